@@ -1,0 +1,97 @@
+// Command devdb runs a MongoDB-compatible server (FerretDB with its SQLite
+// backend) for local development and tests, so that neither needs a MongoDB
+// installation. Production points MONGODB_URI at a real MongoDB instead.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"net"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/FerretDB/FerretDB/ferretdb"
+)
+
+func main() {
+	host := flag.String("host", "127.0.0.1", "address to listen on")
+	port := flag.Int("port", 27027, "port to listen on")
+	dataDir := flag.String("data", ".data/devdb", "directory that keeps the SQLite files")
+	flag.Parse()
+
+	if err := run(*host, *port, *dataDir); err != nil {
+		fmt.Fprintf(os.Stderr, "devdb: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+func run(host string, port int, dataDir string) error {
+	absData, err := filepath.Abs(dataDir)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(absData, 0o700); err != nil {
+		return fmt.Errorf("cannot create data directory %s: %w", absData, err)
+	}
+
+	addr := net.JoinHostPort(host, fmt.Sprint(port))
+	// Fail with a clear message instead of FerretDB's generic one when the
+	// port is taken (usually a devdb left running by another command).
+	probe, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("cannot listen on %s: %w", addr, err)
+	}
+	probe.Close()
+
+	db, err := ferretdb.New(&ferretdb.Config{
+		Listener:  ferretdb.ListenerConfig{TCP: addr},
+		Handler:   "sqlite",
+		SQLiteURL: "file:" + absData + "/",
+	})
+	if err != nil {
+		return err
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+
+	done := make(chan error, 1)
+	go func() { done <- db.Run(ctx) }()
+
+	if err := waitForListener(ctx, addr, done); err != nil {
+		return err
+	}
+	// The start scripts wait for this exact line.
+	fmt.Printf("devdb ready on %s (data in %s)\n", db.MongoDBURI(), absData)
+
+	err = <-done
+	if ctx.Err() != nil {
+		fmt.Println("devdb stopped")
+		return nil
+	}
+	return err
+}
+
+func waitForListener(ctx context.Context, addr string, done <-chan error) error {
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		select {
+		case err := <-done:
+			return fmt.Errorf("server exited before accepting connections: %v", err)
+		case <-ctx.Done():
+			return ctx.Err()
+		default:
+		}
+		conn, err := net.DialTimeout("tcp", addr, 200*time.Millisecond)
+		if err == nil {
+			conn.Close()
+			return nil
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return fmt.Errorf("server did not accept connections on %s within 30s", addr)
+}
