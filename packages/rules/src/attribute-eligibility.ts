@@ -1,0 +1,50 @@
+import { RuleCode } from './codes.ts';
+import {
+  BREVO_EMAIL_ATTRIBUTE,
+  BREVO_SMS_ATTRIBUTE,
+  type BrevoAttribute,
+  type BrevoTargetKind,
+} from './field-types.ts';
+import { createIssue, type RuleIssue } from './issue.ts';
+
+export type AttributeEligibility =
+  | { readonly mappable: true; readonly kind: BrevoTargetKind }
+  | { readonly mappable: false; readonly issue: RuleIssue };
+
+const KIND_BY_TYPE: Readonly<Record<string, BrevoTargetKind>> = { text: 'text', date: 'date', float: 'float' };
+
+/**
+ * R6 from the Brevo side. Only `normal` attributes hold per-contact data we
+ * can write: category (and multiple-choice) attributes are dropdowns,
+ * calculated and global ones are computed by Brevo, transactional ones are
+ * order data. `id` and `user` typed attributes are Brevo-managed.
+ */
+export function describeAttributeEligibility(attribute: BrevoAttribute): AttributeEligibility {
+  const { name } = attribute;
+  if (name === BREVO_EMAIL_ATTRIBUTE) return { mappable: true, kind: 'email' };
+  if (name === BREVO_SMS_ATTRIBUTE) return { mappable: true, kind: 'sms' };
+  const reason = (code: RuleCode) => ({
+    mappable: false as const,
+    issue: createIssue(code, name, { attributeType: attribute.type ?? attribute.category }),
+  });
+  switch (attribute.category) {
+    case 'category':
+      return reason(RuleCode.AttributeCategory);
+    case 'calculated':
+    case 'global':
+      return reason(RuleCode.AttributeCalculated);
+    case 'transactional':
+      return reason(RuleCode.AttributeTransactional);
+  }
+  if (attribute.type === 'boolean') return reason(RuleCode.AttributeBoolean);
+  if (attribute.type === 'category' || attribute.type === 'multiple-choice') return reason(RuleCode.AttributeCategory);
+  // Brevo lists normal attributes without a type as text.
+  const kind = KIND_BY_TYPE[attribute.type ?? 'text'];
+  return kind ? { mappable: true, kind } : reason(RuleCode.AttributeTypeUnsupported);
+}
+
+/** A short label of an attribute's type for messages (`EMAIL`, `SMS`, `text`, `date`, …). */
+export function describeAttributeType(attribute: BrevoAttribute): string {
+  if (attribute.name === BREVO_EMAIL_ATTRIBUTE || attribute.name === BREVO_SMS_ATTRIBUTE) return attribute.name;
+  return attribute.type ?? attribute.category;
+}

@@ -1,0 +1,101 @@
+import { RuleCode } from './codes.ts';
+import { parseBrevoDate, toSalesforceDatetime } from './dates.ts';
+import type { SalesforceField } from './field-types.ts';
+import { createIssue, type RuleIssue } from './issue.ts';
+import { checkEmptiedRequiredField } from './last-name.ts';
+import { parseNumber } from './numbers.ts';
+import { checkTextLength } from './text-length.ts';
+import { isEmptied } from './values.ts';
+
+/** A value to write to a Salesforce field; `null` clears it. */
+export type SalesforceFieldValue = string | number | null;
+
+/**
+ * What one Brevo contact change writes to its Salesforce record.
+ * `warnings`: values not written, record otherwise fine (R7, R8).
+ * `errors`: values not written and the record is in error (R9) — the
+ * integration's status becomes `error` (see `statusAfterRun`).
+ */
+export interface SalesforceRecordChange {
+  readonly fields: Readonly<Record<string, SalesforceFieldValue>>;
+  readonly warnings: readonly RuleIssue[];
+  readonly errors: readonly RuleIssue[];
+}
+
+const SALESFORCE_ID_PATTERN = /^[A-Za-z0-9]{15}(?:[A-Za-z0-9]{3})?$/;
+
+export type BrevoToSalesforceDecision =
+  | { readonly sync: true; readonly salesforceId: string }
+  | { readonly sync: false; readonly issue: RuleIssue };
+
+/**
+ * R12: only Brevo contacts linked to a Salesforce record (their `ext_id` is a
+ * Salesforce Id we wrote) sync back; others are never created in Salesforce.
+ */
+export function decideBrevoToSalesforce(extId: string | null | undefined): BrevoToSalesforceDecision {
+  if (typeof extId === 'string' && SALESFORCE_ID_PATTERN.test(extId)) return { sync: true, salesforceId: extId };
+  return { sync: false, issue: createIssue(RuleCode.NotLinked, 'ext_id') };
+}
+
+const NUMBER_TYPES = new Set(['double', 'currency', 'percent', 'int', 'long']);
+const INTEGER_TYPES = new Set(['int', 'long']);
+
+type FieldOutcome =
+  | { readonly write: SalesforceFieldValue }
+  | { readonly warning: RuleIssue }
+  | { readonly error: RuleIssue };
+
+function convertValue(field: SalesforceField, value: unknown): FieldOutcome {
+  const required = checkEmptiedRequiredField(field, value);
+  if (required) return { warning: required };
+  if (isEmptied(value)) return { write: null };
+  if (field.type === 'date' || field.type === 'datetime') {
+    const date = parseBrevoDate(value);
+    if (date === null) return { warning: createIssue(RuleCode.DateInvalid, field.name, { value: String(value) }) };
+    return { write: field.type === 'date' ? date : toSalesforceDatetime(date) };
+  }
+  if (NUMBER_TYPES.has(field.type)) {
+    const number = parseNumber(value);
+    if (number === null || (INTEGER_TYPES.has(field.type) && !Number.isInteger(number))) {
+      return { warning: createIssue(RuleCode.NumberInvalid, field.name, { value: String(value) }) };
+    }
+    return { write: number };
+  }
+  if (typeof value !== 'string' && typeof value !== 'number') {
+    return { warning: createIssue(RuleCode.InvalidInput, field.name) };
+  }
+  const text = String(value);
+  const tooLong = checkTextLength(field, text);
+  return tooLong ? { error: tooLong } : { write: text };
+}
+
+/**
+ * The per-record core of Brevo → Salesforce for a linked contact (R12 is
+ * the caller's check, with `decideBrevoToSalesforce`). `values` are the
+ * contact's Brevo values keyed by attribute name, EMAIL and SMS included; an
+ * attribute absent from `values` is left unchanged. Applies R7 (only valid
+ * `YYYY-MM-DD` dates are written; a datetime field gets midnight UTC), R8
+ * (emptied LastName / required field not written) and R9 (too long: not
+ * written, record error). Fields Salesforce does not let us update
+ * (formulas, `updateable: false`) are skipped without a warning: they only
+ * flow Salesforce → Brevo.
+ */
+export function mapBrevoContactToSalesforce(
+  values: Readonly<Record<string, unknown>>,
+  mapping: Readonly<Record<string, string>>,
+  fieldsByName: ReadonlyMap<string, SalesforceField>,
+): SalesforceRecordChange {
+  const fields: Record<string, SalesforceFieldValue> = {};
+  const warnings: RuleIssue[] = [];
+  const errors: RuleIssue[] = [];
+  for (const [attribute, fieldName] of Object.entries(mapping)) {
+    const field = fieldsByName.get(fieldName);
+    const value = values[attribute];
+    if (!field || value === undefined || field.updateable === false || field.calculated === true) continue;
+    const outcome = convertValue(field, value);
+    if ('write' in outcome) fields[field.name] = outcome.write;
+    else if ('warning' in outcome) warnings.push(outcome.warning);
+    else errors.push(outcome.error);
+  }
+  return { fields, warnings, errors };
+}

@@ -1,0 +1,49 @@
+/**
+ * The inputs of the mapping rules: the subset of a Salesforce describe field
+ * and of a Brevo contact attribute (GET /v3/contacts/attributes) they read.
+ * Extra properties of the real payloads are allowed and ignored.
+ */
+
+/** Salesforce `DescribeFieldResult.type` values (SOAP/REST describe). */
+export type SalesforceFieldType =
+  | 'string' | 'textarea' | 'email' | 'phone' | 'url' | 'encryptedstring'
+  | 'date' | 'datetime' | 'time'
+  | 'double' | 'currency' | 'percent' | 'int' | 'long'
+  | 'boolean' | 'picklist' | 'multipicklist' | 'combobox'
+  | 'id' | 'reference'
+  | 'address' | 'location' | 'base64' | 'anyType' | 'complexvalue' | 'datacategorygroupreference'
+  // Future Salesforce types must not break compilation of callers.
+  | (string & {});
+
+export interface SalesforceField {
+  readonly name: string;
+  readonly label?: string;
+  readonly type: SalesforceFieldType;
+  /** Maximum length of text fields, 0 for other types. */
+  readonly length?: number;
+  /** `true` for formula fields. */
+  readonly calculated?: boolean;
+  readonly createable?: boolean;
+  readonly updateable?: boolean;
+  readonly nillable?: boolean;
+}
+
+export type BrevoAttributeCategory = 'normal' | 'transactional' | 'category' | 'calculated' | 'global';
+
+export type BrevoAttributeType =
+  | 'text' | 'date' | 'float' | 'boolean' | 'id' | 'category' | 'multiple-choice' | 'user'
+  | (string & {});
+
+export interface BrevoAttribute {
+  readonly name: string;
+  readonly category: BrevoAttributeCategory | (string & {});
+  readonly type?: BrevoAttributeType;
+}
+
+/** The contact's email: Brevo's identifier, sent as `email`, listed first by the form. */
+export const BREVO_EMAIL_ATTRIBUTE = 'EMAIL';
+/** The contact's mobile number for SMS, in international format, listed second. */
+export const BREVO_SMS_ATTRIBUTE = 'SMS';
+
+/** What a Brevo attribute holds, as far as the mapping rules are concerned. */
+export type BrevoTargetKind = 'email' | 'sms' | 'text' | 'date' | 'float';

@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import { describeAttributeEligibility } from './attribute-eligibility.ts';
+import { RuleCode } from './codes.ts';
+import { BREVO_EMAIL_ATTRIBUTE, BREVO_SMS_ATTRIBUTE, type BrevoAttribute, type SalesforceField } from './field-types.ts';
+import { createIssue, type RuleIssue } from './issue.ts';
+import { checkFieldForAttribute, orderBrevoAttributes } from './mapping-eligibility.ts';
+
+/**
+ * Salesforce API names: a letter, then letters, digits and underscores
+ * (custom fields end in `__c`). The names end up in SOQL, so nothing else passes.
+ */
+export const salesforceFieldNameSchema = z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,79}$/, { error: RuleCode.InvalidInput });
+export const brevoAttributeNameSchema = z.string().min(1, { error: RuleCode.InvalidInput }).max(200, { error: RuleCode.InvalidInput });
+
+/**
+ * R5: a mapping is `{ [brevoAttribute]: salesforceFieldName }`, so each Brevo
+ * attribute takes at most one Salesforce field by construction. Unmapped
+ * attributes are absent (not `null` or `''`).
+ */
+export const mappingSchema = z.record(brevoAttributeNameSchema, salesforceFieldNameSchema);
+export type Mapping = z.infer<typeof mappingSchema>;
+
+/**
+ * R5/R6: every problem of a mapping against the org's fields and the
+ * account's attributes; empty when the mapping can be saved. Issues name the
+ * Brevo attribute (`field`) so the form shows them on the right row.
+ *
+ * A Salesforce field may feed only one attribute: Brevo → Salesforce would
+ * otherwise have two values for one field and no way to choose.
+ */
+export function validateMapping(
+  mapping: Readonly<Record<string, string>>,
+  salesforceFields: readonly SalesforceField[],
+  brevoAttributes: readonly BrevoAttribute[],
+): RuleIssue[] {
+  const fieldsByName = new Map(salesforceFields.map((field) => [field.name, field]));
+  const attributesByName = new Map(orderBrevoAttributes(brevoAttributes).map((attribute) => [attribute.name, attribute]));
+  const attributeByFieldName = new Map<string, string>();
+  const issues: RuleIssue[] = [];
+
+  if (!mapping[BREVO_EMAIL_ATTRIBUTE] && !mapping[BREVO_SMS_ATTRIBUTE]) {
+    issues.push(createIssue(RuleCode.EmailOrSmsRequired));
+  }
+  for (const [attributeName, fieldName] of Object.entries(mapping)) {
+    const issue = checkMappingEntry(attributeName, fieldName, attributesByName, fieldsByName, attributeByFieldName);
+    if (issue) issues.push(issue);
+  }
+  return issues;
+}
+
+function checkMappingEntry(
+  attributeName: string,
+  fieldName: string,
+  attributesByName: ReadonlyMap<string, BrevoAttribute>,
+  fieldsByName: ReadonlyMap<string, SalesforceField>,
+  attributeByFieldName: Map<string, string>,
+): RuleIssue | null {
+  const attribute = attributesByName.get(attributeName);
+  if (!attribute) return createIssue(RuleCode.UnknownBrevoAttribute, attributeName, { attribute: attributeName });
+  const attributeEligibility = describeAttributeEligibility(attribute);
+  if (!attributeEligibility.mappable) return attributeEligibility.issue;
+  const field = fieldsByName.get(fieldName);
+  if (!field) {
+    return createIssue(RuleCode.UnknownSalesforceField, attributeName, { salesforceField: fieldName });
+  }
+  const fieldIssue = checkFieldForAttribute(field, attribute, attributeEligibility.kind);
+  // Re-anchor the field's reason on the attribute row the user is editing.
+  if (fieldIssue) {
+    const { field: _salesforceField, ...params } = fieldIssue.params;
+    return createIssue(fieldIssue.code, attributeName, { ...params, salesforceField: fieldName });
+  }
+  const otherAttribute = attributeByFieldName.get(fieldName);
+  if (otherAttribute !== undefined) {
+    return createIssue(RuleCode.SalesforceFieldMappedTwice, attributeName, { salesforceField: fieldName, otherAttribute });
+  }
+  attributeByFieldName.set(fieldName, attributeName);
+  return null;
+}

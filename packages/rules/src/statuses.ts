@@ -1,0 +1,41 @@
+import { z } from 'zod';
+
+export const IntegrationStatus = {
+  Draft: 'draft',
+  Active: 'active',
+  Paused: 'paused',
+  /** Active, but the last run had record errors. */
+  Error: 'error',
+  /** Token revoked or expired beyond refresh: the user must reconnect. */
+  AuthError: 'auth_error',
+  DisabledQuota: 'disabled_quota',
+} as const;
+export type IntegrationStatus = (typeof IntegrationStatus)[keyof typeof IntegrationStatus];
+export const integrationStatusSchema = z.enum(IntegrationStatus);
+
+export const INTEGRATION_KINDS = {
+  'salesforce-contacts': { salesforceObject: 'Contact' },
+  'salesforce-leads': { salesforceObject: 'Lead' },
+} as const;
+export type IntegrationKind = keyof typeof INTEGRATION_KINDS;
+export type SalesforceObjectName = (typeof INTEGRATION_KINDS)[IntegrationKind]['salesforceObject'];
+export const integrationKindSchema = z.enum(Object.keys(INTEGRATION_KINDS) as [IntegrationKind, ...IntegrationKind[]]);
+
+export function salesforceObjectOf(kind: IntegrationKind): SalesforceObjectName {
+  return INTEGRATION_KINDS[kind].salesforceObject;
+}
+
+/** Statuses in which scheduled syncs run. */
+export function isSyncing(status: IntegrationStatus): boolean {
+  return status === IntegrationStatus.Active || status === IntegrationStatus.Error;
+}
+
+/**
+ * Status after a completed run of a syncing integration: `error` while the
+ * last run had record errors (R9, R13, R15), back to `active` once a run has none.
+ * Other statuses are not changed by a run.
+ */
+export function statusAfterRun(current: IntegrationStatus, recordErrors: number): IntegrationStatus {
+  if (!isSyncing(current)) return current;
+  return recordErrors > 0 ? IntegrationStatus.Error : IntegrationStatus.Active;
+}
