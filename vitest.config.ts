@@ -6,6 +6,7 @@ import { defineConfig } from 'vitest/config';
 // (`e2e/`, run by scripts/test.mjs once the whole stack is up).
 export default defineConfig({
   test: {
+    globalSetup: ['packages/testing/src/global-setup.ts'],
     projects: [
       {
         test: {

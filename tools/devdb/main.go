@@ -7,6 +7,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"log/slog"
 	"net"
 	"os"
 	"os/signal"
@@ -21,15 +22,23 @@ func main() {
 	host := flag.String("host", "127.0.0.1", "address to listen on")
 	port := flag.Int("port", 27027, "port to listen on")
 	dataDir := flag.String("data", ".data/devdb", "directory that keeps the SQLite files")
+	logLevel := flag.String("log-level", "warn", "debug, info, warn or error (info logs every connection)")
 	flag.Parse()
 
-	if err := run(*host, *port, *dataDir); err != nil {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
+		fmt.Fprintf(os.Stderr, "devdb: invalid -log-level %q: %v\n", *logLevel, err)
+		os.Exit(2)
+	}
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+
+	if err := run(logger, *host, *port, *dataDir); err != nil {
 		fmt.Fprintf(os.Stderr, "devdb: %v\n", err)
 		os.Exit(1)
 	}
 }
 
-func run(host string, port int, dataDir string) error {
+func run(logger *slog.Logger, host string, port int, dataDir string) error {
 	absData, err := filepath.Abs(dataDir)
 	if err != nil {
 		return err
@@ -49,6 +58,7 @@ func run(host string, port int, dataDir string) error {
 
 	db, err := ferretdb.New(&ferretdb.Config{
 		Listener:  ferretdb.ListenerConfig{TCP: addr},
+		Logger:    logger,
 		Handler:   "sqlite",
 		SQLiteURL: "file:" + absData + "/",
 	})

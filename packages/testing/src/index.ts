@@ -1,1 +1,1 @@
-export {};
+export { testDatabaseUri, useTestDatabase, type TestDatabase } from './test-database.ts';
