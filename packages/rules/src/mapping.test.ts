@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { brevoAttributes, leadFields } from './__fixtures__/salesforce-lead.ts';
+import { mappingSchema, validateMapping } from './mapping.ts';
+
+const codesOf = (mapping: Record<string, string>) =>
+  validateMapping(mapping, leadFields, brevoAttributes).map((issue) => [issue.code, issue.field ?? null]);
+
+describe('validateMapping (R5/R6)', () => {
+  it.each([
+    ['Email only', { EMAIL: 'Email' }],
+    ['SMS only', { SMS: 'MobilePhone' }],
+    ['string to EMAIL', { EMAIL: 'Nickname__c' }],
+    [
+      'a full mapping',
+      {
+        EMAIL: 'Email',
+        SMS: 'MobilePhone',
+        FIRSTNAME: 'FirstName',
+        LASTNAME: 'LastName',
+        BIRTHDAY: 'LastVisit__c',
+        REVENUE: 'AnnualRevenue',
+        PHONE_TEXT: 'Phone',
+        NOTES: 'Description',
+      },
+    ],
+  ])('accepts %s', (_label, mapping) => {
+    expect(codesOf(mapping)).toEqual([]);
+  });
+
+  it.each([
+    ['nothing mapped', {}, [['email_or_sms_required', null]]],
+    ['no Email or SMS', { FIRSTNAME: 'FirstName' }, [['email_or_sms_required', null]]],
+    ['Email mapped to an empty choice', { EMAIL: '' }, [['email_or_sms_required', null], ['unknown_salesforce_field', 'EMAIL']]],
+    ['unknown attribute', { EMAIL: 'Email', NOPE: 'FirstName' }, [['unknown_brevo_attribute', 'NOPE']]],
+    ['unknown field', { EMAIL: 'Email', FIRSTNAME: 'Nope__c' }, [['unknown_salesforce_field', 'FIRSTNAME']]],
+    ['incompatible', { EMAIL: 'Email', BIRTHDAY: 'FirstName' }, [['field_type_incompatible', 'BIRTHDAY']]],
+    ['phone to EMAIL', { EMAIL: 'Phone' }, [['field_type_incompatible', 'EMAIL']]],
+    ['formula field', { EMAIL: 'Email', FIRSTNAME: 'FullName__c' }, [['field_formula', 'FIRSTNAME']]],
+    ['picklist field', { EMAIL: 'Email', FIRSTNAME: 'LeadSource' }, [['field_picklist', 'FIRSTNAME']]],
+    ['boolean attribute', { EMAIL: 'Email', OPT_IN: 'FirstName' }, [['attribute_boolean', 'OPT_IN']]],
+    ['category attribute', { EMAIL: 'Email', GENDER: 'FirstName' }, [['attribute_category', 'GENDER']]],
+    [
+      'one field for two attributes',
+      { EMAIL: 'Email', FIRSTNAME: 'FirstName', LASTNAME: 'FirstName' },
+      [['salesforce_field_mapped_twice', 'LASTNAME']],
+    ],
+  ])('rejects %s', (_label, mapping, expected) => {
+    expect(codesOf(mapping)).toEqual(expected);
+  });
+
+  it('names the Salesforce field in the params of a field reason', () => {
+    const [issue] = validateMapping({ EMAIL: 'Email', FIRSTNAME: 'FullName__c' }, leadFields, brevoAttributes);
+    expect(issue).toMatchObject({ field: 'FIRSTNAME', params: { field: 'FIRSTNAME', salesforceField: 'FullName__c' } });
+  });
+});
+
+describe('mappingSchema', () => {
+  it.each([
+    [{ EMAIL: 'Email', FIRSTNAME: 'First_Name__c' }, true],
+    [{}, true],
+    [{ EMAIL: "Email FROM Lead WHERE Name='x'" }, false],
+    [{ EMAIL: '' }, false],
+    [{ EMAIL: null }, false],
+    [{ '': 'Email' }, false],
+  ])('%j → %s', (mapping, ok) => {
+    expect(mappingSchema.safeParse(mapping).success).toBe(ok);
+  });
+});
