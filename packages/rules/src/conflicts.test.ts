@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { isEchoOfOwnWrite, resolveConflict } from './conflicts.ts';
+import { hashMappedValues } from './hash.ts';
+
+describe('resolveConflict (R17)', () => {
+  it.each([
+    ['Brevo later', '2026-11-27T10:00:00.000+0000', '2026-11-27T10:00:01.000Z', 'brevo'],
+    ['Salesforce later', '2026-11-27T10:00:02.000Z', '2026-11-27T10:00:01.000Z', 'salesforce'],
+    ['Salesforce later across time zones', '2026-11-27T10:00:00.000Z', '2026-11-27T11:30:00.000+02:00', 'salesforce'],
+    ['Brevo later across time zones', '2026-11-27T10:00:00.000Z', '2026-11-27T12:30:00.000+02:00', 'brevo'],
+    ['a tie goes to Salesforce', '2026-11-27T10:00:00.000Z', '2026-11-27T10:00:00.000Z', 'salesforce'],
+    ['missing Brevo time', '2026-11-27T10:00:00.000Z', null, 'salesforce'],
+    ['missing Salesforce time', undefined, '2026-11-27T10:00:00.000Z', 'brevo'],
+    ['unreadable Brevo time', '2026-11-27T10:00:00.000Z', 'yesterday', 'salesforce'],
+  ])('%s → %s', (_label, salesforceModifiedAt, brevoModifiedAt, winner) => {
+    expect(resolveConflict({ salesforceModifiedAt, brevoModifiedAt })).toBe(winner);
+  });
+
+  it('accepts Dates', () => {
+    expect(resolveConflict({ salesforceModifiedAt: new Date(1000), brevoModifiedAt: new Date(2000) })).toBe('brevo');
+  });
+});
+
+describe('isEchoOfOwnWrite (R17)', () => {
+  const written = hashMappedValues({ FirstName: 'Ada', LastName: 'Lovelace' });
+  it.each([
+    ['same values in another order', hashMappedValues({ LastName: 'Lovelace', FirstName: 'Ada' }), written, true],
+    ['changed values', hashMappedValues({ FirstName: 'Ada', LastName: 'Byron' }), written, false],
+    ['nothing written yet', written, null, false],
+    ['nothing written yet (missing)', written, undefined, false],
+  ])('%s → %s', (_label, incoming, last, echo) => {
+    expect(isEchoOfOwnWrite(incoming, last)).toBe(echo);
+  });
+});
