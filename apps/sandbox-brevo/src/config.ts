@@ -1,0 +1,22 @@
+import { env } from '@contact-sync/config';
+import { z } from 'zod';
+import { rateLimitTierSchema } from './rate-limit.ts';
+
+/** Environment of the Brevo sandbox (SPEC §7). Rate limits are off for the demo and tests, on in benchmarks. */
+export const brevoSandboxConfigSchema = z.object({
+  BREVO_SANDBOX_PORT: env.port(4020),
+  BREVO_SANDBOX_HOST: z.string().default('127.0.0.1'),
+  BREVO_SANDBOX_PUBLIC_URL: env.url('http://localhost:4020'),
+  BREVO_SANDBOX_RATE_LIMITS: env.flag(false),
+  BREVO_SANDBOX_RATE_LIMIT_TIER: rateLimitTierSchema.default('general'),
+  /** Comma-separated seconds between webhook delivery attempts; Brevo's schedule by default. */
+  BREVO_SANDBOX_WEBHOOK_RETRY_SECONDS: env
+    .list(['600', '3600', '7200', '28800'])
+    .transform((items) => items.map(Number))
+    .refine((items) => items.length <= 10 && items.every((n) => Number.isFinite(n) && n >= 0 && n <= 86_400), {
+      error: 'must be up to 10 comma-separated numbers of seconds (0..86400)',
+    }),
+  BREVO_SANDBOX_SEED_CONTACTS: z.coerce.number().int().min(0).max(1_000_000).default(40),
+});
+
+export type BrevoSandboxConfig = z.infer<typeof brevoSandboxConfigSchema>;

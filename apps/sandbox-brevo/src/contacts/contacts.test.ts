@@ -1,0 +1,151 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { brevoError, createContactId, startSandbox, type StartedSandbox } from '../test-support.ts';
+
+let sandbox: StartedSandbox;
+beforeAll(async () => {
+  sandbox = await startSandbox({ seed: { contacts: 5 } });
+});
+afterAll(() => sandbox.stop());
+beforeEach(() => sandbox.state.reset());
+
+describe('auth', () => {
+  it('refuses a missing or unknown api-key with Brevo 401 bodies', async () => {
+    const wrong = await brevoError(sandbox.clientWithKey('xkeysib-wrong').contacts.getContacts());
+    expect(wrong.statusCode).toBe(401);
+    expect(wrong.body).toEqual({ code: 'unauthorized', message: 'Key not found' });
+    const res = await fetch(`${sandbox.baseUrl}/contacts`);
+    expect(res.status).toBe(401);
+    expect(await res.json()).toEqual({ code: 'unauthorized', message: 'authentication not found in headers' });
+  });
+});
+
+describe('contacts', () => {
+  it('creates, reads by every identifierType, updates and deletes', async () => {
+    const { client } = sandbox;
+    const id = await createContactId(client, {
+      email: 'Ada@Example.test',
+      ext_id: '003000000000001AAA',
+      attributes: { FIRSTNAME: 'Ada', LASTNAME: 'Lovelace', SMS: '0033612345670', BIRTHDAY: '1815-12-10', SCORE: 9.5 },
+      listIds: [2],
+    });
+    expect(id).toBeGreaterThan(0);
+
+    const byEmail = await client.contacts.getContactInfo({ identifier: 'ada@example.test' });
+    expect(byEmail).toMatchObject({
+      id,
+      email: 'ada@example.test',
+      emailBlacklisted: false,
+      smsBlacklisted: false,
+      listIds: [2],
+      attributes: { FIRSTNAME: 'Ada', LASTNAME: 'Lovelace', SMS: '+33612345670', EXT_ID: '003000000000001AAA', BIRTHDAY: '1815-12-10', SCORE: 9.5 },
+    });
+    expect(byEmail.modifiedAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}[+-]\d{2}:\d{2}$/);
+    for (const [identifier, identifierType] of [
+      [id, 'contact_id'],
+      ['ada@example.test', 'email_id'],
+      ['003000000000001AAA', 'ext_id'],
+      ['+33612345670', 'phone_id'],
+    ] as const) {
+      const found = await client.contacts.getContactInfo({ identifier, identifierType });
+      expect(found.id).toBe(id);
+    }
+    expect((await client.contacts.getContactInfo({ identifier: id })).id).toBe(id);
+
+    await client.contacts.updateContact({ identifier: '003000000000001AAA', identifierType: 'ext_id', attributes: { FIRSTNAME: 'Augusta', EMAIL: 'augusta@example.test' }, unlinkListIds: [2], listIds: [3] });
+    const updated = await client.contacts.getContactInfo({ identifier: id, identifierType: 'contact_id' });
+    expect(updated).toMatchObject({ email: 'augusta@example.test', listIds: [3], attributes: { FIRSTNAME: 'Augusta' } });
+    expect(Date.parse(updated.modifiedAt)).toBeGreaterThan(Date.parse(byEmail.modifiedAt));
+
+    await client.contacts.deleteContact({ identifier: '+33612345670', identifierType: 'phone_id' });
+    const gone = await brevoError(client.contacts.getContactInfo({ identifier: id }));
+    expect(gone.statusCode).toBe(404);
+    expect(gone.body).toEqual({ code: 'document_not_found', message: 'Contact does not exist' });
+  });
+
+  it('answers 204 when updateEnabled updates an existing contact', async () => {
+    const { client } = sandbox;
+    const first = { id: await createContactId(client, { email: 'grace@example.test', attributes: { FIRSTNAME: 'Grace' } }) };
+    const again = await client.contacts.createContact({ email: 'grace@example.test', attributes: { LASTNAME: 'Hopper' }, updateEnabled: true }).withRawResponse();
+    expect(again.rawResponse.status).toBe(204);
+    const contact = await client.contacts.getContactInfo({ identifier: first.id });
+    expect(contact.attributes).toMatchObject({ FIRSTNAME: 'Grace', LASTNAME: 'Hopper' });
+  });
+
+  it('refuses a second contact with the same email, SMS or ext_id', async () => {
+    const { client } = sandbox;
+    await client.contacts.createContact({ email: 'one@example.test', ext_id: 'EXT-1', attributes: { SMS: '+393331234567' } });
+    const other = { id: await createContactId(client, { email: 'two@example.test' }) };
+    for (const request of [{ email: 'ONE@example.test' }, { email: 'x@example.test', ext_id: 'EXT-1' }, { email: 'y@example.test', attributes: { SMS: '00393331234567' } }]) {
+      const error = await brevoError(client.contacts.createContact(request));
+      expect(error.statusCode).toBe(400);
+      expect((error.body as { code: string }).code).toBe('duplicate_parameter');
+    }
+    const update = await brevoError(client.contacts.updateContact({ identifier: other.id, attributes: { SMS: '+393331234567' } }));
+    expect(update.statusCode).toBe(400);
+    expect(update.body).toEqual({
+      code: 'duplicate_parameter',
+      message: 'Unable to update contact, SMS is already associated with another Contact',
+      metadata: { duplicate_identifiers: ['SMS'] },
+    });
+    const email = await brevoError(client.contacts.updateContact({ identifier: other.id, attributes: { EMAIL: 'one@example.test' } }));
+    expect((email.body as { metadata: unknown }).metadata).toEqual({ duplicate_identifiers: ['email'] });
+  });
+
+  it('validates SMS, ignores mistyped values and unknown attributes as Brevo documents', async () => {
+    const { client } = sandbox;
+    const badSms = await brevoError(client.contacts.createContact({ email: 'sms@example.test', attributes: { SMS: '12' } }));
+    expect(badSms.statusCode).toBe(400);
+    expect(badSms.body).toEqual({ code: 'invalid_parameter', message: 'Invalid phone number' });
+    const noId = await brevoError(client.contacts.createContact({ attributes: { FIRSTNAME: 'Nobody' } }));
+    expect((noId.body as { code: string }).code).toBe('missing_parameter');
+    const badEmail = await brevoError(client.contacts.createContact({ email: 'not-an-email' }));
+    expect((badEmail.body as { code: string }).code).toBe('invalid_parameter');
+
+    const id = await createContactId(client, { email: 'typed@example.test', attributes: { BIRTHDAY: '2001-02-03', SCORE: 3 } });
+    await client.contacts.updateContact({ identifier: id!, attributes: { BIRTHDAY: '03/02/2001', SCORE: 'high', NOT_AN_ATTRIBUTE: 'x', FIRSTNAME: 'Typed' } });
+    const contact = await client.contacts.getContactInfo({ identifier: id! });
+    expect(contact.attributes).toEqual({ BIRTHDAY: '2001-02-03', SCORE: 3, FIRSTNAME: 'Typed' });
+    const impossibleDate = { id: await createContactId(client, { email: 'feb30@example.test', attributes: { BIRTHDAY: '2001-02-30' } }) };
+    expect((await client.contacts.getContactInfo({ identifier: impossibleDate.id })).attributes).toEqual({});
+  });
+
+  it('lists contacts with paging, modifiedSince, sort and the 1000 limit', async () => {
+    const { client } = sandbox;
+    const all = await client.contacts.getContacts({ limit: 1000 });
+    expect(all.count).toBe(5);
+    const asc = await client.contacts.getContacts({ limit: 2, offset: 1, sort: 'asc' });
+    expect(asc.contacts.map((c) => c.id)).toEqual([2, 3]);
+    expect((await client.contacts.getContacts()).contacts[0]!.id).toBe(5);
+    const since = new Date().toISOString();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await client.contacts.updateContact({ identifier: 1, attributes: { FIRSTNAME: 'Changed' } });
+    const changed = await client.contacts.getContacts({ modifiedSince: since });
+    expect(changed).toMatchObject({ count: 1, contacts: [{ id: 1 }] });
+    const tooMany = await brevoError(client.contacts.getContacts({ limit: 1001 }));
+    expect(tooMany.statusCode).toBe(400);
+    expect((tooMany.body as { code: string }).code).toBe('out_of_range');
+  });
+
+  it('updates in batch, atomically', async () => {
+    const { client } = sandbox;
+    await client.contacts.updateBatchContacts({
+      contacts: [
+        { id: 1, attributes: { FIRSTNAME: 'Batch1' } },
+        { id: 2, ext_id: 'EXT-B2', listIds: [4] },
+      ],
+    });
+    expect((await client.contacts.getContactInfo({ identifier: 1 })).attributes).toMatchObject({ FIRSTNAME: 'Batch1' });
+    expect(await client.contacts.getContactInfo({ identifier: 'EXT-B2', identifierType: 'ext_id' })).toMatchObject({ id: 2 });
+    const error = await brevoError(client.contacts.updateBatchContacts({ contacts: [{ id: 1, attributes: { FIRSTNAME: 'Nope' } }, { id: 999 }] }));
+    expect(error.statusCode).toBe(400);
+    expect((await client.contacts.getContactInfo({ identifier: 1 })).attributes).toMatchObject({ FIRSTNAME: 'Batch1' });
+  });
+
+  it('answers malformed JSON with a Brevo error, not a stack', async () => {
+    const res = await fetch(`${sandbox.baseUrl}/contacts`, { method: 'POST', headers: { 'api-key': 'xkeysib-sandbox-demo', 'content-type': 'application/json' }, body: '{"email":' });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ code: 'invalid_parameter', message: 'Invalid JSON in request body' });
+    const array = await fetch(`${sandbox.baseUrl}/contacts`, { method: 'POST', headers: { 'api-key': 'xkeysib-sandbox-demo', 'content-type': 'application/json' }, body: '[1]' });
+    expect(array.status).toBe(400);
+  });
+});

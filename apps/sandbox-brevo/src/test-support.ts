@@ -1,0 +1,58 @@
+import { BrevoClient, BrevoError } from '@getbrevo/brevo';
+import { listen, type RunningServer } from '@contact-sync/sandbox-kit';
+import { expect } from 'vitest';
+import { createBrevoSandbox, DEFAULT_API_KEY, type BrevoSandbox, type BrevoSandboxOptions } from './app.ts';
+
+export interface StartedSandbox extends BrevoSandbox {
+  url: string;
+  baseUrl: string;
+  client: BrevoClient;
+  clientWithKey: (apiKey: string) => BrevoClient;
+  stop: () => Promise<void>;
+}
+
+/** Starts a sandbox on a free port with an SDK client that never retries (so tests see what the server answered). */
+export async function startSandbox(options: BrevoSandboxOptions = {}): Promise<StartedSandbox> {
+  const sandbox = createBrevoSandbox(options);
+  const running: RunningServer = await listen(sandbox.app, 0);
+  const baseUrl = `${running.url}/v3`;
+  const clientWithKey = (apiKey: string) => new BrevoClient({ apiKey, baseUrl, maxRetries: 0, timeoutInSeconds: 10 });
+  return {
+    ...sandbox,
+    url: running.url,
+    baseUrl,
+    client: clientWithKey(DEFAULT_API_KEY),
+    clientWithKey,
+    stop: async () => {
+      sandbox.close();
+      await running.close();
+    },
+  };
+}
+
+/** Awaits a rejected SDK call and returns its BrevoError. */
+export async function brevoError(promise: Promise<unknown>): Promise<BrevoError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(BrevoError);
+  return error as BrevoError;
+}
+
+export async function waitFor<T>(check: () => T | undefined | Promise<T | undefined>, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error('waitFor: timed out');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** createContact answers `{ id }` on 201 (undefined only on the 204 of updateEnabled); returns the id. */
+export async function createContactId(client: BrevoClient, request: Parameters<BrevoClient['contacts']['createContact']>[0]): Promise<number> {
+  const created = await client.contacts.createContact(request);
+  expect(created?.id).toBeTypeOf('number');
+  return created!.id!;
+}
