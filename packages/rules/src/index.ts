@@ -16,6 +16,7 @@ export * from './messages/catalogue.ts';
 export * from './messages/format.ts';
 export { en } from './messages/en.ts';
 export { it } from './messages/it.ts';
+export * from './messages/locales.ts';
 
 export * from './plan.ts';
 export * from './integration-name.ts';
