@@ -42,9 +42,3 @@ export function describeAttributeEligibility(attribute: BrevoAttribute): Attribu
   const kind = KIND_BY_TYPE[attribute.type ?? 'text'];
   return kind ? { mappable: true, kind } : reason(RuleCode.AttributeTypeUnsupported);
 }
-
-/** A short label of an attribute's type for messages (`EMAIL`, `SMS`, `text`, `date`, …). */
-export function describeAttributeType(attribute: BrevoAttribute): string {
-  if (attribute.name === BREVO_EMAIL_ATTRIBUTE || attribute.name === BREVO_SMS_ATTRIBUTE) return attribute.name;
-  return attribute.type ?? attribute.category;
-}

@@ -54,7 +54,9 @@ describe('describeMappingOptions (R5/R6)', () => {
 
   it('explains an incompatibility with both types', () => {
     const issue = optionFor('BIRTHDAY').ineligibleFields.find((i) => i.field.name === 'FirstName')?.issue;
-    expect(issue?.params).toMatchObject({ fieldType: 'string', attributeType: 'date', attribute: 'BIRTHDAY' });
+    expect(issue?.params).toMatchObject({ field: 'FirstName', fieldType: 'string', attributeType: 'date' });
+    const notes = optionFor('NOTES').ineligibleFields.find((i) => i.field.name === 'Birthdate__c')?.issue;
+    expect(notes?.params).toMatchObject({ fieldType: 'date', attributeType: 'text' });
   });
 
   it.each([

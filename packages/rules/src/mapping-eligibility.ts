@@ -1,4 +1,4 @@
-import { describeAttributeEligibility, describeAttributeType } from './attribute-eligibility.ts';
+import { describeAttributeEligibility } from './attribute-eligibility.ts';
 import { RuleCode } from './codes.ts';
 import { describeFieldEligibility } from './field-eligibility.ts';
 import {
@@ -42,47 +42,83 @@ export function orderBrevoAttributes(attributes: readonly BrevoAttribute[]): Bre
   return [email, sms, ...others];
 }
 
+const KIND_LABEL: Readonly<Record<BrevoTargetKind, string>> = {
+  email: BREVO_EMAIL_ATTRIBUTE,
+  sms: BREVO_SMS_ATTRIBUTE,
+  text: 'text',
+  date: 'date',
+  float: 'float',
+};
+
+// Per field object, the answer for each kind: describe results are reused for
+// every keystroke of the form, so each pair is computed once.
+const cache = new WeakMap<SalesforceField, Map<BrevoTargetKind, RuleIssue | null>>();
+
 /**
- * R5/R6: `null` when `field` may feed `attribute`, otherwise why not — the
- * field's own reason (formula, boolean, …) before any type mismatch.
+ * R5/R6: `null` when `field` may feed an attribute of this kind, otherwise
+ * why not — the field's own reason (formula, boolean, …) before any type
+ * mismatch. The issue names the Salesforce field.
  */
-export function checkFieldForAttribute(
-  field: SalesforceField,
-  attribute: BrevoAttribute,
-  kind: BrevoTargetKind,
-): RuleIssue | null {
+export function checkFieldForKind(field: SalesforceField, kind: BrevoTargetKind): RuleIssue | null {
+  let byKind = cache.get(field);
+  if (!byKind) {
+    byKind = new Map();
+    cache.set(field, byKind);
+  }
+  const cached = byKind.get(kind);
+  if (cached !== undefined) return cached;
   const eligibility = describeFieldEligibility(field);
-  if (!eligibility.mappable) return eligibility.issue;
-  if (eligibility.targets.has(kind)) return null;
-  return createIssue(RuleCode.FieldTypeIncompatible, field.name, {
-    salesforceField: field.name,
-    fieldType: field.type,
-    attribute: attribute.name,
-    attributeType: describeAttributeType(attribute),
-  });
+  let issue: RuleIssue | null = null;
+  if (!eligibility.mappable) issue = eligibility.issue;
+  else if (!eligibility.targets.has(kind)) {
+    issue = createIssue(RuleCode.FieldTypeIncompatible, field.name, {
+      salesforceField: field.name,
+      fieldType: field.type,
+      attributeType: KIND_LABEL[kind],
+    });
+  }
+  byKind.set(kind, issue);
+  return issue;
+}
+
+interface FieldChoices {
+  readonly eligibleFields: readonly SalesforceField[];
+  readonly ineligibleFields: readonly IneligibleField[];
+}
+
+function sortFields(salesforceFields: readonly SalesforceField[], kind: BrevoTargetKind): FieldChoices {
+  const eligibleFields: SalesforceField[] = [];
+  const ineligibleFields: IneligibleField[] = [];
+  for (const field of salesforceFields) {
+    const issue = checkFieldForKind(field, kind);
+    if (issue) ineligibleFields.push({ field, issue });
+    else eligibleFields.push(field);
+  }
+  return { eligibleFields, ineligibleFields };
 }
 
 /**
  * R5/R6 for the mapping form: for each Brevo attribute, whether it can be
  * mapped, the eligible Salesforce fields and why each other field is not.
- * O(attributes × fields); each field's own eligibility is computed once.
+ * O(kinds × fields): fields are sorted once per attribute kind and each
+ * (field, kind) answer is memoised per field object.
  */
 export function describeMappingOptions(
   salesforceFields: readonly SalesforceField[],
   brevoAttributes: readonly BrevoAttribute[],
 ): MappingOption[] {
+  // Attributes of the same kind offer the same fields: sort the fields once per kind.
+  const choicesByKind = new Map<BrevoTargetKind, FieldChoices>();
   return orderBrevoAttributes(brevoAttributes).map((attribute) => {
     const eligibility = describeAttributeEligibility(attribute);
     if (!eligibility.mappable) {
       return { attribute, kind: null, issue: eligibility.issue, eligibleFields: [], ineligibleFields: [] };
     }
-    const eligibleFields: SalesforceField[] = [];
-    const ineligibleFields: IneligibleField[] = [];
-    for (const field of salesforceFields) {
-      const issue = checkFieldForAttribute(field, attribute, eligibility.kind);
-      if (issue) ineligibleFields.push({ field, issue });
-      else eligibleFields.push(field);
+    let choices = choicesByKind.get(eligibility.kind);
+    if (!choices) {
+      choices = sortFields(salesforceFields, eligibility.kind);
+      choicesByKind.set(eligibility.kind, choices);
     }
-    return { attribute, kind: eligibility.kind, issue: null, eligibleFields, ineligibleFields };
+    return { attribute, kind: eligibility.kind, issue: null, ...choices };
   });
 }

@@ -3,7 +3,7 @@ import { describeAttributeEligibility } from './attribute-eligibility.ts';
 import { RuleCode } from './codes.ts';
 import { BREVO_EMAIL_ATTRIBUTE, BREVO_SMS_ATTRIBUTE, type BrevoAttribute, type SalesforceField } from './field-types.ts';
 import { createIssue, type RuleIssue } from './issue.ts';
-import { checkFieldForAttribute, orderBrevoAttributes } from './mapping-eligibility.ts';
+import { checkFieldForKind, orderBrevoAttributes } from './mapping-eligibility.ts';
 
 /**
  * Salesforce API names: a letter, then letters, digits and underscores
@@ -63,11 +63,11 @@ function checkMappingEntry(
   if (!field) {
     return createIssue(RuleCode.UnknownSalesforceField, attributeName, { salesforceField: fieldName });
   }
-  const fieldIssue = checkFieldForAttribute(field, attribute, attributeEligibility.kind);
+  const fieldIssue = checkFieldForKind(field, attributeEligibility.kind);
   // Re-anchor the field's reason on the attribute row the user is editing.
   if (fieldIssue) {
     const { field: _salesforceField, ...params } = fieldIssue.params;
-    return createIssue(fieldIssue.code, attributeName, { ...params, salesforceField: fieldName });
+    return createIssue(fieldIssue.code, attributeName, { ...params, salesforceField: fieldName, attribute: attributeName });
   }
   const otherAttribute = attributeByFieldName.get(fieldName);
   if (otherAttribute !== undefined) {
