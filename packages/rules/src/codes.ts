@@ -10,6 +10,7 @@ export const RuleCode = {
   NameTaken: 'name_taken',
   ConnectionLimitReached: 'connection_limit_reached',
   ConsentRequired: 'consent_required',
+  ListRequired: 'list_required',
   InvalidInput: 'invalid_input',
 
   EmailOrSmsRequired: 'email_or_sms_required',
@@ -69,6 +70,7 @@ export const CODE_INFO = {
   name_taken: { messageKey: 'rules.name.taken', rule: 'R2' },
   connection_limit_reached: { messageKey: 'rules.connection.limitReached', rule: 'R3' },
   consent_required: { messageKey: 'rules.consent.required', rule: 'R4' },
+  list_required: { messageKey: 'rules.list.required', rule: 'input' },
   invalid_input: { messageKey: 'rules.input.invalid', rule: 'input' },
 
   email_or_sms_required: { messageKey: 'rules.mapping.emailOrSmsRequired', rule: 'R5' },

@@ -15,6 +15,9 @@ export const en = {
     consent: {
       required: 'Tick opt-in consent before mapping fields.',
     },
+    list: {
+      required: 'Choose a Brevo list or create a new one.',
+    },
     input: {
       invalid: 'This value is not valid.',
     },

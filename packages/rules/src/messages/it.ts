@@ -17,6 +17,9 @@ export const it = {
     consent: {
       required: "Seleziona il consenso opt-in prima di abbinare i campi.",
     },
+    list: {
+      required: 'Seleziona una lista Brevo o creane una nuova.',
+    },
     input: {
       invalid: 'Questo valore non è valido.',
     },
