@@ -1,0 +1,82 @@
+import { consentInputSchema, integrationKindSchema, integrationNameSchema, integrationStatusSchema, mappingSchema } from '@contact-sync/rules';
+import { z } from 'zod';
+import { isoDateTimeSchema } from './common.ts';
+
+/**
+ * Where a resumed draft continues in the wizard: the first step not done.
+ * `preview` means every step is done and the draft can be previewed, saved
+ * and activated. `null` for integrations that are no longer drafts.
+ */
+export const WIZARD_STEPS = ['connect', 'consent', 'mapping', 'list', 'preview'] as const;
+export type WizardStep = (typeof WIZARD_STEPS)[number];
+export const wizardStepSchema = z.enum(WIZARD_STEPS);
+
+export const salesforceConnectionSchema = z
+  .object({
+    username: z.string(),
+    displayName: z.string().nullable(),
+    orgId: z.string(),
+    userId: z.string(),
+    instanceUrl: z.string(),
+    connectedAt: isoDateTimeSchema,
+  })
+  .meta({ id: 'SalesforceConnection' });
+
+export const consentSchema = z.object({ by: z.string(), at: isoDateTimeSchema }).meta({ id: 'Consent' });
+
+export const brevoListRefSchema = z.object({ id: z.number().int(), name: z.string() }).meta({ id: 'BrevoListRef' });
+
+export const quotaSchema = z
+  .object({ used: z.number().int().min(0), limit: z.number().int().min(0), month: z.string().regex(/^\d{4}-\d{2}$/) })
+  .meta({ id: 'Quota', description: 'R16: operations used this calendar month (UTC) and the limit.' });
+
+export const statusReasonSchema = z
+  .object({ code: z.string(), at: isoDateTimeSchema })
+  .meta({ id: 'StatusReason', description: 'Why the integration is in error, auth_error or disabled_quota (a stable code).' });
+
+export const integrationSchema = z
+  .object({
+    id: z.string(),
+    kind: integrationKindSchema,
+    name: z.string(),
+    status: integrationStatusSchema,
+    statusReason: statusReasonSchema.nullable(),
+    nextStep: wizardStepSchema.nullable(),
+    salesforce: salesforceConnectionSchema.nullable(),
+    consent: consentSchema.nullable(),
+    mapping: mappingSchema.nullable(),
+    list: brevoListRefSchema.nullable(),
+    activatedAt: isoDateTimeSchema.nullable(),
+    lastSyncAt: isoDateTimeSchema.nullable(),
+    quota: quotaSchema,
+    createdAt: isoDateTimeSchema,
+    updatedAt: isoDateTimeSchema,
+  })
+  .meta({ id: 'Integration' });
+export type IntegrationDto = z.infer<typeof integrationSchema>;
+
+export const integrationListResponseSchema = z
+  .object({ integrations: z.array(integrationSchema) })
+  .meta({ id: 'IntegrationList' });
+export type IntegrationListResponse = z.infer<typeof integrationListResponseSchema>;
+
+/** "Create integration": kind and name (R2); R1 applies. */
+export const createIntegrationBodySchema = z
+  .strictObject({ kind: integrationKindSchema, name: integrationNameSchema })
+  .meta({ id: 'CreateIntegrationBody' });
+export type CreateIntegrationBody = z.infer<typeof createIntegrationBodySchema>;
+
+/** Rename (R2). Other parts have their own step routes. */
+export const updateIntegrationBodySchema = z
+  .strictObject({ name: integrationNameSchema })
+  .meta({ id: 'UpdateIntegrationBody' });
+export type UpdateIntegrationBody = z.infer<typeof updateIntegrationBodySchema>;
+
+/** R4: only an explicit `true` is consent (the rules' own schema). */
+export const consentBodySchema = consentInputSchema.meta({ id: 'ConsentBody' });
+export type ConsentBody = z.infer<typeof consentBodySchema>;
+
+export const listBodySchema = z
+  .strictObject({ listId: z.number().int().min(1) })
+  .meta({ id: 'ChooseListBody' });
+export type ListBody = z.infer<typeof listBodySchema>;

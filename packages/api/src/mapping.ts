@@ -1,0 +1,52 @@
+import { mappingSchema } from '@contact-sync/rules';
+import { z } from 'zod';
+import { ruleIssueSchema } from './issues.ts';
+
+/** The subset of a Salesforce describe field the rules read (and the form shows). */
+export const salesforceFieldSchema = z
+  .object({
+    name: z.string(),
+    label: z.string().optional(),
+    type: z.string(),
+    length: z.number().optional(),
+    calculated: z.boolean().optional(),
+    createable: z.boolean().optional(),
+    updateable: z.boolean().optional(),
+    nillable: z.boolean().optional(),
+  })
+  .meta({ id: 'SalesforceField' });
+
+/** A Brevo contact attribute as GET /v3/contacts/attributes lists it (the part the rules read). */
+export const brevoAttributeSchema = z
+  .object({ name: z.string(), category: z.string(), type: z.string().optional() })
+  .meta({ id: 'BrevoAttribute' });
+
+/**
+ * `describeMappingOptions` of the rules package, with fields referenced by
+ * name (the full fields are in `salesforceFields`).
+ */
+export const mappingOptionSchema = z
+  .object({
+    attribute: brevoAttributeSchema,
+    kind: z.enum(['email', 'sms', 'text', 'date', 'float']).nullable(),
+    issue: ruleIssueSchema.nullable(),
+    eligibleFields: z.array(z.string()),
+    ineligibleFields: z.array(z.object({ field: z.string(), issue: ruleIssueSchema })),
+  })
+  .meta({ id: 'MappingOption' });
+
+export const mappingOptionsResponseSchema = z
+  .object({
+    salesforceObject: z.enum(['Contact', 'Lead']),
+    options: z.array(mappingOptionSchema),
+    /** Raw inputs, so the form can run `validateMapping` locally as the user types. */
+    salesforceFields: z.array(salesforceFieldSchema),
+    brevoAttributes: z.array(brevoAttributeSchema),
+    mapping: mappingSchema.nullable(),
+  })
+  .meta({ id: 'MappingOptions' });
+export type MappingOptionsResponse = z.infer<typeof mappingOptionsResponseSchema>;
+
+/** `{ [brevoAttribute]: salesforceFieldName }` (R5: one field per attribute by construction). */
+export const mappingBodySchema = z.strictObject({ mapping: mappingSchema }).meta({ id: 'MappingBody' });
+export type MappingBody = z.infer<typeof mappingBodySchema>;
