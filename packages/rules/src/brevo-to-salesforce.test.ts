@@ -102,6 +102,8 @@ describe('mapBrevoContactToSalesforce', () => {
     ['EMPLOYEES', 'many', 'number_invalid'],
     ['REVENUE', '12.5', null],
     ['FIRSTNAME', { a: 1 }, 'invalid_input'],
+    ['EMAIL', 'not an email', 'email_invalid'],
+    ['EMAIL', 'ada@example.com', null],
   ])('%s = %j → warning %s', (attribute, value, code) => {
     expect(map({ [attribute]: value }).warnings[0]?.code ?? null).toBe(code);
   });

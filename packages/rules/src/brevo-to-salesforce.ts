@@ -1,5 +1,6 @@
 import { RuleCode } from './codes.ts';
 import { parseBrevoDate, toSalesforceDatetime } from './dates.ts';
+import { isValidEmail } from './email.ts';
 import type { SalesforceField } from './field-types.ts';
 import { createIssue, type RuleIssue } from './issue.ts';
 import { checkEmptiedRequiredField } from './last-name.ts';
@@ -65,6 +66,10 @@ function convertValue(field: SalesforceField, value: unknown): FieldOutcome {
     return { warning: createIssue(RuleCode.InvalidInput, field.name) };
   }
   const text = String(value);
+  // Salesforce refuses the whole record for a malformed email: skip the value instead.
+  if (field.type === 'email' && !isValidEmail(text.trim())) {
+    return { warning: createIssue(RuleCode.EmailInvalid, field.name, { value: text }) };
+  }
   const tooLong = checkTextLength(field, text);
   return tooLong ? { error: tooLong } : { write: text };
 }
