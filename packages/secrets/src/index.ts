@@ -1,1 +1,11 @@
-export {};
+export {
+  createSecretBox,
+  DEV_ENCRYPTION_KEY_ID,
+  DEV_ENCRYPTION_KEYS,
+  KEY_BYTES,
+  parseEncryptionKeys,
+  secretBoxFromEnv,
+  SecretError,
+  type SealedSecret,
+  type SecretBox,
+} from './secret-box.ts';
