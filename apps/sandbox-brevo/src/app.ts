@@ -4,12 +4,20 @@ import { accountRouter, DEFAULT_PROFILES, type AccountProfile } from './account.
 import { attributesRouter } from './attributes/routes.ts';
 import { apiKeyAuth, type ApiKeyGrant } from './auth.ts';
 import { contactsRouter } from './contacts/routes.ts';
+import { brevoControlRouter } from './control.ts';
 import { errorHandler, faultBody, notFoundRoute } from './errors.ts';
+import { importsRouter } from './imports/routes.ts';
+import { DEFAULT_IMPORT_OPTIONS, ImportRunner, type ImportRunnerOptions } from './imports/runner.ts';
+import { processJson } from './imports/routes.ts';
 import { listsRouter } from './lists/routes.ts';
 import { RateLimiter, setRateLimitHeaders, type RateLimitOptions } from './rate-limit.ts';
-import type { SandboxRequest } from './request-context.ts';
 import type { SeedOptions } from './seed.ts';
+import { Inbox } from './smtp/inbox.ts';
+import { smtpRouter } from './smtp/routes.ts';
 import { SandboxState } from './state.ts';
+import { uiRouter } from './ui/routes.ts';
+import { DEFAULT_DELIVERY_OPTIONS, WebhookDelivery, type DeliveryOptions } from './webhooks/delivery.ts';
+import { webhooksRouter } from './webhooks/routes.ts';
 
 export const DEFAULT_API_KEY = 'xkeysib-sandbox-demo';
 
@@ -17,11 +25,14 @@ export interface BrevoSandboxOptions {
   /** API key → account (and the key's name, sent as `api_key_name` in webhooks). Default: `xkeysib-sandbox-demo` → `acc_demo`. */
   apiKeys?: Record<string, string | { accountId: string; name?: string }>;
   profiles?: Record<string, AccountProfile>;
+  /** Off by default (demo, tests); benchmarks turn them on. */
   rateLimits?: Partial<RateLimitOptions>;
-  seed?: SeedOptions & { seededAccounts?: string[] };
   /** Delays between webhook delivery attempts (Brevo: 10 min, 1 h, 2 h, 8 h). */
   webhookRetryDelaysMs?: number[];
-  /** Base URL the sandbox is reachable at (for links it hands out, e.g. import reports). */
+  webhooks?: Partial<DeliveryOptions>;
+  imports?: Partial<ImportRunnerOptions>;
+  seed?: SeedOptions & { seededAccounts?: string[] };
+  /** Base URL the sandbox is reachable at (import report links). Default: the request's own host. */
   publicUrl?: string;
   now?: () => number;
 }
@@ -32,6 +43,9 @@ export interface BrevoSandbox {
   faults: FaultInjector;
   calls: CallCounter;
   rateLimiter: RateLimiter;
+  deliveries: WebhookDelivery;
+  imports: ImportRunner;
+  inbox: Inbox;
   /** Stops background work (imports, webhook retries). */
   close: () => void;
 }
@@ -51,12 +65,36 @@ export function createBrevoSandbox(options: BrevoSandboxOptions = {}): BrevoSand
   const state = new SandboxState(now, options.seed ?? {});
   const faults = new FaultInjector();
   const calls = new CallCounter();
+  const inbox = new Inbox();
   const rateLimiter = new RateLimiter({ enabled: false, tier: 'general', ...options.rateLimits }, now);
+  const deliveries = new WebhookDelivery(
+    { ...DEFAULT_DELIVERY_OPTIONS, ...options.webhooks, ...(options.webhookRetryDelaysMs ? { retryDelaysMs: options.webhookRetryDelaysMs } : {}) },
+    now,
+  );
+  let publicUrl = options.publicUrl ?? 'http://localhost:4020';
+  const imports = new ImportRunner({ ...DEFAULT_IMPORT_OPTIONS, ...options.imports }, (account, process, settings) => {
+    if (!settings.notifyUrl) return;
+    // Brevo "calls the notify URL" when the process ends; the body is not documented, so the sandbox posts the process as GET /processes/{id} shows it.
+    void fetch(settings.notifyUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ processId: process.id, ...processJson(process, account.accountId, publicUrl) }),
+      signal: AbortSignal.timeout(10_000),
+    }).catch(() => undefined);
+  });
+  state.onAccountCreated((account) => deliveries.watch(account));
   for (const grant of keys.values()) state.account(grant.accountId);
 
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'extended');
+  if (!options.publicUrl) {
+    // Learn the public URL from the first request so report links work on any port.
+    app.use((req, _res, next) => {
+      publicUrl = `${req.protocol}://${req.get('host') ?? 'localhost:4020'}`;
+      next();
+    });
+  }
 
   app.use(
     '/__sandbox',
@@ -64,11 +102,15 @@ export function createBrevoSandbox(options: BrevoSandboxOptions = {}): BrevoSand
       faults,
       calls,
       reset: () => {
-        state.reset();
+        deliveries.clear();
+        inbox.clear();
         rateLimiter.reset();
+        imports.failure = undefined;
+        state.reset();
       },
     }),
   );
+  app.use('/__sandbox', brevoControlRouter({ state, inbox, deliveries, rateLimiter, imports }));
 
   const v3 = express.Router();
   v3.use(calls.middleware());
@@ -83,14 +125,29 @@ export function createBrevoSandbox(options: BrevoSandboxOptions = {}): BrevoSand
   );
   v3.use(accountRouter(profiles, now));
   v3.use(attributesRouter());
+  v3.use(importsRouter(imports, () => publicUrl, now));
   v3.use(listsRouter());
   v3.use(contactsRouter());
+  v3.use(webhooksRouter());
+  v3.use(smtpRouter(inbox, now));
   v3.use(notFoundRoute);
   v3.use(errorHandler);
   app.use('/v3', v3);
+  app.use(uiRouter(state, inbox, [...keys.values()][0]?.accountId ?? 'acc_demo'));
   app.use(errorHandler);
 
-  return { app, state, faults, calls, rateLimiter, close: () => undefined };
+  return {
+    app,
+    state,
+    faults,
+    calls,
+    rateLimiter,
+    deliveries,
+    imports,
+    inbox,
+    close: () => {
+      deliveries.close();
+      imports.close();
+    },
+  };
 }
-
-export type { SandboxRequest };

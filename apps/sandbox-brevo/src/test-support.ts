@@ -56,3 +56,37 @@ export async function createContactId(client: BrevoClient, request: Parameters<B
   expect(created?.id).toBeTypeOf('number');
   return created!.id!;
 }
+
+export interface ReceivedRequest {
+  path: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: unknown;
+}
+
+/** A tiny HTTP server standing in for the product's webhook receiver; `respond` picks each answer's status. */
+export async function startReceiver(respond: (request: ReceivedRequest, index: number) => number = () => 200) {
+  const { createServer } = await import('node:http');
+  const received: ReceivedRequest[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      const request = { path: req.url ?? '', headers: req.headers, body: text ? (JSON.parse(text) as unknown) : undefined };
+      received.push(request);
+      res.statusCode = respond(request, received.length - 1);
+      res.end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    received,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -11,7 +11,15 @@ import {
 } from './model.ts';
 
 export type ContactEvent =
-  | { kind: 'updated'; contact: Contact; content: Record<string, AttributeValue | null>; context: WriteContext; at: number }
+  | {
+      kind: 'updated';
+      contact: Contact;
+      /** Attributes whose value changed (EMAIL included), as webhooks report them. */
+      content: Record<string, AttributeValue | null>;
+      addedListIds: number[];
+      context: WriteContext;
+      at: number;
+    }
   | { kind: 'deleted'; contact: Contact; context: WriteContext; at: number };
 
 export interface ContactQuery {
@@ -87,9 +95,9 @@ export class ContactStore {
     };
     this.byId.set(contact.id, contact);
     this.ordered.push(contact);
-    const content = this.apply(contact, write);
+    const { content, addedListIds } = this.apply(contact, write);
     this.version++;
-    this.emit({ kind: 'updated', contact, content, context, at });
+    this.emit({ kind: 'updated', contact, content, addedListIds, context, at });
     return contact;
   }
 
@@ -97,12 +105,12 @@ export class ContactStore {
   update(contact: Contact, write: ContactWrite, context: WriteContext): boolean {
     this.assertUnique(write, contact, 'update');
     const before = JSON.stringify(contact);
-    const content = this.apply(contact, write);
+    const { content, addedListIds } = this.apply(contact, write);
     if (JSON.stringify(contact) === before) return false;
     const at = Math.max(this.now(), contact.modifiedAt + 1);
     contact.modifiedAt = at;
     this.version++;
-    this.emit({ kind: 'updated', contact, content, context, at });
+    this.emit({ kind: 'updated', contact, content, addedListIds, context, at });
     return true;
   }
 
@@ -222,8 +230,9 @@ export class ContactStore {
   }
 
   /** Writes the values and keeps indexes in step; returns the attributes that changed (webhook `content`). */
-  private apply(contact: Contact, write: ContactWrite): Record<string, AttributeValue | null> {
+  private apply(contact: Contact, write: ContactWrite): { content: Record<string, AttributeValue | null>; addedListIds: number[] } {
     const content: Record<string, AttributeValue | null> = {};
+    const addedListIds: number[] = [];
     if (write.email !== undefined) {
       const next = write.email ?? undefined;
       if (next !== contact.email) {
@@ -250,6 +259,7 @@ export class ContactStore {
     for (const listId of write.listIds ?? []) {
       if (contact.listIds.includes(listId)) continue;
       contact.listIds.push(listId);
+      addedListIds.push(listId);
       contact.listUnsubscribed = contact.listUnsubscribed.filter((id) => id !== listId);
       let set = this.members.get(listId);
       if (!set) this.members.set(listId, (set = new Set()));
@@ -260,7 +270,7 @@ export class ContactStore {
       contact.listIds = contact.listIds.filter((id) => id !== listId);
       this.members.get(listId)?.delete(contact.id);
     }
-    return content;
+    return { content, addedListIds };
   }
 
   private reindex(kind: IdentifierKind, previous: string | undefined, next: string | undefined, id: number): void {

@@ -1,0 +1,122 @@
+import express, { type Router } from 'express';
+import { z } from 'zod';
+import { toCsv } from './imports/csv.ts';
+import { IMPORT_REPORT_KINDS, type ImportReportKind } from './imports/processes.ts';
+import type { ImportRunner } from './imports/runner.ts';
+import { rateLimitTierSchema, type RateLimiter } from './rate-limit.ts';
+import type { Inbox } from './smtp/inbox.ts';
+import type { SandboxState } from './state.ts';
+import type { WebhookDelivery } from './webhooks/delivery.ts';
+
+const rateLimitsSchema = z
+  .object({
+    enabled: z.boolean().optional(),
+    tier: rateLimitTierSchema.optional(),
+    overrides: z.record(z.string(), z.array(z.object({ limit: z.number().int().min(0), seconds: z.number().int().min(1).max(86_400) }).strict())).optional(),
+  })
+  .strict();
+
+const importFailureSchema = z.object({ afterRows: z.number().int().min(0), times: z.number().int().min(1).default(1) }).strict();
+
+const webhookSettingsSchema = z
+  .object({
+    retryDelaysMs: z.array(z.number().int().min(0).max(86_400_000)).max(10).optional(),
+    timeoutMs: z.number().int().min(10).max(120_000).optional(),
+    batchWindowMs: z.number().int().min(0).max(600_000).optional(),
+  })
+  .strict();
+
+export interface SandboxControlDeps {
+  state: SandboxState;
+  inbox: Inbox;
+  deliveries: WebhookDelivery;
+  rateLimiter: RateLimiter;
+  imports: ImportRunner;
+}
+
+/**
+ * Brevo-specific control routes, beside sandbox-kit's reset/faults/calls:
+ * inbox, webhook deliveries and their retry settings, rate limits on/off,
+ * the "import fails half-way" fault, import reports, per-account counts.
+ */
+export function brevoControlRouter({ state, inbox, deliveries, rateLimiter, imports }: SandboxControlDeps): Router {
+  const router = express.Router();
+  router.use(express.json({ limit: '100kb' }));
+
+  router.get('/inbox', (_req, res) => {
+    res.json({ emails: inbox.all() });
+  });
+  router.delete('/inbox', (_req, res) => {
+    inbox.clear();
+    res.status(204).end();
+  });
+
+  router.get('/webhooks/deliveries', (_req, res) => {
+    res.json({ deliveries: deliveries.deliveries() });
+  });
+  router.delete('/webhooks/deliveries', (_req, res) => {
+    deliveries.clear();
+    res.status(204).end();
+  });
+  router.get('/webhooks/settings', (_req, res) => {
+    res.json(deliveries.options);
+  });
+  router.put('/webhooks/settings', (req, res) => {
+    const parsed = webhookSettingsSchema.safeParse(req.body);
+    if (!parsed.success) return void res.status(400).json({ error: 'invalid_settings', issues: parsed.error.issues });
+    Object.assign(deliveries.options, parsed.data);
+    res.json(deliveries.options);
+  });
+
+  router.get('/rate-limits', (_req, res) => {
+    res.json(rateLimiter.options);
+  });
+  router.put('/rate-limits', (req, res) => {
+    const parsed = rateLimitsSchema.safeParse(req.body);
+    if (!parsed.success) return void res.status(400).json({ error: 'invalid_rate_limits', issues: parsed.error.issues });
+    rateLimiter.options = { ...rateLimiter.options, ...parsed.data };
+    rateLimiter.reset();
+    res.json(rateLimiter.options);
+  });
+
+  router.post('/imports/fail', (req, res) => {
+    const parsed = importFailureSchema.safeParse(req.body);
+    if (!parsed.success) return void res.status(400).json({ error: 'invalid_import_failure', issues: parsed.error.issues });
+    imports.failure = { afterRows: parsed.data.afterRows, remaining: parsed.data.times };
+    res.status(201).json(imports.failure);
+  });
+  router.delete('/imports/fail', (_req, res) => {
+    imports.failure = undefined;
+    res.status(204).end();
+  });
+
+  router.get('/imports/:accountId/:processId/:kind.csv', (req, res) => {
+    const account = state.allAccounts().find((a) => a.accountId === req.params.accountId);
+    const process = account?.processes.find(Number(req.params.processId));
+    const kind = req.params.kind as ImportReportKind;
+    if (!process || !IMPORT_REPORT_KINDS.includes(kind)) return void res.status(404).json({ error: 'not_found' });
+    res.type('text/csv').send(toCsv(process.rejected.get(kind) ?? []));
+  });
+
+  router.get('/imports/:accountId/:processId', (req, res) => {
+    const account = state.allAccounts().find((a) => a.accountId === req.params.accountId);
+    const process = account?.processes.find(Number(req.params.processId));
+    if (!process) return void res.status(404).json({ error: 'not_found' });
+    res.json({ ...process, rejected: Object.fromEntries(process.rejected) });
+  });
+
+  router.get('/state', (_req, res) => {
+    res.json({
+      accounts: state.allAccounts().map((account) => ({
+        accountId: account.accountId,
+        contacts: account.contacts.size,
+        lists: account.lists.allLists().length,
+        webhooks: account.webhooks.all().length,
+        processes: account.processes.all().length,
+      })),
+      inbox: inbox.all().length,
+    });
+  });
+
+  return router;
+}

@@ -1,0 +1,192 @@
+import type { AccountState } from '../account-state.ts';
+import type { ContactEvent } from '../contacts/store.ts';
+import { accountWebhookKey, payloadsFor, type MarketingPayload } from './payloads.ts';
+import type { Webhook } from './registry.ts';
+
+/**
+ * Brevo's retry schedule (developers.brevo.com/docs/retry-mechanism): after
+ * the first attempt, 4 retries 10 min, 1 h, 2 h and 8 h apart. Only an
+ * unreachable endpoint (connection error, timeout) or a 429 is retried; any
+ * other 4xx and every 5xx "stop all retry attempts and discard the webhook".
+ */
+export const BREVO_RETRY_DELAYS_MS = [600_000, 3_600_000, 7_200_000, 28_800_000];
+
+export interface DeliveryOptions {
+  retryDelaysMs: number[];
+  timeoutMs: number;
+  /** Batched webhooks collect events for this long (or up to batchMaxEvents) before one POST with an array. */
+  batchWindowMs: number;
+  batchMaxEvents: number;
+  /** Parallel POSTs in flight, all webhooks together. */
+  concurrency: number;
+  /** Deliveries kept for GET /__sandbox/webhooks/deliveries. */
+  historySize: number;
+}
+
+export const DEFAULT_DELIVERY_OPTIONS: DeliveryOptions = {
+  retryDelaysMs: BREVO_RETRY_DELAYS_MS,
+  timeoutMs: 10_000,
+  batchWindowMs: 1_000,
+  batchMaxEvents: 100,
+  concurrency: 16,
+  historySize: 2_000,
+};
+
+export interface Attempt {
+  at: string;
+  status?: number;
+  error?: string;
+  durationMs: number;
+}
+
+export interface Delivery {
+  id: number;
+  accountId: string;
+  webhookId: number;
+  url: string;
+  events: string[];
+  body: MarketingPayload | MarketingPayload[];
+  state: 'pending' | 'delivered' | 'failed' | 'discarded';
+  attempts: Attempt[];
+  nextAttemptAt?: string;
+}
+
+/**
+ * Sends marketing webhooks for contact changes, outside the request that
+ * caused them, with Brevo's auth header, custom headers and retry policy.
+ */
+export class WebhookDelivery {
+  private nextId = 1;
+  private history: Delivery[] = [];
+  private queue: Delivery[] = [];
+  private inFlight = 0;
+  private timers = new Set<NodeJS.Timeout>();
+  private batches = new Map<string, { webhook: Webhook; accountId: string; payloads: MarketingPayload[]; timer: NodeJS.Timeout }>();
+  private closed = false;
+
+  constructor(
+    public options: DeliveryOptions,
+    private readonly now: () => number,
+  ) {}
+
+  /** Subscribes to an account's contact changes. */
+  watch(account: AccountState): void {
+    const key = accountWebhookKey(account.accountId);
+    account.contacts.onChange((event: ContactEvent) => {
+      for (const webhook of account.webhooks.all()) {
+        if (webhook.type !== 'marketing') continue;
+        const payloads = payloadsFor(event, webhook, key);
+        if (payloads.length === 0) continue;
+        if (webhook.batched) this.addToBatch(account.accountId, webhook, payloads);
+        else for (const payload of payloads) this.enqueue(account.accountId, webhook, payload);
+      }
+    });
+  }
+
+  deliveries(): Delivery[] {
+    return this.history;
+  }
+
+  clear(): void {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    for (const batch of this.batches.values()) clearTimeout(batch.timer);
+    this.batches.clear();
+    this.queue = [];
+    this.history = [];
+  }
+
+  close(): void {
+    this.closed = true;
+    this.clear();
+  }
+
+  /** Resolves once nothing is queued, in flight or waiting to be batched (retries scheduled later do not count). */
+  async idle(): Promise<void> {
+    while (this.queue.length > 0 || this.inFlight > 0 || this.batches.size > 0) await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+
+  private addToBatch(accountId: string, webhook: Webhook, payloads: MarketingPayload[]): void {
+    const key = `${accountId}|${webhook.id}`;
+    let batch = this.batches.get(key);
+    if (!batch) {
+      const timer = setTimeout(() => this.flushBatch(key), this.options.batchWindowMs);
+      batch = { webhook, accountId, payloads: [], timer };
+      this.batches.set(key, batch);
+    }
+    batch.payloads.push(...payloads);
+    if (batch.payloads.length >= this.options.batchMaxEvents) this.flushBatch(key);
+  }
+
+  private flushBatch(key: string): void {
+    const batch = this.batches.get(key);
+    if (!batch) return;
+    clearTimeout(batch.timer);
+    this.batches.delete(key);
+    this.enqueue(batch.accountId, batch.webhook, batch.payloads);
+  }
+
+  private enqueue(accountId: string, webhook: Webhook, body: MarketingPayload | MarketingPayload[]): void {
+    if (this.closed) return;
+    const events = (Array.isArray(body) ? body : [body]).map((payload) => String(payload.event));
+    const delivery: Delivery = { id: this.nextId++, accountId, webhookId: webhook.id, url: webhook.url, events, body, state: 'pending', attempts: [] };
+    this.history.push(delivery);
+    if (this.history.length > this.options.historySize) this.history.splice(0, this.history.length - this.options.historySize);
+    this.queue.push(delivery);
+    // Never inside the request that caused the change: start on a later tick.
+    setImmediate(() => this.pump(webhook));
+  }
+
+  private pump(webhook: Webhook): void {
+    while (this.inFlight < this.options.concurrency && this.queue.length > 0) {
+      const delivery = this.queue.shift()!;
+      this.inFlight++;
+      void this.attempt(delivery, webhook).finally(() => {
+        this.inFlight--;
+        this.pump(webhook);
+      });
+    }
+  }
+
+  private async attempt(delivery: Delivery, webhook: Webhook): Promise<void> {
+    if (this.closed) return;
+    const started = this.now();
+    const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'Brevo-Webhook (sandbox)' };
+    for (const { key, value } of webhook.headers) headers[key] = value;
+    if (webhook.auth) headers.authorization = `Bearer ${webhook.auth.token}`;
+    let status: number | undefined;
+    let error: string | undefined;
+    try {
+      const response = await fetch(delivery.url, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify(delivery.body),
+        signal: AbortSignal.timeout(this.options.timeoutMs),
+      });
+      status = response.status;
+      await response.arrayBuffer().catch(() => undefined);
+    } catch (e) {
+      error = e instanceof Error ? (e.cause instanceof Error ? e.cause.message : e.message) : String(e);
+    }
+    delivery.attempts.push({ at: new Date(started).toISOString(), ...(status !== undefined ? { status } : {}), ...(error ? { error } : {}), durationMs: this.now() - started });
+    if (status !== undefined && status >= 200 && status < 300) {
+      delivery.state = 'delivered';
+      delete delivery.nextAttemptAt;
+      return;
+    }
+    const retryable = status === undefined || status === 429;
+    const delay = this.options.retryDelaysMs[delivery.attempts.length - 1];
+    if (!retryable || delay === undefined) {
+      delivery.state = retryable ? 'failed' : 'discarded';
+      delete delivery.nextAttemptAt;
+      return;
+    }
+    delivery.nextAttemptAt = new Date(this.now() + delay).toISOString();
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      this.queue.push(delivery);
+      this.pump(webhook);
+    }, delay);
+    this.timers.add(timer);
+  }
+}

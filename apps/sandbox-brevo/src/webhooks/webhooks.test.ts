@@ -1,0 +1,150 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { brevoError, createContactId, startReceiver, startSandbox, waitFor, type StartedSandbox } from '../test-support.ts';
+
+let sandbox: StartedSandbox;
+let receiver: Awaited<ReturnType<typeof startReceiver>>;
+let status = 200;
+beforeAll(async () => {
+  sandbox = await startSandbox({ seed: { contacts: 3 }, webhookRetryDelaysMs: [50, 50] });
+  receiver = await startReceiver(() => status);
+});
+afterAll(async () => {
+  await sandbox.stop();
+  await receiver.close();
+});
+beforeEach(() => {
+  sandbox.state.reset();
+  sandbox.deliveries.clear();
+  receiver.received.length = 0;
+  status = 200;
+});
+afterEach(() => sandbox.deliveries.clear());
+
+async function registerMarketingWebhook(extra: Record<string, unknown> = {}) {
+  const { id } = await sandbox.client.webhooks.createWebhook({
+    url: `${receiver.url}/brevo/webhook`,
+    description: 'contact sync',
+    type: 'marketing',
+    events: ['contactUpdated', 'contactDeleted'],
+    auth: { type: 'bearer', token: 's3cret-token' },
+    headers: [{ key: 'X-Integration', value: 'int_1' }],
+    ...extra,
+  });
+  return id;
+}
+
+describe('webhook registry', () => {
+  it('creates, lists by type, reads, updates and deletes webhooks', async () => {
+    const { client } = sandbox;
+    const id = await registerMarketingWebhook();
+    const marketing = await client.webhooks.getWebhooks({ type: 'marketing' });
+    expect(marketing.webhooks).toHaveLength(1);
+    expect(marketing.webhooks[0]).toMatchObject({ id, type: 'marketing', events: ['contactUpdated', 'contactDeleted'], url: `${receiver.url}/brevo/webhook`, description: 'contact sync' });
+    expect((await client.webhooks.getWebhooks()).webhooks).toHaveLength(0);
+    await client.webhooks.updateWebhook({ webhookId: id, description: 'renamed' });
+    expect((await client.webhooks.getWebhook({ webhookId: id })).description).toBe('renamed');
+    await client.webhooks.deleteWebhook({ webhookId: id });
+    expect((await brevoError(client.webhooks.getWebhook({ webhookId: id }))).statusCode).toBe(404);
+    const bad = await brevoError(client.webhooks.createWebhook({ url: 'not a url', type: 'marketing', events: ['contactUpdated'] }));
+    expect(bad.statusCode).toBe(400);
+    const badEvent = await brevoError(client.webhooks.createWebhook({ url: receiver.url, type: 'marketing', events: ['sent'] }));
+    expect((badEvent.body as { code: string }).code).toBe('invalid_parameter');
+  });
+});
+
+describe('webhook delivery', () => {
+  it('posts contact_updated with the bearer token after an SDK update, outside the request', async () => {
+    const webhookId = await registerMarketingWebhook();
+    await sandbox.client.contacts.updateContact({ identifier: 1, attributes: { FIRSTNAME: 'Webhooked' } });
+    const [request] = await waitFor(() => (receiver.received.length >= 1 ? receiver.received : undefined));
+    expect(request!.path).toBe('/brevo/webhook');
+    expect(request!.headers.authorization).toBe('Bearer s3cret-token');
+    expect(request!.headers['x-integration']).toBe('int_1');
+    const contact = await sandbox.client.contacts.getContactInfo({ identifier: 1 });
+    expect(request!.body).toMatchObject({
+      event: 'contact_updated',
+      id: webhookId,
+      email: contact.email,
+      content: [{ FIRSTNAME: 'Webhooked' }],
+      api_key_name: 'sandbox-demo',
+    });
+    const body = request!.body as { date: string; ts: number; key: string };
+    expect(body.date).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+    expect(Math.abs(body.ts - Date.now() / 1000)).toBeLessThan(10);
+    expect(body.key).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  it('posts contact_deleted on delete, and fires for batch updates', async () => {
+    await registerMarketingWebhook();
+    const email = (await sandbox.client.contacts.getContactInfo({ identifier: 2 })).email!;
+    await sandbox.client.contacts.updateBatchContacts({ contacts: [{ id: 3, attributes: { LASTNAME: 'Batched' } }] });
+    await sandbox.client.contacts.deleteContact({ identifier: email });
+    await waitFor(() => receiver.received.length >= 2 || undefined);
+    const events = receiver.received.map((r) => r.body as { event: string; email: string; content?: unknown });
+    expect(events).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ event: 'contact_updated', content: [{ LASTNAME: 'Batched' }] }),
+        expect.objectContaining({ event: 'contact_deleted', email }),
+      ]),
+    );
+    expect(events.find((e) => e.event === 'contact_deleted')).not.toHaveProperty('content');
+  });
+
+  it('retries an unreachable or throttled receiver on the configured schedule, and discards on other errors', async () => {
+    await registerMarketingWebhook();
+    let answers = [429, 200];
+    const throttled = await startReceiver(() => answers.shift() ?? 200);
+    try {
+      await sandbox.client.webhooks.createWebhook({ url: throttled.url, type: 'marketing', events: ['contactUpdated'] });
+      status = 500;
+      await sandbox.client.contacts.updateContact({ identifier: 1, attributes: { FIRSTNAME: 'Retry' } });
+      await waitFor(() => throttled.received.length >= 2 || undefined);
+      await waitFor(() => sandbox.deliveries.deliveries().find((d) => d.url === throttled.url && d.state === 'delivered'));
+      const listed = (await (await fetch(`${sandbox.url}/__sandbox/webhooks/deliveries`)).json()) as {
+        deliveries: { url: string; state: string; attempts: { status?: number }[] }[];
+      };
+      const retried = listed.deliveries.find((d) => d.url === throttled.url)!;
+      expect(retried.attempts.map((a) => a.status)).toEqual([429, 200]);
+      const discarded = listed.deliveries.find((d) => d.url.startsWith(receiver.url))!;
+      expect(discarded.state).toBe('discarded');
+      expect(discarded.attempts).toHaveLength(1);
+      expect(receiver.received).toHaveLength(1);
+    } finally {
+      answers = [];
+      await throttled.close();
+    }
+  });
+
+  it('gives up after the last retry when the receiver stays down', async () => {
+    await sandbox.client.webhooks.createWebhook({ url: 'http://127.0.0.1:9/down', type: 'marketing', events: ['contactDeleted'] });
+    await sandbox.client.contacts.deleteContact({ identifier: 1 });
+    const delivery = await waitFor(() => sandbox.deliveries.deliveries().find((d) => d.state === 'failed'));
+    expect(delivery.attempts).toHaveLength(3);
+    expect(delivery.attempts.every((a) => a.error !== undefined)).toBe(true);
+  });
+
+  it('sends an array per batch to a batched webhook', async () => {
+    sandbox.deliveries.options.batchWindowMs = 50;
+    await registerMarketingWebhook({ batched: true });
+    await sandbox.client.contacts.updateContact({ identifier: 1, attributes: { FIRSTNAME: 'A' } });
+    await sandbox.client.contacts.updateContact({ identifier: 2, attributes: { FIRSTNAME: 'B' } });
+    await waitFor(() => receiver.received.length >= 1 || undefined);
+    expect(receiver.received).toHaveLength(1);
+    expect((receiver.received[0]!.body as unknown[]).map((e) => (e as { content: unknown[] }).content)).toEqual([[{ FIRSTNAME: 'A' }], [{ FIRSTNAME: 'B' }]]);
+    sandbox.deliveries.options.batchWindowMs = 1000;
+  });
+
+  it('fires for changes made in the sandbox UI, with an empty api_key_name', async () => {
+    await registerMarketingWebhook();
+    const id = await createContactId(sandbox.client, { email: 'ui@example.test' });
+    await waitFor(() => receiver.received.length >= 1 || undefined);
+    receiver.received.length = 0;
+    const form = new URLSearchParams({ email: 'ui@example.test', attr_FIRSTNAME: 'From UI' });
+    const res = await fetch(`${sandbox.url}/contacts/${id}`, { method: 'POST', body: form, redirect: 'manual' });
+    expect(res.status).toBe(303);
+    await waitFor(() => receiver.received.length >= 1 || undefined);
+    expect(receiver.received[0]!.body).toMatchObject({ event: 'contact_updated', email: 'ui@example.test', content: [{ FIRSTNAME: 'From UI' }], api_key_name: '' });
+    await fetch(`${sandbox.url}/contacts/${id}/delete`, { method: 'POST', redirect: 'manual' });
+    await waitFor(() => receiver.received.some((r) => (r.body as { event: string }).event === 'contact_deleted') || undefined);
+  });
+});
