@@ -1,0 +1,171 @@
+import { fnv1a64, MONTHLY_OPERATION_QUOTA } from '@contact-sync/rules';
+import { isDuplicateKeyError, type Db } from './sync-db.ts';
+
+/**
+ * R16 usage: one document per (integration, UTC month), `_id` `${integrationId}:${month}`.
+ * A page's operations are reserved before its writes and settled after, in
+ * single-document conditional updates: the reservation is recorded in the
+ * same document as the `$inc`, under a key derived from the page, so a replay
+ * of the same page after a crash finds its reservation instead of charging again.
+ */
+export interface QuotaUsageDoc {
+  _id: string;
+  integrationId: string;
+  month: string;
+  used: number;
+  /** Open reservations by page key (hex): operations reserved and not yet settled. */
+  reservations: Record<string, number>;
+}
+
+export interface QuotaLimitDoc {
+  _id: string;
+  limit: number;
+  raisedBy?: string;
+  raisedAt?: Date;
+}
+
+export const QUOTA_USAGE = 'sync_quota_usage';
+export const QUOTA_LIMITS = 'sync_quota_limits';
+export const QUOTA_NOTICES = 'sync_quota_notices';
+
+/** One per (integration, month, kind): the email was claimed for sending. */
+export interface QuotaNoticeDoc {
+  _id: string;
+  integrationId: string;
+  month: string;
+  kind: 'warning' | 'exceeded';
+  claimedAt: Date;
+}
+
+export interface Reservation {
+  readonly usageId: string;
+  readonly field: string;
+  /** Operations reserved under this key (including a reservation found from an earlier attempt). */
+  readonly reserved: number;
+  readonly usedAfter: number;
+}
+
+export type ReserveResult =
+  | { readonly ok: true; readonly reservation: Reservation }
+  /** Not enough quota for `requested`: `available` operations could still be made. */
+  | { readonly ok: false; readonly available: number; readonly used: number };
+
+function reservationField(pageKey: string): string {
+  return `reservations.r${fnv1a64(pageKey)}`;
+}
+
+export class QuotaStore {
+  constructor(private readonly db: Db) {}
+
+  private get usage() {
+    return this.db.collection<QuotaUsageDoc>(QUOTA_USAGE);
+  }
+
+  private get notices() {
+    return this.db.collection<QuotaNoticeDoc>(QUOTA_NOTICES);
+  }
+
+  private get limits() {
+    return this.db.collection<QuotaLimitDoc>(QUOTA_LIMITS);
+  }
+
+  async ensureIndexes(): Promise<void> {
+    await this.usage.createIndex({ integrationId: 1, month: 1 }, { unique: true, name: 'integration_month' });
+  }
+
+  async limitOf(integrationId: string): Promise<number> {
+    const doc = await this.limits.findOne({ _id: integrationId });
+    return doc?.limit ?? MONTHLY_OPERATION_QUOTA;
+  }
+
+  /** Admin command: raise (or set) one integration's monthly quota. */
+  async setLimit(integrationId: string, limit: number, by: string, now: Date): Promise<void> {
+    if (!Number.isSafeInteger(limit) || limit < 0) throw new Error('limit must be a non-negative integer');
+    await this.limits.updateOne({ _id: integrationId }, { $set: { limit, raisedBy: by, raisedAt: now } }, { upsert: true });
+  }
+
+  private async ensureUsage(integrationId: string, month: string): Promise<QuotaUsageDoc> {
+    const _id = `${integrationId}:${month}`;
+    const found = await this.usage.findOne({ _id });
+    if (found) return found;
+    try {
+      await this.usage.updateOne(
+        { _id },
+        { $setOnInsert: { integrationId, month, used: 0, reservations: {} } },
+        { upsert: true },
+      );
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+    }
+    return (await this.usage.findOne({ _id }))!;
+  }
+
+  async used(integrationId: string, month: string): Promise<number> {
+    const doc = await this.usage.findOne({ _id: `${integrationId}:${month}` });
+    return doc?.used ?? 0;
+  }
+
+  /**
+   * Reserves `requested` operations for the page `pageKey`. A reservation left
+   * by an earlier attempt of the same page is reused (and extended when this
+   * attempt needs more), so a replay never charges twice.
+   */
+  async reserve(integrationId: string, month: string, pageKey: string, requested: number, limit: number): Promise<ReserveResult> {
+    const field = reservationField(pageKey);
+    const key = field.slice('reservations.'.length);
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      const doc = await this.ensureUsage(integrationId, month);
+      const existing = doc.reservations?.[key];
+      const extra = requested - (existing ?? 0);
+      if (existing !== undefined && extra <= 0) {
+        return { ok: true, reservation: { usageId: doc._id, field, reserved: existing, usedAfter: doc.used } };
+      }
+      if (doc.used + extra > limit) return { ok: false, available: Math.max(0, limit - doc.used), used: doc.used };
+      const filter =
+        existing === undefined
+          ? { _id: doc._id, used: doc.used, [field]: { $exists: false } }
+          : { _id: doc._id, used: doc.used, [field]: existing };
+      const result = await this.usage.updateOne(filter, { $inc: { used: extra }, $set: { [field]: requested } });
+      if (result.modifiedCount === 1) {
+        return { ok: true, reservation: { usageId: doc._id, field, reserved: requested, usedAfter: doc.used + extra } };
+      }
+      // Someone else changed the document between read and update: read again.
+    }
+    throw new Error('quota reservation kept conflicting; is another run writing for this integration?');
+  }
+
+  /** Settles a reservation with the operations actually made; returns the unused ones to the month. */
+  async settle(reservation: Reservation, made: number): Promise<void> {
+    const refund = reservation.reserved - made;
+    await this.usage.updateOne(
+      { _id: reservation.usageId, [reservation.field]: reservation.reserved },
+      { $inc: { used: -refund }, $unset: { [reservation.field]: '' } },
+    );
+  }
+
+  /**
+   * Claims the month's 80% (or exceeded) email: true once per month, to the
+   * caller that should send it. A unique insert, not a conditional update:
+   * the local FerretDB does not make conditional updates atomic.
+   */
+  async claimNotice(integrationId: string, month: string, kind: 'warning' | 'exceeded', now: Date): Promise<boolean> {
+    try {
+      await this.notices.insertOne({ _id: `${integrationId}:${month}:${kind}`, integrationId, month, kind, claimedAt: now });
+      return true;
+    } catch (error) {
+      if (isDuplicateKeyError(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Gives a claim back when the email could not be sent, so the next run sends it. */
+  async releaseNotice(integrationId: string, month: string, kind: 'warning' | 'exceeded'): Promise<void> {
+    await this.notices.deleteOne({ _id: `${integrationId}:${month}:${kind}` });
+  }
+
+  async removeIntegration(integrationId: string): Promise<void> {
+    await this.usage.deleteMany({ integrationId });
+    await this.limits.deleteOne({ _id: integrationId });
+    await this.notices.deleteMany({ integrationId });
+  }
+}

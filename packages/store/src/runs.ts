@@ -1,0 +1,98 @@
+import { randomUUID } from 'node:crypto';
+import type { Db } from './sync-db.ts';
+
+export type RunDirection = 'salesforce_to_brevo' | 'brevo_to_salesforce';
+export type RunStatus = 'running' | 'succeeded' | 'failed' | 'stopped';
+
+export interface RunCounts {
+  read: number;
+  created: number;
+  updated: number;
+  deleted: number;
+  skippedUnchanged: number;
+  rejected: number;
+  failed: number;
+}
+
+export interface RunDoc {
+  _id: string;
+  integrationId: string;
+  direction: RunDirection;
+  initialLoad: boolean;
+  status: RunStatus;
+  startedAt: Date;
+  endedAt: Date | null;
+  counts: RunCounts;
+  operationsCharged: number;
+  progress: { done: number; total: number | null };
+  /** Why the run stopped or failed (error code and message), no secrets. */
+  outcome?: { code: string; message: string } | null;
+}
+
+export const RUNS = 'sync_runs';
+
+export function emptyCounts(): RunCounts {
+  return { read: 0, created: 0, updated: 0, deleted: 0, skippedUnchanged: 0, rejected: 0, failed: 0 };
+}
+
+export class RunStore {
+  constructor(private readonly db: Db) {}
+
+  private get collection() {
+    return this.db.collection<RunDoc>(RUNS);
+  }
+
+  async ensureIndexes(): Promise<void> {
+    await this.collection.createIndex({ integrationId: 1, startedAt: -1 }, { name: 'integration_started' });
+  }
+
+  async start(integrationId: string, direction: RunDirection, initialLoad: boolean, now: Date): Promise<RunDoc> {
+    const run: RunDoc = {
+      _id: randomUUID(),
+      integrationId,
+      direction,
+      initialLoad,
+      status: 'running',
+      startedAt: now,
+      endedAt: null,
+      counts: emptyCounts(),
+      operationsCharged: 0,
+      progress: { done: 0, total: null },
+      outcome: null,
+    };
+    await this.collection.insertOne(run);
+    return run;
+  }
+
+  /** Adds a page's counts; `$inc` so the numbers stay right whatever the order of saves. */
+  async addPage(runId: string, counts: Partial<RunCounts>, operations: number, progress: { done: number; total: number | null }): Promise<void> {
+    const inc: Record<string, number> = { operationsCharged: operations };
+    for (const [key, value] of Object.entries(counts)) if (value) inc[`counts.${key}`] = value;
+    await this.collection.updateOne({ _id: runId }, { $inc: inc, $set: { progress } });
+  }
+
+  async finish(runId: string, status: Exclude<RunStatus, 'running'>, now: Date, outcome: { code: string; message: string } | null = null): Promise<void> {
+    await this.collection.updateOne({ _id: runId, status: 'running' }, { $set: { status, endedAt: now, outcome } });
+  }
+
+  async get(runId: string): Promise<RunDoc | null> {
+    return this.collection.findOne({ _id: runId });
+  }
+
+  async list(integrationId: string, limit = 20): Promise<RunDoc[]> {
+    return this.collection.find({ integrationId }).sort({ startedAt: -1 }).limit(limit).toArray();
+  }
+
+  /** Runs left `running` by a worker that died: closed as `failed` once their lease is gone. */
+  async closeAbandoned(integrationId: string, now: Date): Promise<number> {
+    const result = await this.collection.updateMany(
+      { integrationId, status: 'running' },
+      { $set: { status: 'failed', endedAt: now, outcome: { code: 'worker_lost', message: 'The worker stopped during the run; the next run resumed from the last confirmed page.' } } },
+    );
+    return result.modifiedCount;
+  }
+
+  async removeIntegration(integrationId: string): Promise<void> {
+    await this.collection.deleteMany({ integrationId });
+  }
+}

@@ -1,0 +1,104 @@
+import type { Db } from './sync-db.ts';
+
+/** The `(SystemModstamp, Id)` position up to which every record has been fully synced to Brevo. */
+export interface Watermark {
+  ts: string;
+  id: string;
+}
+
+export interface SyncStateDoc {
+  _id: string;
+  integrationId: string;
+  watermarkTs: string | null;
+  watermarkId: string | null;
+  /** False until the initial load has reached the end of the query once. */
+  initialLoadDone: boolean;
+  /** Salesforce's `totalSize` of the run in progress, for the progress bar. */
+  lastTotal?: number;
+  /** Runs wait until then (Salesforce REQUEST_LIMIT_EXCEEDED, Brevo long rate-limit reset). */
+  pausedUntil?: Date | null;
+  pauseReason?: string | null;
+  /** Brevo webhook registered on activation (id) and its sealed bearer secret. */
+  brevoWebhookId?: number | null;
+  webhookSecretSealed?: string | null;
+  updatedAt: Date;
+}
+
+export const SYNC_STATES = 'sync_states';
+
+export class SyncStateStore {
+  constructor(private readonly db: Db) {}
+
+  private get collection() {
+    return this.db.collection<SyncStateDoc>(SYNC_STATES);
+  }
+
+  async ensureIndexes(): Promise<void> {
+    // _id is the integration id: one document per integration, unique by construction.
+  }
+
+  async get(integrationId: string): Promise<SyncStateDoc> {
+    const found = await this.collection.findOne({ _id: integrationId });
+    if (found) return found;
+    await this.collection.updateOne(
+      { _id: integrationId },
+      {
+        $setOnInsert: {
+          integrationId,
+          watermarkTs: null,
+          watermarkId: null,
+          initialLoadDone: false,
+          pausedUntil: null,
+          pauseReason: null,
+          updatedAt: new Date(),
+        },
+      },
+      { upsert: true },
+    );
+    return (await this.collection.findOne({ _id: integrationId }))!;
+  }
+
+  /**
+   * Moves the watermark forward from `from` to `to`; conditional on `from` so a
+   * stale run (lease lost) can never move it back or sideways.
+   */
+  async advanceWatermark(integrationId: string, from: Watermark | null, to: Watermark): Promise<boolean> {
+    const result = await this.collection.updateOne(
+      { _id: integrationId, watermarkTs: from?.ts ?? null, watermarkId: from?.id ?? null },
+      { $set: { watermarkTs: to.ts, watermarkId: to.id, updatedAt: new Date() } },
+    );
+    return result.modifiedCount === 1;
+  }
+
+  async markInitialLoadDone(integrationId: string): Promise<void> {
+    await this.collection.updateOne({ _id: integrationId }, { $set: { initialLoadDone: true, updatedAt: new Date() } });
+  }
+
+  async setTotal(integrationId: string, total: number): Promise<void> {
+    await this.collection.updateOne({ _id: integrationId }, { $set: { lastTotal: total, updatedAt: new Date() } });
+  }
+
+  async pauseUntil(integrationId: string, until: Date, reason: string): Promise<void> {
+    await this.collection.updateOne({ _id: integrationId }, { $set: { pausedUntil: until, pauseReason: reason, updatedAt: new Date() } });
+  }
+
+  async clearPause(integrationId: string): Promise<void> {
+    await this.collection.updateOne({ _id: integrationId }, { $set: { pausedUntil: null, pauseReason: null, updatedAt: new Date() } });
+  }
+
+  async setWebhook(integrationId: string, webhookId: number | null, secretSealed: string | null): Promise<void> {
+    await this.get(integrationId);
+    await this.collection.updateOne(
+      { _id: integrationId },
+      { $set: { brevoWebhookId: webhookId, webhookSecretSealed: secretSealed, updatedAt: new Date() } },
+    );
+  }
+
+  async remove(integrationId: string): Promise<void> {
+    await this.collection.deleteOne({ _id: integrationId });
+  }
+}
+
+export function watermarkOf(state: Pick<SyncStateDoc, 'watermarkTs' | 'watermarkId'>): Watermark | null {
+  return state.watermarkTs !== null && state.watermarkId !== null ? { ts: state.watermarkTs, id: state.watermarkId } : null;
+}

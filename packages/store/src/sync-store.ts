@@ -1,0 +1,49 @@
+import { LinkStore } from './links.ts';
+import { QuotaStore } from './quota-usage.ts';
+import { RecordErrorStore } from './record-errors.ts';
+import { RunStore } from './runs.ts';
+import { LeaseStore } from './sync-leases.ts';
+import { SyncStateStore } from './sync-state.ts';
+import type { Db } from './sync-db.ts';
+import { WebhookEventStore } from './webhook-events.ts';
+
+export * from './links.ts';
+export * from './quota-usage.ts';
+export * from './record-errors.ts';
+export * from './runs.ts';
+export * from './sync-leases.ts';
+export * from './sync-state.ts';
+export * from './webhook-events.ts';
+export { isDuplicateKeyError, type Db } from './sync-db.ts';
+
+/** Every collection the sync engine and worker own. */
+export interface SyncStore {
+  links: LinkStore;
+  state: SyncStateStore;
+  runs: RunStore;
+  errors: RecordErrorStore;
+  quota: QuotaStore;
+  events: WebhookEventStore;
+  leases: LeaseStore;
+}
+
+export function createSyncStore(db: Db): SyncStore {
+  return {
+    links: new LinkStore(db),
+    state: new SyncStateStore(db),
+    runs: new RunStore(db),
+    errors: new RecordErrorStore(db),
+    quota: new QuotaStore(db),
+    events: new WebhookEventStore(db),
+    leases: new LeaseStore(db),
+  };
+}
+
+export async function ensureSyncIndexes(store: SyncStore): Promise<void> {
+  await store.links.ensureIndexes();
+  await store.state.ensureIndexes();
+  await store.runs.ensureIndexes();
+  await store.errors.ensureIndexes();
+  await store.quota.ensureIndexes();
+  await store.events.ensureIndexes();
+}

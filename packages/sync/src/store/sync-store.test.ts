@@ -1,0 +1,118 @@
+import { createSyncStore, ensureSyncIndexes, type SyncStore } from '@contact-sync/store';
+import { useTestDatabase } from '@contact-sync/testing';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+// The sync's collections, against the local MongoDB-compatible server.
+const database = useTestDatabase('sync_store');
+let store: SyncStore;
+
+beforeAll(async () => {
+  store = createSyncStore(database.connection.db!);
+  await ensureSyncIndexes(store);
+});
+
+describe('quota reservations (R16)', () => {
+  it('charges a page once, refunds what was not made, and reuses a reservation on replay', async () => {
+    const first = await store.quota.reserve('int-q1', '2026-11', 'page-a', 10, 100);
+    expect(first.ok).toBe(true);
+    if (!first.ok) return;
+    expect(await store.quota.used('int-q1', '2026-11')).toBe(10);
+
+    // A replay of the same page (after a crash) finds the reservation: nothing charged twice.
+    const replay = await store.quota.reserve('int-q1', '2026-11', 'page-a', 8, 100);
+    expect(replay.ok && replay.reservation.reserved).toBe(10);
+    expect(await store.quota.used('int-q1', '2026-11')).toBe(10);
+
+    await store.quota.settle(first.reservation, 7);
+    expect(await store.quota.used('int-q1', '2026-11')).toBe(7);
+    // Settling twice changes nothing.
+    await store.quota.settle(first.reservation, 0);
+    expect(await store.quota.used('int-q1', '2026-11')).toBe(7);
+  });
+
+  it('extends a replayed reservation that needs more, and refuses past the limit', async () => {
+    const a = await store.quota.reserve('int-q2', '2026-11', 'p1', 5, 20);
+    expect(a.ok).toBe(true);
+    const more = await store.quota.reserve('int-q2', '2026-11', 'p1', 9, 20);
+    expect(more.ok && more.reservation.reserved).toBe(9);
+    expect(await store.quota.used('int-q2', '2026-11')).toBe(9);
+    const refused = await store.quota.reserve('int-q2', '2026-11', 'p2', 12, 20);
+    expect(refused).toEqual({ ok: false, available: 11, used: 9 });
+    expect(await store.quota.used('int-q2', '2026-11')).toBe(9);
+  });
+
+  it('gives the 80% notice to one caller per month', async () => {
+    const claims = await Promise.all([1, 2, 3].map(() => store.quota.claimNotice('int-q3', '2026-11', 'warning', new Date())));
+    expect(claims.filter(Boolean)).toHaveLength(1);
+    expect(await store.quota.claimNotice('int-q3', '2026-12', 'warning', new Date())).toBe(true);
+  });
+
+  it('keeps a raised limit per integration', async () => {
+    expect(await store.quota.limitOf('int-q4')).toBe(100_000);
+    await store.quota.setLimit('int-q4', 150_000, 'support', new Date());
+    expect(await store.quota.limitOf('int-q4')).toBe(150_000);
+  });
+});
+
+describe('leases', () => {
+  it('lets one owner hold an integration until it expires or is released', async () => {
+    const now = new Date('2026-11-27T10:00:00Z');
+    const at = (seconds: number) => new Date(now.getTime() + seconds * 1000);
+    const results = await Promise.all(['w1', 'w2', 'w3'].map((owner) => store.leases.acquire('int-l1', owner, 60_000, now)));
+    const won = results.filter((lease) => lease !== null);
+    expect(won).toHaveLength(1);
+    const held = won[0]!;
+    const other = held.owner === 'w1' ? 'w2' : 'w1';
+    expect(await store.leases.acquire('int-l1', other, 60_000, at(30))).toBeNull();
+    expect(await store.leases.renew(held, 60_000, at(40))).toBe(true);
+    // Expired: another worker takes over, the old holder's lease is gone for good.
+    const taken = await store.leases.acquire('int-l1', other, 60_000, at(101));
+    expect(taken).not.toBeNull();
+    expect(await store.leases.holds(held, at(102))).toBe(false);
+    expect(await store.leases.renew(held, 60_000, at(102))).toBe(false);
+    await store.leases.release(taken!);
+    expect(await store.leases.acquire('int-l1', held.owner, 60_000, at(103))).not.toBeNull();
+  });
+
+  it('gives a contended expired lease to exactly one taker', async () => {
+    const now = new Date('2026-11-27T11:00:00Z');
+    await store.leases.acquire('int-l2', 'w0', 1_000, now);
+    const later = new Date(now.getTime() + 5_000);
+    const results = await Promise.all(['w1', 'w2', 'w3', 'w4'].map((owner) => store.leases.acquire('int-l2', owner, 60_000, later)));
+    expect(results.filter((lease) => lease !== null)).toHaveLength(1);
+  });
+});
+
+describe('watermark', () => {
+  it('moves only from the position the run read', async () => {
+    await store.state.get('int-w1');
+    const a = { ts: '2026-11-27T10:00:00.000Z', id: '003000000000001AAA' };
+    const b = { ts: '2026-11-27T10:00:01.000Z', id: '003000000000002AAA' };
+    expect(await store.state.advanceWatermark('int-w1', null, a)).toBe(true);
+    expect(await store.state.advanceWatermark('int-w1', null, b)).toBe(false);
+    expect(await store.state.advanceWatermark('int-w1', a, b)).toBe(true);
+    const state = await store.state.get('int-w1');
+    expect([state.watermarkTs, state.watermarkId]).toEqual([b.ts, b.id]);
+  });
+});
+
+describe('links and webhook events', () => {
+  it('keeps one link per (integration, Salesforce Id)', async () => {
+    const link = { integrationId: 'int-k', salesforceId: '003A', brevoId: 1, values: { attributes: {} }, hash: 'h1', lastWrittenAt: new Date() };
+    await store.links.upsertMany([link]);
+    await store.links.upsertMany([{ ...link, hash: 'h2' }]);
+    const found = await store.links.findBySalesforceIds('int-k', ['003A']);
+    expect(found.get('003A')?.hash).toBe('h2');
+    expect(await store.links.count('int-k')).toBe(1);
+  });
+
+  it('stores a redelivered webhook once', async () => {
+    const event = {
+      _id: 'evt-1', integrationId: 'int-e', kind: 'contact_updated' as const, brevoId: 5, email: 'a@b.test',
+      content: { FIRSTNAME: 'A' }, modifiedAt: new Date(), receivedAt: new Date(), state: 'pending' as const,
+    };
+    expect(await store.events.add(event)).toBe(true);
+    expect(await store.events.add(event)).toBe(false);
+    expect(await store.events.countPending('int-e')).toBe(1);
+  });
+});
