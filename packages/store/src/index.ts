@@ -1,2 +1,22 @@
+// Accounts, integrations, OAuth states and R3 slots (mongoose models; the BFF's).
+export { accountModel, accountRepository, brevoKeyContext, type AccountDoc, type AccountRepository } from './accounts.ts';
+export {
+  IntegrationNameTakenError,
+  integrationModel,
+  integrationRepository,
+  mappingOf,
+  salesforceTokenContext,
+  type IntegrationDoc,
+  type IntegrationRepository,
+  type MappingEntryDoc,
+  type SalesforceConnectionDoc,
+  type SalesforceConnectionInput,
+  type SalesforceCredentials,
+} from './integrations.ts';
+export { oauthStateModel, oauthStateRepository, type ConsumedOAuthState, type OAuthStateDoc, type OAuthStateRepository } from './oauth-states.ts';
+export { salesforceSlotModel, salesforceSlotRepository, type SalesforceSlotDoc, type SalesforceSlotRepository } from './salesforce-slots.ts';
+export { connectStore, isDuplicateKey } from './store-connection.ts';
+export { ensureBffIndexes } from './indexes.ts';
+
 // The sync engine's collections (driver-level stores).
 export * from './sync-store.ts';

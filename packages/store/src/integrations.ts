@@ -1,0 +1,290 @@
+import {
+  IntegrationStatus,
+  normalizeNameForComparison,
+  type ConsentRecord,
+  type IntegrationKind,
+  type Mapping,
+} from '@contact-sync/rules';
+import type { SealedSecret, SecretBox } from '@contact-sync/secrets';
+import { isValidObjectId, Schema, Types, type Connection, type Model } from 'mongoose';
+import { sealedSecretSchema } from './sealed-secret-schema.ts';
+import { isDuplicateKey } from './store-connection.ts';
+
+/**
+ * An integration: one account's sync of Salesforce Contacts or Leads with one
+ * Brevo list. Every repository function takes the account id and scopes its
+ * query by it (SPEC §6); only the `*ForWorker` functions, used by the sync
+ * worker which has no account context, read by id alone.
+ */
+export interface SalesforceConnectionDoc {
+  orgId: string;
+  userId: string;
+  username: string;
+  displayName: string | null;
+  instanceUrl: string;
+  accessToken: SealedSecret;
+  refreshToken: SealedSecret;
+  connectedAt: Date;
+  tokenRefreshedAt: Date | null;
+}
+
+export interface MappingEntryDoc {
+  attribute: string;
+  field: string;
+}
+
+export interface IntegrationDoc {
+  _id: Types.ObjectId;
+  accountId: string;
+  kind: IntegrationKind;
+  name: string;
+  /** R2: trimmed, lower-cased name; unique per account. */
+  nameKey: string;
+  status: IntegrationStatus;
+  statusReason: { code: string; at: Date } | null;
+  salesforce: SalesforceConnectionDoc | null;
+  consent: ConsentRecord | null;
+  /**
+   * `{ attribute → field }` stored as pairs: Brevo attribute names are user
+   * data and never become document keys (no `$`/`.` key surprises).
+   */
+  mappingEntries: MappingEntryDoc[] | null;
+  list: { id: number; name: string } | null;
+  activatedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const salesforceConnectionSchema = new Schema<SalesforceConnectionDoc>(
+  {
+    orgId: { type: String, required: true },
+    userId: { type: String, required: true },
+    username: { type: String, required: true },
+    displayName: { type: String, default: null },
+    instanceUrl: { type: String, required: true },
+    accessToken: { type: sealedSecretSchema, required: true },
+    refreshToken: { type: sealedSecretSchema, required: true },
+    connectedAt: { type: Date, required: true },
+    tokenRefreshedAt: { type: Date, default: null },
+  },
+  { _id: false },
+);
+
+const integrationSchema = new Schema<IntegrationDoc>(
+  {
+    accountId: { type: String, required: true },
+    kind: { type: String, required: true, enum: ['salesforce-contacts', 'salesforce-leads'] },
+    name: { type: String, required: true },
+    nameKey: { type: String, required: true },
+    status: { type: String, required: true, enum: Object.values(IntegrationStatus), default: IntegrationStatus.Draft },
+    statusReason: { type: new Schema({ code: String, at: Date }, { _id: false }), default: null },
+    salesforce: { type: salesforceConnectionSchema, default: null },
+    consent: { type: new Schema({ optIn: Boolean, by: String, at: String }, { _id: false }), default: null },
+    mappingEntries: { type: [new Schema({ attribute: String, field: String }, { _id: false })], default: null },
+    list: { type: new Schema({ id: Number, name: String }, { _id: false }), default: null },
+    activatedAt: { type: Date, default: null },
+  },
+  { timestamps: true, collection: 'integrations', strict: 'throw' },
+);
+// R2: one name per account, case-insensitively (the key is stored lower-cased: no collation needed).
+integrationSchema.index({ accountId: 1, nameKey: 1 }, { unique: true, name: 'account_name' });
+integrationSchema.index({ accountId: 1, createdAt: -1 }, { name: 'account_created' });
+// R3 inspection (enforcement is by SalesforceSlot's unique index).
+integrationSchema.index({ 'salesforce.orgId': 1, 'salesforce.userId': 1 }, { name: 'salesforce_account' });
+integrationSchema.index({ status: 1 }, { name: 'status' });
+
+export function integrationModel(connection: Connection): Model<IntegrationDoc> {
+  return (
+    (connection.models.Integration as Model<IntegrationDoc> | undefined) ??
+    connection.model<IntegrationDoc>('Integration', integrationSchema)
+  );
+}
+
+export class IntegrationNameTakenError extends Error {
+  readonly code = 'name_taken';
+  constructor() {
+    super('an integration of this account already has this name');
+    this.name = 'IntegrationNameTakenError';
+  }
+}
+
+export function mappingOf(integration: Pick<IntegrationDoc, 'mappingEntries'>): Mapping | null {
+  if (!integration.mappingEntries) return null;
+  return Object.fromEntries(integration.mappingEntries.map((entry) => [entry.attribute, entry.field]));
+}
+
+/** Additional data the Salesforce tokens are sealed with: they open only for their own integration. */
+export function salesforceTokenContext(integrationId: string, which: 'access' | 'refresh'): string {
+  return `integration:${integrationId}:salesforce-${which}-token`;
+}
+
+export interface SalesforceConnectionInput {
+  orgId: string;
+  userId: string;
+  username: string;
+  displayName: string | null;
+  instanceUrl: string;
+  accessToken: string;
+  refreshToken: string;
+}
+
+export interface SalesforceCredentials {
+  instanceUrl: string;
+  accessToken: string;
+  refreshToken: string;
+}
+
+const SYNCING: IntegrationStatus[] = [IntegrationStatus.Active, IntegrationStatus.Error];
+
+export function integrationRepository(connection: Connection, secrets: SecretBox) {
+  const Integration = integrationModel(connection);
+  const scoped = (accountId: string, id: string) => ({ _id: new Types.ObjectId(id), accountId });
+
+  async function findForAccount(accountId: string, id: string): Promise<IntegrationDoc | null> {
+    if (!isValidObjectId(id) || !/^[a-f0-9]{24}$/i.test(id)) return null;
+    return Integration.findOne(scoped(accountId, id)).lean<IntegrationDoc>().exec();
+  }
+
+  /** Applies `$set` to the account's integration; returns the updated document or null when not found. */
+  async function update(accountId: string, id: string, set: Record<string, unknown>, extraFilter: Record<string, unknown> = {}) {
+    if (!isValidObjectId(id)) return null;
+    const result = await Integration.updateOne({ ...scoped(accountId, id), ...extraFilter }, { $set: set }).exec();
+    if (result.matchedCount === 0) return null;
+    return findForAccount(accountId, id);
+  }
+
+  return {
+    findForAccount,
+
+    async listForAccount(accountId: string): Promise<IntegrationDoc[]> {
+      return Integration.find({ accountId }).sort({ createdAt: -1, _id: -1 }).lean<IntegrationDoc[]>().exec();
+    },
+
+    /** Throws IntegrationNameTakenError (R2). */
+    async create(input: { accountId: string; kind: IntegrationKind; name: string }): Promise<IntegrationDoc> {
+      try {
+        const created = await Integration.create({ ...input, nameKey: normalizeNameForComparison(input.name) });
+        return created.toObject();
+      } catch (error) {
+        if (isDuplicateKey(error)) throw new IntegrationNameTakenError();
+        throw error;
+      }
+    },
+
+    /** Throws IntegrationNameTakenError (R2). */
+    async rename(accountId: string, id: string, name: string): Promise<IntegrationDoc | null> {
+      try {
+        return await update(accountId, id, { name, nameKey: normalizeNameForComparison(name) });
+      } catch (error) {
+        if (isDuplicateKey(error)) throw new IntegrationNameTakenError();
+        throw error;
+      }
+    },
+
+    setConsent: (accountId: string, id: string, consent: ConsentRecord) => update(accountId, id, { consent }),
+
+    setMapping: (accountId: string, id: string, mapping: Mapping) =>
+      update(accountId, id, { mappingEntries: Object.entries(mapping).map(([attribute, field]) => ({ attribute, field })) }),
+
+    setList: (accountId: string, id: string, list: { id: number; name: string }) => update(accountId, id, { list }),
+
+    /**
+     * Stores a (re)connection with sealed tokens. A reconnection of an
+     * `auth_error` integration puts it back where it was: syncing when it had
+     * been activated, draft otherwise.
+     */
+    async setSalesforceConnection(accountId: string, id: string, input: SalesforceConnectionInput, now: Date) {
+      const current = await findForAccount(accountId, id);
+      if (!current) return null;
+      const salesforce: SalesforceConnectionDoc = {
+        orgId: input.orgId,
+        userId: input.userId,
+        username: input.username,
+        displayName: input.displayName,
+        instanceUrl: input.instanceUrl,
+        accessToken: secrets.seal(input.accessToken, salesforceTokenContext(id, 'access')),
+        refreshToken: secrets.seal(input.refreshToken, salesforceTokenContext(id, 'refresh')),
+        connectedAt: now,
+        tokenRefreshedAt: null,
+      };
+      const set: Record<string, unknown> = { salesforce };
+      if (current.status === IntegrationStatus.AuthError) {
+        set.status = current.activatedAt ? IntegrationStatus.Active : IntegrationStatus.Draft;
+        set.statusReason = null;
+      }
+      return update(accountId, id, set);
+    },
+
+    /** Opens the sealed tokens (for jsforce). */
+    salesforceCredentials(integration: IntegrationDoc): SalesforceCredentials | null {
+      const sf = integration.salesforce;
+      if (!sf) return null;
+      const id = integration._id.toHexString();
+      return {
+        instanceUrl: sf.instanceUrl,
+        accessToken: secrets.open(sf.accessToken, salesforceTokenContext(id, 'access')),
+        refreshToken: secrets.open(sf.refreshToken, salesforceTokenContext(id, 'refresh')),
+      };
+    },
+
+    /** Persists an access token jsforce obtained by refreshing (the refresh token stays). */
+    async saveRefreshedAccessToken(accountId: string, id: string, accessToken: string, now: Date): Promise<void> {
+      if (!isValidObjectId(id)) return;
+      await Integration.updateOne(
+        { ...scoped(accountId, id), salesforce: { $ne: null } },
+        { $set: { 'salesforce.accessToken': secrets.seal(accessToken, salesforceTokenContext(id, 'access')), 'salesforce.tokenRefreshedAt': now } },
+      ).exec();
+    },
+
+    /**
+     * Token revoked or expired beyond refresh: the user must reconnect. Drafts
+     * stay drafts (nothing syncs), the reason is recorded either way.
+     */
+    async markAuthError(accountId: string, id: string, code: string, now: Date) {
+      const current = await findForAccount(accountId, id);
+      if (!current) return null;
+      const set: Record<string, unknown> = { statusReason: { code, at: now } };
+      if (current.status !== IntegrationStatus.Draft) set.status = IntegrationStatus.AuthError;
+      return update(accountId, id, set);
+    },
+
+    /**
+     * Conditional status change: applied only while the status is one of
+     * `from` (a single-document update, so two concurrent requests cannot
+     * both pass). Returns null when the integration is missing or not in `from`.
+     */
+    async transition(
+      accountId: string,
+      id: string,
+      from: readonly IntegrationStatus[],
+      to: IntegrationStatus,
+      set: Record<string, unknown> = {},
+    ): Promise<IntegrationDoc | null> {
+      if (!isValidObjectId(id)) return null;
+      const result = await Integration.updateOne(
+        { ...scoped(accountId, id), status: { $in: from } },
+        { $set: { ...set, status: to, statusReason: null } },
+      ).exec();
+      return result.matchedCount === 1 ? findForAccount(accountId, id) : null;
+    },
+
+    async delete(accountId: string, id: string): Promise<boolean> {
+      if (!isValidObjectId(id)) return false;
+      const result = await Integration.deleteOne(scoped(accountId, id)).exec();
+      return result.deletedCount === 1;
+    },
+
+    /** How many integrations use this Salesforce account (R3 inspection). */
+    countBySalesforceAccount: (orgId: string, userId: string) =>
+      Integration.countDocuments({ 'salesforce.orgId': orgId, 'salesforce.userId': userId }).exec(),
+
+    /** The worker has no account context: it reads by id and then passes `accountId` on. */
+    findByIdForWorker: (id: string) =>
+      isValidObjectId(id) ? Integration.findById(id).lean<IntegrationDoc>().exec() : Promise.resolve(null),
+
+    /** Integrations the worker should sync (active, or active with record errors). */
+    listSyncingForWorker: () => Integration.find({ status: { $in: SYNCING } }).lean<IntegrationDoc[]>().exec(),
+  };
+}
+
+export type IntegrationRepository = ReturnType<typeof integrationRepository>;
