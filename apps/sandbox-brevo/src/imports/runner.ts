@@ -52,6 +52,7 @@ const PHONES = ['SMS', 'WHATSAPP', 'LANDLINE_NUMBER'];
  */
 export class ImportRunner {
   private timers = new Set<NodeJS.Timeout>();
+  private running = new WeakMap<AccountState, Promise<void>>();
   private closed = false;
   failure: ImportFailure | undefined;
 
@@ -62,13 +63,33 @@ export class ImportRunner {
 
   start(account: AccountState, process: BackgroundProcess, rows: () => Promise<ImportRow[]>, settings: ImportSettings, context: WriteContext): void {
     const failAfter = this.takeFailure();
+    // Like Brevo, an account's imports run one after the other, in the order they were requested.
+    const previous = this.running.get(account) ?? Promise.resolve();
+    const done = previous.then(() => new Promise<void>((resolve) => this.run(account, process, rows, settings, context, failAfter, resolve)));
+    this.running.set(account, done);
+  }
+
+  private run(
+    account: AccountState,
+    process: BackgroundProcess,
+    rows: () => Promise<ImportRow[]>,
+    settings: ImportSettings,
+    context: WriteContext,
+    failAfter: number | undefined,
+    resolve: () => void,
+  ): void {
+    const finish = () => {
+      this.onFinished(account, process, settings);
+      resolve();
+    };
     this.later(this.options.startDelayMs, async () => {
       process.status = 'in_process';
       let all: ImportRow[];
       try {
         all = await rows();
       } catch (error) {
-        this.fail(account, process, settings, `could not read the import: ${error instanceof Error ? error.message : String(error)}`);
+        this.fail(process, `could not read the import: ${error instanceof Error ? error.message : String(error)}`);
+        finish();
         return;
       }
       process.totalRows = all.length;
@@ -78,7 +99,8 @@ export class ImportRunner {
         const end = Math.min(all.length, from + this.options.chunkSize);
         for (let i = from; i < end; i++) {
           if (failAfter !== undefined && i >= failAfter) {
-            this.fail(account, process, settings, `import stopped after ${failAfter} rows (injected failure)`);
+            this.fail(process, `import stopped after ${failAfter} rows (injected failure)`);
+            finish();
             return;
           }
           importRow(account, process, all[i]!, i + 1, settings, context, seen);
@@ -87,7 +109,7 @@ export class ImportRunner {
         if (end < all.length) this.later(0, () => step(end));
         else {
           process.status = 'completed';
-          this.onFinished(account, process, settings);
+          finish();
         }
       };
       step(0);
@@ -108,10 +130,9 @@ export class ImportRunner {
     return afterRows;
   }
 
-  private fail(account: AccountState, process: BackgroundProcess, settings: ImportSettings, reason: string): void {
+  private fail(process: BackgroundProcess, reason: string): void {
     process.status = 'failed';
     process.failureReason = reason;
-    this.onFinished(account, process, settings);
   }
 
   private later(ms: number, run: () => void | Promise<void>): void {
@@ -185,19 +206,21 @@ function importRow(
   }
   for (const [kind, value] of identifiers) seen.get(kind)!.add(value);
 
-  const owners = account.contacts.owners(write);
-  if (owners.length > 1) {
-    const main = email ? account.contacts.findBy('email', email) ?? owners[0]! : owners[0]!;
-    const clash = identifiers.find(([kind, value]) => {
-      const owner = account.contacts.findBy(kind, value);
-      return owner !== undefined && owner !== main;
-    })!;
+  // A row matches its contact by email, else by ext_id, else by SMS; any other
+  // identifier that already belongs to a different contact rejects the row.
+  const [mainKind, mainValue] = identifiers.find(([kind]) => kind === 'email') ?? identifiers.find(([kind]) => kind === 'EXT_ID') ?? identifiers[0]!;
+  const main = account.contacts.findBy(mainKind, mainValue);
+  const clash = identifiers.find(([kind, value]) => {
+    const owner = account.contacts.findBy(kind, value);
+    return owner !== undefined && owner !== main;
+  });
+  if (clash) {
     reject(process, DUPLICATE_REPORT[clash[0]], { row: rowNumber, ...(email ? { email } : {}), value: clash[1], reason: 'already used by another contact' });
     return;
   }
-  if (owners.length === 1) {
+  if (main) {
     if (!settings.updateExistingContacts) return;
-    account.contacts.update(owners[0]!, write, context);
+    account.contacts.update(main, write, context);
     return;
   }
   for (const [name, value] of Object.entries(write.attributes)) if (value === null) delete write.attributes[name];

@@ -1,0 +1,142 @@
+import type { BrevoClient } from '@getbrevo/brevo';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { brevoError, createContactId, startReceiver, startSandbox, waitFor, type StartedSandbox } from '../test-support.ts';
+
+let sandbox: StartedSandbox;
+beforeAll(async () => {
+  sandbox = await startSandbox({ seed: { contacts: 0 } });
+});
+afterAll(() => sandbox.stop());
+beforeEach(() => sandbox.state.reset());
+
+async function finished(client: BrevoClient, processId: number) {
+  return waitFor(async () => {
+    const process = await client.process.getProcess({ processId });
+    return process.status === 'completed' || process.status === 'failed' ? process : undefined;
+  }, 20_000);
+}
+
+describe('contact import', () => {
+  it('imports jsonBody asynchronously and reports the rows it could not import', async () => {
+    const { client } = sandbox;
+    const existing = await createContactId(client, { email: 'taken@example.test', ext_id: 'SF-TAKEN' });
+    const response = await client.contacts
+      .importContacts({
+        listIds: [3],
+        jsonBody: [
+          { email: 'new1@example.test', attributes: { FIRSTNAME: 'New', EXT_ID: 'SF-1', SMS: '+33612345671', NOT_IN_ACCOUNT: 'ignored' } },
+          { email: 'not-an-email', attributes: { FIRSTNAME: 'Bad' } },
+          { email: 'new2@example.test', attributes: { EXT_ID: 'SF-TAKEN' } },
+          { email: 'new1@example.test', attributes: { FIRSTNAME: 'Repeated' } },
+          { email: 'taken@example.test', attributes: { LASTNAME: 'Updated' } },
+        ],
+      })
+      .withRawResponse();
+    expect(response.rawResponse.status).toBe(202);
+    const { processId } = response.data;
+    expect(['queued', 'in_process']).toContain((await client.process.getProcess({ processId })).status);
+
+    const process = await finished(client, processId);
+    expect(process).toMatchObject({ id: processId, name: 'IMPORTUSER', status: 'completed' });
+    const report = process.info!.import!;
+    expect(report.duplicate_contact_id).toBeNull();
+    for (const kind of ['invalid_emails', 'duplicate_ext_id', 'duplicate_email_id'] as const) expect(report[kind]).toMatch(/^http:\/\/.+\.csv$/);
+    const invalid = await (await fetch(report.invalid_emails!)).text();
+    expect(invalid).toContain('not-an-email');
+    expect(await (await fetch(report.duplicate_ext_id!)).text()).toContain('SF-TAKEN');
+
+    const imported = await client.contacts.getContactInfo({ identifier: 'SF-1', identifierType: 'ext_id' });
+    expect(imported).toMatchObject({ email: 'new1@example.test', listIds: [3], attributes: { FIRSTNAME: 'New', SMS: '+33612345671', EXT_ID: 'SF-1' } });
+    expect(imported.attributes).not.toHaveProperty('NOT_IN_ACCOUNT');
+    expect((await client.contacts.getContactInfo({ identifier: existing })).attributes).toMatchObject({ LASTNAME: 'Updated' });
+    expect((await client.contacts.getContactsFromList({ listId: 3 })).count).toBe(2);
+    const processes = await client.process.getProcesses();
+    expect(processes.count).toBe(1);
+    expect(processes.processes[0]).toMatchObject({ id: processId, status: 'completed' });
+  });
+
+  it('imports a semicolon CSV fileBody into a new list, keeps data on empty fields unless asked', async () => {
+    const { client } = sandbox;
+    await createContactId(client, { email: 'keep@example.test', attributes: { FIRSTNAME: 'Keep', COMPANY: 'Acme' } });
+    const first = await client.contacts.importContacts({
+      fileBody: 'EMAIL;FIRSTNAME;COMPANY;BIRTHDAY\nkeep@example.test;Kept;;1990-01-31\n"quoted@example.test";"Semi;colon";Beta;not-a-date\n',
+      newList: { listName: 'CSV import', folderId: 1 },
+    });
+    await finished(client, first.processId);
+    expect((await client.contacts.getContactInfo({ identifier: 'keep@example.test' })).attributes).toEqual({ FIRSTNAME: 'Kept', COMPANY: 'Acme', BIRTHDAY: '1990-01-31' });
+    const quoted = await client.contacts.getContactInfo({ identifier: 'quoted@example.test' });
+    expect(quoted.attributes).toEqual({ FIRSTNAME: 'Semi;colon', COMPANY: 'Beta' });
+    const lists = await client.contacts.getLists({ limit: 50 });
+    const csvList = lists.lists!.find((l) => l.name === 'CSV import')!;
+    expect(quoted.listIds).toEqual([csvList.id]);
+
+    const second = await client.contacts.importContacts({ fileBody: 'EMAIL;COMPANY\nkeep@example.test;\n', listIds: [2], emptyContactsAttributes: true });
+    await finished(client, second.processId);
+    expect((await client.contacts.getContactInfo({ identifier: 'keep@example.test' })).attributes).not.toHaveProperty('COMPANY');
+    const noUpdate = await client.contacts.importContacts({ jsonBody: [{ email: 'keep@example.test', attributes: { FIRSTNAME: 'Nope' } }], listIds: [2], updateExistingContacts: false });
+    await finished(client, noUpdate.processId);
+    expect((await client.contacts.getContactInfo({ identifier: 'keep@example.test' })).attributes).toMatchObject({ FIRSTNAME: 'Kept' });
+  });
+
+  it('refuses an import without rows or without a list, and a body over 10 MB', async () => {
+    const { client } = sandbox;
+    expect((await brevoError(client.contacts.importContacts({ listIds: [2] }))).body).toMatchObject({ code: 'missing_parameter' });
+    expect((await brevoError(client.contacts.importContacts({ jsonBody: [{ email: 'a@example.test' }] }))).body).toMatchObject({ code: 'missing_parameter' });
+    expect((await brevoError(client.contacts.importContacts({ jsonBody: [{ email: 'a@example.test' }], listIds: [999] }))).statusCode).toBe(400);
+    const huge = 'EMAIL\n' + 'x'.repeat(10 * 1024 * 1024 + 10);
+    const tooBig = await brevoError(client.contacts.importContacts({ fileBody: huge, listIds: [2] }));
+    expect(tooBig.statusCode).toBe(400);
+  });
+
+  it('can fail half-way (injected), leaving the rows before the failure imported', async () => {
+    const { client } = sandbox;
+    const fault = await fetch(`${sandbox.url}/__sandbox/imports/fail`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ afterRows: 3 }) });
+    expect(fault.status).toBe(201);
+    const rows = Array.from({ length: 10 }, (_, i) => ({ email: `half${i}@example.test` }));
+    const { processId } = await client.contacts.importContacts({ jsonBody: rows, listIds: [2] });
+    const process = await finished(client, processId);
+    expect(process.status).toBe('failed');
+    expect(process.info).toBeUndefined();
+    expect((await client.contacts.getContacts({ limit: 50 })).count).toBe(3);
+    const next = await client.contacts.importContacts({ jsonBody: rows, listIds: [2] });
+    expect((await finished(client, next.processId)).status).toBe('completed');
+  });
+
+  it('calls notifyUrl when the process ends and fires contact webhooks for imported contacts', async () => {
+    const receiver = await startReceiver();
+    try {
+      const { client } = sandbox;
+      await client.webhooks.createWebhook({ url: `${receiver.url}/hook`, type: 'marketing', events: ['contactUpdated'] });
+      const { processId } = await client.contacts.importContacts({ jsonBody: [{ email: 'n1@example.test' }, { email: 'n2@example.test' }], listIds: [2], notifyUrl: `${receiver.url}/notify` });
+      const notify = await waitFor(() => receiver.received.find((r) => r.path === '/notify'));
+      expect(notify.body).toMatchObject({ processId, status: 'completed' });
+      await waitFor(() => receiver.received.filter((r) => r.path === '/hook').length >= 2 || undefined);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('imports 100,000 contacts in 20 calls of 5,000 quickly, staying responsive', async () => {
+    const { client } = sandbox;
+    const started = Date.now();
+    const ids: number[] = [];
+    for (let call = 0; call < 20; call++) {
+      const jsonBody = Array.from({ length: 5000 }, (_, i) => {
+        const n = call * 5000 + i;
+        return { email: `bulk${n}@example.test`, attributes: { FIRSTNAME: `First${n}`, LASTNAME: `Last${n}`, EXT_ID: `003BULK${n}`, SCORE: n % 100 } };
+      });
+      ids.push((await client.contacts.importContacts({ jsonBody, listIds: [2] })).processId);
+    }
+    const pingStarted = Date.now();
+    await client.account.getAccount();
+    expect(Date.now() - pingStarted).toBeLessThan(1000);
+    for (const id of ids) expect((await finished(client, id)).status).toBe('completed');
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect((await client.contacts.getContacts({ limit: 1 })).count).toBe(100_000);
+    expect((await client.contacts.getContactsFromList({ listId: 2, limit: 1 })).count).toBe(100_000);
+    expect((await client.contacts.getContactInfo({ identifier: '003BULK99999', identifierType: 'ext_id' })).email).toBe('bulk99999@example.test');
+    const page = await client.contacts.getContacts({ limit: 1000, offset: 50_000, sort: 'asc' });
+    expect(page.contacts).toHaveLength(1000);
+    expect(page.contacts[0]!.email).toBe('bulk50000@example.test');
+  }, 60_000);
+});
