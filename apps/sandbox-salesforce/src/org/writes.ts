@@ -91,7 +91,7 @@ export function prepareUpdate(org: Org, def: ObjectDef, rawId: string, body: unk
   };
 }
 
-export function prepareDelete(org: Org, def: ObjectDef, rawId: string, userId: string): PreparedWrite {
+export function prepareDelete(org: Org, def: ObjectDef, rawId: string, userId: string, at?: number): PreparedWrite {
   const record = findWritable(org, def, rawId);
   if (def.name === 'Contact') {
     const cases = [...org.tables.Case.values()].filter((c) => !c.IsDeleted && c.ContactId === record.Id);
@@ -111,14 +111,14 @@ export function prepareDelete(org: Org, def: ObjectDef, rawId: string, userId: s
   return {
     apply: () => {
       record.IsDeleted = true;
-      touch(org, def, record, userId);
+      touch(org, def, record, userId, at);
       return record;
     },
   };
 }
 
-function touch(org: Org, def: ObjectDef, record: StoredRecord, userId: string): void {
-  const stamp = org.nextStamp();
+function touch(org: Org, def: ObjectDef, record: StoredRecord, userId: string, at?: number): void {
+  const stamp = at === undefined ? org.nextStamp() : org.observeStamp(at);
   record.LastModifiedDate = stamp;
   record.LastModifiedById = userId;
   record.SystemModstamp = stamp;

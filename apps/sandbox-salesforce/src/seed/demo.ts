@@ -1,7 +1,7 @@
 import { base, en, Faker } from '@faker-js/faker';
 import { OBJECTS } from '../org/metadata.ts';
 import type { Org } from '../org/org.ts';
-import { prepareCreate } from '../org/writes.ts';
+import { prepareCreate, prepareDelete } from '../org/writes.ts';
 
 /**
  * The demo org's data: ~200 Contacts and ~100 Leads from a seeded faker (the
@@ -17,6 +17,8 @@ export const EDGE = {
   lastName81Plus: 'Featherstonehaugh-Cholmondeley-Marjoribanks-Mainwaring-Fiennes-Leveson-Gower',
   invalidPhones: ['12345', '12345678901234567', 'call me maybe'],
   hostile: '<script>alert("xss")</script><img src=x onerror=alert(1)>',
+  /** Deleted an hour ago: in the recycle bin, seen by queryAll and `deleted/`. */
+  deletedContact: { FirstName: 'Gone', LastName: 'Recyclebin', Email: 'gone@example.com' },
 } as const;
 
 const DAY = 86_400_000;
@@ -96,6 +98,7 @@ export function seedDemoOrg(org: Org, userId: string, randomSeed: number): void 
     { FirstName: 'Lana', LastName: EDGE.lastName81Plus.slice(0, 80), Email: 'long.lastname@example.com' },
     { FirstName: 'Zoë', LastName: 'Ñúñez-Øberg', Email: 'zoe.nunez@example.com', Phone: '+34 612 345 678', Birthdate: '1990-02-28' },
     { FirstName: 'Hostile', LastName: EDGE.hostile.slice(0, 80), Title: EDGE.hostile, Email: 'hostile@example.com' },
+    { ...EDGE.deletedContact },
   );
   leads.push(
     { FirstName: 'Lea', LastName: 'Shortphone', Company: 'Tiny Phones Ltd', Email: 'lea.shortphone@example.com', Phone: p5 },
@@ -106,18 +109,25 @@ export function seedDemoOrg(org: Org, userId: string, randomSeed: number): void 
   );
 
   const total = contacts.length + leads.length + 1;
-  let stamp = Date.now() - 10 * DAY;
-  const step = Math.floor((10 * DAY - 60_000) / total);
+  const now = Date.now();
+  let stamp = now - 10 * DAY;
+  const step = Math.floor((10 * DAY - 2 * 3_600_000) / total);
   const create = (def: (typeof OBJECTS)[keyof typeof OBJECTS], values: Record<string, unknown>) => {
     stamp += step;
     return prepareCreate(org, def, values, userId, stamp).apply();
   };
+  // Contacts and Leads interleaved, so both spread over the whole 10 days of history.
   let caseContactId = '';
-  for (const values of contacts) {
+  let deletedId = '';
+  let li = 0;
+  for (let ci = 0; ci < contacts.length; ci += 1) {
+    const values = contacts[ci]!;
     const row = create(OBJECTS.Contact, values);
-    if (values === contacts[190]) caseContactId = row.Id;
+    if (ci === 190) caseContactId = row.Id;
+    if (values.LastName === EDGE.deletedContact.LastName) deletedId = row.Id;
+    while (li < leads.length && li * contacts.length <= ci * leads.length) create(OBJECTS.Lead, leads[li++]!);
   }
-  for (const values of leads) create(OBJECTS.Lead, values);
+  while (li < leads.length) create(OBJECTS.Lead, leads[li++]!);
   create(OBJECTS.Case, {
     ContactId: caseContactId,
     Subject: 'Order #4411 arrived damaged',
@@ -126,4 +136,5 @@ export function seedDemoOrg(org: Org, userId: string, randomSeed: number): void 
     Priority: 'High',
     Origin: 'Email',
   });
+  prepareDelete(org, OBJECTS.Contact, deletedId, userId, now - 3_600_000).apply();
 }

@@ -1,0 +1,267 @@
+import type { Connection } from 'jsforce';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { EDGE } from '../seed/demo.ts';
+import { login, startSandbox, type StartedSandbox } from '../test-support.ts';
+
+let sandbox: StartedSandbox;
+let conn: Connection;
+beforeAll(async () => {
+  sandbox = await startSandbox();
+});
+beforeEach(async () => {
+  await fetch(`${sandbox.url}/__sandbox/reset`, { method: 'POST' });
+  conn = await login(sandbox.url);
+});
+afterAll(async () => {
+  await sandbox.server.close();
+});
+
+type Row = Record<string, unknown> & { Id: string; SystemModstamp: string; LastModifiedDate: string };
+
+async function contactId(lastName: string): Promise<string> {
+  const result = await conn.query<Row>(`SELECT Id FROM Contact WHERE LastName = '${lastName}'`);
+  return result.records[0]!.Id;
+}
+
+describe('single-record CRUD', () => {
+  it('creates, retrieves, updates (204, modstamp moves) and deletes (204, queryAll shows IsDeleted)', async () => {
+    const created = await conn.sobject('Contact').create({ FirstName: 'Ada', LastName: 'Lovelace', Email: 'ada@example.com', Birthdate: '1815-12-10' });
+    expect(created).toMatchObject({ success: true, errors: [] });
+    expect(created.id).toMatch(/^003[A-Za-z0-9]{15}$/);
+    const id = created.id!;
+
+    const row = (await conn.sobject('Contact').retrieve(id)) as unknown as Row;
+    expect(row).toMatchObject({ Id: id, FirstName: 'Ada', Name: 'Ada Lovelace', Full_Name__c: 'Ada Lovelace', Birthdate: '1815-12-10', IsDeleted: false, HasOptedOutOfEmail: false });
+    expect(row.SystemModstamp).toBe(row.LastModifiedDate);
+
+    const updated = await conn.sobject('Contact').update({ Id: id, Title: 'Analyst', Email: null });
+    expect(updated).toEqual({ id, success: true, errors: [] });
+    const after = (await conn.sobject('Contact').retrieve(id)) as unknown as Row;
+    expect(after.Title).toBe('Analyst');
+    expect(after.Email).toBeNull();
+    expect(Date.parse(after.SystemModstamp.replace('+0000', 'Z'))).toBeGreaterThan(Date.parse(row.SystemModstamp.replace('+0000', 'Z')));
+
+    await conn.sobject('Contact').destroy(id);
+    const visible = await conn.query(`SELECT Id FROM Contact WHERE Id = '${id}'`);
+    expect(visible.totalSize).toBe(0);
+    const all = await conn.query<Row>(`SELECT Id, IsDeleted FROM Contact WHERE Id = '${id}'`, { scanAll: true });
+    expect(all.records).toEqual([expect.objectContaining({ Id: id, IsDeleted: true })]);
+    await expect(conn.sobject('Contact').retrieve(id)).rejects.toMatchObject({ errorCode: 'ENTITY_IS_DELETED' });
+    await expect(conn.sobject('Contact').update({ Id: id, Title: 'x' })).rejects.toMatchObject({ errorCode: 'ENTITY_IS_DELETED' });
+  });
+
+  it('answers NOT_FOUND for a well-formed id that does not exist', async () => {
+    await expect(conn.sobject('Contact').retrieve('003000000000000AAA')).rejects.toMatchObject({ errorCode: 'NOT_FOUND' });
+  });
+
+  it('reports STRING_TOO_LONG with the field label, value and max length', async () => {
+    const name41 = 'A'.repeat(41);
+    await expect(conn.sobject('Lead').create({ FirstName: name41, LastName: 'X', Company: 'Y' })).rejects.toMatchObject({
+      errorCode: 'STRING_TOO_LONG',
+      message: `First Name: data value too large: ${name41} (max length=40)`,
+      data: { fields: ['FirstName'] },
+    });
+  });
+
+  it('reports REQUIRED_FIELD_MISSING for LastName, and Company on Lead, also when blanked by an update', async () => {
+    await expect(conn.sobject('Contact').create({ FirstName: 'No last' })).rejects.toMatchObject({
+      errorCode: 'REQUIRED_FIELD_MISSING',
+      message: 'Required fields are missing: [LastName]',
+      data: { fields: ['LastName'] },
+    });
+    await expect(conn.sobject('Lead').create({ LastName: 'NoCompany' })).rejects.toMatchObject({
+      errorCode: 'REQUIRED_FIELD_MISSING',
+      message: 'Required fields are missing: [Company]',
+    });
+    const id = await contactId('Davis');
+    await expect(conn.sobject('Contact').update({ Id: id, LastName: '' })).rejects.toMatchObject({ errorCode: 'REQUIRED_FIELD_MISSING' });
+  });
+
+  it('reports INVALID_FIELD_FOR_INSERT_UPDATE for formula and system fields, INVALID_FIELD for unknown ones', async () => {
+    await expect(conn.sobject('Contact').create({ LastName: 'F', Full_Name__c: 'x' })).rejects.toMatchObject({
+      errorCode: 'INVALID_FIELD_FOR_INSERT_UPDATE',
+      message: expect.stringMatching(/^Unable to create\/update fields: Full_Name__c\. Please check the security settings/),
+      data: { fields: ['Full_Name__c'] },
+    });
+    await expect(conn.sobject('Contact').create({ LastName: 'F', Nope__c: 'x' })).rejects.toMatchObject({
+      errorCode: 'INVALID_FIELD',
+      message: "No such column 'Nope__c' on sobject of type Contact",
+    });
+  });
+
+  it('reports INVALID_EMAIL_ADDRESS, JSON_PARSER_ERROR for wrong types and malformed JSON', async () => {
+    await expect(conn.sobject('Contact').create({ LastName: 'E', Email: 'not-an-email' })).rejects.toMatchObject({
+      errorCode: 'INVALID_EMAIL_ADDRESS',
+      message: 'Email: invalid email address: not-an-email',
+      data: { fields: ['Email'] },
+    });
+    await expect(conn.sobject('Contact').create({ LastName: 'E', Birthdate: '2024-02-30' })).rejects.toMatchObject({ errorCode: 'JSON_PARSER_ERROR' });
+    await expect(conn.sobject('Contact').create({ LastName: 'E', Score__c: 'lots' })).rejects.toMatchObject({ errorCode: 'JSON_PARSER_ERROR' });
+    await expect(
+      conn.request({ method: 'POST', url: '/sobjects/Contact', body: '{"LastName":', headers: { 'content-type': 'application/json' } }),
+    ).rejects.toMatchObject({ errorCode: 'JSON_PARSER_ERROR' });
+    await expect(conn.sobject('Widget__c').create({ Name: 'x' })).rejects.toMatchObject({ errorCode: 'NOT_FOUND' });
+  });
+
+  it('refuses to delete a Contact that has a Case with DELETE_FAILED', async () => {
+    const id = await contactId('Davis');
+    await expect(conn.sobject('Contact').destroy(id)).rejects.toMatchObject({
+      errorCode: 'DELETE_FAILED',
+      message: expect.stringMatching(/^Your attempt to delete Mr\. Josh Davis could not be completed because it is associated with the following cases\.: \d{8}\n$/),
+    });
+  });
+});
+
+describe('sObject Collections', () => {
+  it('updates many with per-record results; failures do not stop the others', async () => {
+    const ids = (await conn.query<Row>('SELECT Id FROM Contact ORDER BY SystemModstamp LIMIT 3')).records.map((r) => r.Id) as [string, string, string];
+    const results = await conn.sobject('Contact').update([
+      { Id: ids[0], Title: 'VP' },
+      { Id: ids[1], FirstName: 'B'.repeat(41) },
+      { Id: ids[2], Email: 'bad@' },
+    ]);
+    expect(results[0]).toEqual({ id: ids[0], success: true, errors: [] });
+    expect(results[1]).toMatchObject({ id: ids[1], success: false, errors: [{ statusCode: 'STRING_TOO_LONG', fields: ['FirstName'] }] });
+    expect(results[2]).toMatchObject({ id: ids[2], success: false, errors: [{ statusCode: 'INVALID_EMAIL_ADDRESS', fields: ['Email'] }] });
+    const row = (await conn.sobject('Contact').retrieve(ids[0]!)) as unknown as Row;
+    expect(row.Title).toBe('VP');
+  });
+
+  it('rolls everything back with allOrNone', async () => {
+    const ids = (await conn.query<Row>('SELECT Id, Title FROM Contact ORDER BY SystemModstamp LIMIT 2')).records.map((r) => r.Id) as [string, string];
+    const results = await conn.sobject('Contact').update(
+      [
+        { Id: ids[0], Title: 'Changed' },
+        { Id: ids[1], LastName: null },
+      ],
+      { allOrNone: true },
+    );
+    expect(results[0]).toMatchObject({ success: false, errors: [{ statusCode: 'ALL_OR_NONE_OPERATION_ROLLED_BACK' }] });
+    expect(results[1]).toMatchObject({ success: false, errors: [{ statusCode: 'REQUIRED_FIELD_MISSING' }] });
+    const row = (await conn.sobject('Contact').retrieve(ids[0]!)) as unknown as Row;
+    expect(row.Title).not.toBe('Changed');
+  });
+
+  it('creates, retrieves and deletes many; DELETE_FAILED and ENTITY_IS_DELETED per record', async () => {
+    const created = await conn.sobject('Lead').create([
+      { LastName: 'One', Company: 'C1' },
+      { LastName: 'Two' },
+    ]);
+    expect(created[0]).toMatchObject({ success: true });
+    expect(created[1]).toMatchObject({ success: false, errors: [{ statusCode: 'REQUIRED_FIELD_MISSING', fields: ['Company'] }] });
+    const newId = created[0]!.id!;
+    const fetched = (await conn.sobject('Lead').retrieve([newId], { fields: ['LastName', 'Company'] })) as unknown as Row[];
+    expect(fetched[0]).toMatchObject({ LastName: 'One', Company: 'C1' });
+
+    const davis = await contactId('Davis');
+    const deleted = await conn.sobject('Contact').destroy([davis]);
+    expect(deleted[0]).toMatchObject({ id: davis, success: false, errors: [{ statusCode: 'DELETE_FAILED' }] });
+    await conn.sobject('Lead').destroy([newId]);
+    const again = await conn.sobject('Lead').destroy([newId]);
+    expect(again[0]).toMatchObject({ id: newId, success: false, errors: [{ statusCode: 'ENTITY_IS_DELETED' }] });
+  });
+
+  it('refuses more than 200 records in one call', async () => {
+    const records = Array.from({ length: 201 }, (_, i) => ({ LastName: `N${i}`, Company: 'C' }));
+    await expect(conn.sobject('Lead').create(records)).rejects.toMatchObject({ errorCode: 'EXCEEDED_ID_LIMIT' });
+    expect((await conn.query('SELECT COUNT() FROM Lead')).totalSize).toBe(100);
+  });
+
+  it('reports INVALID_FIELD_FOR_INSERT_UPDATE per record in a collection', async () => {
+    const id = await contactId('Shortphone');
+    const results = await conn.sobject('Contact').update([{ Id: id, Days_Since_Contact__c: 3 }]);
+    expect(results[0]).toMatchObject({ success: false, errors: [{ statusCode: 'INVALID_FIELD_FOR_INSERT_UPDATE', fields: ['Days_Since_Contact__c'] }] });
+  });
+});
+
+describe('replication, limits and usage', () => {
+  it('lists updated and deleted ids in whole minutes; changes in the current minute wait for the next window', async () => {
+    const minute = 60_000;
+    const end = new Date(Math.floor(Date.now() / minute) * minute);
+    const start = new Date(end.getTime() - 3 * 86_400_000);
+    const iso = (d: Date) => d.toISOString();
+    const expected = await conn.query<Row>(
+      `SELECT Id FROM Contact WHERE SystemModstamp >= ${iso(start)} AND SystemModstamp < ${iso(end)} ORDER BY SystemModstamp`,
+      { autoFetch: true },
+    );
+    expect(expected.totalSize).toBeGreaterThan(10);
+    const lead = await conn.sobject('Lead').create({ LastName: 'Window', Company: 'W' });
+    const updated = await conn.sobject('Contact').updated(start, new Date(end.getTime() + 5 * minute));
+    expect(updated.ids).toEqual(expected.records.map((r) => r.Id));
+    expect(updated.latestDateCovered).toBe(iso(end).replace('Z', '+0000'));
+    expect((await conn.sobject('Lead').updated(start, end)).ids).not.toContain(lead.id);
+
+    const deleted = await conn.sobject('Contact').deleted(start, end);
+    const gone = await conn.query<Row>(`SELECT Id FROM Contact WHERE LastName = '${EDGE.deletedContact.LastName}'`, { scanAll: true });
+    expect(deleted.deletedRecords).toEqual([{ id: gone.records[0]!.Id, deletedDate: expect.stringMatching(/\+0000$/) }]);
+    await expect(conn.sobject('Contact').deleted(end, start)).rejects.toMatchObject({ errorCode: 'INVALID_REPLICATION_DATE' });
+  });
+
+  it('reports limits, Sforce-Limit-Info, and REQUEST_LIMIT_EXCEEDED once the daily limit is used', async () => {
+    await fetch(`${sandbox.url}/__sandbox/api-usage`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ used: 0, limit: 5 }),
+    });
+    const limits = (await conn.limits()) as unknown as Record<string, { Max: number; Remaining: number }>;
+    expect(limits.DailyApiRequests).toEqual({ Max: 5, Remaining: 4 });
+    expect(limits.DataStorageMB).toBeDefined();
+    expect(conn.limitInfo).toEqual({ apiUsage: { used: 1, limit: 5 } });
+    await conn.query('SELECT Id FROM Contact LIMIT 1');
+    await conn.query('SELECT Id FROM Contact LIMIT 1');
+    await conn.query('SELECT Id FROM Contact LIMIT 1');
+    await conn.query('SELECT Id FROM Contact LIMIT 1');
+    await expect(conn.query('SELECT Id FROM Contact LIMIT 1')).rejects.toMatchObject({
+      errorCode: 'REQUEST_LIMIT_EXCEEDED',
+      message: 'TotalRequests Limit exceeded.',
+    });
+    const usage = (await (await fetch(`${sandbox.url}/__sandbox/api-usage`)).json()) as { used: number; limit: number };
+    expect(usage).toEqual({ used: 5, limit: 5 });
+  });
+});
+
+describe('fault injection and call counts', () => {
+  it('shows injected 500/503 as Salesforce errors and lets jsforce retry a GET', async () => {
+    await fetch(`${sandbox.url}/__sandbox/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ pathPrefix: '/services/data/v62.0/sobjects', method: 'POST', status: 500, times: 1 }),
+    });
+    await expect(conn.sobject('Lead').create({ LastName: 'F', Company: 'C' })).rejects.toMatchObject({ errorCode: 'UNKNOWN_EXCEPTION' });
+    await fetch(`${sandbox.url}/__sandbox/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ pathPrefix: '/services/data/v62.0/limits', status: 503, times: 1 }),
+    });
+    const response = await fetch(`${sandbox.url}/services/data/v62.0/limits`, { headers: { Authorization: `Bearer ${conn.accessToken}` } });
+    expect(response.status).toBe(503);
+    expect(await response.json()).toEqual([expect.objectContaining({ errorCode: 'SERVER_UNAVAILABLE' })]);
+    await fetch(`${sandbox.url}/__sandbox/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ pathPrefix: '/services/data/v62.0/query', status: 429, times: 1 }),
+    });
+    await expect(conn.query('SELECT Id FROM Contact LIMIT 1')).rejects.toMatchObject({ errorCode: 'REQUEST_LIMIT_EXCEEDED' });
+  });
+
+  it('counts REST calls per route, ids collapsed', async () => {
+    await fetch(`${sandbox.url}/__sandbox/calls`, { method: 'DELETE' });
+    const id = await contactId('Davis');
+    await conn.sobject('Contact').retrieve(id);
+    const calls = (await (await fetch(`${sandbox.url}/__sandbox/calls`)).json()) as { total: number; byRoute: Record<string, number> };
+    expect(calls.byRoute).toEqual({ 'GET /services/data/v62.0/query': 1, 'GET /services/data/v62.0/sobjects/Contact/:id': 1 });
+  });
+});
+
+describe('seed', () => {
+  it('has the edge cases the rules need', async () => {
+    const phones = await conn.query<Row>(`SELECT Phone, MobilePhone FROM Contact WHERE Phone IN ('${EDGE.invalidPhones[0]}', '${EDGE.invalidPhones[1]}') OR MobilePhone = '${EDGE.invalidPhones[2]}'`);
+    expect(phones.totalSize).toBe(3);
+    const forty = await conn.query<Row>(`SELECT FirstName FROM Contact WHERE FirstName = '${EDGE.firstName40}'`);
+    expect(String(forty.records[0]!.FirstName)).toHaveLength(40);
+    const shared = await conn.query(`SELECT Id FROM Contact WHERE Email = '${EDGE.duplicateEmail}'`);
+    expect(shared.totalSize).toBe(2);
+    const cases = await conn.query<Row>('SELECT Id, ContactId, CaseNumber FROM Case');
+    expect(cases.records[0]!.ContactId).toBe(await contactId('Davis'));
+  });
+});

@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest';
+import { SalesforceError } from '../errors.ts';
+import { compileQuery, likeToRegExp } from './compile.ts';
+import { parseSoql } from './parser.ts';
+import { SoqlSyntaxError } from './tokenizer.ts';
+
+describe('parseSoql: valid queries', () => {
+  const valid: [string, unknown][] = [
+    ['SELECT Id FROM Contact', { fields: [{ name: 'Id' }], object: { name: 'Contact' }, orderBy: [], count: false }],
+    ['select id, lastname from contact', { fields: [{ name: 'id' }, { name: 'lastname' }], object: { name: 'contact' } }],
+    ['SELECT COUNT() FROM Lead', { fields: [], count: true }],
+    ["SELECT Id FROM Contact WHERE Email = 'a@b.c'", { where: { kind: 'compare', op: '=', value: { kind: 'string', value: 'a@b.c' } } }],
+    ["SELECT Id FROM Contact WHERE Name = 'O\\'Brien'", { where: { value: { kind: 'string', value: "O'Brien" } } }],
+    ['SELECT Id FROM Contact WHERE Email <> null', { where: { op: '!=', value: { kind: 'null' } } }],
+    ['SELECT Id FROM Contact WHERE Score__c >= -1.5', { where: { op: '>=', value: { kind: 'number', value: -1.5 } } }],
+    ['SELECT Id FROM Contact WHERE HasOptedOutOfEmail = TRUE', { where: { value: { kind: 'boolean', value: true } } }],
+    ['SELECT Id FROM Contact WHERE Birthdate < 2000-01-31', { where: { op: '<', value: { kind: 'date', value: '2000-01-31' } } }],
+    ['SELECT Id FROM Contact WHERE SystemModstamp > 2024-01-01T00:00:00Z', { where: { value: { kind: 'datetime', value: '2024-01-01T00:00:00Z' } } }],
+    [
+      'SELECT Id FROM Contact WHERE SystemModstamp > 2024-01-01T00:00:00.000+0000',
+      { where: { value: { kind: 'datetime', value: '2024-01-01T00:00:00.000+0000' } } },
+    ],
+    ['SELECT Id FROM Contact WHERE CreatedDate = LAST_N_DAYS:7', { where: { value: { kind: 'dateLiteral', name: 'LAST_N_DAYS', n: 7 } } }],
+    ["SELECT Id FROM Contact WHERE LastName IN ('a', 'b')", { where: { kind: 'in', negated: false, values: [{ value: 'a' }, { value: 'b' }] } }],
+    ["SELECT Id FROM Contact WHERE LastName NOT IN ('a')", { where: { kind: 'in', negated: true } }],
+    ["SELECT Id FROM Contact WHERE LastName LIKE 'Sm%'", { where: { kind: 'like', pattern: { value: 'Sm%' } } }],
+    ["SELECT Id FROM Contact WHERE NOT LastName = 'x'", { where: { kind: 'not', item: { kind: 'compare' } } }],
+    ["SELECT Id FROM Contact WHERE a = 1 AND b = 2 AND c = 3", { where: { kind: 'and', items: [{}, {}, {}] } }],
+    [
+      "SELECT Id FROM Contact WHERE SystemModstamp > 2024-01-01T00:00:00Z OR (SystemModstamp = 2024-01-01T00:00:00Z AND Id > '003000000000001AAA')",
+      { where: { kind: 'or', items: [{ kind: 'compare' }, { kind: 'and' }] } },
+    ],
+    [
+      'SELECT Id FROM Contact ORDER BY LastName DESC NULLS FIRST, Id LIMIT 10 OFFSET 20',
+      {
+        orderBy: [
+          { field: { name: 'LastName' }, descending: true, nullsLast: false },
+          { field: { name: 'Id' }, descending: false, nullsLast: false },
+        ],
+        limit: 10,
+        offset: 20,
+      },
+    ],
+    ['SELECT Id FROM Contact ORDER BY Email DESC', { orderBy: [{ descending: true, nullsLast: true }] }],
+  ];
+  it.each(valid)('%s', (soql, expected) => {
+    expect(parseSoql(soql)).toMatchObject(expected as object);
+  });
+});
+
+describe('parseSoql: malformed queries', () => {
+  const malformed: [string, string][] = [
+    ['SELECT FROM Contact', "unexpected token: 'FROM'"],
+    ['SELECT Id FORM Contact', "unexpected token: 'FORM'"],
+    ['SELECT Id, FROM Contact', "unexpected token: 'FROM'"],
+    ['SELECT Id FROM', "unexpected token: '<EOF>'"],
+    ['SELECT Id FROM Contact WHERE', "unexpected token: '<EOF>'"],
+    ["SELECT Id FROM Contact WHERE LastName = 'x' AND FirstName = 'y' OR Email = null", "unexpected token: 'OR'"],
+    ["SELECT Id FROM Contact WHERE (LastName = 'x'", "unexpected token: '<EOF>'"],
+    ["SELECT Id FROM Contact WHERE LastName = 'unterminated", 'mismatched character'],
+    ['SELECT Id FROM Contact LIMIT ten', "unexpected token: 'ten'"],
+    ['SELECT Id FROM Contact LIMIT 1.5', "unexpected token: '1.5'"],
+    ["SELECT Id FROM Contact WHERE LastName IN ()", "unexpected token: ')'"],
+    ['SELECT Id FROM Contact WHERE LastName = Smith', "unexpected token: 'Smith'"],
+    ['SELECT Id FROM Contact ORDER BY', "unexpected token: '<EOF>'"],
+    ['SELECT Id FROM Contact ORDER BY Id NULLS MIDDLE', "unexpected token: 'MIDDLE'"],
+    ['SELECT Id FROM Contact WHERE Id = ?', 'no viable alternative'],
+    ['SELECT Id FROM Contact extra', "unexpected token: 'extra'"],
+  ];
+  it.each(malformed)('%s', (soql, message) => {
+    let caught: unknown;
+    try {
+      parseSoql(soql);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(SoqlSyntaxError);
+    expect((caught as Error).message).toContain(message);
+  });
+});
+
+describe('compileQuery: binding to describe', () => {
+  const compileError = (soql: string) => {
+    try {
+      compileQuery(parseSoql(soql), soql);
+    } catch (error) {
+      return error as SalesforceError;
+    }
+    throw new Error('compiled');
+  };
+
+  const invalid: [string, string, string][] = [
+    ['SELECT Id, Foo FROM Contact', 'INVALID_FIELD', "\nSELECT Id, Foo FROM Contact\n           ^\nERROR at Row:1:Column:12\nNo such column 'Foo' on entity 'Contact'."],
+    ['SELECT Id FROM Widget__c', 'INVALID_TYPE', "sObject type 'Widget__c' is not supported."],
+    ['SELECT Id, Id FROM Contact', 'MALFORMED_QUERY', 'duplicate field selected: Id'],
+    ["SELECT Id FROM Contact WHERE SystemModstamp > '2024-01-01T00:00:00Z'", 'INVALID_FIELD', 'must be of type dateTime and should not be enclosed in quotes'],
+    ['SELECT Id FROM Contact WHERE Birthdate > 2024-01-01T00:00:00Z', 'INVALID_FIELD', 'must be of type date and should not be enclosed in quotes'],
+    ['SELECT Id FROM Contact WHERE LastName = 5', 'INVALID_FIELD', 'must be of type string and should be enclosed in quotes'],
+    ["SELECT Id FROM Contact WHERE Score__c = '5'", 'INVALID_FIELD', 'must be of type double'],
+    ["SELECT Id FROM Contact WHERE Id = 'nope'", 'INVALID_QUERY_FILTER_OPERATOR', 'invalid ID field: nope'],
+    ["SELECT Id FROM Contact WHERE Description = 'x'", 'INVALID_FIELD', "field 'Description' can not be filtered in a query call"],
+    ['SELECT Id FROM Contact ORDER BY Description', 'INVALID_FIELD', "field 'Description' can not be sorted"],
+    ['SELECT Id FROM Contact LIMIT 10 OFFSET 2001', 'NUMBER_OUTSIDE_VALID_RANGE', 'Maximum SOQL offset allowed is 2000'],
+    ['SELECT Account.Name FROM Contact', 'INVALID_FIELD', "Didn't understand relationship 'Account'"],
+  ];
+  it.each(invalid)('%s → %s', (soql, code, message) => {
+    const error = compileError(soql);
+    expect(error).toBeInstanceOf(SalesforceError);
+    expect(error.errorCode).toBe(code);
+    expect(error.status).toBe(400);
+    expect(error.message).toContain(message);
+  });
+
+  it('derives the SystemModstamp lower bound from a watermark condition', () => {
+    const soql =
+      "SELECT Id FROM Contact WHERE SystemModstamp > 2024-01-01T00:00:00Z OR (SystemModstamp = 2024-01-01T00:00:00Z AND Id > '003000000000001AAA') ORDER BY SystemModstamp, Id LIMIT 5";
+    const compiled = compileQuery(parseSoql(soql), soql);
+    expect(compiled.modstampFrom).toBe(Date.UTC(2024, 0, 1));
+    expect(compiled.compare).toBeUndefined();
+    const unbounded = "SELECT Id FROM Contact WHERE SystemModstamp > 2024-01-01T00:00:00Z OR LastName = 'x'";
+    expect(compileQuery(parseSoql(unbounded), unbounded).modstampFrom).toBeUndefined();
+    const sorted = 'SELECT Id FROM Contact ORDER BY LastName';
+    expect(compileQuery(parseSoql(sorted), sorted).compare).toBeDefined();
+  });
+
+  it('translates LIKE patterns', () => {
+    expect(likeToRegExp('Sm%').test('smith')).toBe(true);
+    expect(likeToRegExp('Sm_th').test('Smyth')).toBe(true);
+    expect(likeToRegExp('Sm_th').test('Smth')).toBe(false);
+    expect(likeToRegExp('100\\%').test('100%')).toBe(true);
+    expect(likeToRegExp('100\\%').test('1000')).toBe(false);
+    expect(likeToRegExp('a.b').test('axb')).toBe(false);
+  });
+});
