@@ -6,7 +6,8 @@ import { rateLimitTierSchema } from './rate-limit.ts';
 export const brevoSandboxConfigSchema = z.object({
   BREVO_SANDBOX_PORT: env.port(4020),
   BREVO_SANDBOX_HOST: z.string().default('127.0.0.1'),
-  BREVO_SANDBOX_PUBLIC_URL: env.url('http://localhost:4020'),
+  /** Where clients reach the sandbox (default http://localhost:<port>, i.e. http://localhost:4020). */
+  BREVO_SANDBOX_PUBLIC_URL: env.url().optional(),
   BREVO_SANDBOX_RATE_LIMITS: env.flag(false),
   BREVO_SANDBOX_RATE_LIMIT_TIER: rateLimitTierSchema.default('general'),
   /** Comma-separated seconds between webhook delivery attempts; Brevo's schedule by default. */

@@ -6,14 +6,15 @@ import { brevoSandboxConfigSchema } from './config.ts';
 /** `npm run sandbox` entry: configuration from the environment, one ready line, clean exit on SIGINT/SIGTERM. */
 async function main(): Promise<void> {
   const config = loadConfig('sandbox-brevo', brevoSandboxConfigSchema);
+  const publicUrl = (config.BREVO_SANDBOX_PUBLIC_URL ?? `http://localhost:${config.BREVO_SANDBOX_PORT}`).replace(/\/$/, '');
   const sandbox = createBrevoSandbox({
-    publicUrl: config.BREVO_SANDBOX_PUBLIC_URL,
+    publicUrl,
     rateLimits: { enabled: config.BREVO_SANDBOX_RATE_LIMITS, tier: config.BREVO_SANDBOX_RATE_LIMIT_TIER },
     webhookRetryDelaysMs: config.BREVO_SANDBOX_WEBHOOK_RETRY_SECONDS.map((seconds) => seconds * 1000),
     seed: { contacts: config.BREVO_SANDBOX_SEED_CONTACTS },
   });
   const running = await listen(sandbox.app, config.BREVO_SANDBOX_PORT, config.BREVO_SANDBOX_HOST);
-  console.log(`brevo sandbox ready on ${config.BREVO_SANDBOX_PUBLIC_URL.replace(/\/$/, '')}/v3`);
+  console.log(`brevo sandbox ready on ${publicUrl}/v3`);
   const stop = () => {
     sandbox.close();
     void running.close().then(() => process.exit(0));

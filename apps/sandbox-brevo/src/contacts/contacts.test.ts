@@ -121,6 +121,11 @@ describe('contacts', () => {
     await client.contacts.updateContact({ identifier: 1, attributes: { FIRSTNAME: 'Changed' } });
     const changed = await client.contacts.getContacts({ modifiedSince: since });
     expect(changed).toMatchObject({ count: 1, contacts: [{ id: 1 }] });
+    await client.contacts.updateContact({ identifier: 2, attributes: { FIRSTNAME: 'Antoine', LANGUAGE: 2 } });
+    expect((await client.contacts.getContacts({ filter: 'equals(FIRSTNAME,"Antoine")' })).contacts.map((c) => c.id)).toEqual([2]);
+    expect((await client.contacts.getContacts({ filter: 'equals(LANGUAGE, "2")' })).contacts.map((c) => c.id)).toContain(2);
+    expect((await client.contacts.getContacts({ ids: [1, 3], sort: 'asc' })).contacts.map((c) => c.id)).toEqual([1, 3]);
+    expect((await brevoError(client.contacts.getContacts({ filter: 'contains(FIRSTNAME,"A")' }))).statusCode).toBe(400);
     const tooMany = await brevoError(client.contacts.getContacts({ limit: 1001 }));
     expect(tooMany.statusCode).toBe(400);
     expect((tooMany.body as { code: string }).code).toBe('out_of_range');

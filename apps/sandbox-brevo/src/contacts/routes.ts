@@ -33,8 +33,9 @@ export function contactsRouter(): Router {
     if (ids && ids.length > 20) throw outOfRange('ids: a maximum of 20 IDs can be passed');
     const listIds = intListParam(req.query.listIds, 'listIds');
     if (listIds && req.query.segmentId !== undefined) throw invalid('Either listIds or segmentId can be passed');
+    const attributeEquals = filterParam(req.query.filter, account);
     const page = account.contacts.query(
-      { modifiedSince, createdSince, ids, listIds, sort: sortParam(req.query.sort) },
+      { modifiedSince, createdSince, ids, listIds, ...(attributeEquals ? { attributeEquals } : {}), sort: sortParam(req.query.sort) },
       offset,
       limit,
     );
@@ -108,6 +109,24 @@ export function contactsRouter(): Router {
   });
 
   return router;
+}
+
+/**
+ * `filter=equals(FIRSTNAME,"Antoine")`, the only operator Brevo allows
+ * (SDK doc on getContacts); category attributes match by id or label,
+ * multiple-choice values (`"USA, INDIA"`) must all be present.
+ */
+function filterParam(value: unknown, account: AccountState): { name: string; values: string[] } | undefined {
+  if (value === undefined || value === '') return undefined;
+  const match = typeof value === 'string' ? /^equals\(\s*([A-Za-z0-9_-]+)\s*,\s*(?:"([^"]*)"|([^)"]*?))\s*\)$/.exec(value) : null;
+  if (!match) throw invalid('filter is not valid: use equals(ATTRIBUTE,"value")');
+  const name = match[1]!.toUpperCase();
+  const raw = (match[2] ?? match[3] ?? '').trim();
+  const attribute = account.attributes.get(name);
+  if (!attribute && name !== 'EMAIL') throw invalid(`filter is not valid: attribute ${name} does not exist`);
+  if (attribute?.type === 'multiple-choice') return { name, values: raw.split(',').map((v) => v.trim()) };
+  const byId = attribute?.enumeration?.find((item) => String(item.value) === raw);
+  return { name, values: [byId ? byId.label : name === 'EMAIL' ? raw.toLowerCase() : raw] };
 }
 
 function dateParam(value: unknown, name: string): number | undefined {

@@ -27,6 +27,8 @@ export interface ContactQuery {
   createdSince?: number;
   listIds?: number[];
   ids?: number[];
+  /** `filter=equals(NAME,"value")`: the attribute's value, compared as text. */
+  attributeEquals?: { name: string; values: string[] };
   sort: 'asc' | 'desc';
 }
 
@@ -187,6 +189,7 @@ export class ContactStore {
       if (createdSince !== undefined && contact.createdAt <= createdSince) continue;
       if (onlySet && !onlySet.has(contact.id)) continue;
       if (listSets && !listSets.some((set) => set.has(contact.id))) continue;
+      if (query.attributeEquals && !matchesAttribute(contact, query.attributeEquals)) continue;
       result.push(contact.id);
     }
     if (query.sort === 'desc') result.reverse();
@@ -283,4 +286,11 @@ export class ContactStore {
   private emit(event: ContactEvent): void {
     for (const listener of this.listeners) listener(event);
   }
+}
+
+function matchesAttribute(contact: Contact, { name, values }: { name: string; values: string[] }): boolean {
+  const value = name === 'EMAIL' ? contact.email : contact.attributes[name];
+  if (value === undefined) return false;
+  if (Array.isArray(value)) return values.every((wanted) => value.includes(wanted));
+  return values.includes(String(value));
 }
