@@ -63,6 +63,14 @@ export class ObjectTable {
     }
   }
 
+  /** Rows (deleted included), newest SystemModstamp first: the records UI's "recently modified" list. */
+  *scanNewestFirst(): Generator<StoredRecord> {
+    for (let i = this.rows.length - 1; i >= 0; i -= 1) {
+      const row = this.rows[i]!;
+      if (row.SystemModstamp === this.stamps[i]) yield row;
+    }
+  }
+
   /** Rows (deleted included) in no particular order. */
   values(): IterableIterator<StoredRecord> {
     return this.byId.values();
