@@ -58,6 +58,29 @@ describe('REST query through jsforce', () => {
     expect(all.records).toHaveLength(100);
   });
 
+  it('pages queryAll with deleted rows; its nextRecordsUrl says /query/ and /queryAll/ continues it too', async () => {
+    const headers = { 'Sforce-Query-Options': 'batchSize=200' };
+    const soql = encodeURIComponent('SELECT Id, IsDeleted FROM Contact ORDER BY SystemModstamp');
+    type Page = { totalSize: number; done: boolean; nextRecordsUrl?: string; records: Row[] };
+    const first = (await conn.request({ method: 'GET', url: `/queryAll?q=${soql}`, headers })) as Page;
+    expect(first.totalSize).toBe(203);
+    expect(first.nextRecordsUrl).toMatch(/\/services\/data\/v62\.0\/query\/01g/);
+    const viaQueryAll = (await conn.request(first.nextRecordsUrl!.replace('/query/', '/queryAll/'))) as Page;
+    expect(viaQueryAll.records).toHaveLength(3);
+    // The seeded deleted contact was deleted last, so it sits on the last page.
+    expect(viaQueryAll.records.at(-1)!.IsDeleted).toBe(true);
+    const viaJsforce = await conn.query<Row>('SELECT Id, IsDeleted FROM Contact', { scanAll: true, autoFetch: true, headers });
+    expect(viaJsforce.records.filter((r) => r.IsDeleted)).toHaveLength(1);
+    expect(viaJsforce.records).toHaveLength(203);
+  });
+
+  it('answers 405 with the allowed methods for a known resource', async () => {
+    await expect(conn.request({ method: 'PUT', url: '/sobjects/Contact/003000000000000AAA', body: '{}' })).rejects.toMatchObject({
+      errorCode: 'METHOD_NOT_ALLOWED',
+      message: "HTTP Method 'PUT' not allowed. Allowed are HEAD,GET,PATCH,DELETE",
+    });
+  });
+
   it('walks a (SystemModstamp, Id) watermark in pages without skipping or repeating', async () => {
     const seen: Row[] = [];
     let mark: Row | undefined;

@@ -15,9 +15,10 @@ import { renderRecord } from './render.ts';
  * (`query/{locator}`, `queryAll/{locator}`). Pages hold the batch size from
  * `Sforce-Query-Options: batchSize=N` (200..2000, default 2000).
  *
- * jsforce 3.10.16 always follows a locator through `/query/{locator}`, even
- * for queryAll, while Salesforce hands out `/queryAll/{locator}`; a locator
- * carries its own scan mode, so both paths serve it.
+ * As Salesforce documents ("QueryAll More Results"), a queryAll response's
+ * nextRecordsUrl also says `/query/{locator}`, and both `/query/{locator}` and
+ * `/queryAll/{locator}` continue it with deleted rows; the locator carries
+ * its scan mode. jsforce 3.10.16 follows `/query/{locator}` either way.
  */
 const DEFAULT_BATCH = 2000;
 
@@ -36,7 +37,7 @@ function page(state: SandboxState, cursor: Cursor, offset: number, version: stri
   return {
     totalSize: cursor.rows.length,
     done,
-    ...(done ? {} : { nextRecordsUrl: `/services/data/v${version}/${cursor.scanAll ? 'queryAll' : 'query'}/${cursor.id}-${end}` }),
+    ...(done ? {} : { nextRecordsUrl: `/services/data/v${version}/query/${cursor.id}-${end}` }),
     records,
   };
 }

@@ -12,6 +12,8 @@ import { objectFrom } from './sobjects.ts';
  */
 const MINUTE = 60_000;
 const DAY = 86_400_000;
+/** Salesforce's cap on ids per `updated` call. */
+const MAX_IDS = 600_000;
 
 function window(req: Request, maxDaysBack: number): { start: number; end: number } {
   const start = typeof req.query.start === 'string' ? parseDateTime(req.query.start) : undefined;
@@ -41,6 +43,9 @@ export function replicationRouter(): Router {
     for (const row of org.tables[def.name].scanFrom(start)) {
       if (row.SystemModstamp >= end) break;
       if (!row.IsDeleted) ids.push(row.Id);
+    }
+    if (ids.length > MAX_IDS) {
+      throw new SalesforceError(400, 'EXCEEDED_ID_LIMIT', `too many ids (over ${MAX_IDS}): choose start and end dates that are closer together`);
     }
     res.json({ ids, latestDateCovered: formatDateTime(end) });
   });

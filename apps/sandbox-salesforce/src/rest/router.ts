@@ -9,6 +9,17 @@ import { replicationRouter } from './replication.ts';
 import { sobjectsRouter } from './sobjects.ts';
 import { resourcesList, versionsList } from './versions.ts';
 
+const ALLOWED_METHODS: [string, string[]][] = [
+  ['/sobjects/:type/describe', ['HEAD', 'GET']],
+  ['/sobjects/:type/:id', ['HEAD', 'GET', 'PATCH', 'DELETE']],
+  ['/sobjects/:type', ['HEAD', 'GET', 'POST']],
+  ['/sobjects', ['HEAD', 'GET']],
+  ['/query', ['HEAD', 'GET']],
+  ['/queryAll', ['HEAD', 'GET']],
+  ['/limits', ['HEAD', 'GET']],
+  ['/composite/sobjects', ['POST', 'PATCH', 'DELETE']],
+];
+
 /** Everything under `/services/data`. */
 export function restRouter(state: SandboxState): Router {
   const router = express.Router();
@@ -28,6 +39,12 @@ export function restRouter(state: SandboxState): Router {
   versioned.use(replicationRouter());
   versioned.use(sobjectsRouter());
   versioned.use(collectionsRouter());
+  // Known resources with a method they do not serve get Salesforce's 405 and its Allow list.
+  for (const [path, allowed] of ALLOWED_METHODS) {
+    versioned.all(path, (req) => {
+      throw errors.methodNotAllowed(req.method, allowed);
+    });
+  }
   versioned.use(() => {
     throw errors.notFound();
   });
