@@ -52,6 +52,7 @@ export function createSalesforceSandbox(options: Partial<SandboxOptions> = {}): 
     state.users = users;
     state.tokens.clear();
     state.cursors.clear();
+    state.bulkQueryJobs.clear();
     if (state.options.seed === 'demo') seedDemoOrg(state.orgs.get(DEMO_ORG_ID)!, DEMO_USER_ID, state.options.randomSeed);
   };
   reset();

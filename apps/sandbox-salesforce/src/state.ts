@@ -1,6 +1,7 @@
 import { TokenStore } from './oauth/tokens.ts';
 import type { Org, SandboxUser } from './org/org.ts';
 import { CursorStore } from './soql/cursors.ts';
+import type { BulkQueryJob } from './rest/bulk-query.ts';
 
 export interface SandboxOptions {
   /** Base URL clients reach the sandbox at: instance_url, identity ids and nextRecordsUrl use it. */
@@ -30,6 +31,7 @@ export class SandboxState {
   users: SandboxUser[] = [];
   readonly tokens: TokenStore;
   readonly cursors = new CursorStore();
+  readonly bulkQueryJobs = new Map<string, BulkQueryJob>();
 
   constructor(readonly options: SandboxOptions) {
     this.tokens = new TokenStore(options.accessTokenTtlSeconds * 1000);

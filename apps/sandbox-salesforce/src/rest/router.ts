@@ -1,6 +1,7 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { errors, RecordFailure, SalesforceError } from '../errors.ts';
 import type { SandboxState } from '../state.ts';
+import { bulkQueryRouter } from './bulk-query.ts';
 import { collectionsRouter } from './collections.ts';
 import { ctx, restAuth } from './context.ts';
 import { limitsRouter } from './limits.ts';
@@ -39,6 +40,7 @@ export function restRouter(state: SandboxState): Router {
   versioned.use(replicationRouter());
   versioned.use(sobjectsRouter());
   versioned.use(collectionsRouter());
+  versioned.use(bulkQueryRouter(state));
   // Known resources with a method they do not serve get Salesforce's 405 and its Allow list.
   for (const [path, allowed] of ALLOWED_METHODS) {
     versioned.all(path, (req) => {
