@@ -37,7 +37,7 @@ describe('contacts', () => {
       emailBlacklisted: false,
       smsBlacklisted: false,
       listIds: [2],
-      attributes: { FIRSTNAME: 'Ada', LASTNAME: 'Lovelace', SMS: '+33612345670', EXT_ID: '003000000000001AAA', BIRTHDAY: '1815-12-10', SCORE: 9.5 },
+      attributes: { FIRSTNAME: 'Ada', LASTNAME: 'Lovelace', SMS: '33612345670', EXT_ID: '003000000000001AAA', BIRTHDAY: '1815-12-10', SCORE: 9.5 },
     });
     expect(byEmail.modifiedAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}[+-]\d{2}:\d{2}$/);
     for (const [identifier, identifierType] of [
@@ -50,6 +50,8 @@ describe('contacts', () => {
       expect(found.id).toBe(id);
     }
     expect((await client.contacts.getContactInfo({ identifier: id })).id).toBe(id);
+    expect((await client.contacts.getContactInfo({ identifier: '33612345670' })).id).toBe(id);
+    expect((await client.contacts.getContactInfo({ identifier: '+33612345670' })).id).toBe(id);
 
     await client.contacts.updateContact({ identifier: '003000000000001AAA', identifierType: 'ext_id', attributes: { FIRSTNAME: 'Augusta', EMAIL: 'augusta@example.test' }, unlinkListIds: [2], listIds: [3] });
     const updated = await client.contacts.getContactInfo({ identifier: id, identifierType: 'contact_id' });
@@ -131,19 +133,38 @@ describe('contacts', () => {
     expect((tooMany.body as { code: string }).code).toBe('out_of_range');
   });
 
-  it('updates in batch, atomically', async () => {
+  it('updates in batch: 204 when all succeed, 207 with successIds and failureIds otherwise', async () => {
     const { client } = sandbox;
-    await client.contacts.updateBatchContacts({
-      contacts: [
-        { id: 1, attributes: { FIRSTNAME: 'Batch1' } },
-        { id: 2, ext_id: 'EXT-B2', listIds: [4] },
-      ],
+    const all = await client.contacts
+      .updateBatchContacts({
+        contacts: [
+          { id: 1, attributes: { FIRSTNAME: 'Batch1' } },
+          { id: 2, ext_id: 'EXT-B2', listIds: [4] },
+        ],
+      })
+      .withRawResponse();
+    expect(all.rawResponse.status).toBe(204);
+    expect((await client.contacts.getContactInfo({ identifier: 1 })).attributes).toMatchObject({ FIRSTNAME: 'Batch1' });
+    expect(await client.contacts.getContactInfo({ identifier: 'EXT-B2', identifierType: 'ext_id' })).toMatchObject({ id: 2, listIds: [4] });
+    const email3 = (await client.contacts.getContactInfo({ identifier: 3 })).email!;
+    const some = await client.contacts
+      .updateBatchContacts({ contacts: [{ email: email3, attributes: { FIRSTNAME: 'Three' } }, { id: 999 }, { id: 4, ext_id: 'EXT-B2' }] })
+      .withRawResponse();
+    // The SDK types this call as void and drops the 207 body: only the status tells a partial failure apart.
+    expect(some.rawResponse.status).toBe(207);
+    expect(some.data).toBeUndefined();
+    const raw = await fetch(`${sandbox.baseUrl}/contacts/batch`, {
+      method: 'POST',
+      headers: { 'api-key': 'xkeysib-sandbox-demo', 'content-type': 'application/json' },
+      body: JSON.stringify({ contacts: [{ id: 1, attributes: { LASTNAME: 'Raw' } }, { id: 999 }] }),
     });
-    expect((await client.contacts.getContactInfo({ identifier: 1 })).attributes).toMatchObject({ FIRSTNAME: 'Batch1' });
-    expect(await client.contacts.getContactInfo({ identifier: 'EXT-B2', identifierType: 'ext_id' })).toMatchObject({ id: 2 });
-    const error = await brevoError(client.contacts.updateBatchContacts({ contacts: [{ id: 1, attributes: { FIRSTNAME: 'Nope' } }, { id: 999 }] }));
-    expect(error.statusCode).toBe(400);
-    expect((await client.contacts.getContactInfo({ identifier: 1 })).attributes).toMatchObject({ FIRSTNAME: 'Batch1' });
+    expect(raw.status).toBe(207);
+    expect(await raw.json()).toEqual({ failureIds: [999], successIds: [1] });
+    expect((await client.contacts.getContactInfo({ identifier: 3 })).attributes).toMatchObject({ FIRSTNAME: 'Three' });
+    const empty = await brevoError(client.contacts.updateBatchContacts({ contacts: [] }));
+    expect(empty.statusCode).toBe(400);
+    const tooMany = await brevoError(client.contacts.updateBatchContacts({ contacts: Array.from({ length: 101 }, () => ({ id: 1 })) }));
+    expect((tooMany.body as { code: string }).code).toBe('out_of_range');
   });
 
   it('answers malformed JSON with a Brevo error, not a stack', async () => {

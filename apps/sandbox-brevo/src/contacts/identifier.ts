@@ -32,7 +32,8 @@ export function resolveContact(
     return lookup(store, kind, identifier) ?? throwNotFound();
   }
   if (identifier.includes('@')) return lookup(store, 'email', identifier) ?? throwNotFound();
-  if (/^\d+$/.test(identifier)) return lookup(store, 'id', identifier) ?? throwNotFound();
+  // Digits are a contact id first; GET also accepts an SMS number there (`33612345678`, `+33…`, `0033…`).
+  if (/^\d+$/.test(identifier)) return lookup(store, 'id', identifier) ?? (method === 'GET' ? lookup(store, 'SMS', identifier) : undefined) ?? throwNotFound();
   if (method === 'GET' && identifier.startsWith('+')) return lookup(store, 'SMS', identifier) ?? throwNotFound();
   throw invalid('Invalid identifier: pass identifierType for ext_id, phone, WhatsApp or landline identifiers');
 }

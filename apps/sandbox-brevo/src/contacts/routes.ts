@@ -64,26 +64,38 @@ export function contactsRouter(): Router {
     res.status(201).json({ id: contact.id });
   });
 
+  /**
+   * Brevo answers 204 when every contact was updated and 207 Multi-Status
+   * `{ successIds, failureIds }` when only some were (Brevo's OpenAPI for
+   * updateBatchContacts; the SDK types the result as void, so a caller must
+   * read the raw response to see the 207 body). Items are applied one by
+   * one; an item that fails (unknown contact, duplicate identifier, bad
+   * value) is listed in failureIds by the identifier it was given.
+   */
   router.post('/contacts/batch', (req, res) => {
     const { account, writeContext } = sandboxRequest(req);
     const body = bodyObject(req);
-    if (!Array.isArray(body.contacts) || body.contacts.length === 0) throw missing('contacts is missing');
+    if (body.contacts === undefined || body.contacts === null) throw missing('contacts is missing');
+    if (!Array.isArray(body.contacts) || body.contacts.length === 0) throw invalid('contacts should be a non-empty array');
     if (body.contacts.length > BATCH_MAX_CONTACTS) throw outOfRange(`A maximum of ${BATCH_MAX_CONTACTS} contacts can be updated in one request`);
-    // Resolve and validate every item first so one bad item changes nothing.
-    const planned: { contact: Contact; write: ContactWrite }[] = body.contacts.map((item: unknown, index: number) => {
+    const successIds: (number | string)[] = [];
+    const failureIds: (number | string)[] = [];
+    for (const item of body.contacts as unknown[]) {
+      const key = isPlainObject(item) ? ((item.id ?? item.email ?? item.sms ?? null) as number | string | null) : null;
       try {
         if (!isPlainObject(item)) throw invalid('contact should be an object');
         const contact = batchTarget(account, item);
         const write = normalizeWrite(item, account.attributes, 'update');
         assertListsExist(account, write);
-        return { contact, write };
+        account.contacts.update(contact, write, writeContext);
+        successIds.push(key ?? contact.id);
       } catch (error) {
-        if (error instanceof BrevoApiError) throw new BrevoApiError(error.status === 404 ? 400 : error.status, error.code, `contacts[${index}]: ${error.message}`, error.metadata);
-        throw error;
+        if (!(error instanceof BrevoApiError)) throw error;
+        failureIds.push(key ?? '');
       }
-    });
-    for (const { contact, write } of planned) account.contacts.update(contact, write, writeContext);
-    res.status(204).end();
+    }
+    if (failureIds.length === 0) res.status(204).end();
+    else res.status(207).json({ failureIds, successIds });
   });
 
   router.get('/contacts/:identifier', (req, res) => {

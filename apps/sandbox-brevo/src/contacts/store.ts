@@ -48,6 +48,7 @@ export class ContactStore {
   private nextId = 1;
   private version = 0;
   private queryCache = new Map<string, { version: number; ids: number[] }>();
+  private blacklistedCache = new Map<number, { version: number; count: number }>();
   private listeners: ((event: ContactEvent) => void)[] = [];
 
   constructor(private readonly now: () => number) {}
@@ -142,8 +143,11 @@ export class ContactStore {
   }
 
   blacklistedCount(listId: number): number {
+    const cached = this.blacklistedCache.get(listId);
+    if (cached && cached.version === this.version) return cached.count;
     let count = 0;
     for (const id of this.members.get(listId) ?? []) if (this.byId.get(id)?.emailBlacklisted) count++;
+    this.blacklistedCache.set(listId, { version: this.version, count });
     return count;
   }
 
@@ -181,7 +185,8 @@ export class ContactStore {
     const onlySet = only ? new Set(only) : undefined;
     const listSets = listIds?.map((id) => this.members.get(id) ?? new Set<number>());
     const result: number[] = [];
-    const source = listSets && listSets.length === 1 ? this.sortedMembers(listSets[0]!) : undefined;
+    // A small list is cheaper to sort than to find in the whole account; a big one the other way round.
+    const source = listSets && listSets.length === 1 && listSets[0]!.size * 8 < this.byId.size ? this.sortedMembers(listSets[0]!) : undefined;
     const candidates: Iterable<Contact | undefined> = source ? source.map((id) => this.byId.get(id)) : this.ordered;
     for (const contact of candidates) {
       if (!contact) continue;

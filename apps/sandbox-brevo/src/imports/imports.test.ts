@@ -46,7 +46,7 @@ describe('contact import', () => {
     expect(await (await fetch(report.duplicate_ext_id!)).text()).toContain('SF-TAKEN');
 
     const imported = await client.contacts.getContactInfo({ identifier: 'SF-1', identifierType: 'ext_id' });
-    expect(imported).toMatchObject({ email: 'new1@example.test', listIds: [3], attributes: { FIRSTNAME: 'New', SMS: '+33612345671', EXT_ID: 'SF-1' } });
+    expect(imported).toMatchObject({ email: 'new1@example.test', listIds: [3], attributes: { FIRSTNAME: 'New', SMS: '33612345671', EXT_ID: 'SF-1' } });
     expect(imported.attributes).not.toHaveProperty('NOT_IN_ACCOUNT');
     expect((await client.contacts.getContactInfo({ identifier: existing })).attributes).toMatchObject({ LASTNAME: 'Updated' });
     expect((await client.contacts.getContactsFromList({ listId: 3 })).count).toBe(2);
