@@ -1,0 +1,44 @@
+import type { HttpClient } from './http-client.ts';
+import type {
+  BrevoList,
+  BrevoListPage,
+  Integration,
+  IntegrationKind,
+  IntegrationList,
+  MappingOptionsResponse,
+  Preview,
+  RecordError,
+  Run,
+  Session,
+} from './types.ts';
+
+/** One function per BFF route the microfrontend calls (paths from packages/api routes.ts). */
+export function createContactSyncApi(http: HttpClient) {
+  const integration = (id: string) => `/integrations/${encodeURIComponent(id)}`;
+  return {
+    getSession: () => http.request<Session>('GET', '/session'),
+    listIntegrations: async () => (await http.request<IntegrationList>('GET', '/integrations')).integrations,
+    createIntegration: (kind: IntegrationKind, name: string) => http.request<Integration>('POST', '/integrations', { body: { kind, name } }),
+    getIntegration: (id: string) => http.request<Integration>('GET', integration(id)),
+    renameIntegration: (id: string, name: string) => http.request<Integration>('PATCH', integration(id), { body: { name } }),
+    deleteIntegration: (id: string) => http.request<void>('DELETE', integration(id)),
+    startSalesforceConnect: (id: string) => http.request<{ authorizeUrl: string }>('POST', `${integration(id)}/salesforce/connect`),
+    putConsent: (id: string) => http.request<Integration>('PUT', `${integration(id)}/consent`, { body: { optIn: true } }),
+    getMappingOptions: (id: string) => http.request<MappingOptionsResponse>('GET', `${integration(id)}/mapping/options`),
+    putMapping: (id: string, mapping: Record<string, string>) => http.request<Integration>('PUT', `${integration(id)}/mapping`, { body: { mapping } }),
+    listBrevoLists: (offset: number, limit: number) => http.request<BrevoListPage>('GET', '/brevo/lists', { query: { offset, limit } }),
+    createBrevoList: (name: string) => http.request<BrevoList>('POST', '/brevo/lists', { body: { name } }),
+    putList: (id: string, listId: number) => http.request<Integration>('PUT', `${integration(id)}/list`, { body: { listId } }),
+    getPreview: (id: string) => http.request<Preview>('GET', `${integration(id)}/preview`),
+    activate: (id: string) => http.request<Integration>('POST', `${integration(id)}/activate`),
+    pause: (id: string) => http.request<Integration>('POST', `${integration(id)}/pause`),
+    resume: (id: string) => http.request<Integration>('POST', `${integration(id)}/resume`),
+    syncNow: (id: string) => http.request<Integration>('POST', `${integration(id)}/sync`),
+    listRuns: async (id: string) => (await http.request<{ runs: Run[] }>('GET', `${integration(id)}/runs`)).runs,
+    listRecordErrors: async (id: string) =>
+      (await http.request<{ recordErrors: RecordError[] }>('GET', `${integration(id)}/record-errors`)).recordErrors,
+    retryRecordErrors: (id: string) => http.request<void>('POST', `${integration(id)}/record-errors/retry`),
+  };
+}
+
+export type ContactSyncApi = ReturnType<typeof createContactSyncApi>;

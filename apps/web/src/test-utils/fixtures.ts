@@ -1,0 +1,96 @@
+import type { BrevoAttribute, SalesforceField } from '@contact-sync/rules';
+import type { Integration, MappingOptionsResponse, Preview, RecordError, Run } from '../api/types.ts';
+
+export const INTEGRATION_ID = '665f1c2b9a1e4b0012345678';
+
+export function makeIntegration(overrides: Partial<Integration> = {}): Integration {
+  return {
+    id: INTEGRATION_ID,
+    kind: 'salesforce-contacts',
+    name: 'Acme contacts',
+    status: 'draft',
+    statusReason: null,
+    nextStep: 'connect',
+    salesforce: null,
+    consent: null,
+    mapping: null,
+    list: null,
+    activatedAt: null,
+    lastSyncAt: null,
+    quota: { used: 1200, limit: 100_000, month: '2026-11' },
+    createdAt: '2026-11-27T10:00:00.000Z',
+    updatedAt: '2026-11-27T10:00:00.000Z',
+    ...overrides,
+  };
+}
+
+export const CONNECTED = {
+  username: 'demo@acme.test',
+  displayName: 'Demo User',
+  orgId: '00D000000000001EAA',
+  userId: '005000000000001AAA',
+  instanceUrl: 'http://localhost:4010',
+  connectedAt: '2026-11-27T10:01:00.000Z',
+};
+
+export const SALESFORCE_FIELDS: SalesforceField[] = [
+  { name: 'Id', label: 'Contact ID', type: 'id' },
+  { name: 'Email', label: 'Email', type: 'email', length: 80 },
+  { name: 'FirstName', label: 'First Name', type: 'string', length: 40 },
+  { name: 'LastName', label: 'Last Name', type: 'string', length: 80 },
+  { name: 'MobilePhone', label: 'Mobile Phone', type: 'phone', length: 40 },
+  { name: 'Birthdate', label: 'Birthdate', type: 'date' },
+  { name: 'Full_Name__c', label: 'Full Name', type: 'string', calculated: true, length: 255 },
+  { name: 'HasOptedOutOfEmail', label: 'Email Opt Out', type: 'boolean' },
+  { name: 'LeadSource', label: 'Lead Source', type: 'picklist' },
+];
+
+export const BREVO_ATTRIBUTES: BrevoAttribute[] = [
+  { name: 'EMAIL', category: 'normal', type: 'text' },
+  { name: 'SMS', category: 'normal', type: 'text' },
+  { name: 'FIRSTNAME', category: 'normal', type: 'text' },
+  { name: 'LASTNAME', category: 'normal', type: 'text' },
+  { name: 'BIRTHDAY', category: 'normal', type: 'date' },
+  { name: 'NEWSLETTER', category: 'normal', type: 'boolean' },
+];
+
+export function makeMappingInputs(mapping: Record<string, string> | null = null): MappingOptionsResponse {
+  return { salesforceObject: 'Contact', salesforceFields: SALESFORCE_FIELDS, brevoAttributes: BREVO_ATTRIBUTES, mapping };
+}
+
+export function makePreview(overrides: Partial<Preview> = {}): Preview {
+  return {
+    toCreate: 12,
+    toUpdate: 3,
+    unchanged: 5,
+    rejected: [{ code: 'phone_digits_out_of_range', messageKey: 'rules.phone.digitsOutOfRange', params: { min: 6, max: 16, digits: 3 }, count: 2 }],
+    operations: 17,
+    quota: { used: 1200, limit: 100_000, month: '2026-11' },
+    ...overrides,
+  };
+}
+
+export function makeRun(overrides: Partial<Run> = {}): Run {
+  return {
+    id: 'run1',
+    startedAt: '2026-11-27T10:05:00.000Z',
+    finishedAt: '2026-11-27T10:05:04.000Z',
+    counts: { read: 20, created: 12, updated: 3, deleted: 0, skipped: 5, rejected: 2, failed: 0 },
+    operations: 17,
+    ...overrides,
+  };
+}
+
+export function makeRecordError(overrides: Partial<RecordError> = {}): RecordError {
+  return {
+    id: 'err1',
+    object: 'Contact',
+    recordId: '003000000000042AAA',
+    field: 'MobilePhone',
+    code: 'phone_digits_out_of_range',
+    messageKey: 'rules.phone.digitsOutOfRange',
+    params: { min: 6, max: 16, digits: 3 },
+    at: '2026-11-27T10:05:03.000Z',
+    ...overrides,
+  };
+}
