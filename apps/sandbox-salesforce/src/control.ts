@@ -97,7 +97,13 @@ export function salesforceControlRouter(state: SandboxState): Router {
     const limit = Math.min(Number(req.query.limit ?? 1000) || 1000, 10_000);
     const offset = Number(req.query.offset ?? 0) || 0;
     const table = found.org.tables[name];
-    const rows = [...table.scanFrom()].slice(offset, offset + limit);
+    const rows = [];
+    let index = 0;
+    for (const row of table.scanFrom()) {
+      if (index++ < offset) continue;
+      if (rows.length >= limit) break;
+      rows.push(row);
+    }
     res.json({ total: table.size, records: rows.map((row) => renderRecord(def, row, def.fields, LATEST_VERSION)) });
   });
 

@@ -67,6 +67,11 @@ export function restErrorHandler(error: unknown, _req: Request, res: Response, _
     res.status(413).json([{ message: 'Request entity too large', errorCode: 'REQUEST_ENTITY_TOO_LARGE' }]);
     return;
   }
+  // Express's own 4xx (e.g. a URL that does not decode): the client's fault, never an UNKNOWN_EXCEPTION.
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    res.status(status === 404 ? 404 : 400).json([{ message: 'The requested resource does not exist', errorCode: 'NOT_FOUND' }]);
+    return;
+  }
   console.error('salesforce sandbox: unexpected error', error);
   res.status(500).json(unknownException());
 }
