@@ -33,7 +33,6 @@ export function accountJson(profile: AccountProfile, nowMs: number): Record<stri
   const paid = profile.plan !== 'Free';
   const start = new Date(Date.UTC(new Date(nowMs).getUTCFullYear(), new Date(nowMs).getUTCMonth(), 1));
   const end = new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + 1, 0));
-  const day = (d: Date) => d.toISOString().slice(0, 10);
   return {
     organization_id: `org_${profile.accountId}`,
     user_id: 1,
@@ -45,7 +44,8 @@ export function accountJson(profile: AccountProfile, nowMs: number): Record<stri
     address: { street: '1 Sandbox Street', city: 'Paris', zipCode: '75001', country: 'France' },
     plan: [
       paid
-        ? { type: 'subscription', credits: 20000, creditsType: 'sendLimit', startDate: day(start), endDate: day(end) }
+        ? // The SDK calls these "Unix timestamp format"; Brevo's reference example shows ISO date-times, which the sandbox follows.
+          { type: 'subscription', credits: 20000, creditsType: 'sendLimit', startDate: start.toISOString(), endDate: end.toISOString() }
         : { type: 'free', credits: 300, creditsType: 'sendLimit' },
     ],
     planVerticals: [

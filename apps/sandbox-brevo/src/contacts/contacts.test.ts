@@ -53,6 +53,7 @@ describe('contacts', () => {
     expect((await client.contacts.getContactInfo({ identifier: '33612345670' })).id).toBe(id);
     expect((await client.contacts.getContactInfo({ identifier: '+33612345670' })).id).toBe(id);
 
+    expect(await client.contacts.getContactStats({ identifier: 'ada@example.test' })).toEqual({});
     await client.contacts.updateContact({ identifier: '003000000000001AAA', identifierType: 'ext_id', attributes: { FIRSTNAME: 'Augusta', EMAIL: 'augusta@example.test' }, unlinkListIds: [2], listIds: [3] });
     const updated = await client.contacts.getContactInfo({ identifier: id, identifierType: 'contact_id' });
     expect(updated).toMatchObject({ email: 'augusta@example.test', listIds: [3], attributes: { FIRSTNAME: 'Augusta' } });

@@ -98,6 +98,18 @@ export function contactsRouter(): Router {
     else res.status(207).json({ failureIds, successIds });
   });
 
+  // The sandbox never sends campaigns, so every contact's statistics are empty and no segment exists.
+  router.get('/contacts/segments', (req, res) => {
+    paging(req, { limit: 10, max: 50 });
+    res.json({ segments: [], count: 0 });
+  });
+
+  router.get('/contacts/:identifier/campaignStats', (req, res) => {
+    const { account } = sandboxRequest(req);
+    resolveContact(account.contacts, req.params.identifier, undefined, 'GET');
+    res.json({});
+  });
+
   router.get('/contacts/:identifier', (req, res) => {
     const { account } = sandboxRequest(req);
     const contact = resolveContact(account.contacts, req.params.identifier, req.query.identifierType, 'GET');

@@ -50,6 +50,9 @@ describe('contact import', () => {
     expect(imported.attributes).not.toHaveProperty('NOT_IN_ACCOUNT');
     expect((await client.contacts.getContactInfo({ identifier: existing })).attributes).toMatchObject({ LASTNAME: 'Updated' });
     expect((await client.contacts.getContactsFromList({ listId: 3 })).count).toBe(2);
+    const unknown = await brevoError(client.process.getProcess({ processId: 99_999 }));
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.body).toEqual({ code: 'invalid_parameter', message: 'processId is invalid' });
     const processes = await client.process.getProcesses();
     expect(processes.count).toBe(1);
     expect(processes.processes[0]).toMatchObject({ id: processId, status: 'completed' });

@@ -1,4 +1,4 @@
-import { notFound } from '../errors.ts';
+import { BrevoApiError } from '../errors.ts';
 
 export type ProcessStatus = 'queued' | 'in_process' | 'completed' | 'failed';
 
@@ -62,7 +62,8 @@ export class ProcessStore {
 
   get(id: number): BackgroundProcess {
     const process = this.processes.get(id);
-    if (!process) throw notFound('Process does not exist');
+    // Brevo's reference example for an unknown process: 404 `{ code: 'invalid_parameter', message: 'processId is invalid' }`.
+    if (!process) throw new BrevoApiError(404, 'invalid_parameter', 'processId is invalid');
     return process;
   }
 
