@@ -1,7 +1,7 @@
 import type { AccountState } from '../account-state.ts';
 import type { ContactEvent } from '../contacts/store.ts';
 import { accountWebhookKey, payloadsFor, type MarketingPayload } from './payloads.ts';
-import type { Webhook } from './registry.ts';
+import type { Webhook, WebhookRegistry } from './registry.ts';
 
 /**
  * Brevo's retry schedule (developers.brevo.com/docs/retry-mechanism): after
@@ -58,10 +58,11 @@ export interface Delivery {
 export class WebhookDelivery {
   private nextId = 1;
   private history: Delivery[] = [];
-  private queue: Delivery[] = [];
+  /** Each delivery with the registry of its account, so every attempt uses the webhook's current settings. */
+  private queue: { delivery: Delivery; registry: WebhookRegistry }[] = [];
   private inFlight = 0;
   private timers = new Set<NodeJS.Timeout>();
-  private batches = new Map<string, { webhook: Webhook; accountId: string; payloads: MarketingPayload[]; timer: NodeJS.Timeout }>();
+  private batches = new Map<string, { webhook: Webhook; account: AccountState; payloads: MarketingPayload[]; timer: NodeJS.Timeout }>();
   private closed = false;
 
   constructor(
@@ -77,8 +78,8 @@ export class WebhookDelivery {
         if (webhook.type !== 'marketing') continue;
         const payloads = payloadsFor(event, webhook, key);
         if (payloads.length === 0) continue;
-        if (webhook.batched) this.addToBatch(account.accountId, webhook, payloads);
-        else for (const payload of payloads) this.enqueue(account.accountId, webhook, payload);
+        if (webhook.batched) this.addToBatch(account, webhook, payloads);
+        else for (const payload of payloads) this.enqueue(account, webhook, payload);
       }
     });
   }
@@ -106,12 +107,12 @@ export class WebhookDelivery {
     while (this.queue.length > 0 || this.inFlight > 0 || this.batches.size > 0) await new Promise((resolve) => setTimeout(resolve, 10));
   }
 
-  private addToBatch(accountId: string, webhook: Webhook, payloads: MarketingPayload[]): void {
-    const key = `${accountId}|${webhook.id}`;
+  private addToBatch(account: AccountState, webhook: Webhook, payloads: MarketingPayload[]): void {
+    const key = `${account.accountId}|${webhook.id}`;
     let batch = this.batches.get(key);
     if (!batch) {
       const timer = setTimeout(() => this.flushBatch(key), this.options.batchWindowMs);
-      batch = { webhook, accountId, payloads: [], timer };
+      batch = { webhook, account, payloads: [], timer };
       this.batches.set(key, batch);
     }
     batch.payloads.push(...payloads);
@@ -123,33 +124,41 @@ export class WebhookDelivery {
     if (!batch) return;
     clearTimeout(batch.timer);
     this.batches.delete(key);
-    this.enqueue(batch.accountId, batch.webhook, batch.payloads);
+    this.enqueue(batch.account, batch.webhook, batch.payloads);
   }
 
-  private enqueue(accountId: string, webhook: Webhook, body: MarketingPayload | MarketingPayload[]): void {
+  private enqueue(account: AccountState, webhook: Webhook, body: MarketingPayload | MarketingPayload[]): void {
     if (this.closed) return;
     const events = (Array.isArray(body) ? body : [body]).map((payload) => String(payload.event));
-    const delivery: Delivery = { id: this.nextId++, accountId, webhookId: webhook.id, url: webhook.url, events, body, state: 'pending', attempts: [] };
+    const delivery: Delivery = { id: this.nextId++, accountId: account.accountId, webhookId: webhook.id, url: webhook.url, events, body, state: 'pending', attempts: [] };
     this.history.push(delivery);
     if (this.history.length > this.options.historySize) this.history.splice(0, this.history.length - this.options.historySize);
-    this.queue.push(delivery);
+    this.queue.push({ delivery, registry: account.webhooks });
     // Never inside the request that caused the change: start on a later tick.
-    setImmediate(() => this.pump(webhook));
+    setImmediate(() => this.pump());
   }
 
-  private pump(webhook: Webhook): void {
+  private pump(): void {
     while (this.inFlight < this.options.concurrency && this.queue.length > 0) {
-      const delivery = this.queue.shift()!;
+      const entry = this.queue.shift()!;
       this.inFlight++;
-      void this.attempt(delivery, webhook).finally(() => {
+      void this.attempt(entry.delivery, entry.registry).finally(() => {
         this.inFlight--;
-        this.pump(webhook);
+        this.pump();
       });
     }
   }
 
-  private async attempt(delivery: Delivery, webhook: Webhook): Promise<void> {
+  private async attempt(delivery: Delivery, registry: WebhookRegistry): Promise<void> {
     if (this.closed) return;
+    // A webhook deleted meanwhile gets nothing more; an updated one is used as it is now.
+    const webhook = registry.find(delivery.webhookId);
+    if (!webhook) {
+      delivery.state = 'discarded';
+      delete delivery.nextAttemptAt;
+      return;
+    }
+    delivery.url = webhook.url;
     const started = this.now();
     const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'Brevo-Webhook (sandbox)' };
     for (const { key, value } of webhook.headers) headers[key] = value;
@@ -184,8 +193,8 @@ export class WebhookDelivery {
     delivery.nextAttemptAt = new Date(this.now() + delay).toISOString();
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      this.queue.push(delivery);
-      this.pump(webhook);
+      this.queue.push({ delivery, registry });
+      this.pump();
     }, delay);
     this.timers.add(timer);
   }

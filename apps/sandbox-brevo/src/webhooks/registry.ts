@@ -39,6 +39,10 @@ export class WebhookRegistry {
     return webhook;
   }
 
+  find(id: number): Webhook | undefined {
+    return this.webhooks.get(id);
+  }
+
   create(body: Record<string, unknown>): Webhook {
     if (typeof body.url !== 'string' || body.url === '') throw missing('url is missing');
     const type = (body.type ?? 'transactional') as WebhookType;

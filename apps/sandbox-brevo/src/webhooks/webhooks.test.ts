@@ -74,6 +74,24 @@ describe('webhook delivery', () => {
     expect(body.key).toMatch(/^[0-9a-f]{32}$/);
   });
 
+  it('sends each webhook its own token, and nothing more to a deleted webhook', async () => {
+    await registerMarketingWebhook();
+    const second = (
+      await sandbox.client.webhooks.createWebhook({ url: `${receiver.url}/second`, type: 'marketing', events: ['contactUpdated'], auth: { type: 'bearer', token: 'other-token' } })
+    ).id;
+    for (let i = 0; i < 5; i++) await sandbox.client.contacts.updateContact({ identifier: 1, attributes: { SCORE: i } });
+    await waitFor(() => receiver.received.length >= 10 || undefined);
+    for (const request of receiver.received) {
+      expect(request.headers.authorization).toBe(request.path === '/second' ? 'Bearer other-token' : 'Bearer s3cret-token');
+    }
+    await sandbox.client.webhooks.deleteWebhook({ webhookId: second });
+    receiver.received.length = 0;
+    await sandbox.client.contacts.updateContact({ identifier: 1, attributes: { SCORE: 99 } });
+    await waitFor(() => receiver.received.length >= 1 || undefined);
+    await sandbox.deliveries.idle();
+    expect(receiver.received.map((r) => r.path)).toEqual(['/brevo/webhook']);
+  });
+
   it('posts contact_deleted on delete, and fires for batch updates', async () => {
     await registerMarketingWebhook();
     const email = (await sandbox.client.contacts.getContactInfo({ identifier: 2 })).email!;
