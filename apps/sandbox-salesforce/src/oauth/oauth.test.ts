@@ -168,6 +168,16 @@ describe('OAuth web-server flow (jsforce 3.10.16)', () => {
     expect(userinfo).toMatchObject({ user_id: DEMO_USER_ID, organization_id: DEMO_ORG_ID, preferred_username: 'demo@acme.test' });
   });
 
+  it('answers identity() with an expired token by 403 Bad_OAuth_Token, which jsforce does not refresh on', async () => {
+    // Salesforce's identity service is not the REST API: it never sends 401, so jsforce
+    // (which refreshes only on 401) surfaces the 403. Callers refresh first, e.g. with any REST call.
+    const conn = await login(sandbox.url);
+    await fetch(`${sandbox.url}/__sandbox/tokens/expire`, { method: 'POST' });
+    await expect(conn.identity()).rejects.toMatchObject({ errorCode: 'ERROR_HTTP_403', message: 'Bad_OAuth_Token' });
+    await conn.limits();
+    expect((await conn.identity()).user_id).toBe(DEMO_USER_ID);
+  });
+
   it('refuses the identity URL without a valid token', async () => {
     const response = await fetch(`${sandbox.url}/id/${DEMO_ORG_ID}/${DEMO_USER_ID}`);
     expect(response.status).toBe(403);

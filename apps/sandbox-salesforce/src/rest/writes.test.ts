@@ -221,7 +221,20 @@ describe('replication, limits and usage', () => {
 });
 
 describe('fault injection and call counts', () => {
-  it('shows injected 500/503 as Salesforce errors and lets jsforce retry a GET', async () => {
+  it('lets jsforce retry a GET through an injected 503 (it never retries a POST)', async () => {
+    await fetch(`${sandbox.url}/__sandbox/calls`, { method: 'DELETE' });
+    await fetch(`${sandbox.url}/__sandbox/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ pathPrefix: '/services/data/v62.0/limits', status: 503, times: 1 }),
+    });
+    const limits = (await conn.limits()) as unknown as Record<string, unknown>;
+    expect(limits.DailyApiRequests).toBeDefined();
+    const calls = (await (await fetch(`${sandbox.url}/__sandbox/calls`)).json()) as { byRoute: Record<string, number> };
+    expect(calls.byRoute['GET /services/data/v62.0/limits']).toBe(2);
+  });
+
+  it('shows injected 500/503/429 as Salesforce errors', async () => {
     await fetch(`${sandbox.url}/__sandbox/faults`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
