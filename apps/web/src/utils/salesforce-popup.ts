@@ -47,14 +47,18 @@ export function openSalesforcePopup(options: PopupOptions): SalesforcePopup {
     finish(outcome);
   };
 
+  let graceTimer: ReturnType<typeof setTimeout> | undefined;
   const closedTimer = setInterval(() => {
+    if (!popup.closed) return;
+    clearInterval(closedTimer);
     // Give a message posted just before closing the chance to arrive first.
-    if (popup.closed) setTimeout(() => finish({ kind: 'closed' }), 300);
+    graceTimer = setTimeout(() => finish({ kind: 'closed' }), 300);
   }, options.closedPollMs ?? 500);
 
   const cleanup = (): void => {
     win.removeEventListener('message', onMessage);
     clearInterval(closedTimer);
+    clearTimeout(graceTimer);
   };
 
   const outcome = new Promise<PopupOutcome>((resolve) => {
