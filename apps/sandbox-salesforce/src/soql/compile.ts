@@ -19,6 +19,8 @@ export interface CompiledQuery {
   compare?: (a: StoredRecord, b: StoredRecord) => number;
   /** Smallest SystemModstamp a matching row can have, when the WHERE bounds it. */
   modstampFrom?: number;
+  /** The only Ids a matching row can have (`Id = 'x'` / `Id IN (...)` at the top level): fetched by key. */
+  ids?: string[];
   limit?: number;
   offset: number;
 }
@@ -101,6 +103,7 @@ export function compileQuery(query: SelectQuery, soql: string, now = Date.now())
     matches,
     ...(compare ? { compare } : {}),
     ...(query.where ? withBound(modstampLowerBound(query.where, ctx)) : {}),
+    ...(query.where ? withIds(idCandidates(query.where, ctx)) : {}),
     ...(query.limit !== undefined ? { limit: query.limit } : {}),
     offset: query.offset ?? 0,
   };
@@ -108,6 +111,31 @@ export function compileQuery(query: SelectQuery, soql: string, now = Date.now())
 
 function withBound(bound: number | undefined): { modstampFrom?: number } {
   return bound === undefined ? {} : { modstampFrom: bound };
+}
+
+function withIds(ids: string[] | undefined): { ids?: string[] } {
+  return ids === undefined ? {} : { ids };
+}
+
+/** Ids a top-level `Id = ...` or `Id IN (...)` (alone or in an AND) restricts the rows to. */
+function idCandidates(condition: Condition, ctx: Ctx): string[] | undefined {
+  if (condition.kind === 'and') {
+    for (const item of condition.items) {
+      const ids = idCandidates(item, ctx);
+      if (ids) return ids;
+    }
+    return undefined;
+  }
+  const isId = (ref: FieldRef) => ctx.resolve(ref).type === 'id';
+  if (condition.kind === 'compare' && condition.op === '=' && isId(condition.field)) {
+    const id = literalValue(ctx.resolve(condition.field), condition.value, ctx);
+    return typeof id === 'string' ? [id] : [];
+  }
+  if (condition.kind === 'in' && !condition.negated && isId(condition.field)) {
+    const field = ctx.resolve(condition.field);
+    return condition.values.map((v) => literalValue(field, v, ctx)).filter((v): v is string => typeof v === 'string');
+  }
+  return undefined;
 }
 
 interface Ctx {

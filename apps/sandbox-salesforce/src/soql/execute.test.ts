@@ -48,6 +48,16 @@ describe('executeQuery on the SystemModstamp index', () => {
       }
     }
 
+    const wanted = [ids[10]!, ids[20]!, ids[30]!, ids[10]!, '003000000000000AAA'];
+    const byId = `SELECT Id, Title FROM Contact WHERE Id IN ('${wanted.join("','")}') AND Title != 'nope' ORDER BY Title`;
+    const compiledIds = compileQuery(parseSoql(byId), byId);
+    expect(compiledIds.ids).toHaveLength(5);
+    const viaKeys = executeQuery(compiledIds, table, true).rows;
+    const viaScan = all.filter((r) => wanted.includes(r.Id) && r.Title !== 'nope').map((r) => r.Id);
+    expect(viaKeys.map((r) => r.Id).sort()).toEqual(viaScan.sort());
+    const keyTitles = viaKeys.map((r) => String(r.Title ?? '').toLowerCase());
+    expect([...keyTitles].sort()).toEqual(keyTitles);
+
     const generic = 'SELECT Id FROM Contact WHERE Title != null ORDER BY Title DESC, Id LIMIT 100';
     const compiled = compileQuery(parseSoql(generic), generic);
     const rows = executeQuery(compiled, table, false).rows;

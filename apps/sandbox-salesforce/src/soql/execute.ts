@@ -16,7 +16,18 @@ export interface QueryResult {
 export function executeQuery(query: CompiledQuery, table: ObjectTable, includeDeleted: boolean): QueryResult {
   const wanted = query.limit === undefined ? Infinity : query.offset + query.limit;
   const rows: StoredRecord[] = [];
-  if (!query.compare) {
+  if (query.ids) {
+    // Key lookups (`Id IN (...)`), then the same filter and order as any other query.
+    const seen = new Set<string>();
+    for (const id of query.ids) {
+      const row = table.get(id);
+      if (!row || seen.has(row.Id)) continue;
+      seen.add(row.Id);
+      if (row.IsDeleted && !includeDeleted) continue;
+      if (query.matches(row)) rows.push(row);
+    }
+    rows.sort(query.compare ?? ((a, b) => a.SystemModstamp - b.SystemModstamp));
+  } else if (!query.compare) {
     for (const row of table.scanFrom(query.modstampFrom)) {
       if (row.IsDeleted && !includeDeleted) continue;
       if (!query.matches(row)) continue;
