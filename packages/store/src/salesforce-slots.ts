@@ -92,6 +92,11 @@ export function salesforceSlotRepository(connection: Connection) {
       await Slot.deleteMany(filter).exec();
     },
 
+    /** Gives back the slot of one Salesforce account (a connection that failed after claiming it). */
+    async releaseOne(integrationId: string, account: { orgId: string; userId: string }): Promise<void> {
+      await Slot.deleteOne({ integrationId: new Types.ObjectId(integrationId), key: salesforceAccountKey(account.orgId, account.userId) }).exec();
+    },
+
     count: (orgId: string, userId: string) => Slot.countDocuments({ key: salesforceAccountKey(orgId, userId) }).exec(),
   };
 }

@@ -1,0 +1,71 @@
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import { createContext, type BffContext, type BffDeps } from './context.ts';
+import { redactUrl } from './logger.ts';
+import { createMetrics } from './metrics.ts';
+import { createAdminAuth } from './middleware/admin-auth.ts';
+import { createCors } from './middleware/cors.ts';
+import { errorHandler, notFoundHandler } from './middleware/error-handler.ts';
+import { createHostAuth } from './middleware/host-auth.ts';
+import { createAccountRateLimit, createAddressRateLimit } from './middleware/rate-limit.ts';
+import type { RouteGuards } from './route.ts';
+import { ROUTE_MODULES } from './routes/index.ts';
+
+/** Unauthenticated requests (OAuth callback, admin) per client address and minute. */
+const ADDRESS_RATE_LIMIT = 60;
+
+function securityHeaders(ctx: BffContext) {
+  const frameAncestors = ctx.config.ALLOWED_HOST_ORIGINS.length > 0 ? ctx.config.ALLOWED_HOST_ORIGINS : ["'none'"];
+  return helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: { defaultSrc: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"], frameAncestors },
+    },
+    // frame-ancestors decides framing; X-Frame-Options cannot express an allow-list.
+    xFrameOptions: false,
+  });
+}
+
+function observeDuration(ctx: BffContext) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const end = ctx.metrics.httpDuration.startTimer();
+    res.on('finish', () => {
+      const route = (req.route as { path?: string } | undefined)?.path ?? 'unmatched';
+      end({ method: req.method, route, status: String(res.statusCode) });
+    });
+    next();
+  };
+}
+
+/** The BFF as an Express app, without listening (tests drive it with supertest). */
+export function createApp(deps: BffDeps): Express {
+  const ctx = createContext(deps, deps.metrics ?? createMetrics());
+  const guards: RouteGuards = {
+    hostAuth: createHostAuth(ctx.config),
+    accountRateLimit: createAccountRateLimit(ctx.config.RATE_LIMIT_PER_MINUTE),
+    adminAuth: createAdminAuth(ctx.config.ADMIN_SECRET),
+    addressRateLimit: createAddressRateLimit(ADDRESS_RATE_LIMIT),
+  };
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(
+    pinoHttp({
+      logger: ctx.logger,
+      serializers: {
+        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: redactUrl(req.url) }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug'),
+    }),
+  );
+  app.use(observeDuration(ctx));
+  app.use(securityHeaders(ctx));
+  app.use(createCors([...ctx.config.WEB_ORIGINS, ...ctx.config.ALLOWED_HOST_ORIGINS]));
+  app.use(express.json({ limit: ctx.config.BODY_LIMIT, strict: true }));
+  for (const routes of ROUTE_MODULES) app.use(routes(ctx, guards));
+  app.use(notFoundHandler);
+  app.use(errorHandler);
+  return app;
+}

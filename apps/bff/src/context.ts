@@ -1,0 +1,87 @@
+import {
+  accountRepository,
+  integrationRepository,
+  oauthStateRepository,
+  salesforceSlotRepository,
+  type AccountRepository,
+  type IntegrationDoc,
+  type IntegrationRepository,
+  type OAuthStateRepository,
+  type SalesforceSlotRepository,
+} from '@contact-sync/store';
+import { MONTHLY_OPERATION_QUOTA } from '@contact-sync/rules';
+import type { SecretBox } from '@contact-sync/secrets';
+import type { Connection } from 'mongoose';
+import type { Logger } from 'pino';
+import type { BffConfig } from './config.ts';
+import type { BffMetrics } from './metrics.ts';
+
+/**
+ * What the sync engine knows about an integration and the BFF shows: this
+ * month's quota use (R16) and the last finished run. main.ts reads them from
+ * the sync store; the default (no sync yet) is zero use and no run.
+ */
+export interface SyncFacts {
+  quota(integrationId: string, month: string): Promise<{ used: number; limit: number }>;
+  lastSyncAt(integrationId: string): Promise<Date | null>;
+}
+
+export const NO_SYNC_FACTS: SyncFacts = {
+  quota: async () => ({ used: 0, limit: MONTHLY_OPERATION_QUOTA }),
+  lastSyncAt: async () => null,
+};
+
+/** Lifecycle events the sync engine subscribes to (scheduling, webhook clean-up). Errors are logged, never fail the request. */
+export interface IntegrationHooks {
+  onActivated?(integration: IntegrationDoc): Promise<void> | void;
+  onPaused?(integration: IntegrationDoc): Promise<void> | void;
+  onDeleted?(integration: IntegrationDoc): Promise<void> | void;
+}
+
+export interface BffDeps {
+  config: BffConfig;
+  connection: Connection;
+  secrets: SecretBox;
+  logger: Logger;
+  metrics?: BffMetrics;
+  syncFacts?: SyncFacts;
+  hooks?: IntegrationHooks;
+  now?: () => Date;
+  /** Check every JSON response against its route's schema (tests): a mismatch is a 500. */
+  validateResponses?: boolean;
+}
+
+/** Everything a route needs, built once per app. */
+export interface BffContext {
+  config: BffConfig;
+  connection: Connection;
+  secrets: SecretBox;
+  logger: Logger;
+  metrics: BffMetrics;
+  syncFacts: SyncFacts;
+  hooks: IntegrationHooks;
+  now: () => Date;
+  validateResponses: boolean;
+  accounts: AccountRepository;
+  integrations: IntegrationRepository;
+  oauthStates: OAuthStateRepository;
+  slots: SalesforceSlotRepository;
+}
+
+export function createContext(deps: BffDeps, metrics: BffMetrics): BffContext {
+  return {
+    config: deps.config,
+    connection: deps.connection,
+    secrets: deps.secrets,
+    logger: deps.logger,
+    metrics,
+    syncFacts: deps.syncFacts ?? NO_SYNC_FACTS,
+    hooks: deps.hooks ?? {},
+    now: deps.now ?? (() => new Date()),
+    validateResponses: deps.validateResponses ?? false,
+    accounts: accountRepository(deps.connection, deps.secrets),
+    integrations: integrationRepository(deps.connection, deps.secrets),
+    oauthStates: oauthStateRepository(deps.connection, deps.secrets),
+    slots: salesforceSlotRepository(deps.connection),
+  };
+}

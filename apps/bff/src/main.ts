@@ -1,0 +1,47 @@
+import { secretBoxFromEnv } from '@contact-sync/secrets';
+import { connectStore, ensureBffIndexes, accountRepository } from '@contact-sync/store';
+import { createApp } from './app.ts';
+import { loadBffConfig } from './config.ts';
+import { createLogger } from './logger.ts';
+import { seedDemoAccount } from './seed.ts';
+import { syncFactsFromStore } from './sync-facts.ts';
+
+const SHUTDOWN_GRACE_MS = 10_000;
+
+async function main(): Promise<void> {
+  const config = loadBffConfig();
+  const logger = createLogger(config.LOG_LEVEL);
+  const secrets = secretBoxFromEnv(config.ENCRYPTION_KEYS, config.ENCRYPTION_KEY_ID);
+  const connection = await connectStore(config.MONGODB_URI);
+  await ensureBffIndexes(connection);
+  await seedDemoAccount(config, accountRepository(connection, secrets), logger);
+
+  const app = createApp({ config, connection, secrets, logger, syncFacts: syncFactsFromStore(connection) });
+  const server = app.listen(config.BFF_PORT, () => {
+    console.log(`bff ready on ${config.BFF_PUBLIC_URL.replace(/\/+$/, '')}`);
+  });
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => {
+      server.closeAllConnections();
+    }, SHUTDOWN_GRACE_MS).unref();
+    server.close(async () => {
+      clearTimeout(force);
+      await connection.close().catch(() => undefined);
+      process.exit(0);
+    });
+    server.closeIdleConnections();
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  // ConfigError messages name every variable; anything else is a start-up failure.
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,47 @@
+import type { ErrorResponse } from '@contact-sync/api';
+import type { NextFunction, Request, Response } from 'express';
+import { ApiError } from '../errors.ts';
+
+/** Errors of the driver meaning "the database is not reachable right now". */
+function isDatabaseUnavailable(error: unknown): boolean {
+  const name = (error as { name?: unknown } | null)?.name;
+  return typeof name === 'string' && /^(MongoServerSelectionError|MongoNetworkError|MongoNetworkTimeoutError|MongoNotConnectedError|MongooseServerSelectionError)$/.test(name);
+}
+
+/** Body-parser failures carry a `type`. */
+function fromBodyParser(error: unknown): ApiError | null {
+  const type = (error as { type?: unknown } | null)?.type;
+  if (type === 'entity.parse.failed') return new ApiError('invalid_json');
+  if (type === 'entity.too.large') return new ApiError('payload_too_large');
+  if (type === 'encoding.unsupported' || type === 'charset.unsupported') return new ApiError('validation_failed', { issues: [] });
+  return null;
+}
+
+/**
+ * The one error handler: ApiError → its status and code; body-parser and
+ * database outages → their codes; anything else → 500 `internal_error` with
+ * the generic message (the error itself is logged, never answered).
+ */
+export function errorHandler(error: unknown, req: Request, res: Response, _next: NextFunction): void {
+  let apiError = error instanceof ApiError ? error : fromBodyParser(error);
+  if (!apiError && isDatabaseUnavailable(error)) apiError = new ApiError('service_unavailable');
+  if (!apiError) {
+    req.log?.error({ err: error }, 'unhandled error');
+    apiError = new ApiError('internal_error');
+  } else if (apiError.status >= 500) {
+    req.log?.warn({ code: apiError.code, cause: (error as Error).message }, 'request failed');
+  }
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  if (apiError.code === 'service_unavailable' || apiError.code === 'upstream_rate_limited') res.set('Retry-After', '5');
+  const body: ErrorResponse = {
+    error: { code: apiError.code, message: apiError.message, ...(apiError.details ? { details: apiError.details } : {}) },
+  };
+  res.status(apiError.status).json(body);
+}
+
+export function notFoundHandler(_req: Request, _res: Response, next: NextFunction): void {
+  next(new ApiError('not_found'));
+}

@@ -1,0 +1,22 @@
+import { ROUTES } from '@contact-sync/api';
+import express, { type Router } from 'express';
+import type { BffContext } from '../context.ts';
+import { mountRoute, type RouteGuards } from '../route.ts';
+
+/** Host-to-BFF administration, authenticated by ADMIN_SECRET. */
+export function adminRoutes(ctx: BffContext, guards: RouteGuards): Router {
+  const router = express.Router();
+  mountRoute(router, ctx, guards, ROUTES.setAccountBrevoKey, async ({ params, body }) => {
+    const account = await ctx.accounts.setBrevoKey(params.accountId, body.apiKey, body.notificationEmail);
+    ctx.logger.info({ accountId: params.accountId }, 'brevo api key set');
+    return {
+      json: {
+        accountId: account.accountId,
+        brevoConfigured: account.brevoApiKey != null,
+        notificationEmail: account.notificationEmail,
+        updatedAt: new Date(account.updatedAt).toISOString(),
+      },
+    };
+  });
+  return router;
+}

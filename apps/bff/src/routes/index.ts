@@ -1,0 +1,29 @@
+import type { Router } from 'express';
+import type { BffContext } from '../context.ts';
+import type { RouteGuards } from '../route.ts';
+import { adminRoutes } from './admin.ts';
+import { brevoListRoutes } from './brevo-lists.ts';
+import { integrationRoutes } from './integrations.ts';
+import { lifecycleRoutes } from './lifecycle.ts';
+import { operationsRoutes } from './operations.ts';
+import { salesforceRoutes } from './salesforce.ts';
+import { sessionRoutes } from './session.ts';
+import { wizardRoutes } from './wizard.ts';
+
+export type RouteModule = (ctx: BffContext, guards: RouteGuards) => Router;
+
+/**
+ * One module per resource. To add one (sync runs, preview, webhooks…): write
+ * `routes/<resource>.ts` exporting a RouteModule that mounts routes of the
+ * @contact-sync/api table with `mountRoute`, and list it here.
+ */
+export const ROUTE_MODULES: readonly RouteModule[] = [
+  operationsRoutes,
+  sessionRoutes,
+  integrationRoutes,
+  salesforceRoutes,
+  wizardRoutes,
+  brevoListRoutes,
+  lifecycleRoutes,
+  adminRoutes,
+];

@@ -1,0 +1,36 @@
+import { ROUTES } from '@contact-sync/api';
+import { buildOpenApiDocument } from '@contact-sync/api/openapi';
+import express, { type Router } from 'express';
+import type { BffContext } from '../context.ts';
+import { ApiError } from '../errors.ts';
+import { mountRoute, type RouteGuards } from '../route.ts';
+
+const PING_TIMEOUT_MS = 2_000;
+
+async function pingDatabase(ctx: BffContext): Promise<boolean> {
+  const db = ctx.connection.db;
+  if (!db || ctx.connection.readyState !== 1) return false;
+  const timeout = new Promise<false>((resolve) => setTimeout(() => resolve(false), PING_TIMEOUT_MS).unref());
+  return Promise.race([db.admin().ping().then(() => true, () => false), timeout]);
+}
+
+/** Health, readiness, metrics and the OpenAPI document. */
+export function operationsRoutes(ctx: BffContext, guards: RouteGuards): Router {
+  const router = express.Router();
+  const document = buildOpenApiDocument({ serverUrl: ctx.config.BFF_PUBLIC_URL });
+
+  mountRoute(router, ctx, guards, ROUTES.healthz, async () => ({ json: { status: 'ok' } }));
+
+  mountRoute(router, ctx, guards, ROUTES.readyz, async () => {
+    if (!(await pingDatabase(ctx))) throw new ApiError('service_unavailable');
+    return { json: { status: 'ready' } };
+  });
+
+  router.get(ROUTES.metrics.path, async (_req, res) => {
+    res.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
+  });
+
+  mountRoute(router, ctx, guards, ROUTES.openapi, async () => ({ json: document }));
+
+  return router;
+}

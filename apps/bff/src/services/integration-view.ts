@@ -1,0 +1,41 @@
+import type { IntegrationDto, WizardStep } from '@contact-sync/api';
+import { checkConsent, IntegrationStatus, quotaMonth } from '@contact-sync/rules';
+import { mappingOf, type IntegrationDoc } from '@contact-sync/store';
+import type { SyncFacts } from '../context.ts';
+
+/** The first wizard step a draft has not done; `preview` once all are done (SPEC §2 steps 3–7). */
+export function firstIncompleteStep(integration: IntegrationDoc): WizardStep {
+  if (!integration.salesforce) return 'connect';
+  if (checkConsent(integration.consent)) return 'consent';
+  if (!integration.mappingEntries || integration.mappingEntries.length === 0) return 'mapping';
+  if (!integration.list) return 'list';
+  return 'preview';
+}
+
+const iso = (date: Date | string | null | undefined) => (date == null ? null : new Date(date).toISOString());
+
+export async function toIntegrationDto(integration: IntegrationDoc, facts: SyncFacts, now: Date): Promise<IntegrationDto> {
+  const id = integration._id.toHexString();
+  const month = quotaMonth(now);
+  const [quota, lastSyncAt] = await Promise.all([facts.quota(id, month), facts.lastSyncAt(id)]);
+  const sf = integration.salesforce;
+  return {
+    id,
+    kind: integration.kind,
+    name: integration.name,
+    status: integration.status,
+    statusReason: integration.statusReason ? { code: integration.statusReason.code, at: iso(integration.statusReason.at)! } : null,
+    nextStep: integration.status === IntegrationStatus.Draft ? firstIncompleteStep(integration) : null,
+    salesforce: sf
+      ? { username: sf.username, displayName: sf.displayName, orgId: sf.orgId, userId: sf.userId, instanceUrl: sf.instanceUrl, connectedAt: iso(sf.connectedAt)! }
+      : null,
+    consent: integration.consent ? { by: integration.consent.by, at: iso(integration.consent.at)! } : null,
+    mapping: mappingOf(integration),
+    list: integration.list ? { id: integration.list.id, name: integration.list.name } : null,
+    activatedAt: iso(integration.activatedAt),
+    lastSyncAt: iso(lastSyncAt),
+    quota: { used: quota.used, limit: quota.limit, month },
+    createdAt: iso(integration.createdAt)!,
+    updatedAt: iso(integration.updatedAt)!,
+  };
+}

@@ -1,0 +1,135 @@
+import { SALESFORCE_CONNECTED_MESSAGE, type SalesforceConnectedMessage } from '@contact-sync/api';
+import { signHostToken, type HostTokenClaimsInput } from '@contact-sync/api/host-token';
+import { startSandbox as startBrevoSandbox, type StartedSandbox as StartedBrevo } from '@contact-sync/sandbox-brevo/src/test-support.ts';
+import { startSandbox as startSalesforceSandbox, submitLogin, type StartedSandbox as StartedSalesforce } from '@contact-sync/sandbox-salesforce/src/test-support.ts';
+import { secretBoxFromEnv, type SecretBox } from '@contact-sync/secrets';
+import { accountRepository, ensureBffIndexes } from '@contact-sync/store';
+import type { TestDatabase } from '@contact-sync/testing';
+import type { Express } from 'express';
+import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
+import request from 'supertest';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { createApp } from './app.ts';
+import { loadBffConfig, oauthCallbackUrl, type BffConfig } from './config.ts';
+import type { IntegrationHooks, SyncFacts } from './context.ts';
+import { createLogger } from './logger.ts';
+import { createMetrics } from './metrics.ts';
+
+/**
+ * One BFF for a test file: its own database, both sandboxes in-process on
+ * free ports, every log line kept in memory (to scan for secrets), and
+ * responses checked against their documented schemas.
+ */
+export const TEST_JWT_SECRET = 'test-host-jwt-secret-with-32-chars-min!';
+export const DEMO_BREVO_KEY = 'xkeysib-sandbox-demo';
+export const PUBLIC_URL = 'http://bff.test:4000';
+
+export interface TestBff {
+  app: Express;
+  config: BffConfig;
+  secrets: SecretBox;
+  salesforce: StartedSalesforce;
+  brevo: StartedBrevo;
+  logs: string[];
+  hooks: Required<IntegrationHooks> & { calls: string[] };
+  facts: { quota: Map<string, { used: number; limit: number }> };
+  token(claims?: Partial<HostTokenClaimsInput>, options?: { ttlSeconds?: number; now?: number }): Promise<string>;
+}
+
+export function useTestBff(db: TestDatabase, overrides: Record<string, string> = {}): TestBff {
+  const harness = { logs: [] as string[] } as TestBff;
+
+  beforeAll(async () => {
+    for (const name of ['http_proxy', 'https_proxy', 'HTTP_PROXY', 'HTTPS_PROXY']) delete process.env[name];
+    const callback = oauthCallbackUrl({ BFF_PUBLIC_URL: PUBLIC_URL });
+    harness.salesforce = await startSalesforceSandbox({ redirectUris: [callback] });
+    harness.brevo = await startBrevoSandbox();
+    harness.config = loadBffConfig({
+      NODE_ENV: 'test',
+      MONGODB_URI: db.uri,
+      BFF_PUBLIC_URL: PUBLIC_URL,
+      HOST_JWT_SECRET: TEST_JWT_SECRET,
+      SALESFORCE_LOGIN_URL: harness.salesforce.url,
+      BREVO_API_URL: harness.brevo.baseUrl,
+      ENCRYPTION_KEYS: `t1:${randomBytes(32).toString('base64')}`,
+      ENCRYPTION_KEY_ID: 't1',
+      ADMIN_SECRET: 'test-admin-secret-0123456789abcdef0123',
+      DEMO_SEED: 'false',
+      LOG_LEVEL: 'debug',
+      RATE_LIMIT_PER_MINUTE: '10000',
+      ...overrides,
+    });
+    harness.secrets = secretBoxFromEnv(harness.config.ENCRYPTION_KEYS, harness.config.ENCRYPTION_KEY_ID);
+    await ensureBffIndexes(db.connection);
+    await accountRepository(db.connection, harness.secrets).setBrevoKey('acc_demo', DEMO_BREVO_KEY, 'marketing@acme.test');
+
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        harness.logs.push(chunk.toString('utf8'));
+        done();
+      },
+    });
+    const calls: string[] = [];
+    harness.hooks = {
+      calls,
+      onActivated: (i) => void calls.push(`activated:${i._id.toHexString()}`),
+      onPaused: (i) => void calls.push(`paused:${i._id.toHexString()}`),
+      onDeleted: (i) => void calls.push(`deleted:${i._id.toHexString()}`),
+    };
+    harness.facts = { quota: new Map() };
+    const syncFacts: SyncFacts = {
+      quota: async (id) => harness.facts.quota.get(id) ?? { used: 0, limit: 100_000 },
+      lastSyncAt: async () => null,
+    };
+    harness.app = createApp({
+      config: harness.config,
+      connection: db.connection,
+      secrets: harness.secrets,
+      logger: createLogger('debug', sink),
+      metrics: createMetrics({ defaultMetrics: false }),
+      hooks: harness.hooks,
+      syncFacts,
+      validateResponses: true,
+    });
+    harness.token = (claims = {}, options = {}) =>
+      signHostToken(
+        { sub: 'user_1', accountId: 'acc_demo', plan: 'BrevoPlus', email: 'owner@acme.test', locale: 'en', ...claims },
+        { secret: TEST_JWT_SECRET, issuer: harness.config.HOST_JWT_ISSUER, audience: harness.config.HOST_JWT_AUDIENCE, ...options },
+      );
+  });
+
+  afterAll(async () => {
+    await harness.salesforce?.server.close();
+    await harness.brevo?.stop();
+  });
+
+  return harness;
+}
+
+/** Reads the message the callback page posts to its opener. */
+export function postedMessage(html: string): SalesforceConnectedMessage {
+  const match = /var message = (\{.*?\});/.exec(html);
+  expect(match, 'callback page carries a message').not.toBeNull();
+  const message = JSON.parse(match![1]!) as SalesforceConnectedMessage;
+  expect(message.type).toBe(SALESFORCE_CONNECTED_MESSAGE);
+  return message;
+}
+
+/**
+ * The real popup flow: ask the BFF for the authorize URL, post the sandbox's
+ * login form over HTTP, follow Salesforce's redirect to the BFF callback.
+ */
+export async function connectSalesforce(bff: TestBff, token: string, integrationId: string, username = 'demo@acme.test') {
+  const start = await request(bff.app).post(`/api/v1/integrations/${integrationId}/salesforce/connect`).set('authorization', `Bearer ${token}`);
+  expect(start.status).toBe(200);
+  const login = await submitLogin(start.body.authorizeUrl as string, username, 'demo1234');
+  expect(login.status).toBe(302);
+  const redirect = new URL(login.location!);
+  expect(`${redirect.origin}${redirect.pathname}`).toBe(oauthCallbackUrl(bff.config));
+  const callback = await request(bff.app).get(`${redirect.pathname}${redirect.search}`);
+  expect(callback.status).toBe(200);
+  return { message: postedMessage(callback.text), callback, redirect, authorizeUrl: start.body.authorizeUrl as string };
+}
+
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
