@@ -106,6 +106,7 @@ export function createBrevoSandbox(options: BrevoSandboxOptions = {}): BrevoSand
         inbox.clear();
         rateLimiter.reset();
         imports.failure = undefined;
+        imports.setPaused(false);
         state.reset();
       },
     }),

@@ -90,6 +90,13 @@ export function brevoControlRouter({ state, inbox, deliveries, rateLimiter, impo
     res.status(204).end();
   });
 
+  router.put('/imports/paused', (req, res) => {
+    const parsed = z.object({ paused: z.boolean() }).strict().safeParse(req.body);
+    if (!parsed.success) return void res.status(400).json({ error: 'invalid_pause', issues: parsed.error.issues });
+    imports.setPaused(parsed.data.paused);
+    res.json({ paused: imports.paused });
+  });
+
   router.get('/imports/:accountId/:processId/:kind.csv', (req, res) => {
     const account = state.allAccounts().find((a) => a.accountId === req.params.accountId);
     const process = account?.processes.find(Number(req.params.processId));

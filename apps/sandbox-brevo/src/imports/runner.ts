@@ -55,6 +55,21 @@ export class ImportRunner {
   private running = new WeakMap<AccountState, Promise<void>>();
   private closed = false;
   failure: ImportFailure | undefined;
+  /** While paused, new imports stay `queued` (tests and demos that want to watch a process wait). */
+  private resumed: Promise<void> = Promise.resolve();
+  private resume: (() => void) | undefined;
+
+  get paused(): boolean {
+    return this.resume !== undefined;
+  }
+
+  setPaused(paused: boolean): void {
+    if (paused && !this.resume) this.resumed = new Promise<void>((resolve) => (this.resume = resolve));
+    if (!paused && this.resume) {
+      this.resume();
+      this.resume = undefined;
+    }
+  }
 
   constructor(
     public options: ImportRunnerOptions,
@@ -65,7 +80,9 @@ export class ImportRunner {
     const failAfter = this.takeFailure();
     // Like Brevo, an account's imports run one after the other, in the order they were requested.
     const previous = this.running.get(account) ?? Promise.resolve();
-    const done = previous.then(() => new Promise<void>((resolve) => this.run(account, process, rows, settings, context, failAfter, resolve)));
+    const done = previous
+      .then(() => this.resumed)
+      .then(() => new Promise<void>((resolve) => this.run(account, process, rows, settings, context, failAfter, resolve)));
     this.running.set(account, done);
   }
 
@@ -118,6 +135,7 @@ export class ImportRunner {
 
   close(): void {
     this.closed = true;
+    this.setPaused(false);
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
   }
