@@ -120,6 +120,19 @@ describe('REST query through jsforce', () => {
     expect((await q("(LastName = 'Davis' OR LastName = 'Shared') AND FirstName != 'Sue'")).map((r) => r.FirstName).sort()).toEqual(['Josh', 'Sam']);
   });
 
+  it('answers the SOQL jsforce builds from find(), sort(), limit() and count()', async () => {
+    const rows = await conn
+      .sobject('Contact')
+      .find<Row>(
+        { $or: [{ LastName: 'Davis' }, { LastName: { $like: 'Short%' } }], Email: { $ne: null }, FirstName: { $nin: ['Nobody', "O'Hara"] } },
+        ['Id', 'LastName', 'SystemModstamp'],
+      )
+      .sort({ SystemModstamp: 1, Id: -1 })
+      .limit(10);
+    expect(rows.map((r) => r.LastName).sort()).toEqual(['Davis', 'Shortphone']);
+    expect(await conn.sobject('Lead').count({ Company: { $ne: null } })).toBe(100);
+  });
+
   it('counts with COUNT()', async () => {
     const result = await conn.query("SELECT COUNT() FROM Lead WHERE Company != null");
     expect(result.totalSize).toBe(100);
