@@ -1,104 +1,55 @@
 /**
- * Bodies of the BFF's /api/v1 API as the microfrontend reads them, mirroring
- * `packages/api` (zod schemas shared with the BFF). Once that package is
- * committed these become `import type` re-exports from `@contact-sync/api`
- * (types only: zod stays out of the bundle).
+ * Bodies of the BFF's /api/v1 API as the microfrontend reads them. The types
+ * come from `@contact-sync/api` (the zod schemas the BFF validates with), as
+ * `import type` only, so zod stays out of the browser bundle. The two value
+ * constants are repeated here for the same reason and checked against it.
  */
+import type {
+  BrevoListDto,
+  BrevoListPage as ApiBrevoListPage,
+  IntegrationDto,
+  IntegrationListResponse,
+  MappingOptionsResponse as ApiMappingOptionsResponse,
+  RuleIssueDto,
+  SalesforceConnectedMessage as ApiSalesforceConnectedMessage,
+  SessionResponse,
+  WizardStep as ApiWizardStep,
+} from '@contact-sync/api';
 import type { BrevoAttribute, IntegrationKind, IntegrationStatus, SalesforceField } from '@contact-sync/rules';
 
 export type { IntegrationKind, IntegrationStatus };
 
-export const WIZARD_STEPS = ['connect', 'consent', 'mapping', 'list', 'preview'] as const;
-export type WizardStep = (typeof WIZARD_STEPS)[number];
+export const WIZARD_STEPS = ['connect', 'consent', 'mapping', 'list', 'preview'] as const satisfies readonly ApiWizardStep[];
+export type WizardStep = ApiWizardStep;
 
-export interface ListRef {
-  id: number;
-  name: string;
-}
+export type Quota = IntegrationDto['quota'];
+export type ListRef = NonNullable<IntegrationDto['list']>;
+export type SalesforceConnection = NonNullable<IntegrationDto['salesforce']>;
 
-export interface Quota {
-  used: number;
-  limit: number;
-  /** `YYYY-MM` (UTC). */
-  month: string;
-}
-
-export interface SalesforceConnection {
-  username: string;
-  displayName: string | null;
-  orgId: string;
-  userId: string;
-  instanceUrl: string;
-  connectedAt: string;
-}
-
-export interface Integration {
-  id: string;
-  kind: IntegrationKind;
-  name: string;
-  status: IntegrationStatus;
-  statusReason: { code: string; at: string } | null;
-  /** The first wizard step not done; `null` once the integration left draft. */
-  nextStep: WizardStep | null;
-  salesforce: SalesforceConnection | null;
-  consent: { by: string; at: string } | null;
-  mapping: Record<string, string> | null;
-  list: ListRef | null;
-  activatedAt: string | null;
-  lastSyncAt: string | null;
-  quota: Quota;
-  createdAt: string;
-  updatedAt: string;
-  /** Progress of a running sync, when the BFF reports one. */
-  sync?: SyncProgress | null;
-}
-
+/** Progress of a running sync. Not in the API yet: the UI falls back to "active, never synced". */
 export interface SyncProgress {
   running: boolean;
   processed: number;
   total: number | null;
 }
 
-export interface IntegrationList {
-  integrations: Integration[];
-}
+export type Integration = IntegrationDto & { sync?: SyncProgress | null };
+export type IntegrationList = IntegrationListResponse;
+export type Session = SessionResponse;
 
-export interface Session {
-  accountId: string;
-  user: { id: string; email: string; locale: string };
-  plan: string;
-  canActivate: boolean;
-  requiredPlan: string;
-  brevoConfigured: boolean;
-}
+/** A rule issue as the API returns it (the rules package's `RuleIssue`); codes kept open for forward compatibility. */
+export type ApiIssue = Omit<RuleIssueDto, 'code' | 'rule'> & { code: string; rule?: string };
 
-/** A rule issue as the API returns it (the rules package's `RuleIssue`). */
-export interface ApiIssue {
-  code: string;
-  rule?: string;
-  messageKey: string;
-  field?: string;
-  params: Record<string, string | number>;
-}
-
-export interface MappingOptionsResponse {
-  salesforceObject: 'Contact' | 'Lead';
+/** The raw inputs are typed with the rules package's own types (what `describeMappingOptions` takes). */
+export type MappingOptionsResponse = Omit<ApiMappingOptionsResponse, 'salesforceFields' | 'brevoAttributes' | 'options'> & {
   salesforceFields: SalesforceField[];
   brevoAttributes: BrevoAttribute[];
-  mapping: Record<string, string> | null;
-}
+};
 
-export interface BrevoList extends ListRef {
-  totalSubscribers: number | null;
-  folderId: number | null;
-}
+export type BrevoList = BrevoListDto;
+export type BrevoListPage = ApiBrevoListPage;
 
-export interface BrevoListPage {
-  lists: BrevoList[];
-  count: number;
-  offset: number;
-  limit: number;
-}
+// Preview, runs and record errors are not in packages/api yet: shapes as planned with the BFF engineer.
 
 /** The rejected records of a preview, grouped by reason. */
 export interface PreviewReason {
@@ -147,10 +98,5 @@ export interface RecordError {
 }
 
 /** What the BFF's OAuth callback page posts to the opener (packages/api salesforce.ts). */
-export const SALESFORCE_CONNECTED_MESSAGE = 'contact-sync:salesforce-connected';
-export interface SalesforceConnectedMessage {
-  type: typeof SALESFORCE_CONNECTED_MESSAGE;
-  integrationId: string | null;
-  ok: boolean;
-  error?: string;
-}
+export const SALESFORCE_CONNECTED_MESSAGE = 'contact-sync:salesforce-connected' satisfies ApiSalesforceConnectedMessage['type'];
+export type SalesforceConnectedMessage = ApiSalesforceConnectedMessage;

@@ -14,6 +14,10 @@ export function createFakeApi(): FakeApi {
       canActivate: true,
       requiredPlan: 'BrevoPlus',
       brevoConfigured: true,
+      kinds: [
+        { kind: 'salesforce-contacts' as const, salesforceObject: 'Contact' as const },
+        { kind: 'salesforce-leads' as const, salesforceObject: 'Lead' as const },
+      ],
     })),
     listIntegrations: vi.fn(async () => []),
     createIntegration: vi.fn(async (kind, name) => makeIntegration({ kind, name })),
