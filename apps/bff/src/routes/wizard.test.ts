@@ -1,0 +1,138 @@
+import { useTestDatabase } from '@contact-sync/testing';
+import request from 'supertest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { bearer, connectSalesforce, useTestBff } from '../test-support.ts';
+
+const db = useTestDatabase('bff_wizard');
+const bff = useTestBff(db);
+let token: string;
+let contactsId: string;
+
+beforeAll(async () => {
+  token = await bff.token();
+  const created = await request(bff.app).post('/api/v1/integrations').set(bearer(token)).send({ kind: 'salesforce-contacts', name: 'Wizard' });
+  contactsId = created.body.id;
+  expect((await connectSalesforce(bff, token, contactsId)).message.ok).toBe(true);
+});
+
+const putMapping = (mapping: unknown, id = contactsId) =>
+  request(bff.app).put(`/api/v1/integrations/${id}/mapping`).set(bearer(token)).send({ mapping });
+
+describe('consent (R4)', () => {
+  it('is required before mapping, and only an explicit true counts', async () => {
+    const early = await putMapping({ EMAIL: 'Email' });
+    expect(early.status).toBe(409);
+    expect(early.body.error.code).toBe('consent_required');
+
+    const refused = await request(bff.app).put(`/api/v1/integrations/${contactsId}/consent`).set(bearer(token)).send({ optIn: false });
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.details.issues[0]).toMatchObject({ code: 'consent_required', field: 'optIn' });
+
+    const given = await request(bff.app).put(`/api/v1/integrations/${contactsId}/consent`).set(bearer(token)).send({ optIn: true });
+    expect(given.status).toBe(200);
+    expect(Date.parse(given.body.consent.at)).not.toBeNaN();
+  });
+});
+
+describe('mapping (R5, R6): every rule answers 422 with the rule code on the attribute row', () => {
+  const cases: [string, Record<string, string>, string, string | undefined][] = [
+    ['email_or_sms_required', { FIRSTNAME: 'FirstName' }, 'R5', undefined],
+    ['unknown_brevo_attribute', { EMAIL: 'Email', NOT_AN_ATTRIBUTE: 'FirstName' }, 'R5', 'NOT_AN_ATTRIBUTE'],
+    ['unknown_salesforce_field', { EMAIL: 'Email', FIRSTNAME: 'Nope__c' }, 'R5', 'FIRSTNAME'],
+    ['salesforce_field_mapped_twice', { EMAIL: 'Email', FIRSTNAME: 'FirstName', LASTNAME: 'FirstName' }, 'R5', 'LASTNAME'],
+    ['field_type_incompatible', { EMAIL: 'Email', BIRTHDAY: 'FirstName' }, 'R5', 'BIRTHDAY'],
+    ['field_type_incompatible', { EMAIL: 'Email', SCORE: 'Title' }, 'R5', 'SCORE'],
+    ['field_formula', { EMAIL: 'Email', FIRSTNAME: 'Full_Name__c' }, 'R6', 'FIRSTNAME'],
+    ['field_boolean', { EMAIL: 'Email', COMPANY: 'DoNotCall' }, 'R6', 'COMPANY'],
+    ['field_picklist', { EMAIL: 'Email', COMPANY: 'LeadSource' }, 'R6', 'COMPANY'],
+    ['field_multipicklist', { EMAIL: 'Email', COMPANY: 'Interests__c' }, 'R6', 'COMPANY'],
+    ['field_identifier', { EMAIL: 'Email', COMPANY: 'AccountId' }, 'R6', 'COMPANY'],
+    ['attribute_boolean', { EMAIL: 'Email', OPT_IN: 'FirstName' }, 'R6', 'OPT_IN'],
+    ['attribute_category', { EMAIL: 'Email', LANGUAGE: 'FirstName' }, 'R6', 'LANGUAGE'],
+    ['attribute_calculated', { EMAIL: 'Email', ORDERS_LAST_30_DAYS: 'Visits__c' }, 'R6', 'ORDERS_LAST_30_DAYS'],
+    ['invalid_input', { EMAIL: 'Email; DROP' }, 'input', 'mapping.EMAIL'],
+  ];
+
+  it.each(cases)('%s', async (code, mapping, rule, field) => {
+    const before = await request(bff.app).get(`/api/v1/integrations/${contactsId}`).set(bearer(token));
+    const response = await putMapping(mapping);
+    expect(response.status).toBe(422);
+    expect(response.body.error.code).toBe('validation_failed');
+    const issue = (response.body.error.details.issues as { code: string; rule: string; field?: string; messageKey: string }[]).find((i) => i.code === code);
+    expect(issue, JSON.stringify(response.body.error.details.issues)).toBeDefined();
+    expect(issue).toMatchObject({ rule, ...(field ? { field } : {}) });
+    expect(issue!.messageKey).toMatch(/^rules\./);
+    // Nothing saved.
+    const after = await request(bff.app).get(`/api/v1/integrations/${contactsId}`).set(bearer(token));
+    expect(after.body.mapping).toEqual(before.body.mapping);
+  });
+
+  it('refuses hostile attribute names without storing them', async () => {
+    const response = await request(bff.app)
+      .put(`/api/v1/integrations/${contactsId}/mapping`)
+      .set(bearer(token))
+      .set('content-type', 'application/json')
+      .send('{"mapping":{"EMAIL":"Email","__proto__":"FirstName","$where":"FirstName"}}');
+    expect(response.status).toBe(422);
+    expect(({} as Record<string, unknown>).FirstName).toBeUndefined();
+  });
+
+  it('saves a valid mapping, including a datetime → date and a phone → SMS', async () => {
+    const response = await putMapping({ EMAIL: 'Email', SMS: 'MobilePhone', LAST_PURCHASE_DATE: 'Last_Contacted__c', SCORE: 'Score__c' });
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ nextStep: 'list', mapping: { SMS: 'MobilePhone' } });
+  });
+});
+
+describe('list', () => {
+  it('must exist in the account', async () => {
+    const missing = await request(bff.app).put(`/api/v1/integrations/${contactsId}/list`).set(bearer(token)).send({ listId: 987654 });
+    expect(missing.status).toBe(409);
+    expect(missing.body.error.code).toBe('brevo_list_not_found');
+    const invalid = await request(bff.app).put(`/api/v1/integrations/${contactsId}/list`).set(bearer(token)).send({ listId: 'x' });
+    expect(invalid.status).toBe(422);
+  });
+
+  it('pages Brevo lists and bounds the page size', async () => {
+    for (const name of ['A', 'B', 'C']) await request(bff.app).post('/api/v1/brevo/lists').set(bearer(token)).send({ name: `List ${name}` });
+    const page = await request(bff.app).get('/api/v1/brevo/lists?offset=1&limit=2').set(bearer(token));
+    expect(page.status).toBe(200);
+    expect(page.body).toMatchObject({ offset: 1, limit: 2 });
+    expect(page.body.lists).toHaveLength(2);
+    expect(page.body.count).toBeGreaterThanOrEqual(3);
+    expect((await request(bff.app).get('/api/v1/brevo/lists?limit=500').set(bearer(token))).status).toBe(422);
+    expect((await request(bff.app).get('/api/v1/brevo/lists?sort=desc').set(bearer(token))).status).toBe(422);
+  });
+
+  it('answers brevo_not_configured for an account without a key', async () => {
+    const other = await bff.token({ accountId: 'acc_without_brevo' });
+    const response = await request(bff.app).get('/api/v1/brevo/lists').set(bearer(other));
+    expect(response.status).toBe(409);
+    expect(response.body.error.code).toBe('brevo_not_configured');
+    expect((await request(bff.app).get('/api/v1/session').set(bearer(other))).body.brevoConfigured).toBe(false);
+  });
+});
+
+describe('activation re-checks the saved mapping against the live schemas', () => {
+  it('sends the user back to mapping when a mapped Brevo attribute was deleted', async () => {
+    const list = await request(bff.app).post('/api/v1/brevo/lists').set(bearer(token)).send({ name: 'Live check' });
+    await request(bff.app).put(`/api/v1/integrations/${contactsId}/list`).set(bearer(token)).send({ listId: list.body.id });
+    await putMapping({ EMAIL: 'Email', SCORE: 'Score__c' });
+    await bff.brevo.client.contacts.deleteAttribute({ attributeCategory: 'normal', attributeName: 'SCORE' });
+    const response = await request(bff.app).post(`/api/v1/integrations/${contactsId}/activate`).set(bearer(token));
+    expect(response.status).toBe(409);
+    expect(response.body.error).toMatchObject({ code: 'integration_incomplete', details: { nextStep: 'mapping' } });
+    expect(response.body.error.details.issues[0]).toMatchObject({ code: 'unknown_brevo_attribute', field: 'SCORE' });
+  });
+
+  it('refuses re-activation without quota left (R16)', async () => {
+    await putMapping({ EMAIL: 'Email' });
+    bff.facts.quota.set(contactsId, { used: 100_000, limit: 100_000 });
+    const refused = await request(bff.app).post(`/api/v1/integrations/${contactsId}/activate`).set(bearer(token));
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('quota_exceeded');
+    bff.facts.quota.set(contactsId, { used: 10, limit: 100_000 });
+    const activated = await request(bff.app).post(`/api/v1/integrations/${contactsId}/activate`).set(bearer(token));
+    expect(activated.body).toMatchObject({ status: 'active', quota: { used: 10, limit: 100_000 } });
+  });
+});
