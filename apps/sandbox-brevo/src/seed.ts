@@ -1,9 +1,11 @@
 import { Faker, en, it } from '@faker-js/faker';
 import type { AccountState } from './account-state.ts';
 import type { AttributeValue } from './contacts/model.ts';
+import { normalizePhone } from './contacts/phone.ts';
+import { BrevoApiError } from './errors.ts';
 
 /** Mobile numbers that libphonenumber (and Brevo) accept, one pattern per country. */
-const PHONE_PATTERNS = ['+33 6## ## ## ##', '+39 3## ### ####', '+44 7700 9#####', '+49 151 ########'];
+const PHONE_PATTERNS = ['+33 6## ## ## ##', '+39 3## ### ####', '+44 7911 ######', '+49 151 ########'];
 
 export interface SeedOptions {
   /** Contacts to create in acc_demo (default 40). */
@@ -38,7 +40,7 @@ export function seedAccount(account: AccountState, options: SeedOptions = {}): v
       LANGUAGE: faker.helpers.arrayElement(['English', 'Italiano', 'Français']),
     };
     if (i % 5 !== 4) attributes.BIRTHDAY = faker.date.birthdate({ min: 18, max: 80, mode: 'age' }).toISOString().slice(0, 10);
-    if (i % 3 === 0) attributes.SMS = faker.helpers.replaceSymbols(faker.helpers.arrayElement(PHONE_PATTERNS)).replace(/\s/g, '');
+    if (i % 3 === 0) attributes.SMS = validMobile(faker);
     if (i === 7) attributes.FIRSTNAME = 'Maximiliano-Alessandro-Giovanni-Bartolomeo-Francesco';
     if (i === 11) attributes.EXT_ID = '003SANDBOX000011';
     const email = i === 13 ? undefined : faker.internet.email({ firstName, lastName, provider: 'example.test' }).toLowerCase();
@@ -56,8 +58,17 @@ export function seedAccount(account: AccountState, options: SeedOptions = {}): v
       // Seeded contacts should look older than anything created afterwards.
       contact.createdAt -= (count - i) * 3_600_000;
       contact.modifiedAt = contact.createdAt;
-    } catch {
-      // A generated email or phone collided with an earlier one: skip it.
+    } catch (error) {
+      // A generated email or phone may collide with an earlier one: skip that contact. Anything else is a seed bug.
+      if (!(error instanceof BrevoApiError) || error.code !== 'duplicate_parameter') throw error;
     }
+  }
+}
+
+/** A random mobile number Brevo would accept (some generated ranges are not allocated, so retry). */
+function validMobile(faker: Faker): string {
+  for (;;) {
+    const candidate = faker.helpers.replaceSymbols(faker.helpers.arrayElement(PHONE_PATTERNS)).replace(/\s/g, '');
+    if (normalizePhone(candidate)) return candidate;
   }
 }

@@ -85,6 +85,31 @@ describe('contact import', () => {
     expect((await client.contacts.getContactInfo({ identifier: 'keep@example.test' })).attributes).toMatchObject({ FIRSTNAME: 'Kept' });
   });
 
+  it('imports a file from fileUrl (CSV or JSON) and fails the process when the file cannot be read', async () => {
+    const { createServer } = await import('node:http');
+    const files = createServer((req, res) => {
+      if (req.url === '/contacts.csv') res.end('EMAIL;LASTNAME;SMS\nurl1@example.test;Url;+447911123456\n');
+      else if (req.url === '/contacts.json') res.end(JSON.stringify([{ email: 'url2@example.test', attributes: { LASTNAME: 'Json' } }]));
+      else res.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => files.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(files.address() as { port: number }).port}`;
+    try {
+      const { client } = sandbox;
+      const csv = await client.contacts.importContacts({ fileUrl: `${base}/contacts.csv`, listIds: [2] });
+      expect((await finished(client, csv.processId)).status).toBe('completed');
+      expect((await client.contacts.getContactInfo({ identifier: 'url1@example.test' })).attributes).toEqual({ LASTNAME: 'Url', SMS: '447911123456' });
+      const json = await client.contacts.importContacts({ fileUrl: `${base}/contacts.json`, listIds: [2] });
+      expect((await finished(client, json.processId)).status).toBe('completed');
+      expect((await client.contacts.getContactInfo({ identifier: 'url2@example.test' })).attributes).toEqual({ LASTNAME: 'Json' });
+      const missing = await client.contacts.importContacts({ fileUrl: `${base}/missing.csv`, listIds: [2] });
+      expect((await finished(client, missing.processId)).status).toBe('failed');
+    } finally {
+      files.closeAllConnections();
+      await new Promise((resolve) => files.close(resolve));
+    }
+  });
+
   it('refuses an import without rows or without a list, and a body over 10 MB', async () => {
     const { client } = sandbox;
     expect((await brevoError(client.contacts.importContacts({ listIds: [2] }))).body).toMatchObject({ code: 'missing_parameter' });

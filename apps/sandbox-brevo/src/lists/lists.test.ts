@@ -52,6 +52,8 @@ describe('lists and folders', () => {
     expect(members.count).toBe(2);
     expect(members.contacts.map((c) => c.id)).toEqual([a.id, b.id]);
     expect((await client.contacts.getList({ listId: 3 })).totalSubscribers).toBe(2);
+    expect((await client.contacts.getContacts({ listIds: [3], sort: 'asc' })).contacts.map((c) => c.id)).toEqual([a.id, b.id]);
+    expect((await client.contacts.getContacts({ listIds: [2, 3] })).count).toBe(2);
     const removed = await client.contacts.removeContactFromList({ listId: 3, body: { ids: [b.id] } });
     expect(removed).toEqual({ contacts: { success: [b.id], failure: [] } });
     const all = await client.contacts.removeContactFromList({ listId: 3, body: { all: true } });

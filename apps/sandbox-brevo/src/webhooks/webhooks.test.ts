@@ -141,6 +141,17 @@ describe('webhook delivery', () => {
     expect(delivery.attempts.every((a) => a.error !== undefined)).toBe(true);
   });
 
+  it('posts list_addition when a contact joins a list, for webhooks that asked for it', async () => {
+    const webhookId = await registerMarketingWebhook({ events: ['listAddition'] });
+    const email = (await sandbox.client.contacts.getContactInfo({ identifier: 2 })).email!;
+    await sandbox.client.contacts.addContactToList({ listId: 5, body: { ids: [2] } });
+    await waitFor(() => receiver.received.length >= 1 || undefined);
+    expect(receiver.received[0]!.body).toMatchObject({ event: 'list_addition', id: webhookId, email, list_id: [5], api_key_name: 'sandbox-demo' });
+    await sandbox.client.contacts.updateContact({ identifier: 2, attributes: { FIRSTNAME: 'No list change' } });
+    await sandbox.deliveries.idle();
+    expect(receiver.received).toHaveLength(1);
+  });
+
   it('sends an array per batch to a batched webhook', async () => {
     sandbox.deliveries.options.batchWindowMs = 50;
     await registerMarketingWebhook({ batched: true });
