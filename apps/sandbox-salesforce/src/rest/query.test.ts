@@ -133,6 +133,21 @@ describe('REST query through jsforce', () => {
     expect(await conn.sobject('Lead').count({ Company: { $ne: null } })).toBe(100);
   });
 
+  it('expands FIELDS(STANDARD) / FIELDS(CUSTOM) and filters multi-select picklists with INCLUDES / EXCLUDES', async () => {
+    const custom = await conn.query<Row>('SELECT FIELDS(CUSTOM) FROM Contact LIMIT 1');
+    expect(Object.keys(custom.records[0]!).filter((k) => k !== 'attributes').every((k) => k.endsWith('__c'))).toBe(true);
+    const standard = await conn.query<Row>('SELECT FIELDS(STANDARD) FROM Contact LIMIT 1');
+    expect(standard.records[0]).toHaveProperty('SystemModstamp');
+    expect(standard.records[0]).not.toHaveProperty('Score__c');
+    const all = await conn.query<Row>('SELECT Id, Interests__c FROM Contact WHERE Interests__c != null', { autoFetch: true });
+    const expected = all.records.filter((r) => String(r.Interests__c).split(';').includes('Events')).map((r) => r.Id).sort();
+    const included = await conn.query<Row>("SELECT Id FROM Contact WHERE Interests__c INCLUDES ('Events')", { autoFetch: true });
+    expect(included.records.map((r) => r.Id).sort()).toEqual(expected);
+    expect(expected.length).toBeGreaterThan(0);
+    const excluded = await conn.query("SELECT COUNT() FROM Contact WHERE Interests__c EXCLUDES ('Events')");
+    expect(excluded.totalSize).toBe(202 - expected.length);
+  });
+
   it('counts with COUNT()', async () => {
     const result = await conn.query("SELECT COUNT() FROM Lead WHERE Company != null");
     expect(result.totalSize).toBe(100);

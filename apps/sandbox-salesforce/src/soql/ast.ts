@@ -12,6 +12,8 @@ export type Literal =
 export interface FieldRef {
   name: string;
   pos: number;
+  /** `FIELDS(ALL|STANDARD|CUSTOM)` in the select list. */
+  fieldsFunction?: 'ALL' | 'STANDARD' | 'CUSTOM';
 }
 
 export type ComparisonOp = '=' | '!=' | '<' | '<=' | '>' | '>=';
@@ -22,7 +24,9 @@ export type Condition =
   | { kind: 'not'; item: Condition }
   | { kind: 'compare'; field: FieldRef; op: ComparisonOp; value: Literal }
   | { kind: 'in'; field: FieldRef; negated: boolean; values: Literal[] }
-  | { kind: 'like'; field: FieldRef; pattern: Literal };
+  | { kind: 'like'; field: FieldRef; pattern: Literal }
+  /** Multi-select picklists: `INCLUDES ('a;b', 'c')` = (a and b) or c. */
+  | { kind: 'includes'; field: FieldRef; excludes: boolean; values: Literal[] };
 
 export interface OrderItem {
   field: FieldRef;

@@ -61,6 +61,17 @@ export function compileQuery(query: SelectQuery, soql: string, now = Date.now())
 
   const fields: FieldDef[] = [];
   for (const ref of query.fields) {
+    if (ref.fieldsFunction) {
+      // FIELDS(ALL) and FIELDS(CUSTOM) are bounded like on Salesforce; FIELDS(STANDARD) is not.
+      if (ref.fieldsFunction !== 'STANDARD' && (query.limit === undefined || query.limit > 200)) {
+        throw queryError('MALFORMED_QUERY', soql, ref.pos, 'The SOQL FIELDS function must have a LIMIT of at most 200');
+      }
+      for (const field of def.fields) {
+        const wanted = ref.fieldsFunction === 'ALL' || (ref.fieldsFunction === 'CUSTOM') === field.custom;
+        if (wanted && !fields.includes(field)) fields.push(field);
+      }
+      continue;
+    }
     const field = resolve(ref);
     if (fields.includes(field)) throw queryError('MALFORMED_QUERY', soql, ref.pos, `duplicate field selected: ${field.name}`);
     fields.push(field);
@@ -289,6 +300,24 @@ function compileCondition(condition: Condition, ctx: Ctx): (row: StoredRecord) =
         const value = fieldValue(field, row, now);
         const key = textual && typeof value === 'string' ? value.toLowerCase() : value;
         return set.has(key) !== negated;
+      };
+    }
+    case 'includes': {
+      const field = filterable(ctx.resolve(condition.field), condition.field, ctx);
+      if (field.type !== 'multipicklist') {
+        throw queryError('INVALID_FIELD', ctx.soql, condition.field.pos, `INCLUDES/EXCLUDES operator only valid on multipicklist field`);
+      }
+      const sets = condition.values.map((literal) => {
+        if (literal.kind !== 'string') throw queryError('INVALID_FIELD', ctx.soql, literal.pos, `value of filter criterion for field '${field.name}' must be of type string and should be enclosed in quotes`);
+        return literal.value.split(';').map((v) => v.trim().toLowerCase());
+      });
+      const { excludes } = condition;
+      const now = ctx.now;
+      return (row) => {
+        const value = fieldValue(field, row, now);
+        const chosen = new Set(typeof value === 'string' ? value.split(';').map((v) => v.toLowerCase()) : []);
+        const hit = sets.some((set) => set.every((v) => chosen.has(v)));
+        return excludes ? !hit : hit;
       };
     }
     case 'like': {

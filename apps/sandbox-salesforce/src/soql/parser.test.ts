@@ -42,6 +42,9 @@ describe('parseSoql: valid queries', () => {
       },
     ],
     ['SELECT Id FROM Contact ORDER BY Email DESC', { orderBy: [{ descending: true, nullsLast: true }] }],
+    ['SELECT FIELDS(ALL) FROM Contact LIMIT 200', { fields: [{ fieldsFunction: 'ALL' }], limit: 200 }],
+    ["SELECT Id FROM Contact WHERE Interests__c INCLUDES ('Events;Offers', 'Webinars')", { where: { kind: 'includes', excludes: false, values: [{ value: 'Events;Offers' }, {}] } }],
+    ["SELECT Id FROM Contact WHERE Interests__c EXCLUDES ('Events')", { where: { kind: 'includes', excludes: true } }],
   ];
   it.each(valid)('%s', (soql, expected) => {
     expect(parseSoql(soql)).toMatchObject(expected as object);
@@ -66,6 +69,7 @@ describe('parseSoql: malformed queries', () => {
     ['SELECT Id FROM Contact ORDER BY Id NULLS MIDDLE', "unexpected token: 'MIDDLE'"],
     ['SELECT Id FROM Contact WHERE Id = ?', 'no viable alternative'],
     ['SELECT Id FROM Contact extra', "unexpected token: 'extra'"],
+    ['SELECT FIELDS(SOME) FROM Contact', "unexpected token: 'SOME'"],
   ];
   it.each(malformed)('%s', (soql, message) => {
     let caught: unknown;
@@ -102,6 +106,8 @@ describe('compileQuery: binding to describe', () => {
     ['SELECT Id FROM Contact ORDER BY Description', 'INVALID_FIELD', "field 'Description' can not be sorted"],
     ['SELECT Id FROM Contact LIMIT 10 OFFSET 2001', 'NUMBER_OUTSIDE_VALID_RANGE', 'Maximum SOQL offset allowed is 2000'],
     ['SELECT Account.Name FROM Contact', 'INVALID_FIELD', "Didn't understand relationship 'Account'"],
+    ['SELECT FIELDS(ALL) FROM Contact', 'MALFORMED_QUERY', 'The SOQL FIELDS function must have a LIMIT of at most 200'],
+    ["SELECT Id FROM Contact WHERE LastName INCLUDES ('a')", 'INVALID_FIELD', 'INCLUDES/EXCLUDES operator only valid on multipicklist field'],
   ];
   it.each(invalid)('%s → %s', (soql, code, message) => {
     const error = compileError(soql);

@@ -27,7 +27,7 @@ class Parser {
       this.expectPunct(')');
       count = true;
     } else {
-      do fields.push(this.fieldRef());
+      do fields.push(this.selectItem());
       while (this.acceptPunct(','));
     }
     this.expectKeyword('FROM');
@@ -44,6 +44,19 @@ class Parser {
     const last = this.peek();
     if (last.kind !== 'eof') throw this.unexpected(last);
     return query;
+  }
+
+  private selectItem(): FieldRef {
+    if (this.isKeyword('FIELDS') && this.peek(1).text === '(') {
+      const start = this.next();
+      this.expectPunct('(');
+      const which = this.next();
+      const upper = which.text.toUpperCase();
+      if (upper !== 'ALL' && upper !== 'STANDARD' && upper !== 'CUSTOM') throw this.unexpected(which);
+      this.expectPunct(')');
+      return { name: `FIELDS(${upper})`, pos: start.pos, fieldsFunction: upper };
+    }
+    return this.fieldRef();
   }
 
   private orderItem(): OrderItem {
@@ -94,6 +107,15 @@ class Parser {
       return { kind: 'compare', field, op: token.value as ComparisonOp, value: this.literal() };
     }
     if (this.acceptKeyword('LIKE')) return { kind: 'like', field, pattern: this.literal() };
+    if (this.isKeyword('INCLUDES') || this.isKeyword('EXCLUDES')) {
+      const excludes = this.next().text.toUpperCase() === 'EXCLUDES';
+      this.expectPunct('(');
+      const values: Literal[] = [];
+      do values.push(this.literal());
+      while (this.acceptPunct(','));
+      this.expectPunct(')');
+      return { kind: 'includes', field, excludes, values };
+    }
     const negated = this.acceptKeyword('NOT');
     if (this.acceptKeyword('IN')) {
       this.expectPunct('(');
