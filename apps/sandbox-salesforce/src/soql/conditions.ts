@@ -1,0 +1,118 @@
+import type { FieldDef, StoredRecord } from '../org/fields.ts';
+import type { Condition, FieldRef } from './ast.ts';
+import { queryError } from './messages.ts';
+import { fieldValue, literalValue, type BindContext } from './values.ts';
+
+/** WHERE conditions compiled to row predicates, with SOQL's semantics (case-insensitive text, `!=` keeps nulls). */
+export function compileCondition(condition: Condition, ctx: BindContext): (row: StoredRecord) => boolean {
+  switch (condition.kind) {
+    case 'and': {
+      const items = condition.items.map((c) => compileCondition(c, ctx));
+      return (row) => items.every((item) => item(row));
+    }
+    case 'or': {
+      const items = condition.items.map((c) => compileCondition(c, ctx));
+      return (row) => items.some((item) => item(row));
+    }
+    case 'not': {
+      const item = compileCondition(condition.item, ctx);
+      return (row) => !item(row);
+    }
+    case 'compare': {
+      const field = filterable(ctx.resolve(condition.field), condition.field, ctx);
+      const target = literalValue(field, condition.value, ctx);
+      const op = condition.op;
+      const now = ctx.now;
+      const textual = field.type !== 'id' && field.type !== 'reference' && typeof target === 'string';
+      const lowered = textual ? (target as string).toLowerCase() : target;
+      return (row) => {
+        const value = fieldValue(field, row, now);
+        if (target === null) return op === '=' ? value === null : op === '!=' ? value !== null : false;
+        // SOQL's != includes rows where the field is null, unlike SQL.
+        if (value === null) return op === '!=';
+        const left = textual && typeof value === 'string' ? value.toLowerCase() : value;
+        switch (op) {
+          case '=':
+            return left === lowered;
+          case '!=':
+            return left !== lowered;
+          case '<':
+            return left < lowered!;
+          case '<=':
+            return left <= lowered!;
+          case '>':
+            return left > lowered!;
+          case '>=':
+            return left >= lowered!;
+        }
+      };
+    }
+    case 'in': {
+      const field = filterable(ctx.resolve(condition.field), condition.field, ctx);
+      const textual = field.type !== 'id' && field.type !== 'reference';
+      const set = new Set(
+        condition.values.map((literal) => {
+          const v = literalValue(field, literal, ctx);
+          return textual && typeof v === 'string' ? v.toLowerCase() : v;
+        }),
+      );
+      const negated = condition.negated;
+      const now = ctx.now;
+      return (row) => {
+        const value = fieldValue(field, row, now);
+        const key = textual && typeof value === 'string' ? value.toLowerCase() : value;
+        return set.has(key) !== negated;
+      };
+    }
+    case 'includes': {
+      const field = filterable(ctx.resolve(condition.field), condition.field, ctx);
+      if (field.type !== 'multipicklist') {
+        throw queryError('INVALID_FIELD', ctx.soql, condition.field.pos, `INCLUDES/EXCLUDES operator only valid on multipicklist field`);
+      }
+      const sets = condition.values.map((literal) => {
+        if (literal.kind !== 'string') throw queryError('INVALID_FIELD', ctx.soql, literal.pos, `value of filter criterion for field '${field.name}' must be of type string and should be enclosed in quotes`);
+        return literal.value.split(';').map((v) => v.trim().toLowerCase());
+      });
+      const { excludes } = condition;
+      const now = ctx.now;
+      return (row) => {
+        const value = fieldValue(field, row, now);
+        const chosen = new Set(typeof value === 'string' ? value.split(';').map((v) => v.toLowerCase()) : []);
+        const hit = sets.some((set) => set.every((v) => chosen.has(v)));
+        return excludes ? !hit : hit;
+      };
+    }
+    case 'like': {
+      const field = filterable(ctx.resolve(condition.field), condition.field, ctx);
+      if (condition.pattern.kind !== 'string') {
+        throw queryError('MALFORMED_QUERY', ctx.soql, condition.pattern.pos, `unexpected token: '${String((condition.pattern as { value?: unknown }).value ?? 'null')}'`);
+      }
+      const regex = likeToRegExp(condition.pattern.value);
+      const now = ctx.now;
+      return (row) => {
+        const value = fieldValue(field, row, now);
+        return typeof value === 'string' && regex.test(value);
+      };
+    }
+  }
+}
+
+function filterable(field: FieldDef, ref: FieldRef, ctx: BindContext): FieldDef {
+  if (!field.filterable) throw queryError('INVALID_FIELD', ctx.soql, ref.pos, `field '${field.name}' can not be filtered in a query call`);
+  return field;
+}
+
+/** LIKE: `%` any run, `_` one character, `\%` `\_` literal; case-insensitive. */
+export function likeToRegExp(pattern: string): RegExp {
+  let source = '';
+  for (let i = 0; i < pattern.length; i += 1) {
+    const c = pattern[i]!;
+    if (c === '\\' && (pattern[i + 1] === '%' || pattern[i + 1] === '_')) {
+      source += pattern[i + 1];
+      i += 1;
+    } else if (c === '%') source += '[\\s\\S]*';
+    else if (c === '_') source += '[\\s\\S]';
+    else source += c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${source}$`, 'i');
+}
