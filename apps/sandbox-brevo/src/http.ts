@@ -40,7 +40,7 @@ export function pathId(value: unknown, what: string): number {
 /** The JSON body as an object; Brevo refuses anything else. */
 export function bodyObject(req: Request): Record<string, unknown> {
   const body: unknown = req.body;
-  if (body === undefined || body === null || (isPlainObject(body) && Object.keys(body).length === 0 && !req.is('application/json'))) return {};
+  if (body === undefined) return {};
   if (!isPlainObject(body)) throw invalid('Request body should be a JSON object');
   return body;
 }

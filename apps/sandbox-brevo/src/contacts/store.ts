@@ -71,9 +71,9 @@ export class ContactStore {
   }
 
   /** Contacts that already hold one of the identifiers this write would set. */
-  owners(write: ContactWrite, extra: { extId?: string } = {}): Contact[] {
+  owners(write: ContactWrite): Contact[] {
     const found = new Map<number, Contact>();
-    for (const [kind, value] of this.identifiersIn(write, extra)) {
+    for (const [kind, value] of this.identifiersIn(write)) {
       if (value === null) continue;
       const owner = this.findBy(kind, value);
       if (owner) found.set(owner.id, owner);
@@ -213,7 +213,7 @@ export class ContactStore {
     this.holes = 0;
   }
 
-  private identifiersIn(write: ContactWrite, extra: { extId?: string } = {}): [IdentifierKind, string | null][] {
+  private identifiersIn(write: ContactWrite): [IdentifierKind, string | null][] {
     const found: [IdentifierKind, string | null][] = [];
     if (write.email !== undefined) found.push(['email', write.email]);
     for (const kind of IDENTIFIER_KINDS) {
@@ -221,7 +221,6 @@ export class ContactStore {
       const value = write.attributes[kind];
       if (value !== undefined) found.push([kind, value === null || value === '' ? null : String(value)]);
     }
-    if (extra.extId !== undefined) found.push(['EXT_ID', extra.extId]);
     return found;
   }
 

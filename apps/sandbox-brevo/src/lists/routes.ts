@@ -94,7 +94,7 @@ export function listsRouter(): Router {
   router.post('/contacts/lists/:listId/contacts/add', (req, res) => {
     const { account, writeContext } = sandboxRequest(req);
     const list = account.lists.getList(pathId(req.params.listId, 'listId'));
-    const targets = membershipTargets(account, bodyObject(req), false);
+    const targets = membershipTargets(account, bodyObject(req));
     const success: (string | number)[] = [];
     const failure: (string | number)[] = [];
     for (const { key, contact } of targets) {
@@ -117,7 +117,7 @@ export function listsRouter(): Router {
       res.status(201).json({ contacts: { total: members.length } });
       return;
     }
-    const targets = membershipTargets(account, body, true);
+    const targets = membershipTargets(account, body);
     const success: (string | number)[] = [];
     const failure: (string | number)[] = [];
     for (const { key, contact } of targets) {
@@ -172,7 +172,7 @@ export function listsRouter(): Router {
 }
 
 /** `{ emails }`, `{ ids }` or `{ extIds }`: exactly one, at most 150 entries. */
-function membershipTargets(account: AccountState, body: Record<string, unknown>, _removing: boolean): { key: string | number; contact: Contact | undefined }[] {
+function membershipTargets(account: AccountState, body: Record<string, unknown>): { key: string | number; contact: Contact | undefined }[] {
   const given = (['emails', 'ids', 'extIds'] as const).filter((key) => body[key] !== undefined);
   if (given.length === 0) throw missing('Pass one of emails, ids or extIds');
   if (given.length > 1) throw invalid('Pass only one of emails, ids or extIds');
