@@ -1,0 +1,72 @@
+/** The few Brevo calls the host's Contacts page makes, server side, with the account's API key. */
+export interface BrevoContact {
+  id: number;
+  email?: string;
+  attributes: Record<string, unknown>;
+  listIds: number[];
+  modifiedAt: string;
+}
+
+export interface SentEmail {
+  messageId: string;
+  accountId: string;
+  sentAt: string;
+  to: { email: string; name?: string }[];
+  subject: string;
+  textContent?: string;
+  htmlContent?: string;
+  tags: string[];
+}
+
+export class BrevoCallError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function createBrevoClient(apiUrl: string, fetchImpl: typeof fetch = fetch) {
+  const base = apiUrl.replace(/\/+$/, '');
+  /** The sandbox's control routes live beside /v3. */
+  const sandboxBase = base.replace(/\/v3$/, '');
+
+  async function call<T>(apiKey: string, method: string, path: string, body?: unknown): Promise<T> {
+    const response = await fetchImpl(`${base}${path}`, {
+      method,
+      headers: { 'api-key': apiKey, accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(10_000),
+    });
+    if (!response.ok) {
+      const text = await response.text();
+      let message = text;
+      try {
+        message = (JSON.parse(text) as { message?: string }).message ?? text;
+      } catch {
+        // not JSON: keep the text
+      }
+      throw new BrevoCallError(response.status, message || response.statusText);
+    }
+    return (response.status === 204 ? undefined : await response.json()) as T;
+  }
+
+  return {
+    listContacts: (apiKey: string, offset: number, limit: number) =>
+      call<{ contacts: BrevoContact[]; count: number }>(apiKey, 'GET', `/contacts?limit=${limit}&offset=${offset}&sort=desc`),
+    getContact: (apiKey: string, id: number) => call<BrevoContact>(apiKey, 'GET', `/contacts/${id}?identifierType=contact_id`),
+    updateContact: (apiKey: string, id: number, attributes: Record<string, string | null>) =>
+      call<void>(apiKey, 'PUT', `/contacts/${id}?identifierType=contact_id`, { attributes }),
+    deleteContact: (apiKey: string, id: number) => call<void>(apiKey, 'DELETE', `/contacts/${id}?identifierType=contact_id`),
+    /** The Brevo sandbox's inbox of transactional emails (not a Brevo API: sandbox only). */
+    async inbox(accountId: string): Promise<SentEmail[]> {
+      const response = await fetchImpl(`${sandboxBase}/__sandbox/inbox`, { signal: AbortSignal.timeout(10_000) });
+      if (!response.ok) throw new BrevoCallError(response.status, 'inbox unavailable');
+      const { emails } = (await response.json()) as { emails: SentEmail[] };
+      return emails.filter((email) => email.accountId === accountId).reverse();
+    },
+  };
+}
+
+export type BrevoClient = ReturnType<typeof createBrevoClient>;
