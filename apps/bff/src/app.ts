@@ -46,6 +46,7 @@ export function createApp(deps: BffDeps): Express {
     accountRateLimit: createAccountRateLimit(ctx.config.RATE_LIMIT_PER_MINUTE),
     adminAuth: createAdminAuth(ctx.config.ADMIN_SECRET),
     addressRateLimit: createAddressRateLimit(ADDRESS_RATE_LIMIT),
+    jsonBody: express.json({ limit: ctx.config.BODY_LIMIT, strict: true }),
   };
 
   const app = express();
@@ -63,7 +64,6 @@ export function createApp(deps: BffDeps): Express {
   app.use(observeDuration(ctx));
   app.use(securityHeaders(ctx));
   app.use(createCors([...ctx.config.WEB_ORIGINS, ...ctx.config.ALLOWED_HOST_ORIGINS]));
-  app.use(express.json({ limit: ctx.config.BODY_LIMIT, strict: true }));
   for (const routes of ROUTE_MODULES) app.use(routes(ctx, guards));
   app.use(notFoundHandler);
   app.use(errorHandler);

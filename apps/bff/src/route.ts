@@ -31,12 +31,15 @@ export interface RouteGuards {
   accountRateLimit: RequestHandler;
   adminAuth: RequestHandler;
   addressRateLimit: RequestHandler;
+  /** JSON body parser (size-limited); mounted only on routes that take a body, after authentication. */
+  jsonBody: RequestHandler;
 }
 
 function guardsFor(route: RouteDefinition, guards: RouteGuards): RequestHandler[] {
-  if (route.auth === 'host-jwt') return [guards.hostAuth, guards.accountRateLimit];
-  if (route.auth === 'admin') return [guards.addressRateLimit, guards.adminAuth];
-  return [];
+  const body = route.body ? [guards.jsonBody] : [];
+  if (route.auth === 'host-jwt') return [guards.hostAuth, guards.accountRateLimit, ...body];
+  if (route.auth === 'admin') return [guards.addressRateLimit, guards.adminAuth, ...body];
+  return body;
 }
 
 function parse(route: RouteDefinition, req: Request) {

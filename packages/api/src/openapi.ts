@@ -17,6 +17,8 @@ const JSON_TYPE = 'application/json';
 /** Errors any route of that kind can answer, besides its own. */
 function genericErrors(route: RouteDefinition): ApiErrorCode[] {
   const codes: ApiErrorCode[] = ['internal_error'];
+  // Everything but the operations endpoints reads the database.
+  if (route.tag !== 'operations') codes.push('service_unavailable');
   if (route.auth !== 'none') codes.push('unauthorized', 'rate_limited');
   if (route.body) codes.push('invalid_json', 'payload_too_large', 'validation_failed');
   if (route.query) codes.push('validation_failed');

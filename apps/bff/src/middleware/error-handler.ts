@@ -2,10 +2,15 @@ import type { ErrorResponse } from '@contact-sync/api';
 import type { NextFunction, Request, Response } from 'express';
 import { ApiError } from '../errors.ts';
 
-/** Errors of the driver meaning "the database is not reachable right now". */
+/**
+ * Errors meaning "the database is not reachable right now": the driver's,
+ * and mongoose's own when an operation waited in its buffer for a connection.
+ */
 function isDatabaseUnavailable(error: unknown): boolean {
-  const name = (error as { name?: unknown } | null)?.name;
-  return typeof name === 'string' && /^(MongoServerSelectionError|MongoNetworkError|MongoNetworkTimeoutError|MongoNotConnectedError|MongooseServerSelectionError)$/.test(name);
+  const { name, message } = (error ?? {}) as { name?: unknown; message?: unknown };
+  if (typeof name !== 'string') return false;
+  if (/^(MongoServerSelectionError|MongoNetworkError|MongoNetworkTimeoutError|MongoNotConnectedError|MongoTopologyClosedError|MongooseServerSelectionError)$/.test(name)) return true;
+  return name === 'MongooseError' && typeof message === 'string' && /buffering timed out|Client must be connected/.test(message);
 }
 
 /** Body-parser failures carry a `type`. */

@@ -166,3 +166,15 @@ describe('admin API', () => {
     expect(refusedLists.body.error.code).toBe('brevo_key_rejected');
   });
 });
+
+describe('database outage', () => {
+  it('answers 503 service_unavailable (not a 500) while the database is unreachable', async () => {
+    const closed = await mongoose.createConnection(db.uri, { bufferCommands: false }).asPromise();
+    await closed.close();
+    const app = createApp({ config: bff.config, connection: closed, secrets: bff.secrets, logger: pino({ level: 'silent' }), metrics: createMetrics({ defaultMetrics: false }) });
+    const response = await request(app).get('/api/v1/integrations').set(bearer(await bff.token()));
+    expect(response.status).toBe(503);
+    expect(response.body.error.code).toBe('service_unavailable');
+    expect(response.headers['retry-after']).toBe('5');
+  });
+});
