@@ -257,6 +257,16 @@ describe('fault injection and call counts', () => {
     await expect(conn.query('SELECT Id FROM Contact LIMIT 1')).rejects.toMatchObject({ errorCode: 'REQUEST_LIMIT_EXCEEDED' });
   });
 
+  it('drops a connection: jsforce retries the GET, and the POST fails without a retry', async () => {
+    const addFault = (fault: object) =>
+      fetch(`${sandbox.url}/__sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(fault) });
+    await addFault({ pathPrefix: '/services/data/v62.0/query', drop: true, times: 1 });
+    expect((await conn.query('SELECT Id FROM Lead LIMIT 1')).records).toHaveLength(1);
+    await addFault({ pathPrefix: '/services/data/v62.0/sobjects/Lead', method: 'POST', drop: true, times: 1 });
+    await expect(conn.sobject('Lead').create({ LastName: 'Dropped', Company: 'C' })).rejects.toThrow(/socket hang up|ECONNRESET/);
+    expect((await conn.query("SELECT COUNT() FROM Lead WHERE LastName = 'Dropped'")).totalSize).toBe(0);
+  });
+
   it('counts REST calls per route, ids collapsed', async () => {
     await fetch(`${sandbox.url}/__sandbox/calls`, { method: 'DELETE' });
     const id = await contactId('Davis');
