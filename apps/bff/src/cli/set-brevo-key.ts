@@ -22,6 +22,7 @@ async function run(): Promise<void> {
   const accountId = positionals[0];
   if (!accountId || !/^[A-Za-z0-9_-]{1,64}$/.test(accountId)) throw new Error('usage: set-brevo-key <accountId> [--email address] (key on stdin or in BREVO_KEY)');
   const apiKey = process.env.BREVO_KEY?.trim() || (await readStdin());
+  if (!apiKey) throw new Error('no Brevo API key: pipe it on stdin or set BREVO_KEY');
   const input = setBrevoKeyBodySchema.parse({ apiKey, ...(values.email ? { notificationEmail: values.email } : {}) });
 
   const config = loadBffConfig();
