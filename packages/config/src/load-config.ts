@@ -37,9 +37,12 @@ export function loadConfig<Shape extends z.ZodRawShape>(
   const result = schema.safeParse(present);
   if (result.success) return result.data;
 
-  const problems = result.error.issues.map((issue) => ({
-    variable: issue.path.length > 0 ? issue.path.map(String).join('.') : '(environment)',
-    message: issue.code === 'invalid_type' && issue.input === undefined ? 'is required but not set' : issue.message,
-  }));
+  const problems = result.error.issues.map((issue) => {
+    const variable = issue.path.length > 0 ? issue.path.map(String).join('.') : '(environment)';
+    // Decided from the environment, not from the issue: coerced schemas report
+    // a malformed value (PORT=abc) with the same issue code as a missing one.
+    const isMissing = issue.path.length === 1 && present[String(issue.path[0])] === undefined;
+    return { variable, message: isMissing ? 'is required but not set' : `${issue.message} (got ${JSON.stringify(present[variable])})` };
+  });
   throw new ConfigError(appName, problems);
 }
