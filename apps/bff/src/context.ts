@@ -16,19 +16,27 @@ import type { Logger } from 'pino';
 import type { BffConfig } from './config.ts';
 import type { BffMetrics } from './metrics.ts';
 
+export interface RunFacts {
+  /** End of the last finished run. */
+  lastSyncAt: Date | null;
+  /** The run in progress, if any. */
+  running: { processed: number; total: number | null } | null;
+}
+
 /**
  * What the sync engine knows about an integration and the BFF shows: this
- * month's quota use (R16) and the last finished run. main.ts reads them from
- * the sync store; the default (no sync yet) is zero use and no run.
+ * month's quota use (R16), the last finished run and the one in progress.
+ * main.ts reads them from the sync store; the default (no sync yet) is zero
+ * use and no run.
  */
 export interface SyncFacts {
   quota(integrationId: string, month: string): Promise<{ used: number; limit: number }>;
-  lastSyncAt(integrationId: string): Promise<Date | null>;
+  runs(integrationId: string): Promise<RunFacts>;
 }
 
 export const NO_SYNC_FACTS: SyncFacts = {
   quota: async () => ({ used: 0, limit: MONTHLY_OPERATION_QUOTA }),
-  lastSyncAt: async () => null,
+  runs: async () => ({ lastSyncAt: null, running: null }),
 };
 
 /** Lifecycle events the sync engine subscribes to (scheduling, webhook clean-up). Errors are logged, never fail the request. */

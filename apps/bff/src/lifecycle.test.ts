@@ -68,6 +68,12 @@ describe('integration lifecycle, through to activation', () => {
     expect(activated.body.activatedAt).toBeTruthy();
     expect(bff.hooks.calls).toContain(`activated:${id}`);
 
+    // The first sync's progress bar, from the sync engine's runs.
+    expect(activated.body.sync).toBeNull();
+    bff.facts.runs.set(id, { lastSyncAt: new Date('2026-11-27T10:00:00Z'), running: { processed: 120, total: 480 } });
+    const syncing = await api().get(`/api/v1/integrations/${id}`).set(bearer(token));
+    expect(syncing.body).toMatchObject({ lastSyncAt: '2026-11-27T10:00:00.000Z', sync: { running: true, processed: 120, total: 480 } });
+
     const paused = await api().post(`/api/v1/integrations/${id}/pause`).set(bearer(token));
     expect(paused.body.status).toBe('paused');
     const resumed = await api().post(`/api/v1/integrations/${id}/resume`).set(bearer(token));

@@ -10,9 +10,14 @@ export function syncFactsFromStore(connection: Connection): SyncFacts {
       const [used, limit] = await Promise.all([store.quota.used(integrationId, month), store.quota.limitOf(integrationId)]);
       return { used, limit };
     },
-    async lastSyncAt(integrationId) {
+    async runs(integrationId) {
+      // Runs of both directions interleave: a few recent ones hold the last finished and any running.
       const recent = await store.runs.list(integrationId, 5);
-      return recent.find((run) => run.endedAt)?.endedAt ?? null;
+      const running = recent.find((run) => run.status === 'running');
+      return {
+        lastSyncAt: recent.find((run) => run.endedAt)?.endedAt ?? null,
+        running: running ? { processed: running.progress.done, total: running.progress.total } : null,
+      };
     },
   };
 }

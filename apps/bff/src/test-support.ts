@@ -12,7 +12,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { createApp } from './app.ts';
 import { loadBffConfig, oauthCallbackUrl, type BffConfig } from './config.ts';
-import type { IntegrationHooks, SyncFacts } from './context.ts';
+import type { IntegrationHooks, RunFacts, SyncFacts } from './context.ts';
 import { createLogger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
 
@@ -33,7 +33,7 @@ export interface TestBff {
   brevo: StartedBrevo;
   logs: string[];
   hooks: Required<IntegrationHooks> & { calls: string[] };
-  facts: { quota: Map<string, { used: number; limit: number }> };
+  facts: { quota: Map<string, { used: number; limit: number }>; runs: Map<string, RunFacts> };
   token(claims?: Partial<HostTokenClaimsInput>, options?: { ttlSeconds?: number; now?: number }): Promise<string>;
 }
 
@@ -77,10 +77,10 @@ export function useTestBff(db: TestDatabase, overrides: Record<string, string> =
       onPaused: (i) => void calls.push(`paused:${i._id.toHexString()}`),
       onDeleted: (i) => void calls.push(`deleted:${i._id.toHexString()}`),
     };
-    harness.facts = { quota: new Map() };
+    harness.facts = { quota: new Map(), runs: new Map() };
     const syncFacts: SyncFacts = {
       quota: async (id) => harness.facts.quota.get(id) ?? { used: 0, limit: 100_000 },
-      lastSyncAt: async () => null,
+      runs: async (id) => harness.facts.runs.get(id) ?? { lastSyncAt: null, running: null },
     };
     harness.app = createApp({
       config: harness.config,

@@ -34,6 +34,10 @@ export const statusReasonSchema = z
   .object({ code: z.string(), at: isoDateTimeSchema })
   .meta({ id: 'StatusReason', description: 'Why the integration is in error, auth_error or disabled_quota (a stable code).' });
 
+export const syncProgressSchema = z
+  .object({ running: z.boolean(), processed: z.number().int().min(0), total: z.number().int().min(0).nullable() })
+  .meta({ id: 'SyncProgress', description: 'The run in progress (the progress bar of the first sync); null when none is running.' });
+
 export const integrationSchema = z
   .object({
     id: z.string(),
@@ -48,6 +52,8 @@ export const integrationSchema = z
     list: brevoListRefSchema.nullable(),
     activatedAt: isoDateTimeSchema.nullable(),
     lastSyncAt: isoDateTimeSchema.nullable(),
+    // Optional in the type so clients written before it keep compiling; this BFF always sends it.
+    sync: syncProgressSchema.nullable().optional(),
     quota: quotaSchema,
     createdAt: isoDateTimeSchema,
     updatedAt: isoDateTimeSchema,

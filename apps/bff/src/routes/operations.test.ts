@@ -132,7 +132,7 @@ describe('request hygiene: one error shape', () => {
         quota: async () => {
           throw new Error('secret internal detail at /srv/x.ts:12');
         },
-        lastSyncAt: async () => null,
+        runs: async () => ({ lastSyncAt: null, running: null }),
       },
     });
     const token = await bff.token({ accountId: 'acc_500' });

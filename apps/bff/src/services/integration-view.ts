@@ -17,7 +17,7 @@ const iso = (date: Date | string | null | undefined) => (date == null ? null : n
 export async function toIntegrationDto(integration: IntegrationDoc, facts: SyncFacts, now: Date): Promise<IntegrationDto> {
   const id = integration._id.toHexString();
   const month = quotaMonth(now);
-  const [quota, lastSyncAt] = await Promise.all([facts.quota(id, month), facts.lastSyncAt(id)]);
+  const [quota, runs] = await Promise.all([facts.quota(id, month), facts.runs(id)]);
   const sf = integration.salesforce;
   return {
     id,
@@ -33,7 +33,8 @@ export async function toIntegrationDto(integration: IntegrationDoc, facts: SyncF
     mapping: mappingOf(integration),
     list: integration.list ? { id: integration.list.id, name: integration.list.name } : null,
     activatedAt: iso(integration.activatedAt),
-    lastSyncAt: iso(lastSyncAt),
+    lastSyncAt: iso(runs.lastSyncAt),
+    sync: runs.running ? { running: true, processed: runs.running.processed, total: runs.running.total } : null,
     quota: { used: quota.used, limit: quota.limit, month },
     createdAt: iso(integration.createdAt)!,
     updatedAt: iso(integration.updatedAt)!,
