@@ -64,6 +64,7 @@ export const en = {
   },
   wizard: {
     heading: 'Set up {name}',
+    stepLabel: 'Step {number}: ',
     stepOf: 'Step {current} of {total}',
     steps: {
       connect: 'Connect your account',

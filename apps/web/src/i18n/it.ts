@@ -66,6 +66,7 @@ export const it: UiCatalogue = {
   },
   wizard: {
     heading: 'Configura {name}',
+    stepLabel: 'Passaggio {number}: ',
     stepOf: 'Passaggio {current} di {total}',
     steps: {
       connect: 'Collega il tuo account',

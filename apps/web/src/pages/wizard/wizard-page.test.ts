@@ -14,7 +14,7 @@ describe('wizard page', () => {
     expect(wrapper.get('#cs-step-heading').text()).toBe('Opt-in consent');
     expect(router.currentRoute.value.params.step).toBe('consent');
     const steps = wrapper.findAll('.cs-stepper__button');
-    expect(steps.map((step) => step.text().replace(/^\S+\s*/, ''))).toEqual([
+    expect(steps.map((step) => step.text().replace(/^\S+\s*Step \d: /, ''))).toEqual([
       'Connect your account',
       'Opt-in consent',
       'Map fields',
