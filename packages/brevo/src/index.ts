@@ -5,3 +5,9 @@ export { brevoCall } from './call.ts';
 export { createBrevoClient, type CreateBrevoClientOptions } from './client.ts';
 export { brevoRetryAfterMs, classifyBrevoError, type BrevoErrorClass } from './errors.ts';
 export { createList, findList, listLists, MAX_LISTS_PAGE, PLUGIN_FOLDER_NAME, type BrevoListSummary } from './lists.ts';
+
+// Sync: contacts, webhooks, transactional email.
+export * from './brevo-call.ts';
+export * from './contacts-write.ts';
+export * from './transactional-email.ts';
+export * from './webhooks.ts';

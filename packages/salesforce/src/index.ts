@@ -18,3 +18,8 @@ export {
 } from './oauth.ts';
 export { configureSalesforceTransport, type SalesforceTransportOptions } from './transport.ts';
 
+// Sync: queries, collections, raw requests.
+export * from './collections.ts';
+export * from './query-stream.ts';
+export * from './requester.ts';
+export * from './soql.ts';

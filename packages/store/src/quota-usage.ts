@@ -100,15 +100,22 @@ export class QuotaStore {
     return (await this.usage.findOne({ _id }))!;
   }
 
+  /** Operations charged to the chunk `pageKey` by an earlier attempt (undefined: none). */
+  async reservationOf(integrationId: string, month: string, pageKey: string): Promise<number | undefined> {
+    const doc = await this.usage.findOne({ _id: `${integrationId}:${month}` });
+    return doc?.reservations?.[reservationField(pageKey).slice('reservations.'.length)];
+  }
+
   async used(integrationId: string, month: string): Promise<number> {
     const doc = await this.usage.findOne({ _id: `${integrationId}:${month}` });
     return doc?.used ?? 0;
   }
 
   /**
-   * Reserves `requested` operations for the page `pageKey`. A reservation left
-   * by an earlier attempt of the same page is reused (and extended when this
-   * attempt needs more), so a replay never charges twice.
+   * Makes sure `requested` operations are charged for the chunk `pageKey`
+   * (`requested` = what earlier attempts of the chunk made + what this attempt
+   * will make). A reservation left by an earlier attempt is reused and only
+   * extended by the difference, so a replay never charges twice.
    */
   async reserve(integrationId: string, month: string, pageKey: string, requested: number, limit: number): Promise<ReserveResult> {
     const field = reservationField(pageKey);
@@ -134,13 +141,29 @@ export class QuotaStore {
     throw new Error('quota reservation kept conflicting; is another run writing for this integration?');
   }
 
-  /** Settles a reservation with the operations actually made; returns the unused ones to the month. */
-  async settle(reservation: Reservation, made: number): Promise<void> {
-    const refund = reservation.reserved - made;
-    await this.usage.updateOne(
+  /**
+   * Settles a reservation to the operations the chunk actually made (across
+   * every attempt of it): the difference goes back to the month. The key stays,
+   * holding what is charged, until the chunk is committed (`release`), so a
+   * replay after settling charges only what it adds.
+   */
+  async settle(reservation: Reservation, made: number): Promise<Reservation> {
+    const result = await this.usage.updateOne(
       { _id: reservation.usageId, [reservation.field]: reservation.reserved },
-      { $inc: { used: -refund }, $unset: { [reservation.field]: '' } },
+      { $inc: { used: made - reservation.reserved }, $set: { [reservation.field]: made } },
     );
+    if (result.modifiedCount !== 1) return reservation;
+    return { ...reservation, reserved: made, usedAfter: reservation.usedAfter + made - reservation.reserved };
+  }
+
+  /** Forgets a committed chunk's reservation (its operations stay counted). */
+  async release(reservation: Reservation): Promise<void> {
+    await this.usage.updateOne({ _id: reservation.usageId }, { $unset: { [reservation.field]: '' } });
+  }
+
+  /** Forgets the reservation of a chunk key, whatever its month (after the chunk's watermark moved). */
+  async releaseKey(integrationId: string, month: string, pageKey: string): Promise<void> {
+    await this.usage.updateOne({ _id: `${integrationId}:${month}` }, { $unset: { [reservationField(pageKey)]: '' } });
   }
 
   /**

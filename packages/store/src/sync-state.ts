@@ -21,6 +21,12 @@ export interface SyncStateDoc {
   /** Brevo webhook registered on activation (id) and its sealed bearer secret. */
   brevoWebhookId?: number | null;
   webhookSecretSealed?: string | null;
+  /**
+   * The chunk being written (its key) and when its Brevo import started: a
+   * replay of the same chunk after a crash reads imported contacts back from that time.
+   */
+  pendingChunkKey?: string | null;
+  pendingImportSince?: Date | null;
   updatedAt: Date;
 }
 
@@ -70,6 +76,18 @@ export class SyncStateStore {
     return result.modifiedCount === 1;
   }
 
+  /** When the chunk's import first started (kept across a crash and replay of the same chunk). */
+  async importSince(integrationId: string, chunkKey: string, now: Date): Promise<Date> {
+    const state = await this.get(integrationId);
+    if (state.pendingChunkKey === chunkKey && state.pendingImportSince) return state.pendingImportSince;
+    await this.collection.updateOne({ _id: integrationId }, { $set: { pendingChunkKey: chunkKey, pendingImportSince: now, updatedAt: now } });
+    return now;
+  }
+
+  async clearPendingImport(integrationId: string): Promise<void> {
+    await this.collection.updateOne({ _id: integrationId }, { $set: { pendingChunkKey: null, pendingImportSince: null } });
+  }
+
   async markInitialLoadDone(integrationId: string): Promise<void> {
     await this.collection.updateOne({ _id: integrationId }, { $set: { initialLoadDone: true, updatedAt: new Date() } });
   }
@@ -100,5 +118,5 @@ export class SyncStateStore {
 }
 
 export function watermarkOf(state: Pick<SyncStateDoc, 'watermarkTs' | 'watermarkId'>): Watermark | null {
-  return state.watermarkTs !== null && state.watermarkId !== null ? { ts: state.watermarkTs, id: state.watermarkId } : null;
+  return state.watermarkTs != null && state.watermarkId != null ? { ts: state.watermarkTs, id: state.watermarkId } : null;
 }

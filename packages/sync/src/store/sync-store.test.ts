@@ -28,6 +28,10 @@ describe('quota reservations (R16)', () => {
     // Settling twice changes nothing.
     await store.quota.settle(first.reservation, 0);
     expect(await store.quota.used('int-q1', '2026-11')).toBe(7);
+    // A replay after settling that makes 2 more writes is charged just those 2.
+    const again = await store.quota.reserve('int-q1', '2026-11', 'page-a', 9, 100);
+    expect(again.ok && again.reservation.reserved).toBe(9);
+    expect(await store.quota.used('int-q1', '2026-11')).toBe(9);
   });
 
   it('extends a replayed reservation that needs more, and refuses past the limit', async () => {

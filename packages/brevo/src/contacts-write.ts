@@ -1,0 +1,97 @@
+import type { BrevoClient } from '@getbrevo/brevo';
+import { readRateLimit, type BrevoRateLimit } from './brevo-call.ts';
+
+/**
+ * The contact writes the sync makes, over the official client (created with
+ * `maxRetries: 0`: the caller owns the retry policy). Every call reports the
+ * rate-limit headers so the caller can pace itself before hitting a 429.
+ */
+export interface Paced<T> {
+  data: T;
+  rateLimit: BrevoRateLimit;
+}
+
+/** `/contacts/batch` takes at most 100 contacts per call (the sandbox enforces Brevo's figure). */
+export const BATCH_UPDATE_MAX = 100;
+
+export interface BatchContactUpdate {
+  id: number;
+  attributes?: Record<string, string | number | null>;
+  ext_id?: string;
+  listIds?: number[];
+  unlinkListIds?: number[];
+}
+
+export async function updateContactsBatch(client: BrevoClient, contacts: readonly BatchContactUpdate[]): Promise<Paced<void>> {
+  if (contacts.length > BATCH_UPDATE_MAX) throw new Error(`at most ${BATCH_UPDATE_MAX} contacts per batch update`);
+  const { rawResponse } = await client.contacts.updateBatchContacts({ contacts: contacts.map((c) => ({ ...c })) }).withRawResponse();
+  return { data: undefined, rateLimit: readRateLimit(rawResponse.headers) };
+}
+
+export interface ImportRow {
+  email?: string;
+  attributes: Record<string, string | number | null>;
+}
+
+/**
+ * POST /contacts/import with a JSON body: asynchronous, answers a process id.
+ * `updateExistingContacts: false`: an email already held by another contact
+ * is never merged into it (R15); our own contact from an interrupted earlier
+ * import is found again by its EXT_ID when links are read back.
+ */
+export async function importContacts(client: BrevoClient, listId: number, rows: readonly ImportRow[]): Promise<Paced<number>> {
+  const { data, rawResponse } = await client.contacts
+    .importContacts({
+      jsonBody: rows.map((row) => ({ ...(row.email ? { email: row.email } : {}), attributes: { ...row.attributes } })),
+      listIds: [listId],
+      updateExistingContacts: false,
+      emptyContactsAttributes: false,
+      disableNotification: true,
+    })
+    .withRawResponse();
+  return { data: data.processId, rateLimit: readRateLimit(rawResponse.headers) };
+}
+
+export type ProcessStatus = 'queued' | 'in_process' | 'processing' | 'completed' | 'failed' | 'cancelled';
+
+export async function getProcessStatus(client: BrevoClient, processId: number): Promise<Paced<ProcessStatus>> {
+  const { data, rawResponse } = await client.process.getProcess({ processId }).withRawResponse();
+  return { data: data.status as ProcessStatus, rateLimit: readRateLimit(rawResponse.headers) };
+}
+
+export interface BrevoContactSummary {
+  id: number;
+  email?: string;
+  attributes: Record<string, unknown>;
+  listIds: number[];
+  modifiedAt?: string;
+}
+
+/** One page of GET /contacts (max 1000), optionally filtered by list and modification time, oldest first. */
+export async function listContacts(
+  client: BrevoClient,
+  query: { listId?: number; modifiedSince?: string; limit: number; offset: number },
+): Promise<Paced<{ contacts: BrevoContactSummary[]; count: number }>> {
+  const { data, rawResponse } = await client.contacts
+    .getContacts({
+      limit: query.limit,
+      offset: query.offset,
+      sort: 'asc',
+      ...(query.listId === undefined ? {} : { listIds: [query.listId] }),
+      ...(query.modifiedSince === undefined ? {} : { modifiedSince: query.modifiedSince }),
+    })
+    .withRawResponse();
+  const contacts = (data.contacts ?? []) as unknown as BrevoContactSummary[];
+  return { data: { contacts, count: data.count ?? contacts.length }, rateLimit: readRateLimit(rawResponse.headers) };
+}
+
+/** GET /contacts/{identifier}: the contact holding an email or ext_id (R14/R15 checks); null when none. */
+export async function findContact(client: BrevoClient, identifier: string, identifierType: 'email_id' | 'ext_id'): Promise<BrevoContactSummary | null> {
+  try {
+    const data = await client.contacts.getContactInfo({ identifier, identifierType });
+    return data as unknown as BrevoContactSummary;
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode === 404) return null;
+    throw error;
+  }
+}

@@ -1,0 +1,228 @@
+import type { BrevoClient } from '@getbrevo/brevo';
+import {
+  BATCH_UPDATE_MAX,
+  brevoErrorBody,
+  brevoStatus,
+  findContact,
+  getProcessStatus,
+  importContacts,
+  listContacts,
+  updateContactsBatch,
+  type BatchContactUpdate,
+  type BrevoContactSummary,
+  type ImportRow,
+} from '@contact-sync/brevo';
+import { createIssue, duplicateFieldFromBrevoError, RuleCode, type RuleIssue } from '@contact-sync/rules';
+import type { BrevoValues } from '@contact-sync/store';
+import type { Caller } from './classify.ts';
+import type { PlannedDelete, PlannedWrite } from './plan.ts';
+
+export interface WriterOptions {
+  listId: number;
+  /** Allowance for the clock difference with Brevo when reading back imported contacts. */
+  clockSkewMs: number;
+  /** Delay before the first import status check; doubles up to 8× between checks. */
+  importPollMs: number;
+  importTimeoutMs: number;
+  now: () => Date;
+  sleep: (ms: number) => Promise<void>;
+}
+
+export interface WriteFailure {
+  salesforceId: string;
+  issue: RuleIssue;
+}
+
+export interface WriteOutcome {
+  /** Salesforce Id → Brevo contact id, for every create and update Brevo confirmed. */
+  written: Map<string, number>;
+  deleted: string[];
+  failures: WriteFailure[];
+}
+
+function attributesOf(values: BrevoValues): Record<string, string | number | null> {
+  const attributes: Record<string, string | number | null> = { ...values.attributes };
+  if (values.sms !== undefined) attributes.SMS = values.sms;
+  return attributes;
+}
+
+function importRowOf(write: PlannedWrite): ImportRow {
+  const attributes: Record<string, string | number | null> = {};
+  for (const [name, value] of Object.entries(attributesOf(write.values))) if (value !== null) attributes[name] = value;
+  attributes.EXT_ID = write.salesforceId;
+  return { ...(write.values.email ? { email: write.values.email } : {}), attributes };
+}
+
+function batchUpdateOf(write: PlannedWrite, brevoId: number, listId: number, full: boolean): BatchContactUpdate {
+  const source = full ? write.values : write.changed;
+  const attributes = attributesOf(source);
+  if (source.email !== undefined) attributes.EMAIL = source.email;
+  return { id: brevoId, attributes, listIds: [listId] };
+}
+
+/** Brevo keeps SMS numbers without the `+`: compare digits. */
+export function sameSms(a: string | undefined, b: unknown): boolean {
+  return (a ?? '').replace(/\D/g, '') === (typeof b === 'string' || typeof b === 'number' ? String(b) : '').replace(/\D/g, '');
+}
+
+function looseEqual(expected: unknown, actual: unknown): boolean {
+  if (expected === null || expected === undefined) return actual === null || actual === undefined || actual === '';
+  if (typeof expected === 'number' || typeof actual === 'number') return Number(expected) === Number(actual);
+  return String(expected) === String(actual);
+}
+
+/** Whether a contact read back holds the values we meant to write (a replayed import skips existing contacts). */
+function holds(contact: BrevoContactSummary, values: BrevoValues): boolean {
+  if (values.email !== undefined && (contact.email ?? '').toLowerCase() !== values.email.toLowerCase()) return false;
+  const attributes = contact.attributes ?? {};
+  if (values.sms !== undefined && !sameSms(values.sms, attributes.SMS)) return false;
+  for (const [name, value] of Object.entries(values.attributes)) {
+    if (value === null) continue;
+    if (!looseEqual(value, attributes[name])) return false;
+  }
+  return true;
+}
+
+/**
+ * Brevo writes of one chunk. Creates go through one asynchronous import
+ * (`/contacts/import`, up to 10 MB of JSON: thousands of contacts per call)
+ * and are read back from the list to learn their ids; updates and deletes go
+ * through `/contacts/batch` (100 per call) by contact id. Every write is
+ * idempotent, so a chunk replayed after a crash converges to the same state.
+ */
+export class BrevoWriter {
+  constructor(
+    private readonly client: BrevoClient,
+    private readonly call: Caller,
+    private readonly options: WriterOptions,
+  ) {}
+
+  async write(creates: readonly PlannedWrite[], updates: readonly PlannedWrite[], deletes: readonly PlannedDelete[], importSince: Date | null): Promise<WriteOutcome> {
+    const outcome: WriteOutcome = { written: new Map(), deleted: [], failures: [] };
+    if (creates.length > 0) await this.create(creates, outcome, importSince ?? this.options.now());
+    if (updates.length > 0) {
+      await this.batch(
+        updates.map((write) => ({ key: write.salesforceId, item: batchUpdateOf(write, write.link!.brevoId!, this.options.listId, false) })),
+        outcome,
+        (key, id) => outcome.written.set(key, id),
+      );
+    }
+    if (deletes.length > 0) {
+      // R13: out of the integration's list and unlinked (ext_id cleared); the contact itself stays.
+      await this.batch(
+        deletes.map((remove) => ({ key: remove.salesforceId, item: { id: remove.link.brevoId!, unlinkListIds: [this.options.listId], ext_id: '' } })),
+        outcome,
+        (key) => outcome.deleted.push(key),
+      );
+    }
+    return outcome;
+  }
+
+  private async create(creates: readonly PlannedWrite[], outcome: WriteOutcome, since: Date): Promise<void> {
+    const processId = (await this.call('brevo.contacts.import', () => importContacts(this.client, this.options.listId, creates.map(importRowOf)))).data;
+    const status = await this.waitForImport(processId);
+    const found = await this.readBack(new Set(creates.map((c) => c.salesforceId)), since);
+
+    const fixups: { key: string; item: BatchContactUpdate }[] = [];
+    const missing: PlannedWrite[] = [];
+    for (const write of creates) {
+      const contact = found.get(write.salesforceId);
+      if (!contact) missing.push(write);
+      else if (holds(contact, write.values) && contact.listIds.includes(this.options.listId)) outcome.written.set(write.salesforceId, contact.id);
+      else fixups.push({ key: write.salesforceId, item: batchUpdateOf(write, contact.id, this.options.listId, true) });
+    }
+    if (missing.length > 0 && status !== 'completed') {
+      // A failed or stuck import: what it created is linked below; the rest is retried with the chunk.
+      if (fixups.length > 0) await this.batch(fixups, outcome, (key, id) => outcome.written.set(key, id));
+      throw new Error(`Brevo import ${processId} ended ${status} with ${missing.length} contact(s) not created`);
+    }
+    for (const write of missing) {
+      // Not created: either our contact already existed (it has our ext_id: adopt it) or another
+      // contact holds the email or SMS (R15: an error, never a merge).
+      const owner = await this.ownerOf(write);
+      if (owner && owner.attributes?.EXT_ID === write.salesforceId) {
+        fixups.push({ key: write.salesforceId, item: batchUpdateOf(write, owner.id, this.options.listId, true) });
+      } else if (owner || write.values.sms) {
+        const field = owner ? 'email' : 'sms';
+        outcome.failures.push({ salesforceId: write.salesforceId, issue: createIssue(RuleCode.Duplicate, field, { attribute: field === 'email' ? 'EMAIL' : 'SMS' }) });
+      } else {
+        outcome.failures.push({ salesforceId: write.salesforceId, issue: createIssue(RuleCode.InvalidInput, 'email', { reason: 'Brevo did not import the contact' }) });
+      }
+    }
+    if (fixups.length > 0) await this.batch(fixups, outcome, (key, id) => outcome.written.set(key, id));
+  }
+
+  private async ownerOf(write: PlannedWrite): Promise<BrevoContactSummary | null> {
+    const byExtId = await this.call('brevo.contacts.get', () => findContact(this.client, write.salesforceId, 'ext_id'));
+    if (byExtId) return byExtId;
+    if (!write.values.email) return null;
+    return this.call('brevo.contacts.get', () => findContact(this.client, write.values.email!, 'email_id'));
+  }
+
+  private async waitForImport(processId: number): Promise<string> {
+    const deadline = this.options.now().getTime() + this.options.importTimeoutMs;
+    let delay = this.options.importPollMs;
+    for (;;) {
+      await this.options.sleep(delay);
+      const status = (await this.call('brevo.process.get', () => getProcessStatus(this.client, processId))).data;
+      if (status === 'completed' || status === 'failed' || status === 'cancelled') return status;
+      if (this.options.now().getTime() > deadline) return status;
+      delay = Math.min(delay * 2, this.options.importPollMs * 8);
+    }
+  }
+
+  /** Contacts of the list modified since the import started, by EXT_ID (R14). */
+  private async readBack(wanted: Set<string>, since: Date): Promise<Map<string, BrevoContactSummary>> {
+    const found = new Map<string, BrevoContactSummary>();
+    const modifiedSince = new Date(since.getTime() - this.options.clockSkewMs).toISOString();
+    const limit = 1000;
+    for (let offset = 0; ; offset += limit) {
+      const page = (await this.call('brevo.contacts.list', () => listContacts(this.client, { listId: this.options.listId, modifiedSince, limit, offset }))).data;
+      for (const contact of page.contacts) {
+        const extId = contact.attributes?.EXT_ID;
+        if (typeof extId === 'string' && wanted.has(extId)) found.set(extId, contact);
+      }
+      if (found.size === wanted.size || page.contacts.length < limit || offset + limit >= page.count) break;
+    }
+    return found;
+  }
+
+  /**
+   * `/contacts/batch` in slices of 100. Brevo refuses a whole slice for one bad
+   * contact (duplicate email, invalid phone): the slice is halved until the
+   * bad contact is alone, and that one becomes a record error (R15 for duplicates).
+   */
+  private async batch(
+    items: readonly { key: string; item: BatchContactUpdate }[],
+    outcome: WriteOutcome,
+    onDone: (key: string, brevoId: number) => void,
+  ): Promise<void> {
+    for (let i = 0; i < items.length; i += BATCH_UPDATE_MAX) await this.batchSlice(items.slice(i, i + BATCH_UPDATE_MAX), outcome, onDone);
+  }
+
+  private async batchSlice(
+    items: readonly { key: string; item: BatchContactUpdate }[],
+    outcome: WriteOutcome,
+    onDone: (key: string, brevoId: number) => void,
+  ): Promise<void> {
+    try {
+      await this.call('brevo.contacts.batch', () => updateContactsBatch(this.client, items.map((entry) => entry.item)));
+      for (const entry of items) onDone(entry.key, entry.item.id);
+    } catch (error) {
+      const status = brevoStatus(error);
+      if (status !== 400 && status !== 404) throw error;
+      if (items.length > 1) {
+        const half = Math.ceil(items.length / 2);
+        await this.batchSlice(items.slice(0, half), outcome, onDone);
+        await this.batchSlice(items.slice(half), outcome, onDone);
+        return;
+      }
+      const body = brevoErrorBody(error);
+      const duplicate = duplicateFieldFromBrevoError(body);
+      const issue = duplicate
+        ? createIssue(RuleCode.Duplicate, duplicate, { attribute: duplicate === 'email' ? 'EMAIL' : 'SMS' })
+        : createIssue(RuleCode.InvalidInput, undefined, { reason: body?.message ?? `Brevo answered ${status}` });
+      outcome.failures.push({ salesforceId: items[0]!.key, issue });
+    }
+  }
+}

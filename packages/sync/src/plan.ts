@@ -1,0 +1,138 @@
+import type { BrevoValues, LinkDoc } from '@contact-sync/store';
+import {
+  decideSalesforceDelete,
+  findDuplicatesInBatch,
+  hashMappedValues,
+  mapSalesforceRecordToBrevo,
+  type CountryCode,
+  type RuleIssue,
+  type SalesforceField,
+  type SalesforceRecord,
+} from '@contact-sync/rules';
+
+/** A Salesforce row as the watermark query returns it. */
+export type SalesforceRow = SalesforceRecord & { SystemModstamp: string; IsDeleted?: boolean };
+
+export interface PlannedWrite {
+  salesforceId: string;
+  modstamp: string;
+  /** Everything Brevo will hold for the record after the write (merged with what it held). */
+  values: BrevoValues;
+  hash: string;
+  /** Only what changed since the last write (updates send only these: R17 keeps Brevo-side edits of other fields). */
+  changed: BrevoValues;
+  warnings: RuleIssue[];
+  /** Set for updates. */
+  link?: LinkDoc;
+}
+
+export interface PlannedDelete {
+  salesforceId: string;
+  modstamp: string;
+  link: LinkDoc;
+}
+
+export interface RecordIssue {
+  salesforceId: string;
+  issue: RuleIssue;
+  severity: 'error' | 'warning';
+}
+
+/** One entry per row, in watermark order: what the page does with it. */
+export type PlannedRow =
+  | { kind: 'create'; write: PlannedWrite }
+  | { kind: 'update'; write: PlannedWrite }
+  | { kind: 'delete'; remove: PlannedDelete }
+  | { kind: 'unchanged'; salesforceId: string; modstamp: string }
+  | { kind: 'rejected'; salesforceId: string; modstamp: string; issues: RuleIssue[] }
+  | { kind: 'ignored'; salesforceId: string; modstamp: string };
+
+export interface PlanContext {
+  mapping: Readonly<Record<string, string>>;
+  fieldsByName: ReadonlyMap<string, SalesforceField>;
+  defaultCountry?: CountryCode;
+}
+
+function mergeValues(previous: BrevoValues | undefined, change: { email?: string; sms?: string; attributes: Readonly<Record<string, string | number | null>> }): BrevoValues {
+  const email = change.email ?? previous?.email;
+  const sms = change.sms ?? previous?.sms;
+  return {
+    ...(email === undefined ? {} : { email }),
+    ...(sms === undefined ? {} : { sms }),
+    attributes: { ...(previous?.attributes ?? {}), ...change.attributes },
+  };
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  return (a ?? null) === (b ?? null);
+}
+
+/** What differs between what Brevo holds (as far as we know) and the new values. */
+export function diffValues(previous: BrevoValues | undefined, next: BrevoValues): BrevoValues {
+  const changed: BrevoValues = { attributes: {} };
+  if (next.email !== undefined && !sameValue(previous?.email, next.email)) changed.email = next.email;
+  if (next.sms !== undefined && !sameValue(previous?.sms, next.sms)) changed.sms = next.sms;
+  for (const [name, value] of Object.entries(next.attributes)) {
+    if (!sameValue(previous?.attributes[name], value)) changed.attributes[name] = value;
+  }
+  return changed;
+}
+
+/**
+ * Decides, for one page of Salesforce rows and their links, what each row
+ * costs: a create (no link yet), an update (mapped values changed), a delete
+ * (R13, linked record deleted), nothing (unchanged, R16: no call, no quota),
+ * or a rejection (R10 and other per-record rules, R15 duplicates inside the page).
+ * Pure: the rules package decides every rule; this only routes its answers.
+ */
+export function planPage(rows: readonly SalesforceRow[], links: ReadonlyMap<string, LinkDoc>, context: PlanContext): PlannedRow[] {
+  const planned: PlannedRow[] = [];
+  for (const row of rows) {
+    const link = links.get(row.Id);
+    const base = { salesforceId: row.Id, modstamp: row.SystemModstamp };
+    if (row.IsDeleted === true) {
+      const actions = decideSalesforceDelete(link !== undefined);
+      planned.push(actions.length > 0 && link ? { kind: 'delete', remove: { ...base, link } } : { kind: 'ignored', ...base });
+      continue;
+    }
+    const change = mapSalesforceRecordToBrevo(row, context.mapping, context.fieldsByName, context.defaultCountry ? { defaultCountry: context.defaultCountry } : {});
+    if (change.rejections.length > 0) {
+      planned.push({ kind: 'rejected', ...base, issues: [...change.rejections] });
+      continue;
+    }
+    const values = mergeValues(link?.values, change);
+    const hash = hashMappedValues(values);
+    if (link && link.hash === hash && link.brevoId !== null) {
+      planned.push({ kind: 'unchanged', ...base });
+      continue;
+    }
+    const write: PlannedWrite = {
+      ...base,
+      values,
+      hash,
+      changed: diffValues(link?.brevoId != null ? link.values : undefined, values),
+      warnings: [...change.warnings],
+      ...(link ? { link } : {}),
+    };
+    planned.push(link && link.brevoId !== null ? { kind: 'update', write } : { kind: 'create', write });
+  }
+
+  // R15 inside the page: the first claimant (watermark order) keeps an email/SMS.
+  const claims = planned.flatMap((row) =>
+    row.kind === 'create' || row.kind === 'update'
+      ? [{ key: row.write.salesforceId, ...(row.write.values.email ? { email: row.write.values.email } : {}), ...(row.write.values.sms ? { sms: row.write.values.sms } : {}) }]
+      : [],
+  );
+  const duplicates = findDuplicatesInBatch(claims);
+  if (duplicates.size === 0) return planned;
+  return planned.map((row) => {
+    if (row.kind !== 'create' && row.kind !== 'update') return row;
+    const issues = duplicates.get(row.write.salesforceId);
+    return issues ? { kind: 'rejected', salesforceId: row.write.salesforceId, modstamp: row.write.modstamp, issues } : row;
+  });
+}
+
+/** Operations a planned row charges (R16): one per record written, list link/unlink included. */
+export function operationsOf(row: PlannedRow): number {
+  return row.kind === 'create' || row.kind === 'update' || row.kind === 'delete' ? 1 : 0;
+}

@@ -1,0 +1,175 @@
+import { findDuplicatesInBatch, indexFieldsByName, mapSalesforceRecordToBrevo, type SalesforceField } from '@contact-sync/rules';
+import { useTestDatabase } from '@contact-sync/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { syncSalesforceToBrevo } from './salesforce-to-brevo.ts';
+import { CONTACT_MAPPING, createIntegration, engineDeps, listMembers, startHarness, type Harness } from './testing/harness.ts';
+
+const database = useTestDatabase('sync_s2b');
+let harness: Harness;
+
+beforeAll(async () => {
+  harness = await startHarness(database.connection.db!);
+});
+afterAll(async () => {
+  await harness.stop();
+});
+
+type Row = { Id: string; SystemModstamp: string; IsDeleted: boolean } & Record<string, unknown>;
+
+async function salesforceContacts(): Promise<Row[]> {
+  const fields = ['Id', 'SystemModstamp', 'IsDeleted', ...Object.values(CONTACT_MAPPING)].join(', ');
+  const result = await harness.conn.query<Row>(`SELECT ${fields} FROM Contact ORDER BY SystemModstamp, Id`, { autoFetch: true, maxFetch: 100_000 });
+  return result.records;
+}
+
+/** What the rules say each live Contact becomes in Brevo (R10 rejects, R15 first claimant keeps an email). */
+async function expectedContacts(): Promise<Map<string, { email?: string; sms?: string; attributes: Record<string, unknown> }>> {
+  const describe = (await harness.conn.sobject('Contact').describe()) as unknown as { fields: SalesforceField[] };
+  const fields = indexFieldsByName(describe.fields);
+  const mapped = (await salesforceContacts()).map((row) => mapSalesforceRecordToBrevo(row, CONTACT_MAPPING, fields));
+  const accepted = mapped.filter((change) => change.rejections.length === 0);
+  const duplicates = findDuplicatesInBatch(accepted.map((c) => ({ key: c.extId, ...(c.email ? { email: c.email } : {}), ...(c.sms ? { sms: c.sms } : {}) })));
+  return new Map(accepted.filter((c) => !duplicates.has(c.extId)).map((c) => [c.extId, { ...(c.email ? { email: c.email } : {}), ...(c.sms ? { sms: c.sms } : {}), attributes: c.attributes }]));
+}
+
+describe('Salesforce → Brevo', () => {
+  it('lands the initial load in the integration list exactly: same records, mapped values, ext_id', async () => {
+    const integration = await createIntegration(harness);
+    const result = await syncSalesforceToBrevo(integration, engineDeps(harness));
+    expect(result.error).toBeUndefined();
+    expect(result.end).toBe('completed');
+    expect(result.initialLoad).toBe(true);
+
+    const expected = await expectedContacts();
+    const members = await listMembers(harness.client, integration.listId);
+    expect(members.map((m) => m.attributes.EXT_ID).sort()).toEqual([...expected.keys()].sort());
+    for (const member of members) {
+      const want = expected.get(member.attributes.EXT_ID as string)!;
+      expect(member.email).toBe(want.email);
+      if (want.sms) expect(`+${String(member.attributes.SMS)}`).toBe(want.sms);
+      for (const [name, value] of Object.entries(want.attributes)) {
+        if (value === null) expect(member.attributes[name]).toBeUndefined();
+        else expect(member.attributes[name]).toEqual(value);
+      }
+    }
+    expect(expected.size).toBeGreaterThan(100);
+    expect(result.counts.created).toBe(expected.size);
+    expect(result.operations).toBe(expected.size);
+
+    // Each rejected record is explained: R10 phones and R15 duplicates among the seeded edge cases.
+    const errors = await harness.store.errors.listForRun(result.runId!);
+    const codes = new Set(errors.filter((e) => e.severity === 'error').map((e) => e.code));
+    expect(codes).toContain('duplicate');
+    expect([...codes].some((code) => code.startsWith('phone_'))).toBe(true);
+    const letty = (await salesforceContacts()).find((row) => row.LastName === 'Letters')!;
+    expect(errors.find((e) => e.salesforceId === letty.Id)).toMatchObject({ rule: 'R10', field: 'MobilePhone', severity: 'error', fixHintKey: 'sync.fix.phone_invalid_characters' });
+    const sue = (await salesforceContacts()).find((row) => row.FirstName === 'Sue' && row.LastName === 'Shared')!;
+    expect(errors.find((e) => e.salesforceId === sue.Id)).toMatchObject({ rule: 'R15', code: 'duplicate' });
+    expect(harness.statuses.current.get(integration.id)).toBe('error');
+
+    const run = await harness.store.runs.get(result.runId!);
+    expect(run).toMatchObject({ status: 'succeeded', operationsCharged: expected.size, counts: { created: expected.size } });
+    expect(run!.progress.done).toBe(run!.progress.total);
+  });
+
+  it('carries an edit, a bulk email change (R14) and a delete (R13) on the next run; unchanged records cost nothing', async () => {
+    const integration = await createIntegration(harness);
+    const deps = engineDeps(harness);
+    await syncSalesforceToBrevo(integration, deps);
+    const before = new Map((await listMembers(harness.client, integration.listId)).map((m) => [m.attributes.EXT_ID as string, m]));
+
+    // Nothing changed: no write, no operation, one query call.
+    harness.salesforce.calls.reset();
+    harness.brevo.calls.reset();
+    const idle = await syncSalesforceToBrevo(integration, deps);
+    expect(idle).toMatchObject({ end: 'completed', initialLoad: false, operations: 0 });
+    expect(idle.counts.read).toBe(0);
+    expect(harness.brevo.calls.snapshot().total).toBe(0);
+    expect(harness.salesforce.calls.snapshot().total).toBeLessThanOrEqual(2);
+
+    const linked = [...before.keys()];
+    const [edited, ...rest] = linked;
+    const emailChanged = rest.slice(0, 25);
+    const deleted = rest[30]!;
+    await harness.conn.sobject('Contact').update({ Id: edited!, FirstName: 'Renamed', MailingCity: 'Torino' });
+    await harness.conn.sobject('Contact').update(emailChanged.map((Id, i) => ({ Id, Email: `moved.${i}@new-domain.test` })));
+    await harness.conn.sobject('Contact').destroy(deleted);
+
+    const next = await syncSalesforceToBrevo(integration, deps);
+    expect(next.error).toBeUndefined();
+    expect(next.counts).toMatchObject({ read: 27, updated: 26, deleted: 1, created: 0 });
+    expect(next.operations).toBe(27);
+
+    const after = new Map((await listMembers(harness.client, integration.listId)).map((m) => [m.attributes.EXT_ID as string, m]));
+    expect(after.get(edited!)!.attributes).toMatchObject({ FIRSTNAME: 'Renamed', CITY: 'Torino' });
+    emailChanged.forEach((id, i) => {
+      // Same Brevo contact (linked by ext_id), new email.
+      expect(after.get(id)!.id).toBe(before.get(id)!.id);
+      expect(after.get(id)!.email).toBe(`moved.${i}@new-domain.test`);
+    });
+    // R13: out of the list and unlinked, but the Brevo contact stays.
+    expect(after.has(deleted)).toBe(false);
+    const kept = await harness.client.contacts.getContactInfo({ identifier: String(before.get(deleted)!.id), identifierType: 'contact_id' });
+    expect(kept.attributes).not.toHaveProperty('EXT_ID');
+    expect(await harness.store.links.findBySalesforceIds(integration.id, [deleted])).toEqual(new Map());
+    expect(after.size).toBe(before.size - 1);
+  });
+
+  it('keeps Brevo\'s phone when Salesforce empties it (R11) and Brevo\'s email when Salesforce empties it (R14), syncing the other fields', async () => {
+    const integration = await createIntegration(harness);
+    const deps = engineDeps(harness);
+    await syncSalesforceToBrevo(integration, deps);
+    const members = await listMembers(harness.client, integration.listId);
+    const withSms = members.find((m) => typeof m.attributes.SMS === 'string' && m.email)!;
+    const id = withSms.attributes.EXT_ID as string;
+    await harness.conn.sobject('Contact').update({ Id: id, MobilePhone: null, Email: null, Title: 'Chief Emptier' } as never);
+
+    const result = await syncSalesforceToBrevo(integration, deps);
+    expect(result.counts.updated).toBe(1);
+    const contact = (await listMembers(harness.client, integration.listId)).find((m) => m.attributes.EXT_ID === id)!;
+    expect(contact.attributes.SMS).toBe(withSms.attributes.SMS);
+    expect(contact.email).toBe(withSms.email);
+    expect(contact.attributes.JOB_TITLE).toBe('Chief Emptier');
+    const warnings = (await harness.store.errors.listForRun(result.runId!)).filter((e) => e.salesforceId === id);
+    expect(warnings.map((w) => [w.code, w.rule, w.severity]).sort()).toEqual([
+      ['email_emptied_kept', 'R14', 'warning'],
+      ['phone_emptied_kept', 'R11', 'warning'],
+    ]);
+  });
+
+  describe('a run interrupted in the middle of an initial load, then resumed', () => {
+    const points = ['planned', 'reserved', 'brevo-written', 'links-saved', 'settled', 'watermark-advanced'] as const;
+    for (const point of points) {
+      it(`ends with the exact list, no duplicates and quota counted once (crash after "${point}" of the first chunk)`, async () => {
+        const integration = await createIntegration(harness);
+        const options = { pageSize: 200, chunkSize: 100 };
+        const crash = await syncSalesforceToBrevo(
+          integration,
+          engineDeps(harness, {
+            options,
+            checkpoint: (at, chunk) => {
+              if (at === point && chunk === 0) throw new Error(`simulated crash after ${at}`);
+            },
+          }),
+        );
+        expect(crash.end).toBe('failed');
+
+        const resumed = await syncSalesforceToBrevo(integration, engineDeps(harness, { options }));
+        expect(resumed.error).toBeUndefined();
+        expect(resumed.end).toBe('completed');
+
+        const expected = await expectedContacts();
+        const members = await listMembers(harness.client, integration.listId);
+        expect(members.map((m) => m.attributes.EXT_ID).sort()).toEqual([...expected.keys()].sort());
+        // No duplicate contact anywhere in the account for our records.
+        const all = await harness.client.contacts.getContacts({ limit: 1000 });
+        const extIds = (all.contacts ?? []).map((c) => (c.attributes as Record<string, unknown>).EXT_ID).filter((x) => typeof x === 'string');
+        expect(new Set(extIds).size).toBe(extIds.length);
+        expect(await harness.store.links.count(integration.id)).toBe(expected.size);
+        const month = new Date().toISOString().slice(0, 7);
+        expect(await harness.store.quota.used(integration.id, month)).toBe(expected.size);
+      });
+    }
+  });
+});
+

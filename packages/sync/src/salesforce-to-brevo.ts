@@ -1,0 +1,385 @@
+import type { BrevoClient } from '@getbrevo/brevo';
+import { streamQuery, watermarkQuery, type SalesforceRequester } from '@contact-sync/salesforce';
+import {
+  indexFieldsByName,
+  IntegrationStatus,
+  quotaMonth,
+  statusAfterRun,
+  warningThreshold,
+  type CountryCode,
+  type SalesforceField,
+} from '@contact-sync/rules';
+import { emptyCounts, watermarkOf, type LinkDoc, type RecordErrorDoc, type RunCounts, type SyncStore, type Watermark } from '@contact-sync/store';
+import type { RetryOptions } from '@contact-sync/retry';
+import { brevoCaller, faultOf, salesforceCaller, type Caller } from './classify.ts';
+import { BrevoWriter } from './brevo-writer.ts';
+import { describeFieldsLoader } from './describe-fields.ts';
+import { objectOf, type FieldsLoader, type IntegrationSnapshot, type IntegrationStatusPort } from './integration.ts';
+import { DEFAULT_NOTICE_SENDER, sendQuotaNotice, type NoticeSender } from './notices.ts';
+import { operationsOf, planPage, type PlannedRow, type SalesforceRow } from './plan.ts';
+import { recordErrorOf } from './record-issues.ts';
+
+export interface EngineOptions {
+  /** Salesforce query page (Sforce-Query-Options batchSize). */
+  pageSize: number;
+  /** Records written to Brevo per chunk: one import, one quota reservation, one watermark step. */
+  chunkSize: number;
+  clockSkewMs: number;
+  importPollMs: number;
+  importTimeoutMs: number;
+  /** How long runs wait after Salesforce's REQUEST_LIMIT_EXCEEDED. */
+  salesforceLimitPauseMs: number;
+  retry?: RetryOptions;
+  onCall?: (api: 'salesforce' | 'brevo', label: string) => void;
+  sender: NoticeSender;
+}
+
+export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
+  pageSize: 2000,
+  chunkSize: 10_000,
+  clockSkewMs: 120_000,
+  importPollMs: 200,
+  importTimeoutMs: 10 * 60_000,
+  salesforceLimitPauseMs: 15 * 60_000,
+  sender: DEFAULT_NOTICE_SENDER,
+};
+
+/** Named points inside a chunk where a test may throw to simulate a crash. */
+export type Checkpoint = 'planned' | 'reserved' | 'brevo-written' | 'links-saved' | 'settled' | 'watermark-advanced';
+
+export interface EngineDeps {
+  salesforce: SalesforceRequester;
+  brevo: BrevoClient;
+  store: SyncStore;
+  statuses: IntegrationStatusPort;
+  now?: () => Date;
+  sleep?: (ms: number) => Promise<void>;
+  loadFields?: FieldsLoader;
+  options?: Partial<EngineOptions>;
+  checkpoint?: (point: Checkpoint, chunk: number) => void | Promise<void>;
+  /** False once the run's lease is lost: the run stops before its next commit. */
+  stillOwner?: () => Promise<boolean>;
+}
+
+export type RunEnd = 'completed' | 'quota_exceeded' | 'paused' | 'auth_error' | 'failed' | 'lease_lost';
+
+export interface SalesforceToBrevoResult {
+  runId: string | null;
+  end: RunEnd;
+  counts: RunCounts;
+  operations: number;
+  errors: number;
+  warnings: number;
+  initialLoad: boolean;
+  error?: string;
+}
+
+interface Context {
+  integration: IntegrationSnapshot;
+  deps: EngineDeps;
+  options: EngineOptions;
+  now: () => Date;
+  callSalesforce: Caller;
+  callBrevo: Caller;
+  writer: BrevoWriter;
+  fieldsByName: ReadonlyMap<string, SalesforceField>;
+  runId: string;
+  limit: number;
+}
+
+interface ChunkResult {
+  watermark: Watermark | null;
+  counts: RunCounts;
+  operations: number;
+  errors: number;
+  warnings: number;
+  stoppedByQuota: boolean;
+}
+
+export function chunkKeyOf(integrationId: string, from: Watermark | null): string {
+  return `${integrationId}|${from?.ts ?? '-'}|${from?.id ?? '-'}`;
+}
+
+/**
+ * Salesforce → Brevo for one integration: the initial load (no watermark yet)
+ * and every incremental run are the same loop over `queryAll` from the
+ * `(SystemModstamp, Id)` watermark, streamed page by page and written in
+ * chunks. Per chunk, in this order (no transactions: the order is what makes
+ * a crash at any point lose and duplicate nothing):
+ *   1. plan against the links (unchanged records cost nothing);
+ *   2. reserve the chunk's operations under the chunk key (a replay reuses it);
+ *   3. write to Brevo (idempotent: import by ext_id, batch by contact id);
+ *   4. save links stamped with the chunk key;
+ *   5. settle the reservation to the records the chunk's links say were written;
+ *   6. advance the watermark (conditional on where it was), then release the reservation.
+ */
+export async function syncSalesforceToBrevo(integration: IntegrationSnapshot, deps: EngineDeps): Promise<SalesforceToBrevoResult> {
+  const options = { ...DEFAULT_ENGINE_OPTIONS, ...deps.options };
+  const now = deps.now ?? (() => new Date());
+  const policy = { ...(options.retry ? { retry: options.retry } : {}), ...(options.onCall ? { onCall: options.onCall } : {}) };
+  const callSalesforce = salesforceCaller(policy);
+  const callBrevo = brevoCaller(policy);
+  const { store } = deps;
+  const state = await store.state.get(integration.id);
+  const initialLoad = !state.initialLoadDone;
+  const result: SalesforceToBrevoResult = { runId: null, end: 'completed', counts: emptyCounts(), operations: 0, errors: 0, warnings: 0, initialLoad };
+
+  if (state.pausedUntil && state.pausedUntil.getTime() > now().getTime()) return { ...result, end: 'paused' };
+
+  const run = await store.runs.start(integration.id, 'salesforce_to_brevo', initialLoad, now());
+  result.runId = run._id;
+  try {
+    const object = objectOf(integration);
+    const loadFields = deps.loadFields ?? describeFieldsLoader(deps.salesforce, callSalesforce);
+    const fields = await loadFields(object);
+    const context: Context = {
+      integration,
+      deps,
+      options,
+      now,
+      callSalesforce,
+      callBrevo,
+      writer: new BrevoWriter(deps.brevo, callBrevo, {
+        listId: integration.listId,
+        clockSkewMs: options.clockSkewMs,
+        importPollMs: options.importPollMs,
+        importTimeoutMs: options.importTimeoutMs,
+        now,
+        sleep: deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+      }),
+      fieldsByName: indexFieldsByName(fields),
+      runId: run._id,
+      limit: await store.quota.limitOf(integration.id),
+    };
+
+    let watermark = watermarkOf(state);
+    const soql = watermarkQuery(object, Object.values(integration.mapping), watermark);
+    let buffer: SalesforceRow[] = [];
+    let total: number | null = null;
+    let done = 0;
+    let chunkIndex = 0;
+    let stopped = false;
+    for await (const page of streamQuery<SalesforceRow>(deps.salesforce, soql, { all: true, batchSize: options.pageSize, call: callSalesforce })) {
+      if (total === null) {
+        total = page.totalSize;
+        await store.state.setTotal(integration.id, total);
+        await store.runs.addPage(run._id, {}, 0, { done: 0, total });
+      }
+      buffer.push(...page.records);
+      if (buffer.length < options.chunkSize && !page.done) continue;
+      if (deps.stillOwner && !(await deps.stillOwner())) {
+        result.end = 'lease_lost';
+        stopped = true;
+        break;
+      }
+      const chunk = await processChunk(context, buffer, watermark, chunkIndex++);
+      done += chunk.counts.read;
+      await store.runs.addPage(run._id, chunk.counts, chunk.operations, { done, total });
+      addCounts(result, chunk);
+      watermark = chunk.watermark;
+      buffer = [];
+      if (chunk.stoppedByQuota) {
+        result.end = 'quota_exceeded';
+        stopped = true;
+        break;
+      }
+    }
+    if (!stopped && initialLoad) await store.state.markInitialLoadDone(integration.id);
+
+    if (result.end === 'quota_exceeded') {
+      await store.runs.finish(run._id, 'stopped', now(), { code: 'quota_exceeded', message: 'Monthly operation quota reached' });
+      await deps.statuses.setStatus(integration.id, { status: IntegrationStatus.DisabledQuota, code: 'quota_exceeded' });
+    } else if (result.end === 'lease_lost') {
+      await store.runs.finish(run._id, 'stopped', now(), { code: 'lease_lost', message: 'Another worker took over this integration' });
+    } else {
+      await store.runs.finish(run._id, 'succeeded', now());
+      const next = statusAfterRun(integration.status, result.errors);
+      if (next !== integration.status) await deps.statuses.setStatus(integration.id, { status: next, ...(result.errors > 0 ? { code: 'record_errors' } : {}) });
+    }
+    return result;
+  } catch (error) {
+    return await failRun(integration, deps, options, now, run._id, result, error);
+  }
+}
+
+async function failRun(
+  integration: IntegrationSnapshot,
+  deps: EngineDeps,
+  options: EngineOptions,
+  now: () => Date,
+  runId: string,
+  result: SalesforceToBrevoResult,
+  error: unknown,
+): Promise<SalesforceToBrevoResult> {
+  const fault = faultOf(error);
+  if (fault.kind === 'auth') {
+    await deps.store.runs.finish(runId, 'failed', now(), { code: 'auth_error', message: fault.message });
+    await deps.statuses.setStatus(integration.id, { status: IntegrationStatus.AuthError, code: 'auth_error', message: fault.message });
+    return { ...result, end: 'auth_error', error: fault.message };
+  }
+  if (fault.kind === 'salesforce_limit' || fault.kind === 'brevo_rate_limited') {
+    const waitMs = fault.kind === 'salesforce_limit' ? options.salesforceLimitPauseMs : fault.retryAfterMs;
+    await deps.store.state.pauseUntil(integration.id, new Date(now().getTime() + waitMs), fault.kind);
+    await deps.store.runs.finish(runId, 'stopped', now(), { code: fault.kind, message: fault.message });
+    return { ...result, end: 'paused', error: fault.message };
+  }
+  await deps.store.runs.finish(runId, 'failed', now(), { code: 'sync_failed', message: fault.message });
+  return { ...result, end: 'failed', error: fault.message };
+}
+
+function addCounts(result: SalesforceToBrevoResult, chunk: ChunkResult): void {
+  for (const key of Object.keys(result.counts) as (keyof RunCounts)[]) result.counts[key] += chunk.counts[key];
+  result.operations += chunk.operations;
+  result.errors += chunk.errors;
+  result.warnings += chunk.warnings;
+}
+
+/** Cuts the plan before the first write the quota does not allow (R16: that write is not made). */
+function cutToQuota(planned: PlannedRow[], allowed: number): PlannedRow[] {
+  let ops = 0;
+  for (let i = 0; i < planned.length; i += 1) {
+    ops += operationsOf(planned[i]!);
+    if (ops > allowed) return planned.slice(0, i);
+  }
+  return planned;
+}
+
+function modstampOf(row: PlannedRow): string {
+  if (row.kind === 'create' || row.kind === 'update') return row.write.modstamp;
+  if (row.kind === 'delete') return row.remove.modstamp;
+  return row.modstamp;
+}
+
+function salesforceIdOf(row: PlannedRow): string {
+  if (row.kind === 'create' || row.kind === 'update') return row.write.salesforceId;
+  if (row.kind === 'delete') return row.remove.salesforceId;
+  return row.salesforceId;
+}
+
+async function processChunk(context: Context, rows: SalesforceRow[], from: Watermark | null, chunkIndex: number): Promise<ChunkResult> {
+  const { integration, deps, now } = context;
+  const { store } = deps;
+  const checkpoint = async (point: Parameters<NonNullable<EngineDeps['checkpoint']>>[0]) => deps.checkpoint?.(point, chunkIndex);
+  const key = chunkKeyOf(integration.id, from);
+  const month = quotaMonth(now());
+  const counts = emptyCounts();
+
+  const links = await store.links.findBySalesforceIds(integration.id, rows.map((row) => row.Id));
+  let planned = planPage(rows, links, {
+    mapping: integration.mapping,
+    fieldsByName: context.fieldsByName,
+    ...(integration.smsDefaultCountry ? { defaultCountry: integration.smsDefaultCountry as CountryCode } : {}),
+  });
+  await checkpoint('planned');
+
+  // 2. Reserve: what earlier attempts of this chunk made + what this one will make.
+  // An earlier attempt always reserved before writing, so without a reservation nothing was written.
+  const earlier = await store.quota.reservationOf(integration.id, month, key);
+  const madeBefore = earlier === undefined ? 0 : await store.links.countWrittenBy(integration.id, key);
+  const opsOf = (rows: PlannedRow[]) => rows.reduce((sum, row) => sum + operationsOf(row), 0);
+  let stoppedByQuota = false;
+  let reservation = null;
+  if (opsOf(planned) > 0 || earlier !== undefined) {
+    let reserved = await store.quota.reserve(integration.id, month, key, madeBefore + opsOf(planned), context.limit);
+    if (!reserved.ok) {
+      // R16: make only the writes that fit; the one that would exceed is not made.
+      stoppedByQuota = true;
+      const alreadyCharged = Math.max(0, (earlier ?? 0) - madeBefore);
+      planned = cutToQuota(planned, reserved.available + alreadyCharged);
+      reserved = await store.quota.reserve(integration.id, month, key, madeBefore + opsOf(planned), context.limit);
+    }
+    if (reserved.ok) reservation = reserved.reservation;
+    else planned = cutToQuota(planned, 0);
+  }
+  await checkpoint('reserved');
+
+  // 3. Write to Brevo.
+  const creates = planned.flatMap((row) => (row.kind === 'create' ? [row.write] : []));
+  const updates = planned.flatMap((row) => (row.kind === 'update' ? [row.write] : []));
+  const deletes = planned.flatMap((row) => (row.kind === 'delete' ? [row.remove] : []));
+  const importSince = creates.length > 0 ? await store.state.importSince(integration.id, key, now()) : null;
+  const outcome = await context.writer.write(creates, updates, deletes, importSince);
+  await checkpoint('brevo-written');
+
+  // 4. Links for what Brevo confirmed; tombstones for unlinked records.
+  const at = now();
+  const newLinks: LinkDoc[] = [];
+  for (const write of [...creates, ...updates]) {
+    const brevoId = outcome.written.get(write.salesforceId);
+    if (brevoId === undefined) continue;
+    newLinks.push({
+      integrationId: integration.id,
+      salesforceId: write.salesforceId,
+      brevoId,
+      values: write.values,
+      hash: write.hash,
+      lastWrittenAt: at,
+      salesforceModstamp: write.modstamp,
+      lastWriteKey: key,
+    });
+  }
+  await store.links.upsertMany(newLinks);
+  await store.links.markDeleted(integration.id, outcome.deleted, key, at);
+  await checkpoint('links-saved');
+
+  // 5. Settle to what this chunk wrote over all its attempts.
+  let usedAfter: number | null = null;
+  let made = 0;
+  if (reservation) {
+    made = earlier === undefined ? newLinks.length + outcome.deleted.length : await store.links.countWrittenBy(integration.id, key);
+    const settled = await store.quota.settle(reservation, made);
+    usedAfter = settled.usedAfter;
+    reservation = settled;
+  }
+  await checkpoint('settled');
+
+  // Record errors and warnings of this chunk.
+  const issueContext = { integrationId: integration.id, runId: context.runId, direction: 'salesforce_to_brevo' as const, object: objectOf(integration), at };
+  const recordErrors: RecordErrorDoc[] = [];
+  const failed = new Set(outcome.failures.map((failure) => failure.salesforceId));
+  for (const failure of outcome.failures) recordErrors.push(recordErrorOf(failure.issue, 'error', { ...issueContext, salesforceId: failure.salesforceId }));
+  for (const row of planned) {
+    counts.read += 1;
+    if (row.kind === 'rejected') {
+      counts.rejected += 1;
+      for (const issue of row.issues) recordErrors.push(recordErrorOf(issue, 'error', { ...issueContext, salesforceId: row.salesforceId }));
+    } else if (row.kind === 'unchanged') counts.skippedUnchanged += 1;
+    else if (row.kind === 'ignored') counts.skippedUnchanged += 1;
+    else if (row.kind === 'delete') {
+      if (outcome.deleted.includes(row.remove.salesforceId)) counts.deleted += 1;
+      else counts.failed += 1;
+    } else if (failed.has(row.write.salesforceId) || !outcome.written.has(row.write.salesforceId)) counts.failed += 1;
+    else {
+      if (row.kind === 'create') counts.created += 1;
+      else counts.updated += 1;
+      for (const warning of row.write.warnings) {
+        recordErrors.push(recordErrorOf(warning, 'warning', { ...issueContext, salesforceId: row.write.salesforceId, brevoId: outcome.written.get(row.write.salesforceId) ?? null }));
+      }
+    }
+  }
+  await store.errors.addMany(recordErrors);
+
+  // 6. Commit: the watermark moves past every row handled (a quota cut stops before the first refused write).
+  const last = planned.at(-1);
+  let watermark = from;
+  if (last) {
+    const next = { ts: modstampOf(last), id: salesforceIdOf(last) };
+    if (!(await store.state.advanceWatermark(integration.id, from, next))) throw new Error('watermark moved under this run; another run owns the integration');
+    watermark = next;
+  }
+  if (importSince) await store.state.clearPendingImport(integration.id);
+  if (reservation) await store.quota.release(reservation);
+  await checkpoint('watermark-advanced');
+
+  // R16 emails.
+  if (usedAfter !== null && usedAfter >= warningThreshold(context.limit)) {
+    await sendQuotaNotice({ ...deps, callBrevo: context.callBrevo, sender: context.options.sender, now }, integration, 'warning', month, usedAfter, context.limit);
+  }
+  if (stoppedByQuota) {
+    const used = await store.quota.used(integration.id, month);
+    await sendQuotaNotice({ ...deps, callBrevo: context.callBrevo, sender: context.options.sender, now }, integration, 'exceeded', month, used, context.limit);
+  }
+
+  const errors = recordErrors.filter((error) => error.severity === 'error').length;
+  return { watermark, counts, operations: reservation ? made : 0, errors, warnings: recordErrors.length - errors, stoppedByQuota };
+}

@@ -1,0 +1,107 @@
+import type { BrevoClient } from '@getbrevo/brevo';
+import type { Connection } from 'jsforce';
+import { createSyncStore, ensureSyncIndexes, type SyncStore } from '@contact-sync/store';
+import type { IntegrationStatus } from '@contact-sync/rules';
+import type { Db } from '@contact-sync/store';
+import { startSandbox as startBrevo, type StartedSandbox as BrevoSandbox } from '../../../../apps/sandbox-brevo/src/test-support.ts';
+import { login, startSandbox as startSalesforce, type StartedSandbox as SalesforceSandbox } from '../../../../apps/sandbox-salesforce/src/test-support.ts';
+import type { IntegrationSnapshot, IntegrationStatusPort, StatusChange } from '../integration.ts';
+import type { EngineDeps } from '../salesforce-to-brevo.ts';
+
+/**
+ * Both sandboxes in-process on free ports, the real clients (jsforce logged in
+ * through the sandbox's OAuth form, the Brevo SDK with maxRetries 0) and the
+ * sync store on the test file's database.
+ */
+export interface Harness {
+  salesforce: SalesforceSandbox;
+  brevo: BrevoSandbox;
+  conn: Connection;
+  client: BrevoClient;
+  store: SyncStore;
+  statuses: MemoryStatuses;
+  stop(): Promise<void>;
+}
+
+export class MemoryStatuses implements IntegrationStatusPort {
+  readonly changes: { integrationId: string; change: StatusChange }[] = [];
+  readonly current = new Map<string, IntegrationStatus>();
+
+  async setStatus(integrationId: string, change: StatusChange): Promise<void> {
+    this.changes.push({ integrationId, change });
+    this.current.set(integrationId, change.status);
+  }
+}
+
+export async function startHarness(db: Db, brevoOptions: Parameters<typeof startBrevo>[0] = {}): Promise<Harness> {
+  for (const name of ['http_proxy', 'https_proxy', 'HTTP_PROXY', 'HTTPS_PROXY']) delete process.env[name];
+  const salesforce = await startSalesforce();
+  const brevo = await startBrevo({ imports: { startDelayMs: 5 }, ...brevoOptions });
+  const conn = await login(salesforce.url);
+  const store = createSyncStore(db);
+  await ensureSyncIndexes(store);
+  return {
+    salesforce,
+    brevo,
+    conn,
+    client: brevo.client,
+    store,
+    statuses: new MemoryStatuses(),
+    async stop() {
+      await brevo.stop();
+      await salesforce.server.close();
+    },
+  };
+}
+
+let counter = 0;
+
+/** A Contacts integration with a fresh Brevo list of its own. */
+export async function createIntegration(harness: Harness, overrides: Partial<IntegrationSnapshot> = {}): Promise<IntegrationSnapshot> {
+  counter += 1;
+  // Each integration starts from the seeded Brevo account (ext_id is unique per account).
+  harness.brevo.state.reset();
+  const list = await harness.client.contacts.createList({ name: `Salesforce sync ${counter} ${Date.now()}`, folderId: 1 });
+  return {
+    id: `int_${counter}_${Math.random().toString(36).slice(2, 8)}`,
+    accountId: 'acc_demo',
+    kind: 'salesforce-contacts',
+    status: 'active',
+    mapping: CONTACT_MAPPING,
+    listId: list.id,
+    notificationEmail: 'marketing@acme.test',
+    ...overrides,
+  };
+}
+
+export const CONTACT_MAPPING = {
+  EMAIL: 'Email',
+  FIRSTNAME: 'FirstName',
+  LASTNAME: 'LastName',
+  SMS: 'MobilePhone',
+  JOB_TITLE: 'Title',
+  CITY: 'MailingCity',
+  BIRTHDAY: 'Birthdate',
+} as const;
+
+export function engineDeps(harness: Harness, extra: Partial<EngineDeps> = {}): EngineDeps {
+  return {
+    salesforce: harness.conn,
+    brevo: harness.client,
+    store: harness.store,
+    statuses: harness.statuses,
+    ...extra,
+    options: { importPollMs: 10, clockSkewMs: 5_000, ...(process.env.SYNC_DEBUG ? { onCall: (api: string, label: string) => console.log(new Date().toISOString(), api, label) } : {}), ...extra.options },
+  };
+}
+
+/** Every contact of a Brevo list, as the API shows it. */
+export async function listMembers(client: BrevoClient, listId: number): Promise<{ id: number; email?: string; attributes: Record<string, unknown> }[]> {
+  const members: { id: number; email?: string; attributes: Record<string, unknown> }[] = [];
+  for (let offset = 0; ; offset += 500) {
+    const page = await client.contacts.getContactsFromList({ listId, limit: 500, offset, sort: 'asc' });
+    const contacts = (page.contacts ?? []) as unknown as { id: number; email?: string; attributes: Record<string, unknown> }[];
+    members.push(...contacts);
+    if (contacts.length < 500) return members;
+  }
+}
