@@ -45,13 +45,14 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 }
 
 try {
-  const started = await startStack(group, { only });
+  const { started, ports } = await startStack(group, { only });
   const hostDemo = APPS.find((app) => app.name === 'host-demo');
   console.log(`\nstarted: ${started.join(', ')}`);
   if (hostDemo && isBuilt(hostDemo) && started.includes('host-demo')) {
-    console.log(`\n  Open http://localhost:${process.env.HOST_DEMO_PORT ?? 5170}  (Salesforce login: demo@acme.test / demo1234)\n`);
+    console.log(`\n  Open http://localhost:${ports.host}  (Salesforce login: demo@acme.test / demo1234)\n`);
   } else if (started.includes('salesforce-sandbox')) {
-    console.log(`\n  Open http://localhost:${process.env.SALESFORCE_SANDBOX_PORT ?? 4010}  (Salesforce sandbox; demo@acme.test / demo1234)\n`);
+    console.log(`\n  Salesforce sandbox http://localhost:${ports.salesforce}  (demo@acme.test / demo1234)`);
+    console.log(`  Brevo sandbox      http://localhost:${ports.brevo}  (API key xkeysib-sandbox-demo)\n`);
   }
   console.log('Press Ctrl-C to stop everything.');
 } catch (error) {

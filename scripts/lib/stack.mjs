@@ -1,21 +1,71 @@
-// The processes that make up the running product, in start order. Each app
-// prints "<name> ready on <url>" once it serves; apps not built yet are skipped.
+// The processes that make up the running product, in start order, and the one
+// place that derives every app's URLs from a port plan (so `npm start`, the
+// browser tests and the benchmarks wire the apps together the same way).
+// Each app prints "<name> ready on <url>" once it serves; apps without an
+// entry file yet are skipped.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureDevdbBinary } from '../../tools/devdb/launch.mjs';
 import { repoRoot } from './paths.mjs';
 
-const DEFAULT_DEVDB_PORT = 27027;
-
 /** Node apps started from source with tsx (workspace packages have no build step). */
 export const APPS = [
   { name: 'salesforce-sandbox', dir: 'apps/sandbox-salesforce', groups: ['sandboxes'] },
   { name: 'brevo-sandbox', dir: 'apps/sandbox-brevo', groups: ['sandboxes'] },
-  { name: 'bff', dir: 'apps/bff', groups: ['product'], needsDatabase: true },
-  { name: 'worker', dir: 'apps/worker', groups: ['product'], needsDatabase: true },
+  { name: 'bff', dir: 'apps/bff', groups: ['product'] },
+  { name: 'worker', dir: 'apps/worker', groups: ['product'] },
   { name: 'web', dir: 'apps/web', groups: ['product'], entry: 'scripts/serve.ts' },
   { name: 'host-demo', dir: 'apps/host-demo', groups: ['product'] },
 ];
+
+export const DEFAULT_PORTS = {
+  devdb: 27027,
+  salesforce: 4010,
+  brevo: 4020,
+  bff: 4000,
+  web: 5180,
+  host: 5170,
+};
+
+/** The port plan from the environment (the variables each app reads), else the defaults. */
+export function portsFromEnvironment(source = process.env) {
+  const read = (name, fallback) => (source[name] ? Number(source[name]) : fallback);
+  return {
+    devdb: read('DEVDB_PORT', DEFAULT_PORTS.devdb),
+    salesforce: read('SALESFORCE_SANDBOX_PORT', DEFAULT_PORTS.salesforce),
+    brevo: read('BREVO_SANDBOX_PORT', DEFAULT_PORTS.brevo),
+    bff: read('BFF_PORT', DEFAULT_PORTS.bff),
+    web: read('WEB_PORT', DEFAULT_PORTS.web),
+    host: read('HOST_DEMO_PORT', DEFAULT_PORTS.host),
+  };
+}
+
+/**
+ * Environment shared by every app of one running stack. Apps read only the
+ * variables they know; browsers reach everything on `localhost`, so origins
+ * use that name (an origin on 127.0.0.1 would be another origin).
+ */
+export function stackEnvironment(ports, mongoUri) {
+  const url = (port) => `http://localhost:${port}`;
+  const bff = url(ports.bff);
+  return {
+    ...(mongoUri ? { MONGODB_URI: mongoUri } : {}),
+    SALESFORCE_SANDBOX_PORT: String(ports.salesforce),
+    SALESFORCE_SANDBOX_PUBLIC_URL: url(ports.salesforce),
+    SALESFORCE_SANDBOX_REDIRECT_URIS: `${bff}/api/v1/oauth/salesforce/callback`,
+    BREVO_SANDBOX_PORT: String(ports.brevo),
+    BREVO_SANDBOX_PUBLIC_URL: url(ports.brevo),
+    BFF_PORT: String(ports.bff),
+    BFF_PUBLIC_URL: bff,
+    SALESFORCE_LOGIN_URL: url(ports.salesforce),
+    BREVO_API_URL: `${url(ports.brevo)}/v3`,
+    ALLOWED_HOST_ORIGINS: url(ports.host),
+    WEB_ORIGINS: url(ports.web),
+    WEB_PORT: String(ports.web),
+    WEB_PUBLIC_URL: url(ports.web),
+    HOST_DEMO_PORT: String(ports.host),
+  };
+}
 
 export function appEntry(app) {
   return join(repoRoot, app.dir, app.entry ?? 'src/main.ts');
@@ -26,39 +76,42 @@ export function isBuilt(app) {
 }
 
 /**
- * Starts the database (unless MONGODB_URI points elsewhere) and the selected apps.
+ * Starts the database (unless `mongoUri` is given) and the selected apps.
  * @param {import('./process-group.mjs').ProcessGroup} group
- * @param {{ only?: string, env?: Record<string, string> }} options
+ * @param {{ only?: 'devdb' | 'sandboxes' | 'product', ports?: typeof DEFAULT_PORTS, mongoUri?: string, dataDir?: string, env?: Record<string, string> }} options
+ * @returns {Promise<{ started: string[], ports: typeof DEFAULT_PORTS, env: Record<string, string> }>}
  */
-export async function startStack(group, { only, env = {} } = {}) {
+export async function startStack(group, options = {}) {
+  const { only, ports = portsFromEnvironment(), dataDir = join(repoRoot, '.data', 'devdb') } = options;
   const started = [];
-  let mongoUri = process.env.MONGODB_URI;
+  let mongoUri = options.mongoUri ?? process.env.MONGODB_URI;
 
-  if (!mongoUri && (only === undefined || only === 'devdb' || only === 'product')) {
-    const port = Number(process.env.DEVDB_PORT ?? DEFAULT_DEVDB_PORT);
-    const devdb = await group.start({
+  if (!mongoUri && only !== 'sandboxes') {
+    await group.start({
       name: 'devdb',
       command: ensureDevdbBinary(),
-      args: ['-port', String(port), '-data', join(repoRoot, '.data', 'devdb')],
+      args: ['-port', String(ports.devdb), '-data', dataDir],
       ready: /devdb ready on/,
     });
-    started.push(devdb.name);
-    mongoUri = `mongodb://127.0.0.1:${port}/contact_sync`;
+    started.push('devdb');
+    mongoUri = `mongodb://127.0.0.1:${ports.devdb}/contact_sync`;
   }
 
-  for (const app of APPS) {
-    if (only && only !== 'devdb' && !app.groups.includes(only)) continue;
-    if (only === 'devdb') break;
-    if (!isBuilt(app)) continue;
-    await group.start({
-      name: app.name,
-      command: process.execPath,
-      args: ['--import', 'tsx', appEntry(app)],
-      cwd: join(repoRoot, app.dir),
-      env: { ...(app.needsDatabase && mongoUri ? { MONGODB_URI: mongoUri } : {}), ...env },
-      ready: / ready on /,
-    });
-    started.push(app.name);
+  const env = { ...stackEnvironment(ports, mongoUri), ...options.env };
+  if (only !== 'devdb') {
+    for (const app of APPS) {
+      if (only && !app.groups.includes(only)) continue;
+      if (!isBuilt(app)) continue;
+      await group.start({
+        name: app.name,
+        command: process.execPath,
+        args: ['--import', 'tsx', appEntry(app)],
+        cwd: join(repoRoot, app.dir),
+        env,
+        ready: / ready on /,
+      });
+      started.push(app.name);
+    }
   }
-  return started;
+  return { started, ports, env };
 }
