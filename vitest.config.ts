@@ -1,16 +1,17 @@
 import vue from '@vitejs/plugin-vue';
 import { defineConfig } from 'vitest/config';
 
-// One vitest run covers every workspace package and app; tests live beside
-// the code they test (`foo.ts` + `foo.test.ts`). Browser tests are separate
-// (`e2e/`, run by scripts/test.mjs once the whole stack is up).
+// Tests live beside the code they test (`foo.ts` + `foo.test.ts`). The `node`
+// and `web` projects share one local database (global setup); the `e2e`
+// project drives Debian's Chromium against the whole product, which its own
+// global setup starts, so scripts/test.mjs runs it after the others.
 export default defineConfig({
   test: {
-    globalSetup: ['packages/testing/src/global-setup.ts'],
     projects: [
       {
         test: {
           name: 'node',
+          globalSetup: ['packages/testing/src/global-setup.ts'],
           environment: 'node',
           include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts'],
           exclude: ['apps/web/**', '**/node_modules/**'],
@@ -24,6 +25,18 @@ export default defineConfig({
           name: 'web',
           environment: 'happy-dom',
           include: ['apps/web/src/**/*.test.ts'],
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          environment: 'node',
+          include: ['e2e/**/*.e2e.test.ts'],
+          globalSetup: ['e2e/support/global-setup.mjs'],
+          // One browser flow at a time: the stack is shared and the machine has 2 cores.
+          fileParallelism: false,
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
         },
       },
     ],

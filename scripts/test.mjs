@@ -1,8 +1,9 @@
 // npm test: installs what is missing, then runs every check in order:
-// lint, types, and the vitest suites (unit, component, API, sandbox
-// conformance, sync against the sandboxes). Stops at the first failing stage.
+// lint, types, the vitest suites (unit, component, API, sandbox conformance,
+// sync against the sandboxes), then the browser tests against the whole
+// product. Stops at the first failing stage. Extra arguments go to vitest.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { bootstrap } from './lib/bootstrap.mjs';
 import { repoRoot } from './lib/paths.mjs';
@@ -36,21 +37,40 @@ console.log('✓ eslint');
 stage('types');
 if (!(await typecheck())) fail('type checking failed');
 
-stage('tests');
 const reportDir = join(repoRoot, '.cache');
 mkdirSync(reportDir, { recursive: true });
-const report = join(reportDir, 'vitest-report.json');
-const vitest = spawnSync(
-  bin('vitest'),
-  ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)],
-  { cwd: repoRoot, stdio: 'inherit' },
-);
+const totals = { passed: 0, failed: 0, skipped: 0 };
 
-let summary = '';
-if (existsSync(report)) {
-  const { numPassedTests, numFailedTests, numPendingTests } = JSON.parse(readFileSync(report, 'utf8'));
-  summary = `${numPassedTests} passed, ${numFailedTests} failed` + (numPendingTests ? `, ${numPendingTests} skipped` : '');
+/** One vitest run; adds its counts to the totals and says whether it passed. */
+function runVitest(title, projects) {
+  stage(title);
+  const report = join(reportDir, `vitest-${projects.join('-')}.json`);
+  rmSync(report, { force: true });
+  const args = ['run', ...projects.flatMap((name) => ['--project', name]), '--reporter=default', '--reporter=json'];
+  const result = spawnSync(bin('vitest'), [...args, `--outputFile.json=${report}`, ...process.argv.slice(2)], {
+    cwd: repoRoot,
+    stdio: 'inherit',
+  });
+  if (existsSync(report)) {
+    const counts = JSON.parse(readFileSync(report, 'utf8'));
+    totals.passed += counts.numPassedTests;
+    totals.failed += counts.numFailedTests;
+    totals.skipped += counts.numPendingTests + counts.numTodoTests;
+  }
+  return result.status === 0;
 }
-console.log(`\nTotal time ${Math.round((Date.now() - started) / 1000)} s`);
-if (summary) console.log(`Tests: ${summary}`);
-if (vitest.status !== 0) fail('tests failed');
+
+function summarize() {
+  console.log(`\nTotal time ${Math.round((Date.now() - started) / 1000)} s`);
+  console.log(`Tests: ${totals.passed} passed, ${totals.failed} failed` + (totals.skipped ? `, ${totals.skipped} skipped` : ''));
+}
+
+if (!runVitest('unit, component, API and sync tests', ['node', 'web'])) {
+  summarize();
+  fail('tests failed');
+}
+if (!runVitest('browser tests', ['e2e'])) {
+  summarize();
+  fail('browser tests failed');
+}
+summarize();

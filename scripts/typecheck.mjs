@@ -17,6 +17,8 @@ export function typecheckTargets() {
       targets.push({ dir, tool: name === 'web' || hasVue ? 'vue-tsc' : 'tsc' });
     }
   }
+  // Browser tests: checked with Node and DOM types (page.evaluate runs in the page).
+  if (hasSources(join(repoRoot, 'e2e'))) targets.push({ dir: 'e2e', tool: 'tsc' });
   return targets;
 }
 

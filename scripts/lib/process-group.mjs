@@ -9,8 +9,15 @@ export class ProcessGroup {
   #stopping = false;
   #onUnexpectedExit;
 
-  constructor({ onUnexpectedExit } = {}) {
+  #output;
+
+  /**
+   * @param {{ onUnexpectedExit?: (name: string, code: number | null, signal: string | null) => void, output?: (name: string, line: string) => void }} options
+   *   `output` receives every line (default: the terminal, prefixed and coloured).
+   */
+  constructor({ onUnexpectedExit, output } = {}) {
     this.#onUnexpectedExit = onUnexpectedExit;
+    this.#output = output;
   }
 
   /**
@@ -33,7 +40,8 @@ export class ProcessGroup {
 
       const onLine = (line) => {
         recent = (recent + line + '\n').slice(-4000);
-        if (!quiet || !isReady) process.stdout.write(prefix + line + '\n');
+        if (this.#output) this.#output(name, line);
+        else if (!quiet || !isReady) process.stdout.write(prefix + line + '\n');
         if (!isReady && ready.test(line)) {
           isReady = true;
           clearTimeout(timer);
