@@ -3,6 +3,11 @@
 // browser tests and the benchmarks wire the apps together the same way).
 // Each app prints "<name> ready on <url>" once it serves; apps without an
 // entry file yet are skipped.
+//
+// Browser tests do not call this themselves: the vitest project `e2e`
+// (e2e/support/global-setup.mjs) starts the stack once per run on free ports
+// and provides the URLs (e2e/support/stack.ts `stackUrls()`); flows live in
+// e2e/*.e2e.test.ts, with e2e/support/browser.ts for Chromium.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureDevdbBinary } from '../../tools/devdb/launch.mjs';
