@@ -16,9 +16,9 @@ const addFault = (fault: unknown) =>
 describe('fault injection and call counts', () => {
   it('renders injected 500, 503 and 429 in Brevo error bodies, 429 with rate-limit headers', async () => {
     await addFault([
-      { pathPrefix: '/contacts', method: 'GET', status: 500, times: 1 },
-      { pathPrefix: '/contacts', method: 'GET', status: 503, times: 1, retryAfterSeconds: 2 },
-      { pathPrefix: '/contacts', method: 'GET', status: 429, times: 1 },
+      { pathPrefix: '/v3/contacts', method: 'GET', status: 500, times: 1 },
+      { pathPrefix: '/v3/contacts', method: 'GET', status: 503, times: 1, retryAfterSeconds: 2 },
+      { pathPrefix: '/v3/contacts', method: 'GET', status: 429, times: 1 },
     ]);
     const e500 = await brevoError(sandbox.client.contacts.getContacts());
     expect(e500.statusCode).toBe(500);

@@ -47,12 +47,12 @@ describe('Brevo lists, attributes and account', () => {
 
   it('retries a GET after 503 and 429, never a POST after a 500', async () => {
     await addFault([
-      { pathPrefix: '/contacts/lists', method: 'GET', status: 503, times: 1 },
-      { pathPrefix: '/contacts/lists', method: 'GET', status: 429, times: 1 },
+      { pathPrefix: '/v3/contacts/lists', method: 'GET', status: 503, times: 1 },
+      { pathPrefix: '/v3/contacts/lists', method: 'GET', status: 429, times: 1 },
     ]);
     await expect(listLists(client(), { offset: 0, limit: 10 }, fastRetry)).resolves.toBeDefined();
 
-    await addFault({ pathPrefix: '/contacts/lists', method: 'POST', status: 500, times: 1 });
+    await addFault({ pathPrefix: '/v3/contacts/lists', method: 'POST', status: 500, times: 1 });
     const before = (await listLists(client(), { offset: 0, limit: 50 })).count;
     await expect(createList(client(), 'Once', fastRetry)).rejects.toMatchObject({ statusCode: 500 });
     expect((await listLists(client(), { offset: 0, limit: 50 })).count).toBe(before);
@@ -61,11 +61,11 @@ describe('Brevo lists, attributes and account', () => {
 
 describe('classifyBrevoError', () => {
   it('reads x-sib-ratelimit-reset on 429 and refuses retrying a non-idempotent POST on 5xx', async () => {
-    await addFault({ pathPrefix: '/account', status: 429, times: 1 });
+    await addFault({ pathPrefix: '/v3/account', status: 429, times: 1 });
     const limited = await client().account.getAccount().catch((e: unknown) => e);
     expect(classifyBrevoError(limited, { idempotent: false })).toMatchObject({ retry: true, kind: 'rate_limited', retryAfterMs: 1000 });
 
-    await addFault({ pathPrefix: '/account', status: 502, times: 1 });
+    await addFault({ pathPrefix: '/v3/account', status: 502, times: 1 });
     const bad = await client().account.getAccount().catch((e: unknown) => e);
     expect(classifyBrevoError(bad, { idempotent: false })).toMatchObject({ retry: false, kind: 'server' });
     expect(classifyBrevoError(bad, { idempotent: true })).toMatchObject({ retry: true });

@@ -10,7 +10,7 @@ import { z } from 'zod';
  */
 export const faultSchema = z
   .object({
-    /** Only requests whose path starts with this (after the sandbox's mount point). Default: all. */
+    /** Only requests whose URL path starts with this, e.g. `/v3/contacts` (the full path, wherever the middleware is mounted). Default: all. */
     pathPrefix: z.string().default('/'),
     method: z
       .enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE'])
@@ -70,7 +70,8 @@ export class FaultInjector {
 
   middleware(renderError: ErrorRenderer): RequestHandler {
     return (req: Request, res: Response, next: NextFunction) => {
-      const fault = this.pick(req.method, req.path);
+      // baseUrl + path is the path as the client sent it, whatever router the middleware sits in.
+      const fault = this.pick(req.method, req.baseUrl + req.path);
       if (!fault) return next();
       const act = () => {
         if (fault.drop) {
