@@ -52,7 +52,7 @@ export function layout(state: ShellState, section: Section, title: string, conte
 <body>
   <a class="skip" href="#main">${t('skip')}</a>
   <header class="topbar">
-    <a class="brand" href="/integrations" aria-label="Brevo demo"><span class="brand__mark" aria-hidden="true">b</span><span class="brand__name">brevo</span><span class="brand__tag">demo</span></a>
+    <a class="brand" href="/integrations"><span class="brand__mark" aria-hidden="true">b</span><span class="brand__name">brevo</span><span class="brand__tag">demo</span></a>
     <nav class="create" aria-label="${t('createMenu')}">
       <button type="button" class="create__toggle" aria-expanded="false" aria-controls="create-menu" data-create-toggle><span aria-hidden="true">+</span><span class="visually-hidden">${t('create')}</span></button>
       <ul id="create-menu" class="create__menu" hidden>
