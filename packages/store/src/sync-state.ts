@@ -18,9 +18,10 @@ export interface SyncStateDoc {
   /** Runs wait until then (Salesforce REQUEST_LIMIT_EXCEEDED, Brevo long rate-limit reset). */
   pausedUntil?: Date | null;
   pauseReason?: string | null;
-  /** Brevo webhook registered on activation (id) and its sealed bearer secret. */
+  /** Brevo webhook registered on activation (id), its bearer secret sealed (packages/secrets) and its SHA-256 for verification. */
   brevoWebhookId?: number | null;
-  webhookSecretSealed?: string | null;
+  webhookSecretSealed?: Record<string, unknown> | null;
+  webhookSecretHash?: string | null;
   /**
    * The chunk being written (its key) and when its Brevo import started: a
    * replay of the same chunk after a crash reads imported contacts back from that time.
@@ -104,12 +105,17 @@ export class SyncStateStore {
     await this.collection.updateOne({ _id: integrationId }, { $set: { pausedUntil: null, pauseReason: null, updatedAt: new Date() } });
   }
 
-  async setWebhook(integrationId: string, webhookId: number | null, secretSealed: string | null): Promise<void> {
+  async setWebhook(integrationId: string, webhookId: number | null, secretSealed: Record<string, unknown> | null, secretHash: string | null): Promise<void> {
     await this.get(integrationId);
     await this.collection.updateOne(
       { _id: integrationId },
-      { $set: { brevoWebhookId: webhookId, webhookSecretSealed: secretSealed, updatedAt: new Date() } },
+      { $set: { brevoWebhookId: webhookId, webhookSecretSealed: secretSealed, webhookSecretHash: secretHash, updatedAt: new Date() } },
     );
+  }
+
+  /** Read-only: the state if it exists (the webhook receiver must not create one for an unknown id). */
+  async find(integrationId: string): Promise<SyncStateDoc | null> {
+    return this.collection.findOne({ _id: integrationId });
   }
 
   async remove(integrationId: string): Promise<void> {

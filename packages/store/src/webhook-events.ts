@@ -48,7 +48,7 @@ export class WebhookEventStore {
 
   /** Pending events of one integration, oldest change first (out-of-order deliveries applied in order). */
   async pending(integrationId: string, limit: number): Promise<WebhookEventDoc[]> {
-    return this.collection.find({ integrationId, state: 'pending' }).sort({ modifiedAt: 1, _id: 1 }).limit(limit).toArray();
+    return this.collection.find({ integrationId, state: 'pending' }).sort({ modifiedAt: 1, receivedAt: 1, _id: 1 }).limit(limit).toArray();
   }
 
   async countPending(integrationId: string): Promise<number> {

@@ -4,3 +4,6 @@ export * from './notices.ts';
 export * from './plan.ts';
 export * from './record-issues.ts';
 export * from './salesforce-to-brevo.ts';
+export * from './brevo-to-salesforce.ts';
+export * from './run-integration.ts';
+export * from './webhooks.ts';

@@ -65,7 +65,7 @@ describe('Salesforce → Brevo', () => {
     expect(errors.find((e) => e.salesforceId === letty.Id)).toMatchObject({ rule: 'R10', field: 'MobilePhone', severity: 'error', fixHintKey: 'sync.fix.phone_invalid_characters' });
     const sue = (await salesforceContacts()).find((row) => row.FirstName === 'Sue' && row.LastName === 'Shared')!;
     expect(errors.find((e) => e.salesforceId === sue.Id)).toMatchObject({ rule: 'R15', code: 'duplicate' });
-    expect(harness.statuses.current.get(integration.id)).toBe('error');
+
 
     const run = await harness.store.runs.get(result.runId!);
     expect(run).toMatchObject({ status: 'succeeded', operationsCharged: expected.size, counts: { created: expected.size } });

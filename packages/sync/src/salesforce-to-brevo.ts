@@ -4,7 +4,6 @@ import {
   indexFieldsByName,
   IntegrationStatus,
   quotaMonth,
-  statusAfterRun,
   warningThreshold,
   type CountryCode,
   type SalesforceField,
@@ -193,8 +192,6 @@ export async function syncSalesforceToBrevo(integration: IntegrationSnapshot, de
       await store.runs.finish(run._id, 'stopped', now(), { code: 'lease_lost', message: 'Another worker took over this integration' });
     } else {
       await store.runs.finish(run._id, 'succeeded', now());
-      const next = statusAfterRun(integration.status, result.errors);
-      if (next !== integration.status) await deps.statuses.setStatus(integration.id, { status: next, ...(result.errors > 0 ? { code: 'record_errors' } : {}) });
     }
     return result;
   } catch (error) {

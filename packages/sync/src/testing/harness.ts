@@ -105,3 +105,41 @@ export async function listMembers(client: BrevoClient, listId: number): Promise<
     if (contacts.length < 500) return members;
   }
 }
+
+/** Stands in for the BFF's webhook route: parses JSON and hands it to `receiveBrevoWebhook`. */
+export async function startWebhookReceiver(store: SyncStore): Promise<{ url: string; close: () => Promise<void>; answers: number[] }> {
+  const { createServer } = await import('node:http');
+  const { receiveBrevoWebhook } = await import('../webhooks.ts');
+  const answers: number[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const integrationId = decodeURIComponent((req.url ?? '').split('/').at(-1) ?? '');
+      let body: unknown;
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      } catch {
+        res.statusCode = 400;
+        res.end();
+        return;
+      }
+      receiveBrevoWebhook({ integrationId, authorization: req.headers.authorization, body }, { store }).then(
+        (answer) => {
+          answers.push(answer.status);
+          res.statusCode = answer.status;
+          res.end();
+        },
+        () => {
+          res.statusCode = 503;
+          res.end();
+        },
+      );
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address() as { port: number };
+  return { url: `http://127.0.0.1:${address.port}`, answers, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+export const FAKE_SEALER = { seal: (plaintext: string) => ({ v: 1, kid: 'test', sealedLength: plaintext.length }) };

@@ -1,0 +1,167 @@
+import { useTestDatabase } from '@contact-sync/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runIntegration } from './run-integration.ts';
+import { syncSalesforceToBrevo } from './salesforce-to-brevo.ts';
+import { FAKE_SEALER, createIntegration, engineDeps, listMembers, startHarness, startWebhookReceiver, type Harness } from './testing/harness.ts';
+import { receiveBrevoWebhook, registerIntegrationWebhook } from './webhooks.ts';
+import type { IntegrationSnapshot } from './integration.ts';
+
+const database = useTestDatabase('sync_b2s');
+let harness: Harness;
+let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
+let integration: IntegrationSnapshot;
+let members: Awaited<ReturnType<typeof listMembers>>;
+
+type Row = { Id: string; FirstName: string | null; LastName: string; Title: string | null; Email: string | null; IsDeleted: boolean };
+
+beforeAll(async () => {
+  harness = await startHarness(database.connection.db!, { webhooks: { batchWindowMs: 20 } });
+  receiver = await startWebhookReceiver(harness.store);
+  integration = await createIntegration(harness);
+  // Activation: the webhook first, then the initial load (whose own writes come back as echoes).
+  await registerIntegrationWebhook(integration.id, { brevo: harness.client, store: harness.store, secrets: FAKE_SEALER, bffPublicUrl: receiver.url });
+  await runIntegration(integration, engineDeps(harness));
+  members = await listMembers(harness.client, integration.listId);
+  await harness.brevo.deliveries.idle();
+});
+afterAll(async () => {
+  await receiver.close();
+  await harness.stop();
+});
+
+async function salesforceRecord(id: string): Promise<Row | undefined> {
+  const result = await harness.conn.query<Row>(`SELECT Id, FirstName, LastName, Title, Email, IsDeleted FROM Contact WHERE Id = '${id}'`, { scanAll: true });
+  return result.records[0];
+}
+
+async function editInBrevo(contactId: number, attributes: Record<string, string>): Promise<void> {
+  await harness.client.contacts.updateContact({ identifier: String(contactId), identifierType: 'contact_id', attributes });
+  await harness.brevo.deliveries.idle();
+}
+
+const memberAt = (i: number) => ({ brevoId: members[i]!.id, salesforceId: members[i]!.attributes.EXT_ID as string });
+
+describe('Brevo → Salesforce', () => {
+  it('ignores the echoes of its own initial load', async () => {
+    expect(receiver.answers.length).toBeGreaterThan(0);
+    expect(receiver.answers.every((status) => status === 200)).toBe(true);
+    const result = await runIntegration(integration, engineDeps(harness));
+    expect(result.brevoToSalesforce.counts.updated).toBe(0);
+    expect(result.brevoToSalesforce.operations).toBe(0);
+    expect(await harness.store.events.countPending(integration.id)).toBe(0);
+  });
+
+  it('applies an edit made in Brevo to the linked Salesforce record through a real webhook, and does not echo it back', async () => {
+    const { brevoId, salesforceId } = memberAt(0);
+    await editInBrevo(brevoId, { FIRSTNAME: 'Brevina', JOB_TITLE: 'Edited in Brevo' });
+    const result = await runIntegration(integration, engineDeps(harness));
+    expect(result.brevoToSalesforce).toMatchObject({ end: 'completed', operations: 1 });
+    expect(await salesforceRecord(salesforceId)).toMatchObject({ FirstName: 'Brevina', Title: 'Edited in Brevo' });
+    // The Salesforce write comes back to Salesforce → Brevo as an unchanged record: no Brevo write.
+    harness.brevo.calls.reset();
+    const next = await syncSalesforceToBrevo(integration, engineDeps(harness));
+    expect(next.operations).toBe(0);
+    expect(harness.brevo.calls.snapshot().byRoute['POST /contacts/batch']).toBeUndefined();
+  });
+
+  it('R8: an emptied last name is not written (warning), the other fields are', async () => {
+    const { brevoId, salesforceId } = memberAt(1);
+    const before = await salesforceRecord(salesforceId);
+    await editInBrevo(brevoId, { LASTNAME: '', JOB_TITLE: 'Nameless' });
+    const result = await runIntegration(integration, engineDeps(harness));
+    expect(await salesforceRecord(salesforceId)).toMatchObject({ LastName: before!.LastName, Title: 'Nameless' });
+    const issues = await harness.store.errors.listForRun(result.brevoToSalesforce.runId!);
+    expect(issues.find((i) => i.salesforceId === salesforceId)).toMatchObject({ code: 'last_name_emptied', rule: 'R8', severity: 'warning' });
+  });
+
+  it('R9: a value longer than the Salesforce field is not written; record error and integration status error', async () => {
+    const { brevoId, salesforceId } = memberAt(2);
+    const before = await salesforceRecord(salesforceId);
+    await editInBrevo(brevoId, { FIRSTNAME: 'X'.repeat(60) });
+    const result = await runIntegration(integration, engineDeps(harness));
+    expect((await salesforceRecord(salesforceId))!.FirstName).toBe(before!.FirstName);
+    const issues = await harness.store.errors.listForRun(result.brevoToSalesforce.runId!);
+    expect(issues.find((i) => i.salesforceId === salesforceId)).toMatchObject({ code: 'text_too_long', rule: 'R9', severity: 'error', field: 'FirstName' });
+    expect(harness.statuses.current.get(integration.id)).toBe('error');
+  });
+
+  it('R7: a Brevo date in another form is not written (warning)', async () => {
+    const { salesforceId } = memberAt(3);
+    const link = (await harness.store.links.findBySalesforceIds(integration.id, [salesforceId])).get(salesforceId)!;
+    const state = await harness.store.state.get(integration.id);
+    expect(state.webhookSecretHash).toBeTruthy();
+    // Delivered as Brevo would post it, through the receiver (the secret is only known to Brevo: read it back from the registry).
+    const webhook = harness.brevo.state.account('acc_demo').webhooks.all().at(-1)!;
+    const answer = await receiveBrevoWebhook(
+      {
+        integrationId: integration.id,
+        authorization: `Bearer ${webhook.auth!.token}`,
+        body: { event: 'contact_updated', email: link.values.email, id: webhook.id, ts: Math.floor(Date.now() / 1000), content: [{ BIRTHDAY: '31/12/1990', JOB_TITLE: 'Dated' }] },
+      },
+      { store: harness.store },
+    );
+    expect(answer.status).toBe(200);
+    const result = await runIntegration(integration, engineDeps(harness));
+    const issues = await harness.store.errors.listForRun(result.brevoToSalesforce.runId!);
+    expect(issues.find((i) => i.salesforceId === salesforceId)).toMatchObject({ code: 'date_invalid', rule: 'R7', severity: 'warning' });
+    expect((await salesforceRecord(salesforceId))!.Title).toBe('Dated');
+  });
+
+  it('R12: a contact that exists only in Brevo is never created in Salesforce', async () => {
+    const before = (await harness.conn.query('SELECT COUNT() FROM Contact')).totalSize;
+    const brevoOnly = (await harness.client.contacts.getContacts({ limit: 50, sort: 'asc' })).contacts!.find((c) => !(c.attributes as Record<string, unknown>).EXT_ID)!;
+    await editInBrevo(brevoOnly.id, { FIRSTNAME: 'OnlyInBrevo' });
+    const result = await runIntegration(integration, engineDeps(harness));
+    expect(result.brevoToSalesforce.counts.updated).toBe(0);
+    expect((await harness.conn.query('SELECT COUNT() FROM Contact')).totalSize).toBe(before);
+  });
+
+  it('R13: a Brevo delete deletes the linked Salesforce record; a Contact with Cases is refused once, as a record error', async () => {
+    const { brevoId, salesforceId } = memberAt(4);
+    await harness.client.contacts.deleteContact({ identifier: String(brevoId), identifierType: 'contact_id' });
+    const josh = (await harness.conn.query<Row>("SELECT Id FROM Contact WHERE LastName = 'Davis' AND FirstName = 'Josh'")).records[0]!;
+    const joshLink = (await harness.store.links.findBySalesforceIds(integration.id, [josh.Id])).get(josh.Id)!;
+    await harness.client.contacts.deleteContact({ identifier: String(joshLink.brevoId), identifierType: 'contact_id' });
+    await harness.brevo.deliveries.idle();
+
+    const result = await runIntegration(integration, engineDeps(harness));
+    expect((await salesforceRecord(salesforceId))!.IsDeleted).toBe(true);
+    expect((await salesforceRecord(josh.Id))!.IsDeleted).toBe(false);
+    const issues = await harness.store.errors.listForRun(result.brevoToSalesforce.runId!);
+    expect(issues.find((i) => i.salesforceId === josh.Id)).toMatchObject({ code: 'delete_refused', rule: 'R13', severity: 'error', retryable: false });
+    // Not retried.
+    const again = await runIntegration(integration, engineDeps(harness));
+    expect(again.brevoToSalesforce.runId).toBeNull();
+  });
+
+  it('R17: the later change wins when a field changed on both sides', async () => {
+    const brevoLater = memberAt(5);
+    const salesforceLater = memberAt(6);
+    // Salesforce first, Brevo a second later: Brevo wins.
+    await harness.conn.sobject('Contact').update({ Id: brevoLater.salesforceId, Title: 'Salesforce early' });
+    // Brevo first, Salesforce a second later: Salesforce wins.
+    await editInBrevo(salesforceLater.brevoId, { JOB_TITLE: 'Brevo early' });
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await editInBrevo(brevoLater.brevoId, { JOB_TITLE: 'Brevo late' });
+    await harness.conn.sobject('Contact').update({ Id: salesforceLater.salesforceId, Title: 'Salesforce late' });
+
+    await runIntegration(integration, engineDeps(harness));
+    expect((await salesforceRecord(brevoLater.salesforceId))!.Title).toBe('Brevo late');
+    expect((await salesforceRecord(salesforceLater.salesforceId))!.Title).toBe('Salesforce late');
+    const inBrevo = new Map((await listMembers(harness.client, integration.listId)).map((m) => [m.id, m.attributes.JOB_TITLE]));
+    expect(inBrevo.get(brevoLater.brevoId)).toBe('Brevo late');
+    expect(inBrevo.get(salesforceLater.brevoId)).toBe('Salesforce late');
+  });
+
+  it('refuses a webhook without the integration secret and stores a redelivery once', async () => {
+    const body = { event: 'contact_updated', email: 'x@y.test', ts: 1_700_000_000, content: [{ FIRSTNAME: 'A' }] };
+    expect((await receiveBrevoWebhook({ integrationId: integration.id, authorization: 'Bearer wrong', body }, { store: harness.store })).status).toBe(401);
+    expect((await receiveBrevoWebhook({ integrationId: integration.id, authorization: undefined, body }, { store: harness.store })).status).toBe(401);
+    expect((await receiveBrevoWebhook({ integrationId: 'unknown', authorization: 'Bearer x', body }, { store: harness.store })).status).toBe(401);
+    const webhook = harness.brevo.state.account('acc_demo').webhooks.all().at(-1)!;
+    const auth = `Bearer ${webhook.auth!.token}`;
+    expect((await receiveBrevoWebhook({ integrationId: integration.id, authorization: auth, body: { event: 'contact_updated' } }, { store: harness.store })).status).toBe(400);
+    expect(await receiveBrevoWebhook({ integrationId: integration.id, authorization: auth, body }, { store: harness.store })).toMatchObject({ status: 200, stored: 1 });
+    expect(await receiveBrevoWebhook({ integrationId: integration.id, authorization: auth, body }, { store: harness.store })).toMatchObject({ status: 200, stored: 0, duplicates: 1 });
+  });
+});

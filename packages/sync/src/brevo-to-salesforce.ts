@@ -1,0 +1,317 @@
+import { findContact } from '@contact-sync/brevo';
+import { deleteRecords, quoteSoql, selectFields, streamQuery, updateRecords, COLLECTION_MAX } from '@contact-sync/salesforce';
+import {
+  classifySalesforceDeleteError,
+  createIssue,
+  decideBrevoToSalesforce,
+  fnv1a64,
+  hashMappedValues,
+  indexFieldsByName,
+  IntegrationStatus,
+  isEchoOfOwnWrite,
+  mapBrevoContactToSalesforce,
+  mapSalesforceRecordToBrevo,
+  quotaMonth,
+  resolveConflict,
+  RuleCode,
+  type CountryCode,
+  type RuleIssue,
+  type SalesforceField,
+} from '@contact-sync/rules';
+import { emptyCounts, type BrevoValues, type LinkDoc, type RecordErrorDoc, type RunCounts, type WebhookEventDoc } from '@contact-sync/store';
+import { sameSms } from './brevo-writer.ts';
+import { brevoCaller, faultOf, salesforceCaller } from './classify.ts';
+import { describeFieldsLoader } from './describe-fields.ts';
+import { objectOf, type IntegrationSnapshot } from './integration.ts';
+import { sendQuotaNotice } from './notices.ts';
+import { diffValues, type SalesforceRow } from './plan.ts';
+import { recordErrorOf } from './record-issues.ts';
+import { DEFAULT_ENGINE_OPTIONS, type EngineDeps } from './salesforce-to-brevo.ts';
+
+export interface BrevoToSalesforceResult {
+  runId: string | null;
+  end: 'completed' | 'failed' | 'auth_error' | 'paused' | 'quota_exceeded';
+  counts: RunCounts;
+  operations: number;
+  errors: number;
+  warnings: number;
+  error?: string;
+}
+
+interface Group {
+  link: LinkDoc;
+  events: WebhookEventDoc[];
+}
+
+interface PendingWrite {
+  group: Group;
+  values: BrevoValues;
+  fields: Record<string, unknown>;
+}
+
+/** The Brevo values a change leaves, folding each event's changed attributes over what we knew (mapped attributes only). */
+function foldEvents(link: LinkDoc, events: readonly WebhookEventDoc[], mapping: Readonly<Record<string, string>>): { values: BrevoValues; touchedAt: Map<string, Date> } {
+  const values: BrevoValues = { ...link.values, attributes: { ...link.values.attributes } };
+  const touchedAt = new Map<string, Date>();
+  for (const event of events) {
+    for (const [name, raw] of Object.entries(event.content)) {
+      if (!(name in mapping)) continue;
+      touchedAt.set(name, event.modifiedAt);
+      const value = raw === '' || raw === null || raw === undefined ? null : typeof raw === 'boolean' ? String(raw) : (raw as string | number);
+      if (name === 'EMAIL') {
+        if (value === null) delete values.email;
+        else values.email = String(value).toLowerCase();
+      } else if (name === 'SMS') {
+        if (value === null) delete values.sms;
+        else if (!sameSms(values.sms, value)) values.sms = `+${String(value).replace(/\D/g, '')}`;
+      } else values.attributes[name] = value;
+    }
+  }
+  return { values, touchedAt };
+}
+
+/** Brevo values keyed by attribute (EMAIL, SMS included), as `mapBrevoContactToSalesforce` reads them. */
+function byAttribute(values: BrevoValues): Record<string, unknown> {
+  return {
+    ...values.attributes,
+    ...(values.email === undefined ? {} : { EMAIL: values.email }),
+    ...(values.sms === undefined ? {} : { SMS: values.sms }),
+  };
+}
+
+function changedAttributes(previous: BrevoValues, next: BrevoValues): Record<string, unknown> {
+  const changed = diffValues(previous, next);
+  const out: Record<string, unknown> = { ...changed.attributes };
+  if (changed.email !== undefined) out.EMAIL = changed.email;
+  if (changed.sms !== undefined) out.SMS = changed.sms;
+  // An identifier emptied in Brevo (diffValues only reports values that are set).
+  if (previous.email !== undefined && next.email === undefined) out.EMAIL = null;
+  if (previous.sms !== undefined && next.sms === undefined) out.SMS = null;
+  return out;
+}
+
+/**
+ * Brevo → Salesforce: applies the stored webhook events of one integration,
+ * oldest change first. Only contacts linked to a Salesforce record sync back
+ * (R12). Per contact, the events fold into the values Brevo now holds; an echo
+ * of our own write (same hash as the link) is ignored (R17); a field also
+ * changed in Salesforce since the last sync goes to the later change (R17);
+ * the rules decide what may be written (R7 dates, R8 emptied last name, R9
+ * length). Updates and deletes (R13) go through sObject Collections, 200 per call.
+ */
+export async function applyBrevoEvents(integration: IntegrationSnapshot, deps: EngineDeps, batchLimit = 2000): Promise<BrevoToSalesforceResult> {
+  const options = { ...DEFAULT_ENGINE_OPTIONS, ...deps.options };
+  const now = deps.now ?? (() => new Date());
+  const policy = { ...(options.retry ? { retry: options.retry } : {}), ...(options.onCall ? { onCall: options.onCall } : {}) };
+  const callSalesforce = salesforceCaller(policy);
+  const callBrevo = brevoCaller(policy);
+  const { store } = deps;
+  const result: BrevoToSalesforceResult = { runId: null, end: 'completed', counts: emptyCounts(), operations: 0, errors: 0, warnings: 0 };
+
+  const pending = await store.events.pending(integration.id, batchLimit);
+  if (pending.length === 0) return result;
+  const state = await store.state.get(integration.id);
+  if (state.pausedUntil && state.pausedUntil.getTime() > now().getTime()) return { ...result, end: 'paused' };
+
+  const run = await store.runs.start(integration.id, 'brevo_to_salesforce', false, now());
+  result.runId = run._id;
+  const object = objectOf(integration);
+  const issueContext = { integrationId: integration.id, runId: run._id, direction: 'brevo_to_salesforce' as const, object };
+  const recordErrors: RecordErrorDoc[] = [];
+  const addIssue = (issue: RuleIssue, severity: 'error' | 'warning', salesforceId: string | null) =>
+    recordErrors.push(recordErrorOf(issue, severity, { ...issueContext, salesforceId, at: now() }));
+  const applied: string[] = [];
+  const ignored: string[] = [];
+  const failed: string[] = [];
+
+  try {
+    const fields = await (deps.loadFields ?? describeFieldsLoader(deps.salesforce, callSalesforce))(object);
+    const fieldsByName = indexFieldsByName(fields);
+    result.counts.read = pending.length;
+
+    // 1. Which Salesforce record each event is about (R12: only linked contacts).
+    const emails = [...new Set(pending.flatMap((event) => (event.email ? [event.email] : [])))];
+    const byEmail = await store.links.findByEmails(integration.id, emails);
+    const unresolved = [...new Set(pending.filter((e) => e.kind === 'contact_updated' && e.email && !byEmail.has(e.email)).map((e) => e.email!))];
+    const extIdOfEmail = new Map<string, string>();
+    for (const email of unresolved) {
+      // The email changed in Brevo (webhooks name the contact by its new email): find it by its ext_id.
+      const contact = await callBrevo('brevo.contacts.get', () => findContact(deps.brevo, email, 'email_id'));
+      const decision = decideBrevoToSalesforce(typeof contact?.attributes?.EXT_ID === 'string' ? contact.attributes.EXT_ID : null);
+      if (decision.sync) extIdOfEmail.set(email, decision.salesforceId);
+    }
+    const byExtId = await store.links.findBySalesforceIds(integration.id, [...new Set(extIdOfEmail.values())]);
+    const groups = new Map<string, Group>();
+    for (const event of pending) {
+      const link = (event.email ? byEmail.get(event.email) : undefined) ?? (event.email ? byExtId.get(extIdOfEmail.get(event.email) ?? '') : undefined);
+      if (!link) {
+        ignored.push(event._id); // R12: a Brevo-only contact is never created in Salesforce.
+        result.counts.skippedUnchanged += 1;
+        continue;
+      }
+      const group = groups.get(link.salesforceId) ?? { link, events: [] };
+      group.events.push(event);
+      groups.set(link.salesforceId, group);
+    }
+
+    // 2. Per record: delete (R13), echo (R17), or the fields to write.
+    const deletes: Group[] = [];
+    const updates: { group: Group; values: BrevoValues; changed: Record<string, unknown>; touchedAt: Map<string, Date> }[] = [];
+    for (const group of groups.values()) {
+      if (group.events.some((event) => event.kind === 'contact_deleted')) {
+        deletes.push(group);
+        continue;
+      }
+      const { values, touchedAt } = foldEvents(group.link, group.events, integration.mapping);
+      if (isEchoOfOwnWrite(hashMappedValues(values), group.link.hash)) {
+        ignored.push(...group.events.map((event) => event._id));
+        result.counts.skippedUnchanged += group.events.length;
+        continue;
+      }
+      updates.push({ group, values, changed: changedAttributes(group.link.values, values), touchedAt });
+    }
+
+    // 3. R17: the Salesforce side of each record now, to see what changed there since the last sync.
+    const current = new Map<string, SalesforceRow>();
+    const ids = updates.map((update) => update.group.link.salesforceId);
+    for (let i = 0; i < ids.length; i += COLLECTION_MAX) {
+      const slice = ids.slice(i, i + COLLECTION_MAX);
+      const soql = `SELECT ${selectFields(Object.values(integration.mapping)).filter((f) => f !== 'IsDeleted').join(', ')} FROM ${object} WHERE Id IN (${slice.map(quoteSoql).join(', ')})`;
+      for await (const page of streamQuery<SalesforceRow>(deps.salesforce, soql, { call: callSalesforce })) for (const row of page.records) current.set(row.Id, row);
+    }
+
+    const writes: PendingWrite[] = [];
+    for (const update of updates) {
+      const { link } = update.group;
+      const row = current.get(link.salesforceId);
+      const eventIds = update.group.events.map((event) => event._id);
+      if (!row) {
+        ignored.push(...eventIds); // Deleted in Salesforce meanwhile: the next Salesforce → Brevo run unlinks it.
+        continue;
+      }
+      const salesforceNow = mapSalesforceRecordToBrevo(row, integration.mapping, fieldsByName, integration.smsDefaultCountry ? { defaultCountry: integration.smsDefaultCountry as CountryCode } : {});
+      const salesforceValues = byAttribute({
+        ...(salesforceNow.email === undefined ? {} : { email: salesforceNow.email }),
+        ...(salesforceNow.sms === undefined ? {} : { sms: salesforceNow.sms }),
+        attributes: { ...link.values.attributes, ...salesforceNow.attributes },
+      });
+      const known = byAttribute(link.values);
+      const toWrite: Record<string, unknown> = {};
+      for (const [attribute, value] of Object.entries(update.changed)) {
+        const salesforceChanged = attribute in salesforceValues && (salesforceValues[attribute] ?? null) !== (known[attribute] ?? null) && !(attribute === 'SMS' && sameSms(String(salesforceValues[attribute]), known[attribute]));
+        if (salesforceChanged && resolveConflict({ salesforceModifiedAt: row.SystemModstamp, brevoModifiedAt: update.touchedAt.get(attribute) }) === 'salesforce') continue;
+        toWrite[attribute] = value;
+      }
+      const change = mapBrevoContactToSalesforce(toWrite, integration.mapping, fieldsByName as ReadonlyMap<string, SalesforceField>);
+      for (const warning of change.warnings) addIssue(warning, 'warning', link.salesforceId);
+      for (const error of change.errors) addIssue(error, 'error', link.salesforceId);
+      if (Object.keys(change.fields).length === 0) {
+        (change.errors.length > 0 ? failed : ignored).push(...eventIds);
+        if (change.errors.length > 0) result.counts.rejected += 1;
+        else result.counts.skippedUnchanged += 1;
+        // What Brevo holds now is known even when nothing is written back.
+        await store.links.upsertMany([{ ...link, values: update.values, hash: hashMappedValues(update.values) }]);
+        continue;
+      }
+      if (change.errors.length > 0) result.counts.rejected += 1;
+      writes.push({ group: update.group, values: update.values, fields: change.fields });
+    }
+
+    // 4. Quota for the writes, reserved under a key of the events (a replay charges nothing twice).
+    const month = quotaMonth(now());
+    const limit = await store.quota.limitOf(integration.id);
+    const requested = writes.length + deletes.length;
+    const key = `b2s|${integration.id}|${fnv1a64(pending.map((event) => event._id).join(','))}`;
+    let reservation = null;
+    if (requested > 0) {
+      const reserved = await store.quota.reserve(integration.id, month, key, requested, limit);
+      if (!reserved.ok) {
+        result.end = 'quota_exceeded';
+        await store.runs.finish(run._id, 'stopped', now(), { code: 'quota_exceeded', message: 'Monthly operation quota reached' });
+        await deps.statuses.setStatus(integration.id, { status: IntegrationStatus.DisabledQuota, code: 'quota_exceeded' });
+        await sendQuotaNotice({ ...deps, callBrevo, sender: options.sender, now }, integration, 'exceeded', month, reserved.used, limit);
+        return result;
+      }
+      reservation = reserved.reservation;
+    }
+
+    // 5. Updates, 200 per call.
+    let made = 0;
+    for (let i = 0; i < writes.length; i += COLLECTION_MAX) {
+      const slice = writes.slice(i, i + COLLECTION_MAX);
+      const results = await callSalesforce('salesforce.collections.update', () =>
+        updateRecords(deps.salesforce, object, slice.map((write) => ({ Id: write.group.link.salesforceId, ...write.fields }))),
+      );
+      const linksToSave: LinkDoc[] = [];
+      slice.forEach((write, index) => {
+        const outcome = results[index];
+        const eventIds = write.group.events.map((event) => event._id);
+        if (outcome?.success) {
+          made += 1;
+          result.counts.updated += 1;
+          applied.push(...eventIds);
+          linksToSave.push({ ...write.group.link, values: write.values, hash: hashMappedValues(write.values), lastWrittenAt: now() });
+        } else {
+          result.counts.failed += 1;
+          failed.push(...eventIds);
+          const first = outcome?.errors[0];
+          addIssue(createIssue(RuleCode.InvalidInput, first?.fields?.[0], { reason: `${first?.statusCode ?? 'UNKNOWN'}: ${first?.message ?? ''}` }), 'error', write.group.link.salesforceId);
+        }
+      });
+      await store.links.upsertMany(linksToSave);
+    }
+
+    // 6. Deletes (R13): Salesforce may refuse (a Contact with Cases): a record error, not retried.
+    for (let i = 0; i < deletes.length; i += COLLECTION_MAX) {
+      const slice = deletes.slice(i, i + COLLECTION_MAX);
+      const results = await callSalesforce('salesforce.collections.delete', () => deleteRecords(deps.salesforce, slice.map((group) => group.link.salesforceId)));
+      const removed: string[] = [];
+      slice.forEach((group, index) => {
+        const outcome = results[index];
+        const eventIds = group.events.map((event) => event._id);
+        const verdict = outcome?.success ? { outcome: 'deleted' as const } : classifySalesforceDeleteError(outcome?.errors[0]?.statusCode ?? 'UNKNOWN', outcome?.errors[0]?.message);
+        if (verdict.outcome === 'deleted') {
+          made += outcome?.success ? 1 : 0;
+          result.counts.deleted += 1;
+          removed.push(group.link.salesforceId);
+          applied.push(...eventIds);
+        } else {
+          result.counts.failed += 1;
+          failed.push(...eventIds);
+          addIssue(verdict.issue, 'error', group.link.salesforceId);
+        }
+      });
+      await store.links.removeMany(integration.id, removed);
+    }
+
+    if (reservation) {
+      const settled = await store.quota.settle(reservation, made);
+      await store.quota.release(settled);
+      result.operations = made;
+    }
+    await store.errors.addMany(recordErrors);
+    await store.events.mark(applied, 'applied', now());
+    await store.events.mark(ignored, 'ignored', now());
+    await store.events.mark(failed, 'failed', now());
+    result.errors = recordErrors.filter((error) => error.severity === 'error').length;
+    result.warnings = recordErrors.length - result.errors;
+    await store.runs.addPage(run._id, result.counts, result.operations, { done: pending.length, total: pending.length });
+    await store.runs.finish(run._id, 'succeeded', now());
+    return result;
+  } catch (error) {
+    const fault = faultOf(error);
+    if (fault.kind === 'auth') {
+      await store.runs.finish(run._id, 'failed', now(), { code: 'auth_error', message: fault.message });
+      await deps.statuses.setStatus(integration.id, { status: IntegrationStatus.AuthError, code: 'auth_error', message: fault.message });
+      return { ...result, end: 'auth_error', error: fault.message };
+    }
+    if (fault.kind === 'salesforce_limit' || fault.kind === 'brevo_rate_limited') {
+      const waitMs = fault.kind === 'salesforce_limit' ? options.salesforceLimitPauseMs : fault.retryAfterMs;
+      await store.state.pauseUntil(integration.id, new Date(now().getTime() + waitMs), fault.kind);
+      await store.runs.finish(run._id, 'stopped', now(), { code: fault.kind, message: fault.message });
+      return { ...result, end: 'paused', error: fault.message };
+    }
+    await store.runs.finish(run._id, 'failed', now(), { code: 'sync_failed', message: fault.message });
+    return { ...result, end: 'failed', error: fault.message };
+  }
+}

@@ -1,0 +1,30 @@
+import { statusAfterRun } from '@contact-sync/rules';
+import { applyBrevoEvents, type BrevoToSalesforceResult } from './brevo-to-salesforce.ts';
+import type { IntegrationSnapshot } from './integration.ts';
+import { syncSalesforceToBrevo, type EngineDeps, type SalesforceToBrevoResult } from './salesforce-to-brevo.ts';
+
+export interface IntegrationRunResult {
+  brevoToSalesforce: BrevoToSalesforceResult;
+  salesforceToBrevo: SalesforceToBrevoResult | null;
+}
+
+/**
+ * One sync of one integration, as the worker runs it (under its lease):
+ * first the Brevo changes received by webhook (so a later Brevo edit wins over
+ * an older Salesforce one, R17), then Salesforce → Brevo. The status follows
+ * SPEC §4: `error` while the last run had record errors, `active` once it has
+ * none; `auth_error` and `disabled_quota` are set where they happen.
+ */
+export async function runIntegration(integration: IntegrationSnapshot, deps: EngineDeps): Promise<IntegrationRunResult> {
+  const brevoToSalesforce = await applyBrevoEvents(integration, deps);
+  if (brevoToSalesforce.end === 'auth_error' || brevoToSalesforce.end === 'quota_exceeded' || brevoToSalesforce.end === 'paused') {
+    return { brevoToSalesforce, salesforceToBrevo: null };
+  }
+  const salesforceToBrevo = await syncSalesforceToBrevo(integration, deps);
+  if (salesforceToBrevo.end === 'completed' && brevoToSalesforce.end === 'completed') {
+    const errors = brevoToSalesforce.errors + salesforceToBrevo.errors;
+    const next = statusAfterRun(integration.status, errors);
+    if (next !== integration.status) await deps.statuses.setStatus(integration.id, { status: next, ...(errors > 0 ? { code: 'record_errors' } : {}) });
+  }
+  return { brevoToSalesforce, salesforceToBrevo };
+}

@@ -1,0 +1,141 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { BrevoClient } from '@getbrevo/brevo';
+import { deleteWebhook, registerContactWebhook } from '@contact-sync/brevo';
+import { canonicalJson } from '@contact-sync/rules';
+import type { SyncStore, WebhookEventDoc } from '@contact-sync/store';
+import type { Caller } from './classify.ts';
+
+/** What the sync needs of packages/secrets' SecretBox. */
+export interface SecretSealer {
+  seal(plaintext: string, context?: string): object;
+}
+
+export function webhookUrl(bffPublicUrl: string, integrationId: string): string {
+  return `${bffPublicUrl.replace(/\/+$/, '')}/api/v1/webhooks/brevo/${encodeURIComponent(integrationId)}`;
+}
+
+function sha256(value: string): string {
+  return createHash('sha256').update(value).digest('hex');
+}
+
+/**
+ * On activation: registers the integration's Brevo marketing webhook
+ * (`contactUpdated`, `contactDeleted`) with a fresh per-integration bearer
+ * secret. The secret is kept sealed (for rotation) and as a SHA-256 (to verify
+ * calls without decrypting). Idempotent: an integration that has one keeps it.
+ */
+export async function registerIntegrationWebhook(
+  integrationId: string,
+  deps: { brevo: BrevoClient; store: SyncStore; secrets: SecretSealer; bffPublicUrl: string; callBrevo?: Caller },
+): Promise<number> {
+  const state = await deps.store.state.get(integrationId);
+  if (state.brevoWebhookId != null && state.webhookSecretHash) return state.brevoWebhookId;
+  const secret = randomBytes(32).toString('base64url');
+  const call = deps.callBrevo ?? (<T>(_label: string, fn: () => Promise<T>) => fn());
+  const webhookId = await call('brevo.webhooks.create', () =>
+    registerContactWebhook(deps.brevo, {
+      url: webhookUrl(deps.bffPublicUrl, integrationId),
+      secret,
+      description: `Salesforce contacts sync ${integrationId}`,
+    }),
+  );
+  await deps.store.state.setWebhook(integrationId, webhookId, deps.secrets.seal(secret, `webhook:${integrationId}`) as Record<string, unknown>, sha256(secret));
+  return webhookId;
+}
+
+/** On pause or delete: the webhook goes (and with it the secret). */
+export async function unregisterIntegrationWebhook(integrationId: string, deps: { brevo: BrevoClient; store: SyncStore }): Promise<void> {
+  const state = await deps.store.state.find(integrationId);
+  if (state?.brevoWebhookId != null) await deleteWebhook(deps.brevo, state.brevoWebhookId);
+  if (state) await deps.store.state.setWebhook(integrationId, null, null, null);
+}
+
+export interface WebhookDelivery {
+  integrationId: string;
+  /** The `Authorization` header as received. */
+  authorization: string | undefined;
+  /** The parsed JSON body: one payload, or an array when Brevo batches. */
+  body: unknown;
+}
+
+export interface WebhookAnswer {
+  status: 200 | 400 | 401;
+  stored: number;
+  duplicates: number;
+}
+
+const EVENTS = new Set(['contact_updated', 'contact_deleted']);
+const MAX_PAYLOADS = 1000;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function verify(authorization: string | undefined, expectedHash: string | null | undefined): boolean {
+  if (!expectedHash || typeof authorization !== 'string') return false;
+  const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
+  if (!match) return false;
+  const presented = Buffer.from(sha256(match[1]!), 'hex');
+  const expected = Buffer.from(expectedHash, 'hex');
+  return presented.length === expected.length && timingSafeEqual(presented, expected);
+}
+
+/** Only plain attribute names (Brevo's are upper-case identifiers): `$`-prefixed or prototype keys are dropped. */
+function cleanContent(content: unknown): Record<string, unknown> | null {
+  const items = Array.isArray(content) ? content : [content];
+  const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  for (const item of items) {
+    if (!isRecord(item)) return null;
+    for (const [key, value] of Object.entries(item)) {
+      if (!/^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(key)) continue;
+      if (value !== null && !['string', 'number', 'boolean'].includes(typeof value)) continue;
+      out[key] = value;
+    }
+  }
+  return { ...out };
+}
+
+function eventOf(integrationId: string, payload: Record<string, unknown>, now: Date): WebhookEventDoc | null | 'invalid' {
+  if (typeof payload.event !== 'string') return 'invalid';
+  if (!EVENTS.has(payload.event)) return null;
+  if (typeof payload.email !== 'string' || payload.email.length > 320) return 'invalid';
+  const ts = typeof payload.ts === 'number' && Number.isFinite(payload.ts) ? payload.ts : undefined;
+  if (ts === undefined) return 'invalid';
+  const content = payload.event === 'contact_updated' ? cleanContent(payload.content ?? {}) : {};
+  if (content === null) return 'invalid';
+  return {
+    _id: sha256(`${integrationId}\n${canonicalJson({ event: payload.event, email: payload.email, ts, content, date: payload.date ?? null })}`),
+    integrationId,
+    kind: payload.event as WebhookEventDoc['kind'],
+    brevoId: null,
+    email: payload.email.trim().toLowerCase() || null,
+    content,
+    modifiedAt: new Date(ts * 1000),
+    receivedAt: now,
+    state: 'pending',
+  };
+}
+
+/**
+ * The BFF's webhook receiver, framework-free: verifies the integration's
+ * bearer secret, validates the payloads, stores each event once (a
+ * redelivery has the same key) and answers at once; the worker applies them.
+ * 401 for a wrong or missing secret and 400 for a malformed body store nothing;
+ * a storage failure throws, so the route answers 5xx and Brevo retries.
+ */
+export async function receiveBrevoWebhook(delivery: WebhookDelivery, deps: { store: SyncStore; now?: () => Date }): Promise<WebhookAnswer> {
+  const state = await deps.store.state.find(delivery.integrationId);
+  if (!verify(delivery.authorization, state?.webhookSecretHash)) return { status: 401, stored: 0, duplicates: 0 };
+  const payloads = Array.isArray(delivery.body) ? delivery.body : [delivery.body];
+  if (payloads.length === 0 || payloads.length > MAX_PAYLOADS || !payloads.every(isRecord)) return { status: 400, stored: 0, duplicates: 0 };
+  const now = (deps.now ?? (() => new Date()))();
+  const events: WebhookEventDoc[] = [];
+  for (const payload of payloads) {
+    const event = eventOf(delivery.integrationId, payload, now);
+    if (event === 'invalid') return { status: 400, stored: 0, duplicates: 0 };
+    if (event) events.push(event);
+  }
+  let stored = 0;
+  for (const event of events) if (await deps.store.events.add(event)) stored += 1;
+  return { status: 200, stored, duplicates: events.length - stored };
+}
