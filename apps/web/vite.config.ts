@@ -50,6 +50,8 @@ function browserRules(): Plugin {
 export default defineConfig(({ mode }) => ({
   root,
   plugins: [vue(), browserRules()],
+  // Both entries up front, so the dev server never re-optimizes (and reloads) on a first visit.
+  optimizeDeps: { entries: ['iframe.html', 'src/mount.ts'] },
   define: {
     ...(mode === 'module' ? { 'process.env.NODE_ENV': JSON.stringify('production') } : {}),
     __VUE_OPTIONS_API__: 'false',

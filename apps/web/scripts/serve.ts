@@ -13,6 +13,8 @@ const configSchema = z.object({
   BFF_PUBLIC_URL: env.url('http://localhost:4000'),
   /** Hosts that may embed the app: CORS for module mode, the iframe's postMessage allowlist (same variable as the BFF's). */
   ALLOWED_HOST_ORIGINS: env.list(['http://localhost:5170']),
+  /** Vite's dependency cache; a second server (the browser tests) uses its own. */
+  WEB_CACHE_DIR: z.string().min(1).optional(),
 });
 
 async function main(): Promise<void> {
@@ -25,6 +27,7 @@ async function main(): Promise<void> {
   const server = await createServer({
     configFile: fileURLToPath(new URL('../vite.config.ts', import.meta.url)),
     clearScreen: false,
+    ...(config.WEB_CACHE_DIR ? { cacheDir: config.WEB_CACHE_DIR } : {}),
     logLevel: 'warn',
     server: {
       host: config.WEB_HOST,

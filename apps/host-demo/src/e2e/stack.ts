@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
@@ -55,6 +57,7 @@ export async function startE2eStack(mongoUri: string): Promise<RunningStack> {
     WEB_PORT: String(E2E_PORTS.web),
     WEB_PUBLIC_URL: E2E_URLS.web,
     HOST_DEMO_PORT: String(E2E_PORTS.hostDemo),
+    WEB_CACHE_DIR: join(tmpdir(), 'contact-sync-e2e-vite'),
     LOG_LEVEL: 'warn',
   };
   // startStack starts its own database unless MONGODB_URI is set in this process.

@@ -73,7 +73,8 @@ export const useIntegrationDetailStore = defineStore('integration-detail', () =>
       schedulePoll();
       return true;
     } catch (caught) {
-      error.value = describeError(caught);
+      // The integration was just loaded: a 404 here is an action the BFF does not offer (yet).
+      error.value = caught instanceof ApiError && caught.status === 404 ? { key: 'detail.notAvailable', params: {} } : describeError(caught);
       return false;
     } finally {
       busy.value = false;

@@ -104,6 +104,17 @@ describe('integration detail page', () => {
     expect(wrapper.find('[role="alert"]').exists()).toBe(false);
   });
 
+  it('says an action is not available when the BFF does not offer it', async () => {
+    const api = activeApi();
+    const { ApiError } = await import('../../api/api-error.ts');
+    api.syncNow.mockRejectedValueOnce(new ApiError(404, 'not_found', 'Not found.'));
+    const { wrapper } = await renderDetail(api);
+    await flushPromises();
+    await button(wrapper, 'Sync now').trigger('click');
+    await flushPromises();
+    expect(wrapper.get('[role="alert"]').text()).toContain('Not available yet.');
+  });
+
   it('edits the mapping with the same instant feedback', async () => {
     const api = activeApi();
     api.getIntegration.mockResolvedValue(makeIntegration({ status: 'active', nextStep: null, salesforce: CONNECTED, mapping: { EMAIL: 'Email' } }));
