@@ -114,6 +114,7 @@ export const en = {
     unsupportedCount: '{count} Salesforce fields cannot be mapped to this attribute',
     errorsHeading: 'Fix these before you continue:',
     blocked: 'Continue is available once the mapping has no errors.',
+    kinds: { email: 'email', sms: 'mobile (SMS)', text: 'text', date: 'date', float: 'number' },
     loadingOptions: 'Reading the Salesforce fields and Brevo attributes…',
   },
   lists: {

@@ -116,6 +116,7 @@ export const it: UiCatalogue = {
     unsupportedCount: '{count} campi Salesforce non possono essere abbinati a questo attributo',
     errorsHeading: 'Correggi prima di continuare:',
     blocked: "Potrai continuare quando l'abbinamento non avrà errori.",
+    kinds: { email: 'email', sms: 'cellulare (SMS)', text: 'testo', date: 'data', float: 'numero' },
     loadingOptions: 'Lettura dei campi Salesforce e degli attributi Brevo…',
   },
   lists: {
