@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import type { Frame, FrameLocator, Page } from 'playwright-core';
-import { E2E_URLS } from './stack.ts';
+import type { StackUrls } from './stack.ts';
 import { screenshot, seriousViolations } from './browser.ts';
 
 export type Mode = 'module' | 'iframe';
@@ -24,6 +24,7 @@ export const LABELS = {
 
 export interface Session {
   page: Page;
+  urls: StackUrls;
   mode: Mode;
   locale: Locale;
   /** Where the microfrontend renders: the page itself or its iframe. */
@@ -36,20 +37,25 @@ export interface Session {
 }
 
 /** Logs in to the host demo as `account` with the given language and embedding mode. */
-export async function openHost(page: Page, options: { mode: Mode; locale: Locale; account: 'acc_demo' | 'acc_free'; label: string }): Promise<Session> {
-  await page.goto(`${E2E_URLS.hostDemo}/contacts`);
-  const response = await page.request.post(`${E2E_URLS.hostDemo}/host/preferences`, {
+export async function openHost(
+  page: Page,
+  urls: StackUrls,
+  options: { mode: Mode; locale: Locale; account: 'acc_demo' | 'acc_free'; label: string },
+): Promise<Session> {
+  await page.goto(`${urls.host}/contacts`);
+  const response = await page.request.post(`${urls.host}/host/preferences`, {
     form: { account: options.account, locale: options.locale, mode: options.mode, returnTo: '/contacts' },
-    headers: { origin: E2E_URLS.hostDemo },
+    headers: { origin: urls.host },
     maxRedirects: 0,
   });
   expect(response.status()).toBe(303);
-  await page.goto(`${E2E_URLS.hostDemo}/contacts`);
+  await page.goto(`${urls.host}/contacts`);
   const app = options.mode === 'iframe' ? page.frameLocator('iframe.mf__frame') : page;
-  const appFrame = () => (options.mode === 'iframe' ? page.frames().find((frame) => frame.url().startsWith(E2E_URLS.web))! : page.mainFrame());
+  const appFrame = () => (options.mode === 'iframe' ? page.frames().find((frame) => frame.url().startsWith(urls.web))! : page.mainFrame());
   let step = 0;
   return {
     page,
+    urls,
     mode: options.mode,
     locale: options.locale,
     app,
@@ -74,7 +80,7 @@ export async function openIntegrationsFromPlusMenu(session: Session): Promise<vo
 
 /** Steps 2–6, ending on the preview. Checks the mapping's instant feedback on the way. */
 export async function createThroughList(session: Session, name: string): Promise<void> {
-  const { page, app, locale } = session;
+  const { page, app, locale, urls } = session;
   const labels = LABELS[locale];
   await app.getByRole('link', { name: labels.setUpContacts }).click();
   await app.getByRole('textbox', { name: labels.name }).fill(name);
@@ -88,7 +94,7 @@ export async function createThroughList(session: Session, name: string): Promise
   const popupOpened = page.waitForEvent('popup');
   await app.getByRole('button', { name: labels.connect, exact: true }).click();
   const popup = await popupOpened;
-  await popup.waitForURL(`${E2E_URLS.salesforce}/**`);
+  await popup.waitForURL(`${urls.salesforce}/**`);
   await popup.getByLabel('Username').fill('demo@acme.test');
   await popup.getByLabel('Password').fill('demo1234');
   await popup.getByRole('button', { name: 'Log In' }).click();

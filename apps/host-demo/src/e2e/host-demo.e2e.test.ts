@@ -6,7 +6,7 @@ import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { launchBrowser, screenshot } from './browser.ts';
 import { createThroughList, integrationRow, LABELS, openHost, openIntegrationsFromPlusMenu } from './flow.ts';
-import { E2E_URLS, startE2eStack, type RunningStack } from './stack.ts';
+import { startE2eStack, type RunningStack } from './stack.ts';
 
 /**
  * The product as a new user meets it: `npm start`'s processes, Debian's
@@ -38,7 +38,7 @@ const unique = (prefix: string) => `${prefix} ${randomBytes(3).toString('hex')}`
 
 describe('host demo in a real browser', { timeout: 180_000 }, () => {
   it('module mode, English: from the "+" menu to an active integration', async () => {
-    const session = await openHost(await context.newPage(), { mode: 'module', locale: 'en', account: 'acc_demo', label: 'module-en' });
+    const session = await openHost(await context.newPage(), stack.urls, { mode: 'module', locale: 'en', account: 'acc_demo', label: 'module-en' });
     await openIntegrationsFromPlusMenu(session);
     await session.shot('integrations');
     await session.checkA11y();
@@ -63,7 +63,7 @@ describe('host demo in a real browser', { timeout: 180_000 }, () => {
   });
 
   it('iframe mode, English: "Save and don\'t activate" leaves a draft that resumes at the preview', async () => {
-    const session = await openHost(await context.newPage(), { mode: 'iframe', locale: 'en', account: 'acc_demo', label: 'iframe-en' });
+    const session = await openHost(await context.newPage(), stack.urls, { mode: 'iframe', locale: 'en', account: 'acc_demo', label: 'iframe-en' });
     await openIntegrationsFromPlusMenu(session);
     await session.shot('integrations');
     await session.checkA11y();
@@ -86,7 +86,7 @@ describe('host demo in a real browser', { timeout: 180_000 }, () => {
   });
 
   it('module mode, Italian: the whole wizard in Italian', async () => {
-    const session = await openHost(await context.newPage(), { mode: 'module', locale: 'it', account: 'acc_demo', label: 'module-it' });
+    const session = await openHost(await context.newPage(), stack.urls, { mode: 'module', locale: 'it', account: 'acc_demo', label: 'module-it' });
     await openIntegrationsFromPlusMenu(session);
     await session.shot('integrazioni');
     const name = unique('Contatti Acme');
@@ -101,7 +101,7 @@ describe('host demo in a real browser', { timeout: 180_000 }, () => {
 
   it('a free-plan account sees the upgrade notice and cannot start a setup (R1)', async () => {
     for (const mode of ['module', 'iframe'] as const) {
-      const session = await openHost(await context.newPage(), { mode, locale: 'en', account: 'acc_free', label: `free-${mode}` });
+      const session = await openHost(await context.newPage(), stack.urls, { mode, locale: 'en', account: 'acc_free', label: `free-${mode}` });
       await openIntegrationsFromPlusMenu(session);
       await session.app.getByRole('heading', { name: LABELS.en.upgrade }).waitFor();
       expect(await session.app.getByRole('link', { name: LABELS.en.setUpContacts }).count()).toBe(0);
@@ -115,7 +115,7 @@ describe('host demo in a real browser', { timeout: 180_000 }, () => {
     // A page of another (local) origin embeds the iframe page and plays the host, posting init to "*".
     const foreign = createServer((_req, res) => {
       res.writeHead(200, { 'content-type': 'text/html' });
-      res.end(`<!doctype html><html lang="en"><title>foreign host</title><iframe id="f" title="x" src="${E2E_URLS.web}/iframe.html"></iframe>
+      res.end(`<!doctype html><html lang="en"><title>foreign host</title><iframe id="f" title="x" src="${stack.urls.web}/iframe.html"></iframe>
         <script>
           window.received = [];
           window.addEventListener('message', (event) => window.received.push(event.data && event.data.type));

@@ -1,82 +1,78 @@
+import { appendFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/**
- * The whole product as `npm start` runs it (scripts/lib/stack.mjs: same
- * processes, same ready lines), on ports of its own so a developer's running
- * stack is not disturbed, against a database of the test run's server.
- */
-export const E2E_PORTS = { bff: 4100, salesforce: 4110, brevo: 4120, hostDemo: 5270, web: 5280 } as const;
+/** Where each service of the stack under test answers. */
+export interface StackUrls {
+  host: string;
+  web: string;
+  bff: string;
+  salesforce: string;
+  brevo: string;
+}
 
-export const E2E_URLS = {
-  bff: `http://localhost:${E2E_PORTS.bff}`,
-  salesforce: `http://localhost:${E2E_PORTS.salesforce}`,
-  brevo: `http://localhost:${E2E_PORTS.brevo}`,
-  hostDemo: `http://localhost:${E2E_PORTS.hostDemo}`,
-  web: `http://localhost:${E2E_PORTS.web}`,
-} as const;
-
+type Ports = Record<'devdb' | 'salesforce' | 'brevo' | 'bff' | 'web' | 'host', number>;
 interface ProcessGroup {
   stopAll(graceMs?: number): Promise<void>;
 }
-interface StackModule {
-  startStack(group: ProcessGroup, options: { env: Record<string, string> }): Promise<string[]>;
-}
-interface ProcessGroupModule {
-  ProcessGroup: new (options: { onUnexpectedExit?: (name: string) => void }) => ProcessGroup;
+interface Launcher {
+  startStack(group: ProcessGroup, options: { ports: Ports; mongoUri: string; env: Record<string, string> }): Promise<{ env: Record<string, string> }>;
+  ProcessGroup: new (options: { onUnexpectedExit?: (name: string) => void; output?: (name: string, line: string) => void }) => ProcessGroup;
+  findFreePort(): Promise<number>;
 }
 
-const scripts = new URL('../../../../scripts/lib/', import.meta.url);
+const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
+
+/** The repo's own launcher (plain JS modules, loaded at run time): the processes and wiring of `npm start`. */
+async function loadLauncher(): Promise<Launcher> {
+  const load = (path: string) => import(join(repoRoot, path)) as Promise<Record<string, unknown>>;
+  const [stack, group, devdb] = await Promise.all([load('scripts/lib/stack.mjs'), load('scripts/lib/process-group.mjs'), load('tools/devdb/launch.mjs')]);
+  return { ...stack, ...group, ...devdb } as unknown as Launcher;
+}
 
 export interface RunningStack {
-  started: string[];
+  urls: StackUrls;
   stop(): Promise<void>;
 }
 
+/**
+ * The whole product as `npm start` runs it, on free ports, against a database
+ * of the test run's server. Each process's output: artifacts/e2e-logs/host-demo/.
+ */
 export async function startE2eStack(mongoUri: string): Promise<RunningStack> {
-  // Plain JS modules of the repo's launcher, loaded at run time (no type declarations).
-  const { startStack } = (await import(fileURLToPath(new URL('stack.mjs', scripts)))) as StackModule;
-  const { ProcessGroup } = (await import(fileURLToPath(new URL('process-group.mjs', scripts)))) as ProcessGroupModule;
+  const { startStack, ProcessGroup, findFreePort } = await loadLauncher();
+  const logDir = join(repoRoot, 'artifacts', 'e2e-logs', 'host-demo');
+  mkdirSync(logDir, { recursive: true });
   const crashed: string[] = [];
-  const group = new ProcessGroup({ onUnexpectedExit: (name) => void crashed.push(name) });
-
-  const env: Record<string, string> = {
-    MONGODB_URI: mongoUri,
-    SALESFORCE_SANDBOX_PORT: String(E2E_PORTS.salesforce),
-    SALESFORCE_SANDBOX_PUBLIC_URL: E2E_URLS.salesforce,
-    SALESFORCE_SANDBOX_REDIRECT_URIS: `${E2E_URLS.bff}/api/v1/oauth/salesforce/callback`,
-    BREVO_SANDBOX_PORT: String(E2E_PORTS.brevo),
-    BREVO_SANDBOX_PUBLIC_URL: E2E_URLS.brevo,
-    BFF_PORT: String(E2E_PORTS.bff),
-    BFF_PUBLIC_URL: E2E_URLS.bff,
-    SALESFORCE_LOGIN_URL: E2E_URLS.salesforce,
-    BREVO_API_URL: `${E2E_URLS.brevo}/v3`,
-    ALLOWED_HOST_ORIGINS: E2E_URLS.hostDemo,
-    WEB_ORIGINS: E2E_URLS.web,
-    WEB_PORT: String(E2E_PORTS.web),
-    WEB_PUBLIC_URL: E2E_URLS.web,
-    HOST_DEMO_PORT: String(E2E_PORTS.hostDemo),
-    WEB_CACHE_DIR: join(tmpdir(), 'contact-sync-e2e-vite'),
-    LOG_LEVEL: 'warn',
-  };
-  // startStack starts its own database unless MONGODB_URI is set in this process.
-  const previous = process.env.MONGODB_URI;
-  process.env.MONGODB_URI = mongoUri;
+  const group = new ProcessGroup({
+    output: (name, line) => appendFileSync(join(logDir, `${name}.log`), `${line}\n`),
+    onUnexpectedExit: (name) => void crashed.push(name),
+  });
+  const ports = {} as Ports;
+  for (const name of ['devdb', 'salesforce', 'brevo', 'bff', 'web', 'host'] as const) ports[name] = await findFreePort();
   try {
-    const started = await startStack(group, { env });
+    const { env } = await startStack(group, {
+      ports,
+      mongoUri,
+      // A vite dependency cache of its own: a developer's dev server may be running too.
+      env: { LOG_LEVEL: 'warn', NODE_ENV: 'test', WEB_CACHE_DIR: join(tmpdir(), 'contact-sync-e2e-vite') },
+    });
     return {
-      started,
+      urls: {
+        host: `http://localhost:${ports.host}`,
+        web: env.WEB_PUBLIC_URL ?? `http://localhost:${ports.web}`,
+        bff: env.BFF_PUBLIC_URL ?? `http://localhost:${ports.bff}`,
+        salesforce: env.SALESFORCE_SANDBOX_PUBLIC_URL ?? `http://localhost:${ports.salesforce}`,
+        brevo: env.BREVO_SANDBOX_PUBLIC_URL ?? `http://localhost:${ports.brevo}`,
+      },
       async stop() {
         await group.stopAll(5_000);
-        if (crashed.length > 0) throw new Error(`stopped unexpectedly during the run: ${crashed.join(', ')}`);
+        if (crashed.length > 0) throw new Error(`stopped unexpectedly during the run: ${crashed.join(', ')} (see ${logDir})`);
       },
     };
   } catch (error) {
     await group.stopAll(2_000);
     throw error;
-  } finally {
-    if (previous === undefined) delete process.env.MONGODB_URI;
-    else process.env.MONGODB_URI = previous;
   }
 }
