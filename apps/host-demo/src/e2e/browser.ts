@@ -5,7 +5,7 @@ import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
 /** Screenshots of each step, for people (git-ignored: artifacts/). */
-export const SCREENSHOT_DIR = fileURLToPath(new URL('../../../../artifacts/e2e/', import.meta.url));
+export const SCREENSHOT_DIR = fileURLToPath(new URL('../../../../artifacts/screenshots/host-demo/', import.meta.url));
 
 export async function launchBrowser(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`Debian's chromium is needed at ${CHROMIUM} (apt-get install -y chromium)`);

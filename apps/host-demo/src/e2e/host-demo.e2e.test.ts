@@ -11,7 +11,7 @@ import { startE2eStack, type RunningStack } from './stack.ts';
 /**
  * The product as a new user meets it: `npm start`'s processes, Debian's
  * Chromium, from the host's "+" menu to an active integration, in module
- * and iframe mode, in English and Italian. Screenshots: artifacts/e2e/.
+ * and iframe mode, in English and Italian. Screenshots: artifacts/screenshots/host-demo/.
  */
 let stack: RunningStack;
 let browser: Browser;
