@@ -60,6 +60,30 @@ describe('host demo in a real browser', { timeout: 180_000 }, () => {
     await session.app.getByRole('heading', { level: 1, name: new RegExp(name) }).waitFor();
     await session.shot('detail');
     await session.checkA11y();
+    await session.app.getByRole('button', { name: 'Pause', exact: true }).click();
+    await session.app.locator('h1 [data-status="paused"]').waitFor();
+    await session.app.getByRole('button', { name: 'Resume', exact: true }).click();
+    await session.app.locator('h1 [data-status="active"]').waitFor();
+  });
+
+  it('tells a user whose Salesforce org has API access disabled to enable it', async () => {
+    const session = await openHost(await context.newPage(), stack.urls, { mode: 'iframe', locale: 'en', account: 'acc_demo', label: 'iframe-noapi' });
+    await openIntegrationsFromPlusMenu(session);
+    await session.app.getByRole('link', { name: LABELS.en.setUpContacts }).click();
+    await session.app.getByRole('textbox', { name: LABELS.en.name }).fill(unique('No API'));
+    await session.app.getByRole('button', { name: LABELS.en.create }).click();
+    const popupOpened = session.page.waitForEvent('popup');
+    await session.app.getByRole('button', { name: LABELS.en.connect, exact: true }).click();
+    const popup = await popupOpened;
+    await popup.waitForURL(`${stack.urls.salesforce}/**`);
+    await popup.getByLabel('Username').fill('noapi@acme.test');
+    await popup.getByLabel('Password').fill('demo1234');
+    await popup.getByRole('button', { name: 'Log In' }).click();
+    const message = session.app.getByTestId('connect-error');
+    await message.waitFor({ timeout: 20_000 });
+    expect(await message.innerText()).toContain('API access is disabled');
+    expect(await session.app.getByTestId('connected').count()).toBe(0);
+    await session.shot('api-disabled');
   });
 
   it('iframe mode, English: "Save and don\'t activate" leaves a draft that resumes at the preview', async () => {
