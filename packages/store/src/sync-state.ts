@@ -27,6 +27,8 @@ export interface SyncStateDoc {
    * replay of the same chunk after a crash reads imported contacts back from that time.
    */
   pendingChunkKey?: string | null;
+  /** "Sync now" asked (by the BFF): the worker schedules an immediate run and clears it. */
+  syncRequestedAt?: Date | null;
   pendingImportSince?: Date | null;
   updatedAt: Date;
 }
@@ -116,6 +118,21 @@ export class SyncStateStore {
   /** Read-only: the state if it exists (the webhook receiver must not create one for an unknown id). */
   async find(integrationId: string): Promise<SyncStateDoc | null> {
     return this.collection.findOne({ _id: integrationId });
+  }
+
+  /** "Sync now": recorded here so any worker picks it up (the BFF does not talk to Agenda). */
+  async requestSync(integrationId: string, now: Date): Promise<void> {
+    await this.get(integrationId);
+    await this.collection.updateOne({ _id: integrationId }, { $set: { syncRequestedAt: now } });
+  }
+
+  async syncRequests(): Promise<{ integrationId: string; at: Date }[]> {
+    const docs = await this.collection.find({ syncRequestedAt: { $ne: null } }, { projection: { _id: 1, syncRequestedAt: 1 } }).toArray();
+    return docs.filter((doc) => doc.syncRequestedAt instanceof Date).map((doc) => ({ integrationId: doc._id, at: doc.syncRequestedAt! }));
+  }
+
+  async clearSyncRequest(integrationId: string, at: Date): Promise<void> {
+    await this.collection.updateOne({ _id: integrationId, syncRequestedAt: at }, { $set: { syncRequestedAt: null } });
   }
 
   async remove(integrationId: string): Promise<void> {

@@ -51,6 +51,10 @@ export function faultOf(error: unknown): IntegrationFault {
   const message = error instanceof Error ? error.message : String(error);
   const cause = (error as { lastError?: unknown }).lastError ?? error;
   const code = salesforceErrorCode(cause);
+  const names = [cause, (cause as { cause?: unknown } | null)?.cause].map((e) => (e as { name?: unknown } | null)?.name);
+  if (names.includes('SalesforceAuthRevokedError')) {
+    return { kind: 'auth', message: 'Salesforce refused the stored credentials; the integration must be reconnected.' };
+  }
   if (code === 'REQUEST_LIMIT_EXCEEDED') return { kind: 'salesforce_limit', message };
   if (code === 'invalid_grant' || code === 'INVALID_SESSION_ID' || code === 'INVALID_AUTH_HEADER' || /refresh token|invalid_grant|expired access\/refresh token/i.test(message)) {
     return { kind: 'auth', message: 'Salesforce refused the stored credentials; the integration must be reconnected.' };

@@ -1,0 +1,43 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { ConfigError } from '@contact-sync/config';
+import { useTestDatabase } from '@contact-sync/testing';
+import { describe, expect, it } from 'vitest';
+import { loadWorkerConfig } from './config.ts';
+import { raiseQuota } from './raise-quota.ts';
+import { createSyncStore } from '@contact-sync/store';
+
+const database = useTestDatabase('worker_main');
+const workerDir = fileURLToPath(new URL('..', import.meta.url));
+
+describe('worker process', () => {
+  it('prints "worker ready on <host>" and stops cleanly on SIGTERM', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      cwd: workerDir,
+      env: { ...process.env, MONGODB_URI: database.uri, SYNC_INTERVAL_SECONDS: '15', LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const deadline = Date.now() + 20_000;
+    while (!output.includes(' ready on ') && child.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(output).toMatch(/worker ready on 127\.0\.0\.1:\d+|worker ready on localhost:\d+/);
+    const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await exit).toBe(0);
+  }, 30_000);
+
+  it('refuses a sync interval under 15 seconds with a clear error', () => {
+    expect(() => loadWorkerConfig({ MONGODB_URI: 'mongodb://localhost/x', SYNC_INTERVAL_SECONDS: '10' })).toThrow(ConfigError);
+    expect(() => loadWorkerConfig({})).toThrow(/MONGODB_URI/);
+    expect(loadWorkerConfig({ MONGODB_URI: 'mongodb://localhost/x' }).SYNC_INTERVAL_SECONDS).toBe(60);
+  });
+
+  it('raise-quota sets one integration\'s monthly quota', async () => {
+    const message = await raiseQuota(['int-raise', '150000', '--by', 'alice'], { MONGODB_URI: database.uri });
+    expect(message).toContain('150000');
+    expect(await createSyncStore(database.connection.db!).quota.limitOf('int-raise')).toBe(150_000);
+    await expect(raiseQuota(['int-raise', 'lots'], { MONGODB_URI: database.uri })).rejects.toThrow(/usage/);
+  });
+});

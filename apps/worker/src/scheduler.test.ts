@@ -1,0 +1,98 @@
+import { createSyncStore, ensureSyncIndexes, type SyncStore } from '@contact-sync/store';
+import { useTestDatabase } from '@contact-sync/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JOBS_COLLECTION, SYNC_JOB, SyncScheduler } from './scheduler.ts';
+
+const database = useTestDatabase('worker_scheduler');
+let store: SyncStore;
+const schedulers: SyncScheduler[] = [];
+
+beforeAll(async () => {
+  store = createSyncStore(database.connection.db!);
+  await ensureSyncIndexes(store);
+});
+afterAll(async () => {
+  await Promise.all(schedulers.map((s) => s.stop()));
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('worker scheduling', () => {
+  it('never runs one integration on two workers at once; one recurring job each; pause removes it; Sync now runs at once', async () => {
+    let syncing = ['int-a', 'int-b'];
+    const active = new Map<string, number>();
+    const runs: { integrationId: string; worker: string }[] = [];
+    let overlaps = 0;
+    const make = (worker: string) =>
+      new SyncScheduler({
+        db: database.connection.db!,
+        store,
+        workerId: worker,
+        intervalSeconds: 1,
+        concurrency: 4,
+        processEveryMs: 100,
+        reconcileEveryMs: 300,
+        leaseTtlMs: 5_000,
+        listSyncing: async () => syncing,
+        runOne: async (integrationId, context) => {
+          const now = (active.get(integrationId) ?? 0) + 1;
+          active.set(integrationId, now);
+          if (now > 1) overlaps += 1;
+          runs.push({ integrationId, worker });
+          expect(await context.stillOwner()).toBe(true);
+          await sleep(250);
+          active.set(integrationId, (active.get(integrationId) ?? 1) - 1);
+        },
+      });
+    const a = make('worker-a');
+    const b = make('worker-b');
+    schedulers.push(a, b);
+    await Promise.all([a.start(), b.start()]);
+    await sleep(4_500);
+
+    expect(overlaps).toBe(0);
+    expect(runs.filter((r) => r.integrationId === 'int-a').length).toBeGreaterThanOrEqual(2);
+    expect(runs.filter((r) => r.integrationId === 'int-b').length).toBeGreaterThanOrEqual(2);
+    const jobs = database.connection.db!.collection(JOBS_COLLECTION);
+    expect(await jobs.countDocuments({ name: SYNC_JOB, 'data.kind': 'recurring', 'data.integrationId': 'int-a' })).toBe(1);
+
+    // Paused (no longer syncing): its job goes.
+    syncing = ['int-a'];
+    await a.reconcile();
+    expect(await jobs.countDocuments({ name: SYNC_JOB, 'data.integrationId': 'int-b' })).toBe(0);
+    const runsOfB = runs.filter((r) => r.integrationId === 'int-b').length;
+    await sleep(1_500);
+    expect(runs.filter((r) => r.integrationId === 'int-b').length).toBeLessThanOrEqual(runsOfB + 1);
+
+    // Sync now on a fresh integration: runs without waiting for the interval.
+    syncing = ['int-a', 'int-c'];
+    await store.state.requestSync('int-c', new Date());
+    await a.reconcile();
+    const deadline = Date.now() + 3_000;
+    while (!runs.some((r) => r.integrationId === 'int-c') && Date.now() < deadline) await sleep(50);
+    expect(runs.some((r) => r.integrationId === 'int-c')).toBe(true);
+    expect(overlaps).toBe(0);
+  }, 20_000);
+
+  it('a worker holding the lease makes the other skip the run', async () => {
+    const leased = await store.leases.acquire('int-held', 'someone-else', 60_000, new Date());
+    expect(leased).not.toBeNull();
+    let ran = false;
+    const scheduler = new SyncScheduler({
+      db: database.connection.db!,
+      store,
+      workerId: 'worker-c',
+      intervalSeconds: 60,
+      concurrency: 1,
+      listSyncing: async () => [],
+      runOne: async () => {
+        ran = true;
+      },
+    });
+    expect(await scheduler.runWithLease('int-held')).toBe(false);
+    expect(ran).toBe(false);
+    await store.leases.release(leased!);
+    expect(await scheduler.runWithLease('int-held')).toBe(true);
+    expect(ran).toBe(true);
+  });
+});
