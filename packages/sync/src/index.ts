@@ -7,3 +7,4 @@ export * from './salesforce-to-brevo.ts';
 export * from './brevo-to-salesforce.ts';
 export * from './run-integration.ts';
 export * from './webhooks.ts';
+export * from './preview.ts';

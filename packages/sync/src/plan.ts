@@ -118,11 +118,14 @@ export function planPage(rows: readonly SalesforceRow[], links: ReadonlyMap<stri
   }
 
   // R15 inside the page: the first claimant (watermark order) keeps an email/SMS.
-  const claims = planned.flatMap((row) =>
-    row.kind === 'create' || row.kind === 'update'
-      ? [{ key: row.write.salesforceId, ...(row.write.values.email ? { email: row.write.values.email } : {}), ...(row.write.values.sms ? { sms: row.write.values.sms } : {}) }]
-      : [],
-  );
+  // Unchanged linked records keep claiming what they hold, so a replay or re-read decides the same way.
+  const claimOf = (key: string, values: BrevoValues) => ({ key, ...(values.email ? { email: values.email } : {}), ...(values.sms ? { sms: values.sms } : {}) });
+  const claims = planned.flatMap((row) => {
+    if (row.kind === 'create' || row.kind === 'update') return [claimOf(row.write.salesforceId, row.write.values)];
+    if (row.kind !== 'unchanged') return [];
+    const link = links.get(row.salesforceId);
+    return link ? [claimOf(row.salesforceId, link.values)] : [];
+  });
   const duplicates = findDuplicatesInBatch(claims);
   if (duplicates.size === 0) return planned;
   return planned.map((row) => {
