@@ -12,13 +12,13 @@ export const LABELS = {
     integrations: 'Integrations', createMenu: 'Create', setUpContacts: 'Set up Salesforce contacts', name: 'Name', create: 'Create integration',
     connect: 'Connect your account', continue: 'Continue', consent: 'Opt-in consent', mapping: 'Map fields', list: 'Choose a list',
     newList: 'create a new list', newListName: 'Name of the new list', preview: 'Preview', activate: 'Save and activate', draft: "Save and don't activate",
-    emailOrSms: 'Map at least Email or SMS.', mappedTwice: 'is already mapped to', active: 'Active', draftStatus: 'Draft', upgrade: 'Upgrade to BrevoPlus',
+    emailOrSms: 'Map at least Email or SMS.', mappedTwice: 'is already mapped to', active: 'Active', error: 'Error', draftStatus: 'Draft', upgrade: 'Upgrade to BrevoPlus',
   },
   it: {
     integrations: 'Integrazioni', createMenu: 'Crea', setUpContacts: 'Configura Salesforce contacts', name: 'Nome', create: 'Crea integrazione',
     connect: 'Collega il tuo account', continue: 'Continua', consent: 'Consenso opt-in', mapping: 'Abbina i campi', list: 'Scegli una lista',
     newList: 'crea una nuova lista', newListName: 'Nome della nuova lista', preview: 'Anteprima', activate: 'Salva e attiva', draft: 'Salva e non attivare',
-    emailOrSms: 'Abbina almeno il campo Email o SMS.', mappedTwice: 'è già abbinato a', active: 'Attiva', draftStatus: 'Bozza', upgrade: 'Passa a BrevoPlus',
+    emailOrSms: 'Abbina almeno il campo Email o SMS.', mappedTwice: 'è già abbinato a', active: 'Attiva', error: 'Errore', draftStatus: 'Bozza', upgrade: 'Passa a BrevoPlus',
   },
 } as const;
 

@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,6 +43,7 @@ export interface RunningStack {
 export async function startE2eStack(mongoUri: string): Promise<RunningStack> {
   const { startStack, ProcessGroup, findFreePort } = await loadLauncher();
   const logDir = join(repoRoot, 'artifacts', 'e2e-logs', 'host-demo');
+  rmSync(logDir, { recursive: true, force: true });
   mkdirSync(logDir, { recursive: true });
   const crashed: string[] = [];
   const group = new ProcessGroup({
