@@ -16,15 +16,15 @@ afterAll(async () => {
 describe('the product started as npm start starts it', () => {
   it('answers on every service', async () => {
     const stack = stackUrls();
-    expect((await fetch(`${stack.bffUrl}/healthz`)).status).toBe(200);
-    expect((await fetch(`${stack.bffUrl}/readyz`)).status).toBe(200);
-    expect((await fetch(`${stack.salesforceUrl}/services/data`)).status).toBe(200);
-    expect((await fetch(`${stack.brevoUrl}/v3/account`)).status).toBe(401);
+    expect((await fetch(`${stack.bff}/healthz`)).status).toBe(200);
+    expect((await fetch(`${stack.bff}/readyz`)).status).toBe(200);
+    expect((await fetch(`${stack.salesforce}/services/data`)).status).toBe(200);
+    expect((await fetch(`${stack.brevo}/v3/account`)).status).toBe(401);
   });
 
   it('shows the integrations catalog from the host "+" menu', async () => {
     const page = await browser.newPage();
-    await page.goto(stackUrls().hostUrl);
+    await page.goto(stackUrls().host);
     await page.locator('[data-create-toggle]').click();
     await page.getByRole('menuitem', { name: 'Integrations' }).or(page.getByRole('link', { name: 'Integrations' })).first().click();
     await expect.poll(() => page.getByText('Salesforce contacts').count(), { timeout: 20_000 }).toBeGreaterThan(0);

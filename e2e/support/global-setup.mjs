@@ -19,24 +19,28 @@ export default async function setup(project) {
   const dataDir = mkdtempSync(join(tmpdir(), 'contact-sync-e2e-db-'));
   const external = process.env.MONGODB_URI;
 
+  const crashed = [];
   const group = new ProcessGroup({
     output: (name, line) => appendFileSync(join(logDir, `${name}.log`), line + '\n'),
-    onUnexpectedExit: (name, code, signal) =>
-      console.error(`e2e stack: ${name} exited (${signal ?? code}); see artifacts/e2e-logs/${name}.log`),
+    onUnexpectedExit: (name, code, signal) => {
+      crashed.push(name);
+      console.error(`e2e stack: ${name} exited (${signal ?? code}); see artifacts/e2e-logs/${name}.log`);
+    },
   });
   try {
     const { env } = await startStack(group, {
       ports,
       dataDir,
       mongoUri: external ? databaseOn(external, `e2e_${Date.now()}`) : undefined,
-      env: { LOG_LEVEL: 'warn', NODE_ENV: 'test' },
+      // A vite dependency cache of its own: a developer's dev server may be running too.
+      env: { LOG_LEVEL: 'warn', NODE_ENV: 'test', WEB_CACHE_DIR: join(dataDir, 'vite-cache') },
     });
     project.provide('stack', {
-      hostUrl: `http://localhost:${ports.host}`,
-      webUrl: env.WEB_PUBLIC_URL,
-      bffUrl: env.BFF_PUBLIC_URL,
-      salesforceUrl: env.SALESFORCE_SANDBOX_PUBLIC_URL,
-      brevoUrl: env.BREVO_SANDBOX_PUBLIC_URL,
+      host: `http://localhost:${ports.host}`,
+      web: env.WEB_PUBLIC_URL,
+      bff: env.BFF_PUBLIC_URL,
+      salesforce: env.SALESFORCE_SANDBOX_PUBLIC_URL,
+      brevo: env.BREVO_SANDBOX_PUBLIC_URL,
       mongoUri: env.MONGODB_URI,
     });
   } catch (error) {
@@ -47,6 +51,8 @@ export default async function setup(project) {
   return async () => {
     await group.stopAll();
     rmSync(dataDir, { recursive: true, force: true });
+    // A service that died mid-run fails the run even if no test noticed.
+    if (crashed.length > 0) throw new Error(`stopped unexpectedly during the browser tests: ${crashed.join(', ')}`);
   };
 }
 

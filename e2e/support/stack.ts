@@ -1,11 +1,12 @@
 import { inject } from 'vitest';
 
+/** Where each service of the product under test answers. */
 export interface StackUrls {
-  hostUrl: string;
-  webUrl: string;
-  bffUrl: string;
-  salesforceUrl: string;
-  brevoUrl: string;
+  host: string;
+  web: string;
+  bff: string;
+  salesforce: string;
+  brevo: string;
   mongoUri: string;
 }
 

@@ -1,7 +1,8 @@
 import { expect } from 'vitest';
 import type { Frame, FrameLocator, Page } from 'playwright-core';
+import { seriousViolations } from './a11y.ts';
+import { screenshot } from './browser.ts';
 import type { StackUrls } from './stack.ts';
-import { screenshot, seriousViolations } from './browser.ts';
 
 export type Mode = 'module' | 'iframe';
 export type Locale = 'en' | 'it';

@@ -1,30 +1,28 @@
-import { testDatabaseUri } from '@contact-sync/testing';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshot } from './browser.ts';
-import { createThroughList, integrationRow, LABELS, openHost, openIntegrationsFromPlusMenu } from './flow.ts';
-import { startE2eStack, type RunningStack } from './stack.ts';
+import { launchBrowser, screenshot } from './support/browser.ts';
+import { createThroughList, integrationRow, LABELS, openHost, openIntegrationsFromPlusMenu } from './support/flow.ts';
+import { stackUrls, type StackUrls } from './support/stack.ts';
 
 /**
  * The product as a new user meets it: `npm start`'s processes, Debian's
  * Chromium, from the host's "+" menu to an active integration, in module
  * and iframe mode, in English and Italian. Screenshots: artifacts/screenshots/host-demo/.
  */
-let stack: RunningStack;
+let stack: { urls: StackUrls };
 let browser: Browser;
 let context: BrowserContext;
 
 beforeAll(async () => {
-  stack = await startE2eStack(testDatabaseUri(`e2e_${randomBytes(4).toString('hex')}`));
+  stack = { urls: stackUrls() };
   browser = await launchBrowser();
 }, 240_000);
 
 afterAll(async () => {
   await browser?.close();
-  await stack?.stop();
 }, 60_000);
 
 beforeEach(async () => {
