@@ -8,15 +8,22 @@ import { isNetworkError, parseRetryAfter, sleep, withRetry, type RetryDecision, 
  * packages take over when they land; the decisions are the same.)
  */
 
-const SALESFORCE_TRANSIENT = new Set(['SERVER_UNAVAILABLE', 'UNABLE_TO_LOCK_ROW', 'ERROR_HTTP_429', 'ERROR_HTTP_500', 'ERROR_HTTP_502', 'ERROR_HTTP_503', 'ERROR_HTTP_504', 'ERROR_HTTP_420']);
+const SALESFORCE_TRANSIENT = new Set(['SERVER_UNAVAILABLE', 'UNABLE_TO_LOCK_ROW', 'UNKNOWN_EXCEPTION', 'ERROR_HTTP_429', 'ERROR_HTTP_500', 'ERROR_HTTP_502', 'ERROR_HTTP_503', 'ERROR_HTTP_504', 'ERROR_HTTP_420']);
 
 export function salesforceErrorCode(error: unknown): string | undefined {
   const code = (error as { errorCode?: unknown; name?: unknown } | null)?.errorCode;
   return typeof code === 'string' ? code : undefined;
 }
 
+/** The org's daily API allowance is used up (not worth retrying now; runs pause). */
+export function isDailyLimit(error: unknown): boolean {
+  return salesforceErrorCode(error) === 'REQUEST_LIMIT_EXCEEDED' && /TotalRequests/i.test(error instanceof Error ? error.message : '');
+}
+
 export function classifySalesforceCall(error: unknown): RetryDecision {
   const code = salesforceErrorCode(error);
+  // REQUEST_LIMIT_EXCEEDED is also Salesforce's answer to too many concurrent requests: retried, unless it is the daily limit.
+  if (code === 'REQUEST_LIMIT_EXCEEDED') return isDailyLimit(error) ? { retry: false, reason: 'daily_limit' } : { retry: true, reason: code };
   if (code && SALESFORCE_TRANSIENT.has(code)) return { retry: true, reason: code };
   if (isNetworkError(error)) return { retry: true, reason: 'network' };
   return { retry: false, ...(code ? { reason: code } : {}) };

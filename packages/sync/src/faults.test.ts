@@ -1,0 +1,87 @@
+import { quotaMonth } from '@contact-sync/rules';
+import { useTestDatabase } from '@contact-sync/testing';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { runIntegration } from './run-integration.ts';
+import { syncSalesforceToBrevo } from './salesforce-to-brevo.ts';
+import { createIntegration, engineDeps, listMembers, startHarness, type Harness } from './testing/harness.ts';
+
+const database = useTestDatabase('sync_faults');
+let harness: Harness;
+
+beforeAll(async () => {
+  harness = await startHarness(database.connection.db!);
+});
+afterEach(() => {
+  harness.salesforce.faults.clear();
+  harness.brevo.faults.clear();
+});
+afterAll(async () => {
+  await harness.stop();
+});
+
+const fastRetries = { retry: { maxAttempts: 10, baseDelayMs: 5, maxDelayMs: 50 } };
+
+describe('faults', () => {
+  it('survives 10% 5xx and 429 on both APIs during an initial load and an incremental run: exact list, quota charged once', async () => {
+    const integration = await createIntegration(harness);
+    let retries = 0;
+    const deps = engineDeps(harness, { options: { pageSize: 200, chunkSize: 100, ...fastRetries, onCall: () => (retries += 1) } });
+    harness.brevo.faults.add({ pathPrefix: '/v3/contacts', status: 500, probability: 0.1 });
+    harness.brevo.faults.add({ pathPrefix: '/v3/contacts', status: 429, probability: 0.1 });
+    harness.brevo.faults.add({ pathPrefix: '/v3/processes', status: 503, probability: 0.1 });
+    harness.salesforce.faults.add({ pathPrefix: '/services/data', status: 503, probability: 0.1 });
+    harness.salesforce.faults.add({ pathPrefix: '/services/data', status: 429, probability: 0.1 });
+
+    const first = await syncSalesforceToBrevo(integration, deps);
+    expect(first.error).toBeUndefined();
+    const ids = (await harness.conn.query<{ Id: string }>('SELECT Id FROM Contact ORDER BY Id')).records.map((r) => r.Id);
+    await harness.conn.sobject('Contact').update(ids.slice(0, 20).map((Id, i) => ({ Id, Title: `Faulty ${i}` })));
+    const second = await syncSalesforceToBrevo(integration, deps);
+    expect(second.error).toBeUndefined();
+
+    const fired = harness.brevo.faults.list().reduce((n, f) => n + f.fired, 0) + harness.salesforce.faults.list().reduce((n, f) => n + f.fired, 0);
+    expect(fired).toBeGreaterThan(0);
+    const members = await listMembers(harness.client, integration.listId);
+    const links = await harness.store.links.list(integration.id);
+    expect(members.map((m) => m.attributes.EXT_ID).sort()).toEqual(links.map((l) => l.salesforceId).sort());
+    const titled = members.filter((m) => String(m.attributes.JOB_TITLE ?? '').startsWith('Faulty'));
+    expect(titled.length).toBe(links.filter((l) => ids.slice(0, 20).includes(l.salesforceId)).length);
+    expect(await harness.store.quota.used(integration.id, quotaMonth(new Date()))).toBe(first.operations + second.operations);
+    expect(first.operations).toBe(first.counts.created);
+    expect(retries).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('pauses on the Salesforce daily API limit and resumes when the window allows, losing nothing', async () => {
+    const integration = await createIntegration(harness);
+    const usage = async (body: object) =>
+      fetch(`${harness.salesforce.url}/__sandbox/api-usage`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const limit = (await (await fetch(`${harness.salesforce.url}/__sandbox/api-usage`)).json()) as { limit: number };
+    await usage({ used: limit.limit });
+    const paused = await syncSalesforceToBrevo(integration, engineDeps(harness));
+    expect(paused.end).toBe('paused');
+    const state = await harness.store.state.get(integration.id);
+    expect(state.pausedUntil!.getTime()).toBeGreaterThan(Date.now());
+    // While paused, runs do not start.
+    expect((await syncSalesforceToBrevo(integration, engineDeps(harness))).runId).toBeNull();
+
+    await usage({ used: 0 });
+    const later = new Date(state.pausedUntil!.getTime() + 1_000);
+    const resumed = await syncSalesforceToBrevo(integration, engineDeps(harness, { now: () => later }));
+    expect(resumed.end).toBe('completed');
+    expect((await listMembers(harness.client, integration.listId)).length).toBe(resumed.counts.created);
+  });
+
+  it('refreshes an expired access token; a revoked refresh token sets auth_error and loses nothing', async () => {
+    const integration = await createIntegration(harness);
+    await fetch(`${harness.salesforce.url}/__sandbox/tokens/expire`, { method: 'POST' });
+    const refreshed = await runIntegration(integration, engineDeps(harness));
+    expect(refreshed.salesforceToBrevo?.end).toBe('completed');
+
+    await fetch(`${harness.salesforce.url}/__sandbox/tokens/revoke`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'demo@acme.test' }) });
+    const revoked = await runIntegration(integration, engineDeps(harness));
+    expect([revoked.brevoToSalesforce.end, revoked.salesforceToBrevo?.end]).toContain('auth_error');
+    expect(harness.statuses.current.get(integration.id)).toBe('auth_error');
+    const members = await listMembers(harness.client, integration.listId);
+    expect(members.length).toBe(refreshed.salesforceToBrevo!.counts.created);
+  });
+});
