@@ -1,3 +1,4 @@
+import { brevoApiKeySchema } from '@contact-sync/api';
 import { env, loadConfig } from '@contact-sync/config';
 import { DEV_ENCRYPTION_KEY_ID, DEV_ENCRYPTION_KEYS, parseEncryptionKeys } from '@contact-sync/secrets';
 import { z } from 'zod';
@@ -33,13 +34,13 @@ export const bffConfigSchema = z
     SALESFORCE_CLIENT_SECRET: z.string().min(1).default('sandbox-client-secret'),
     SALESFORCE_API_VERSION: z.string().regex(/^\d{2,3}\.0$/, 'must look like 62.0').default('62.0'),
     BREVO_API_URL: env.url('http://localhost:4020/v3'),
-    BREVO_API_KEY: z.string().min(8).optional(),
+    BREVO_API_KEY: brevoApiKeySchema.optional(),
     ENCRYPTION_KEYS: encryptionKeys,
     ENCRYPTION_KEY_ID: z.string().min(1).default(DEV_ENCRYPTION_KEY_ID),
     ADMIN_SECRET: env.secret(32).default(DEV_ADMIN_SECRET),
     DEMO_SEED: env.flag(true),
     DEMO_ACCOUNT_ID: z.string().default('acc_demo'),
-    DEMO_BREVO_API_KEY: z.string().default('xkeysib-sandbox-demo'),
+    DEMO_BREVO_API_KEY: brevoApiKeySchema.default('xkeysib-sandbox-demo'),
     DEMO_NOTIFICATION_EMAIL: z.email().default('marketing@acme.test'),
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(300),
     BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/).default('100kb'),

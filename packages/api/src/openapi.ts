@@ -47,6 +47,15 @@ function errorResponses(codes: readonly ApiErrorCode[]): RouteConfig['responses'
   return responses;
 }
 
+/**
+ * Node's HTTP server refuses a request line plus headers over 16 kB (a long
+ * query, a huge Authorization header) with an empty 431 before any route
+ * runs, so every operation can answer it.
+ */
+const HEADERS_TOO_LARGE: RouteConfig['responses'] = {
+  431: { description: 'Request line and headers over 16 kB, refused by the HTTP server before routing (no body)' },
+};
+
 function successResponse(route: RouteDefinition): RouteConfig['responses'] {
   const { response } = route;
   if ('schema' in response) {
@@ -93,7 +102,7 @@ export function buildOpenApiDocument(options: OpenApiOptions): ReturnType<OpenAp
       tags: [route.tag],
       security: security(route),
       request,
-      responses: { ...successResponse(route), ...errorResponses([...route.errors, ...genericErrors(route)]) },
+      responses: { ...successResponse(route), ...errorResponses([...route.errors, ...genericErrors(route)]), ...HEADERS_TOO_LARGE },
     });
   }
 

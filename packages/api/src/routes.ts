@@ -100,7 +100,8 @@ export const ROUTES = {
     summary: 'OAuth redirect target: stores the connection, posts the result to the opener window and closes',
     query: oauthCallbackQuerySchema,
     response: { status: 200, description: 'A page posting SalesforceConnectedMessage to window.opener', contentType: 'text/html' },
-    errors: [],
+    // Unauthenticated, so limited per client address.
+    errors: ['rate_limited'],
   },
   putConsent: {
     operationId: 'putConsent', method: 'put', path: '/api/v1/integrations/:id/consent', tag: 'wizard', auth: 'host-jwt',

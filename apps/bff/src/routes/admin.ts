@@ -13,7 +13,8 @@ export function adminRoutes(ctx: BffContext, guards: RouteGuards): Router {
       json: {
         accountId: account.accountId,
         brevoConfigured: account.brevoApiKey != null,
-        notificationEmail: account.notificationEmail,
+        // Absent until one is set: the document says null, never a missing field.
+        notificationEmail: account.notificationEmail ?? null,
         updatedAt: new Date(account.updatedAt).toISOString(),
       },
     };
