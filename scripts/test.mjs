@@ -1,7 +1,8 @@
 // npm test: installs what is missing, then runs every check in order:
 // lint, types, the vitest suites (unit, component, API, sandbox conformance,
-// sync against the sandboxes), then the browser tests against the whole
-// product. Stops at the first failing stage. Extra arguments go to vitest.
+// sync against the sandboxes), a short property-based fuzz of the API, then
+// the browser tests against the whole product. Stops at the first failing
+// stage. Extra arguments go to vitest.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -68,6 +69,13 @@ function summarize() {
 if (!runVitest('unit, component, API and sync tests', ['node', 'web'])) {
   summarize();
   fail('tests failed');
+}
+// The API fuzz starts its own database, sandboxes and BFF, so it runs alone
+// here rather than beside the vitest files; `npm run test:fuzz` is the long form.
+stage('API fuzz (schemathesis, short)');
+if (spawnSync(process.execPath, [join(repoRoot, 'scripts', 'fuzz-api.mjs'), '--short'], { cwd: repoRoot, stdio: 'inherit' }).status !== 0) {
+  summarize();
+  fail('the API fuzz found problems (reports in artifacts/fuzz/)');
 }
 if (!runVitest('browser tests', ['e2e'])) {
   summarize();
