@@ -19,6 +19,7 @@ export function typecheckTargets() {
   }
   // Browser tests: checked with Node and DOM types (page.evaluate runs in the page).
   if (hasSources(join(repoRoot, 'e2e'))) targets.push({ dir: 'e2e', tool: 'tsc' });
+  if (hasSources(join(repoRoot, 'bench'))) targets.push({ dir: 'bench', tool: 'tsc' });
   return targets;
 }
 

@@ -1,0 +1,124 @@
+// #5 BFF under load: GET /api/v1/integrations for an account with 50
+// integrations among 1,000, 100 connections, against a bare Express endpoint
+// answering the same bytes in the same run. Then where the time goes: the
+// route's database commands, counted and timed.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { repoRoot } from '../../scripts/lib/paths.mjs';
+import { findFreePort } from '../../tools/devdb/launch.mjs';
+import type { BenchContext } from '../context.ts';
+import { figure, type Benchmark, type Figure } from '../runner.ts';
+import { hostToken } from '../support/host-token.ts';
+import { profileListRoute, waitForQuietDatabase } from '../support/list-route-profile.ts';
+import { describeLoad, measureLoad, p99Figure } from '../support/load.ts';
+import { DEFAULT_SEED, ensureSeeded } from '../support/seed-integrations.ts';
+
+const CONNECTIONS = 100;
+const WARM_UP_SECONDS = 2;
+const P99_TARGET_MS = 50;
+/** One request at a time: up to this many, within this long. */
+const UNLOADED_SAMPLES = 30;
+const UNLOADED_BUDGET_MS = 60_000;
+
+/** Latency of one request at a time (median): what the route costs before any queueing. */
+async function unloadedLatency(url: string, headers: Record<string, string>): Promise<{ medianMs: number; samples: number }> {
+  const samples: number[] = [];
+  const deadline = performance.now() + UNLOADED_BUDGET_MS;
+  while (samples.length < UNLOADED_SAMPLES && (samples.length < 3 || performance.now() < deadline)) {
+    const started = performance.now();
+    const response = await fetch(url, { headers });
+    await response.arrayBuffer();
+    samples.push(performance.now() - started);
+  }
+  samples.sort((a, b) => a - b);
+  return { medianMs: Math.round(samples[Math.floor(samples.length / 2)]! * 10) / 10, samples: samples.length };
+}
+
+const ratio = (a: number, b: number) => Math.round((a / Math.max(b, 0.1)) * 10) / 10;
+
+export const bffLoadBenchmark: Benchmark<BenchContext> = {
+  name: 'bff',
+  title: '#5 BFF under load',
+  async run(ctx) {
+    const stack = await ctx.stack();
+    const services = await stack.services();
+    const { accounts } = await ensureSeeded(services.mongoUri);
+    console.log(`  seeded ${DEFAULT_SEED.total} integrations over ${accounts} accounts (${DEFAULT_SEED.measuredCount} for ${DEFAULT_SEED.measuredAccount})`);
+    const headers = { authorization: `Bearer ${await hostToken(DEFAULT_SEED.measuredAccount)}` };
+    const bff = await stack.disposableBff('bff-load');
+    const notes: string[] = [];
+    try {
+      const url = `${bff.url}/api/v1/integrations`;
+      const check = await fetch(url, { headers });
+      const body = Buffer.from(await check.arrayBuffer());
+      const listed = check.ok ? (JSON.parse(body.toString('utf8')) as { integrations: unknown[] }).integrations.length : -1;
+      if (listed !== DEFAULT_SEED.measuredCount) throw new Error(`the BFF answered ${check.status} with ${listed} integrations; expected ${DEFAULT_SEED.measuredCount}`);
+
+      // The baseline first: it answers the very same bytes, and nothing the BFF's load leaves behind can slow it.
+      const bodyDir = mkdtempSync(join(tmpdir(), 'contact-sync-bench-body-'));
+      const bodyFile = join(bodyDir, 'integrations.json');
+      writeFileSync(bodyFile, body);
+      const barePort = await findFreePort();
+      await stack.startScript('bare-express', join(repoRoot, 'bench', 'support', 'bare-express.ts'), {
+        BARE_EXPRESS_PORT: String(barePort),
+        BARE_EXPRESS_BODY_FILE: bodyFile,
+      });
+      const bareUrl = `http://127.0.0.1:${barePort}/api/v1/integrations`;
+      await measureLoad({ url: bareUrl, connections: CONNECTIONS, durationSeconds: WARM_UP_SECONDS, headers });
+      const bare = await measureLoad({ url: bareUrl, connections: CONNECTIONS, durationSeconds: ctx.loadSeconds, headers });
+      console.log(`  ${describeLoad('bare Express', bare)}`);
+      rmSync(bodyDir, { recursive: true, force: true });
+
+      // Before any load: a database still draining the load's queries would inflate every figure here.
+      console.log('  replaying the route in this process with database command monitoring...');
+      const profile = await profileListRoute(services.mongoUri, DEFAULT_SEED.measuredAccount, 1);
+
+      const unloaded = await unloadedLatency(url, headers);
+      console.log(`  BFF, one request at a time: median ${unloaded.medianMs} ms over ${unloaded.samples} requests (${(body.length / 1024).toFixed(1)} kB answer)`);
+      // A route slower than a few hundred ms has no use for a warm-up: the one-at-a-time requests warmed it.
+      if (unloaded.medianMs < 200) await measureLoad({ url, connections: CONNECTIONS, durationSeconds: WARM_UP_SECONDS, headers });
+      const loaded = await measureLoad({ url, connections: CONNECTIONS, durationSeconds: ctx.loadSeconds, headers });
+      console.log(`  ${describeLoad('BFF', loaded)}`);
+      await bff.kill();
+      await waitForQuietDatabase(services.mongoUri, profile.isolated);
+
+      const routeFinds = Object.entries(profile.route.byCommand).filter(([name]) => name.startsWith('find'));
+      const commandsPerRequest = routeFinds.reduce((sum, [, stats]) => sum + stats.count, 0);
+      const batchedFinds = Object.entries(profile.batched.byCommand).filter(([name]) => name.startsWith('find')).reduce((sum, [, stats]) => sum + stats.count, 0);
+
+      const p99 = p99Figure(loaded);
+      // No response at all: the BFF made fewer than one per measurement, a bound on both ratios.
+      const none = loaded.responses === 0;
+      const bffThroughput = none ? 1 / loaded.durationSeconds : loaded.requestsPerSecond;
+      const figures: Figure[] = [
+        figure('BFF p99 latency, 100 connections', p99.value, 'ms', { max: P99_TARGET_MS }, p99.atLeast),
+        figure('BFF p50 latency', none ? loaded.durationSeconds * 1000 : loaded.p50Ms, 'ms', undefined, none),
+        figure('BFF throughput', loaded.requestsPerSecond, 'req/s'),
+        figure('BFF responses in the measurement', loaded.responses, 'responses'),
+        figure('BFF failed requests (non-2xx + errors)', loaded.non2xx + loaded.errors, 'requests'),
+        figure('BFF latency, one request at a time (median)', unloaded.medianMs, 'ms'),
+        figure('bare Express p99 latency', bare.p99Ms, 'ms'),
+        figure('bare Express throughput', bare.requestsPerSecond, 'req/s'),
+        figure('throughput ratio bare Express / BFF', ratio(bare.requestsPerSecond, bffThroughput), '×', undefined, none),
+        figure('p99 ratio BFF / bare Express', ratio(p99.value, bare.p99Ms), '×', undefined, p99.atLeast),
+        figure('database finds per request (route replayed)', commandsPerRequest, 'commands'),
+        figure('route replayed alone: database time', profile.route.totalMs, 'ms'),
+        figure('same answer read in one find per collection', profile.batched.totalMs, 'ms'),
+      ];
+      notes.push(
+        `${ctx.loadSeconds} s per load measurement, ${CONNECTIONS} connections, answer ${(body.length / 1024).toFixed(1)} kB (the bare endpoint sends the same bytes); BFF: ${describeLoad('load', loaded)}; bare: ${describeLoad('load', bare)}.`,
+        'autocannon runs in the benchmark process on the same machine as the BFF and its database: client, server and database share the CPUs. The load test uses a BFF process of its own, killed afterwards.',
+        `Route replay (apps/bff listForAccount + toIntegrationDto with syncFactsFromStore, ${profile.integrations} integrations): ${routeFinds.map(([name, stats]) => `${stats.count}× ${name}`).join(', ')}; wall ${profile.route.totalMs} ms. ` +
+          `Each read alone: ${Object.entries(profile.isolated).map(([name, ms]) => `${name} ${ms} ms`).join('; ')}. ` +
+          `Read in ${batchedFinds} finds ($in on integrationId / _id): ${profile.batched.totalMs} ms.`,
+      );
+      if (loaded.responses < CONNECTIONS) {
+        notes.push(`Fewer responses than connections: most requests were still waiting when the measurement ended; the p99 shown is a lower bound (the measurement's length or the slowest answer).`);
+      }
+      return { figures, notes };
+    } finally {
+      await bff.kill();
+    }
+  },
+};

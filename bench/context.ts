@@ -1,0 +1,9 @@
+import type { BenchStack } from './support/stack.ts';
+
+/** What every benchmark gets from the runner. */
+export interface BenchContext {
+  /** The product's processes, started on first use and shared by the benchmarks of one run. */
+  stack(): Promise<BenchStack>;
+  /** Seconds each autocannon measurement lasts (`--duration`; short while developing). */
+  loadSeconds: number;
+}

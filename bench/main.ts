@@ -1,0 +1,80 @@
+// `npm run bench`: every benchmark of issue 7 in order, one table of figures
+// against targets, results as JSON under bench-results/. Arguments:
+//   --only <name>      one benchmark (names: see --list)
+//   --duration <s>     seconds per load measurement (default 10; 5 while developing)
+//   --list             the benchmark names
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { repoRoot } from '../scripts/lib/paths.mjs';
+import { bffLoadBenchmark } from './benchmarks/bff-load.ts';
+import { microfrontendBenchmark } from './benchmarks/microfrontend.ts';
+import { syncBenchmarks } from './benchmarks/sync-pending.ts';
+import type { BenchContext } from './context.ts';
+import { Runner } from './runner.ts';
+import { currentCommit, currentLoadAverage, describeMachine } from './support/machine.ts';
+import { formatReports, summarize, writeResults } from './support/report.ts';
+import { BenchStack } from './support/stack.ts';
+
+const { values } = parseArgs({
+  options: {
+    only: { type: 'string' },
+    duration: { type: 'string', default: '10' },
+    list: { type: 'boolean', default: false },
+  },
+});
+
+const runner = new Runner<BenchContext>();
+for (const benchmark of syncBenchmarks) runner.register(benchmark);
+runner.register(bffLoadBenchmark).register(microfrontendBenchmark);
+
+if (values.list) {
+  console.log(runner.names().join('\n'));
+  process.exit(0);
+}
+const loadSeconds = Number(values.duration);
+if (!Number.isFinite(loadSeconds) || loadSeconds < 1) throw new Error('--duration takes a number of seconds ≥ 1');
+
+const machine = describeMachine();
+const commit = currentCommit(repoRoot);
+const startedAt = new Date().toISOString();
+console.log(
+  `machine: ${machine.cpuCount} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}, load average ${machine.loadAverageAtStart}` +
+    (machine.loadAverageAtStart > machine.cpuCount * 0.5 ? ' (busy: figures are pessimistic)' : ''),
+);
+console.log(`commit:  ${commit.sha ?? 'unknown'}${commit.dirty ? ' (uncommitted changes)' : ''}`);
+
+let stack: Promise<BenchStack> | null = null;
+const context: BenchContext = {
+  stack: () => (stack ??= BenchStack.create()),
+  loadSeconds,
+};
+
+const stop = async () => {
+  if (stack) await (await stack).stop();
+};
+process.once('SIGINT', () => void stop().then(() => process.exit(130)));
+
+let reports;
+try {
+  reports = await runner.run(context, values.only);
+} finally {
+  await stop();
+}
+
+machine.loadAverageAtEnd = currentLoadAverage();
+console.log(`\n${formatReports(reports)}`);
+const file = writeResults(join(repoRoot, 'bench-results'), {
+  startedAt,
+  finishedAt: new Date().toISOString(),
+  machine,
+  commit,
+  only: values.only ?? null,
+  benchmarks: reports,
+});
+const totals = summarize(reports);
+console.log(
+  `\n${totals.met} targets met, ${totals.missed} missed, ${totals.notMeasured} figures not measured` +
+    (totals.failed ? `, ${totals.failed} benchmarks failed` : '') +
+    `\nresults: ${file.slice(repoRoot.length + 1)}; process logs: artifacts/bench-logs/`,
+);
+process.exitCode = totals.failed > 0 ? 1 : 0;

@@ -1,0 +1,49 @@
+import { execFileSync } from 'node:child_process';
+import { cpus, loadavg, totalmem, freemem } from 'node:os';
+
+export interface Machine {
+  cpuModel: string;
+  cpuCount: number;
+  memoryGiB: number;
+  freeMemoryGiB: number;
+  node: string;
+  platform: string;
+  /** 1-minute load average when the run started: above the CPU count the figures were taken on a busy machine. */
+  loadAverageAtStart: number;
+  /** Same, when the run ended. */
+  loadAverageAtEnd?: number;
+}
+
+export interface Commit {
+  sha: string | null;
+  /** Uncommitted changes in the work tree when the run started. */
+  dirty: boolean;
+}
+
+const gib = (bytes: number) => Math.round((bytes / 1024 ** 3) * 10) / 10;
+
+export function describeMachine(): Machine {
+  const all = cpus();
+  return {
+    cpuModel: all[0]?.model.trim() ?? 'unknown',
+    cpuCount: all.length,
+    memoryGiB: gib(totalmem()),
+    freeMemoryGiB: gib(freemem()),
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+    loadAverageAtStart: Math.round(loadavg()[0]! * 100) / 100,
+  };
+}
+
+export function currentLoadAverage(): number {
+  return Math.round(loadavg()[0]! * 100) / 100;
+}
+
+export function currentCommit(cwd: string): Commit {
+  const git = (...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  try {
+    return { sha: git('rev-parse', 'HEAD'), dirty: git('status', '--porcelain').length > 0 };
+  } catch {
+    return { sha: null, dirty: false };
+  }
+}

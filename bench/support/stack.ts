@@ -1,0 +1,182 @@
+// The product for the benchmarks, started the way `npm start` starts it
+// (scripts/lib/stack.mjs) but on free ports, with a throw-away database and
+// the Brevo sandbox's documented rate limits on. Pieces start on first use:
+// a `--only mapping` run starts nothing. Each process's output goes to
+// artifacts/bench-logs/<name>.log.
+import type { ChildProcess } from 'node:child_process';
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { repoRoot } from '../../scripts/lib/paths.mjs';
+import { ProcessGroup } from '../../scripts/lib/process-group.mjs';
+import { APPS, appEntry, startStack, stackEnvironment } from '../../scripts/lib/stack.mjs';
+import { findFreePort } from '../../tools/devdb/launch.mjs';
+
+export const logDir = join(repoRoot, 'artifacts', 'bench-logs');
+
+export interface Ports {
+  devdb: number;
+  salesforce: number;
+  brevo: number;
+  bff: number;
+  web: number;
+  host: number;
+}
+
+export interface ServiceUrls {
+  mongoUri: string;
+  bffUrl: string;
+  salesforceUrl: string;
+  brevoUrl: string;
+}
+
+/** Where the host demo loads the microfrontend from (a built bundle served by the benchmark, not the dev server). */
+export interface WebBundleLocation {
+  modulePath: string;
+  iframePath: string;
+}
+
+/**
+ * Variables every benchmark stack sets on top of the ones `npm start` derives:
+ * quiet logs; the Brevo sandbox's rate limits (issue 7: "with the Brevo
+ * sandbox's documented rate limits on"); and a per-account BFF rate limit far
+ * above what a load test sends, since one account is the load (with the
+ * default 300/min the measurement would be of 429 answers).
+ */
+export const BENCH_ENV: Record<string, string> = {
+  LOG_LEVEL: 'warn',
+  BREVO_SANDBOX_RATE_LIMITS: 'true',
+  RATE_LIMIT_PER_MINUTE: '100000',
+};
+
+function app(name: string) {
+  const found = APPS.find((candidate) => candidate.name === name);
+  if (!found) throw new Error(`no app named ${name} in scripts/lib/stack.mjs`);
+  return found;
+}
+
+export class BenchStack {
+  readonly ports: Ports;
+  readonly #group: ProcessGroup;
+  readonly #dataDir: string;
+  #env: Record<string, string> = {};
+  #services: Promise<ServiceUrls> | null = null;
+  #host: Promise<string> | null = null;
+  /** Processes we stop on purpose before the end (their exit is not reported as a crash). */
+  readonly #expectedExits = new Set<string>();
+
+  private constructor(ports: Ports) {
+    this.ports = ports;
+    this.#dataDir = mkdtempSync(join(tmpdir(), 'contact-sync-bench-db-'));
+    rmSync(logDir, { recursive: true, force: true });
+    mkdirSync(logDir, { recursive: true });
+    this.#group = new ProcessGroup({
+      output: (name: string, line: string) => appendFileSync(join(logDir, `${name}.log`), line + '\n'),
+      onUnexpectedExit: (name: string, code: number | null, signal: string | null) => {
+        if (!this.#expectedExits.has(name)) console.error(`  ✗ ${name} exited (${signal ?? code}); see artifacts/bench-logs/${name}.log`);
+      },
+    });
+  }
+
+  static async create(): Promise<BenchStack> {
+    const ports: Ports = { devdb: 0, salesforce: 0, brevo: 0, bff: 0, web: 0, host: 0 };
+    for (const name of Object.keys(ports) as (keyof Ports)[]) ports[name] = await findFreePort();
+    return new BenchStack(ports);
+  }
+
+  /** The database (or MONGODB_URI's server, in a database of its own), both sandboxes and the BFF. */
+  services(): Promise<ServiceUrls> {
+    this.#services ??= this.#startServices();
+    return this.#services;
+  }
+
+  async #startServices(): Promise<ServiceUrls> {
+    const external = process.env.MONGODB_URI;
+    const mongoUri = external ? databaseOn(external, `bench_${Date.now()}`) : undefined;
+    process.stdout.write('  starting the database, both sandboxes and the BFF...');
+    const started = performance.now();
+    const { env } = await startStack(this.#group, { only: 'devdb', ports: this.ports, dataDir: this.#dataDir, mongoUri, env: BENCH_ENV });
+    const uri = env.MONGODB_URI!;
+    await startStack(this.#group, { only: 'sandboxes', ports: this.ports, mongoUri: uri, env: BENCH_ENV });
+    this.#env = { ...stackEnvironment(this.ports, uri), ...BENCH_ENV };
+    await this.#startApp('bff');
+    console.log(` ready in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    return {
+      mongoUri: uri,
+      bffUrl: this.#env.BFF_PUBLIC_URL!,
+      salesforceUrl: this.#env.SALESFORCE_SANDBOX_PUBLIC_URL!,
+      brevoUrl: this.#env.BREVO_SANDBOX_PUBLIC_URL!,
+    };
+  }
+
+  /**
+   * The host demo, loading the microfrontend from `http://localhost:<ports.web>`
+   * at the given paths (the benchmark serves its production build there).
+   */
+  hostDemo(bundle: WebBundleLocation): Promise<string> {
+    this.#host ??= (async () => {
+      await this.services();
+      await this.#startApp('host-demo', { WEB_MODULE_PATH: bundle.modulePath, WEB_IFRAME_PATH: bundle.iframePath });
+      return `http://localhost:${this.ports.host}`;
+    })();
+    return this.#host;
+  }
+
+  /** Starts a Node process of ours (e.g. the bare Express baseline) in the group, so it is stopped with the rest. */
+  async startScript(name: string, script: string, env: Record<string, string>): Promise<void> {
+    await this.#group.start({
+      name,
+      command: process.execPath,
+      args: ['--import', 'tsx', script],
+      cwd: repoRoot,
+      env: { ...BENCH_ENV, ...env },
+      ready: / ready on /,
+    });
+  }
+
+  /**
+   * A BFF of its own for a load test, on the same database: killed afterwards,
+   * so requests the load left in flight (Express finishes a handler whose
+   * client is gone) cannot slow the benchmarks that follow.
+   */
+  async disposableBff(name: string): Promise<{ url: string; pid: number; kill(): Promise<void> }> {
+    await this.services();
+    const port = await findFreePort();
+    const url = `http://localhost:${port}`;
+    const { child } = await this.#startApp('bff', { BFF_PORT: String(port), BFF_PUBLIC_URL: url }, name);
+    return {
+      url,
+      pid: child.pid!,
+      kill: () =>
+        new Promise<void>((resolve) => {
+          this.#expectedExits.add(name);
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          child.once('exit', () => resolve());
+          child.kill('SIGKILL');
+        }),
+    };
+  }
+
+  async #startApp(name: string, extraEnv: Record<string, string> = {}, processName = name): Promise<{ child: ChildProcess }> {
+    const entry = app(name);
+    return this.#group.start({
+      name: processName,
+      command: process.execPath,
+      args: ['--import', 'tsx', appEntry(entry)],
+      cwd: join(repoRoot, entry.dir),
+      env: { ...this.#env, ...extraEnv },
+      ready: / ready on /,
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.#group.stopAll();
+    rmSync(this.#dataDir, { recursive: true, force: true });
+  }
+}
+
+function databaseOn(uri: string, name: string): string {
+  const url = new URL(uri);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
