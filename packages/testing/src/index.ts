@@ -1,1 +1,2 @@
 export { testDatabaseUri, useTestDatabase, type TestDatabase } from './test-database.ts';
+export { itRefusesBadConfiguration, startApp, type AppRun, type ConfigCase } from './start-app.ts';

@@ -1,0 +1,23 @@
+import { itRefusesBadConfiguration } from '@contact-sync/testing';
+import { fileURLToPath } from 'node:url';
+import { describe } from 'vitest';
+
+// The worker started for real (src/main.ts) with one bad variable at a time:
+// it must stop before touching the database.
+const appDir = fileURLToPath(new URL('..', import.meta.url));
+const base = { MONGODB_URI: 'mongodb://127.0.0.1:9/never_reached', LOG_LEVEL: 'warn' };
+
+describe('worker start-up configuration', () => {
+  itRefusesBadConfiguration(appDir, base, [
+    { variable: 'MONGODB_URI', value: undefined },
+    { variable: 'MONGODB_URI', value: 'postgres://admin:Pa55-mongo-secret@db/contacts' },
+    { variable: 'SYNC_INTERVAL_SECONDS', value: '14' },
+    { variable: 'WORKER_CONCURRENCY', value: 'all-of-them' },
+    { variable: 'BFF_PUBLIC_URL', value: 'bff.example.test:4000' },
+    { variable: 'BREVO_API_URL', value: 'api.brevo.test/v3' },
+    { variable: 'SALESFORCE_LOGIN_URL', value: 'ftp://login.salesforce.test' },
+    { variable: 'SALESFORCE_REDIRECT_URI', value: 'callback-relative' },
+    { variable: 'NOTICE_SENDER_EMAIL', value: 'no-reply-at-contact-sync' },
+    { variable: 'LOG_LEVEL', value: 'chatty' },
+  ]);
+});
