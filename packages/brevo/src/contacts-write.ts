@@ -67,16 +67,16 @@ export interface BrevoContactSummary {
   modifiedAt?: string;
 }
 
-/** One page of GET /contacts (max 1000), optionally filtered by list and modification time, oldest first. */
+/** One page of GET /contacts (max 1000), optionally filtered by list and modification time, by creation date (default newest first). */
 export async function listContacts(
   client: BrevoClient,
-  query: { listId?: number; modifiedSince?: string; limit: number; offset: number },
+  query: { listId?: number; modifiedSince?: string; limit: number; offset: number; sort?: 'asc' | 'desc' },
 ): Promise<Paced<{ contacts: BrevoContactSummary[]; count: number }>> {
   const { data, rawResponse } = await client.contacts
     .getContacts({
       limit: query.limit,
       offset: query.offset,
-      sort: 'asc',
+      sort: query.sort ?? 'desc',
       ...(query.listId === undefined ? {} : { listIds: [query.listId] }),
       ...(query.modifiedSince === undefined ? {} : { modifiedSince: query.modifiedSince }),
     })

@@ -86,12 +86,31 @@ export class LinkStore {
     return this.collection.countDocuments({ integrationId, lastWriteKey: writeKey });
   }
 
-  /** Writes links after Brevo confirmed the writes; idempotent (a replay writes the same documents). */
-  async upsertMany(links: readonly LinkDoc[]): Promise<void> {
+  /**
+   * Writes links after Brevo confirmed the writes; idempotent (a replay writes
+   * the same documents). `replacing`: the Salesforce Ids whose link document
+   * exists already (deleted first); any other clash with an existing document
+   * (a tombstone, a link left by a crashed attempt) is replaced the same way.
+   */
+  async upsertMany(links: readonly LinkDoc[], replacing?: ReadonlySet<string>): Promise<void> {
     if (links.length === 0) return;
     const docs = links.map((link) => ({ ...link, deleted: false, _id: linkId(link.integrationId, link.salesforceId) }));
-    await this.collection.deleteMany({ _id: { $in: docs.map((doc) => doc._id) } });
-    await this.collection.insertMany(docs, { ordered: false });
+    const known = replacing ? docs.filter((doc) => replacing.has(doc.salesforceId)) : docs;
+    if (known.length > 0) await this.collection.deleteMany({ _id: { $in: known.map((doc) => doc._id) } });
+    try {
+      await this.collection.insertMany(docs, { ordered: false });
+    } catch (error) {
+      const clashes = new Set(((error as { writeErrors?: { code?: number; index?: number }[] }).writeErrors ?? []).filter((e) => e.code === 11000).map((e) => e.index!));
+      if (clashes.size === 0) throw error;
+      const retry = docs.filter((_doc, index) => clashes.has(index));
+      await this.collection.deleteMany({ _id: { $in: retry.map((doc) => doc._id) } });
+      await this.collection.insertMany(retry, { ordered: false });
+    }
+  }
+
+  /** Whether the integration has any link (a first load that has none skips the per-chunk lookups). */
+  async hasAny(integrationId: string): Promise<boolean> {
+    return (await this.collection.findOne({ integrationId }, { projection: { _id: 1 } })) !== null;
   }
 
   /** R13: unlinked; kept as a tombstone stamped with the chunk that unlinked it. */

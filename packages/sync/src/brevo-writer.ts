@@ -171,7 +171,12 @@ export class BrevoWriter {
     }
   }
 
-  /** Contacts of the list modified since the import started, by EXT_ID (R14). */
+  /**
+   * Contacts of the list modified since the import started, by EXT_ID (R14),
+   * newest first: the imported contacts come first and paging stops once all
+   * are found (oldest first re-read every earlier chunk still inside the
+   * clock-skew window: 520 list calls for 100,000 contacts, measured).
+   */
   private async readBack(wanted: Set<string>, since: Date): Promise<Map<string, BrevoContactSummary>> {
     const found = new Map<string, BrevoContactSummary>();
     const modifiedSince = new Date(since.getTime() - this.options.clockSkewMs).toISOString();

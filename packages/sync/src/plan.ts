@@ -4,6 +4,7 @@ import {
   findDuplicatesInBatch,
   hashMappedValues,
   mapSalesforceRecordToBrevo,
+  RuleCode,
   type CountryCode,
   type RuleIssue,
   type SalesforceField,
@@ -79,6 +80,18 @@ export function diffValues(previous: BrevoValues | undefined, next: BrevoValues)
 }
 
 /**
+ * R11/R14 "kept" warnings say Brevo keeps its previous phone or email: only
+ * true when Brevo holds one. A record that never had one has nothing kept and
+ * no warning (otherwise every contact without a mobile number would carry one).
+ */
+function keepsSomething(warning: RuleIssue, link: LinkDoc | undefined, mapping: Readonly<Record<string, string>>): boolean {
+  if (warning.code === RuleCode.EmailEmptiedKept) return link?.values.email !== undefined;
+  if (warning.code !== RuleCode.PhoneEmptiedKept) return true;
+  const attributes = Object.keys(mapping).filter((attribute) => mapping[attribute] === warning.field);
+  return attributes.some((attribute) => (attribute === 'SMS' ? link?.values.sms !== undefined : link?.values.attributes[attribute] != null));
+}
+
+/**
  * Decides, for one page of Salesforce rows and their links, what each row
  * costs: a create (no link yet), an update (mapped values changed), a delete
  * (R13, linked record deleted), nothing (unchanged, R16: no call, no quota),
@@ -111,7 +124,7 @@ export function planPage(rows: readonly SalesforceRow[], links: ReadonlyMap<stri
       values,
       hash,
       changed: diffValues(link?.brevoId != null ? link.values : undefined, values),
-      warnings: [...change.warnings],
+      warnings: change.warnings.filter((warning) => keepsSomething(warning, link, context.mapping)),
       ...(link ? { link } : {}),
     };
     planned.push(link && link.brevoId !== null ? { kind: 'update', write } : { kind: 'create', write });

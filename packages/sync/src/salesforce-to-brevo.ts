@@ -84,6 +84,8 @@ interface Context {
   fieldsByName: ReadonlyMap<string, SalesforceField>;
   runId: string;
   limit: number;
+  /** No link existed when the run started: chunks skip the link lookup (a record seen twice in the run is found again by its ext_id). */
+  noLinksAtStart: boolean;
 }
 
 interface ChunkResult {
@@ -149,6 +151,7 @@ export async function syncSalesforceToBrevo(integration: IntegrationSnapshot, de
       fieldsByName: indexFieldsByName(fields),
       runId: run._id,
       limit: await store.quota.limitOf(integration.id),
+      noLinksAtStart: initialLoad && !(await store.links.hasAny(integration.id)),
     };
 
     let watermark = watermarkOf(state);
@@ -261,7 +264,7 @@ async function processChunk(context: Context, rows: SalesforceRow[], from: Water
   const month = quotaMonth(now());
   const counts = emptyCounts();
 
-  const links = await store.links.findBySalesforceIds(integration.id, rows.map((row) => row.Id));
+  const links = context.noLinksAtStart ? new Map<string, LinkDoc>() : await store.links.findBySalesforceIds(integration.id, rows.map((row) => row.Id));
   let planned = planPage(rows, links, {
     mapping: integration.mapping,
     fieldsByName: context.fieldsByName,
@@ -315,7 +318,7 @@ async function processChunk(context: Context, rows: SalesforceRow[], from: Water
       lastWriteKey: key,
     });
   }
-  await store.links.upsertMany(newLinks);
+  await store.links.upsertMany(newLinks, new Set(updates.map((write) => write.salesforceId)));
   await store.links.markDeleted(integration.id, outcome.deleted, key, at);
   await checkpoint('links-saved');
 

@@ -1,0 +1,38 @@
+/**
+ * A worker stand-in for the SIGKILL test: runs one Salesforce → Brevo sync
+ * in its own process (the test kills it with SIGKILL part-way). Prints
+ * `checkpoint <chunk> <point>` as it goes so the test can choose the moment.
+ */
+import { BrevoClient } from '@getbrevo/brevo';
+import jsforce from 'jsforce';
+import mongoose from 'mongoose';
+import { createSyncStore } from '@contact-sync/store';
+import { syncSalesforceToBrevo } from '../salesforce-to-brevo.ts';
+import { MemoryStatuses } from './harness.ts';
+import type { IntegrationSnapshot } from '../integration.ts';
+
+for (const name of ['http_proxy', 'https_proxy', 'HTTP_PROXY', 'HTTPS_PROXY']) delete process.env[name];
+const input = JSON.parse(process.env.ENGINE_CHILD_INPUT!) as {
+  mongoUri: string;
+  instanceUrl: string;
+  accessToken: string;
+  brevoBaseUrl: string;
+  apiKey: string;
+  integration: IntegrationSnapshot;
+};
+const connection = await mongoose.createConnection(input.mongoUri).asPromise();
+const conn = new jsforce.Connection({ instanceUrl: input.instanceUrl, accessToken: input.accessToken, version: '62.0' });
+const brevo = new BrevoClient({ apiKey: input.apiKey, baseUrl: input.brevoBaseUrl, maxRetries: 0 });
+const result = await syncSalesforceToBrevo(input.integration, {
+  salesforce: conn,
+  brevo,
+  store: createSyncStore(connection.db!),
+  statuses: new MemoryStatuses(),
+  options: { pageSize: 200, chunkSize: 200, importPollMs: 10, clockSkewMs: 5_000 },
+  checkpoint: async (point, chunk) => {
+    console.log(`checkpoint ${chunk} ${point}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  },
+});
+console.log(`done ${result.end}`);
+await connection.close();
