@@ -8,3 +8,4 @@ export * from './brevo-to-salesforce.ts';
 export * from './run-integration.ts';
 export * from './webhooks.ts';
 export * from './preview.ts';
+export * from './lifecycle.ts';

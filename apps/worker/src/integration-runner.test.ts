@@ -1,0 +1,68 @@
+import { createSecretBox, DEV_ENCRYPTION_KEY_ID, DEV_ENCRYPTION_KEYS, parseEncryptionKeys } from '@contact-sync/secrets';
+import { accountRepository, integrationModel, integrationRepository } from '@contact-sync/store';
+import { useTestDatabase } from '@contact-sync/testing';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CONTACT_MAPPING, listMembers, startHarness, startWebhookReceiver, type Harness } from '../../../packages/sync/src/testing/harness.ts';
+import { loadWorkerConfig } from './config.ts';
+import { createIntegrationRunner } from './integration-runner.ts';
+
+const database = useTestDatabase('worker_runner');
+let harness: Harness;
+let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
+const secrets = createSecretBox(parseEncryptionKeys(DEV_ENCRYPTION_KEYS), DEV_ENCRYPTION_KEY_ID);
+
+beforeAll(async () => {
+  harness = await startHarness(database.connection.db!);
+  receiver = await startWebhookReceiver(harness.store);
+});
+afterAll(async () => {
+  await receiver.close();
+  await harness.stop();
+});
+
+describe('worker runner on the BFF documents', () => {
+  it('syncs an active integration end to end, registers its webhook, and moves its status (error, then auth_error)', async () => {
+    const accounts = accountRepository(database.connection, secrets);
+    const integrations = integrationRepository(database.connection, secrets);
+    await accounts.setBrevoKey('acc_demo', 'xkeysib-sandbox-demo', 'marketing@acme.test');
+    const created = await integrations.create({ accountId: 'acc_demo', kind: 'salesforce-contacts', name: 'Worker e2e' });
+    const id = created._id.toHexString();
+    await integrations.setSalesforceConnection(
+      'acc_demo',
+      id,
+      { orgId: '00D000000000001AAA', userId: '005000000000001AAA', username: 'demo@acme.test', displayName: 'Dana Demo', instanceUrl: harness.conn.instanceUrl, accessToken: harness.conn.accessToken!, refreshToken: harness.conn.refreshToken! },
+      new Date(),
+    );
+    const list = await harness.client.contacts.createList({ name: 'Worker e2e', folderId: 1 });
+    await integrationModel(database.connection).updateOne(
+      { _id: created._id },
+      { $set: { status: 'active', activatedAt: new Date(), list: { id: list.id, name: 'Worker e2e' }, mappingEntries: Object.entries(CONTACT_MAPPING).map(([attribute, field]) => ({ attribute, field })) } },
+    );
+
+    const config = loadWorkerConfig({
+      MONGODB_URI: database.uri,
+      BREVO_API_URL: harness.brevo.baseUrl,
+      SALESFORCE_LOGIN_URL: harness.salesforce.url,
+      BFF_PUBLIC_URL: receiver.url,
+    });
+    const runner = createIntegrationRunner({ connection: database.connection, secrets, store: harness.store, config, logger: pino({ level: 'silent' }) });
+    expect(await runner.listSyncing()).toContain(id);
+
+    await runner.runOne(id, { stillOwner: async () => true });
+    const members = await listMembers(harness.client, list.id);
+    expect(members.length).toBeGreaterThan(100);
+    expect(members.length).toBe(await harness.store.links.count(id));
+    const state = await harness.store.state.get(id);
+    expect(state.brevoWebhookId).toBeTypeOf('number');
+    expect(JSON.stringify(state.webhookSecretSealed)).not.toContain(harness.brevo.state.account('acc_demo').webhooks.get(state.brevoWebhookId!).auth!.token);
+    // The seeded org has rejected records (R10, R15): status error, as SPEC §4 says.
+    expect((await integrations.findByIdForWorker(id))!.status).toBe('error');
+
+    await fetch(`${harness.salesforce.url}/__sandbox/tokens/revoke`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'demo@acme.test' }) });
+    await fetch(`${harness.salesforce.url}/__sandbox/tokens/expire`, { method: 'POST' });
+    await runner.runOne(id, { stillOwner: async () => true });
+    expect((await integrations.findByIdForWorker(id))!.status).toBe('auth_error');
+    expect(await runner.listSyncing()).not.toContain(id);
+  }, 60_000);
+});

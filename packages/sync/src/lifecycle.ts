@@ -1,0 +1,35 @@
+import type { BrevoClient } from '@getbrevo/brevo';
+import type { SyncStore } from '@contact-sync/store';
+import { unregisterIntegrationWebhook } from './webhooks.ts';
+
+/**
+ * What the sync does when the BFF changes an integration's lifecycle (wire
+ * these into the BFF's IntegrationHooks). Scheduling itself follows the
+ * status: the workers' reconcile gives every syncing integration one
+ * recurring job and removes the others' within seconds.
+ * - activated: the first sync starts at once (a "Sync now" request);
+ * - paused: nothing to do here; the webhook stays, so Brevo changes made
+ *   during the pause are stored and applied on resume;
+ * - deleted: the Brevo webhook goes, and every sync record of the integration.
+ */
+export function syncLifecycle(deps: { store: SyncStore; brevoFor: (accountId: string) => Promise<BrevoClient | null>; now?: () => Date }) {
+  const now = deps.now ?? (() => new Date());
+  return {
+    async onActivated(integration: { id: string }): Promise<void> {
+      await deps.store.state.requestSync(integration.id, now());
+    },
+    async onSyncNow(integration: { id: string }): Promise<void> {
+      await deps.store.state.requestSync(integration.id, now());
+    },
+    async onDeleted(integration: { id: string; accountId: string }): Promise<void> {
+      const brevo = await deps.brevoFor(integration.accountId);
+      if (brevo) await unregisterIntegrationWebhook(integration.id, { brevo, store: deps.store });
+      await deps.store.links.removeIntegration(integration.id);
+      await deps.store.events.removeIntegration(integration.id);
+      await deps.store.errors.removeIntegration(integration.id);
+      await deps.store.runs.removeIntegration(integration.id);
+      await deps.store.state.remove(integration.id);
+      await deps.store.leases.remove(integration.id);
+    },
+  };
+}
