@@ -208,6 +208,7 @@ async function main() {
       ADMIN_SECRET,
       // The fuzz sends far more than a person would; the limiter is tested elsewhere.
       RATE_LIMIT_PER_MINUTE: '100000',
+      ADDRESS_RATE_LIMIT_PER_MINUTE: '100000',
     };
     const database = await startStack(group, { only: 'devdb', ports, dataDir, mongoUri, env: appEnv });
     const { env } = await startStack(group, { only: 'sandboxes', ports, mongoUri: database.env.MONGODB_URI, env: appEnv });

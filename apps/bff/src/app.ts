@@ -12,9 +12,6 @@ import { createAccountRateLimit, createAddressRateLimit } from './middleware/rat
 import type { RouteGuards } from './route.ts';
 import { ROUTE_MODULES } from './routes/index.ts';
 
-/** Unauthenticated requests (OAuth callback, admin) per client address and minute. */
-const ADDRESS_RATE_LIMIT = 60;
-
 function securityHeaders(ctx: BffContext) {
   const frameAncestors = ctx.config.ALLOWED_HOST_ORIGINS.length > 0 ? ctx.config.ALLOWED_HOST_ORIGINS : ["'none'"];
   return helmet({
@@ -45,7 +42,7 @@ export function createApp(deps: BffDeps): Express {
     hostAuth: createHostAuth(ctx.config),
     accountRateLimit: createAccountRateLimit(ctx.config.RATE_LIMIT_PER_MINUTE),
     adminAuth: createAdminAuth(ctx.config.ADMIN_SECRET),
-    addressRateLimit: createAddressRateLimit(ADDRESS_RATE_LIMIT),
+    addressRateLimit: createAddressRateLimit(ctx.config.ADDRESS_RATE_LIMIT_PER_MINUTE),
     jsonBody: express.json({ limit: ctx.config.BODY_LIMIT, strict: true }),
   };
 

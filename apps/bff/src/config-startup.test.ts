@@ -37,6 +37,7 @@ describe('BFF start-up configuration', () => {
     { variable: 'DEMO_SEED', value: 'true', with: production, secret: 'prod-host-jwt-secret-0123456789abcdef-xyz' },
     { variable: 'DEMO_NOTIFICATION_EMAIL', value: 'marketing-at-acme' },
     { variable: 'RATE_LIMIT_PER_MINUTE', value: 'unlimited' },
+    { variable: 'ADDRESS_RATE_LIMIT_PER_MINUTE', value: 'no-limit-at-all' },
     { variable: 'BODY_LIMIT', value: '100 megabytes' },
     { variable: 'LOG_LEVEL', value: 'chatty' },
     { variable: 'NODE_ENV', value: 'staging-env' },

@@ -43,6 +43,8 @@ export const bffConfigSchema = z
     DEMO_BREVO_API_KEY: brevoApiKeySchema.default('xkeysib-sandbox-demo'),
     DEMO_NOTIFICATION_EMAIL: z.email().default('marketing@acme.test'),
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(300),
+    /** Unauthenticated requests (OAuth callback, admin) per client address and minute. */
+    ADDRESS_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(60),
     BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/).default('100kb'),
     LOG_LEVEL: env.logLevel(),
   })
