@@ -153,6 +153,25 @@ describe('Brevo → Salesforce', () => {
     expect(inBrevo.get(salesforceLater.brevoId)).toBe('Salesforce late');
   });
 
+  it('applies duplicate and out-of-order webhooks once, in the order of the changes', async () => {
+    const { salesforceId } = memberAt(7);
+    const link = (await harness.store.links.findBySalesforceIds(integration.id, [salesforceId])).get(salesforceId)!;
+    const webhook = harness.brevo.state.account('acc_demo').webhooks.all().at(-1)!;
+    const deliver = (ts: number, title: string) =>
+      receiveBrevoWebhook(
+        { integrationId: integration.id, authorization: `Bearer ${webhook.auth!.token}`, body: { event: 'contact_updated', email: link.values.email, id: webhook.id, ts, content: [{ JOB_TITLE: title }] } },
+        { store: harness.store },
+      );
+    const now = Math.floor(Date.now() / 1000);
+    // The later change arrives first, then the earlier one, then the later one again.
+    expect((await deliver(now + 20, 'Second change')).stored).toBe(1);
+    expect((await deliver(now + 10, 'First change')).stored).toBe(1);
+    expect((await deliver(now + 20, 'Second change')).duplicates).toBe(1);
+    const result = await runIntegration(integration, engineDeps(harness));
+    expect(result.brevoToSalesforce.counts.updated).toBe(1);
+    expect((await salesforceRecord(salesforceId))!.Title).toBe('Second change');
+  });
+
   it('refuses a webhook without the integration secret and stores a redelivery once', async () => {
     const body = { event: 'contact_updated', email: 'x@y.test', ts: 1_700_000_000, content: [{ FIRSTNAME: 'A' }] };
     expect((await receiveBrevoWebhook({ integrationId: integration.id, authorization: 'Bearer wrong', body }, { store: harness.store })).status).toBe(401);

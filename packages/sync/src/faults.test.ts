@@ -29,18 +29,28 @@ describe('faults', () => {
     harness.brevo.faults.add({ pathPrefix: '/v3/contacts', status: 500, probability: 0.1 });
     harness.brevo.faults.add({ pathPrefix: '/v3/contacts', status: 429, probability: 0.1 });
     harness.brevo.faults.add({ pathPrefix: '/v3/processes', status: 503, probability: 0.1 });
-    harness.salesforce.faults.add({ pathPrefix: '/services/data', status: 503, probability: 0.1 });
-    harness.salesforce.faults.add({ pathPrefix: '/services/data', status: 429, probability: 0.1 });
+    const salesforceFaults = () => {
+      harness.salesforce.faults.add({ pathPrefix: '/services/data', status: 503, probability: 0.1 });
+      harness.salesforce.faults.add({ pathPrefix: '/services/data', status: 429, probability: 0.1 });
+    };
+    salesforceFaults();
 
     const first = await syncSalesforceToBrevo(integration, deps);
     expect(first.error).toBeUndefined();
+    // The test's own edits go through without faults.
+    const firedBefore = harness.salesforce.faults.list().reduce((n, f) => n + f.fired, 0);
+    harness.salesforce.faults.clear();
     const ids = (await harness.conn.query<{ Id: string }>('SELECT Id FROM Contact ORDER BY Id')).records.map((r) => r.Id);
     await harness.conn.sobject('Contact').update(ids.slice(0, 20).map((Id, i) => ({ Id, Title: `Faulty ${i}` })));
+    salesforceFaults();
     const second = await syncSalesforceToBrevo(integration, deps);
     expect(second.error).toBeUndefined();
 
-    const fired = harness.brevo.faults.list().reduce((n, f) => n + f.fired, 0) + harness.salesforce.faults.list().reduce((n, f) => n + f.fired, 0);
+    const fired = firedBefore + harness.brevo.faults.list().reduce((n, f) => n + f.fired, 0) + harness.salesforce.faults.list().reduce((n, f) => n + f.fired, 0);
     expect(fired).toBeGreaterThan(0);
+    // The checks read without faults.
+    harness.brevo.faults.clear();
+    harness.salesforce.faults.clear();
     const members = await listMembers(harness.client, integration.listId);
     const links = await harness.store.links.list(integration.id);
     expect(members.map((m) => m.attributes.EXT_ID).sort()).toEqual(links.map((l) => l.salesforceId).sort());
@@ -71,6 +81,21 @@ describe('faults', () => {
     expect((await listMembers(harness.client, integration.listId)).length).toBe(resumed.counts.created);
   });
 
+  it('a Brevo import that fails half-way: the run fails, the next one ends with the exact list and quota counted once', async () => {
+    const integration = await createIntegration(harness);
+    harness.brevo.imports.failure = { afterRows: 50, remaining: 1 };
+    const failed = await syncSalesforceToBrevo(integration, engineDeps(harness));
+    expect(failed.end).toBe('failed');
+    const partial = await listMembers(harness.client, integration.listId);
+    expect(partial.length).toBe(50);
+    const resumed = await syncSalesforceToBrevo(integration, engineDeps(harness));
+    expect(resumed.end).toBe('completed');
+    const members = await listMembers(harness.client, integration.listId);
+    const links = await harness.store.links.list(integration.id);
+    expect(members.map((m) => m.attributes.EXT_ID).sort()).toEqual(links.map((l) => l.salesforceId).sort());
+    expect(members.length).toBeGreaterThan(100);
+    expect(await harness.store.quota.used(integration.id, quotaMonth(new Date()))).toBe(members.length);
+  });
   it('refreshes an expired access token; a revoked refresh token sets auth_error and loses nothing', async () => {
     const integration = await createIntegration(harness);
     await fetch(`${harness.salesforce.url}/__sandbox/tokens/expire`, { method: 'POST' });
