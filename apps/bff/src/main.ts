@@ -5,6 +5,7 @@ import { loadBffConfig } from './config.ts';
 import { createLogger } from './logger.ts';
 import { seedDemoAccount } from './seed.ts';
 import { syncFactsFromStore } from './sync-facts.ts';
+import { createSyncHooks } from './sync-hooks.ts';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -16,7 +17,8 @@ async function main(): Promise<void> {
   await ensureBffIndexes(connection);
   await seedDemoAccount(config, accountRepository(connection, secrets), logger);
 
-  const app = createApp({ config, connection, secrets, logger, syncFacts: syncFactsFromStore(connection) });
+  const hooks = createSyncHooks({ config, connection, secrets });
+  const app = createApp({ config, connection, secrets, logger, syncFacts: syncFactsFromStore(connection), hooks });
   const server = app.listen(config.BFF_PORT, () => {
     console.log(`bff ready on ${config.BFF_PUBLIC_URL.replace(/\/+$/, '')}`);
   });

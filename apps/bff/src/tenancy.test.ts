@@ -32,7 +32,7 @@ beforeAll(async () => {
 
 async function snapshot() {
   const all = async (name: string) => db.connection.db!.collection(name).find({}).sort({ _id: 1 }).toArray();
-  return JSON.stringify([await all('integrations'), await all('oauth_states'), await all('salesforce_slots')]);
+  return JSON.stringify([await all('integrations'), await all('oauth_states'), await all('salesforce_slots'), await all('sync_states')]);
 }
 
 describe("tenancy: account B never sees or changes account A's integration", () => {
@@ -41,6 +41,7 @@ describe("tenancy: account B never sees or changes account A's integration", () 
       [
         'activateIntegration', 'deleteIntegration', 'getIntegration', 'getMappingOptions', 'pauseIntegration', 'putConsent',
         'putList', 'putMapping', 'resumeIntegration', 'startSalesforceConnect', 'updateIntegration',
+        'getPreview', 'syncNow', 'listRuns', 'listRecordErrors',
       ].sort(),
     );
   });

@@ -14,5 +14,6 @@ export * from './salesforce.ts';
 export * from './mapping.ts';
 export * from './brevo.ts';
 export * from './admin.ts';
+export * from './sync.ts';
 export * from './host-token-claims.ts';
 export * from './routes.ts';

@@ -14,6 +14,14 @@ import {
 import { mappingBodySchema, mappingOptionsResponseSchema } from './mapping.ts';
 import { connectResponseSchema, oauthCallbackQuerySchema } from './salesforce.ts';
 import { sessionResponseSchema } from './session.ts';
+import {
+  brevoWebhookBodySchema,
+  brevoWebhookParamsSchema,
+  brevoWebhookResponseSchema,
+  previewSchema,
+  recordErrorPageSchema,
+  runPageSchema,
+} from './sync.ts';
 
 /**
  * Every BFF route as data: the BFF validates requests with these schemas and
@@ -165,6 +173,42 @@ export const ROUTES = {
     params,
     response: integration,
     errors: ['not_found', 'plan_required', 'invalid_state', 'quota_exceeded'],
+  },
+  getPreview: {
+    operationId: 'getPreview', method: 'get', path: '/api/v1/integrations/:id/preview', tag: 'sync', auth: 'host-jwt',
+    summary: 'Dry run of the first sync over the Salesforce data: would-create/update counts, rejected by reason, samples, quota share (writes nothing)',
+    params,
+    response: { status: 200, description: 'The preview', schema: previewSchema },
+    errors: ['not_found', 'integration_incomplete', ...salesforce],
+  },
+  syncNow: {
+    operationId: 'syncNow', method: 'post', path: '/api/v1/integrations/:id/sync', tag: 'sync', auth: 'host-jwt',
+    summary: 'Sync now: asks the worker for an immediate run (active or error integrations)',
+    params,
+    response: { status: 202, description: 'Requested; the integration as it is now', schema: integrationSchema },
+    errors: ['not_found', 'invalid_state'],
+  },
+  listRuns: {
+    operationId: 'listRuns', method: 'get', path: '/api/v1/integrations/:id/runs', tag: 'sync', auth: 'host-jwt',
+    summary: 'Sync runs of both directions, newest first: start, end, counts, operations, status',
+    params, query: pageQuerySchema,
+    response: { status: 200, description: 'One page of runs', schema: runPageSchema },
+    errors: ['not_found'],
+  },
+  listRecordErrors: {
+    operationId: 'listRecordErrors', method: 'get', path: '/api/v1/integrations/:id/record-errors', tag: 'sync', auth: 'host-jwt',
+    summary: 'Rejected and failed records (and warnings), newest first, with rule code, message and fix hint',
+    params, query: pageQuerySchema,
+    response: { status: 200, description: 'One page of record errors', schema: recordErrorPageSchema },
+    errors: ['not_found'],
+  },
+  receiveBrevoWebhook: {
+    operationId: 'receiveBrevoWebhook', method: 'post', path: '/api/v1/webhooks/brevo/:integrationId', tag: 'webhooks', auth: 'none',
+    summary: "Brevo marketing webhook (contact_updated, contact_deleted) of one integration, authenticated by the integration's bearer secret; stored once, applied by the worker",
+    params: brevoWebhookParamsSchema, body: brevoWebhookBodySchema,
+    response: { status: 200, description: 'Stored (a redelivery is counted as a duplicate, not stored again)', schema: brevoWebhookResponseSchema },
+    // Missing or wrong secret (an unknown integration looks the same).
+    errors: ['unauthorized'],
   },
   setAccountBrevoKey: {
     operationId: 'setAccountBrevoKey', method: 'put', path: '/admin/v1/accounts/:accountId/brevo', tag: 'admin', auth: 'admin',

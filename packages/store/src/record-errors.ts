@@ -50,6 +50,15 @@ export class RecordErrorStore {
     return this.collection.find({ integrationId }, { projection: { _id: 0 } }).sort({ at: -1 }).limit(limit).toArray() as Promise<RecordErrorDoc[]>;
   }
 
+  /** One page of an integration's record errors with their ids, newest first, and how many there are (the BFF's list). */
+  async page(integrationId: string, offset: number, limit: number): Promise<{ errors: (RecordErrorDoc & { _id: unknown })[]; total: number }> {
+    const [errors, total] = await Promise.all([
+      this.collection.find({ integrationId }).sort({ at: -1, _id: -1 }).skip(offset).limit(limit).toArray(),
+      this.collection.countDocuments({ integrationId }),
+    ]);
+    return { errors: errors as (RecordErrorDoc & { _id: unknown })[], total };
+  }
+
   async removeIntegration(integrationId: string): Promise<void> {
     await this.collection.deleteMany({ integrationId });
   }

@@ -83,6 +83,15 @@ export class RunStore {
     return this.collection.find({ integrationId }).sort({ startedAt: -1 }).limit(limit).toArray();
   }
 
+  /** One page of an integration's runs, newest first, and how many there are (the BFF's run list). */
+  async page(integrationId: string, offset: number, limit: number): Promise<{ runs: RunDoc[]; total: number }> {
+    const [runs, total] = await Promise.all([
+      this.collection.find({ integrationId }).sort({ startedAt: -1, _id: -1 }).skip(offset).limit(limit).toArray(),
+      this.collection.countDocuments({ integrationId }),
+    ]);
+    return { runs, total };
+  }
+
   /** Runs left `running` by a worker that died: closed as `failed` once their lease is gone. */
   async closeAbandoned(integrationId: string, now: Date): Promise<number> {
     const result = await this.collection.updateMany(

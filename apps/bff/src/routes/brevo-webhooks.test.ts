@@ -1,51 +1,83 @@
-import { createSyncStore } from '@contact-sync/store';
+import { createSyncStore, type SyncStore } from '@contact-sync/store';
 import { useTestDatabase } from '@contact-sync/testing';
-import express from 'express';
 import { createHash } from 'node:crypto';
-import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BffContext } from '../context.ts';
-import type { RouteGuards } from '../route.ts';
-import { brevoWebhookRoutes } from './brevo-webhooks.ts';
+import request from 'supertest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { bearer, useTestBff } from '../test-support.ts';
 
-const database = useTestDatabase('bff_brevo_webhooks');
-let server: ReturnType<ReturnType<typeof express>['listen']>;
-let url: string;
+const db = useTestDatabase('bff_brevo_webhooks');
+const bff = useTestBff(db);
 const SECRET = 'integration-secret-0123456789';
+const OTHER_SECRET = 'other-integration-secret-9876543210';
+const ID = '665f1c2b9a1e4b0012345678';
+const OTHER_ID = '665f1c2b9a1e4b0087654321';
+const path = (id = ID) => `/api/v1/webhooks/brevo/${id}`;
+let store: SyncStore;
+
+const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
+const event = { event: 'contact_updated', email: 'a@b.test', id: 7, ts: 1_790_000_000, content: [{ FIRSTNAME: 'Ann' }] };
+
+/** Posts a raw body, as Brevo does (no host JWT: the integration's own bearer secret). */
+const post = (body: string, authorization?: string, id = ID) => {
+  const call = request(bff.app).post(path(id)).set('content-type', 'application/json');
+  return (authorization ? call.set('authorization', authorization) : call).send(body);
+};
+const pending = async () => (await store.events.countPending(ID)) + (await store.events.countPending(OTHER_ID));
 
 beforeAll(async () => {
-  const store = createSyncStore(database.connection.db!);
-  await store.state.setWebhook('int-w', 7, { v: 1 }, createHash('sha256').update(SECRET).digest('hex'));
-  const app = express();
-  app.use(brevoWebhookRoutes({ connection: database.connection, logger: pino({ level: 'silent' }), now: () => new Date() } as unknown as BffContext, {} as RouteGuards));
-  app.use((error: { status?: number }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
-    res.status(error.status ?? 500).json({ code: 'error' });
-  });
-  await new Promise<void>((resolve) => {
-    server = app.listen(0, '127.0.0.1', () => resolve());
-  });
-  url = `http://127.0.0.1:${(server.address() as { port: number }).port}/api/v1/webhooks/brevo/int-w`;
+  store = createSyncStore(db.connection.db!);
+  await store.state.setWebhook(ID, 7, { v: 1 }, sha256(SECRET));
+  await store.state.setWebhook(OTHER_ID, 8, { v: 1 }, sha256(OTHER_SECRET));
 });
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
-
-const post = (body: string, authorization?: string) =>
-  fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) } });
-const event = JSON.stringify({ event: 'contact_updated', email: 'a@b.test', id: 7, ts: 1_790_000_000, content: [{ FIRSTNAME: 'Ann' }] });
 
 describe('POST /api/v1/webhooks/brevo/:integrationId', () => {
-  it('stores an authenticated event once and refuses anything else without storing', async () => {
-    const store = createSyncStore(database.connection.db!);
-    expect((await post(event)).status).toBe(401);
-    expect((await post(event, 'Bearer wrong')).status).toBe(401);
-    expect((await post('{not json', `Bearer ${SECRET}`)).status).toBe(400);
-    expect((await post(JSON.stringify({ event: 'contact_updated', email: 5, ts: 'x' }), `Bearer ${SECRET}`)).status).toBe(400);
-    expect((await post(JSON.stringify({ event: 'contact_updated', email: 'a@b.test', ts: 1, pad: 'x'.repeat(2_000_000) }), `Bearer ${SECRET}`)).status).toBe(413);
-    expect(await store.events.countPending('int-w')).toBe(0);
+  it.each([
+    ['no Authorization header', undefined, ID],
+    ['a wrong secret', 'Bearer wrong', ID],
+    ['another integration’s secret', `Bearer ${OTHER_SECRET}`, ID],
+    ['the right secret for an unknown integration', `Bearer ${SECRET}`, '000000000000000000000000'],
+    ['a host JWT instead of the secret', 'host-jwt', ID],
+    ['the secret without the Bearer scheme', SECRET, ID],
+  ])('answers 401 for %s and stores nothing', async (_case, authorization, id) => {
+    const header = authorization === 'host-jwt' ? bearer(await bff.token()).authorization : authorization;
+    const response = await post(JSON.stringify(event), header, id);
+    expect(response.status).toBe(401);
+    expect(response.body.error.code).toBe('unauthorized');
+    expect(await pending()).toBe(0);
+  });
 
-    const first = await post(event, `Bearer ${SECRET}`);
+  it.each([
+    ['malformed JSON', '{not json', 400, 'invalid_json'],
+    ['a wrong type (email a number)', JSON.stringify({ ...event, email: 5 }), 422, 'validation_failed'],
+    ['a wrong type (ts a string)', JSON.stringify({ ...event, ts: 'yesterday' }), 422, 'validation_failed'],
+    ['an empty batch', '[]', 422, 'validation_failed'],
+    ['a batch with one bad payload', JSON.stringify([event, { event: 'contact_deleted' }]), 422, 'validation_failed'],
+    ['a scalar body', '42', 400, 'invalid_json'],
+    ['a body over 1 MB', JSON.stringify({ ...event, pad: 'x'.repeat(1_100_000) }), 413, 'payload_too_large'],
+  ])('answers %s with the secret: %i %s, nothing stored', async (_case, body, status, code) => {
+    const response = await post(body, `Bearer ${SECRET}`);
+    expect(response.status).toBe(status);
+    expect(response.body.error.code).toBe(code);
+    expect(await pending()).toBe(0);
+  });
+
+  it('stores a valid event once, even when Brevo delivers it twice', async () => {
+    const first = await post(JSON.stringify(event), `Bearer ${SECRET}`);
     expect(first.status).toBe(200);
-    expect(await first.json()).toEqual({ stored: 1, duplicates: 0 });
-    expect(await (await post(event, `Bearer ${SECRET}`)).json()).toEqual({ stored: 0, duplicates: 1 });
-    expect(await store.events.countPending('int-w')).toBe(1);
+    expect(first.body).toEqual({ stored: 1, duplicates: 0 });
+    const again = await post(JSON.stringify(event), `Bearer ${SECRET}`);
+    expect(again.body).toEqual({ stored: 0, duplicates: 1 });
+    expect(await store.events.countPending(ID)).toBe(1);
+
+    const batch = await post(JSON.stringify([event, { event: 'contact_deleted', email: 'c@d.test', ts: 1_790_000_100 }]), `Bearer ${SECRET}`);
+    expect(batch.body).toEqual({ stored: 1, duplicates: 1 });
+    expect(await store.events.countPending(ID)).toBe(2);
+    expect(await store.events.countPending(OTHER_ID)).toBe(0);
+  });
+
+  it('acknowledges events it does not handle without storing them', async () => {
+    const response = await post(JSON.stringify({ event: 'list_addition', email: 'a@b.test', ts: 1_790_000_200 }), `Bearer ${SECRET}`);
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ stored: 0, duplicates: 0 });
   });
 });

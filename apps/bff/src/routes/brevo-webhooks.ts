@@ -1,21 +1,26 @@
+import { ROUTES } from '@contact-sync/api';
+import { createIssue, RuleCode } from '@contact-sync/rules';
 import { createSyncStore, type SyncStore } from '@contact-sync/store';
 import { receiveBrevoWebhook } from '@contact-sync/sync';
 import express, { type Router } from 'express';
 import type { BffContext } from '../context.ts';
+import { ApiError } from '../errors.ts';
 import type { RouteGuards } from '../route.ts';
 
 /** Brevo batches up to a few hundred events per call; far below this. */
 const WEBHOOK_BODY_LIMIT = '1mb';
 
 /**
- * POST /api/v1/webhooks/brevo/:integrationId — Brevo's marketing webhooks
+ * POST /api/v1/webhooks/brevo/:integrationId (ROUTES.receiveBrevoWebhook) — Brevo's marketing webhooks
  * (`contact_updated`, `contact_deleted`) for one integration. Authenticated by
  * the integration's own bearer secret (registered with the webhook); the
  * events are stored once each (a redelivery is recognised) and the answer is
  * immediate: the worker applies them. 401 for a missing or wrong secret (an
- * unknown integration looks the same), 400 for a malformed body, 413 for a
- * huge one, nothing stored in either case; a database failure is a 5xx so
- * Brevo delivers again.
+ * unknown integration looks the same), 400 for malformed JSON, 422 for a
+ * payload of the wrong shape, 413 for a huge body, nothing stored in any of
+ * these; a database failure is a 5xx so Brevo delivers again. Errors have the
+ * API's one shape. Not a `mountRoute` route: no host JWT, and its own body
+ * limit (Brevo batches events).
  */
 export function brevoWebhookRoutes(ctx: BffContext, _guards: RouteGuards): Router {
   const router = express.Router();
@@ -23,7 +28,7 @@ export function brevoWebhookRoutes(ctx: BffContext, _guards: RouteGuards): Route
   const syncStore = () => (store ??= createSyncStore(ctx.connection.db!));
 
   router.post(
-    '/api/v1/webhooks/brevo/:integrationId',
+    ROUTES.receiveBrevoWebhook.path,
     express.json({ limit: WEBHOOK_BODY_LIMIT, strict: true, type: () => true }),
     async (req, res, next) => {
       try {
@@ -34,8 +39,10 @@ export function brevoWebhookRoutes(ctx: BffContext, _guards: RouteGuards): Route
         if (answer.status === 200) {
           ctx.logger.debug({ integrationId: req.params.integrationId, stored: answer.stored, duplicates: answer.duplicates }, 'brevo webhook stored');
           res.status(200).json({ stored: answer.stored, duplicates: answer.duplicates });
+        } else if (answer.status === 401) {
+          throw new ApiError('unauthorized');
         } else {
-          res.status(answer.status).json({ code: answer.status === 401 ? 'unauthorized' : 'validation_failed' });
+          throw new ApiError('validation_failed', { issues: [createIssue(RuleCode.InvalidInput)] });
         }
       } catch (error) {
         next(error);

@@ -3,11 +3,13 @@ import type { BffContext } from '../context.ts';
 import type { RouteGuards } from '../route.ts';
 import { adminRoutes } from './admin.ts';
 import { brevoListRoutes } from './brevo-lists.ts';
+import { brevoWebhookRoutes } from './brevo-webhooks.ts';
 import { integrationRoutes } from './integrations.ts';
 import { lifecycleRoutes } from './lifecycle.ts';
 import { operationsRoutes } from './operations.ts';
 import { salesforceRoutes } from './salesforce.ts';
 import { sessionRoutes } from './session.ts';
+import { syncRoutes } from './sync.ts';
 import { wizardRoutes } from './wizard.ts';
 
 export type RouteModule = (ctx: BffContext, guards: RouteGuards) => Router;
@@ -25,5 +27,7 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   wizardRoutes,
   brevoListRoutes,
   lifecycleRoutes,
+  syncRoutes,
+  brevoWebhookRoutes,
   adminRoutes,
 ];

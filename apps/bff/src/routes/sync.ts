@@ -1,0 +1,80 @@
+import { ROUTES } from '@contact-sync/api';
+import { isSyncing, quotaMonth } from '@contact-sync/rules';
+import { createSyncStore, mappingOf, type SyncStore } from '@contact-sync/store';
+import { previewIntegration, type IntegrationSnapshot } from '@contact-sync/sync';
+import express, { type Router } from 'express';
+import type { BffContext } from '../context.ts';
+import { ApiError } from '../errors.ts';
+import { mountRoute, type RouteGuards } from '../route.ts';
+import { REQUEST_RETRY } from '../services/brevo-access.ts';
+import { firstIncompleteStep } from '../services/integration-view.ts';
+import { describeIntegrationObject, salesforceFailure, salesforceFor } from '../services/salesforce-access.ts';
+import { toPreviewDto, toRecordErrorDto, toRunDto } from '../services/sync-view.ts';
+import { integrationResponse, loadIntegration } from './helpers.ts';
+
+/** Records of each kind shown as examples in the preview. */
+const PREVIEW_SAMPLES = 10;
+/** Sampled by the engine: more rejected examples give more reasons a message with its parameters. */
+const PREVIEW_ENGINE_SAMPLES = 50;
+
+/**
+ * The sync engine seen from the microfrontend: preview (dry run), Sync now
+ * (a request the worker picks up), runs and record errors. The BFF only reads
+ * the sync store, except the "Sync now" request it leaves there.
+ */
+export function syncRoutes(ctx: BffContext, guards: RouteGuards): Router {
+  const router = express.Router();
+  let store: SyncStore | undefined;
+  const syncStore = () => (store ??= createSyncStore(ctx.connection.db!));
+
+  mountRoute(router, ctx, guards, ROUTES.getPreview, async ({ auth, params }) => {
+    const integration = await loadIntegration(ctx, auth, params.id);
+    const mapping = mappingOf(integration);
+    if (!mapping) throw new ApiError('integration_incomplete', { nextStep: firstIncompleteStep(integration) });
+    const snapshot: IntegrationSnapshot = {
+      id: params.id,
+      accountId: integration.accountId,
+      kind: integration.kind,
+      status: integration.status,
+      mapping,
+      listId: integration.list?.id ?? 0,
+      notificationEmail: null,
+    };
+    const month = quotaMonth(ctx.now());
+    const quota = await ctx.syncFacts.quota(params.id, month);
+    const salesforce = salesforceFor(ctx, integration);
+    const result = await previewIntegration(snapshot, {
+      salesforce: salesforce.connection,
+      store: syncStore(),
+      loadFields: () => describeIntegrationObject(ctx, integration),
+      sampleSize: PREVIEW_ENGINE_SAMPLES,
+      quotaLimit: quota.limit,
+      policy: { retry: REQUEST_RETRY },
+    }).catch((error: unknown) => {
+      throw salesforceFailure(salesforce.authRevoked ?? error);
+    });
+    return { json: toPreviewDto(result, { ...quota, month }, PREVIEW_SAMPLES) };
+  });
+
+  mountRoute(router, ctx, guards, ROUTES.syncNow, async ({ auth, params }) => {
+    const integration = await loadIntegration(ctx, auth, params.id);
+    if (!isSyncing(integration.status)) throw new ApiError('invalid_state', { status: integration.status });
+    // Any worker's reconcile turns the request into an immediate job (and drops it if the integration stopped syncing).
+    await syncStore().state.requestSync(params.id, ctx.now());
+    return integrationResponse(ctx, integration, 202);
+  });
+
+  mountRoute(router, ctx, guards, ROUTES.listRuns, async ({ auth, params, query }) => {
+    await loadIntegration(ctx, auth, params.id);
+    const { runs, total } = await syncStore().runs.page(params.id, query.offset, query.limit);
+    return { json: { runs: runs.map(toRunDto), total, offset: query.offset, limit: query.limit } };
+  });
+
+  mountRoute(router, ctx, guards, ROUTES.listRecordErrors, async ({ auth, params, query }) => {
+    await loadIntegration(ctx, auth, params.id);
+    const { errors, total } = await syncStore().errors.page(params.id, query.offset, query.limit);
+    return { json: { recordErrors: errors.map(toRecordErrorDto), total, offset: query.offset, limit: query.limit } };
+  });
+
+  return router;
+}

@@ -1,0 +1,132 @@
+import { z } from 'zod';
+import { isoDateTimeSchema } from './common.ts';
+import { quotaSchema } from './integrations.ts';
+import { ruleIssueSchema } from './issues.ts';
+
+/**
+ * Bodies of the sync routes: preview (SPEC §2 step 7), Sync now, runs and
+ * record errors (SPEC §4), and the Brevo webhook receiver.
+ */
+
+const paramsSchema = z.record(z.string(), z.union([z.string(), z.number()]));
+
+/** Rejected records of a preview with one reason (rule code); message of the first such record. */
+export const previewReasonSchema = z
+  .object({ code: z.string(), messageKey: z.string(), params: paramsSchema, count: z.number().int().min(0) })
+  .meta({ id: 'PreviewReason' });
+
+export const previewSampleSchema = z
+  .object({
+    salesforceId: z.string(),
+    /** What Brevo would hold (creates and updates). */
+    values: z
+      .object({ email: z.string().optional(), sms: z.string().optional(), attributes: z.record(z.string(), z.union([z.string(), z.number(), z.null()])) })
+      .optional(),
+    /** Why it would be rejected. */
+    issues: z.array(ruleIssueSchema).optional(),
+  })
+  .meta({ id: 'PreviewSample' });
+
+export const previewSchema = z
+  .object({
+    read: z.number().int().min(0),
+    toCreate: z.number().int().min(0),
+    toUpdate: z.number().int().min(0),
+    unchanged: z.number().int().min(0),
+    /** Records rejected (a record with two issues counts once here, under each reason in `rejected`). */
+    rejectedRecords: z.number().int().min(0),
+    rejected: z.array(previewReasonSchema),
+    samples: z.object({ create: z.array(previewSampleSchema), update: z.array(previewSampleSchema), rejected: z.array(previewSampleSchema) }),
+    /** Operations the first sync would charge (R16). */
+    operations: z.number().int().min(0),
+    /** `operations` over the monthly limit. */
+    quotaShare: z.number().min(0),
+    /** More operations than the quota left this month: the sync would stop at the limit. */
+    exceedsQuota: z.boolean(),
+    quota: quotaSchema,
+  })
+  .meta({ id: 'Preview', description: 'What the first sync would do; nothing is written anywhere.' });
+export type PreviewDto = z.infer<typeof previewSchema>;
+
+export const runCountsSchema = z
+  .object({
+    read: z.number().int().min(0),
+    created: z.number().int().min(0),
+    updated: z.number().int().min(0),
+    deleted: z.number().int().min(0),
+    /** Unchanged records (no call, no quota). */
+    skipped: z.number().int().min(0),
+    rejected: z.number().int().min(0),
+    failed: z.number().int().min(0),
+  })
+  .meta({ id: 'RunCounts' });
+
+export const runSchema = z
+  .object({
+    id: z.string(),
+    direction: z.enum(['salesforce_to_brevo', 'brevo_to_salesforce']),
+    initialLoad: z.boolean(),
+    status: z.enum(['running', 'succeeded', 'failed', 'stopped']),
+    startedAt: isoDateTimeSchema,
+    finishedAt: isoDateTimeSchema.nullable(),
+    counts: runCountsSchema,
+    /** Operations charged against the monthly quota (R16). */
+    operations: z.number().int().min(0),
+    progress: z.object({ done: z.number().int().min(0), total: z.number().int().min(0).nullable() }),
+    /** Why the run stopped or failed (a stable code). */
+    outcome: z.object({ code: z.string(), message: z.string() }).nullable(),
+  })
+  .meta({ id: 'Run' });
+export type RunDto = z.infer<typeof runSchema>;
+
+export const runPageSchema = z
+  .object({ runs: z.array(runSchema), total: z.number().int().min(0), offset: z.number().int(), limit: z.number().int() })
+  .meta({ id: 'RunPage', description: 'Runs of both directions, newest first.' });
+export type RunPage = z.infer<typeof runPageSchema>;
+
+export const recordErrorSchema = z
+  .object({
+    id: z.string(),
+    runId: z.string(),
+    direction: z.enum(['salesforce_to_brevo', 'brevo_to_salesforce']),
+    /** `Contact` or `Lead`. */
+    object: z.string(),
+    salesforceId: z.string().nullable(),
+    brevoId: z.number().int().nullable(),
+    field: z.string().nullable(),
+    /** Rules-package code (`phone_digits_out_of_range`, `duplicate`…) or a sync code. */
+    code: z.string(),
+    rule: z.string(),
+    messageKey: z.string(),
+    params: paramsSchema,
+    /** `error`: the record was not synced; `warning`: synced, one value kept back. */
+    severity: z.enum(['error', 'warning']),
+    fixHintKey: z.string(),
+    /** A retry may succeed once the cause is fixed (not for rejections that need a change in the data). */
+    retryable: z.boolean(),
+    occurredAt: isoDateTimeSchema,
+  })
+  .meta({ id: 'RecordError' });
+export type RecordErrorDto = z.infer<typeof recordErrorSchema>;
+
+export const recordErrorPageSchema = z
+  .object({ recordErrors: z.array(recordErrorSchema), total: z.number().int().min(0), offset: z.number().int(), limit: z.number().int() })
+  .meta({ id: 'RecordErrorPage', description: 'Record errors and warnings, newest first.' });
+export type RecordErrorPage = z.infer<typeof recordErrorPageSchema>;
+
+/** Brevo marketing webhook call (one payload or a batch); validated in depth by the receiver. */
+const brevoWebhookPayloadSchema = z.looseObject({
+  event: z.string(),
+  email: z.string().max(320),
+  ts: z.number(),
+  content: z.union([z.record(z.string(), z.unknown()), z.array(z.record(z.string(), z.unknown()))]).optional(),
+});
+export const brevoWebhookBodySchema = z
+  .union([brevoWebhookPayloadSchema, z.array(brevoWebhookPayloadSchema).min(1).max(1000)])
+  .meta({ id: 'BrevoWebhookBody', description: '`contact_updated` / `contact_deleted` payloads; other events are acknowledged and ignored.' });
+
+export const brevoWebhookParamsSchema = z.strictObject({ integrationId: z.string().min(1).max(64) });
+
+export const brevoWebhookResponseSchema = z
+  .object({ stored: z.number().int().min(0), duplicates: z.number().int().min(0) })
+  .meta({ id: 'BrevoWebhookReceipt', description: 'Events stored now, and redeliveries of events already stored.' });
