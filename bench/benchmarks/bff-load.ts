@@ -9,6 +9,7 @@ import { repoRoot } from '../../scripts/lib/paths.mjs';
 import { findFreePort } from '../../tools/devdb/launch.mjs';
 import type { BenchContext } from '../context.ts';
 import { figure, type Benchmark, type Figure } from '../runner.ts';
+import { processCpuMs } from '../support/machine.ts';
 import { hostToken } from '../support/host-token.ts';
 import { profileListRoute, waitForQuietDatabase } from '../support/list-route-profile.ts';
 import { describeLoad, measureLoad, p99Figure } from '../support/load.ts';
@@ -74,8 +75,13 @@ export const bffLoadBenchmark: Benchmark<BenchContext> = {
       console.log('  replaying the route in this process with database command monitoring...');
       const profile = await profileListRoute(services.mongoUri, DEFAULT_SEED.measuredAccount, 1);
 
+      const cpuBefore = processCpuMs(bff.pid);
       const unloaded = await unloadedLatency(url, headers);
-      console.log(`  BFF, one request at a time: median ${unloaded.medianMs} ms over ${unloaded.samples} requests (${(body.length / 1024).toFixed(1)} kB answer)`);
+      const cpuAfter = processCpuMs(bff.pid);
+      const cpuPerRequestMs = cpuBefore !== null && cpuAfter !== null ? Math.round(((cpuAfter - cpuBefore) / unloaded.samples) * 10) / 10 : null;
+      console.log(
+        `  BFF, one request at a time: median ${unloaded.medianMs} ms over ${unloaded.samples} requests (${(body.length / 1024).toFixed(1)} kB answer), BFF process CPU ${cpuPerRequestMs ?? '?'} ms per request`,
+      );
       // A route slower than a few hundred ms has no use for a warm-up: the one-at-a-time requests warmed it.
       if (unloaded.medianMs < 200) await measureLoad({ url, connections: CONNECTIONS, durationSeconds: WARM_UP_SECONDS, headers });
       const loaded = await measureLoad({ url, connections: CONNECTIONS, durationSeconds: ctx.loadSeconds, headers });
@@ -98,20 +104,23 @@ export const bffLoadBenchmark: Benchmark<BenchContext> = {
         figure('BFF responses in the measurement', loaded.responses, 'responses'),
         figure('BFF failed requests (non-2xx + errors)', loaded.non2xx + loaded.errors, 'requests'),
         figure('BFF latency, one request at a time (median)', unloaded.medianMs, 'ms'),
+        ...(cpuPerRequestMs === null ? [] : [figure('BFF process CPU per request, one at a time', cpuPerRequestMs, 'ms')]),
         figure('bare Express p99 latency', bare.p99Ms, 'ms'),
         figure('bare Express throughput', bare.requestsPerSecond, 'req/s'),
         figure('throughput ratio bare Express / BFF', ratio(bare.requestsPerSecond, bffThroughput), '×', undefined, none),
         figure('p99 ratio BFF / bare Express', ratio(p99.value, bare.p99Ms), '×', undefined, p99.atLeast),
         figure('database finds per request (route replayed)', commandsPerRequest, 'commands'),
         figure('route replayed alone: database time', profile.route.totalMs, 'ms'),
+        figure('route replayed alone: CPU of the replaying process', profile.route.cpuMs, 'ms'),
         figure('same answer read in one find per collection', profile.batched.totalMs, 'ms'),
+        figure('same answer read in one find per collection: CPU', profile.batched.cpuMs, 'ms'),
       ];
       notes.push(
         `${ctx.loadSeconds} s per load measurement, ${CONNECTIONS} connections, answer ${(body.length / 1024).toFixed(1)} kB (the bare endpoint sends the same bytes); BFF: ${describeLoad('load', loaded)}; bare: ${describeLoad('load', bare)}.`,
         'autocannon runs in the benchmark process on the same machine as the BFF and its database: client, server and database share the CPUs. The load test uses a BFF process of its own, killed afterwards.',
         `Route replay (apps/bff listForAccount + toIntegrationDto with syncFactsFromStore, ${profile.integrations} integrations): ${routeFinds.map(([name, stats]) => `${stats.count}× ${name}`).join(', ')}; wall ${profile.route.totalMs} ms. ` +
           `Each read alone: ${Object.entries(profile.isolated).map(([name, ms]) => `${name} ${ms} ms`).join('; ')}. ` +
-          `Read in ${batchedFinds} finds ($in on integrationId / _id): ${profile.batched.totalMs} ms.`,
+          `The same DTOs built from ${batchedFinds} finds ($in on integrationId / _id) through the route's toIntegrationDto: ${profile.batched.totalMs} ms, ${profile.batched.cpuMs} ms CPU (route: ${profile.route.cpuMs} ms CPU); identical answer: ${profile.sameAnswer ? 'yes' : 'NO'}.`,
       );
       if (loaded.responses < CONNECTIONS) {
         notes.push(`Fewer responses than connections: most requests were still waiting when the measurement ended; the p99 shown is a lower bound (the measurement's length or the slowest answer).`);

@@ -2,8 +2,10 @@
 // (the store's listForAccount, then toIntegrationDto with the sync facts read
 // as apps/bff/src/sync-facts.ts reads them) replayed in this process with the
 // driver's command monitoring on, so every database command is counted and
-// timed; then the same answer read in batches ($in), the way the route could.
-import { quotaMonth } from '@contact-sync/rules';
+// timed; then the same answer built from batched reads ($in), the way the
+// route could, and checked to be identical.
+import { MONTHLY_OPERATION_QUOTA, quotaMonth } from '@contact-sync/rules';
+import type { SyncFacts } from '../../apps/bff/src/context.ts';
 import { DEV_ENCRYPTION_KEY_ID, DEV_ENCRYPTION_KEYS, secretBoxFromEnv } from '@contact-sync/secrets';
 import { QUOTA_LIMITS, QUOTA_USAGE, RUNS, connectStore, createSyncStore, integrationRepository, type QuotaLimitDoc, type QuotaUsageDoc, type RunDoc } from '@contact-sync/store';
 import { toIntegrationDto } from '../../apps/bff/src/services/integration-view.ts';
@@ -13,6 +15,8 @@ export interface CommandStats {
   count: number;
   /** Wall time of the whole replay. */
   totalMs: number;
+  /** CPU this process spent on it (driver, mongoose, DTOs): what the BFF process spends per request. */
+  cpuMs: number;
   /** Sum of each command's duration as the driver saw it (they overlap: the facts are read concurrently). */
   byCommand: Record<string, { count: number; sumMs: number; maxMs: number }>;
 }
@@ -21,6 +25,8 @@ export interface ListRouteProfile {
   integrations: number;
   route: CommandStats;
   batched: CommandStats;
+  /** The batched read produced exactly the route's answer. */
+  sameAnswer: boolean;
   /** Each kind of read alone, one at a time (median ms): what one command costs without the others. */
   isolated: Record<string, number>;
 }
@@ -48,9 +54,12 @@ export async function profileListRoute(mongoUri: string, accountId: string, repe
   const measure = async (work: () => Promise<unknown>): Promise<CommandStats> => {
     let best: CommandStats | null = null;
     for (let i = 0; i < repeats; i += 1) {
-      current = { count: 0, totalMs: 0, byCommand: {} };
+      current = { count: 0, totalMs: 0, cpuMs: 0, byCommand: {} };
       const t = performance.now();
+      const cpu = process.cpuUsage();
       await work();
+      const used = process.cpuUsage(cpu);
+      current.cpuMs = round((used.user + used.system) / 1000);
       current.totalMs = round(performance.now() - t);
       if (!best || current.totalMs < best.totalMs) best = current;
     }
@@ -70,18 +79,44 @@ export async function profileListRoute(mongoUri: string, accountId: string, repe
       return Promise.all(list.map((integration) => toIntegrationDto(integration, facts, now)));
     });
 
-    // The same facts in one query per collection.
+    // The same answer with the facts read in one query per collection, handed to the
+    // route's own toIntegrationDto through a SyncFacts over the results: what the fix would do.
     const db = connection.db!;
+    let batchedAnswer: unknown = null;
     const batched = await measure(async () => {
       const list = await integrations.listForAccount(accountId);
       const ids = list.map((integration) => integration._id.toHexString());
-      const month = quotaMonth(new Date());
-      return Promise.all([
+      const now = new Date();
+      const month = quotaMonth(now);
+      const [usage, limits, runs] = await Promise.all([
         db.collection<QuotaUsageDoc>(QUOTA_USAGE).find({ _id: { $in: ids.map((id) => `${id}:${month}`) } }).toArray(),
         db.collection<QuotaLimitDoc>(QUOTA_LIMITS).find({ _id: { $in: ids } }).toArray(),
-        db.collection<RunDoc>(RUNS).find({ integrationId: { $in: ids } }, { projection: { integrationId: 1, status: 1, endedAt: 1, progress: 1, startedAt: 1 } }).sort({ startedAt: -1 }).toArray(),
+        db.collection<RunDoc>(RUNS).find({ integrationId: { $in: ids } }).sort({ startedAt: -1 }).toArray(),
       ]);
+      const usedBy = new Map(usage.map((doc) => [doc.integrationId, doc.used]));
+      const limitBy = new Map(limits.map((doc) => [doc._id, doc.limit]));
+      const runsBy = new Map<string, RunDoc[]>();
+      for (const run of runs) runsBy.set(run.integrationId, [...(runsBy.get(run.integrationId) ?? []), run]);
+      const batchedFacts: SyncFacts = {
+        quota: async (id) => ({ used: usedBy.get(id) ?? 0, limit: limitBy.get(id) ?? MONTHLY_OPERATION_QUOTA }),
+        runs: async (id) => {
+          const recent = (runsBy.get(id) ?? []).slice(0, 5);
+          const running = recent.find((run) => run.status === 'running');
+          return {
+            lastSyncAt: recent.find((run) => run.endedAt)?.endedAt ?? null,
+            running: running ? { processed: running.progress.done, total: running.progress.total } : null,
+          };
+        },
+      };
+      batchedAnswer = await Promise.all(list.map((integration) => toIntegrationDto(integration, batchedFacts, now)));
     });
+    const routeAnswer = await (async () => {
+      const list = await integrations.listForAccount(accountId);
+      const now = new Date();
+      return Promise.all(list.map((integration) => toIntegrationDto(integration, facts, now)));
+    })();
+    // Same answer, but for the quota month and timestamps of "now" (identical within a run).
+    const sameAnswer = JSON.stringify(routeAnswer) === JSON.stringify(batchedAnswer);
 
     const store = createSyncStore(db);
     const list = await integrations.listForAccount(accountId);
@@ -102,7 +137,7 @@ export async function profileListRoute(mongoUri: string, accountId: string, repe
       'quota use of one integration (quota.used, by _id)': await one(() => store.quota.used(id, month)),
       'quota limit of one integration (quota.limitOf, by _id)': await one(() => store.quota.limitOf(id)),
     };
-    return { integrations: count, route, batched, isolated };
+    return { integrations: count, route, batched, sameAnswer, isolated };
   } finally {
     await connection.close();
   }

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem, freemem } from 'node:os';
 
 export interface Machine {
@@ -45,5 +46,18 @@ export function currentCommit(cwd: string): Commit {
     return { sha: git('rev-parse', 'HEAD'), dirty: git('status', '--porcelain').length > 0 };
   } catch {
     return { sha: null, dirty: false };
+  }
+}
+
+/** CPU time (user + system, ms) a process has used so far, from /proc (Linux); null elsewhere. */
+export function processCpuMs(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may contain spaces) start after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return null;
   }
 }

@@ -139,30 +139,31 @@ export class BenchStack {
    * so requests the load left in flight (Express finishes a handler whose
    * client is gone) cannot slow the benchmarks that follow.
    */
-  async disposableBff(name: string): Promise<{ url: string; pid: number; kill(): Promise<void> }> {
+  async disposableBff(name: string, nodeArgs: string[] = []): Promise<{ url: string; pid: number; kill(signal?: NodeJS.Signals): Promise<void> }> {
     await this.services();
     const port = await findFreePort();
     const url = `http://localhost:${port}`;
-    const { child } = await this.#startApp('bff', { BFF_PORT: String(port), BFF_PUBLIC_URL: url }, name);
+    const { child } = await this.#startApp('bff', { BFF_PORT: String(port), BFF_PUBLIC_URL: url }, name, nodeArgs);
     return {
       url,
       pid: child.pid!,
-      kill: () =>
+      /** SIGKILL by default; SIGTERM lets it shut down (and write a --cpu-prof profile). */
+      kill: (signal = 'SIGKILL') =>
         new Promise<void>((resolve) => {
           this.#expectedExits.add(name);
           if (child.exitCode !== null || child.signalCode !== null) return resolve();
           child.once('exit', () => resolve());
-          child.kill('SIGKILL');
+          child.kill(signal);
         }),
     };
   }
 
-  async #startApp(name: string, extraEnv: Record<string, string> = {}, processName = name): Promise<{ child: ChildProcess }> {
+  async #startApp(name: string, extraEnv: Record<string, string> = {}, processName = name, nodeArgs: string[] = []): Promise<{ child: ChildProcess }> {
     const entry = app(name);
     return this.#group.start({
       name: processName,
       command: process.execPath,
-      args: ['--import', 'tsx', appEntry(entry)],
+      args: [...nodeArgs, '--import', 'tsx', appEntry(entry)],
       cwd: join(repoRoot, entry.dir),
       env: { ...this.#env, ...extraEnv },
       ready: / ready on /,
