@@ -12,6 +12,9 @@ import type {
   Session,
 } from './types.ts';
 
+/** Rows of runs and record errors the detail page shows (the BFF's largest page). */
+const RECENT = 50;
+
 /** One function per BFF route the microfrontend calls (paths from packages/api routes.ts). */
 export function createContactSyncApi(http: HttpClient) {
   const integration = (id: string) => `/integrations/${encodeURIComponent(id)}`;
@@ -34,9 +37,11 @@ export function createContactSyncApi(http: HttpClient) {
     pause: (id: string) => http.request<Integration>('POST', `${integration(id)}/pause`),
     resume: (id: string) => http.request<Integration>('POST', `${integration(id)}/resume`),
     syncNow: (id: string) => http.request<Integration>('POST', `${integration(id)}/sync`),
-    listRuns: async (id: string) => (await http.request<{ runs: Run[] }>('GET', `${integration(id)}/runs`)).runs,
+    /** The latest runs, newest first. */
+    listRuns: async (id: string) => (await http.request<{ runs: Run[] }>('GET', `${integration(id)}/runs`, { query: { limit: RECENT } })).runs,
+    /** The latest record errors, newest first (what the CSV export contains). */
     listRecordErrors: async (id: string) =>
-      (await http.request<{ recordErrors: RecordError[] }>('GET', `${integration(id)}/record-errors`)).recordErrors,
+      (await http.request<{ recordErrors: RecordError[] }>('GET', `${integration(id)}/record-errors`, { query: { limit: RECENT } })).recordErrors,
     retryRecordErrors: (id: string) => http.request<void>('POST', `${integration(id)}/record-errors/retry`),
   };
 }

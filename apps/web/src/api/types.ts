@@ -10,7 +10,10 @@ import type {
   IntegrationDto,
   IntegrationListResponse,
   MappingOptionsResponse as ApiMappingOptionsResponse,
+  PreviewDto,
+  RecordErrorDto,
   RuleIssueDto,
+  RunDto,
   SalesforceConnectedMessage as ApiSalesforceConnectedMessage,
   SessionResponse,
   WizardStep as ApiWizardStep,
@@ -26,14 +29,10 @@ export type Quota = IntegrationDto['quota'];
 export type ListRef = NonNullable<IntegrationDto['list']>;
 export type SalesforceConnection = NonNullable<IntegrationDto['salesforce']>;
 
-/** Progress of a running sync. Not in the API yet: the UI falls back to "active, never synced". */
-export interface SyncProgress {
-  running: boolean;
-  processed: number;
-  total: number | null;
-}
+/** Progress of the run in progress (records done / total); null when none runs. */
+export type SyncProgress = NonNullable<IntegrationDto['sync']>;
 
-export type Integration = IntegrationDto & { sync?: SyncProgress | null };
+export type Integration = IntegrationDto;
 export type IntegrationList = IntegrationListResponse;
 export type Session = SessionResponse;
 
@@ -49,53 +48,16 @@ export type MappingOptionsResponse = Omit<ApiMappingOptionsResponse, 'salesforce
 export type BrevoList = BrevoListDto;
 export type BrevoListPage = ApiBrevoListPage;
 
-// Preview, runs and record errors are not in packages/api yet: shapes as planned with the BFF engineer.
+/** The dry run of the first sync (wizard preview): counts, rejected by reason, samples, quota share. */
+export type Preview = PreviewDto;
+export type PreviewReason = PreviewDto['rejected'][number];
 
-/** The rejected records of a preview, grouped by reason. */
-export interface PreviewReason {
-  code: string;
-  messageKey: string;
-  params: Record<string, string | number>;
-  count: number;
-}
+/** One sync run (either direction) and its counts. */
+export type Run = RunDto;
+export type RunCounts = RunDto['counts'];
 
-export interface Preview {
-  toCreate: number;
-  toUpdate: number;
-  unchanged: number;
-  rejected: PreviewReason[];
-  operations: number;
-  quota: Quota;
-}
-
-export interface RunCounts {
-  read: number;
-  created: number;
-  updated: number;
-  deleted: number;
-  skipped: number;
-  rejected: number;
-  failed: number;
-}
-
-export interface Run {
-  id: string;
-  startedAt: string;
-  finishedAt: string | null;
-  counts: RunCounts;
-  operations: number;
-}
-
-export interface RecordError {
-  id: string;
-  object: string;
-  recordId: string;
-  field: string | null;
-  code: string;
-  messageKey: string;
-  params: Record<string, string | number>;
-  at: string;
-}
+/** One rejected or failed record (or a warning), with its rule code, message and fix hint. */
+export type RecordError = RecordErrorDto;
 
 /** What the BFF's OAuth callback page posts to the opener (packages/api salesforce.ts). */
 export const SALESFORCE_CONNECTED_MESSAGE = 'contact-sync:salesforce-connected' satisfies ApiSalesforceConnectedMessage['type'];

@@ -60,11 +60,16 @@ export function makeMappingInputs(mapping: Record<string, string> | null = null)
 
 export function makePreview(overrides: Partial<Preview> = {}): Preview {
   return {
+    read: 22,
     toCreate: 12,
     toUpdate: 3,
     unchanged: 5,
+    rejectedRecords: 2,
     rejected: [{ code: 'phone_digits_out_of_range', messageKey: 'rules.phone.digitsOutOfRange', params: { min: 6, max: 16, digits: 3 }, count: 2 }],
+    samples: { create: [], update: [], rejected: [] },
     operations: 17,
+    quotaShare: 0.00017,
+    exceedsQuota: false,
     quota: { used: 1200, limit: 100_000, month: '2026-11' },
     ...overrides,
   };
@@ -73,10 +78,15 @@ export function makePreview(overrides: Partial<Preview> = {}): Preview {
 export function makeRun(overrides: Partial<Run> = {}): Run {
   return {
     id: 'run1',
+    direction: 'salesforce_to_brevo',
+    initialLoad: true,
+    status: 'succeeded',
     startedAt: '2026-11-27T10:05:00.000Z',
     finishedAt: '2026-11-27T10:05:04.000Z',
     counts: { read: 20, created: 12, updated: 3, deleted: 0, skipped: 5, rejected: 2, failed: 0 },
-    operations: 17,
+    operations: 15,
+    progress: { done: 20, total: 20 },
+    outcome: null,
     ...overrides,
   };
 }
@@ -84,13 +94,20 @@ export function makeRun(overrides: Partial<Run> = {}): Run {
 export function makeRecordError(overrides: Partial<RecordError> = {}): RecordError {
   return {
     id: 'err1',
+    runId: 'run1',
+    direction: 'salesforce_to_brevo',
     object: 'Contact',
-    recordId: '003000000000042AAA',
+    salesforceId: '003000000000042AAA',
+    brevoId: null,
     field: 'MobilePhone',
     code: 'phone_digits_out_of_range',
+    rule: 'R10',
     messageKey: 'rules.phone.digitsOutOfRange',
-    params: { min: 6, max: 16, digits: 3 },
-    at: '2026-11-27T10:05:03.000Z',
+    params: { field: 'MobilePhone', min: 6, max: 16, digits: 3 },
+    severity: 'error',
+    fixHintKey: 'sync.fix.phone_digits_out_of_range',
+    retryable: false,
+    occurredAt: '2026-11-27T10:05:03.000Z',
     ...overrides,
   };
 }

@@ -11,12 +11,12 @@ export function recordErrorsToCsv(errors: readonly RecordError[], t: Translate):
     header,
     ...errors.map((error) => [
       error.object,
-      error.recordId,
+      error.salesforceId ?? error.brevoId,
       error.field,
       error.code,
       t(error.messageKey, error.params),
       t(hintKeyFor(error.code)),
-      error.at,
+      error.occurredAt,
     ]),
   ]);
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../api/api-error.ts';
 import { useWizardStore } from '../../stores/wizard.ts';
 import { createFakeApi } from '../../test-utils/fake-api.ts';
-import { INTEGRATION_ID, makeIntegration } from '../../test-utils/fixtures.ts';
+import { INTEGRATION_ID, makeIntegration, makePreview } from '../../test-utils/fixtures.ts';
 import { createTestContext, render } from '../../test-utils/render.ts';
 import PreviewStep from './preview-step.vue';
 
@@ -29,6 +29,22 @@ describe('preview step', () => {
     expect(wrapper.get('li[data-code="phone_digits_out_of_range"]').text()).toContain('A phone number must have between 6 and 16 digits (this one has 3).');
     expect(wrapper.get('[data-testid="preview-quota"]').text()).toContain('17 operations');
     expect(buttons(wrapper)).toEqual(['Save and activate', "Save and don't activate"]);
+  });
+
+  it('counts a record rejected for two reasons once in the total, under each reason in the list', async () => {
+    const api = createFakeApi();
+    api.getPreview.mockResolvedValue(
+      makePreview({
+        rejectedRecords: 1,
+        rejected: [
+          { code: 'phone_digits_out_of_range', messageKey: 'rules.phone.digitsOutOfRange', params: { min: 6, max: 16, digits: 17 }, count: 1 },
+          { code: 'phone_invalid_characters', messageKey: 'rules.phone.invalidCharacters', params: {}, count: 1 },
+        ],
+      }),
+    );
+    const { wrapper } = await renderPreview({ api });
+    expect(wrapper.get('[data-testid="rejected"]').text()).toBe('1');
+    expect(wrapper.findAll('li[data-code]')).toHaveLength(2);
   });
 
   it('Save and activate activates and returns to the integrations page', async () => {
