@@ -1,7 +1,7 @@
 import { findDuplicatesInBatch, indexFieldsByName, mapSalesforceRecordToBrevo, type SalesforceField } from '@contact-sync/rules';
 import { useTestDatabase } from '@contact-sync/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { syncSalesforceToBrevo } from './salesforce-to-brevo.ts';
+import { retrySalesforceRecords, syncSalesforceToBrevo } from './salesforce-to-brevo.ts';
 import { CONTACT_MAPPING, createIntegration, engineDeps, listMembers, startHarness, type Harness } from './testing/harness.ts';
 
 const database = useTestDatabase('sync_s2b');
@@ -135,6 +135,24 @@ describe('Salesforce → Brevo', () => {
       ['email_emptied_kept', 'R14', 'warning'],
       ['phone_emptied_kept', 'R11', 'warning'],
     ]);
+  });
+
+  it('retries record errors on demand: a fixed record is written, a still-wrong one is explained again, the watermark stays', async () => {
+    const integration = await createIntegration(harness);
+    const first = await syncSalesforceToBrevo(integration, engineDeps(harness));
+    const errors = (await harness.store.errors.listForRun(first.runId!)).filter((e) => e.code === 'phone_invalid_characters' || e.code === 'phone_digits_out_of_range');
+    expect(errors.length).toBeGreaterThanOrEqual(2);
+    const [fixed, stillWrong] = errors.map((e) => e.salesforceId!);
+    await harness.conn.sobject('Contact').update({ Id: fixed!, MobilePhone: '+33 6 12 34 56 78' });
+    const watermark = await harness.store.state.get(integration.id);
+
+    const retry = await retrySalesforceRecords(integration, [fixed!, stillWrong!], engineDeps(harness));
+    expect(retry.counts).toMatchObject({ read: 2, created: 1, rejected: 1 });
+    const members = await listMembers(harness.client, integration.listId);
+    expect(members.find((m) => m.attributes.EXT_ID === fixed)?.attributes.SMS).toBe('33612345678');
+    expect((await harness.store.errors.listForRun(retry.runId!)).map((e) => e.salesforceId)).toEqual([stillWrong]);
+    const after = await harness.store.state.get(integration.id);
+    expect([after.watermarkTs, after.watermarkId]).toEqual([watermark.watermarkTs, watermark.watermarkId]);
   });
 
   describe('a run interrupted in the middle of an initial load, then resumed', () => {

@@ -1,5 +1,5 @@
 import type { BrevoClient } from '@getbrevo/brevo';
-import { streamQuery, watermarkQuery, type SalesforceRequester } from '@contact-sync/salesforce';
+import { assertSalesforceId, COLLECTION_MAX, quoteSoql, selectFields, streamQuery, watermarkQuery, type SalesforceRequester } from '@contact-sync/salesforce';
 import {
   indexFieldsByName,
   IntegrationStatus,
@@ -256,11 +256,11 @@ function salesforceIdOf(row: PlannedRow): string {
   return row.salesforceId;
 }
 
-async function processChunk(context: Context, rows: SalesforceRow[], from: Watermark | null, chunkIndex: number): Promise<ChunkResult> {
+async function processChunk(context: Context, rows: SalesforceRow[], from: Watermark | null, chunkIndex: number, retryKey?: string): Promise<ChunkResult> {
   const { integration, deps, now } = context;
   const { store } = deps;
   const checkpoint = async (point: Parameters<NonNullable<EngineDeps['checkpoint']>>[0]) => deps.checkpoint?.(point, chunkIndex);
-  const key = chunkKeyOf(integration.id, from);
+  const key = retryKey ?? chunkKeyOf(integration.id, from);
   const month = quotaMonth(now());
   const counts = emptyCounts();
 
@@ -362,7 +362,7 @@ async function processChunk(context: Context, rows: SalesforceRow[], from: Water
   // 6. Commit: the watermark moves past every row handled (a quota cut stops before the first refused write).
   const last = planned.at(-1);
   let watermark = from;
-  if (last) {
+  if (last && retryKey === undefined) {
     const next = { ts: modstampOf(last), id: salesforceIdOf(last) };
     if (!(await store.state.advanceWatermark(integration.id, from, next))) throw new Error('watermark moved under this run; another run owns the integration');
     watermark = next;
@@ -383,3 +383,68 @@ async function processChunk(context: Context, rows: SalesforceRow[], from: Water
   const errors = recordErrors.filter((error) => error.severity === 'error').length;
   return { watermark, counts, operations: reservation ? made : 0, errors, warnings: recordErrors.length - errors, stoppedByQuota };
 }
+
+/**
+ * "Retry" from the UI: the given Salesforce records are read again now and go
+ * through the same plan and writes as a sync, without moving the watermark
+ * (the next scheduled run still sees every later change). Fixed records are
+ * written; records still wrong get a fresh record error.
+ */
+export async function retrySalesforceRecords(integration: IntegrationSnapshot, salesforceIds: readonly string[], deps: EngineDeps): Promise<SalesforceToBrevoResult> {
+  const options = { ...DEFAULT_ENGINE_OPTIONS, ...deps.options };
+  const now = deps.now ?? (() => new Date());
+  const policy = { ...(options.retry ? { retry: options.retry } : {}), ...(options.onCall ? { onCall: options.onCall } : {}) };
+  const callSalesforce = salesforceCaller(policy);
+  const callBrevo = brevoCaller(policy);
+  const { store } = deps;
+  const result: SalesforceToBrevoResult = { runId: null, end: 'completed', counts: emptyCounts(), operations: 0, errors: 0, warnings: 0, initialLoad: false };
+  const ids = [...new Set(salesforceIds)].map(assertSalesforceId);
+  if (ids.length === 0) return result;
+  const run = await store.runs.start(integration.id, 'salesforce_to_brevo', false, now());
+  result.runId = run._id;
+  try {
+    const object = objectOf(integration);
+    const fields = await (deps.loadFields ?? describeFieldsLoader(deps.salesforce, callSalesforce))(object);
+    const context: Context = {
+      integration,
+      deps,
+      options,
+      now,
+      callSalesforce,
+      callBrevo,
+      writer: new BrevoWriter(deps.brevo, callBrevo, {
+        listId: integration.listId,
+        clockSkewMs: options.clockSkewMs,
+        importPollMs: options.importPollMs,
+        importTimeoutMs: options.importTimeoutMs,
+        now,
+        sleep: deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+      }),
+      fieldsByName: indexFieldsByName(fields),
+      runId: run._id,
+      limit: await store.quota.limitOf(integration.id),
+      noLinksAtStart: false,
+    };
+    const select = selectFields(Object.values(integration.mapping)).join(', ');
+    for (let i = 0; i < ids.length; i += COLLECTION_MAX) {
+      const slice = ids.slice(i, i + COLLECTION_MAX);
+      const soql = `SELECT ${select} FROM ${object} WHERE Id IN (${slice.map(quoteSoql).join(', ')}) ORDER BY SystemModstamp ASC, Id ASC`;
+      const rows: SalesforceRow[] = [];
+      for await (const page of streamQuery<SalesforceRow>(deps.salesforce, soql, { all: true, call: callSalesforce })) rows.push(...page.records);
+      const chunk = await processChunk(context, rows, null, i / COLLECTION_MAX, `retry|${integration.id}|${run._id}|${i}`);
+      await store.runs.addPage(run._id, chunk.counts, chunk.operations, { done: i + slice.length, total: ids.length });
+      addCounts(result, chunk);
+      if (chunk.stoppedByQuota) {
+        result.end = 'quota_exceeded';
+        await store.runs.finish(run._id, 'stopped', now(), { code: 'quota_exceeded', message: 'Monthly operation quota reached' });
+        await deps.statuses.setStatus(integration.id, { status: IntegrationStatus.DisabledQuota, code: 'quota_exceeded' });
+        return result;
+      }
+    }
+    await store.runs.finish(run._id, 'succeeded', now());
+    return result;
+  } catch (error) {
+    return await failRun(integration, deps, options, now, run._id, result, error);
+  }
+}
+
