@@ -264,7 +264,9 @@ async function processChunk(context: Context, rows: SalesforceRow[], from: Water
   const month = quotaMonth(now());
   const counts = emptyCounts();
 
-  const links = context.noLinksAtStart ? new Map<string, LinkDoc>() : await store.links.findBySalesforceIds(integration.id, rows.map((row) => row.Id));
+  // A first load skips the lookup, except for deleted rows (a record created and deleted during the run must still be unlinked).
+  const lookup = context.noLinksAtStart ? rows.filter((row) => row.IsDeleted === true) : rows;
+  const links = lookup.length === 0 ? new Map<string, LinkDoc>() : await store.links.findBySalesforceIds(integration.id, lookup.map((row) => row.Id));
   let planned = planPage(rows, links, {
     mapping: integration.mapping,
     fieldsByName: context.fieldsByName,
