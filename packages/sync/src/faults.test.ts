@@ -96,6 +96,36 @@ describe('faults', () => {
     expect(members.length).toBeGreaterThan(100);
     expect(await harness.store.quota.used(integration.id, quotaMonth(new Date()))).toBe(members.length);
   });
+  it('paces itself by Brevo\'s rate-limit headers: a tight contacts limit slows the run, it still ends exactly', async () => {
+    const integration = await createIntegration(harness);
+    const saved = { ...harness.brevo.rateLimiter.options };
+    harness.brevo.rateLimiter.options = { ...saved, enabled: true, overrides: { contacts: [{ limit: 2, seconds: 1 }] } };
+    let throttled = 0;
+    try {
+      const first = await syncSalesforceToBrevo(integration, engineDeps(harness, { options: { retry: { maxAttempts: 6, baseDelayMs: 5, maxDelayMs: 50 } } }));
+      expect(first.end).toBe('completed');
+      const ids = (await harness.store.links.list(integration.id)).map((l) => l.salesforceId);
+      expect(ids.length).toBeGreaterThan(100);
+      harness.brevo.rateLimiter.options = { ...saved };
+      for (let i = 0; i < ids.length; i += 200) await harness.conn.sobject('Contact').update(ids.slice(i, i + 200).map((Id) => ({ Id, Title: 'Paced' })));
+      harness.brevo.rateLimiter.options = { ...saved, enabled: true, overrides: { contacts: [{ limit: 1, seconds: 1 }] } };
+      const started = Date.now();
+      const second = await syncSalesforceToBrevo(
+        integration,
+        engineDeps(harness, { options: { retry: { maxAttempts: 6, baseDelayMs: 5, maxDelayMs: 50, onRetry: () => (throttled += 1) } } }),
+      );
+      expect(second.end).toBe('completed');
+      expect(second.counts.updated).toBe(ids.length);
+      // Two batch calls at one per second: the second waits for the reset the first answer announced.
+      expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+      expect(throttled).toBe(0);
+    } finally {
+      harness.brevo.rateLimiter.options = saved;
+    }
+    const members = await listMembers(harness.client, integration.listId);
+    expect(members.filter((m) => m.attributes.JOB_TITLE === 'Paced').length).toBeGreaterThan(100);
+  });
+
   it('refreshes an expired access token; a revoked refresh token sets auth_error and loses nothing', async () => {
     const integration = await createIntegration(harness);
     await fetch(`${harness.salesforce.url}/__sandbox/tokens/expire`, { method: 'POST' });
