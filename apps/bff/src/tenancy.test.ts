@@ -41,7 +41,7 @@ describe("tenancy: account B never sees or changes account A's integration", () 
       [
         'activateIntegration', 'deleteIntegration', 'getIntegration', 'getMappingOptions', 'pauseIntegration', 'putConsent',
         'putList', 'putMapping', 'resumeIntegration', 'startSalesforceConnect', 'updateIntegration',
-        'getPreview', 'syncNow', 'listRuns', 'listRecordErrors',
+        'getPreview', 'syncNow', 'listRuns', 'listRecordErrors', 'retryRecordErrors',
       ].sort(),
     );
   });

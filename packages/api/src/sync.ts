@@ -114,6 +114,12 @@ export const recordErrorPageSchema = z
   .meta({ id: 'RecordErrorPage', description: 'Record errors and warnings, newest first.' });
 export type RecordErrorPage = z.infer<typeof recordErrorPageSchema>;
 
+/** What "retry" did: the records read again and the run that did it (null when nothing was retryable). */
+export const retryRecordErrorsResponseSchema = z
+  .object({ retried: z.number().int().min(0), run: runSchema.nullable() })
+  .meta({ id: 'RetryRecordErrorsResult' });
+export type RetryRecordErrorsResult = z.infer<typeof retryRecordErrorsResponseSchema>;
+
 /** Brevo marketing webhook call (one payload or a batch); validated in depth by the receiver. */
 const brevoWebhookPayloadSchema = z.looseObject({
   event: z.string(),

@@ -59,6 +59,19 @@ export class RecordErrorStore {
     return { errors: errors as (RecordErrorDoc & { _id: unknown })[], total };
   }
 
+  /**
+   * Salesforce Ids of the latest retryable Salesforce → Brevo record errors
+   * (newest first, each once): what "retry" reads again. Read only.
+   */
+  async retryableSalesforceIds(integrationId: string, limit: number): Promise<string[]> {
+    const docs = await this.collection
+      .find({ integrationId, direction: 'salesforce_to_brevo', retryable: true, salesforceId: { $ne: null } }, { projection: { _id: 0, salesforceId: 1 } })
+      .sort({ at: -1 })
+      .limit(limit * 4)
+      .toArray();
+    return [...new Set(docs.map((doc) => doc.salesforceId as string))].slice(0, limit);
+  }
+
   async removeIntegration(integrationId: string): Promise<void> {
     await this.collection.deleteMany({ integrationId });
   }

@@ -7,6 +7,7 @@ import type { BffContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { mountRoute, type RouteGuards } from '../route.ts';
 import { REQUEST_RETRY } from '../services/brevo-access.ts';
+import { retryRecordErrors } from '../services/record-retry.ts';
 import { firstIncompleteStep } from '../services/integration-view.ts';
 import { describeIntegrationObject, salesforceFailure, salesforceFor } from '../services/salesforce-access.ts';
 import { toPreviewDto, toRecordErrorDto, toRunDto } from '../services/sync-view.ts';
@@ -19,8 +20,9 @@ const PREVIEW_ENGINE_SAMPLES = 50;
 
 /**
  * The sync engine seen from the microfrontend: preview (dry run), Sync now
- * (a request the worker picks up), runs and record errors. The BFF only reads
- * the sync store, except the "Sync now" request it leaves there.
+ * (a request the worker picks up), runs and record errors, and retry of
+ * record errors (run here, under the integration's lease). Otherwise the BFF
+ * only reads the sync store.
  */
 export function syncRoutes(ctx: BffContext, guards: RouteGuards): Router {
   const router = express.Router();
@@ -74,6 +76,12 @@ export function syncRoutes(ctx: BffContext, guards: RouteGuards): Router {
     await loadIntegration(ctx, auth, params.id);
     const { errors, total } = await syncStore().errors.page(params.id, query.offset, query.limit);
     return { json: { recordErrors: errors.map(toRecordErrorDto), total, offset: query.offset, limit: query.limit } };
+  });
+
+  mountRoute(router, ctx, guards, ROUTES.retryRecordErrors, async ({ auth, params }) => {
+    const integration = await loadIntegration(ctx, auth, params.id);
+    const { retried, run } = await retryRecordErrors(ctx, syncStore(), integration);
+    return { json: { retried, run: run ? toRunDto(run) : null } };
   });
 
   return router;

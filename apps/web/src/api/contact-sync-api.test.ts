@@ -3,9 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { createContactSyncApi, type ContactSyncApi } from './contact-sync-api.ts';
 import type { HttpClient } from './http-client.ts';
 
-/** Calls the BFF offers no route for yet: the page shows "Not available yet" on their 404. */
-const NOT_OFFERED = new Set<keyof ContactSyncApi>(['retryRecordErrors']);
-
 function recordingApi() {
   const calls: { method: string; path: string; query?: Record<string, unknown> }[] = [];
   const http: HttpClient = {
@@ -32,8 +29,7 @@ describe('the BFF client', () => {
       const call = one[name] as (...args: unknown[]) => Promise<unknown>;
       await call('665f1c2b9a1e4b0012345678', 'x', 1);
       const [{ method, path }] = calls as [{ method: string; path: string }];
-      if (NOT_OFFERED.has(name)) expect(routeFor(method, path), `${name} is now offered: drop it from NOT_OFFERED`).toBeUndefined();
-      else expect(routeFor(method, path), `${name}: ${method} ${path}`).toBeDefined();
+      expect(routeFor(method, path), `${name}: ${method} ${path}`).toBeDefined();
     }
   });
 

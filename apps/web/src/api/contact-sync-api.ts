@@ -8,6 +8,7 @@ import type {
   MappingOptionsResponse,
   Preview,
   RecordError,
+  RetryRecordErrorsResult,
   Run,
   Session,
 } from './types.ts';
@@ -42,7 +43,8 @@ export function createContactSyncApi(http: HttpClient) {
     /** The latest record errors, newest first (what the CSV export contains). */
     listRecordErrors: async (id: string) =>
       (await http.request<{ recordErrors: RecordError[] }>('GET', `${integration(id)}/record-errors`, { query: { limit: RECENT } })).recordErrors,
-    retryRecordErrors: (id: string) => http.request<void>('POST', `${integration(id)}/record-errors/retry`),
+    /** Reads the records of retryable errors again and syncs them now (one run). */
+    retryRecordErrors: (id: string) => http.request<RetryRecordErrorsResult>('POST', `${integration(id)}/record-errors/retry`),
   };
 }
 

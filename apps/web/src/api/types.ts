@@ -12,6 +12,7 @@ import type {
   MappingOptionsResponse as ApiMappingOptionsResponse,
   PreviewDto,
   RecordErrorDto,
+  RetryRecordErrorsResult as ApiRetryRecordErrorsResult,
   RuleIssueDto,
   RunDto,
   SalesforceConnectedMessage as ApiSalesforceConnectedMessage,
@@ -58,6 +59,7 @@ export type RunCounts = RunDto['counts'];
 
 /** One rejected or failed record (or a warning), with its rule code, message and fix hint. */
 export type RecordError = RecordErrorDto;
+export type RetryRecordErrorsResult = ApiRetryRecordErrorsResult;
 
 /** What the BFF's OAuth callback page posts to the opener (packages/api salesforce.ts). */
 export const SALESFORCE_CONNECTED_MESSAGE = 'contact-sync:salesforce-connected' satisfies ApiSalesforceConnectedMessage['type'];

@@ -85,7 +85,12 @@ export const useIntegrationDetailStore = defineStore('integration-detail', () =>
   const resume = () => act((id) => api().resume(id));
   const activate = () => act((id) => api().activate(id));
   const syncNow = () => act((id) => api().syncNow(id));
-  const retryFailed = () => act((id) => api().retryRecordErrors(id));
+  // The retry runs at once; the integration is read again (a retry may change its status).
+  const retryFailed = () =>
+    act(async (id) => {
+      await api().retryRecordErrors(id);
+      return api().getIntegration(id);
+    });
 
   async function remove(): Promise<boolean> {
     const id = integration.value?.id;
