@@ -109,6 +109,7 @@ describe('faults', () => {
       harness.brevo.rateLimiter.options = { ...saved };
       for (let i = 0; i < ids.length; i += 200) await harness.conn.sobject('Contact').update(ids.slice(i, i + 200).map((Id) => ({ Id, Title: 'Paced' })));
       harness.brevo.rateLimiter.options = { ...saved, enabled: true, overrides: { contacts: [{ limit: 1, seconds: 1 }] } };
+      harness.brevo.rateLimiter.reset();
       const started = Date.now();
       const second = await syncSalesforceToBrevo(
         integration,
