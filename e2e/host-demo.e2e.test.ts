@@ -59,6 +59,12 @@ describe('host demo in a real browser', { timeout: 180_000 }, () => {
     await session.app.getByRole('heading', { level: 1, name: new RegExp(name) }).waitFor();
     await session.shot('detail');
     await session.checkA11y();
+    // Sync now, and the runs the worker recorded (the first one started on activation) in the runs table.
+    await session.app.getByRole('button', { name: 'Sync now', exact: true }).click();
+    const runRows = session.app.locator('section[aria-labelledby="cs-runs-heading"] tbody tr');
+    await runRows.first().waitFor({ timeout: 60_000 });
+    expect(await runRows.first().innerText()).toMatch(/\d/);
+    await session.shot('detail-runs');
     await session.app.getByRole('button', { name: 'Pause', exact: true }).click();
     await session.app.locator('h1 [data-status="paused"]').waitFor();
     await session.app.getByRole('button', { name: 'Resume', exact: true }).click();
