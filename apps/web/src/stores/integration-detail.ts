@@ -7,6 +7,8 @@ import { useContextStore } from './context.ts';
 import { isSyncInProgress, useIntegrationsStore } from './integrations.ts';
 
 const POLL_INTERVAL_MS = 3000;
+/** After "Sync now", how long the page keeps refreshing until the requested run shows finished. */
+const SYNC_NOW_WATCH_MS = 60_000;
 
 /** `null` when the BFF does not offer this listing (yet): the page says so instead of failing. */
 async function optional<T>(load: () => Promise<T>): Promise<T | null> {
@@ -27,6 +29,8 @@ export const useIntegrationDetailStore = defineStore('integration-detail', () =>
   const busy = ref(false);
   const error = ref<Translatable | null>(null);
   let pollTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Set by "Sync now": the newest run before it, and until when to wait for a newer one to finish. */
+  let syncNowWatch: { before: string | null; until: number } | null = null;
 
   const api = () => useContextStore().requireApi();
 
@@ -84,7 +88,18 @@ export const useIntegrationDetailStore = defineStore('integration-detail', () =>
   const pause = () => act((id) => api().pause(id));
   const resume = () => act((id) => api().resume(id));
   const activate = () => act((id) => api().activate(id));
-  const syncNow = () => act((id) => api().syncNow(id));
+  const syncNow = () => {
+    // The worker starts the run within seconds: refresh until it has finished (the first sync is watched anyway).
+    syncNowWatch = { before: runs.value?.[0]?.id ?? null, until: Date.now() + SYNC_NOW_WATCH_MS };
+    return act((id) => api().syncNow(id));
+  };
+
+  function awaitingSyncNow(): boolean {
+    if (!syncNowWatch || Date.now() > syncNowWatch.until) return false;
+    const newest = runs.value?.[0];
+    if (newest && newest.id !== syncNowWatch.before && newest.finishedAt !== null) syncNowWatch = null;
+    return syncNowWatch !== null;
+  }
   // The retry runs at once; the integration is read again (a retry may change its status).
   const retryFailed = () =>
     act(async (id) => {
@@ -111,9 +126,9 @@ export const useIntegrationDetailStore = defineStore('integration-detail', () =>
   }
 
   function schedulePoll(): void {
-    stopPolling();
+    clearPollTimer();
     const current = integration.value;
-    if (!current || !isSyncInProgress(current)) return;
+    if (!current || !(isSyncInProgress(current) || awaitingSyncNow())) return;
     pollTimer = setTimeout(async () => {
       pollTimer = null;
       try {
@@ -126,9 +141,14 @@ export const useIntegrationDetailStore = defineStore('integration-detail', () =>
     }, POLL_INTERVAL_MS);
   }
 
-  function stopPolling(): void {
+  function clearPollTimer(): void {
     if (pollTimer !== null) clearTimeout(pollTimer);
     pollTimer = null;
+  }
+
+  function stopPolling(): void {
+    clearPollTimer();
+    syncNowWatch = null;
   }
 
   return { integration, runs, recordErrors, loading, busy, error, load, adopt, pause, resume, activate, syncNow, retryFailed, remove, stopPolling };
