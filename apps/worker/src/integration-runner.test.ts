@@ -59,6 +59,14 @@ describe('worker runner on the BFF documents', () => {
     // The seeded org has rejected records (R10, R15): status error, as SPEC §4 says.
     expect((await integrations.findByIdForWorker(id))!.status).toBe('error');
 
+    // "Retry" from the UI on a rejected record the user fixed in Salesforce: the next run writes it.
+    const rejected = (await harness.store.errors.listForIntegration(id)).find((e) => e.code === 'phone_invalid_characters')!;
+    await harness.conn.sobject('Contact').update({ Id: rejected.salesforceId!, MobilePhone: '+39 347 123 4567' });
+    await harness.store.state.requestRetry(id, [rejected.salesforceId!]);
+    await runner.runOne(id, { stillOwner: async () => true });
+    expect((await listMembers(harness.client, list.id)).some((m) => m.attributes.EXT_ID === rejected.salesforceId)).toBe(true);
+    expect(await harness.store.state.retryRequests(id)).toEqual([]);
+
     await fetch(`${harness.salesforce.url}/__sandbox/tokens/revoke`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'demo@acme.test' }) });
     await fetch(`${harness.salesforce.url}/__sandbox/tokens/expire`, { method: 'POST' });
     await runner.runOne(id, { stillOwner: async () => true });

@@ -29,6 +29,8 @@ export interface SyncStateDoc {
   pendingChunkKey?: string | null;
   /** "Sync now" asked (by the BFF): the worker schedules an immediate run and clears it. */
   syncRequestedAt?: Date | null;
+  /** Salesforce Ids whose record errors the user asked to retry; the next run retries them. */
+  retrySalesforceIds?: string[];
   pendingImportSince?: Date | null;
   updatedAt: Date;
 }
@@ -133,6 +135,22 @@ export class SyncStateStore {
 
   async clearSyncRequest(integrationId: string, at: Date): Promise<void> {
     await this.collection.updateOne({ _id: integrationId, syncRequestedAt: at }, { $set: { syncRequestedAt: null } });
+  }
+
+  /** "Retry" on record errors: remembered until the worker's next run of the integration takes them. */
+  async requestRetry(integrationId: string, salesforceIds: readonly string[]): Promise<void> {
+    await this.get(integrationId);
+    await this.collection.updateOne({ _id: integrationId }, { $addToSet: { retrySalesforceIds: { $each: [...salesforceIds] } } });
+  }
+
+  /** The Ids to retry; `clearRetry` removes exactly those once retried (later requests stay). */
+  async retryRequests(integrationId: string): Promise<string[]> {
+    return (await this.collection.findOne({ _id: integrationId }))?.retrySalesforceIds ?? [];
+  }
+
+  async clearRetry(integrationId: string, salesforceIds: readonly string[]): Promise<void> {
+    if (salesforceIds.length === 0) return;
+    await this.collection.updateOne({ _id: integrationId }, { $pullAll: { retrySalesforceIds: [...salesforceIds] } });
   }
 
   async remove(integrationId: string): Promise<void> {

@@ -21,6 +21,11 @@ export function syncLifecycle(deps: { store: SyncStore; brevoFor: (accountId: st
     async onSyncNow(integration: { id: string }): Promise<void> {
       await deps.store.state.requestSync(integration.id, now());
     },
+    /** "Retry" on record errors (Salesforce → Brevo ones): retried by the next run, which starts now. */
+    async onRetryRecords(integration: { id: string }, salesforceIds: readonly string[]): Promise<void> {
+      await deps.store.state.requestRetry(integration.id, salesforceIds);
+      await deps.store.state.requestSync(integration.id, now());
+    },
     async onDeleted(integration: { id: string; accountId: string }): Promise<void> {
       const brevo = await deps.brevoFor(integration.accountId);
       if (brevo) await unregisterIntegrationWebhook(integration.id, { brevo, store: deps.store });

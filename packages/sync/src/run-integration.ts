@@ -1,11 +1,13 @@
 import { statusAfterRun } from '@contact-sync/rules';
 import { applyBrevoEvents, type BrevoToSalesforceResult } from './brevo-to-salesforce.ts';
 import type { IntegrationSnapshot } from './integration.ts';
-import { syncSalesforceToBrevo, type EngineDeps, type SalesforceToBrevoResult } from './salesforce-to-brevo.ts';
+import { retrySalesforceRecords, syncSalesforceToBrevo, type EngineDeps, type SalesforceToBrevoResult } from './salesforce-to-brevo.ts';
 
 export interface IntegrationRunResult {
   brevoToSalesforce: BrevoToSalesforceResult;
   salesforceToBrevo: SalesforceToBrevoResult | null;
+  /** Records the user asked to retry, when there were any. */
+  retried: SalesforceToBrevoResult | null;
 }
 
 /**
@@ -18,13 +20,19 @@ export interface IntegrationRunResult {
 export async function runIntegration(integration: IntegrationSnapshot, deps: EngineDeps): Promise<IntegrationRunResult> {
   const brevoToSalesforce = await applyBrevoEvents(integration, deps);
   if (brevoToSalesforce.end === 'auth_error' || brevoToSalesforce.end === 'quota_exceeded' || brevoToSalesforce.end === 'paused') {
-    return { brevoToSalesforce, salesforceToBrevo: null };
+    return { brevoToSalesforce, salesforceToBrevo: null, retried: null };
   }
   const salesforceToBrevo = await syncSalesforceToBrevo(integration, deps);
+  let retried: SalesforceToBrevoResult | null = null;
+  const retryIds = salesforceToBrevo.end === 'completed' ? await deps.store.state.retryRequests(integration.id) : [];
+  if (retryIds.length > 0) {
+    retried = await retrySalesforceRecords(integration, retryIds, deps);
+    if (retried.end === 'completed') await deps.store.state.clearRetry(integration.id, retryIds);
+  }
   if (salesforceToBrevo.end === 'completed' && brevoToSalesforce.end === 'completed') {
     const errors = brevoToSalesforce.errors + salesforceToBrevo.errors;
     const next = statusAfterRun(integration.status, errors);
     if (next !== integration.status) await deps.statuses.setStatus(integration.id, { status: next, ...(errors > 0 ? { code: 'record_errors' } : {}) });
   }
-  return { brevoToSalesforce, salesforceToBrevo };
+  return { brevoToSalesforce, salesforceToBrevo, retried };
 }
