@@ -45,7 +45,11 @@ describe('GET /api/v1/integrations/:id/preview', () => {
     expect(byCode).toMatchObject({ phone_digits_out_of_range: 3, phone_invalid_characters: 1, duplicate: 1 });
     // Contacts without an email are not rejected (R14: linked by Salesforce Id, the other fields sync).
     expect(Object.keys(byCode).filter((code) => code.startsWith('email'))).toEqual([]);
-    for (const reason of preview.rejected) expect(reason.messageKey).toMatch(/^rules\./);
+    // Each reason reads as the message of one such record, parameters included.
+    for (const reason of preview.rejected) {
+      expect(reason.messageKey).toMatch(/^rules\./);
+      expect(reason.params).toHaveProperty('field');
+    }
     expect(preview.rejected.find((r: { code: string }) => r.code === 'phone_not_international')?.params).toHaveProperty('field', 'MobilePhone');
 
     expect(preview.read).toBeGreaterThan(150);

@@ -15,8 +15,8 @@ import { integrationResponse, loadIntegration } from './helpers.ts';
 
 /** Records of each kind shown as examples in the preview. */
 const PREVIEW_SAMPLES = 10;
-/** Sampled by the engine: more rejected examples give more reasons a message with its parameters. */
-const PREVIEW_ENGINE_SAMPLES = 50;
+/** Sampled by the engine (cheap, kept in memory): enough rejected examples that each reason has one to show its message with parameters. */
+const PREVIEW_ENGINE_SAMPLES = 500;
 
 /**
  * The sync engine seen from the microfrontend: preview (dry run), Sync now
