@@ -206,12 +206,11 @@ export const ROUTES = {
   retryRecordErrors: {
     operationId: 'retryRecordErrors', method: 'post', path: '/api/v1/integrations/:id/record-errors/retry', tag: 'sync', auth: 'host-jwt',
     summary:
-      'Retry: the Salesforce records of the latest retryable Salesforce → Brevo record errors (up to 1,000) are read again now and synced ' +
-      'like in a run (fixed ones written, still-wrong ones get a new record error; the watermark does not move); one run is recorded. ' +
-      '409 invalid_state unless active or error, or while a sync of the integration runs (details.reason sync_running)',
+      'Retry: marks the Salesforce records of the latest retryable Salesforce → Brevo record errors (up to 1,000) for the next run and ' +
+      'asks for that run now; it reads them again and syncs them like any record (the watermark does not move)',
     params,
-    response: { status: 200, description: 'How many records were retried and the run', schema: retryRecordErrorsResponseSchema },
-    errors: ['not_found', 'invalid_state', 'quota_exceeded', ...salesforce, ...brevo],
+    response: { status: 202, description: 'Requested; how many records the next run retries', schema: retryRecordErrorsResponseSchema },
+    errors: ['not_found', 'invalid_state'],
   },
   receiveBrevoWebhook: {
     operationId: 'receiveBrevoWebhook', method: 'post', path: '/api/v1/webhooks/brevo/:integrationId', tag: 'webhooks', auth: 'none',

@@ -114,10 +114,10 @@ export const recordErrorPageSchema = z
   .meta({ id: 'RecordErrorPage', description: 'Record errors and warnings, newest first.' });
 export type RecordErrorPage = z.infer<typeof recordErrorPageSchema>;
 
-/** What "retry" did: the records read again and the run that did it (null when nothing was retryable). */
+/** What "retry" asked for: how many records the next run (starting now) reads again. */
 export const retryRecordErrorsResponseSchema = z
-  .object({ retried: z.number().int().min(0), run: runSchema.nullable() })
-  .meta({ id: 'RetryRecordErrorsResult' });
+  .object({ requested: z.number().int().min(0) })
+  .meta({ id: 'RetryRecordErrorsRequest' });
 export type RetryRecordErrorsResult = z.infer<typeof retryRecordErrorsResponseSchema>;
 
 /** Brevo marketing webhook call (one payload or a batch); validated in depth by the receiver. */

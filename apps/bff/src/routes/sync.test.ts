@@ -219,51 +219,35 @@ describe('GET /api/v1/integrations/:id/record-errors', () => {
 });
 
 describe('POST /api/v1/integrations/:id/record-errors/retry', () => {
-  it('reads the records of retryable Salesforce → Brevo errors again and syncs them now, recording one run', async () => {
-    const preview = await request(bff.app).get(`/api/v1/integrations/${activeId}/preview`).set(bearer(token));
-    const realId = preview.body.samples.create[0].salesforceId as string;
-    // As if an earlier run had failed on this record (Brevo refused it); '003000000000002AAA' (duplicate, above) no longer exists.
-    await store.errors.addMany([
-      recordErrorOf(createIssue(RuleCode.InvalidInput, 'Email', { reason: 'Brevo answered 400' }), 'error', {
-        integrationId: activeId, runId: 'run-0', direction: 'salesforce_to_brevo', object: 'Contact', salesforceId: realId, at: new Date(),
-      }),
-    ]);
-    const before = await store.runs.page(activeId, 0, 50);
-
+  it('marks the Salesforce records of retryable Salesforce → Brevo errors for the next run and asks for it now (202)', async () => {
+    await store.state.clearSyncRequest(activeId, (await store.state.syncRequests()).find((r) => r.integrationId === activeId)!.at);
     const response = await request(bff.app).post(`/api/v1/integrations/${activeId}/record-errors/retry`).set(bearer(token));
-    expect(response.status).toBe(200);
-    expect(response.body.retried).toBe(2);
-    expect(response.body.run).toMatchObject({ direction: 'salesforce_to_brevo', status: 'succeeded', counts: { read: 1, created: 1 }, operations: 1 });
-    expect((await store.links.findBySalesforceIds(activeId, [realId])).get(realId)?.brevoId).toEqual(expect.any(Number));
-    expect((await store.runs.page(activeId, 0, 50)).total).toBe(before.total + 1);
-    // The phone rejection (R10) and the Brevo → Salesforce error are not retried: the data must change first.
-    expect(await store.errors.retryableSalesforceIds(activeId, 10)).not.toContain('003000000000001AAA');
-    expect(await store.errors.retryableSalesforceIds(activeId, 10)).not.toContain('003000000000003AAA');
+    expect(response.status).toBe(202);
+    // From the record errors above: the duplicate is retried; the phone rejection (R10: the data must change)
+    // and the Brevo → Salesforce error (a fix in Brevo arrives by webhook) are not.
+    expect(response.body).toEqual({ requested: 1 });
+    expect(await store.state.retryRequests(activeId)).toEqual(['003000000000002AAA']);
+    expect((await store.state.syncRequests()).map((r) => r.integrationId)).toContain(activeId);
 
-    // A second retry finds the record unchanged: nothing written, nothing charged.
-    const again = await request(bff.app).post(`/api/v1/integrations/${activeId}/record-errors/retry`).set(bearer(token));
-    expect(again.body.run).toMatchObject({ counts: { read: 1, created: 0, updated: 0, skipped: 1 }, operations: 0 });
+    // Asked twice before a run: still one record to retry.
+    await request(bff.app).post(`/api/v1/integrations/${activeId}/record-errors/retry`).set(bearer(token));
+    expect(await store.state.retryRequests(activeId)).toEqual(['003000000000002AAA']);
   });
 
-  it('refuses while a worker runs the integration (its lease), and outside active/error', async () => {
-    const lease = await store.leases.acquire(activeId, 'worker-test', 60_000, new Date());
-    expect(lease).not.toBeNull();
-    const busy = await request(bff.app).post(`/api/v1/integrations/${activeId}/record-errors/retry`).set(bearer(token));
-    expect(busy.status).toBe(409);
-    expect(busy.body.error).toMatchObject({ code: 'invalid_state', details: { reason: 'sync_running' } });
-    await store.leases.release(lease!);
-
+  it('refuses outside active/error (409) and answers 404 for an unknown integration', async () => {
     const draft = await request(bff.app).post(`/api/v1/integrations/${draftId}/record-errors/retry`).set(bearer(token));
     expect(draft.status).toBe(409);
     expect(draft.body.error).toMatchObject({ code: 'invalid_state', details: { status: 'draft' } });
+    expect(await store.state.find(draftId)).toBeNull();
     expect((await request(bff.app).post('/api/v1/integrations/000000000000000000000000/record-errors/retry').set(bearer(token))).status).toBe(404);
   });
 
-  it('answers retried 0 and no run when nothing is retryable', async () => {
+  it('requests nothing when nothing is retryable', async () => {
     const quietId = await readyDraft('Quiet');
     await request(bff.app).post(`/api/v1/integrations/${quietId}/activate`).set(bearer(token));
     const response = await request(bff.app).post(`/api/v1/integrations/${quietId}/record-errors/retry`).set(bearer(token));
-    expect(response.status).toBe(200);
-    expect(response.body).toEqual({ retried: 0, run: null });
+    expect(response.status).toBe(202);
+    expect(response.body).toEqual({ requested: 0 });
+    expect(await store.state.retryRequests(quietId)).toEqual([]);
   });
 });

@@ -7,12 +7,14 @@ import type { BffContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { mountRoute, type RouteGuards } from '../route.ts';
 import { REQUEST_RETRY } from '../services/brevo-access.ts';
-import { retryRecordErrors } from '../services/record-retry.ts';
 import { firstIncompleteStep } from '../services/integration-view.ts';
 import { describeIntegrationObject, salesforceFailure, salesforceFor } from '../services/salesforce-access.ts';
 import { toPreviewDto, toRecordErrorDto, toRunDto } from '../services/sync-view.ts';
+import { createSyncLifecycle, type SyncLifecycle } from '../sync-hooks.ts';
 import { integrationResponse, loadIntegration } from './helpers.ts';
 
+/** Records one retry marks (the latest retryable errors). */
+const RETRY_MAX_RECORDS = 1_000;
 /** Records of each kind shown as examples in the preview. */
 const PREVIEW_SAMPLES = 10;
 /** Sampled by the engine (cheap, kept in memory): enough rejected examples that each reason has one to show its message with parameters. */
@@ -20,14 +22,15 @@ const PREVIEW_ENGINE_SAMPLES = 500;
 
 /**
  * The sync engine seen from the microfrontend: preview (dry run), Sync now
- * (a request the worker picks up), runs and record errors, and retry of
- * record errors (run here, under the integration's lease). Otherwise the BFF
- * only reads the sync store.
+ * and retry (requests the workers pick up: the BFF never writes to
+ * Salesforce or Brevo for a sync), runs and record errors.
  */
 export function syncRoutes(ctx: BffContext, guards: RouteGuards): Router {
   const router = express.Router();
   let store: SyncStore | undefined;
   const syncStore = () => (store ??= createSyncStore(ctx.connection.db!));
+  let syncLifecycle: SyncLifecycle | undefined;
+  const lifecycle = () => (syncLifecycle ??= createSyncLifecycle({ config: ctx.config, connection: ctx.connection, secrets: ctx.secrets, now: ctx.now }));
 
   mountRoute(router, ctx, guards, ROUTES.getPreview, async ({ auth, params }) => {
     const integration = await loadIntegration(ctx, auth, params.id);
@@ -62,7 +65,7 @@ export function syncRoutes(ctx: BffContext, guards: RouteGuards): Router {
     const integration = await loadIntegration(ctx, auth, params.id);
     if (!isSyncing(integration.status)) throw new ApiError('invalid_state', { status: integration.status });
     // Any worker's reconcile turns the request into an immediate job (and drops it if the integration stopped syncing).
-    await syncStore().state.requestSync(params.id, ctx.now());
+    await lifecycle().onSyncNow({ id: params.id });
     return integrationResponse(ctx, integration, 202);
   });
 
@@ -80,8 +83,11 @@ export function syncRoutes(ctx: BffContext, guards: RouteGuards): Router {
 
   mountRoute(router, ctx, guards, ROUTES.retryRecordErrors, async ({ auth, params }) => {
     const integration = await loadIntegration(ctx, auth, params.id);
-    const { retried, run } = await retryRecordErrors(ctx, syncStore(), integration);
-    return { json: { retried, run: run ? toRunDto(run) : null } };
+    if (!isSyncing(integration.status)) throw new ApiError('invalid_state', { status: integration.status });
+    // Salesforce → Brevo errors only: a fix made in Brevo arrives by webhook on its own.
+    const ids = await syncStore().errors.retryableSalesforceIds(params.id, RETRY_MAX_RECORDS);
+    if (ids.length > 0) await lifecycle().onRetryRecords({ id: params.id }, ids);
+    return { status: 202, json: { requested: ids.length } };
   });
 
   return router;

@@ -43,7 +43,7 @@ export function createContactSyncApi(http: HttpClient) {
     /** The latest record errors, newest first (what the CSV export contains). */
     listRecordErrors: async (id: string) =>
       (await http.request<{ recordErrors: RecordError[] }>('GET', `${integration(id)}/record-errors`, { query: { limit: RECENT } })).recordErrors,
-    /** Reads the records of retryable errors again and syncs them now (one run). */
+    /** Marks the records of retryable errors for the next run, which starts now. */
     retryRecordErrors: (id: string) => http.request<RetryRecordErrorsResult>('POST', `${integration(id)}/record-errors/retry`),
   };
 }

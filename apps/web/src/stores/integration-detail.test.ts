@@ -50,6 +50,20 @@ describe('integration detail store', () => {
     expect(api.listRuns).toHaveBeenCalledTimes(calls);
   });
 
+  it('after Retry, refreshes until the run that retries has finished', async () => {
+    api.listRuns.mockResolvedValue([older]);
+    const store = useIntegrationDetailStore();
+    await store.load(INTEGRATION_ID);
+    expect(await store.retryFailed()).toBe(true);
+    expect(api.retryRecordErrors).toHaveBeenCalledWith(INTEGRATION_ID);
+    api.listRuns.mockResolvedValue([done, older]);
+    await vi.advanceTimersByTimeAsync(3_000);
+    expect(store.runs?.[0]?.id).toBe('run2');
+    const calls = api.listRuns.mock.calls.length;
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(api.listRuns).toHaveBeenCalledTimes(calls);
+  });
+
   it('gives up watching a minute after Sync now when no run came', async () => {
     api.listRuns.mockResolvedValue([older]);
     const store = useIntegrationDetailStore();

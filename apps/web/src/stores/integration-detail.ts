@@ -88,10 +88,20 @@ export const useIntegrationDetailStore = defineStore('integration-detail', () =>
   const pause = () => act((id) => api().pause(id));
   const resume = () => act((id) => api().resume(id));
   const activate = () => act((id) => api().activate(id));
-  const syncNow = () => {
-    // The worker starts the run within seconds: refresh until it has finished (the first sync is watched anyway).
+  /** Sync now and retry ask the workers for a run, which starts within seconds: refresh until it has finished. */
+  function watchNextRun(): void {
     syncNowWatch = { before: runs.value?.[0]?.id ?? null, until: Date.now() + SYNC_NOW_WATCH_MS };
+  }
+
+  const syncNow = () => {
+    watchNextRun();
     return act((id) => api().syncNow(id));
+  };
+  const retryFailed = () => {
+    watchNextRun();
+    return act(async (id) => {
+      await api().retryRecordErrors(id);
+    });
   };
 
   function awaitingSyncNow(): boolean {
@@ -100,12 +110,6 @@ export const useIntegrationDetailStore = defineStore('integration-detail', () =>
     if (newest && newest.id !== syncNowWatch.before && newest.finishedAt !== null) syncNowWatch = null;
     return syncNowWatch !== null;
   }
-  // The retry runs at once; the integration is read again (a retry may change its status).
-  const retryFailed = () =>
-    act(async (id) => {
-      await api().retryRecordErrors(id);
-      return api().getIntegration(id);
-    });
 
   async function remove(): Promise<boolean> {
     const id = integration.value?.id;

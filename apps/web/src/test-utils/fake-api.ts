@@ -46,6 +46,6 @@ export function createFakeApi(): FakeApi {
     syncNow: vi.fn(async () => makeIntegration({ status: 'active', nextStep: null })),
     listRuns: vi.fn(async () => []),
     listRecordErrors: vi.fn(async () => []),
-    retryRecordErrors: vi.fn(async () => ({ retried: 0, run: null })),
+    retryRecordErrors: vi.fn(async () => ({ requested: 0 })),
   };
 }
