@@ -74,6 +74,17 @@ describe('integrations', () => {
     );
     expect(reconnected).toMatchObject({ status: 'active', statusReason: null });
   });
+
+  it('keeps the reason a transition gives, and clears the old one otherwise', async () => {
+    const repo = integrationRepository(db.connection, secrets);
+    const { _id } = await repo.create({ accountId: 'acc_reason', kind: 'salesforce-contacts', name: 'Reasons' });
+    const id = _id.toHexString();
+    await repo.transition('acc_reason', id, ['draft'], 'active');
+    const failed = await repo.transition('acc_reason', id, ['active'], 'error', { statusReason: { code: 'record_errors', at: now } });
+    expect(failed?.statusReason).toMatchObject({ code: 'record_errors' });
+    const recovered = await repo.transition('acc_reason', id, ['error'], 'active');
+    expect(recovered?.statusReason).toBeNull();
+  });
 });
 
 describe('R3 slots', () => {

@@ -263,7 +263,8 @@ export function integrationRepository(connection: Connection, secrets: SecretBox
       if (!isValidObjectId(id)) return null;
       const result = await Integration.updateOne(
         { ...scoped(accountId, id), status: { $in: from } },
-        { $set: { ...set, status: to, statusReason: null } },
+        // A transition clears the previous reason unless the caller gives the new one.
+        { $set: { statusReason: null, ...set, status: to } },
       ).exec();
       return result.matchedCount === 1 ? findForAccount(accountId, id) : null;
     },
