@@ -1,5 +1,5 @@
 // Relative: only the start-up helper (the host demo uses no test database).
-import { itRefusesBadConfiguration } from '../../../packages/testing/src/start-app.ts';
+import { itRefusesBadConfiguration } from '@contact-sync/testing';
 import { fileURLToPath } from 'node:url';
 import { describe } from 'vitest';
 

@@ -1,5 +1,5 @@
 // Relative: the sandboxes do not depend on the testing package (no database).
-import { itRefusesBadConfiguration } from '../../../packages/testing/src/start-app.ts';
+import { itRefusesBadConfiguration } from '@contact-sync/testing';
 import { fileURLToPath } from 'node:url';
 import { describe } from 'vitest';
 

@@ -1,6 +1,6 @@
 // @vitest-environment node
 // Relative: the microfrontend does not depend on the testing package.
-import { itRefusesBadConfiguration } from '../../../packages/testing/src/start-app.ts';
+import { itRefusesBadConfiguration } from '@contact-sync/testing';
 import { fileURLToPath } from 'node:url';
 import { describe } from 'vitest';
 

@@ -4,12 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 
-declare module 'vitest' {
-  export interface ProvidedContext {
-    mongoUri: string;
-  }
-}
-
 /**
  * Vitest global setup: tests use MONGODB_URI when it is set; otherwise one
  * local devdb is started for the whole run, in a throw-away data directory.

@@ -2,6 +2,14 @@ import { randomBytes } from 'node:crypto';
 import mongoose, { type Connection } from 'mongoose';
 import { afterAll, beforeAll, inject } from 'vitest';
 
+// The server URI the global setup provides (global-setup.ts). Declared here,
+// beside its only reader, so every package importing this helper sees it.
+declare module 'vitest' {
+  export interface ProvidedContext {
+    mongoUri: string;
+  }
+}
+
 export interface TestDatabase {
   /** The URI of this file's own database (for code that opens its own connection). */
   readonly uri: string;

@@ -1,8 +1,0 @@
-// The test database URI provided by packages/testing's global setup (declared there too).
-import 'vitest';
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    mongoUri: string;
-  }
-}
