@@ -101,6 +101,47 @@ export function chunkKeyOf(integrationId: string, from: Watermark | null): strin
   return `${integrationId}|${from?.ts ?? '-'}|${from?.id ?? '-'}`;
 }
 
+/** Options, clock and the retrying callers every engine entry point starts from. */
+function engineSetup(deps: EngineDeps) {
+  const options = { ...DEFAULT_ENGINE_OPTIONS, ...deps.options };
+  const now = deps.now ?? (() => new Date());
+  const policy = { ...(options.retry ? { retry: options.retry } : {}), ...(options.onCall ? { onCall: options.onCall } : {}) };
+  return { options, now, callSalesforce: salesforceCaller(policy), callBrevo: brevoCaller(policy) };
+}
+
+/** What one run's chunks share: the object's fields, the Brevo writer, the quota limit. */
+async function createRunContext(
+  integration: IntegrationSnapshot,
+  deps: EngineDeps,
+  setup: ReturnType<typeof engineSetup>,
+  runId: string,
+  noLinksAtStart: boolean,
+): Promise<Context> {
+  const { options, now, callSalesforce, callBrevo } = setup;
+  const loadFields = deps.loadFields ?? describeFieldsLoader(deps.salesforce, callSalesforce);
+  const fields = await loadFields(objectOf(integration));
+  return {
+    integration,
+    deps,
+    options,
+    now,
+    callSalesforce,
+    callBrevo,
+    writer: new BrevoWriter(deps.brevo, callBrevo, {
+      listId: integration.listId,
+      clockSkewMs: options.clockSkewMs,
+      importPollMs: options.importPollMs,
+      importTimeoutMs: options.importTimeoutMs,
+      now,
+      sleep: deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+    }),
+    fieldsByName: indexFieldsByName(fields),
+    runId,
+    limit: await deps.store.quota.limitOf(integration.id),
+    noLinksAtStart,
+  };
+}
+
 /**
  * Salesforce → Brevo for one integration: the initial load (no watermark yet)
  * and every incremental run are the same loop over `queryAll` from the
@@ -115,11 +156,8 @@ export function chunkKeyOf(integrationId: string, from: Watermark | null): strin
  *   6. advance the watermark (conditional on where it was), then release the reservation.
  */
 export async function syncSalesforceToBrevo(integration: IntegrationSnapshot, deps: EngineDeps): Promise<SalesforceToBrevoResult> {
-  const options = { ...DEFAULT_ENGINE_OPTIONS, ...deps.options };
-  const now = deps.now ?? (() => new Date());
-  const policy = { ...(options.retry ? { retry: options.retry } : {}), ...(options.onCall ? { onCall: options.onCall } : {}) };
-  const callSalesforce = salesforceCaller(policy);
-  const callBrevo = brevoCaller(policy);
+  const setup = engineSetup(deps);
+  const { options, now, callSalesforce } = setup;
   const { store } = deps;
   const state = await store.state.get(integration.id);
   const initialLoad = !state.initialLoadDone;
@@ -130,32 +168,10 @@ export async function syncSalesforceToBrevo(integration: IntegrationSnapshot, de
   const run = await store.runs.start(integration.id, 'salesforce_to_brevo', initialLoad, now());
   result.runId = run._id;
   try {
-    const object = objectOf(integration);
-    const loadFields = deps.loadFields ?? describeFieldsLoader(deps.salesforce, callSalesforce);
-    const fields = await loadFields(object);
-    const context: Context = {
-      integration,
-      deps,
-      options,
-      now,
-      callSalesforce,
-      callBrevo,
-      writer: new BrevoWriter(deps.brevo, callBrevo, {
-        listId: integration.listId,
-        clockSkewMs: options.clockSkewMs,
-        importPollMs: options.importPollMs,
-        importTimeoutMs: options.importTimeoutMs,
-        now,
-        sleep: deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
-      }),
-      fieldsByName: indexFieldsByName(fields),
-      runId: run._id,
-      limit: await store.quota.limitOf(integration.id),
-      noLinksAtStart: initialLoad && !(await store.links.hasAny(integration.id)),
-    };
+    const context = await createRunContext(integration, deps, setup, run._id, initialLoad && !(await store.links.hasAny(integration.id)));
 
     let watermark = watermarkOf(state);
-    const soql = watermarkQuery(object, Object.values(integration.mapping), watermark);
+    const soql = watermarkQuery(objectOf(integration), Object.values(integration.mapping), watermark);
     let buffer: SalesforceRow[] = [];
     let total: number | null = null;
     let done = 0;
@@ -393,11 +409,8 @@ async function processChunk(context: Context, rows: SalesforceRow[], from: Water
  * written; records still wrong get a fresh record error.
  */
 export async function retrySalesforceRecords(integration: IntegrationSnapshot, salesforceIds: readonly string[], deps: EngineDeps): Promise<SalesforceToBrevoResult> {
-  const options = { ...DEFAULT_ENGINE_OPTIONS, ...deps.options };
-  const now = deps.now ?? (() => new Date());
-  const policy = { ...(options.retry ? { retry: options.retry } : {}), ...(options.onCall ? { onCall: options.onCall } : {}) };
-  const callSalesforce = salesforceCaller(policy);
-  const callBrevo = brevoCaller(policy);
+  const setup = engineSetup(deps);
+  const { options, now, callSalesforce } = setup;
   const { store } = deps;
   const result: SalesforceToBrevoResult = { runId: null, end: 'completed', counts: emptyCounts(), operations: 0, errors: 0, warnings: 0, initialLoad: false };
   const ids = [...new Set(salesforceIds)].map(assertSalesforceId);
@@ -405,32 +418,11 @@ export async function retrySalesforceRecords(integration: IntegrationSnapshot, s
   const run = await store.runs.start(integration.id, 'salesforce_to_brevo', false, now());
   result.runId = run._id;
   try {
-    const object = objectOf(integration);
-    const fields = await (deps.loadFields ?? describeFieldsLoader(deps.salesforce, callSalesforce))(object);
-    const context: Context = {
-      integration,
-      deps,
-      options,
-      now,
-      callSalesforce,
-      callBrevo,
-      writer: new BrevoWriter(deps.brevo, callBrevo, {
-        listId: integration.listId,
-        clockSkewMs: options.clockSkewMs,
-        importPollMs: options.importPollMs,
-        importTimeoutMs: options.importTimeoutMs,
-        now,
-        sleep: deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
-      }),
-      fieldsByName: indexFieldsByName(fields),
-      runId: run._id,
-      limit: await store.quota.limitOf(integration.id),
-      noLinksAtStart: false,
-    };
+    const context = await createRunContext(integration, deps, setup, run._id, false);
     const select = selectFields(Object.values(integration.mapping)).join(', ');
     for (let i = 0; i < ids.length; i += COLLECTION_MAX) {
       const slice = ids.slice(i, i + COLLECTION_MAX);
-      const soql = `SELECT ${select} FROM ${object} WHERE Id IN (${slice.map(quoteSoql).join(', ')}) ORDER BY SystemModstamp ASC, Id ASC`;
+      const soql = `SELECT ${select} FROM ${objectOf(integration)} WHERE Id IN (${slice.map(quoteSoql).join(', ')}) ORDER BY SystemModstamp ASC, Id ASC`;
       const rows: SalesforceRow[] = [];
       for await (const page of streamQuery<SalesforceRow>(deps.salesforce, soql, { all: true, call: callSalesforce })) rows.push(...page.records);
       const chunk = await processChunk(context, rows, null, i / COLLECTION_MAX, `retry|${integration.id}|${run._id}|${i}`);
