@@ -95,7 +95,8 @@ export async function startStack(group, options = {}) {
     await group.start({
       name: 'devdb',
       command: ensureDevdbBinary(),
-      args: ['-port', String(ports.devdb), '-data', dataDir],
+      // FerretDB logs every refused command (e.g. mongoose's createCollection of an existing one) as a warning.
+      args: ['-port', String(ports.devdb), '-data', dataDir, '-log-level', 'error'],
       ready: /devdb ready on/,
     });
     started.push('devdb');
