@@ -118,7 +118,7 @@ export const bffLoadBenchmark: Benchmark<BenchContext> = {
       notes.push(
         `${ctx.loadSeconds} s per load measurement, ${CONNECTIONS} connections, answer ${(body.length / 1024).toFixed(1)} kB (the bare endpoint sends the same bytes); BFF: ${describeLoad('load', loaded)}; bare: ${describeLoad('load', bare)}.`,
         'autocannon runs in the benchmark process on the same machine as the BFF and its database: client, server and database share the CPUs. The load test uses a BFF process of its own, killed afterwards.',
-        `Route replay (apps/bff listForAccount + toIntegrationDto with syncFactsFromStore, ${profile.integrations} integrations): ${routeFinds.map(([name, stats]) => `${stats.count}× ${name}`).join(', ')}; wall ${profile.route.totalMs} ms. ` +
+        `Route replay (apps/bff listForAccount + toIntegrationDtos with syncFactsFromStore, ${profile.integrations} integrations): ${routeFinds.map(([name, stats]) => `${stats.count}× ${name}`).join(', ')}; wall ${profile.route.totalMs} ms. ` +
           `Each read alone: ${Object.entries(profile.isolated).map(([name, ms]) => `${name} ${ms} ms`).join('; ')}. ` +
           `The same DTOs built from ${batchedFinds} finds ($in on integrationId / _id) through the route's toIntegrationDto: ${profile.batched.totalMs} ms, ${profile.batched.cpuMs} ms CPU (route: ${profile.route.cpuMs} ms CPU); identical answer: ${profile.sameAnswer ? 'yes' : 'NO'}.`,
       );

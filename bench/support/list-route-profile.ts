@@ -1,14 +1,14 @@
 // Where the time of GET /api/v1/integrations goes: the route's own code
-// (the store's listForAccount, then toIntegrationDto with the sync facts read
+// (the store's listForAccount, then toIntegrationDtos with the sync facts read
 // as apps/bff/src/sync-facts.ts reads them) replayed in this process with the
 // driver's command monitoring on, so every database command is counted and
 // timed; then the same answer built from batched reads ($in), the way the
 // route could, and checked to be identical.
 import { MONTHLY_OPERATION_QUOTA, quotaMonth } from '@contact-sync/rules';
-import type { SyncFacts } from '../../apps/bff/src/context.ts';
+import type { IntegrationFacts } from '../../apps/bff/src/context.ts';
 import { DEV_ENCRYPTION_KEY_ID, DEV_ENCRYPTION_KEYS, secretBoxFromEnv } from '@contact-sync/secrets';
 import { QUOTA_LIMITS, QUOTA_USAGE, RUNS, connectStore, createSyncStore, integrationRepository, type QuotaLimitDoc, type QuotaUsageDoc, type RunDoc } from '@contact-sync/store';
-import { toIntegrationDto } from '../../apps/bff/src/services/integration-view.ts';
+import { toIntegrationDto, toIntegrationDtos } from '../../apps/bff/src/services/integration-view.ts';
 import { syncFactsFromStore } from '../../apps/bff/src/sync-facts.ts';
 
 export interface CommandStats {
@@ -75,8 +75,7 @@ export async function profileListRoute(mongoUri: string, accountId: string, repe
     const route = await measure(async () => {
       const list = await integrations.listForAccount(accountId);
       count = list.length;
-      const now = new Date();
-      return Promise.all(list.map((integration) => toIntegrationDto(integration, facts, now)));
+      return toIntegrationDtos(list, facts, new Date());
     });
 
     // The same answer with the facts read in one query per collection, handed to the
@@ -97,23 +96,22 @@ export async function profileListRoute(mongoUri: string, accountId: string, repe
       const limitBy = new Map(limits.map((doc) => [doc._id, doc.limit]));
       const runsBy = new Map<string, RunDoc[]>();
       for (const run of runs) runsBy.set(run.integrationId, [...(runsBy.get(run.integrationId) ?? []), run]);
-      const batchedFacts: SyncFacts = {
-        quota: async (id) => ({ used: usedBy.get(id) ?? 0, limit: limitBy.get(id) ?? MONTHLY_OPERATION_QUOTA }),
-        runs: async (id) => {
-          const recent = (runsBy.get(id) ?? []).slice(0, 5);
-          const running = recent.find((run) => run.status === 'running');
-          return {
+      const batchedFacts = (id: string): IntegrationFacts => {
+        const recent = (runsBy.get(id) ?? []).slice(0, 5);
+        const running = recent.find((run) => run.status === 'running');
+        return {
+          quota: { used: usedBy.get(id) ?? 0, limit: limitBy.get(id) ?? MONTHLY_OPERATION_QUOTA },
+          runs: {
             lastSyncAt: recent.find((run) => run.endedAt)?.endedAt ?? null,
             running: running ? { processed: running.progress.done, total: running.progress.total } : null,
-          };
-        },
+          },
+        };
       };
-      batchedAnswer = await Promise.all(list.map((integration) => toIntegrationDto(integration, batchedFacts, now)));
+      batchedAnswer = list.map((integration) => toIntegrationDto(integration, batchedFacts(integration._id.toHexString()), month));
     });
     const routeAnswer = await (async () => {
       const list = await integrations.listForAccount(accountId);
-      const now = new Date();
-      return Promise.all(list.map((integration) => toIntegrationDto(integration, facts, now)));
+      return toIntegrationDtos(list, facts, new Date());
     })();
     // Same answer, but for the quota month and timestamps of "now" (identical within a run).
     const sameAnswer = JSON.stringify(routeAnswer) === JSON.stringify(batchedAnswer);

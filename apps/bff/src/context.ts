@@ -23,6 +23,17 @@ export interface RunFacts {
   running: { processed: number; total: number | null } | null;
 }
 
+export interface QuotaFacts {
+  used: number;
+  limit: number;
+}
+
+/** What the integration's DTO shows of the sync engine. */
+export interface IntegrationFacts {
+  quota: QuotaFacts;
+  runs: RunFacts;
+}
+
 /**
  * What the sync engine knows about an integration and the BFF shows: this
  * month's quota use (R16), the last finished run and the one in progress.
@@ -30,13 +41,16 @@ export interface RunFacts {
  * use and no run.
  */
 export interface SyncFacts {
-  quota(integrationId: string, month: string): Promise<{ used: number; limit: number }>;
-  runs(integrationId: string): Promise<RunFacts>;
+  quota(integrationId: string, month: string): Promise<QuotaFacts>;
+  /** The facts of several integrations, read together (one query per collection, not per integration): every id is in the map. */
+  forIntegrations(integrationIds: readonly string[], month: string): Promise<Map<string, IntegrationFacts>>;
 }
+
+export const NO_RUN_FACTS: RunFacts = { lastSyncAt: null, running: null };
 
 export const NO_SYNC_FACTS: SyncFacts = {
   quota: async () => ({ used: 0, limit: MONTHLY_OPERATION_QUOTA }),
-  runs: async () => ({ lastSyncAt: null, running: null }),
+  forIntegrations: async (ids) => new Map(ids.map((id) => [id, { quota: { used: 0, limit: MONTHLY_OPERATION_QUOTA }, runs: NO_RUN_FACTS }])),
 };
 
 /** Lifecycle events the sync engine subscribes to (scheduling, webhook clean-up). Errors are logged, never fail the request. */

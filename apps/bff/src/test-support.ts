@@ -12,7 +12,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { createApp } from './app.ts';
 import { loadBffConfig, oauthCallbackUrl, type BffConfig } from './config.ts';
-import type { IntegrationHooks, RunFacts, SyncFacts } from './context.ts';
+import { NO_RUN_FACTS, type IntegrationHooks, type RunFacts, type SyncFacts } from './context.ts';
 import { createLogger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
 
@@ -80,7 +80,8 @@ export function useTestBff(db: TestDatabase, overrides: Record<string, string> =
     harness.facts = { quota: new Map(), runs: new Map() };
     const syncFacts: SyncFacts = {
       quota: async (id) => harness.facts.quota.get(id) ?? { used: 0, limit: 100_000 },
-      runs: async (id) => harness.facts.runs.get(id) ?? { lastSyncAt: null, running: null },
+      forIntegrations: async (ids) =>
+        new Map(ids.map((id) => [id, { quota: harness.facts.quota.get(id) ?? { used: 0, limit: 100_000 }, runs: harness.facts.runs.get(id) ?? NO_RUN_FACTS }])),
     };
     harness.app = createApp({
       config: harness.config,

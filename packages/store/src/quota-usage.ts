@@ -78,6 +78,13 @@ export class QuotaStore {
     return doc?.limit ?? MONTHLY_OPERATION_QUOTA;
   }
 
+  /** `limitOf` for several integrations in one find (`_id $in`): every id is in the map. */
+  async limitsOf(integrationIds: readonly string[]): Promise<Map<string, number>> {
+    const found = integrationIds.length === 0 ? [] : await this.limits.find({ _id: { $in: [...integrationIds] } }).toArray();
+    const byId = new Map(found.map((doc) => [doc._id, doc.limit]));
+    return new Map(integrationIds.map((id) => [id, byId.get(id) ?? MONTHLY_OPERATION_QUOTA]));
+  }
+
   /** Admin command: raise (or set) one integration's monthly quota. */
   async setLimit(integrationId: string, limit: number, by: string, now: Date): Promise<void> {
     if (!Number.isSafeInteger(limit) || limit < 0) throw new Error('limit must be a non-negative integer');
@@ -109,6 +116,13 @@ export class QuotaStore {
   async used(integrationId: string, month: string): Promise<number> {
     const doc = await this.usage.findOne({ _id: `${integrationId}:${month}` });
     return doc?.used ?? 0;
+  }
+
+  /** `used` for several integrations in one find (`_id $in` on the month's documents): every id is in the map. */
+  async usedMany(integrationIds: readonly string[], month: string): Promise<Map<string, number>> {
+    const found = integrationIds.length === 0 ? [] : await this.usage.find({ _id: { $in: integrationIds.map((id) => `${id}:${month}`) } }).toArray();
+    const byId = new Map(found.map((doc) => [doc._id, doc.used]));
+    return new Map(integrationIds.map((id) => [id, byId.get(`${id}:${month}`) ?? 0]));
   }
 
   /**

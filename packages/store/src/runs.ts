@@ -83,6 +83,37 @@ export class RunStore {
     return this.collection.find({ integrationId }).sort({ startedAt: -1 }).limit(limit).toArray();
   }
 
+  /**
+   * `list(id, perIntegration)` for several integrations, in one find in the usual case: every id
+   * is in the map, with its newest `perIntegration` runs, newest first.
+   *
+   * One query cannot take "the newest n of each", so it takes the newest `n × ids` runs of all of
+   * them (`integrationId $in`, sorted by `startedAt`, limited: never more than that, however long
+   * the history). If fewer come back, that is every run of those integrations. Otherwise an
+   * integration with n runs in the answer has its newest n (all its newer runs sort before them);
+   * the others (drowned by busier ones) are asked again the same way, at most `rounds` times —
+   * each round settles at least one integration — and then one by one (`list`).
+   * A `startedAt` window instead would not be exact for integrations with few recent runs
+   * (drafts, paused ones) and would need a read for each of them.
+   */
+  async recentForMany(integrationIds: readonly string[], perIntegration: number, rounds = 2): Promise<Map<string, RunDoc[]>> {
+    const result = new Map<string, RunDoc[]>();
+    let pending = [...new Set(integrationIds)];
+    if (perIntegration <= 0) return new Map(pending.map((id) => [id, []])); // limit(0) would mean no limit
+    for (let round = 0; round < rounds && pending.length > 0; round += 1) {
+      const limit = perIntegration * pending.length;
+      const runs = await this.collection.find({ integrationId: { $in: pending } }).sort({ startedAt: -1 }).limit(limit).toArray();
+      const byId = new Map<string, RunDoc[]>(pending.map((id) => [id, []]));
+      for (const run of runs) byId.get(run.integrationId)?.push(run);
+      const complete = runs.length < limit;
+      for (const [id, found] of byId) if (complete || found.length >= perIntegration) result.set(id, found.slice(0, perIntegration));
+      pending = pending.filter((id) => !result.has(id));
+    }
+    const rest = await Promise.all(pending.map(async (id) => [id, await this.list(id, perIntegration)] as const));
+    for (const [id, runs] of rest) result.set(id, runs);
+    return result;
+  }
+
   /** One page of an integration's runs, newest first, and how many there are (the BFF's run list). */
   async page(integrationId: string, offset: number, limit: number): Promise<{ runs: RunDoc[]; total: number }> {
     const [runs, total] = await Promise.all([

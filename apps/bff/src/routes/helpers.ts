@@ -2,7 +2,7 @@ import type { IntegrationDoc } from '@contact-sync/store';
 import type { BffContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import type { HostAuth } from '../middleware/host-auth.ts';
-import { toIntegrationDto } from '../services/integration-view.ts';
+import { toIntegrationDtos } from '../services/integration-view.ts';
 
 /** The caller's integration, or 404 (another account's integration does not exist for them). */
 export async function loadIntegration(ctx: BffContext, auth: HostAuth, id: string): Promise<IntegrationDoc> {
@@ -13,7 +13,8 @@ export async function loadIntegration(ctx: BffContext, auth: HostAuth, id: strin
 
 export async function integrationResponse(ctx: BffContext, integration: IntegrationDoc | null, status = 200) {
   if (!integration) throw new ApiError('not_found');
-  return { status, json: await toIntegrationDto(integration, ctx.syncFacts, ctx.now()) };
+  const [dto] = await toIntegrationDtos([integration], ctx.syncFacts, ctx.now());
+  return { status, json: dto! };
 }
 
 /** Runs a lifecycle hook of the sync engine; its failure is logged, the request still succeeds. */

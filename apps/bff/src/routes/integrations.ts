@@ -5,7 +5,7 @@ import express, { type Router } from 'express';
 import type { BffContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { mountRoute, type RouteGuards } from '../route.ts';
-import { toIntegrationDto } from '../services/integration-view.ts';
+import { toIntegrationDtos } from '../services/integration-view.ts';
 import { integrationResponse, loadIntegration, runHook } from './helpers.ts';
 
 const nameTaken = (error: unknown): never => {
@@ -18,8 +18,7 @@ export function integrationRoutes(ctx: BffContext, guards: RouteGuards): Router 
 
   mountRoute(router, ctx, guards, ROUTES.listIntegrations, async ({ auth }) => {
     const integrations = await ctx.integrations.listForAccount(auth.accountId);
-    const now = ctx.now();
-    return { json: { integrations: await Promise.all(integrations.map((i) => toIntegrationDto(i, ctx.syncFacts, now))) } };
+    return { json: { integrations: await toIntegrationDtos(integrations, ctx.syncFacts, ctx.now()) } };
   });
 
   mountRoute(router, ctx, guards, ROUTES.createIntegration, async ({ auth, body }) => {

@@ -132,7 +132,9 @@ describe('request hygiene: one error shape', () => {
         quota: async () => {
           throw new Error('secret internal detail at /srv/x.ts:12');
         },
-        runs: async () => ({ lastSyncAt: null, running: null }),
+        forIntegrations: async () => {
+          throw new Error('secret internal detail at /srv/x.ts:12');
+        },
       },
     });
     const token = await bff.token({ accountId: 'acc_500' });

@@ -1,7 +1,7 @@
 import type { IntegrationDto, WizardStep } from '@contact-sync/api';
 import { checkConsent, IntegrationStatus, quotaMonth } from '@contact-sync/rules';
 import { mappingOf, type IntegrationDoc } from '@contact-sync/store';
-import type { SyncFacts } from '../context.ts';
+import type { IntegrationFacts, SyncFacts } from '../context.ts';
 
 /** The first wizard step a draft has not done; `preview` once all are done (SPEC §2 steps 3–7). */
 export function firstIncompleteStep(integration: IntegrationDoc): WizardStep {
@@ -14,10 +14,24 @@ export function firstIncompleteStep(integration: IntegrationDoc): WizardStep {
 
 const iso = (date: Date | string | null | undefined) => (date == null ? null : new Date(date).toISOString());
 
-export async function toIntegrationDto(integration: IntegrationDoc, facts: SyncFacts, now: Date): Promise<IntegrationDto> {
-  const id = integration._id.toHexString();
+/** The DTOs of integrations, their sync facts read together (one query per collection, however many integrations). */
+export async function toIntegrationDtos(integrations: readonly IntegrationDoc[], facts: SyncFacts, now: Date): Promise<IntegrationDto[]> {
   const month = quotaMonth(now);
-  const [quota, runs] = await Promise.all([facts.quota(id, month), facts.runs(id)]);
+  const byId = await facts.forIntegrations(
+    integrations.map((integration) => integration._id.toHexString()),
+    month,
+  );
+  return integrations.map((integration) => {
+    const own = byId.get(integration._id.toHexString());
+    if (!own) throw new Error(`no sync facts for integration ${integration._id.toHexString()}`);
+    return toIntegrationDto(integration, own, month);
+  });
+}
+
+/** One integration's DTO from its sync facts of `month` (read by `toIntegrationDtos`). */
+export function toIntegrationDto(integration: IntegrationDoc, facts: IntegrationFacts, month: string): IntegrationDto {
+  const id = integration._id.toHexString();
+  const { quota, runs } = facts;
   const sf = integration.salesforce;
   return {
     id,
