@@ -50,6 +50,11 @@ export const API_ERRORS = {
   validation_failed: { status: 422, message: 'The request is not valid.' },
   /** Too many requests for this account; see Retry-After. */
   rate_limited: { status: 429, message: 'Too many requests. Try again later.' },
+  /**
+   * A Brevo webhook could not be stored (e.g. database unreachable). 429 because
+   * Brevo redelivers only after a timeout or a 429; any 5xx drops the event for good.
+   */
+  webhook_not_stored: { status: 429, message: 'The event was not stored; deliver it again later.' },
   /** Anything unexpected. Never carries internals. */
   internal_error: { status: 500, message: 'An unexpected error occurred.' },
   /** Salesforce or Brevo failed or answered unexpectedly. */

@@ -217,8 +217,8 @@ export const ROUTES = {
     summary: "Brevo marketing webhook (contact_updated, contact_deleted) of one integration, authenticated by the integration's bearer secret; stored once, applied by the worker",
     params: brevoWebhookParamsSchema, body: brevoWebhookBodySchema,
     response: { status: 200, description: 'Stored (a redelivery is counted as a duplicate, not stored again)', schema: brevoWebhookResponseSchema },
-    // Missing or wrong secret (an unknown integration looks the same).
-    errors: ['unauthorized'],
+    // Missing or wrong secret (an unknown integration looks the same); not stored → Brevo must redeliver.
+    errors: ['unauthorized', 'webhook_not_stored'],
   },
   setAccountBrevoKey: {
     operationId: 'setAccountBrevoKey', method: 'put', path: '/admin/v1/accounts/:accountId/brevo', tag: 'admin', auth: 'admin',

@@ -40,7 +40,9 @@ export function errorHandler(error: unknown, req: Request, res: Response, _next:
     res.end();
     return;
   }
-  if (apiError.code === 'service_unavailable' || apiError.code === 'upstream_rate_limited') res.set('Retry-After', '5');
+  if (apiError.code === 'service_unavailable' || apiError.code === 'upstream_rate_limited' || apiError.code === 'webhook_not_stored') {
+    res.set('Retry-After', '5');
+  }
   const body: ErrorResponse = {
     error: { code: apiError.code, message: apiError.message, ...(apiError.details ? { details: apiError.details } : {}) },
   };

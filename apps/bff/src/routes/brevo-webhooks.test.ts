@@ -1,8 +1,12 @@
 import { createSyncStore, type SyncStore } from '@contact-sync/store';
+import mongoose from 'mongoose';
+import pino from 'pino';
 import { useTestDatabase } from '@contact-sync/testing';
 import { createHash } from 'node:crypto';
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../app.ts';
+import { createMetrics } from '../metrics.ts';
 import { bearer, useTestBff } from '../test-support.ts';
 
 const db = useTestDatabase('bff_brevo_webhooks');
@@ -79,5 +83,23 @@ describe('POST /api/v1/webhooks/brevo/:integrationId', () => {
     const response = await post(JSON.stringify({ event: 'list_addition', email: 'a@b.test', ts: 1_790_000_200 }), `Bearer ${SECRET}`);
     expect(response.status).toBe(200);
     expect(response.body).toEqual({ stored: 0, duplicates: 0 });
+  });
+
+  it('asks Brevo to deliver again (429, never a 5xx, which Brevo drops) when the event cannot be stored', async () => {
+    const closed = await mongoose.createConnection(db.uri, { bufferCommands: false }).asPromise();
+    await closed.close();
+    const app = createApp({ config: bff.config, connection: closed, secrets: bff.secrets, logger: pino({ level: 'silent' }), metrics: createMetrics({ defaultMetrics: false }) });
+    const response = await request(app)
+      .post(path())
+      .set('content-type', 'application/json')
+      .set('authorization', `Bearer ${SECRET}`)
+      .send(JSON.stringify({ ...event, ts: 1_790_000_300 }));
+    expect(response.status).toBe(429);
+    expect(response.body.error.code).toBe('webhook_not_stored');
+    expect(response.headers['retry-after']).toBe('5');
+
+    // Brevo's redelivery once the database is back is stored.
+    const redelivered = await post(JSON.stringify({ ...event, ts: 1_790_000_300 }), `Bearer ${SECRET}`);
+    expect(redelivered.body).toEqual({ stored: 1, duplicates: 0 });
   });
 });

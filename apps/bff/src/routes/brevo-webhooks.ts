@@ -18,7 +18,9 @@ const WEBHOOK_BODY_LIMIT = '1mb';
  * immediate: the worker applies them. 401 for a missing or wrong secret (an
  * unknown integration looks the same), 400 for malformed JSON, 422 for a
  * payload of the wrong shape, 413 for a huge body, nothing stored in any of
- * these; a database failure is a 5xx so Brevo delivers again. Errors have the
+ * these. When storing fails (database unreachable) the answer is 429
+ * `webhook_not_stored`: Brevo redelivers after a 429 or a timeout, but drops
+ * the event for good on any 5xx. Errors have the
  * API's one shape. Not a `mountRoute` route: no host JWT, and its own body
  * limit (Brevo batches events).
  */
@@ -45,7 +47,9 @@ export function brevoWebhookRoutes(ctx: BffContext, _guards: RouteGuards): Route
           throw new ApiError('validation_failed', { issues: [createIssue(RuleCode.InvalidInput)] });
         }
       } catch (error) {
-        next(error);
+        if (error instanceof ApiError) return next(error);
+        ctx.logger.warn({ integrationId: req.params.integrationId, cause: (error as Error)?.message }, 'brevo webhook not stored; asking Brevo to redeliver');
+        next(new ApiError('webhook_not_stored'));
       }
     },
   );
