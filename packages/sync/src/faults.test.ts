@@ -26,10 +26,13 @@ describe('faults', () => {
     const integration = await createIntegration(harness);
     let retries = 0;
     const deps = engineDeps(harness, { options: { pageSize: 200, chunkSize: 100, ...fastRetries, onCall: () => (retries += 1) } });
+    // One certain failure on each side first: a run makes few enough calls that 10% alone may never fire.
+    harness.brevo.faults.add({ pathPrefix: '/v3/contacts', status: 503, times: 1 });
     harness.brevo.faults.add({ pathPrefix: '/v3/contacts', status: 500, probability: 0.1 });
     harness.brevo.faults.add({ pathPrefix: '/v3/contacts', status: 429, probability: 0.1 });
     harness.brevo.faults.add({ pathPrefix: '/v3/processes', status: 503, probability: 0.1 });
     const salesforceFaults = () => {
+      harness.salesforce.faults.add({ pathPrefix: '/services/data', status: 503, times: 1 });
       harness.salesforce.faults.add({ pathPrefix: '/services/data', status: 503, probability: 0.1 });
       harness.salesforce.faults.add({ pathPrefix: '/services/data', status: 429, probability: 0.1 });
     };
