@@ -17,6 +17,15 @@ afterAll(async () => {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Reconciles on this worker, waiting while the other one holds the reconcile lease. */
+async function reconciled(scheduler: SyncScheduler): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!(await scheduler.reconcile())) {
+    if (Date.now() > deadline) throw new Error('the reconcile lease stayed held for 10 s');
+    await sleep(50);
+  }
+}
+
 describe('worker scheduling', () => {
   it('never runs one integration on two workers at once; one recurring job each; pause removes it; Sync now runs at once', async () => {
     let syncing = ['int-a', 'int-b'];
@@ -61,9 +70,10 @@ describe('worker scheduling', () => {
     const jobs = database.connection.db!.collection(JOBS_COLLECTION);
     expect(await jobs.countDocuments({ name: SYNC_JOB, 'data.kind': 'recurring', 'data.integrationId': 'int-a' })).toBe(1);
 
-    // Paused (no longer syncing): its job goes.
+    // Paused (no longer syncing): its job goes at the next reconcile that holds
+    // the reconcile lease (worker b's timer may hold it at this very moment).
     syncing = ['int-a'];
-    await a.reconcile();
+    await reconciled(a);
     expect(await jobs.countDocuments({ name: SYNC_JOB, 'data.integrationId': 'int-b' })).toBe(0);
     // At most the runs already locked by a worker before the removal; then none (the interval is 1 s).
     await sleep(1_000);
@@ -74,7 +84,7 @@ describe('worker scheduling', () => {
     // Sync now on a fresh integration: runs without waiting for the interval.
     syncing = ['int-a', 'int-c'];
     await store.state.requestSync('int-c', new Date());
-    await a.reconcile();
+    await reconciled(a);
     await until(() => countOf('int-c') > 0, 10_000);
     expect(countOf('int-c')).toBeGreaterThan(0);
     expect(overlaps).toBe(0);

@@ -98,12 +98,14 @@ export class SyncScheduler {
    * deleted, disabled); "Sync now" requests become immediate jobs. One worker
    * reconciles at a time (a lease of its own): Agenda's `unique()` upsert is
    * not atomic on FerretDB either (two workers starting together made two jobs).
+   * Returns false when another worker was reconciling (this one did nothing).
    */
-  async reconcile(): Promise<void> {
+  async reconcile(): Promise<boolean> {
     const lease = await this.options.store.leases.acquire(RECONCILE_LEASE, this.options.workerId, 30_000, this.now());
-    if (!lease) return;
+    if (!lease) return false;
     try {
       await this.reconcileHeld();
+      return true;
     } finally {
       await this.options.store.leases.release(lease);
     }
