@@ -65,6 +65,22 @@ describe('FaultInjector', () => {
     expect((await fetch(`${url}/v3/contacts/1`)).status).toBe(200);
   });
 
+  it('handles the request, then drops the connection instead of answering', async () => {
+    const faults = new FaultInjector();
+    let written = 0;
+    const app = express();
+    app.use(faults.middleware((res, status) => res.status(status).json({ code: 'injected', status })));
+    app.post('/v3/contacts', (_req, res) => {
+      written += 1;
+      res.status(201).json({ id: written });
+    });
+    running = await listen(app, 0);
+    faults.add({ pathPrefix: '/v3/contacts', dropResponse: true, times: 1 });
+    await expect(fetch(`${running.url}/v3/contacts`, { method: 'POST' })).rejects.toThrow();
+    expect(written).toBe(1);
+    expect(await (await fetch(`${running.url}/v3/contacts`, { method: 'POST' })).json()).toEqual({ id: 2 });
+  });
+
   it('refuses an invalid fault and resets everything', async () => {
     const { url, resets } = await startApp();
     const bad = await fetch(`${url}/__sandbox/faults`, {

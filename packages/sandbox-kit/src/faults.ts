@@ -5,8 +5,9 @@ import { z } from 'zod';
  * Fault injection shared by both API sandboxes. A fault matches requests by
  * method and path prefix, fires on a share of them (`probability`) and/or a
  * fixed number of times (`times`), and then answers with an error status,
- * adds latency, or drops the connection. Each sandbox renders the error body
- * in its own API's error model.
+ * adds latency, drops the connection before handling the request, or handles
+ * it and drops the connection instead of answering. Each sandbox renders the
+ * error body in its own API's error model.
  */
 export const faultSchema = z
   .object({
@@ -19,8 +20,10 @@ export const faultSchema = z
     status: z.union([z.literal(429), z.literal(500), z.literal(502), z.literal(503)]).optional(),
     /** Extra delay before handling (or before failing). */
     latencyMs: z.number().int().min(0).max(120_000).default(0),
-    /** Destroy the socket without answering. */
+    /** Destroy the socket without answering (the request is not handled). */
     drop: z.boolean().default(false),
+    /** Handle the request, then destroy the socket instead of answering: the write happened, the client cannot know. */
+    dropResponse: z.boolean().default(false),
     /** Share of matching requests affected, 0..1. */
     probability: z.number().min(0).max(1).default(1),
     /** Stop after firing this many times. Default: until cleared. */
@@ -77,6 +80,18 @@ export class FaultInjector {
         if (fault.drop) {
           req.socket.destroy();
           return;
+        }
+        if (fault.dropResponse) {
+          // The handler runs to the end; whatever it sends is replaced by a reset connection.
+          res.write = () => {
+            req.socket.destroy();
+            return false;
+          };
+          res.end = () => {
+            req.socket.destroy();
+            return res;
+          };
+          return next();
         }
         if (fault.status === undefined) return next();
         if (fault.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(fault.retryAfterSeconds));
