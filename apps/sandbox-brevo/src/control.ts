@@ -1,5 +1,6 @@
 import express, { type Router } from 'express';
 import { z } from 'zod';
+import { contactJson } from './contacts/serialize.ts';
 import { toCsv } from './imports/csv.ts';
 import { IMPORT_REPORT_KINDS, type ImportReportKind } from './imports/processes.ts';
 import type { ImportRunner } from './imports/runner.ts';
@@ -15,6 +16,10 @@ const rateLimitsSchema = z
     overrides: z.record(z.string(), z.array(z.object({ limit: z.number().int().min(0), seconds: z.number().int().min(1).max(86_400) }).strict())).optional(),
   })
   .strict();
+
+/** Enough for a benchmark's batch of changed contacts, within the router's 100 kB body limit. */
+const MAX_FOUND_EMAILS = 2_000;
+const findContactsSchema = z.object({ emails: z.array(z.string()).max(MAX_FOUND_EMAILS) }).strict();
 
 const importFailureSchema = z.object({ afterRows: z.number().int().min(0), times: z.number().int().min(1).default(1) }).strict();
 
@@ -110,6 +115,29 @@ export function brevoControlRouter({ state, inbox, deliveries, rateLimiter, impo
     const process = account?.processes.find(Number(req.params.processId));
     if (!process) return void res.status(404).json({ error: 'not_found' });
     res.json({ ...process, rejected: Object.fromEntries(process.rejected) });
+  });
+
+  // What an account holds, read without API calls: benchmarks watch their writes
+  // land here, and API reads would be counted and would spend the rate limit they measure.
+  const accountOf = (accountId: string) => state.allAccounts().find((account) => account.accountId === accountId);
+  router.get('/accounts/:accountId/lists/:listId', (req, res) => {
+    const account = accountOf(req.params.accountId);
+    const listId = Number(req.params.listId);
+    if (!account || !account.lists.hasList(listId)) return void res.status(404).json({ error: 'not_found' });
+    const list = account.lists.getList(listId);
+    res.json({ id: list.id, name: list.name, members: account.contacts.memberCount(listId) });
+  });
+  router.post('/accounts/:accountId/contacts/find', (req, res) => {
+    const account = accountOf(req.params.accountId);
+    if (!account) return void res.status(404).json({ error: 'not_found' });
+    const parsed = findContactsSchema.safeParse(req.body);
+    if (!parsed.success) return void res.status(400).json({ error: 'invalid_request', issues: parsed.error.issues });
+    res.json({
+      contacts: parsed.data.emails.map((email) => {
+        const contact = account.contacts.findBy('email', email);
+        return contact ? contactJson(contact) : null;
+      }),
+    });
   });
 
   router.get('/state', (_req, res) => {
