@@ -30,6 +30,7 @@ export * from './attribute-eligibility.ts';
 export * from './mapping-eligibility.ts';
 export * from './mapping.ts';
 export * from './activation.ts';
+export * from './fix-hints.ts';
 
 export * from './dates.ts';
 export * from './phone.ts';

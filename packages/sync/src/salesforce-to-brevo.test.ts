@@ -62,7 +62,7 @@ describe('Salesforce → Brevo', () => {
     expect(codes).toContain('duplicate');
     expect([...codes].some((code) => code.startsWith('phone_'))).toBe(true);
     const letty = (await salesforceContacts()).find((row) => row.LastName === 'Letters')!;
-    expect(errors.find((e) => e.salesforceId === letty.Id)).toMatchObject({ rule: 'R10', field: 'MobilePhone', severity: 'error', fixHintKey: 'sync.fix.phone_invalid_characters' });
+    expect(errors.find((e) => e.salesforceId === letty.Id)).toMatchObject({ rule: 'R10', field: 'MobilePhone', severity: 'error', fixHintKey: 'rules.fix.phone_invalid_characters' });
     const sue = (await salesforceContacts()).find((row) => row.FirstName === 'Sue' && row.LastName === 'Shared')!;
     expect(errors.find((e) => e.salesforceId === sue.Id)).toMatchObject({ rule: 'R15', code: 'duplicate' });
 

@@ -189,7 +189,7 @@ describe('GET /api/v1/integrations/:id/record-errors', () => {
     expect(page.body).toMatchObject({ total: 3, offset: 0, limit: 10 });
     expect(page.body.recordErrors.map((e: { salesforceId: string }) => e.salesforceId)).toEqual(['003000000000002AAA', '003000000000001AAA', '003000000000003AAA']);
     const [duplicate, phone, tooLong] = page.body.recordErrors;
-    expect(duplicate).toMatchObject({ code: 'duplicate', rule: 'R15', retryable: true, fixHintKey: 'sync.fix.duplicate', occurredAt: newer.toISOString() });
+    expect(duplicate).toMatchObject({ code: 'duplicate', rule: 'R15', retryable: true, fixHintKey: 'rules.fix.duplicate', occurredAt: newer.toISOString() });
     expect(phone).toMatchObject({
       runId: 'run-1',
       direction: 'salesforce_to_brevo',
@@ -202,7 +202,7 @@ describe('GET /api/v1/integrations/:id/record-errors', () => {
       messageKey: 'rules.phone.digitsOutOfRange',
       params: { field: 'MobilePhone', min: 6, max: 16, digits: 3 },
       severity: 'error',
-      fixHintKey: 'sync.fix.phone_digits_out_of_range',
+      fixHintKey: 'rules.fix.phone_digits_out_of_range',
       retryable: false,
     });
     expect(phone.id).toMatch(/^[a-f0-9]{24}$/);

@@ -105,7 +105,7 @@ export function makeRecordError(overrides: Partial<RecordError> = {}): RecordErr
     messageKey: 'rules.phone.digitsOutOfRange',
     params: { field: 'MobilePhone', min: 6, max: 16, digits: 3 },
     severity: 'error',
-    fixHintKey: 'sync.fix.phone_digits_out_of_range',
+    fixHintKey: 'rules.fix.phone_digits_out_of_range',
     retryable: false,
     occurredAt: '2026-11-27T10:05:03.000Z',
     ...overrides,

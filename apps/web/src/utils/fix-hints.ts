@@ -1,8 +1,14 @@
-import { en } from '../i18n/en.ts';
+import { en, lookupMessage } from '@contact-sync/rules';
+import type { RecordError } from '../api/types.ts';
 
-const HINTED = new Set(Object.keys(en.hints));
+const GENERAL_HINT = 'rules.fix.default';
 
-/** The "how to fix" text of a record error's rule code (a generic hint for the others). */
-export function hintKeyFor(code: string): string {
-  return HINTED.has(code) && code !== 'default' ? `hints.${code}` : 'hints.default';
+/**
+ * The catalogue key of a record error's "how to fix" text, as the API gives
+ * it (the rules package's `fixHintKey`); the general hint for a key this
+ * build does not know (an error stored by a newer or older worker).
+ */
+export function hintKeyOf(error: Pick<RecordError, 'fixHintKey'>): string {
+  const key = error.fixHintKey;
+  return key.startsWith('rules.fix.') && lookupMessage(en, key) !== undefined ? key : GENERAL_HINT;
 }

@@ -1,6 +1,6 @@
 import type { RecordError } from '../api/types.ts';
 import { toCsv } from './csv.ts';
-import { hintKeyFor } from './fix-hints.ts';
+import { hintKeyOf } from './fix-hints.ts';
 
 type Translate = (key: string, params?: Record<string, string | number>) => string;
 
@@ -15,7 +15,7 @@ export function recordErrorsToCsv(errors: readonly RecordError[], t: Translate):
       error.field,
       error.code,
       t(error.messageKey, error.params),
-      t(hintKeyFor(error.code)),
+      t(hintKeyOf(error)),
       error.occurredAt,
     ]),
   ]);
