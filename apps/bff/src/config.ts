@@ -1,22 +1,11 @@
 import { brevoApiKeySchema } from '@contact-sync/api';
 import { env, loadConfig } from '@contact-sync/config';
-import { DEV_ENCRYPTION_KEY_ID, DEV_ENCRYPTION_KEYS, parseEncryptionKeys } from '@contact-sync/secrets';
+import { DEV_ENCRYPTION_KEYS, encryptionEnv, refineEncryptionKeyId } from '@contact-sync/secrets';
 import { z } from 'zod';
 
 /** Development defaults: public, so refused when NODE_ENV=production. */
 export const DEV_HOST_JWT_SECRET = 'dev-only-host-jwt-secret-change-me-32chars';
 export const DEV_ADMIN_SECRET = 'dev-only-admin-secret-change-me-32chars';
-
-const encryptionKeys = z
-  .string()
-  .default(DEV_ENCRYPTION_KEYS)
-  .superRefine((value, ctx) => {
-    try {
-      parseEncryptionKeys(value);
-    } catch (error) {
-      ctx.addIssue({ code: 'custom', message: (error as Error).message });
-    }
-  });
 
 export const bffConfigSchema = z
   .object({
@@ -35,8 +24,7 @@ export const bffConfigSchema = z
     SALESFORCE_API_VERSION: z.string().regex(/^\d{2,3}\.0$/, 'must look like 62.0').default('62.0'),
     BREVO_API_URL: env.url('http://localhost:4020/v3'),
     BREVO_API_KEY: brevoApiKeySchema.optional(),
-    ENCRYPTION_KEYS: encryptionKeys,
-    ENCRYPTION_KEY_ID: z.string().min(1).default(DEV_ENCRYPTION_KEY_ID),
+    ...encryptionEnv,
     ADMIN_SECRET: env.secret(32).default(DEV_ADMIN_SECRET),
     DEMO_SEED: env.flag(true),
     DEMO_ACCOUNT_ID: z.string().default('acc_demo'),
@@ -49,16 +37,7 @@ export const bffConfigSchema = z
     LOG_LEVEL: env.logLevel(),
   })
   .superRefine((config, ctx) => {
-    const keys = (() => {
-      try {
-        return parseEncryptionKeys(config.ENCRYPTION_KEYS);
-      } catch {
-        return null;
-      }
-    })();
-    if (keys && !keys.has(config.ENCRYPTION_KEY_ID)) {
-      ctx.addIssue({ code: 'custom', path: ['ENCRYPTION_KEY_ID'], message: 'must name one of the keys in ENCRYPTION_KEYS' });
-    }
+    refineEncryptionKeyId(config, ctx);
     if (config.NODE_ENV !== 'production') return;
     const devDefaults: [keyof typeof config, unknown][] = [
       ['HOST_JWT_SECRET', DEV_HOST_JWT_SECRET],

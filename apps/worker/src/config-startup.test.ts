@@ -17,6 +17,8 @@ describe('worker start-up configuration', () => {
     { variable: 'BREVO_API_URL', value: 'api.brevo.test/v3' },
     { variable: 'SALESFORCE_LOGIN_URL', value: 'ftp://login.salesforce.test' },
     { variable: 'SALESFORCE_REDIRECT_URI', value: 'callback-relative' },
+    { variable: 'ENCRYPTION_KEYS', value: 'k1:c2hvcnQ=' },
+    { variable: 'ENCRYPTION_KEY_ID', value: 'not-a-listed-key' },
     { variable: 'NOTICE_SENDER_EMAIL', value: 'no-reply-at-contact-sync' },
     { variable: 'LOG_LEVEL', value: 'chatty' },
   ]);

@@ -1,23 +1,24 @@
 import { env, loadConfig } from '@contact-sync/config';
-import { DEV_ENCRYPTION_KEY_ID, DEV_ENCRYPTION_KEYS } from '@contact-sync/secrets';
+import { encryptionEnv, refineEncryptionKeyId } from '@contact-sync/secrets';
 import { z } from 'zod';
 
 /** The worker's environment (the Salesforce, Brevo and encryption variables are the BFF's). */
-export const workerConfigSchema = z.object({
-  MONGODB_URI: env.mongoUri(),
-  SYNC_INTERVAL_SECONDS: z.coerce.number().int().min(15, 'must be at least 15 (seconds)').default(60),
-  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
-  BFF_PUBLIC_URL: env.url('http://localhost:4000'),
-  BREVO_API_URL: env.url('http://localhost:4020/v3'),
-  SALESFORCE_LOGIN_URL: env.url('http://localhost:4010'),
-  SALESFORCE_CLIENT_ID: z.string().min(1).default('sandbox-client-id'),
-  SALESFORCE_CLIENT_SECRET: z.string().min(1).default('sandbox-client-secret'),
-  SALESFORCE_REDIRECT_URI: env.url('http://localhost:4000/api/v1/oauth/salesforce/callback'),
-  ENCRYPTION_KEYS: z.string().min(1).default(DEV_ENCRYPTION_KEYS),
-  ENCRYPTION_KEY_ID: z.string().min(1).default(DEV_ENCRYPTION_KEY_ID),
-  NOTICE_SENDER_EMAIL: z.email().default('no-reply@contact-sync.test'),
-  LOG_LEVEL: env.logLevel(),
-});
+export const workerConfigSchema = z
+  .object({
+    MONGODB_URI: env.mongoUri(),
+    SYNC_INTERVAL_SECONDS: z.coerce.number().int().min(15, 'must be at least 15 (seconds)').default(60),
+    WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+    BFF_PUBLIC_URL: env.url('http://localhost:4000'),
+    BREVO_API_URL: env.url('http://localhost:4020/v3'),
+    SALESFORCE_LOGIN_URL: env.url('http://localhost:4010'),
+    SALESFORCE_CLIENT_ID: z.string().min(1).default('sandbox-client-id'),
+    SALESFORCE_CLIENT_SECRET: z.string().min(1).default('sandbox-client-secret'),
+    SALESFORCE_REDIRECT_URI: env.url('http://localhost:4000/api/v1/oauth/salesforce/callback'),
+    ...encryptionEnv,
+    NOTICE_SENDER_EMAIL: z.email().default('no-reply@contact-sync.test'),
+    LOG_LEVEL: env.logLevel(),
+  })
+  .superRefine(refineEncryptionKeyId);
 
 export type WorkerConfig = z.infer<typeof workerConfigSchema>;
 

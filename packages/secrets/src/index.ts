@@ -9,3 +9,4 @@ export {
   type SealedSecret,
   type SecretBox,
 } from './secret-box.ts';
+export { encryptionEnv, refineEncryptionKeyId } from './encryption-env.ts';
