@@ -55,4 +55,25 @@ describe('BFF lifecycle hooks → sync engine (main.ts wires these)', () => {
     expect(await store.events.countPending(id)).toBe(0);
     expect((await deliver()).status).toBe(401);
   });
+
+  it('delete with Brevo unreachable still removes every sync record, and names the webhook left behind', async () => {
+    const other = await integrationRepository(db.connection, bff.secrets).create({ accountId: 'acc_demo', kind: 'salesforce-contacts', name: 'Hooked, Brevo down' });
+    const otherId = other._id.toHexString();
+    const brevo = createBrevoClient({ apiKey: DEMO_BREVO_KEY, baseUrl: bff.brevo.baseUrl });
+    const webhookId = await registerIntegrationWebhook(otherId, { brevo, store, secrets: bff.secrets, bffPublicUrl: PUBLIC_URL });
+    await store.runs.start(otherId, 'salesforce_to_brevo', true, new Date());
+    const faults = `${bff.brevo.url}/__sandbox/faults`;
+    const armed = await fetch(faults, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ pathPrefix: '/v3/webhooks', method: 'DELETE', status: 503 }) });
+    expect(armed.status).toBeLessThan(300);
+    try {
+      const hooks = createSyncHooks({ config: bff.config, connection: db.connection, secrets: bff.secrets });
+      await expect(hooks.onDeleted!(other)).rejects.toThrow(new RegExp(`webhook ${webhookId} of deleted integration ${otherId}`));
+    } finally {
+      await fetch(faults, { method: 'DELETE' });
+    }
+    expect(await store.state.find(otherId)).toBeNull();
+    expect(await store.runs.list(otherId)).toEqual([]);
+    const delivered = await request(bff.app).post(`/api/v1/webhooks/brevo/${otherId}`).set('authorization', 'Bearer anything').send({ event: 'contact_updated', email: 'a@b.test', ts: 1 });
+    expect(delivered.status).toBe(401);
+  });
 });

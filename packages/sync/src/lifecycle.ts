@@ -26,15 +26,30 @@ export function syncLifecycle(deps: { store: SyncStore; brevoFor: (accountId: st
       await deps.store.state.requestRetry(integration.id, salesforceIds);
       await deps.store.state.requestSync(integration.id, now());
     },
+    /**
+     * The integration is already gone, so its sync records go even when Brevo
+     * cannot be reached: a webhook Brevo keeps is harmless (its deliveries are
+     * refused, no secret is left to match them) and is reported by the error
+     * this throws afterwards, with its id, for the caller's log.
+     */
     async onDeleted(integration: { id: string; accountId: string }): Promise<void> {
-      const brevo = await deps.brevoFor(integration.accountId);
-      if (brevo) await unregisterIntegrationWebhook(integration.id, { brevo, store: deps.store });
+      const webhookId = (await deps.store.state.find(integration.id))?.brevoWebhookId ?? null;
+      let webhookLeft: unknown = null;
+      try {
+        const brevo = await deps.brevoFor(integration.accountId);
+        if (brevo) await unregisterIntegrationWebhook(integration.id, { brevo, store: deps.store });
+      } catch (error) {
+        webhookLeft = error;
+      }
       await deps.store.links.removeIntegration(integration.id);
       await deps.store.events.removeIntegration(integration.id);
       await deps.store.errors.removeIntegration(integration.id);
       await deps.store.runs.removeIntegration(integration.id);
       await deps.store.state.remove(integration.id);
       await deps.store.leases.remove(integration.id);
+      if (webhookLeft) {
+        throw new Error(`Brevo webhook ${webhookId} of deleted integration ${integration.id} could not be removed; delete it in Brevo`, { cause: webhookLeft });
+      }
     },
   };
 }
