@@ -33,9 +33,20 @@ function connectionRefused(error: unknown): boolean {
   return false;
 }
 
+/**
+ * A call the client gave up on after its `timeoutInSeconds`. `@getbrevo/brevo`
+ * 6.0.3 documents BrevoTimeoutError but never throws it: its timer aborts the
+ * fetch with the string "timeout" as the reason, which the fetcher reports as
+ * an unknown BrevoError (no status, message `"timeout"`) with that string as
+ * its cause. Both are recognised.
+ */
+export function isBrevoTimeout(error: unknown): boolean {
+  return error instanceof BrevoTimeoutError || (error instanceof BrevoError && error.statusCode === undefined && error.cause === 'timeout');
+}
+
 export function classifyBrevoError(error: unknown, options: { idempotent: boolean }): BrevoErrorClass {
   const { idempotent } = options;
-  if (error instanceof BrevoTimeoutError) return { kind: 'timeout', retry: idempotent, reason: 'timeout' };
+  if (isBrevoTimeout(error)) return { kind: 'timeout', retry: idempotent, reason: 'timeout' };
   if (error instanceof BrevoError && error.statusCode === undefined) {
     const refused = connectionRefused(error);
     const network = refused || isNetworkError(error.cause);

@@ -3,7 +3,7 @@ export { getAccount, type BrevoAccountSummary } from './account.ts';
 export { listAttributes } from './attributes.ts';
 export { brevoCall } from './call.ts';
 export { createBrevoClient, type CreateBrevoClientOptions } from './client.ts';
-export { brevoRetryAfterMs, classifyBrevoError, type BrevoErrorClass } from './errors.ts';
+export { brevoRetryAfterMs, classifyBrevoError, isBrevoTimeout, type BrevoErrorClass } from './errors.ts';
 export { createList, findList, listLists, MAX_LISTS_PAGE, PLUGIN_FOLDER_NAME, type BrevoListSummary } from './lists.ts';
 
 // Sync: contacts, webhooks, transactional email.

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { getAccount } from './account.ts';
 import { listAttributes } from './attributes.ts';
 import { createBrevoClient } from './client.ts';
-import { classifyBrevoError } from './errors.ts';
+import { classifyBrevoError, isBrevoTimeout } from './errors.ts';
 import { createList, findList, listLists, PLUGIN_FOLDER_NAME } from './lists.ts';
 
 let sandbox: StartedSandbox;
@@ -83,5 +83,13 @@ describe('classifyBrevoError', () => {
     });
     const down = await createBrevoClient({ apiKey: 'x', baseUrl: `http://127.0.0.1:${closed}/v3` }).account.getAccount().catch((e: unknown) => e);
     expect(classifyBrevoError(down, { idempotent: false })).toMatchObject({ retry: true, kind: 'network' });
+  });
+
+  it('calls a request the client gave up on a timeout (the SDK reports it as an unknown error)', async () => {
+    await addFault({ pathPrefix: '/v3/account', latencyMs: 1_500, times: 1 });
+    const slow = await createBrevoClient({ apiKey: 'xkeysib-sandbox-demo', baseUrl: sandbox.baseUrl, timeoutSeconds: 0.5 }).account.getAccount().catch((e: unknown) => e);
+    expect(isBrevoTimeout(slow)).toBe(true);
+    expect(classifyBrevoError(slow, { idempotent: true })).toMatchObject({ retry: true, kind: 'timeout' });
+    expect(classifyBrevoError(slow, { idempotent: false })).toMatchObject({ retry: false, kind: 'timeout' });
   });
 });

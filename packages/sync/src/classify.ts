@@ -1,5 +1,5 @@
-import { BrevoError, BrevoTimeoutError } from '@getbrevo/brevo';
-import { readRateLimit, type HeaderBag } from '@contact-sync/brevo';
+import { BrevoError } from '@getbrevo/brevo';
+import { isBrevoTimeout, readRateLimit, type HeaderBag } from '@contact-sync/brevo';
 import { isNetworkError, parseRetryAfter, sleep, withRetry, type RetryDecision, type RetryOptions } from '@contact-sync/retry';
 
 /**
@@ -30,7 +30,7 @@ export function classifySalesforceCall(error: unknown): RetryDecision {
 }
 
 export function classifyBrevoCall(error: unknown): RetryDecision {
-  if (error instanceof BrevoTimeoutError) return { retry: true, reason: 'timeout' };
+  if (isBrevoTimeout(error)) return { retry: true, reason: 'timeout' };
   if (error instanceof BrevoError) {
     const status = error.statusCode;
     if (status === 429) {
