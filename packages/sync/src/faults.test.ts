@@ -3,7 +3,8 @@ import { useTestDatabase } from '@contact-sync/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runIntegration } from './run-integration.ts';
 import { syncSalesforceToBrevo } from './salesforce-to-brevo.ts';
-import { createIntegration, engineDeps, listMembers, startHarness, type Harness } from './testing/harness.ts';
+import { BrevoClient } from '@getbrevo/brevo';
+import { createIntegration, engineDeps, listDifferences, listMembers, startHarness, type Harness } from './testing/harness.ts';
 
 const database = useTestDatabase('sync_faults');
 let harness: Harness;
@@ -20,6 +21,8 @@ afterAll(async () => {
 });
 
 const fastRetries = { retry: { maxAttempts: 10, baseDelayMs: 5, maxDelayMs: 50 } };
+/** Incremental runs under latency spikes and dropped connections (`npm run test:soak` runs more). */
+const FAULT_RUNS = Number(process.env.SOAK_FAULT_RUNS ?? 2);
 
 describe('faults', () => {
   it('survives 10% 5xx and 429 on both APIs during an initial load and an incremental run: exact list, quota charged once', async () => {
@@ -63,6 +66,102 @@ describe('faults', () => {
     expect(first.operations).toBe(first.counts.created);
     expect(retries).toBeGreaterThan(0);
   }, 60_000);
+
+  it('survives latency spikes and dropped connections mid-batch on both APIs (initial load, then incremental runs): exact list, one retry per broken call, quota charged once', async () => {
+    const integration = await createIntegration(harness);
+    const retries: string[] = [];
+    const calls = { salesforce: 0, brevo: 0 };
+    // A client that gives up after 2 s, so a 3 s spike is a timeout whose request Brevo still handles afterwards.
+    const impatient = new BrevoClient({ apiKey: 'xkeysib-sandbox-demo', baseUrl: harness.brevo.baseUrl, maxRetries: 0, timeoutInSeconds: 2 });
+    const deps = engineDeps(harness, {
+      brevo: impatient,
+      options: {
+        pageSize: 200,
+        chunkSize: 100,
+        onCall: (api) => (calls[api] += 1),
+        retry: { ...fastRetries.retry, onRetry: ({ reason }) => retries.push(reason ?? 'unknown') },
+      },
+    });
+    // Each kind once for certain, mid-batch (a short run may draw none of the random ones), then at random.
+    const addFaults = () => {
+      harness.brevo.faults.add({ pathPrefix: '/v3/contacts', method: 'POST', dropResponse: true, times: 1 });
+      harness.brevo.faults.add({ pathPrefix: '/v3/contacts', method: 'POST', drop: true, times: 1 });
+      harness.brevo.faults.add({ pathPrefix: '/v3/contacts', method: 'POST', latencyMs: 3_000, times: 1 });
+      harness.brevo.faults.add({ pathPrefix: '/v3/', drop: true, probability: 0.05 });
+      harness.brevo.faults.add({ pathPrefix: '/v3/', dropResponse: true, probability: 0.05 });
+      harness.brevo.faults.add({ pathPrefix: '/v3/', latencyMs: 300, probability: 0.2 });
+      // The next page of a query (its locator) before Salesforce reads it, the query after (a lost answer to
+      // a next page spends its locator: the test below). Reads only: S→B writes nothing to Salesforce.
+      harness.salesforce.faults.add({ pathPrefix: '/services/data/v62.0/query/', drop: true, times: 1 });
+      harness.salesforce.faults.add({ pathPrefix: '/services/data/v62.0/queryAll', dropResponse: true, times: 1 });
+      harness.salesforce.faults.add({ pathPrefix: '/services/data', drop: true, probability: 0.05 });
+      harness.salesforce.faults.add({ pathPrefix: '/services/data/v62.0/queryAll', dropResponse: true, probability: 0.05 });
+      harness.salesforce.faults.add({ pathPrefix: '/services/data/v62.0/sobjects', dropResponse: true, probability: 0.05 });
+      harness.salesforce.faults.add({ pathPrefix: '/services/data', latencyMs: 300, probability: 0.2 });
+    };
+    const fired = { brevoDrops: 0, salesforceDrops: 0, spikes: 0 };
+    const clearFaults = () => {
+      const drops = (faults: readonly { drop: boolean; dropResponse: boolean; fired: number }[]) => faults.filter((f) => f.drop || f.dropResponse).reduce((n, f) => n + f.fired, 0);
+      fired.brevoDrops += drops(harness.brevo.faults.list());
+      fired.salesforceDrops += drops(harness.salesforce.faults.list());
+      fired.spikes += harness.brevo.faults.list().filter((f) => f.latencyMs >= 3_000).reduce((n, f) => n + f.fired, 0);
+      harness.brevo.faults.clear();
+      harness.salesforce.faults.clear();
+    };
+
+    let salesforceRequests = 0;
+    const runWithFaults = async () => {
+      harness.salesforce.calls.reset();
+      addFaults();
+      const result = await syncSalesforceToBrevo(integration, deps);
+      clearFaults();
+      salesforceRequests += harness.salesforce.calls.snapshot().total;
+      expect(result.error).toBeUndefined();
+      expect(result.end).toBe('completed');
+      return result;
+    };
+
+    const first = await runWithFaults();
+    let operations = first.operations;
+    const ids = (await harness.store.links.list(integration.id)).map((link) => link.salesforceId);
+    for (let round = 1; round <= FAULT_RUNS; round += 1) {
+      // The test's own edits go through without faults.
+      const edited = ids.slice((round * 30) % (ids.length - 30)).slice(0, 30);
+      await harness.conn.sobject('Contact').update(edited.map((Id, i) => ({ Id, Title: `Spiked ${round}.${i}` })));
+      const next = await runWithFaults();
+      expect(next.counts.updated).toBe(30);
+      operations += next.operations;
+    }
+
+    expect(await listDifferences(harness, integration)).toEqual([]);
+    expect(await harness.store.quota.used(integration.id, quotaMonth(new Date()))).toBe(operations);
+    expect(operations).toBe(first.counts.created + 30 * FAULT_RUNS);
+    // Bounded: a dropped connection costs exactly one more request. Brevo calls are repeated by the
+    // engine's retry policy; a Salesforce GET by jsforce itself (it retries GETs on ECONNRESET).
+    expect(retries.filter((reason) => reason === 'network').length).toBe(fired.brevoDrops);
+    expect(salesforceRequests).toBe(calls.salesforce + fired.salesforceDrops);
+    expect(retries.filter((reason) => reason === 'timeout').length).toBeGreaterThanOrEqual(fired.spikes);
+    expect(retries.filter((reason) => reason !== 'network' && reason !== 'timeout')).toEqual([]);
+    expect(fired.spikes).toBe(1 + FAULT_RUNS);
+    expect(fired.brevoDrops).toBeGreaterThanOrEqual(2 * (1 + FAULT_RUNS));
+    expect(fired.salesforceDrops).toBeGreaterThanOrEqual(2 + FAULT_RUNS);
+  }, 60_000 + FAULT_RUNS * 30_000);
+
+  it('a lost answer to the next page of a Salesforce query: the locator is spent, the run fails, the next one resumes exactly', async () => {
+    const integration = await createIntegration(harness);
+    const deps = engineDeps(harness, { options: { pageSize: 200, chunkSize: 100, ...fastRetries } });
+    // Salesforce: "Use each queryLocator value only one time" — jsforce's repeat of the page is refused.
+    harness.salesforce.faults.add({ pathPrefix: '/services/data/v62.0/query/', dropResponse: true, times: 1 });
+    const failed = await syncSalesforceToBrevo(integration, deps);
+    expect(harness.salesforce.faults.list()[0]!.fired).toBe(1);
+    expect(failed).toMatchObject({ end: 'failed', error: 'invalid query locator' });
+    expect(failed.operations).toBeGreaterThan(0);
+    const resumed = await syncSalesforceToBrevo(integration, deps);
+    expect(resumed.end).toBe('completed');
+    expect(await listDifferences(harness, integration)).toEqual([]);
+    expect(await harness.store.quota.used(integration.id, quotaMonth(new Date()))).toBe(failed.operations + resumed.operations);
+    expect(failed.operations + resumed.operations).toBe((await listMembers(harness.client, integration.listId)).length);
+  });
 
   it('pauses on the Salesforce daily API limit and resumes when the window allows, losing nothing', async () => {
     const integration = await createIntegration(harness);

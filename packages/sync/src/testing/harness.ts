@@ -143,3 +143,45 @@ export async function startWebhookReceiver(store: SyncStore): Promise<{ url: str
 }
 
 export const FAKE_SEALER = { seal: (plaintext: string) => ({ v: 1, kid: 'test', sealedLength: plaintext.length }) };
+
+/** The text values CONTACT_MAPPING copies as they are (Brevo attribute → Salesforce field). */
+const TEXT_ATTRIBUTES = { FIRSTNAME: 'FirstName', LASTNAME: 'LastName', JOB_TITLE: 'Title', CITY: 'MailingCity' } as const;
+
+type ContactRow = { Id: string; Email: string | null } & Record<(typeof TEXT_ATTRIBUTES)[keyof typeof TEXT_ATTRIBUTES], string | null>;
+
+/**
+ * How an integration's Brevo list differs from the Salesforce org after a
+ * completed run (empty when it is exact): every member is a live Contact,
+ * once (no duplicate EXT_ID), with the Contact's email and text values; every
+ * live Contact not in the list is explained by a record error; every member
+ * is linked. Read without faults.
+ */
+export async function listDifferences(harness: Harness, integration: IntegrationSnapshot): Promise<string[]> {
+  const fields = ['Id', 'Email', ...Object.values(TEXT_ATTRIBUTES)].join(', ');
+  const contacts = (await harness.conn.query<ContactRow>(`SELECT ${fields} FROM Contact`, { autoFetch: true, maxFetch: 100_000 })).records;
+  const live = new Map(contacts.map((contact) => [contact.Id, contact]));
+  const members = await listMembers(harness.client, integration.listId);
+  const linked = new Set((await harness.store.links.list(integration.id)).map((link) => link.salesforceId));
+  const explained = new Set((await harness.store.errors.listForIntegration(integration.id, 100_000)).filter((e) => e.severity === 'error').map((e) => e.salesforceId));
+  const differences: string[] = [];
+  const seen = new Set<string>();
+  for (const member of members) {
+    const id = String(member.attributes.EXT_ID);
+    if (seen.has(id)) differences.push(`${id}: twice in the list`);
+    seen.add(id);
+    const contact = live.get(id);
+    if (!contact) {
+      differences.push(`${id}: in the list, not a live Contact`);
+      continue;
+    }
+    if (!linked.has(id)) differences.push(`${id}: in the list without a link`);
+    if ((member.email ?? null) !== (contact.Email?.toLowerCase() ?? null)) differences.push(`${id}: email ${member.email} ≠ ${contact.Email}`);
+    for (const [attribute, field] of Object.entries(TEXT_ATTRIBUTES)) {
+      const expected = contact[field] ?? null;
+      const actual = (member.attributes[attribute] as string | undefined) ?? null;
+      if (expected !== actual) differences.push(`${id}: ${attribute} ${JSON.stringify(actual)} ≠ ${field} ${JSON.stringify(expected)}`);
+    }
+  }
+  for (const id of live.keys()) if (!seen.has(id) && !explained.has(id)) differences.push(`${id}: live Contact neither in the list nor explained by a record error`);
+  return differences;
+}
