@@ -99,18 +99,22 @@ function eventOf(integrationId: string, payload: Record<string, unknown>, now: D
   if (typeof payload.event !== 'string') return 'invalid';
   if (!EVENTS.has(payload.event)) return null;
   if (typeof payload.email !== 'string' || payload.email.length > 320) return 'invalid';
-  const ts = typeof payload.ts === 'number' && Number.isFinite(payload.ts) ? payload.ts : undefined;
-  if (ts === undefined) return 'invalid';
+  const ts = typeof payload.ts === 'number' ? payload.ts : Number.NaN;
+  // Seconds since 1970 that a Date can hold: beyond them the event would be stored with an Invalid Date.
+  const modifiedAt = new Date(ts * 1000);
+  if (Number.isNaN(modifiedAt.getTime())) return 'invalid';
   const content = payload.event === 'contact_updated' ? cleanContent(payload.content ?? {}) : {};
   if (content === null) return 'invalid';
+  // Brevo's `date` is a string; any other value (a 1 MB nesting would overflow canonicalJson's stack) is left out of the key.
+  const date = typeof payload.date === 'string' ? payload.date : null;
   return {
-    _id: sha256(`${integrationId}\n${canonicalJson({ event: payload.event, email: payload.email, ts, content, date: payload.date ?? null })}`),
+    _id: sha256(`${integrationId}\n${canonicalJson({ event: payload.event, email: payload.email, ts, content, date })}`),
     integrationId,
     kind: payload.event as WebhookEventDoc['kind'],
     brevoId: null,
     email: payload.email.trim().toLowerCase() || null,
     content,
-    modifiedAt: new Date(ts * 1000),
+    modifiedAt,
     receivedAt: now,
     state: 'pending',
   };
