@@ -9,6 +9,8 @@ import { createIntegration, engineDeps, listMembers, startHarness, type Harness 
 const database = useTestDatabase('sync_sigkill');
 let harness: Harness;
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
+/** Kills at each point (`npm run test:soak` runs more). */
+const KILL_ROUNDS = Number(process.env.SOAK_SIGKILL_RUNS ?? 1);
 
 beforeAll(async () => {
   harness = await startHarness(database.connection.db!);
@@ -42,8 +44,9 @@ async function runAndKill(input: object, killAt: string): Promise<string> {
 }
 
 describe('a worker SIGKILLed in the middle of an initial load', () => {
-  for (const point of ['2 brevo-written', '4 links-saved']) {
-    it(`resumes to the exact list with no duplicates and quota counted once (killed after chunk ${point})`, async () => {
+  const kills = Array.from({ length: KILL_ROUNDS }, (_, round) => ['2 brevo-written', '4 links-saved'].map((point) => ({ point, round: round + 1 }))).flat();
+  for (const { point, round } of kills) {
+    it(`resumes to the exact list with no duplicates and quota counted once (killed after chunk ${point}, round ${round})`, async () => {
       const integration = await createIntegration(harness);
       const input = {
         mongoUri: database.uri,
