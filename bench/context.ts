@@ -6,4 +6,6 @@ export interface BenchContext {
   stack(): Promise<BenchStack>;
   /** Seconds each autocannon measurement lasts (`--duration`; short while developing). */
   loadSeconds: number;
+  /** Records the naive baseline (#2) upserts one by one before extrapolating to all (`--naive-sample`). */
+  naiveSample: number;
 }

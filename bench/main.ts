@@ -1,14 +1,20 @@
 // `npm run bench`: every benchmark of issue 7 in order, one table of figures
 // against targets, results as JSON under bench-results/. Arguments:
-//   --only <name>      one benchmark (names: see --list)
+//   --only <names>     some benchmarks, comma-separated (names: see --list)
 //   --duration <s>     seconds per load measurement (default 10; 5 while developing)
+//   --naive-sample <n> records the naive baseline upserts before extrapolating (default 2,000: ≈ 3.5 min under Brevo's 10/s)
+//   --skip-million     no 1,000,000-Contact initial load (≈ 1.5 GB of sandbox memory and several minutes)
 //   --list             the benchmark names
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { repoRoot } from '../scripts/lib/paths.mjs';
 import { bffLoadBenchmark } from './benchmarks/bff-load.ts';
 import { microfrontendBenchmark } from './benchmarks/microfrontend.ts';
-import { syncBenchmarks } from './benchmarks/sync-pending.ts';
+import { changeLatencyBenchmark } from './benchmarks/change-latency.ts';
+import { incrementalBenchmark } from './benchmarks/incremental.ts';
+import { initialLoadMillionBenchmark } from './benchmarks/initial-load-million.ts';
+import { initialLoadBenchmark } from './benchmarks/initial-load.ts';
+import { naiveBaselineBenchmark } from './benchmarks/naive-baseline.ts';
 import type { BenchContext } from './context.ts';
 import { Runner } from './runner.ts';
 import { currentCommit, currentLoadAverage, describeMachine } from './support/machine.ts';
@@ -19,13 +25,20 @@ const { values } = parseArgs({
   options: {
     only: { type: 'string' },
     duration: { type: 'string', default: '10' },
+    'naive-sample': { type: 'string', default: '2000' },
+    'skip-million': { type: 'boolean', default: false },
     list: { type: 'boolean', default: false },
   },
 });
 
+// jsforce sends even localhost requests through a proxy when these are set (the apps drop them too).
+for (const name of ['http_proxy', 'https_proxy', 'HTTP_PROXY', 'HTTPS_PROXY']) delete process.env[name];
+
 const runner = new Runner<BenchContext>();
-for (const benchmark of syncBenchmarks) runner.register(benchmark);
+runner.register(initialLoadBenchmark).register(naiveBaselineBenchmark).register(incrementalBenchmark).register(changeLatencyBenchmark);
 runner.register(bffLoadBenchmark).register(microfrontendBenchmark);
+// Last: it resets both sandboxes, and the Brevo sandbox then holds a million contacts.
+if (!values['skip-million']) runner.register(initialLoadMillionBenchmark);
 
 if (values.list) {
   console.log(runner.names().join('\n'));
@@ -33,6 +46,8 @@ if (values.list) {
 }
 const loadSeconds = Number(values.duration);
 if (!Number.isFinite(loadSeconds) || loadSeconds < 1) throw new Error('--duration takes a number of seconds ≥ 1');
+const naiveSample = Number(values['naive-sample']);
+if (!Number.isInteger(naiveSample) || naiveSample < 100) throw new Error('--naive-sample takes a number of records ≥ 100');
 
 const machine = describeMachine();
 const commit = currentCommit(repoRoot);
@@ -47,6 +62,7 @@ let stack: Promise<BenchStack> | null = null;
 const context: BenchContext = {
   stack: () => (stack ??= BenchStack.create()),
   loadSeconds,
+  naiveSample,
 };
 
 const stop = async () => {

@@ -67,10 +67,15 @@ export class Runner<Context> {
     return this.#benchmarks.map((benchmark) => benchmark.name);
   }
 
-  /** Runs the selected benchmarks one after the other (never concurrently: they would measure each other). */
+  /**
+   * Runs the selected benchmarks (`only`: comma-separated names, else all) one
+   * after the other, in registration order (never concurrently: they would measure each other).
+   */
   async run(context: Context, only?: string): Promise<BenchmarkReport[]> {
-    const selected = only ? this.#benchmarks.filter((benchmark) => benchmark.name === only) : this.#benchmarks;
-    if (selected.length === 0) throw new Error(`no benchmark named "${only}"; known: ${this.names().join(', ')}`);
+    const wanted = only?.split(',').map((name) => name.trim());
+    const unknown = wanted?.filter((name) => !this.names().includes(name)) ?? [];
+    if (unknown.length > 0) throw new Error(`no benchmark named "${unknown.join('", "')}"; known: ${this.names().join(', ')}`);
+    const selected = wanted ? this.#benchmarks.filter((benchmark) => wanted.includes(benchmark.name)) : this.#benchmarks;
     const reports: BenchmarkReport[] = [];
     for (const benchmark of selected) {
       console.log(`\n▶ ${benchmark.title}`);

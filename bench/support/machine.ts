@@ -61,3 +61,17 @@ export function processCpuMs(pid: number): number | null {
     return null;
   }
 }
+
+/**
+ * Peak resident set size (VmHWM, MB) of a process over its life so far, from
+ * /proc (Linux); null elsewhere or once it has exited. Read it before the
+ * process stops.
+ */
+export function processPeakRssMb(pid: number): number | null {
+  try {
+    const match = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Math.round(Number(match[1]) / 1024) : null;
+  } catch {
+    return null;
+  }
+}

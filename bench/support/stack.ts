@@ -1,7 +1,7 @@
 // The product for the benchmarks, started the way `npm start` starts it
 // (scripts/lib/stack.mjs) but on free ports, with a throw-away database and
 // the Brevo sandbox's documented rate limits on. Pieces start on first use:
-// a `--only mapping` run starts nothing. Each process's output goes to
+// a `--only mapping` run starts nothing; sync workers start per measurement. Each process's output goes to
 // artifacts/bench-logs/<name>.log.
 import type { ChildProcess } from 'node:child_process';
 import { appendFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -53,6 +53,13 @@ function app(name: string) {
   const found = APPS.find((candidate) => candidate.name === name);
   if (!found) throw new Error(`no app named ${name} in scripts/lib/stack.mjs`);
   return found;
+}
+
+/** A process the benchmark started and stops itself (its exit is then not reported as a crash). */
+export interface OwnProcess {
+  pid: number;
+  /** SIGKILL by default; SIGTERM lets it shut down (and write a --cpu-prof profile, or release its leases). */
+  kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
 export class BenchStack {
@@ -139,15 +146,43 @@ export class BenchStack {
    * so requests the load left in flight (Express finishes a handler whose
    * client is gone) cannot slow the benchmarks that follow.
    */
-  async disposableBff(name: string, nodeArgs: string[] = []): Promise<{ url: string; pid: number; kill(signal?: NodeJS.Signals): Promise<void> }> {
+  async disposableBff(name: string, nodeArgs: string[] = []): Promise<OwnProcess & { url: string }> {
     await this.services();
     const port = await findFreePort();
     const url = `http://localhost:${port}`;
     const { child } = await this.#startApp('bff', { BFF_PORT: String(port), BFF_PUBLIC_URL: url }, name, nodeArgs);
+    return { url, ...this.#own(name, child) };
+  }
+
+  /**
+   * A sync worker (apps/worker) on the stack's database, as `npm start` runs
+   * it; `env` overrides its settings (e.g. SYNC_INTERVAL_SECONDS). A fresh
+   * process per measurement, so its peak RSS is that measurement's alone. Stop
+   * it with SIGTERM: it then releases its integration leases, and the next
+   * worker can run them at once.
+   */
+  async worker(name: string, env: Record<string, string> = {}): Promise<OwnProcess> {
+    await this.services();
+    const { child } = await this.#startApp('worker', env, name);
+    return this.#own(name, child);
+  }
+
+  /**
+   * Another Brevo sandbox (same settings: rate limits on), for a client that
+   * must not touch the product's Brevo account: its writes would reach the
+   * product as webhooks. Returns its base URL (without `/v3`).
+   */
+  async separateBrevoSandbox(name: string): Promise<string> {
+    await this.services();
+    const port = await findFreePort();
+    const url = `http://localhost:${port}`;
+    await this.#startApp('brevo-sandbox', { BREVO_SANDBOX_PORT: String(port), BREVO_SANDBOX_PUBLIC_URL: url }, name);
+    return url;
+  }
+
+  #own(name: string, child: ChildProcess): OwnProcess {
     return {
-      url,
       pid: child.pid!,
-      /** SIGKILL by default; SIGTERM lets it shut down (and write a --cpu-prof profile). */
       kill: (signal = 'SIGKILL') =>
         new Promise<void>((resolve) => {
           this.#expectedExits.add(name);
