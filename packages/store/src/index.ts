@@ -8,6 +8,7 @@ export {
   salesforceTokenContext,
   type IntegrationDoc,
   type IntegrationRepository,
+  type IntegrationRepositoryOptions,
   type MappingEntryDoc,
   type SalesforceConnectionDoc,
   type SalesforceConnectionInput,

@@ -136,9 +136,25 @@ export interface SalesforceCredentials {
 
 const SYNCING: IntegrationStatus[] = [IntegrationStatus.Active, IntegrationStatus.Error];
 
-export function integrationRepository(connection: Connection, secrets: SecretBox) {
+export interface IntegrationRepositoryOptions {
+  /**
+   * Called after every write to an account's integrations, whether it changed
+   * anything or failed (the BFF forgets its cached list of the account).
+   */
+  onWrite?(accountId: string): void;
+}
+
+export function integrationRepository(connection: Connection, secrets: SecretBox, options: IntegrationRepositoryOptions = {}) {
   const Integration = integrationModel(connection);
   const scoped = (accountId: string, id: string) => ({ _id: new Types.ObjectId(id), accountId });
+  /** Runs a write of the account's integrations and reports it, even when it throws. */
+  async function writing<T>(accountId: string, write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } finally {
+      options.onWrite?.(accountId);
+    }
+  }
 
   async function findForAccount(accountId: string, id: string): Promise<IntegrationDoc | null> {
     if (!isValidObjectId(id) || !/^[a-f0-9]{24}$/i.test(id)) return null;
@@ -148,7 +164,7 @@ export function integrationRepository(connection: Connection, secrets: SecretBox
   /** Applies `$set` to the account's integration; returns the updated document or null when not found. */
   async function update(accountId: string, id: string, set: Record<string, unknown>, extraFilter: Record<string, unknown> = {}) {
     if (!isValidObjectId(id)) return null;
-    const result = await Integration.updateOne({ ...scoped(accountId, id), ...extraFilter }, { $set: set }).exec();
+    const result = await writing(accountId, () => Integration.updateOne({ ...scoped(accountId, id), ...extraFilter }, { $set: set }).exec());
     if (result.matchedCount === 0) return null;
     return findForAccount(accountId, id);
   }
@@ -163,7 +179,7 @@ export function integrationRepository(connection: Connection, secrets: SecretBox
     /** Throws IntegrationNameTakenError (R2). */
     async create(input: { accountId: string; kind: IntegrationKind; name: string }): Promise<IntegrationDoc> {
       try {
-        const created = await Integration.create({ ...input, nameKey: normalizeNameForComparison(input.name) });
+        const created = await writing(input.accountId, () => Integration.create({ ...input, nameKey: normalizeNameForComparison(input.name) }));
         return created.toObject();
       } catch (error) {
         if (isDuplicateKey(error)) throw new IntegrationNameTakenError();
@@ -230,10 +246,12 @@ export function integrationRepository(connection: Connection, secrets: SecretBox
     /** Persists an access token jsforce obtained by refreshing (the refresh token stays). */
     async saveRefreshedAccessToken(accountId: string, id: string, accessToken: string, now: Date): Promise<void> {
       if (!isValidObjectId(id)) return;
-      await Integration.updateOne(
-        { ...scoped(accountId, id), salesforce: { $ne: null } },
-        { $set: { 'salesforce.accessToken': secrets.seal(accessToken, salesforceTokenContext(id, 'access')), 'salesforce.tokenRefreshedAt': now } },
-      ).exec();
+      await writing(accountId, () =>
+        Integration.updateOne(
+          { ...scoped(accountId, id), salesforce: { $ne: null } },
+          { $set: { 'salesforce.accessToken': secrets.seal(accessToken, salesforceTokenContext(id, 'access')), 'salesforce.tokenRefreshedAt': now } },
+        ).exec(),
+      );
     },
 
     /**
@@ -261,17 +279,19 @@ export function integrationRepository(connection: Connection, secrets: SecretBox
       set: Record<string, unknown> = {},
     ): Promise<IntegrationDoc | null> {
       if (!isValidObjectId(id)) return null;
-      const result = await Integration.updateOne(
-        { ...scoped(accountId, id), status: { $in: from } },
-        // A transition clears the previous reason unless the caller gives the new one.
-        { $set: { statusReason: null, ...set, status: to } },
-      ).exec();
+      const result = await writing(accountId, () =>
+        Integration.updateOne(
+          { ...scoped(accountId, id), status: { $in: from } },
+          // A transition clears the previous reason unless the caller gives the new one.
+          { $set: { statusReason: null, ...set, status: to } },
+        ).exec(),
+      );
       return result.matchedCount === 1 ? findForAccount(accountId, id) : null;
     },
 
     async delete(accountId: string, id: string): Promise<boolean> {
       if (!isValidObjectId(id)) return false;
-      const result = await Integration.deleteOne(scoped(accountId, id)).exec();
+      const result = await writing(accountId, () => Integration.deleteOne(scoped(accountId, id)).exec());
       return result.deletedCount === 1;
     },
 
