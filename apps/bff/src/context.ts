@@ -15,6 +15,8 @@ import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
 import type { BffConfig } from './config.ts';
 import type { BffMetrics } from './metrics.ts';
+import type { SerializedJson } from './route.ts';
+import { AccountListCache, LIST_CACHE_DEFAULTS, type AccountListCacheOptions } from './services/account-list-cache.ts';
 
 export interface RunFacts {
   /** End of the last finished run. */
@@ -71,6 +73,8 @@ export interface BffDeps {
   now?: () => Date;
   /** Check every JSON response against its route's schema (tests): a mismatch is a 500. */
   validateResponses?: boolean;
+  /** How long the integration list of an account is kept (LIST_CACHE_DEFAULTS). */
+  listCache?: AccountListCacheOptions;
 }
 
 /** Everything a route needs, built once per app. */
@@ -88,9 +92,15 @@ export interface BffContext {
   integrations: IntegrationRepository;
   oauthStates: OAuthStateRepository;
   slots: SalesforceSlotRepository;
+  /** Each account's integration list as last answered; forgotten on every write of this process to the account's integrations. */
+  listCache: AccountListCache<SerializedJson>;
 }
 
 export function createContext(deps: BffDeps, metrics: BffMetrics): BffContext {
+  const listCache = new AccountListCache<SerializedJson>({
+    ...(deps.listCache ?? LIST_CACHE_DEFAULTS),
+    onRefreshError: (error, accountId) => deps.logger.error({ err: error, accountId }, 'refreshing the integration list failed'),
+  });
   return {
     config: deps.config,
     connection: deps.connection,
@@ -102,8 +112,9 @@ export function createContext(deps: BffDeps, metrics: BffMetrics): BffContext {
     now: deps.now ?? (() => new Date()),
     validateResponses: deps.validateResponses ?? false,
     accounts: accountRepository(deps.connection, deps.secrets),
-    integrations: integrationRepository(deps.connection, deps.secrets),
+    integrations: integrationRepository(deps.connection, deps.secrets, { onWrite: (accountId) => listCache.invalidate(accountId) }),
     oauthStates: oauthStateRepository(deps.connection, deps.secrets),
     slots: salesforceSlotRepository(deps.connection),
+    listCache,
   };
 }

@@ -1,6 +1,7 @@
 import type { RouteDefinition } from '@contact-sync/api';
 import { issuesFromZodError } from '@contact-sync/rules';
 import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
+import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import type { BffContext } from './context.ts';
 import { ApiError, validationFailed } from './errors.ts';
@@ -18,8 +19,20 @@ export interface RouteInput<R extends RouteDefinition> {
   res: Response;
 }
 
+/** A JSON answer serialized once and sent many times (the cached integration list), with its ETag. */
+export interface SerializedJson {
+  bytes: Buffer;
+  etag: string;
+}
+
+export function serializeJson(value: unknown): SerializedJson {
+  const bytes = Buffer.from(JSON.stringify(value), 'utf8');
+  return { bytes, etag: `"${createHash('sha256').update(bytes).digest('base64url').slice(0, 27)}"` };
+}
+
 export type RouteResult =
   | { status?: number; json: unknown }
+  | { status?: number; serialized: SerializedJson }
   | { status?: number; html: string; headers?: Record<string, string> }
   | { status: 204 };
 
@@ -71,12 +84,18 @@ export function mountRoute<R extends RouteDefinition>(
       const { params, query, body } = parse(route, req);
       const auth = route.auth === 'host-jwt' ? authOf(res) : undefined;
       const result = await handler({ params, query, body, auth, req, res } as RouteInput<R>);
+      const checkSchema = (json: () => unknown) => {
+        if (!ctx.validateResponses || !('schema' in route.response)) return;
+        const checked = route.response.schema.safeParse(json());
+        if (!checked.success) throw new Error(`${route.operationId}: response does not match its schema: ${checked.error.message}`);
+      };
       if ('json' in result) {
-        if (ctx.validateResponses && 'schema' in route.response) {
-          const checked = route.response.schema.safeParse(result.json);
-          if (!checked.success) throw new Error(`${route.operationId}: response does not match its schema: ${checked.error.message}`);
-        }
+        checkSchema(() => result.json);
         res.status(result.status ?? route.response.status).json(result.json);
+      } else if ('serialized' in result) {
+        checkSchema(() => JSON.parse(result.serialized.bytes.toString('utf8')));
+        // Express answers 304 to a matching If-None-Match, and keeps this ETag instead of hashing the bytes again.
+        res.status(result.status ?? route.response.status).set('ETag', result.serialized.etag).type('json').send(result.serialized.bytes);
       } else if ('html' in result) {
         res.status(result.status ?? 200).set(result.headers ?? {}).type('html').send(result.html);
       } else {

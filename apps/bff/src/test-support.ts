@@ -12,7 +12,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { createApp } from './app.ts';
 import { loadBffConfig, oauthCallbackUrl, type BffConfig } from './config.ts';
-import { NO_RUN_FACTS, type IntegrationHooks, type RunFacts, type SyncFacts } from './context.ts';
+import { NO_RUN_FACTS, type BffDeps, type IntegrationHooks, type RunFacts, type SyncFacts } from './context.ts';
 import { createLogger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
 
@@ -37,7 +37,7 @@ export interface TestBff {
   token(claims?: Partial<HostTokenClaimsInput>, options?: { ttlSeconds?: number; now?: number }): Promise<string>;
 }
 
-export function useTestBff(db: TestDatabase, overrides: Record<string, string> = {}): TestBff {
+export function useTestBff(db: TestDatabase, overrides: Record<string, string> = {}, deps: Pick<BffDeps, 'listCache'> = {}): TestBff {
   const harness = { logs: [] as string[] } as TestBff;
 
   beforeAll(async () => {
@@ -92,6 +92,7 @@ export function useTestBff(db: TestDatabase, overrides: Record<string, string> =
       hooks: harness.hooks,
       syncFacts,
       validateResponses: true,
+      ...deps,
     });
     harness.token = (claims = {}, options = {}) =>
       signHostToken(

@@ -4,7 +4,7 @@ import { IntegrationNameTakenError } from '@contact-sync/store';
 import express, { type Router } from 'express';
 import type { BffContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
-import { mountRoute, type RouteGuards } from '../route.ts';
+import { mountRoute, serializeJson, type RouteGuards } from '../route.ts';
 import { toIntegrationDtos } from '../services/integration-view.ts';
 import { integrationResponse, loadIntegration, runHook } from './helpers.ts';
 
@@ -16,10 +16,13 @@ const nameTaken = (error: unknown): never => {
 export function integrationRoutes(ctx: BffContext, guards: RouteGuards): Router {
   const router = express.Router();
 
-  mountRoute(router, ctx, guards, ROUTES.listIntegrations, async ({ auth }) => {
-    const integrations = await ctx.integrations.listForAccount(auth.accountId);
-    return { json: { integrations: await toIntegrationDtos(integrations, ctx.syncFacts, ctx.now()) } };
-  });
+  // Served from the account's cached answer (services/account-list-cache.ts: how stale it can be).
+  mountRoute(router, ctx, guards, ROUTES.listIntegrations, async ({ auth }) => ({
+    serialized: await ctx.listCache.get(auth.accountId, async () => {
+      const integrations = await ctx.integrations.listForAccount(auth.accountId);
+      return serializeJson({ integrations: await toIntegrationDtos(integrations, ctx.syncFacts, ctx.now()) });
+    }),
+  }));
 
   mountRoute(router, ctx, guards, ROUTES.createIntegration, async ({ auth, body }) => {
     if (checkPlan(auth.plan)) throw new ApiError('plan_required');
