@@ -1,7 +1,7 @@
 import { useTestDatabase } from '@contact-sync/testing';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import request from 'supertest';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { TEST_JWT_SECRET, useTestBff } from '../test-support.ts';
 
 const db = useTestDatabase('bff_auth');
@@ -80,5 +80,34 @@ describe('host token verification', () => {
     const logs = bff.logs.join('');
     expect(logs).toContain('host token refused');
     expect(logs).not.toContain(token);
+  });
+});
+
+describe('a token verified once (remembered by this process)', () => {
+  afterEach(() => vi.useRealTimers());
+  const at = (seconds: number) => vi.setSystemTime(seconds * 1000);
+
+  it('is refused once expired, like a token seen for the first time', async () => {
+    const t = now();
+    vi.useFakeTimers({ toFake: ['Date'] });
+    at(t);
+    const token = await base({ iat: t, nbf: t, exp: t + 60 }).sign(secret);
+    expect(await status(token)).toBe(200);
+    at(t + 60 + 29);
+    expect(await status(token)).toBe(200); // within the 30 s tolerance
+    at(t + 60 + 31);
+    expect(await status(token)).toBe(401);
+  });
+
+  it('is refused once more than 5 minutes old, whatever its exp', async () => {
+    const t = now();
+    vi.useFakeTimers({ toFake: ['Date'] });
+    at(t);
+    const token = await base({ iat: t, nbf: t, exp: t + 3_600 }).sign(secret);
+    expect(await status(token)).toBe(200);
+    at(t + 300 + 29);
+    expect(await status(token)).toBe(200);
+    at(t + 300 + 31);
+    expect(await status(token)).toBe(401);
   });
 });
