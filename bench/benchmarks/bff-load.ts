@@ -9,6 +9,7 @@ import { repoRoot } from '../../scripts/lib/paths.mjs';
 import { findFreePort } from '../../tools/devdb/launch.mjs';
 import type { BenchContext } from '../context.ts';
 import { figure, type Benchmark, type Figure } from '../runner.ts';
+import { LIST_CACHE_DEFAULTS } from '../../apps/bff/src/services/account-list-cache.ts';
 import { processCpuMs } from '../support/machine.ts';
 import { hostToken } from '../support/host-token.ts';
 import { profileListRoute, waitForQuietDatabase } from '../support/list-route-profile.ts';
@@ -22,18 +23,36 @@ const P99_TARGET_MS = 50;
 const UNLOADED_SAMPLES = 30;
 const UNLOADED_BUDGET_MS = 60_000;
 
-/** Latency of one request at a time (median): what the route costs before any queueing. */
-async function unloadedLatency(url: string, headers: Record<string, string>): Promise<{ medianMs: number; samples: number }> {
+/** Requests not answered from the BFF's list cache: one each this long after the last (LIST_CACHE_DEFAULTS.maxStaleMs 2 s). */
+const UNCACHED_SAMPLES = 5;
+const UNCACHED_GAP_MS = LIST_CACHE_DEFAULTS.maxStaleMs + 100;
+
+/** Latency of one request at a time (median) and the BFF's CPU per request: what the route costs before any queueing. */
+async function unloadedLatency(
+  url: string,
+  headers: Record<string, string>,
+  pid: number,
+  { samples: wanted, budgetMs, gapMs = 0 }: { samples: number; budgetMs: number; gapMs?: number },
+): Promise<{ medianMs: number; samples: number; cpuPerRequestMs: number | null }> {
   const samples: number[] = [];
-  const deadline = performance.now() + UNLOADED_BUDGET_MS;
-  while (samples.length < UNLOADED_SAMPLES && (samples.length < 3 || performance.now() < deadline)) {
+  let cpuMs: number | null = 0;
+  const deadline = performance.now() + budgetMs;
+  while (samples.length < wanted && (samples.length < 3 || performance.now() < deadline)) {
+    if (gapMs > 0) await new Promise((resolve) => setTimeout(resolve, gapMs));
+    const cpuBefore = processCpuMs(pid);
     const started = performance.now();
     const response = await fetch(url, { headers });
     await response.arrayBuffer();
     samples.push(performance.now() - started);
+    const cpuAfter = processCpuMs(pid);
+    cpuMs = cpuMs === null || cpuBefore === null || cpuAfter === null ? null : cpuMs + cpuAfter - cpuBefore;
   }
   samples.sort((a, b) => a - b);
-  return { medianMs: Math.round(samples[Math.floor(samples.length / 2)]! * 10) / 10, samples: samples.length };
+  return {
+    medianMs: Math.round(samples[Math.floor(samples.length / 2)]! * 10) / 10,
+    samples: samples.length,
+    cpuPerRequestMs: cpuMs === null ? null : Math.round((cpuMs / samples.length) * 100) / 100,
+  };
 }
 
 const ratio = (a: number, b: number) => Math.round((a / Math.max(b, 0.1)) * 10) / 10;
@@ -75,17 +94,23 @@ export const bffLoadBenchmark: Benchmark<BenchContext> = {
       console.log('  replaying the route in this process with database command monitoring...');
       const profile = await profileListRoute(services.mongoUri, DEFAULT_SEED.measuredAccount, 1);
 
-      const cpuBefore = processCpuMs(bff.pid);
-      const unloaded = await unloadedLatency(url, headers);
-      const cpuAfter = processCpuMs(bff.pid);
-      const cpuPerRequestMs = cpuBefore !== null && cpuAfter !== null ? Math.round(((cpuAfter - cpuBefore) / unloaded.samples) * 10) / 10 : null;
+      // Each of these reads the database: the route's whole cost, what one account pays at most once per second.
+      const uncached = await unloadedLatency(url, headers, bff.pid, { samples: UNCACHED_SAMPLES, budgetMs: UNLOADED_BUDGET_MS, gapMs: UNCACHED_GAP_MS });
       console.log(
-        `  BFF, one request at a time: median ${unloaded.medianMs} ms over ${unloaded.samples} requests (${(body.length / 1024).toFixed(1)} kB answer), BFF process CPU ${cpuPerRequestMs ?? '?'} ms per request`,
+        `  BFF, one request at a time, not cached (${UNCACHED_GAP_MS} ms apart): median ${uncached.medianMs} ms over ${uncached.samples} requests, BFF process CPU ${uncached.cpuPerRequestMs ?? '?'} ms per request`,
       );
-      // A route slower than a few hundred ms has no use for a warm-up: the one-at-a-time requests warmed it.
-      if (unloaded.medianMs < 200) await measureLoad({ url, connections: CONNECTIONS, durationSeconds: WARM_UP_SECONDS, headers });
+      const unloaded = await unloadedLatency(url, headers, bff.pid, { samples: UNLOADED_SAMPLES, budgetMs: UNLOADED_BUDGET_MS });
+      const cpuPerRequestMs = unloaded.cpuPerRequestMs;
+      console.log(
+        `  BFF, one request at a time, back to back: median ${unloaded.medianMs} ms over ${unloaded.samples} requests (${(body.length / 1024).toFixed(1)} kB answer), BFF process CPU ${cpuPerRequestMs ?? '?'} ms per request`,
+      );
+      await measureLoad({ url, connections: CONNECTIONS, durationSeconds: WARM_UP_SECONDS, headers });
+      const cpuBeforeLoad = processCpuMs(bff.pid);
       const loaded = await measureLoad({ url, connections: CONNECTIONS, durationSeconds: ctx.loadSeconds, headers });
-      console.log(`  ${describeLoad('BFF', loaded)}`);
+      const cpuAfterLoad = processCpuMs(bff.pid);
+      const loadedCpuPerRequestMs =
+        cpuBeforeLoad !== null && cpuAfterLoad !== null && loaded.responses > 0 ? Math.round(((cpuAfterLoad - cpuBeforeLoad) / loaded.responses) * 100) / 100 : null;
+      console.log(`  ${describeLoad('BFF', loaded)}; BFF process CPU ${loadedCpuPerRequestMs ?? '?'} ms per response`);
       await bff.kill();
       await waitForQuietDatabase(services.mongoUri, profile.isolated);
 
@@ -103,8 +128,11 @@ export const bffLoadBenchmark: Benchmark<BenchContext> = {
         figure('BFF throughput', loaded.requestsPerSecond, 'req/s'),
         figure('BFF responses in the measurement', loaded.responses, 'responses'),
         figure('BFF failed requests (non-2xx + errors)', loaded.non2xx + loaded.errors, 'requests'),
+        ...(loadedCpuPerRequestMs === null ? [] : [figure('BFF process CPU per response under load', loadedCpuPerRequestMs, 'ms')]),
         figure('BFF latency, one request at a time (median)', unloaded.medianMs, 'ms'),
         ...(cpuPerRequestMs === null ? [] : [figure('BFF process CPU per request, one at a time', cpuPerRequestMs, 'ms')]),
+        figure('BFF latency, not cached (median, one at a time)', uncached.medianMs, 'ms'),
+        ...(uncached.cpuPerRequestMs === null ? [] : [figure('BFF process CPU per request, not cached', uncached.cpuPerRequestMs, 'ms')]),
         figure('bare Express p99 latency', bare.p99Ms, 'ms'),
         figure('bare Express throughput', bare.requestsPerSecond, 'req/s'),
         figure('throughput ratio bare Express / BFF', ratio(bare.requestsPerSecond, bffThroughput), '×', undefined, none),
@@ -118,6 +146,7 @@ export const bffLoadBenchmark: Benchmark<BenchContext> = {
       notes.push(
         `${ctx.loadSeconds} s per load measurement, ${CONNECTIONS} connections, answer ${(body.length / 1024).toFixed(1)} kB (the bare endpoint sends the same bytes); BFF: ${describeLoad('load', loaded)}; bare: ${describeLoad('load', bare)}.`,
         'autocannon runs in the benchmark process on the same machine as the BFF and its database: client, server and database share the CPUs. The load test uses a BFF process of its own, killed afterwards.',
+        `The BFF answers the list from a per-account cache (apps/bff/src/services/account-list-cache.ts: fresh ${LIST_CACHE_DEFAULTS.freshMs} ms, served while one read refreshes it up to ${LIST_CACHE_DEFAULTS.maxStaleMs} ms, forgotten on every write of the process to the account): under load the database is read about once a second; "not cached" is one request ${UNCACHED_GAP_MS} ms after the last, each reading the database.`,
         `Route replay (apps/bff listForAccount + toIntegrationDtos with syncFactsFromStore, ${profile.integrations} integrations): ${routeFinds.map(([name, stats]) => `${stats.count}× ${name}`).join(', ')}; wall ${profile.route.totalMs} ms. ` +
           `Each read alone: ${Object.entries(profile.isolated).map(([name, ms]) => `${name} ${ms} ms`).join('; ')}. ` +
           `The same DTOs built from ${batchedFinds} finds ($in on integrationId / _id) through the route's toIntegrationDto: ${profile.batched.totalMs} ms, ${profile.batched.cpuMs} ms CPU (route: ${profile.route.cpuMs} ms CPU); identical answer: ${profile.sameAnswer ? 'yes' : 'NO'}.`,

@@ -1,12 +1,15 @@
 // Where the BFF's own CPU goes on GET /api/v1/integrations: a BFF of its own
-// started with --cpu-prof on the benchmark data, a few requests one at a time,
+// started with --cpu-prof on the benchmark data, a few requests one at a time
+// (or, with --load <seconds>, 100 connections of autocannon as in the benchmark),
 // then the profile's self time summed by function and by package.
 //   node --import tsx bench/diagnostics/profile-bff-list.ts [requests]
+//   node --import tsx bench/diagnostics/profile-bff-list.ts --load 5
 // The .cpuprofile stays under artifacts/bench-profiles/ (open it in Chrome DevTools).
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../../scripts/lib/paths.mjs';
 import { hostToken } from '../support/host-token.ts';
+import { describeLoad, measureLoad } from '../support/load.ts';
 import { processCpuMs } from '../support/machine.ts';
 import { DEFAULT_SEED, ensureSeeded } from '../support/seed-integrations.ts';
 import { BenchStack } from '../support/stack.ts';
@@ -21,7 +24,8 @@ interface CpuProfile {
   timeDeltas: number[];
 }
 
-const requests = Number(process.argv[2] ?? 3);
+const loadSeconds = process.argv[2] === '--load' ? Number(process.argv[3] ?? 5) : null;
+const requests = loadSeconds === null ? Number(process.argv[2] ?? 3) : 0;
 const profileDir = join(repoRoot, 'artifacts', 'bench-profiles');
 rmSync(profileDir, { recursive: true, force: true });
 mkdirSync(profileDir, { recursive: true });
@@ -35,11 +39,18 @@ try {
   await (await fetch(`${bff.url}/api/v1/integrations`, { headers })).arrayBuffer(); // warm-up
   const cpuBefore = processCpuMs(bff.pid);
   const started = performance.now();
-  for (let i = 0; i < requests; i += 1) await (await fetch(`${bff.url}/api/v1/integrations`, { headers })).arrayBuffer();
-  const wall = (performance.now() - started) / requests;
-  const cpu = ((processCpuMs(bff.pid) ?? 0) - (cpuBefore ?? 0)) / requests;
+  let answered = requests;
+  if (loadSeconds === null) {
+    for (let i = 0; i < requests; i += 1) await (await fetch(`${bff.url}/api/v1/integrations`, { headers })).arrayBuffer();
+  } else {
+    const load = await measureLoad({ url: `${bff.url}/api/v1/integrations`, connections: 100, durationSeconds: loadSeconds, headers });
+    console.log(describeLoad('under load', load));
+    answered = load.responses;
+  }
+  const wall = (performance.now() - started) / answered;
+  const cpu = ((processCpuMs(bff.pid) ?? 0) - (cpuBefore ?? 0)) / answered;
   await bff.kill('SIGTERM');
-  console.log(`${requests} requests: ${wall.toFixed(0)} ms wall, ${cpu.toFixed(0)} ms BFF CPU per request`);
+  console.log(`${answered} requests: ${wall.toFixed(2)} ms wall, ${cpu.toFixed(2)} ms BFF CPU per request`);
 
   const file = readdirSync(profileDir).find((name) => name.endsWith('.cpuprofile'));
   if (!file) throw new Error('no .cpuprofile written (did the BFF exit cleanly?)');
