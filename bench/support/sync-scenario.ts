@@ -172,10 +172,14 @@ export class LoadedIntegration {
     readonly listId: number,
   ) {}
 
-  /** Contacts of the org already in the Brevo list, with their e-mail: `count` of them after the first `skip`, in Id order. */
+  /**
+   * Generated Contacts already in the Brevo list, with their e-mail: `count`
+   * of them after the first `skip`, newest Id first (the demo org's own
+   * records, with their deliberate edge cases, have the oldest Ids).
+   */
   async syncedContacts(conn: Connection, count: number, skip = 0): Promise<{ Id: string; Email: string }[]> {
-    // A few Contacts have no e-mail (rejected, never in the list): ask for some more than needed.
-    const { records } = await conn.query<{ Id: string; Email: string | null }>(`SELECT Id, Email FROM Contact ORDER BY Id LIMIT ${Math.ceil((count + skip) * 1.2) + 50}`);
+    // A few Contacts have no e-mail (never in the list): ask for some more than needed.
+    const { records } = await conn.query<{ Id: string; Email: string | null }>(`SELECT Id, Email FROM Contact ORDER BY Id DESC LIMIT ${Math.ceil((count + skip) * 1.2) + 50}`);
     const withEmail = records.filter((record): record is { Id: string; Email: string } => typeof record.Email === 'string');
     const found = await this.scenario.brevo.findContacts(SYNC_ACCOUNT.brevoAccountId, withEmail.map((record) => record.Email));
     const synced = withEmail.filter((_, i) => found[i]?.listIds.includes(this.listId)).slice(skip, skip + count);
