@@ -72,7 +72,8 @@ process.once('SIGINT', () => void stop().then(() => process.exit(130)));
 
 let reports;
 try {
-  reports = await runner.run(context, values.only);
+  // Each benchmark's figures as soon as it ends (a full run is long); all of them again in one table at the end.
+  reports = await runner.run(context, values.only, (report) => console.log(formatReports([report]).replace(/^/gm, '  ')));
 } finally {
   await stop();
 }

@@ -71,7 +71,7 @@ export class Runner<Context> {
    * Runs the selected benchmarks (`only`: comma-separated names, else all) one
    * after the other, in registration order (never concurrently: they would measure each other).
    */
-  async run(context: Context, only?: string): Promise<BenchmarkReport[]> {
+  async run(context: Context, only?: string, onReport?: (report: BenchmarkReport) => void): Promise<BenchmarkReport[]> {
     const wanted = only?.split(',').map((name) => name.trim());
     const unknown = wanted?.filter((name) => !this.names().includes(name)) ?? [];
     if (unknown.length > 0) throw new Error(`no benchmark named "${unknown.join('", "')}"; known: ${this.names().join(', ')}`);
@@ -83,10 +83,12 @@ export class Runner<Context> {
       try {
         const outcome = await benchmark.run(context);
         reports.push({ name: benchmark.name, title: benchmark.title, durationMs: Math.round(performance.now() - started), ...outcome });
+        onReport?.(reports.at(-1)!);
       } catch (error) {
         const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
         console.error(`  ✗ ${benchmark.name} failed: ${message}`);
         reports.push({ name: benchmark.name, title: benchmark.title, durationMs: Math.round(performance.now() - started), figures: [], error: message });
+        onReport?.(reports.at(-1)!);
       }
     }
     return reports;
