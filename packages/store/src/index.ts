@@ -1,4 +1,10 @@
 // Accounts, integrations, OAuth states and R3 slots (mongoose models; the BFF's).
+export {
+  ACCOUNT_INDEX_DEFAULTS,
+  ACCOUNT_INTEGRATION_INDEX,
+  type AccountIntegrationIndexDoc,
+  type AccountIntegrationIndexOptions,
+} from './account-integration-index.ts';
 export { accountModel, accountRepository, brevoKeyContext, type AccountDoc, type AccountRepository } from './accounts.ts';
 export {
   IntegrationNameTakenError,
