@@ -5,6 +5,7 @@ import type { Lease, SyncStore, Db } from '@contact-sync/store';
 export const SYNC_JOB = 'sync-integration';
 export const JOBS_COLLECTION = 'agendaJobs';
 const RECONCILE_LEASE = '__worker_reconcile__';
+const RELEASE_RETRY_MS = 1_000;
 
 export interface RunContext {
   /** False once this worker's lease on the integration is gone (the run must stop before its next commit). */
@@ -156,13 +157,37 @@ export class SyncScheduler {
       );
     }, Math.max(1_000, Math.floor(this.leaseTtlMs / 3)));
     try {
+      // This worker holds the lease, so a run still marked running was left by a worker that died
+      // or lost the database before it could record the end.
+      await this.options.store.runs.closeAbandoned(integrationId, this.now());
       await this.options.runOne(integrationId, {
         stillOwner: async () => !lost && !this.stopped && (await leases.holds(lease, this.now())),
       });
       return true;
     } finally {
       clearInterval(renew);
-      await leases.release(lease).catch((error) => this.options.onError?.(error, 'lease release'));
+      await this.release(lease);
+    }
+  }
+
+  /**
+   * Releases a lease, waiting out a database outage (a run that failed because
+   * the database went away ends here too): a release lost to the outage would
+   * keep the integration from running until the lease expired.
+   */
+  private async release(lease: Lease): Promise<void> {
+    const giveUpAt = Date.now() + this.leaseTtlMs;
+    for (;;) {
+      try {
+        await this.options.store.leases.release(lease);
+        return;
+      } catch (error) {
+        if (Date.now() >= giveUpAt) {
+          this.options.onError?.(error, 'lease release');
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, RELEASE_RETRY_MS));
+      }
     }
   }
 }

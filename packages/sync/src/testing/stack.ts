@@ -1,0 +1,107 @@
+/**
+ * What the database-outage tests share: a local database server of their own
+ * (fixed port, own data directory: it can be stopped and started again as
+ * the same server), the apps started as `npm start` starts them, and an
+ * active integration written as the BFF leaves it after the wizard.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { accountRepository, integrationModel, integrationRepository } from '@contact-sync/store';
+import type { Connection } from 'mongoose';
+import { findFreePort, startDevdb } from '../../../../tools/devdb/launch.mjs';
+import type { IntegrationSnapshot } from '../integration.ts';
+import { CONTACT_MAPPING, type Harness } from './harness.ts';
+
+const appsDir = fileURLToPath(new URL('../../../../apps', import.meta.url));
+
+export async function waitUntil(what: string, check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+export interface OwnDatabase {
+  /** `mongodb://127.0.0.1:<port>/<name>`, the same across restarts. */
+  uri: string;
+  stop(): Promise<void>;
+  /** Starts the server again on the same port and data. */
+  restart(): Promise<void>;
+  /** Stops it and removes its data. */
+  dispose(): Promise<void>;
+}
+
+export async function startOwnDatabase(name: string): Promise<OwnDatabase> {
+  const dataDir = mkdtempSync(join(tmpdir(), `${name}-`));
+  const port = await findFreePort();
+  let server = await startDevdb({ port, dataDir });
+  return {
+    uri: `${server.uri}${name}`,
+    stop: () => server.stop(),
+    async restart() {
+      server = await startDevdb({ port, dataDir });
+    },
+    async dispose() {
+      await server.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface AppProcess {
+  child: ChildProcess;
+  output(): string;
+  /** Still the process that was started (never exited). */
+  alive(): boolean;
+  kill(): Promise<void>;
+}
+
+/** Starts `apps/<name>` as `npm start` does (`node --import tsx src/main.ts`) with exactly `env`, once it prints "ready on". */
+export async function startAppProcess(name: 'bff' | 'worker', env: Record<string, string>): Promise<AppProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: join(appsDir, name),
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  await waitUntil(`${name} ready`, () => / ready on /.test(output) || child.exitCode !== null, 60_000);
+  if (child.exitCode !== null) throw new Error(`${name} exited before it was ready:\n${output}`);
+  return {
+    child,
+    output: () => output,
+    alive: () => child.exitCode === null && child.signalCode === null,
+    kill: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGKILL');
+      }),
+  };
+}
+
+/** An active Contacts integration of `acc_demo` in the BFF's documents (tokens and key sealed with `secrets`), with a fresh Brevo list. */
+export async function createActiveIntegration(connection: Connection, secrets: Parameters<typeof integrationRepository>[1], harness: Harness, name: string): Promise<IntegrationSnapshot> {
+  const accounts = accountRepository(connection, secrets);
+  const integrations = integrationRepository(connection, secrets);
+  await accounts.setBrevoKey('acc_demo', 'xkeysib-sandbox-demo', 'marketing@acme.test');
+  const created = await integrations.create({ accountId: 'acc_demo', kind: 'salesforce-contacts', name });
+  const id = created._id.toHexString();
+  await integrations.setSalesforceConnection(
+    'acc_demo',
+    id,
+    { orgId: '00D000000000001AAA', userId: '005000000000001AAA', username: 'demo@acme.test', displayName: 'Dana Demo', instanceUrl: harness.conn.instanceUrl, accessToken: harness.conn.accessToken!, refreshToken: harness.conn.refreshToken! },
+    new Date(),
+  );
+  const list = await harness.client.contacts.createList({ name, folderId: 1 });
+  await integrationModel(connection).updateOne(
+    { _id: created._id },
+    { $set: { status: 'active', activatedAt: new Date(), list: { id: list.id, name }, mappingEntries: Object.entries(CONTACT_MAPPING).map(([attribute, field]) => ({ attribute, field })) } },
+  );
+  return { id, accountId: 'acc_demo', kind: 'salesforce-contacts', status: 'active', mapping: CONTACT_MAPPING, listId: list.id, notificationEmail: 'marketing@acme.test' };
+}
