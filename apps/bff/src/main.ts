@@ -13,7 +13,9 @@ async function main(): Promise<void> {
   const config = loadBffConfig();
   const logger = createLogger(config.LOG_LEVEL);
   const secrets = secretBoxFromEnv(config.ENCRYPTION_KEYS, config.ENCRYPTION_KEY_ID);
-  const connection = await connectStore(config.MONGODB_URI);
+  // During a database outage a request fails within 5 s (503; a Brevo webhook 429, before Brevo's own
+  // timeout) instead of waiting in mongoose's buffer; the connection reconnects on its own.
+  const connection = await connectStore(config.MONGODB_URI, { bufferCommands: false, serverSelectionTimeoutMS: 5_000 });
   await ensureBffIndexes(connection);
   await seedDemoAccount(config, accountRepository(connection, secrets), logger);
 
