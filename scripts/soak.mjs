@@ -8,10 +8,10 @@
 //   node scripts/soak.mjs --only sync-faults,sigkill
 //   node scripts/soak.mjs --list          the parts and their rounds
 //
-// Each vitest part reads its rounds from the variable named below; one set in
+// Each vitest part reads its rounds from the variables named below; one set in
 // the environment wins (SOAK_FAULT_RUNS=30 npm run test:soak). Output of each
 // part is shown as it runs; the API fuzz keeps its reports in artifacts/fuzz/.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -20,41 +20,34 @@ import { bootstrap } from './lib/bootstrap.mjs';
 import { repoRoot } from './lib/paths.mjs';
 
 /**
- * `file` parts are vitest files whose rounds come from `variable`; the API
- * fuzz is its own script and reports the cases schemathesis generated.
+ * `file` parts are vitest files whose rounds come from the variables named in
+ * `rounds` (name → [soak value, what it counts]); the API fuzz is its own
+ * script and reports the cases schemathesis generated.
  */
 const PARTS = [
   {
     name: 'webhook-fuzz',
     what: 'Brevo webhook receiver fuzzed with the valid secret',
     file: 'apps/bff/src/routes/brevo-webhooks.fuzz.test.ts',
-    variable: 'WEBHOOK_FUZZ_RUNS',
-    rounds: 2_000,
-    unit: 'cases per property',
+    rounds: { WEBHOOK_FUZZ_RUNS: [2_000, 'cases per property'] },
   },
   {
     name: 'sync-faults',
     what: '5xx/429, latency spikes and dropped connections during sync',
     file: 'packages/sync/src/faults.test.ts',
-    variable: 'SOAK_FAULT_RUNS',
-    rounds: 10,
-    unit: 'incremental runs under latency and drops',
+    rounds: { SOAK_FAULT_RUNS: [10, 'incremental runs under latency and drops'] },
   },
   {
     name: 'db-outage',
     what: 'database down 10 s under a worker and a BFF',
     file: 'apps/worker/src/database-outage.test.ts',
-    variable: 'SOAK_DB_OUTAGES',
-    rounds: 3,
-    unit: 'outages',
+    rounds: { SOAK_DB_OUTAGES: [3, 'outages'] },
   },
   {
     name: 'sigkill',
-    what: 'worker SIGKILLed during initial loads',
+    what: 'worker SIGKILLed during sync runs',
     file: 'packages/sync/src/sigkill.test.ts',
-    variable: 'SOAK_SIGKILL_RUNS',
-    rounds: 5,
-    unit: 'rounds of kills at 2 points',
+    rounds: { SOAK_SIGKILL_RUNS: [5, 'rounds of kills at 2 fixed points'], SOAK_RANDOM_KILLS: [15, 'runs killed at a random step'] },
   },
   {
     name: 'api-fuzz',
@@ -64,19 +57,23 @@ const PARTS = [
 ];
 
 const { values: args } = parseArgs({ options: { only: { type: 'string' }, list: { type: 'boolean', default: false } } });
+/** The part's rounds variables with their values: the soak's, or the environment's when set there. */
 function roundsOf(part) {
-  const value = process.env[part.variable];
-  if (value === undefined || value === '') return part.rounds;
-  if (!/^[1-9]\d*$/.test(value)) {
-    console.error(`${part.variable} must be a positive integer, not ${JSON.stringify(value)}`);
-    process.exit(2);
-  }
-  return Number(value);
+  return Object.entries(part.rounds ?? {}).map(([variable, [soakValue, unit]]) => {
+    const value = process.env[variable];
+    if (value === undefined || value === '') return { variable, value: soakValue, unit };
+    if (!/^[1-9]\d*$/.test(value)) {
+      console.error(`${variable} must be a positive integer, not ${JSON.stringify(value)}`);
+      process.exit(2);
+    }
+    return { variable, value: Number(value), unit };
+  });
 }
+const describeRounds = (rounds) => rounds.map(({ variable, value, unit }) => `${variable}=${value} ${unit}`).join(', ');
 
 if (args.list) {
   for (const part of PARTS) {
-    console.log(`${part.name.padEnd(14)} ${part.what}${part.variable ? ` — ${part.variable}=${roundsOf(part)} ${part.unit}` : ''}`);
+    console.log(`${part.name.padEnd(14)} ${part.what}${part.rounds ? ` — ${describeRounds(roundsOf(part))}` : ''}`);
   }
   process.exit(0);
 }
@@ -95,7 +92,7 @@ const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repoRoo
 const started = Date.now();
 const startLoad = loadAverage();
 
-/** One vitest file with its rounds variable set; rounds and test counts for the summary. */
+/** One vitest file with its rounds variables set; rounds and test counts for the summary. */
 function runVitestPart(part) {
   const rounds = roundsOf(part);
   const report = join(reportDir, `${part.name}.json`);
@@ -103,23 +100,28 @@ function runVitestPart(part) {
   const result = spawnSync(
     join(repoRoot, 'node_modules', '.bin', 'vitest'),
     ['run', '--project', 'node', part.file, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`],
-    { cwd: repoRoot, stdio: 'inherit', env: { ...process.env, [part.variable]: String(rounds) } },
+    { cwd: repoRoot, stdio: 'inherit', env: { ...process.env, ...Object.fromEntries(rounds.map(({ variable, value }) => [variable, String(value)])) } },
   );
   const counts = existsSync(report) ? JSON.parse(readFileSync(report, 'utf8')) : null;
   const tests = counts ? `${counts.numPassedTests}/${counts.numTotalTests} tests passed` : 'no test report';
-  return { ok: result.status === 0 && counts?.numFailedTests === 0, rounds: `${part.variable}=${rounds} ${part.unit}`, detail: tests };
+  return { ok: result.status === 0 && counts?.numFailedTests === 0, rounds: describeRounds(rounds), detail: tests };
 }
 
-/** The API fuzz script as `npm run test:fuzz` runs it, its output kept to read schemathesis's counts. */
-function runScriptPart(part) {
-  const result = spawnSync(process.execPath, [join(repoRoot, part.script)], { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 256 * 1024 * 1024 });
-  process.stdout.write(result.stdout ?? '');
-  const cases = /Test cases:\s*\n\s*([\d,]+) generated/.exec(result.stdout ?? '')?.[1];
-  const scenarios = /Scenarios:\s*([\d,]+)/.exec(result.stdout ?? '')?.[1];
+/** The API fuzz script as `npm run test:fuzz` runs it, its output shown as it comes and kept to read schemathesis's counts. */
+async function runScriptPart(part) {
+  const child = spawn(process.execPath, [join(repoRoot, part.script)], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
+  let output = '';
+  child.stdout.on('data', (chunk) => {
+    process.stdout.write(chunk);
+    output += chunk.toString();
+  });
+  const status = await new Promise((resolve) => child.on('close', (code) => resolve(code)));
+  const cases = /Test cases:\s*\n\s*([\d,]+) generated/.exec(output)?.[1];
+  const scenarios = /Scenarios:\s*([\d,]+)/.exec(output)?.[1];
   return {
-    ok: result.status === 0,
+    ok: status === 0,
     rounds: cases ? `${cases} cases${scenarios ? `, ${scenarios} stateful scenarios` : ''}` : 'cases not reported',
-    detail: result.status === 0 ? 'no findings' : 'findings: reports in artifacts/fuzz/',
+    detail: status === 0 ? 'no findings' : 'findings: reports in artifacts/fuzz/',
   };
 }
 
@@ -127,7 +129,7 @@ const results = [];
 for (const part of PARTS.filter((p) => selected.includes(p.name))) {
   console.log(`\n━━ soak: ${part.name} — ${part.what} ${'━'.repeat(Math.max(0, 50 - part.name.length - part.what.length))}`);
   const partStarted = Date.now();
-  const outcome = part.file ? runVitestPart(part) : runScriptPart(part);
+  const outcome = part.file ? runVitestPart(part) : await runScriptPart(part);
   results.push({ name: part.name, seconds: Math.round((Date.now() - partStarted) / 1000), ...outcome });
 }
 
