@@ -20,7 +20,7 @@ import { bootstrap } from './lib/bootstrap.mjs';
 import { repoRoot } from './lib/paths.mjs';
 
 /**
- * `file` parts are vitest files whose rounds come from the variables named in
+ * `files` parts are vitest files whose rounds come from the variables named in
  * `rounds` (name → [soak value, what it counts]); the API fuzz is its own
  * script and reports the cases schemathesis generated.
  */
@@ -28,25 +28,26 @@ const PARTS = [
   {
     name: 'webhook-fuzz',
     what: 'Brevo webhook receiver fuzzed with the valid secret',
-    file: 'apps/bff/src/routes/brevo-webhooks.fuzz.test.ts',
+    files: ['apps/bff/src/routes/brevo-webhooks.fuzz.test.ts'],
     rounds: { WEBHOOK_FUZZ_RUNS: [2_000, 'cases per property'] },
   },
   {
     name: 'sync-faults',
     what: '5xx/429, latency spikes and dropped connections during sync',
-    file: 'packages/sync/src/faults.test.ts',
+    files: ['packages/sync/src/faults.test.ts'],
     rounds: { SOAK_FAULT_RUNS: [10, 'incremental runs under latency and drops'] },
   },
   {
     name: 'db-outage',
     what: 'database down 10 s under a worker and a BFF',
-    file: 'apps/worker/src/database-outage.test.ts',
+    // The BFF's runs once: it has no rounds.
+    files: ['apps/worker/src/database-outage.test.ts', 'apps/bff/src/database-outage.test.ts'],
     rounds: { SOAK_DB_OUTAGES: [3, 'outages'] },
   },
   {
     name: 'sigkill',
     what: 'worker SIGKILLed during sync runs',
-    file: 'packages/sync/src/sigkill.test.ts',
+    files: ['packages/sync/src/sigkill.test.ts'],
     rounds: { SOAK_SIGKILL_RUNS: [5, 'rounds of kills at 2 fixed points'], SOAK_RANDOM_KILLS: [15, 'runs killed at a random step'] },
   },
   {
@@ -92,14 +93,14 @@ const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repoRoo
 const started = Date.now();
 const startLoad = loadAverage();
 
-/** One vitest file with its rounds variables set; rounds and test counts for the summary. */
+/** The part's vitest files with its rounds variables set; rounds and test counts for the summary. */
 function runVitestPart(part) {
   const rounds = roundsOf(part);
   const report = join(reportDir, `${part.name}.json`);
   rmSync(report, { force: true });
   const result = spawnSync(
     join(repoRoot, 'node_modules', '.bin', 'vitest'),
-    ['run', '--project', 'node', part.file, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`],
+    ['run', '--project', 'node', ...part.files, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`],
     { cwd: repoRoot, stdio: 'inherit', env: { ...process.env, ...Object.fromEntries(rounds.map(({ variable, value }) => [variable, String(value)])) } },
   );
   const counts = existsSync(report) ? JSON.parse(readFileSync(report, 'utf8')) : null;
@@ -129,7 +130,7 @@ const results = [];
 for (const part of PARTS.filter((p) => selected.includes(p.name))) {
   console.log(`\n━━ soak: ${part.name} — ${part.what} ${'━'.repeat(Math.max(0, 50 - part.name.length - part.what.length))}`);
   const partStarted = Date.now();
-  const outcome = part.file ? runVitestPart(part) : await runScriptPart(part);
+  const outcome = part.files ? runVitestPart(part) : await runScriptPart(part);
   results.push({ name: part.name, seconds: Math.round((Date.now() - partStarted) / 1000), ...outcome });
 }
 
