@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { RunSummaryStore, SUMMARY_RECENT_RUNS, type RunSummaryDoc } from './run-summaries.ts';
 import type { Db } from './sync-db.ts';
+
+export { RUN_SUMMARIES, SUMMARY_RECENT_RUNS, summaryOfRuns, withRun, type RunSummaryDoc } from './run-summaries.ts';
 
 export type RunDirection = 'salesforce_to_brevo' | 'brevo_to_salesforce';
 export type RunStatus = 'running' | 'succeeded' | 'failed' | 'stopped';
@@ -36,7 +39,12 @@ export function emptyCounts(): RunCounts {
 }
 
 export class RunStore {
-  constructor(private readonly db: Db) {}
+  /** What the integration list shows of the runs, kept by every run write below (run-summaries.ts). */
+  private readonly summaryStore: RunSummaryStore;
+
+  constructor(private readonly db: Db) {
+    this.summaryStore = new RunSummaryStore(db, (integrationId) => this.list(integrationId, SUMMARY_RECENT_RUNS));
+  }
 
   private get collection() {
     return this.db.collection<RunDoc>(RUNS);
@@ -61,6 +69,7 @@ export class RunStore {
       outcome: null,
     };
     await this.collection.insertOne(run);
+    await this.summaryStore.record(run);
     return run;
   }
 
@@ -68,11 +77,17 @@ export class RunStore {
   async addPage(runId: string, counts: Partial<RunCounts>, operations: number, progress: { done: number; total: number | null }): Promise<void> {
     const inc: Record<string, number> = { operationsCharged: operations };
     for (const [key, value] of Object.entries(counts)) if (value) inc[`counts.${key}`] = value;
-    await this.collection.updateOne({ _id: runId }, { $inc: inc, $set: { progress } });
+    const run = await this.collection.findOneAndUpdate({ _id: runId }, { $inc: inc, $set: { progress } }, { returnDocument: 'after' });
+    if (run) await this.summaryStore.record(run);
   }
 
   async finish(runId: string, status: Exclude<RunStatus, 'running'>, now: Date, outcome: { code: string; message: string } | null = null): Promise<void> {
-    await this.collection.updateOne({ _id: runId, status: 'running' }, { $set: { status, endedAt: now, outcome } });
+    const run = await this.collection.findOneAndUpdate(
+      { _id: runId, status: 'running' },
+      { $set: { status, endedAt: now, outcome } },
+      { returnDocument: 'after' },
+    );
+    if (run) await this.summaryStore.record(run);
   }
 
   async get(runId: string): Promise<RunDoc | null> {
@@ -129,10 +144,20 @@ export class RunStore {
       { integrationId, status: 'running' },
       { $set: { status: 'failed', endedAt: now, outcome: { code: 'worker_lost', message: 'The worker stopped during the run; the next run resumed from the last confirmed page.' } } },
     );
+    if (result.modifiedCount > 0) await this.summaryStore.refresh(integrationId);
     return result.modifiedCount;
+  }
+
+  /**
+   * The last finished and the running run of several integrations (what `list(id, 5)` shows of them),
+   * one find by `_id` each, from the summaries the run writes keep (run-summaries.ts): every id is in the map.
+   */
+  summaries(integrationIds: readonly string[]): Promise<Map<string, RunSummaryDoc>> {
+    return this.summaryStore.forIntegrations(integrationIds);
   }
 
   async removeIntegration(integrationId: string): Promise<void> {
     await this.collection.deleteMany({ integrationId });
+    await this.summaryStore.remove(integrationId);
   }
 }
