@@ -3,17 +3,22 @@ import { fileURLToPath } from 'node:url';
 import { quotaMonth } from '@contact-sync/rules';
 import { useTestDatabase } from '@contact-sync/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runIntegration } from './run-integration.ts';
 import { syncSalesforceToBrevo } from './salesforce-to-brevo.ts';
-import { createIntegration, engineDeps, listMembers, startHarness, type Harness } from './testing/harness.ts';
+import { FAKE_SEALER, createIntegration, engineDeps, listDifferences, listMembers, startHarness, startWebhookReceiver, type Harness } from './testing/harness.ts';
+import { registerIntegrationWebhook } from './webhooks.ts';
+import type { IntegrationSnapshot } from './integration.ts';
 
 const database = useTestDatabase('sync_sigkill');
 let harness: Harness;
+let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 /** Kills at each point (`npm run test:soak` runs more). */
 const KILL_ROUNDS = Number(process.env.SOAK_SIGKILL_RUNS ?? 1);
 
 beforeAll(async () => {
-  harness = await startHarness(database.connection.db!);
+  harness = await startHarness(database.connection.db!, { webhooks: { batchWindowMs: 20 } });
+  receiver = await startWebhookReceiver(harness.store);
   await fetch(`${harness.salesforce.url}/__sandbox/generate`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -21,11 +26,12 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
+  await receiver.close();
   await harness.stop();
 });
 
-/** Runs the engine in a child process and SIGKILLs it when it prints `checkpoint <chunk> <point>`. */
-async function runAndKill(input: object, killAt: string): Promise<string> {
+/** Runs the engine in a child process (testing/engine-child.ts) and SIGKILLs it once its output so far says so. */
+async function runAndKill(input: object, killWhen: (output: string) => boolean): Promise<string> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/testing/engine-child.ts'], {
     cwd: packageDir,
     env: { ...process.env, ENGINE_CHILD_INPUT: JSON.stringify(input) },
@@ -35,7 +41,7 @@ async function runAndKill(input: object, killAt: string): Promise<string> {
   const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
   child.stdout.on('data', (chunk: Buffer) => {
     output += chunk.toString();
-    if (output.includes(killAt)) child.kill('SIGKILL');
+    if (child.signalCode === null && killWhen(output)) child.kill('SIGKILL');
   });
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const signal = await exited;
@@ -56,7 +62,7 @@ describe('a worker SIGKILLed in the middle of an initial load', () => {
         apiKey: 'xkeysib-sandbox-demo',
         integration,
       };
-      const output = await runAndKill(input, `checkpoint ${point}`);
+      const output = await runAndKill(input, (out) => out.includes(`checkpoint ${point}`));
       expect(output).not.toContain('done');
       const before = await listMembers(harness.client, integration.listId);
       expect(before.length).toBeGreaterThan(0);
@@ -79,4 +85,93 @@ describe('a worker SIGKILLed in the middle of an initial load', () => {
       expect(await harness.store.quota.used(integration.id, quotaMonth(new Date()))).toBe(members.length);
     }, 60_000);
   }
+});
+
+/** Runs killed at a random step (`npm run test:soak` runs more); SOAK_SEED replays a failure. */
+const RANDOM_KILLS = Number(process.env.SOAK_RANDOM_KILLS ?? 5);
+const SEED = Number(process.env.SOAK_SEED ?? Math.floor(Math.random() * 2 ** 31));
+const CHUNK_SIZE = 200;
+
+/** mulberry32: a small seeded PRNG, so a seed replays the same kill steps. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+/** Steps the child prints: a checkpoint inside a chunk, or an API call about to be made. */
+const stepsIn = (output: string) => output.match(/^(checkpoint|call) /gm)?.length ?? 0;
+
+describe(`a worker SIGKILLed at a random step of ${RANDOM_KILLS} runs (seed ${SEED})`, () => {
+  it('after each restart: the exact list and attributes, Salesforce records with the Brevo edits, quota charged once, no duplicates', async () => {
+    console.log(`sigkill random steps: SOAK_SEED=${SEED}`);
+    const random = seededRandom(SEED);
+    const integration: IntegrationSnapshot = await createIntegration(harness);
+    await registerIntegrationWebhook(integration.id, { brevo: harness.client, store: harness.store, secrets: FAKE_SEALER, bffPublicUrl: receiver.url });
+    const input = {
+      mongoUri: database.uri,
+      instanceUrl: harness.conn.instanceUrl,
+      accessToken: harness.conn.accessToken,
+      brevoBaseUrl: harness.brevo.baseUrl,
+      apiKey: 'xkeysib-sandbox-demo',
+      integration,
+      run: 'integration',
+    };
+    const contactCount = async () => (await harness.conn.query('SELECT COUNT() FROM Contact')).totalSize;
+    const contactsAtStart = await contactCount();
+    let expectedQuota = 0;
+    let created = 0;
+
+    for (let run = 1; run <= RANDOM_KILLS; run += 1) {
+      // The steps this run cannot do without: six checkpoints per chunk of changed records, Salesforce's
+      // describe and query, and (with Brevo edits pending) Brevo → Salesforce's describe, query and update.
+      let fewestSteps: number;
+      const brevoEdited: { id: number; salesforceId: string; firstName: string }[] = [];
+      if (run === 1) {
+        fewestSteps = 6 * Math.ceil(contactsAtStart / CHUNK_SIZE) + 2;
+      } else {
+        const members = await listMembers(harness.client, integration.listId);
+        // With an email: Brevo's webhooks name a contact by its email only (one without is never matched back).
+        const linked = members.filter((m) => typeof m.attributes.EXT_ID === 'string' && m.email);
+        const offset = (run * 15) % (linked.length - 15);
+        const salesforceEdited = linked.slice(offset, offset + 10).map((m) => String(m.attributes.EXT_ID));
+        await harness.conn.sobject('Contact').update(salesforceEdited.map((Id) => ({ Id, Title: `Killed run ${run}` })));
+        const fresh = await harness.conn.sobject('Contact').create([1, 2, 3].map((i) => ({ LastName: `Newcomer ${run}.${i}`, Email: `newcomer.${run}.${i}.${SEED}@example.test` })));
+        expect(fresh.every((result) => result.success)).toBe(true);
+        created += 3;
+        for (const member of linked.slice(offset + 10, offset + 15)) {
+          const firstName = `Brevina ${run}.${member.id}`;
+          await harness.client.contacts.updateContact({ identifier: String(member.id), identifierType: 'contact_id', attributes: { FIRSTNAME: firstName } });
+          brevoEdited.push({ id: member.id, salesforceId: String(member.attributes.EXT_ID), firstName });
+        }
+        await harness.brevo.deliveries.idle();
+        expectedQuota += 10 + 3 + brevoEdited.length;
+        fewestSteps = 6 + 2 + 3;
+      }
+
+      const killAt = 1 + Math.floor(random() * fewestSteps);
+      const output = await runAndKill(input, (out) => stepsIn(out) >= killAt);
+      expect(output, `run ${run} ended before step ${killAt} (SOAK_SEED=${SEED})`).not.toMatch(/^done /m);
+
+      // Restarted: the next run picks up where the killed one stopped (its echoes delivered first).
+      await harness.brevo.deliveries.idle();
+      const resumed = await runIntegration(integration, engineDeps(harness));
+      expect([resumed.brevoToSalesforce.end, resumed.salesforceToBrevo?.end], `run ${run} killed at step ${killAt} (SOAK_SEED=${SEED})`).toEqual(['completed', 'completed']);
+      if (run === 1) expectedQuota = (await listMembers(harness.client, integration.listId)).length;
+
+      const where = `after run ${run}, killed at step ${killAt} of at least ${fewestSteps} (SOAK_SEED=${SEED})`;
+      expect(await listDifferences(harness, integration), where).toEqual([]);
+      const firstNames = brevoEdited.length === 0 ? new Map() : new Map(
+        (await harness.conn.query<{ Id: string; FirstName: string | null }>(`SELECT Id, FirstName FROM Contact WHERE Id IN ('${brevoEdited.map((e) => e.salesforceId).join("', '")}')`)).records.map((r) => [r.Id, r.FirstName]),
+      );
+      expect(brevoEdited.map((e) => firstNames.get(e.salesforceId)), where).toEqual(brevoEdited.map((e) => e.firstName));
+      expect(await contactCount(), where).toBe(contactsAtStart + created);
+      expect(await harness.store.quota.used(integration.id, quotaMonth(new Date())), where).toBe(expectedQuota);
+    }
+  }, 60_000 + RANDOM_KILLS * 40_000);
 });

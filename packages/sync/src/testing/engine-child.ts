@@ -1,13 +1,17 @@
 /**
- * A worker stand-in for the SIGKILL test: runs one Salesforce → Brevo sync
- * in its own process (the test kills it with SIGKILL part-way). Prints
- * `checkpoint <chunk> <point>` as it goes so the test can choose the moment.
+ * A worker stand-in for the SIGKILL tests: runs one sync in its own process
+ * (the test kills it with SIGKILL part-way), Salesforce → Brevo alone or the
+ * whole integration run as the worker does it (Brevo → Salesforce first).
+ * Prints every step as it goes so the test can choose the moment:
+ * `checkpoint <chunk> <point>` inside each chunk and `call <api> <label>`
+ * before each API call.
  */
 import { BrevoClient } from '@getbrevo/brevo';
 import jsforce from 'jsforce';
 import mongoose from 'mongoose';
 import { createSyncStore } from '@contact-sync/store';
-import { syncSalesforceToBrevo } from '../salesforce-to-brevo.ts';
+import { runIntegration } from '../run-integration.ts';
+import { syncSalesforceToBrevo, type EngineDeps } from '../salesforce-to-brevo.ts';
 import { MemoryStatuses } from './harness.ts';
 import type { IntegrationSnapshot } from '../integration.ts';
 
@@ -19,20 +23,28 @@ const input = JSON.parse(process.env.ENGINE_CHILD_INPUT!) as {
   brevoBaseUrl: string;
   apiKey: string;
   integration: IntegrationSnapshot;
+  /** `salesforce-to-brevo` (default) or `integration`. */
+  run?: 'salesforce-to-brevo' | 'integration';
 };
 const connection = await mongoose.createConnection(input.mongoUri).asPromise();
 const conn = new jsforce.Connection({ instanceUrl: input.instanceUrl, accessToken: input.accessToken, version: '62.0' });
 const brevo = new BrevoClient({ apiKey: input.apiKey, baseUrl: input.brevoBaseUrl, maxRetries: 0 });
-const result = await syncSalesforceToBrevo(input.integration, {
+const deps: EngineDeps = {
   salesforce: conn,
   brevo,
   store: createSyncStore(connection.db!),
   statuses: new MemoryStatuses(),
-  options: { pageSize: 200, chunkSize: 200, importPollMs: 10, clockSkewMs: 5_000 },
+  options: { pageSize: 200, chunkSize: 200, importPollMs: 10, clockSkewMs: 5_000, onCall: (api, label) => console.log(`call ${api} ${label}`) },
   checkpoint: async (point, chunk) => {
     console.log(`checkpoint ${chunk} ${point}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   },
-});
-console.log(`done ${result.end}`);
+};
+if (input.run === 'integration') {
+  const result = await runIntegration(input.integration, deps);
+  console.log(`done ${result.brevoToSalesforce.end} ${result.salesforceToBrevo?.end}`);
+} else {
+  const result = await syncSalesforceToBrevo(input.integration, deps);
+  console.log(`done ${result.end}`);
+}
 await connection.close();
