@@ -45,15 +45,32 @@ function strip(doc: StoredLink): LinkDoc {
   return link;
 }
 
+/** Point reads per batch in flight at once: enough to hide round trips, few enough to leave the pool to others. */
+const READ_CONCURRENCY = 8;
+
 /**
- * Links keyed by `_id` = `${integrationId}:${salesforceId}`. Written as
- * whole documents (delete + insertMany), never updated in place: on the local
- * FerretDB (SQLite) an update costs a collection scan and a commit per
- * document (measured at 50,000 links: ~200 ms per updateOne by _id, while
- * insertMany writes 5,000 documents in ~0.2 s), and on MongoDB both are cheap.
- * A crash between the delete and the insert loses only links the chunk is
- * about to rewrite, and the chunk's replay restores them (an existing Brevo
- * contact is found again by its ext_id).
+ * Replacements per bulkWrite. The local FerretDB keeps each update statement's
+ * read open until the whole command ends, on a pool of 100 SQLite connections:
+ * one bulkWrite of 100 replaceOne never returned (10 took 14 ms). On MongoDB
+ * slices only add round trips.
+ */
+const REPLACES_PER_COMMAND = 50;
+
+/**
+ * Links keyed by `_id` = `${integrationId}:${salesforceId}`, and every read and
+ * write on the sync's hot path goes by that `_id`, one document per operation:
+ * the cheapest operation on MongoDB, and the only one the local FerretDB
+ * (SQLite) answers from an index. There a filter on any other field, and even
+ * `_id: { $in }`, decodes every document of the collection (measured with
+ * 100,000 links: 14 s for one `$in` of 50 ids; ~5 ms per read by `_id` and
+ * ~2 ms per replace by `_id` in one bulkWrite, on a busy machine). So a batch
+ * reads its links by `_id` a few at a time, new links go in by insertMany
+ * and existing ones are replaced by `_id` in bulkWrites.
+ *
+ * Layout history: links once had ObjectId `_id`s and were found by
+ * (integrationId, salesforceId); such documents are not read by this layout
+ * (nothing was released with it, so there is no migration: drop
+ * `sync_links` and let the next run relink by ext_id).
  */
 export class LinkStore {
   constructor(private readonly db: Db) {}
@@ -69,9 +86,18 @@ export class LinkStore {
   }
 
   async findBySalesforceIds(integrationId: string, salesforceIds: readonly string[]): Promise<Map<string, LinkDoc>> {
-    if (salesforceIds.length === 0) return new Map();
-    const docs = await this.collection.find({ _id: { $in: salesforceIds.map((id) => linkId(integrationId, id)) } }).toArray();
-    return new Map(docs.filter((doc) => doc.deleted !== true).map((doc) => [doc.salesforceId, strip(doc)]));
+    const ids = [...new Set(salesforceIds)];
+    const found = new Map<string, LinkDoc>();
+    let next = 0;
+    const reader = async () => {
+      while (next < ids.length) {
+        const salesforceId = ids[next++]!;
+        const doc = await this.collection.findOne({ _id: linkId(integrationId, salesforceId) });
+        if (doc && doc.deleted !== true) found.set(salesforceId, strip(doc));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, ids.length) }, reader));
+    return found;
   }
 
   /** Links whose Brevo contact holds one of these emails (webhooks name contacts by email). */
@@ -89,22 +115,32 @@ export class LinkStore {
   /**
    * Writes links after Brevo confirmed the writes; idempotent (a replay writes
    * the same documents). `replacing`: the Salesforce Ids whose link document
-   * exists already (deleted first); any other clash with an existing document
-   * (a tombstone, a link left by a crashed attempt) is replaced the same way.
+   * exists already (replaced by `_id`); the others are inserted, and any clash
+   * with an existing document (a tombstone, a link left by a crashed attempt)
+   * is replaced the same way.
    */
   async upsertMany(links: readonly LinkDoc[], replacing?: ReadonlySet<string>): Promise<void> {
-    if (links.length === 0) return;
-    const docs = links.map((link) => ({ ...link, deleted: false, _id: linkId(link.integrationId, link.salesforceId) }));
+    const docs: StoredLink[] = links.map((link) => ({ ...link, deleted: false, _id: linkId(link.integrationId, link.salesforceId) }));
     const known = replacing ? docs.filter((doc) => replacing.has(doc.salesforceId)) : docs;
-    if (known.length > 0) await this.collection.deleteMany({ _id: { $in: known.map((doc) => doc._id) } });
+    const fresh = replacing ? docs.filter((doc) => !replacing.has(doc.salesforceId)) : [];
+    await this.replaceMany(known);
+    if (fresh.length === 0) return;
     try {
-      await this.collection.insertMany(docs, { ordered: false });
+      await this.collection.insertMany(fresh, { ordered: false });
     } catch (error) {
       const clashes = new Set(((error as { writeErrors?: { code?: number; index?: number }[] }).writeErrors ?? []).filter((e) => e.code === 11000).map((e) => e.index!));
       if (clashes.size === 0) throw error;
-      const retry = docs.filter((_doc, index) => clashes.has(index));
-      await this.collection.deleteMany({ _id: { $in: retry.map((doc) => doc._id) } });
-      await this.collection.insertMany(retry, { ordered: false });
+      await this.replaceMany(fresh.filter((_doc, index) => clashes.has(index)));
+    }
+  }
+
+  /** Whole documents replaced (or inserted) by `_id`, a slice of them per round trip. */
+  private async replaceMany(docs: readonly StoredLink[]): Promise<void> {
+    for (let i = 0; i < docs.length; i += REPLACES_PER_COMMAND) {
+      await this.collection.bulkWrite(
+        docs.slice(i, i + REPLACES_PER_COMMAND).map((doc) => ({ replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true } })),
+        { ordered: false },
+      );
     }
   }
 
@@ -127,14 +163,16 @@ export class LinkStore {
       lastWriteKey: writeKey,
       deleted: true,
     }));
-    await this.collection.deleteMany({ _id: { $in: docs.map((doc) => doc._id) } });
-    await this.collection.insertMany(docs, { ordered: false });
+    await this.replaceMany(docs);
   }
 
   /** Brevo deleted the contact (R13 the other way): the link goes. */
   async removeMany(integrationId: string, salesforceIds: readonly string[]): Promise<void> {
     if (salesforceIds.length === 0) return;
-    await this.collection.deleteMany({ _id: { $in: salesforceIds.map((id) => linkId(integrationId, id)) } });
+    await this.collection.bulkWrite(
+      salesforceIds.map((id) => ({ deleteOne: { filter: { _id: linkId(integrationId, id) } } })),
+      { ordered: false },
+    );
   }
 
   /** Every live link of an integration, in Salesforce Id order (tests, audits). */
