@@ -161,7 +161,7 @@ describe('faults', () => {
     expect(await listDifferences(harness, integration)).toEqual([]);
     expect(await harness.store.quota.used(integration.id, quotaMonth(new Date()))).toBe(failed.operations + resumed.operations);
     expect(failed.operations + resumed.operations).toBe((await listMembers(harness.client, integration.listId)).length);
-  });
+  }, 60_000);
 
   it('pauses on the Salesforce daily API limit and resumes when the window allows, losing nothing', async () => {
     const integration = await createIntegration(harness);
@@ -181,7 +181,7 @@ describe('faults', () => {
     const resumed = await syncSalesforceToBrevo(integration, engineDeps(harness, { now: () => later }));
     expect(resumed.end).toBe('completed');
     expect((await listMembers(harness.client, integration.listId)).length).toBe(resumed.counts.created);
-  });
+  }, 60_000);
 
   it('a Brevo import that fails half-way: the run fails, the next one ends with the exact list and quota counted once', async () => {
     const integration = await createIntegration(harness);
@@ -197,7 +197,7 @@ describe('faults', () => {
     expect(members.map((m) => m.attributes.EXT_ID).sort()).toEqual(links.map((l) => l.salesforceId).sort());
     expect(members.length).toBeGreaterThan(100);
     expect(await harness.store.quota.used(integration.id, quotaMonth(new Date()))).toBe(members.length);
-  });
+  }, 60_000);
   it('paces itself by Brevo\'s rate-limit headers: a tight contacts limit slows the run, it still ends exactly', async () => {
     const integration = await createIntegration(harness);
     const saved = { ...harness.brevo.rateLimiter.options };
@@ -227,7 +227,7 @@ describe('faults', () => {
     }
     const members = await listMembers(harness.client, integration.listId);
     expect(members.filter((m) => m.attributes.JOB_TITLE === 'Paced').length).toBeGreaterThan(100);
-  });
+  }, 60_000);
 
   it('refreshes an expired access token; a revoked refresh token sets auth_error and loses nothing', async () => {
     const integration = await createIntegration(harness);
@@ -241,5 +241,5 @@ describe('faults', () => {
     expect(harness.statuses.current.get(integration.id)).toBe('auth_error');
     const members = await listMembers(harness.client, integration.listId);
     expect(members.length).toBe(refreshed.salesforceToBrevo!.counts.created);
-  });
+  }, 60_000);
 });
