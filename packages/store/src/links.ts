@@ -80,7 +80,7 @@ export class LinkStore {
   }
 
   async ensureIndexes(): Promise<void> {
-    await this.collection.createIndex({ integrationId: 1, salesforceId: 1 }, { unique: true, name: 'integration_salesforce_id' });
+    // No (integrationId, salesforceId) index: the `_id` is that pair, and every index costs each insert of an initial load.
     await this.collection.createIndex({ integrationId: 1, 'values.email': 1 }, { name: 'integration_email' });
     await this.collection.createIndex({ integrationId: 1, lastWriteKey: 1 }, { name: 'integration_write_key' });
   }
