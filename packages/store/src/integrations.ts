@@ -197,8 +197,9 @@ export function integrationRepository(connection: Connection, secrets: SecretBox
      */
     async listForAccount(accountId: string): Promise<IntegrationDoc[]> {
       const ids = await accountIndex.ids(accountId);
-      const found = await Promise.all(ids.map((id) => findForAccount(accountId, id)));
-      return found.filter((doc): doc is IntegrationDoc => doc !== null).sort(newestFirst);
+      // `_id` alone: with any other condition beside it the local FerretDB reads the whole collection.
+      const found = await Promise.all(ids.map((id) => Integration.findById(id).lean<IntegrationDoc>().exec()));
+      return found.filter((doc): doc is IntegrationDoc => doc?.accountId === accountId).sort(newestFirst);
     },
 
     /** Throws IntegrationNameTakenError (R2). */
