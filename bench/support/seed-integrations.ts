@@ -1,13 +1,16 @@
 // Integrations for the BFF load test, written through the store package's
 // own models (validation, timestamps and indexes as the BFF has them), with
 // the sync facts the list shows (runs, this month's quota use) in the sync
-// engine's collections, so every per-integration read finds a document.
+// engine's collections, so every per-integration read finds a document; the
+// account index and run summaries as the store's writes leave them.
 import { quotaMonth, recordConsent, IntegrationStatus } from '@contact-sync/rules';
 import { DEV_ENCRYPTION_KEY_ID, DEV_ENCRYPTION_KEYS, secretBoxFromEnv } from '@contact-sync/secrets';
 import {
+  ACCOUNT_INTEGRATION_INDEX,
   QUOTA_LIMITS,
   QUOTA_USAGE,
   RUNS,
+  RUN_SUMMARIES,
   connectStore,
   createSyncStore,
   emptyCounts,
@@ -15,10 +18,13 @@ import {
   ensureSyncIndexes,
   integrationModel,
   salesforceTokenContext,
+  summaryOfRuns,
+  type AccountIntegrationIndexDoc,
   type IntegrationDoc,
   type QuotaLimitDoc,
   type QuotaUsageDoc,
   type RunDoc,
+  type RunSummaryDoc,
 } from '@contact-sync/store';
 
 export interface SeedPlan {
@@ -71,8 +77,11 @@ export async function seedIntegrations(mongoUri: string, plan: SeedPlan = DEFAUL
     const runs: RunDoc[] = [];
     const usage: QuotaUsageDoc[] = [];
     const limits: QuotaLimitDoc[] = [];
+    const summaries: RunSummaryDoc[] = [];
+    const accountIndex: AccountIntegrationIndexDoc[] = [];
     let index = 0;
     for (const account of accounts) {
+      const integrationIds: string[] = [];
       for (let i = 0; i < account.count; i += 1, index += 1) {
         const { status, draftStep } = statusFor(index);
         const doc = new Integration({
@@ -121,11 +130,16 @@ export async function seedIntegrations(mongoUri: string, plan: SeedPlan = DEFAUL
           if (index % 25 === 0) limits.push({ _id: id, limit: 250_000, raisedBy: 'bench', raisedAt: now });
         }
         integrations.push(doc.toObject() as IntegrationDoc);
+        integrationIds.push(id);
+        summaries.push(summaryOfRuns(id, runs.filter((run) => run.integrationId === id)));
       }
+      accountIndex.push({ _id: account.id, integrationIds: integrationIds.sort(), rebuiltAt: now });
     }
     await Integration.insertMany(integrations);
     await db.collection<RunDoc>(RUNS).insertMany(runs);
     await db.collection<QuotaUsageDoc>(QUOTA_USAGE).insertMany(usage);
+    await db.collection<RunSummaryDoc>(RUN_SUMMARIES).insertMany(summaries);
+    await db.collection<AccountIntegrationIndexDoc>(ACCOUNT_INTEGRATION_INDEX).insertMany(accountIndex);
     if (limits.length > 0) await db.collection<QuotaLimitDoc>(QUOTA_LIMITS).insertMany(limits);
     return { accounts: accounts.length };
   } finally {
