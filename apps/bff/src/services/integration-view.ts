@@ -14,7 +14,7 @@ export function firstIncompleteStep(integration: IntegrationDoc): WizardStep {
 
 const iso = (date: Date | string | null | undefined) => (date == null ? null : new Date(date).toISOString());
 
-/** The DTOs of integrations, their sync facts read together (one query per collection, however many integrations). */
+/** The DTOs of integrations, their sync facts read together (`SyncFacts.forIntegrations`). */
 export async function toIntegrationDtos(integrations: readonly IntegrationDoc[], facts: SyncFacts, now: Date): Promise<IntegrationDto[]> {
   const month = quotaMonth(now);
   const byId = await facts.forIntegrations(
