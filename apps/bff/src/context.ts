@@ -44,7 +44,7 @@ export interface IntegrationFacts {
  */
 export interface SyncFacts {
   quota(integrationId: string, month: string): Promise<QuotaFacts>;
-  /** The facts of several integrations, read together (one query per collection, not per integration): every id is in the map. */
+  /** The facts of several integrations, read together (by `_id` only: see sync-facts.ts): every id is in the map. */
   forIntegrations(integrationIds: readonly string[], month: string): Promise<Map<string, IntegrationFacts>>;
 }
 
