@@ -91,6 +91,76 @@ function changedAttributes(previous: BrevoValues, next: BrevoValues): Record<str
 }
 
 /**
+ * Fewer changed contacts than this without a link found from the event itself
+ * are looked up in Brevo one by one rather than by one read of all the
+ * integration's links by email (on the local FerretDB that read decodes every
+ * link: ~10 s for 100,000 on a busy machine; a Brevo lookup is one call).
+ */
+const BREVO_LOOKUPS_MAX = 10;
+
+/** The Salesforce record an event's `EXT_ID` names (the contact was created or relinked by that change). */
+function extIdInContent(event: WebhookEventDoc): string | null {
+  if (!('EXT_ID' in event.content)) return null;
+  const raw = event.content.EXT_ID;
+  const decision = decideBrevoToSalesforce(typeof raw === 'string' ? raw : null);
+  return decision.sync ? decision.salesforceId : null;
+}
+
+/**
+ * The link each event is about, by event id (R12: events of contacts without
+ * one are absent). Links are read by Salesforce Id (`_id`) wherever that Id is
+ * known: from the event's own `EXT_ID` (every contact our import creates sends
+ * one, so the initial load's echoes need nothing else), else from Brevo (the
+ * contact's ext_id) for a few contacts. Otherwise, or for a deleted contact
+ * (nothing left in Brevo to ask), the links are found by email, and a contact
+ * whose email changed in Brevo (webhooks name it by its new email) by its ext_id.
+ */
+async function linksOfEvents(integrationId: string, events: readonly WebhookEventDoc[], deps: EngineDeps, callBrevo: ReturnType<typeof brevoCaller>): Promise<Map<string, LinkDoc>> {
+  const salesforceIdOfEvent = new Map<string, string>();
+  const salesforceIdOfEmail = new Map<string, string>();
+  const byEmail = new Map<string, LinkDoc>();
+  const rest = events.filter((event) => {
+    const salesforceId = extIdInContent(event);
+    if (salesforceId) salesforceIdOfEvent.set(event._id, salesforceId);
+    return !salesforceId && event.email;
+  });
+  const restEmails = [...new Set(rest.map((event) => event.email!))];
+  const asked = new Set<string>();
+  /** Asks Brevo for each contact's ext_id; returns the emails it did not resolve. */
+  const askBrevo = async (emails: readonly string[]) => {
+    const unresolved: string[] = [];
+    for (const email of emails) {
+      asked.add(email);
+      const contact = await callBrevo('brevo.contacts.get', () => findContact(deps.brevo, email, 'email_id'));
+      const decision = decideBrevoToSalesforce(typeof contact?.attributes?.EXT_ID === 'string' ? contact.attributes.EXT_ID : null);
+      if (decision.sync) salesforceIdOfEmail.set(email, decision.salesforceId);
+      else unresolved.push(email);
+    }
+    return unresolved;
+  };
+  const few = restEmails.length <= BREVO_LOOKUPS_MAX && rest.every((event) => event.kind === 'contact_updated');
+  // A contact Brevo no longer knows by that email (changed again since, deleted, Brevo-only) is looked for among the links.
+  const byLinks = few ? await askBrevo(restEmails) : restEmails;
+  if (byLinks.length > 0) {
+    for (const [email, link] of await deps.store.links.findByEmails(integrationId, byLinks)) byEmail.set(email, link);
+    const updatedEmails = new Set(rest.filter((event) => event.kind === 'contact_updated').map((event) => event.email!));
+    await askBrevo(byLinks.filter((email) => updatedEmails.has(email) && !byEmail.has(email) && !asked.has(email)));
+  }
+  const bySalesforceId = await deps.store.links.findBySalesforceIds(integrationId, [...new Set([...salesforceIdOfEvent.values(), ...salesforceIdOfEmail.values()])]);
+  const linkOfEvent = new Map<string, LinkDoc>();
+  for (const event of events) {
+    const fromEvent = salesforceIdOfEvent.get(event._id);
+    const link = fromEvent
+      ? bySalesforceId.get(fromEvent)
+      : event.email
+        ? (byEmail.get(event.email) ?? bySalesforceId.get(salesforceIdOfEmail.get(event.email) ?? ''))
+        : undefined;
+    if (link) linkOfEvent.set(event._id, link);
+  }
+  return linkOfEvent;
+}
+
+/**
  * Brevo → Salesforce: applies the stored webhook events of one integration,
  * oldest change first. Only contacts linked to a Salesforce record sync back
  * (R12). Per contact, the events fold into the values Brevo now holds; an echo
@@ -130,20 +200,10 @@ export async function applyBrevoEvents(integration: IntegrationSnapshot, deps: E
     result.counts.read = pending.length;
 
     // 1. Which Salesforce record each event is about (R12: only linked contacts).
-    const emails = [...new Set(pending.flatMap((event) => (event.email ? [event.email] : [])))];
-    const byEmail = await store.links.findByEmails(integration.id, emails);
-    const unresolved = [...new Set(pending.filter((e) => e.kind === 'contact_updated' && e.email && !byEmail.has(e.email)).map((e) => e.email!))];
-    const extIdOfEmail = new Map<string, string>();
-    for (const email of unresolved) {
-      // The email changed in Brevo (webhooks name the contact by its new email): find it by its ext_id.
-      const contact = await callBrevo('brevo.contacts.get', () => findContact(deps.brevo, email, 'email_id'));
-      const decision = decideBrevoToSalesforce(typeof contact?.attributes?.EXT_ID === 'string' ? contact.attributes.EXT_ID : null);
-      if (decision.sync) extIdOfEmail.set(email, decision.salesforceId);
-    }
-    const byExtId = await store.links.findBySalesforceIds(integration.id, [...new Set(extIdOfEmail.values())]);
+    const linkOfEvent = await linksOfEvents(integration.id, pending, deps, callBrevo);
     const groups = new Map<string, Group>();
     for (const event of pending) {
-      const link = (event.email ? byEmail.get(event.email) : undefined) ?? (event.email ? byExtId.get(extIdOfEmail.get(event.email) ?? '') : undefined);
+      const link = linkOfEvent.get(event._id);
       if (!link) {
         ignored.push(event._id); // R12: a Brevo-only contact is never created in Salesforce.
         result.counts.skippedUnchanged += 1;
@@ -290,9 +350,9 @@ export async function applyBrevoEvents(integration: IntegrationSnapshot, deps: E
       result.operations = made;
     }
     await store.errors.addMany(recordErrors);
-    await store.events.mark(applied, 'applied', now());
-    await store.events.mark(ignored, 'ignored', now());
-    await store.events.mark(failed, 'failed', now());
+    await store.events.mark(integration.id, applied, 'applied', now());
+    await store.events.mark(integration.id, ignored, 'ignored', now());
+    await store.events.mark(integration.id, failed, 'failed', now());
     result.errors = recordErrors.filter((error) => error.severity === 'error').length;
     result.warnings = recordErrors.length - result.errors;
     await store.runs.addPage(run._id, result.counts, result.operations, { done: pending.length, total: pending.length });
