@@ -6,6 +6,8 @@ export const SYNC_JOB = 'sync-integration';
 export const JOBS_COLLECTION = 'agendaJobs';
 const RECONCILE_LEASE = '__worker_reconcile__';
 const RELEASE_RETRY_MS = 1_000;
+/** How often workers look at the sync request signal (one read by `_id`). */
+const REQUEST_POLL_MS = 1_000;
 
 export interface RunContext {
   /** False once this worker's lease on the integration is gone (the run must stop before its next commit). */
@@ -25,6 +27,8 @@ export interface SchedulerOptions {
   leaseTtlMs?: number;
   processEveryMs?: number;
   reconcileEveryMs?: number;
+  /** How often to check for "Sync now" and webhook requests between reconciles. */
+  requestPollMs?: number;
   now?: () => Date;
   onError?: (error: unknown, where: string) => void;
 }
@@ -45,6 +49,10 @@ interface SyncJobData {
 export class SyncScheduler {
   readonly agenda: Agenda;
   private reconcileTimer: NodeJS.Timeout | undefined;
+  private requestTimer: NodeJS.Timeout | undefined;
+  /** The request signal last acted on; requests are looked for again only when it changes. */
+  private seenRequestSignal: string | null | undefined;
+  private watchingRequests = false;
   private readonly leaseTtlMs: number;
   private readonly now: () => Date;
   private stopped = false;
@@ -63,7 +71,8 @@ export class SyncScheduler {
     });
     this.agenda.define(SYNC_JOB, async (job) => {
       const data = job.attrs.data as SyncJobData;
-      const run = this.runWithLease(data.integrationId);
+      // Agenda cancels a job not touched within its lock lifetime (the run would go on under our lease): touched as the lease is renewed.
+      const run = this.runWithLease(data.integrationId, () => job.touch());
       this.running.add(run);
       try {
         await run;
@@ -80,12 +89,41 @@ export class SyncScheduler {
     this.reconcileTimer = setInterval(() => {
       this.reconcile().catch((error) => this.options.onError?.(error, 'reconcile'));
     }, this.options.reconcileEveryMs ?? Math.min(5_000, this.options.intervalSeconds * 1000));
+    this.requestTimer = setInterval(() => {
+      this.startRequestedRuns().catch((error) => this.options.onError?.(error, 'sync requests'));
+    }, this.options.requestPollMs ?? REQUEST_POLL_MS);
+  }
+
+  /**
+   * Between reconciles: requests ("Sync now", Brevo webhook events) become
+   * immediate jobs within about a second. One read by `_id` per poll; the
+   * requests themselves are read only when the signal changed, under the
+   * reconcile lease (one worker makes the job).
+   */
+  async startRequestedRuns(): Promise<void> {
+    if (this.watchingRequests || this.stopped) return;
+    this.watchingRequests = true;
+    try {
+      const signal = await this.options.store.state.syncRequestSignal();
+      if (signal === this.seenRequestSignal) return;
+      const lease = await this.options.store.leases.acquire(RECONCILE_LEASE, this.options.workerId, 30_000, this.now());
+      if (!lease) return; // Another worker is reconciling; seen again at the next poll.
+      try {
+        await this.startRequested(null);
+        this.seenRequestSignal = signal;
+      } finally {
+        await this.options.store.leases.release(lease);
+      }
+    } finally {
+      this.watchingRequests = false;
+    }
   }
 
   /** Stops taking jobs and waits for the runs in progress (their leases are released). */
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.reconcileTimer);
+    clearInterval(this.requestTimer);
     await this.agenda.stop();
     await Promise.allSettled([...this.running]);
   }
@@ -131,8 +169,13 @@ export class SyncScheduler {
     for (const integrationId of scheduled.keys()) {
       if (!wanted.has(integrationId)) await this.unschedule(integrationId);
     }
+    await this.startRequested(wanted);
+  }
+
+  /** Each requested run as an immediate job (`wanted`: the syncing integrations, when known; runOne skips the others anyway). */
+  private async startRequested(wanted: ReadonlySet<string> | null): Promise<void> {
     for (const request of await this.options.store.state.syncRequests()) {
-      if (wanted.has(request.integrationId)) await this.agenda.now<SyncJobData>(SYNC_JOB, { integrationId: request.integrationId, kind: 'now' });
+      if (!wanted || wanted.has(request.integrationId)) await this.agenda.now<SyncJobData>(SYNC_JOB, { integrationId: request.integrationId, kind: 'now' });
       await this.options.store.state.clearSyncRequest(request.integrationId, request.at);
     }
   }
@@ -141,8 +184,11 @@ export class SyncScheduler {
     await this.agenda.cancel({ name: SYNC_JOB, data: { integrationId } });
   }
 
-  /** Runs one integration under its lease; a run already going elsewhere makes this a no-op. */
-  async runWithLease(integrationId: string): Promise<boolean> {
+  /**
+   * Runs one integration under its lease; a run already going elsewhere makes
+   * this a no-op. `onRenewed` is called each time the lease is renewed.
+   */
+  async runWithLease(integrationId: string, onRenewed?: () => Promise<void>): Promise<boolean> {
     if (this.stopped) return false;
     const { leases } = this.options.store;
     const lease: Lease | null = await leases.acquire(integrationId, this.options.workerId, this.leaseTtlMs, this.now());
@@ -152,6 +198,7 @@ export class SyncScheduler {
       leases.renew(lease, this.leaseTtlMs, this.now()).then(
         (held) => {
           if (!held) lost = true;
+          else onRenewed?.().catch((error: unknown) => this.options.onError?.(error, 'job touch'));
         },
         (error) => this.options.onError?.(error, 'lease renew'),
       );

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Db } from './sync-db.ts';
 
 /** The `(SystemModstamp, Id)` position up to which every record has been fully synced to Brevo. */
@@ -36,12 +37,19 @@ export interface SyncStateDoc {
 }
 
 export const SYNC_STATES = 'sync_states';
+/** One document: changed whenever a run is asked for, so workers can watch for requests by `_id`. */
+export const SYNC_REQUEST_SIGNALS = 'sync_request_signals';
+const SYNC_REQUEST_SIGNAL_ID = 'latest';
 
 export class SyncStateStore {
   constructor(private readonly db: Db) {}
 
   private get collection() {
     return this.db.collection<SyncStateDoc>(SYNC_STATES);
+  }
+
+  private get signals() {
+    return this.db.collection<{ _id: string; token: string; at: Date }>(SYNC_REQUEST_SIGNALS);
   }
 
   async ensureIndexes(): Promise<void> {
@@ -122,10 +130,22 @@ export class SyncStateStore {
     return this.collection.findOne({ _id: integrationId });
   }
 
-  /** "Sync now": recorded here so any worker picks it up (the BFF does not talk to Agenda). */
+  /**
+   * "Sync now" (or a Brevo webhook's events): recorded here so any worker picks
+   * it up (the BFF does not talk to Agenda), then signalled: workers read the
+   * signal by `_id` every second and look for requests only when it changed
+   * (finding them reads every integration's state on the local FerretDB).
+   * Concurrent signals may overwrite each other: any change is enough.
+   */
   async requestSync(integrationId: string, now: Date): Promise<void> {
     await this.get(integrationId);
     await this.collection.updateOne({ _id: integrationId }, { $set: { syncRequestedAt: now } });
+    await this.signals.updateOne({ _id: SYNC_REQUEST_SIGNAL_ID }, { $set: { token: randomUUID(), at: now } }, { upsert: true });
+  }
+
+  /** Changes whenever a run is asked for (null before any request). */
+  async syncRequestSignal(): Promise<string | null> {
+    return (await this.signals.findOne({ _id: SYNC_REQUEST_SIGNAL_ID }))?.token ?? null;
   }
 
   async syncRequests(): Promise<{ integrationId: string; at: Date }[]> {

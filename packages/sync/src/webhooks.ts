@@ -123,11 +123,15 @@ function eventOf(integrationId: string, payload: Record<string, unknown>, now: D
 /**
  * The BFF's webhook receiver, framework-free: verifies the integration's
  * bearer secret, validates the payloads, stores each event once (a
- * redelivery has the same key) and answers at once; the worker applies them.
+ * redelivery has the same key), asks the workers for a run (as "Sync now"
+ * does, unless one is already asked) and answers at once; the worker applies them.
  * 401 for a wrong or missing secret and 400 for a malformed body store nothing;
  * a storage failure throws, so the route answers 5xx and Brevo retries.
  */
-export async function receiveBrevoWebhook(delivery: WebhookDelivery, deps: { store: SyncStore; now?: () => Date }): Promise<WebhookAnswer> {
+export async function receiveBrevoWebhook(
+  delivery: WebhookDelivery,
+  deps: { store: SyncStore; now?: () => Date; onRequestFailed?: (error: unknown) => void },
+): Promise<WebhookAnswer> {
   const state = await deps.store.state.find(delivery.integrationId);
   if (!verify(delivery.authorization, state?.webhookSecretHash)) return { status: 401, stored: 0, duplicates: 0 };
   const payloads = Array.isArray(delivery.body) ? delivery.body : [delivery.body];
@@ -139,7 +143,12 @@ export async function receiveBrevoWebhook(delivery: WebhookDelivery, deps: { sto
     if (event === 'invalid') return { status: 400, stored: 0, duplicates: 0 };
     if (event) events.push(event);
   }
-  let stored = 0;
-  for (const event of events) if (await deps.store.events.add(event)) stored += 1;
+  const stored = await deps.store.events.addMany(events);
+  if (stored > 0 && !state?.syncRequestedAt) {
+    // The change should reach Salesforce within seconds, not at the next scheduled run. One request
+    // at a time (the state was just read); if it cannot be written the events are stored all the
+    // same and the scheduled run applies them, so the answer stays 200.
+    await deps.store.state.requestSync(delivery.integrationId, now).catch((error: unknown) => deps.onRequestFailed?.(error));
+  }
   return { status: 200, stored, duplicates: events.length - stored };
 }

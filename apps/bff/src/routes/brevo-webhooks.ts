@@ -15,7 +15,7 @@ const WEBHOOK_BODY_LIMIT = '1mb';
  * (`contact_updated`, `contact_deleted`) for one integration. Authenticated by
  * the integration's own bearer secret (registered with the webhook); the
  * events are stored once each (a redelivery is recognised) and the answer is
- * immediate: the worker applies them. 401 for a missing or wrong secret (an
+ * immediate: the worker applies them, asked for a run at once. 401 for a missing or wrong secret (an
  * unknown integration looks the same), 400 for malformed JSON, 422 for a
  * payload of the wrong shape, 413 for a huge body, nothing stored in any of
  * these. When storing fails (database unreachable) the answer is 429
@@ -36,7 +36,12 @@ export function brevoWebhookRoutes(ctx: BffContext, _guards: RouteGuards): Route
       try {
         const answer = await receiveBrevoWebhook(
           { integrationId: String(req.params.integrationId), authorization: req.headers.authorization, body: req.body as unknown },
-          { store: syncStore(), now: ctx.now },
+          {
+            store: syncStore(),
+            now: ctx.now,
+            onRequestFailed: (error) =>
+              ctx.logger.warn({ integrationId: req.params.integrationId, cause: (error as Error)?.message }, 'brevo webhook stored; run not requested (the scheduled run applies it)'),
+          },
         );
         if (answer.status === 200) {
           ctx.logger.debug({ integrationId: req.params.integrationId, stored: answer.stored, duplicates: answer.duplicates }, 'brevo webhook stored');
