@@ -11,6 +11,7 @@ import {
   type BatchContactUpdate,
   type BrevoContactSummary,
   type ImportRow,
+  type ProcessStatus,
 } from '@contact-sync/brevo';
 import { createIssue, duplicateFieldFromBrevoError, RuleCode, type RuleIssue } from '@contact-sync/rules';
 import type { BrevoValues } from '@contact-sync/store';
@@ -21,7 +22,7 @@ export interface WriterOptions {
   listId: number;
   /** Allowance for the clock difference with Brevo when reading back imported contacts. */
   clockSkewMs: number;
-  /** Delay before the first import status check; doubles up to 8× between checks. */
+  /** Delay before the first look for an import's contacts; doubles up to 8× between looks (the process status: see awaitImport). */
   importPollMs: number;
   importTimeoutMs: number;
   now: () => Date;
@@ -120,8 +121,7 @@ export class BrevoWriter {
 
   private async create(creates: readonly PlannedWrite[], outcome: WriteOutcome, since: Date): Promise<void> {
     const processId = (await this.call('brevo.contacts.import', () => importContacts(this.client, this.options.listId, creates.map(importRowOf)))).data;
-    const status = await this.waitForImport(processId);
-    const found = await this.readBack(new Set(creates.map((c) => c.salesforceId)), since);
+    const { status, found } = await this.awaitImport(processId, creates, since);
 
     const fixups: { key: string; item: BatchContactUpdate }[] = [];
     const missing: PlannedWrite[] = [];
@@ -159,15 +159,40 @@ export class BrevoWriter {
     return this.call('brevo.contacts.get', () => findContact(this.client, write.values.email!, 'email_id'));
   }
 
-  private async waitForImport(processId: number): Promise<string> {
+  /**
+   * Waits for an import and reads its contacts back. Brevo allows 100 requests
+   * an hour to every endpoint outside `/contacts` (`/processes` included) and
+   * 36,000 to `/contacts` (developers.brevo.com/docs/api-limits): polling the
+   * process at every step spent that hour in 35 imports (a 1,000,000 load
+   * stalled). So the wait asks `/contacts` whether the import's last row exists
+   * yet (by its EXT_ID), reads the contacts back once it does, and asks the
+   * process only when they are not all there (a row Brevo refused, a failed or
+   * still running import) or the last row is slow to come, at an interval that
+   * doubles each time.
+   */
+  private async awaitImport(processId: number, creates: readonly PlannedWrite[], since: Date): Promise<{ status: ProcessStatus; found: Map<string, BrevoContactSummary> }> {
+    const wanted = new Set(creates.map((write) => write.salesforceId));
+    const lastRow = creates.at(-1)!.salesforceId;
     const deadline = this.options.now().getTime() + this.options.importTimeoutMs;
+    // Counted in time slept, not by the clock (the engine's clock may be a test's fixed one).
     let delay = this.options.importPollMs;
+    let waited = 0;
+    let statusAfter = this.options.importPollMs * 4;
     for (;;) {
       await this.options.sleep(delay);
-      const status = (await this.call('brevo.process.get', () => getProcessStatus(this.client, processId))).data;
-      if (status === 'completed' || status === 'failed' || status === 'cancelled') return status;
-      if (this.options.now().getTime() > deadline) return status;
+      waited += delay;
       delay = Math.min(delay * 2, this.options.importPollMs * 8);
+      const lastRowIn = (await this.call('brevo.contacts.get', () => findContact(this.client, lastRow, 'ext_id'))) !== null;
+      if (lastRowIn) {
+        const found = await this.readBack(wanted, since);
+        if (found.size === wanted.size) return { status: 'completed', found };
+      }
+      // Some rows missing once the last is in: only the process can tell refused rows from a slow import.
+      const pastDeadline = this.options.now().getTime() > deadline;
+      if (!lastRowIn && waited < statusAfter && !pastDeadline) continue;
+      const status = (await this.call('brevo.process.get', () => getProcessStatus(this.client, processId))).data;
+      if (status === 'completed' || status === 'failed' || status === 'cancelled' || pastDeadline) return { status, found: await this.readBack(wanted, since) };
+      statusAfter = waited * 2;
     }
   }
 
