@@ -1,7 +1,7 @@
 import { createSyncStore, ensureSyncIndexes, type SyncStore } from '@contact-sync/store';
 import { useTestDatabase } from '@contact-sync/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JOBS_COLLECTION, SYNC_JOB, SyncScheduler } from './scheduler.ts';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { JOBS_COLLECTION, SYNC_JOB, SyncScheduler, type SchedulerOptions } from './scheduler.ts';
 
 const database = useTestDatabase('worker_scheduler');
 let store: SyncStore;
@@ -110,5 +110,74 @@ describe('worker scheduling', () => {
     await store.leases.release(leased!);
     expect(await scheduler.runWithLease('int-held')).toBe(true);
     expect(ran).toBe(true);
+  });
+
+  describe('one worker at a time (another would take the requests with its own runOne)', () => {
+    const stopAll = async () => {
+      await Promise.all(schedulers.splice(0).map((s) => s.stop()));
+    };
+    beforeAll(stopAll);
+    // Each test's requests for its own worker only.
+    afterEach(stopAll);
+
+    const alone = (workerId: string, runOne: SchedulerOptions['runOne'], leaseTtlMs?: number) => {
+      const scheduler = new SyncScheduler({
+        db: database.connection.db!,
+        store,
+        workerId,
+        intervalSeconds: 3_600,
+        concurrency: 2,
+        processEveryMs: 100,
+        // Only the reconcile of start() runs in these tests.
+        reconcileEveryMs: 600_000,
+        requestPollMs: 100,
+        ...(leaseTtlMs ? { leaseTtlMs } : {}),
+        listSyncing: async () => [],
+        runOne,
+      });
+      schedulers.push(scheduler);
+      return scheduler;
+    };
+
+    async function until(done: () => boolean, what: string, ms = 60_000): Promise<void> {
+      const deadline = Date.now() + ms;
+      while (!done()) {
+        if (Date.now() > deadline) throw new Error(`not ${what} within ${ms / 1000} s`);
+        await sleep(50);
+      }
+    }
+
+    it('a requested run starts without waiting for the next reconcile', async () => {
+      const ran: string[] = [];
+      const scheduler = alone('worker-fast', async (integrationId) => {
+        ran.push(integrationId);
+      });
+      await scheduler.start();
+      await store.state.requestSync('int-fast', new Date());
+      await until(() => ran.includes('int-fast'), 'run');
+      expect((await store.state.find('int-fast'))?.syncRequestedAt ?? null).toBeNull();
+    }, 90_000);
+
+    it('Agenda does not cancel a run longer than the lock lifetime while the run holds its lease', async () => {
+      const leaseTtlMs = 6_000;
+      let finished = false;
+      const scheduler = alone(
+        'worker-long',
+        async () => {
+          // Longer than Agenda's lock lifetime (the lease TTL) more than twice over.
+          await sleep(2.5 * leaseTtlMs);
+          finished = true;
+        },
+        leaseTtlMs,
+      );
+      // Agenda reports the cancellation as an 'error' event ("execution of 'sync-integration' canceled, execution took more than …").
+      const errors: string[] = [];
+      scheduler.agenda.on('error', (error: Error) => errors.push(error.message));
+      await scheduler.start();
+      await store.state.requestSync('int-long', new Date());
+      await until(() => finished, 'finished', 120_000);
+      await sleep(500); // Agenda's own end of the job.
+      expect(errors).toEqual([]);
+    }, 180_000);
   });
 });

@@ -1,4 +1,5 @@
 import { createSyncStore, type SyncStore } from '@contact-sync/store';
+import { receiveBrevoWebhook } from '@contact-sync/sync';
 import mongoose from 'mongoose';
 import pino from 'pino';
 import { useTestDatabase } from '@contact-sync/testing';
@@ -77,6 +78,39 @@ describe('POST /api/v1/webhooks/brevo/:integrationId', () => {
     expect(batch.body).toEqual({ stored: 1, duplicates: 1 });
     expect(await store.events.countPending(ID)).toBe(2);
     expect(await store.events.countPending(OTHER_ID)).toBe(0);
+  });
+
+  it('asks the workers for a run when it stores an event (once while one is asked), not for redeliveries', async () => {
+    const requested = async () => (await store.state.find(ID))?.syncRequestedAt ?? null;
+    const fresh = { ...event, ts: 1_790_000_400 };
+    expect((await post(JSON.stringify(fresh), `Bearer ${SECRET}`)).body).toEqual({ stored: 1, duplicates: 0 });
+    const first = await requested();
+    expect(first).toBeInstanceOf(Date);
+    const signal = await store.state.syncRequestSignal();
+    expect(signal).not.toBeNull();
+    // Still asked (no worker took it): another event leaves the request and the signal alone.
+    await post(JSON.stringify({ ...event, ts: 1_790_000_401 }), `Bearer ${SECRET}`);
+    expect(await requested()).toEqual(first);
+    expect(await store.state.syncRequestSignal()).toBe(signal);
+    // Taken by a worker: a redelivery asks for nothing, a new event asks again.
+    await store.state.clearSyncRequest(ID, first!);
+    expect((await post(JSON.stringify(fresh), `Bearer ${SECRET}`)).body).toEqual({ stored: 0, duplicates: 1 });
+    expect(await requested()).toBeNull();
+    await post(JSON.stringify({ ...event, ts: 1_790_000_402 }), `Bearer ${SECRET}`);
+    expect(await requested()).toBeInstanceOf(Date);
+    expect(await store.state.syncRequestSignal()).not.toBe(signal);
+  });
+
+  it('keeps the stored event and answers 200 when the run cannot be asked for (the scheduled run applies it)', async () => {
+    const failures: unknown[] = [];
+    const failingState = Object.create(store.state, { requestSync: { value: async () => Promise.reject(new Error('database gone')) } }) as SyncStore['state'];
+    const answer = await receiveBrevoWebhook(
+      { integrationId: OTHER_ID, authorization: `Bearer ${OTHER_SECRET}`, body: { ...event, ts: 1_790_000_500 } },
+      { store: { ...store, state: failingState }, onRequestFailed: (error) => failures.push(error) },
+    );
+    expect(answer).toEqual({ status: 200, stored: 1, duplicates: 0 });
+    expect(failures).toHaveLength(1);
+    expect(await store.events.countPending(OTHER_ID)).toBe(1);
   });
 
   it('acknowledges events it does not handle without storing them', async () => {

@@ -119,4 +119,23 @@ describe('links and webhook events', () => {
     expect(await store.events.add(event)).toBe(false);
     expect(await store.events.countPending('int-e')).toBe(1);
   });
+
+  it('handled webhook events leave the pending ones and are still recognised when Brevo redelivers them', async () => {
+    const event = (id: string) => ({
+      _id: id, integrationId: 'int-h', kind: 'contact_updated' as const, brevoId: null, email: `${id}@b.test`,
+      content: { FIRSTNAME: id }, modifiedAt: new Date(), receivedAt: new Date(), state: 'pending' as const,
+    });
+    expect(await store.events.addMany([event('h-1'), event('h-2'), event('h-3')])).toBe(3);
+    await store.events.mark('int-h', ['h-1'], 'applied', new Date());
+    await store.events.mark('int-h', ['h-2'], 'ignored', new Date());
+    expect((await store.events.pending('int-h', 10)).map((e) => e._id)).toEqual(['h-3']);
+    expect(await store.events.handledStates(['h-1', 'h-2', 'h-3'])).toEqual(new Map([['h-1', 'applied'], ['h-2', 'ignored']]));
+    // A redelivery of handled and pending events, with one new event: only the new one is stored.
+    expect(await store.events.addMany([event('h-1'), event('h-2'), event('h-3'), event('h-4')])).toBe(1);
+    expect((await store.events.pending('int-h', 10)).map((e) => e._id).sort()).toEqual(['h-3', 'h-4']);
+    // Marked twice (a replay after a crash): the first outcome stays.
+    await store.events.mark('int-h', ['h-1', 'h-3'], 'failed', new Date());
+    expect(await store.events.handledStates(['h-1', 'h-3'])).toEqual(new Map([['h-1', 'applied'], ['h-3', 'failed']]));
+    expect(await store.events.countPending('int-h')).toBe(1);
+  });
 });
