@@ -198,7 +198,7 @@ export class BenchStack {
     return this.#group.start({
       name: processName,
       command: process.execPath,
-      args: [...nodeArgs, '--import', 'tsx', appEntry(entry)],
+      args: [...(entry.nodeArgs ?? []), ...nodeArgs, '--import', 'tsx', appEntry(entry)],
       cwd: join(repoRoot, entry.dir),
       env: { ...this.#env, ...extraEnv },
       ready: / ready on /,

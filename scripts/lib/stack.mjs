@@ -13,12 +13,18 @@ import { join } from 'node:path';
 import { ensureDevdbBinary } from '../../tools/devdb/launch.mjs';
 import { repoRoot } from './paths.mjs';
 
-/** Node apps started from source with tsx (workspace packages have no build step). */
+/**
+ * Node apps started from source with tsx (workspace packages have no build step).
+ * `nodeArgs`: the worker's heap is capped as its `npm start` caps it: its live set
+ * is ~70 MB during a load (modules, one chunk per run), but with V8's default
+ * limit (GBs) the garbage of each chunk piled up to 430–560 MB of RSS before a
+ * full collection (packages/sync/README.md, "Memory").
+ */
 export const APPS = [
   { name: 'salesforce-sandbox', dir: 'apps/sandbox-salesforce', groups: ['sandboxes'] },
   { name: 'brevo-sandbox', dir: 'apps/sandbox-brevo', groups: ['sandboxes'] },
   { name: 'bff', dir: 'apps/bff', groups: ['product'] },
-  { name: 'worker', dir: 'apps/worker', groups: ['product'] },
+  { name: 'worker', dir: 'apps/worker', groups: ['product'], nodeArgs: ['--max-old-space-size=192'] },
   { name: 'web', dir: 'apps/web', groups: ['product'], entry: 'scripts/serve.ts' },
   { name: 'host-demo', dir: 'apps/host-demo', groups: ['product'] },
 ];
@@ -111,7 +117,7 @@ export async function startStack(group, options = {}) {
       await group.start({
         name: app.name,
         command: process.execPath,
-        args: ['--import', 'tsx', appEntry(app)],
+        args: [...(app.nodeArgs ?? []), '--import', 'tsx', appEntry(app)],
         cwd: join(repoRoot, app.dir),
         env,
         ready: / ready on /,

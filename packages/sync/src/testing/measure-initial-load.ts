@@ -4,7 +4,11 @@
  * database: wall time, API calls per route, quota charged. Not a test; run with
  *   COUNT=100000 npx tsx packages/sync/src/testing/measure-initial-load.ts
  * (RSS includes both sandboxes, which hold the org and the Brevo account in memory.)
+ * ENGINE_PROCESS=1: the initial load alone, run by the engine in a process of its
+ * own (measure-engine-child.ts, Node flags from ENGINE_NODE_FLAGS), which prints its
+ * memory after every chunk and its peak RSS: the engine's, without the sandboxes.
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -57,11 +61,26 @@ async function measure(label: string) {
   console.log(JSON.stringify({ label, ms, end: result.end, error: result.error, counts: result.counts, operations: result.operations, salesforceCalls: salesforce.calls.snapshot(), brevoCalls: brevo.calls.snapshot(), peakRssMb: Math.round(peakRss / 1e6), timings }, null, 1));
 }
 
-await measure(`initial load of ${count}`);
-const ids = (await conn.query<{ Id: string }>('SELECT Id FROM Contact ORDER BY Id LIMIT 1000')).records.map((r) => r.Id);
-for (let i = 0; i < ids.length; i += 200) await conn.sobject('Contact').update(ids.slice(i, i + 200).map((Id, j) => ({ Id, Title: `Changed ${i + j}` })));
-await measure('incremental with 1000 changes');
-await measure('incremental with 0 changes');
+/** The initial load by the engine in a child process; resolves when it exits. */
+async function measureInProcessOfItsOwn() {
+  const input = { mongoUri: `${devdb.uri.replace(/\/$/, '')}/measure`, instanceUrl: conn.instanceUrl, accessToken: conn.accessToken, brevoBaseUrl: brevo.baseUrl, apiKey: 'xkeysib-sandbox-demo', integration };
+  const flags = (process.env.ENGINE_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...flags, '--import', 'tsx', new URL('./measure-engine-child.ts', import.meta.url).pathname], {
+    env: { ...process.env, ENGINE_CHILD_INPUT: JSON.stringify(input) },
+    stdio: 'inherit',
+  });
+  const code = await new Promise((resolve) => child.on('exit', (exitCode, signal) => resolve(exitCode ?? signal)));
+  console.log(JSON.stringify({ exit: code, salesforceCalls: salesforce.calls.snapshot(), brevoCalls: brevo.calls.snapshot() }, null, 1));
+}
+
+if (process.env.ENGINE_PROCESS === '1') await measureInProcessOfItsOwn();
+else {
+  await measure(`initial load of ${count}`);
+  const ids = (await conn.query<{ Id: string }>('SELECT Id FROM Contact ORDER BY Id LIMIT 1000')).records.map((r) => r.Id);
+  for (let i = 0; i < ids.length; i += 200) await conn.sobject('Contact').update(ids.slice(i, i + 200).map((Id, j) => ({ Id, Title: `Changed ${i + j}` })));
+  await measure('incremental with 1000 changes');
+  await measure('incremental with 0 changes');
+}
 clearInterval(sampler);
 await brevo.stop();
 await salesforce.server.close();
