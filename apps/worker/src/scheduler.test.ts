@@ -155,7 +155,7 @@ describe('worker scheduling', () => {
       await scheduler.start();
       await store.state.requestSync('int-fast', new Date());
       await until(() => ran.includes('int-fast'), 'run');
-      expect((await store.state.find('int-fast'))?.syncRequestedAt ?? null).toBeNull();
+      expect(await store.state.syncRequestedAt('int-fast')).toBeNull();
     }, 90_000);
 
     it('Agenda does not cancel a run longer than the lock lifetime while the run holds its lease', async () => {

@@ -28,8 +28,6 @@ export interface SyncStateDoc {
    * replay of the same chunk after a crash reads imported contacts back from that time.
    */
   pendingChunkKey?: string | null;
-  /** "Sync now" asked (by the BFF): the worker schedules an immediate run and clears it. */
-  syncRequestedAt?: Date | null;
   /** Salesforce Ids whose record errors the user asked to retry; the next run retries them. */
   retrySalesforceIds?: string[];
   pendingImportSince?: Date | null;
@@ -37,6 +35,14 @@ export interface SyncStateDoc {
 }
 
 export const SYNC_STATES = 'sync_states';
+/**
+ * Runs asked for ("Sync now", Brevo webhook events), one document per integration
+ * (`_id`), apart from the sync state: the local FerretDB rewrites a whole document
+ * on every update, so a request written while a run moved the watermark in the
+ * same document could put the old watermark back (measured: an initial load
+ * failed with "watermark moved under this run" once webhooks asked for runs).
+ */
+export const SYNC_REQUESTS = 'sync_requests';
 /** One document: changed whenever a run is asked for, so workers can watch for requests by `_id`. */
 export const SYNC_REQUEST_SIGNALS = 'sync_request_signals';
 const SYNC_REQUEST_SIGNAL_ID = 'latest';
@@ -46,6 +52,10 @@ export class SyncStateStore {
 
   private get collection() {
     return this.db.collection<SyncStateDoc>(SYNC_STATES);
+  }
+
+  private get requests() {
+    return this.db.collection<{ _id: string; at: Date }>(SYNC_REQUESTS);
   }
 
   private get signals() {
@@ -131,16 +141,19 @@ export class SyncStateStore {
   }
 
   /**
-   * "Sync now" (or a Brevo webhook's events): recorded here so any worker picks
-   * it up (the BFF does not talk to Agenda), then signalled: workers read the
-   * signal by `_id` every second and look for requests only when it changed
-   * (finding them reads every integration's state on the local FerretDB).
+   * "Sync now" (or a Brevo webhook's events): recorded so any worker picks it
+   * up (the BFF does not talk to Agenda), then signalled: workers read the
+   * signal by `_id` every second and look for requests only when it changed.
    * Concurrent signals may overwrite each other: any change is enough.
    */
   async requestSync(integrationId: string, now: Date): Promise<void> {
-    await this.get(integrationId);
-    await this.collection.updateOne({ _id: integrationId }, { $set: { syncRequestedAt: now } });
+    await this.requests.updateOne({ _id: integrationId }, { $set: { at: now } }, { upsert: true });
     await this.signals.updateOne({ _id: SYNC_REQUEST_SIGNAL_ID }, { $set: { token: randomUUID(), at: now } }, { upsert: true });
+  }
+
+  /** When a run not yet started was asked for, if one was. */
+  async syncRequestedAt(integrationId: string): Promise<Date | null> {
+    return (await this.requests.findOne({ _id: integrationId }))?.at ?? null;
   }
 
   /** Changes whenever a run is asked for (null before any request). */
@@ -149,12 +162,12 @@ export class SyncStateStore {
   }
 
   async syncRequests(): Promise<{ integrationId: string; at: Date }[]> {
-    const docs = await this.collection.find({ syncRequestedAt: { $ne: null } }, { projection: { _id: 1, syncRequestedAt: 1 } }).toArray();
-    return docs.filter((doc) => doc.syncRequestedAt instanceof Date).map((doc) => ({ integrationId: doc._id, at: doc.syncRequestedAt! }));
+    return (await this.requests.find({}).toArray()).map((doc) => ({ integrationId: doc._id, at: doc.at }));
   }
 
+  /** Taken by a worker: gone unless asked again since `at`. */
   async clearSyncRequest(integrationId: string, at: Date): Promise<void> {
-    await this.collection.updateOne({ _id: integrationId, syncRequestedAt: at }, { $set: { syncRequestedAt: null } });
+    await this.requests.deleteOne({ _id: integrationId, at });
   }
 
   /** "Retry" on record errors: remembered until the worker's next run of the integration takes them. */
@@ -175,6 +188,7 @@ export class SyncStateStore {
 
   async remove(integrationId: string): Promise<void> {
     await this.collection.deleteOne({ _id: integrationId });
+    await this.requests.deleteOne({ _id: integrationId });
   }
 }
 

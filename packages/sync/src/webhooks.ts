@@ -144,11 +144,14 @@ export async function receiveBrevoWebhook(
     if (event) events.push(event);
   }
   const stored = await deps.store.events.addMany(events);
-  if (stored > 0 && !state?.syncRequestedAt) {
-    // The change should reach Salesforce within seconds, not at the next scheduled run. One request
-    // at a time (the state was just read); if it cannot be written the events are stored all the
-    // same and the scheduled run applies them, so the answer stays 200.
-    await deps.store.state.requestSync(delivery.integrationId, now).catch((error: unknown) => deps.onRequestFailed?.(error));
+  if (stored > 0) {
+    // The change should reach Salesforce within seconds, not at the next scheduled run; one request
+    // at a time. If it cannot be written the events are stored all the same and the scheduled run
+    // applies them, so the answer stays 200.
+    const ask = async () => {
+      if (!(await deps.store.state.syncRequestedAt(delivery.integrationId))) await deps.store.state.requestSync(delivery.integrationId, now);
+    };
+    await ask().catch((error: unknown) => deps.onRequestFailed?.(error));
   }
   return { status: 200, stored, duplicates: events.length - stored };
 }

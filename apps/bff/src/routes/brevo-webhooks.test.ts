@@ -81,7 +81,7 @@ describe('POST /api/v1/webhooks/brevo/:integrationId', () => {
   });
 
   it('asks the workers for a run when it stores an event (once while one is asked), not for redeliveries', async () => {
-    const requested = async () => (await store.state.find(ID))?.syncRequestedAt ?? null;
+    const requested = () => store.state.syncRequestedAt(ID);
     const fresh = { ...event, ts: 1_790_000_400 };
     expect((await post(JSON.stringify(fresh), `Bearer ${SECRET}`)).body).toEqual({ stored: 1, duplicates: 0 });
     const first = await requested();
