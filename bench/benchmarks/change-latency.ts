@@ -9,6 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { brevoCall, createBrevoClient } from '@contact-sync/brevo';
 import { connectStore } from '@contact-sync/store';
 import { JOBS_COLLECTION, SYNC_JOB } from '../../apps/worker/src/scheduler.ts';
+import { seededRandom } from '../../packages/testing/src/seeded-random.ts';
 import type { BenchContext } from '../context.ts';
 import { figure, type Benchmark, type Figure } from '../runner.ts';
 import { salesforceUser, updateRecords } from '../support/salesforce-client.ts';
@@ -20,18 +21,6 @@ const WINDOW_MS = 180_000;
 const GRACE_MS = 5 * 60_000;
 const POLL_MS = 500;
 const TARGET_P95_S = { salesforceToBrevo: 75, brevoToSalesforce: 10 };
-
-/** mulberry32: a small seeded generator, so the edit times are the same in every run. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 function editTimes(random: () => number): number[] {
   return Array.from({ length: EDITS_PER_SIDE }, () => Math.round(random() * WINDOW_MS)).sort((a, b) => a - b);

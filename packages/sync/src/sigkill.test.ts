@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { quotaMonth } from '@contact-sync/rules';
-import { useTestDatabase } from '@contact-sync/testing';
+import { seededRandom, useTestDatabase } from '@contact-sync/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runIntegration } from './run-integration.ts';
 import { syncSalesforceToBrevo } from './salesforce-to-brevo.ts';
@@ -91,18 +91,6 @@ describe('a worker SIGKILLed in the middle of an initial load', () => {
 const RANDOM_KILLS = Number(process.env.SOAK_RANDOM_KILLS ?? 5);
 const SEED = Number(process.env.SOAK_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const CHUNK_SIZE = 200;
-
-/** mulberry32: a small seeded PRNG, so a seed replays the same kill steps. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** Steps the child prints: a checkpoint inside a chunk, or an API call about to be made. */
 const stepsIn = (output: string) => output.match(/^(checkpoint|call) /gm)?.length ?? 0;
