@@ -45,10 +45,15 @@ describe('Brevo → Salesforce', () => {
   it('ignores the echoes of its own initial load', async () => {
     expect(receiver.answers.length).toBeGreaterThan(0);
     expect(receiver.answers.every((status) => status === 200)).toBe(true);
+    harness.salesforce.calls.reset();
     const result = await runIntegration(integration, engineDeps(harness));
     expect(result.brevoToSalesforce.counts.updated).toBe(0);
     expect(result.brevoToSalesforce.operations).toBe(0);
     expect(await harness.store.events.countPending(integration.id)).toBe(0);
+    // Echoes only and nothing changed in Salesforce: its queryAll and one describe, shared by both directions.
+    const describes = Object.entries(harness.salesforce.calls.snapshot().byRoute).filter(([route]) => route.endsWith('/describe'));
+    expect(describes.map(([, count]) => count)).toEqual([1]);
+    expect(harness.salesforce.calls.snapshot().total).toBe(2);
   });
 
   it('applies an edit made in Brevo to the linked Salesforce record through a real webhook, and does not echo it back', async () => {

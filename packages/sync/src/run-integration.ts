@@ -1,7 +1,7 @@
 import { statusAfterRun } from '@contact-sync/rules';
 import { applyBrevoEvents, type BrevoToSalesforceResult } from './brevo-to-salesforce.ts';
 import type { IntegrationSnapshot } from './integration.ts';
-import { retrySalesforceRecords, syncSalesforceToBrevo, type EngineDeps, type SalesforceToBrevoResult } from './salesforce-to-brevo.ts';
+import { retrySalesforceRecords, syncSalesforceToBrevo, withRunFieldsLoader, type EngineDeps, type SalesforceToBrevoResult } from './salesforce-to-brevo.ts';
 
 export interface IntegrationRunResult {
   brevoToSalesforce: BrevoToSalesforceResult;
@@ -17,7 +17,8 @@ export interface IntegrationRunResult {
  * SPEC §4: `error` while the last run had record errors, `active` once it has
  * none; `auth_error` and `disabled_quota` are set where they happen.
  */
-export async function runIntegration(integration: IntegrationSnapshot, deps: EngineDeps): Promise<IntegrationRunResult> {
+export async function runIntegration(integration: IntegrationSnapshot, engineDeps: EngineDeps): Promise<IntegrationRunResult> {
+  const deps = withRunFieldsLoader(engineDeps);
   const brevoToSalesforce = await applyBrevoEvents(integration, deps);
   if (brevoToSalesforce.end === 'auth_error' || brevoToSalesforce.end === 'quota_exceeded' || brevoToSalesforce.end === 'paused') {
     return { brevoToSalesforce, salesforceToBrevo: null, retried: null };

@@ -102,6 +102,15 @@ export function chunkKeyOf(integrationId: string, from: Watermark | null): strin
 }
 
 /** Options, clock and the retrying callers every engine entry point starts from. */
+/**
+ * The object's describe, fetched at most once for everything one integration
+ * run does (Brevo → Salesforce, Salesforce → Brevo, retries): a run with
+ * nothing to write then costs its `queryAll` and at most one describe.
+ */
+export function withRunFieldsLoader(deps: EngineDeps): EngineDeps {
+  return deps.loadFields ? deps : { ...deps, loadFields: describeFieldsLoader(deps.salesforce, engineSetup(deps).callSalesforce) };
+}
+
 function engineSetup(deps: EngineDeps) {
   const options = { ...DEFAULT_ENGINE_OPTIONS, ...deps.options };
   const now = deps.now ?? (() => new Date());
