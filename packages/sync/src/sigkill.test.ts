@@ -8,6 +8,7 @@ import { syncSalesforceToBrevo } from './salesforce-to-brevo.ts';
 import { FAKE_SEALER, createIntegration, engineDeps, listDifferences, listMembers, startHarness, startWebhookReceiver, type Harness } from './testing/harness.ts';
 import { registerIntegrationWebhook } from './webhooks.ts';
 import type { IntegrationSnapshot } from './integration.ts';
+import { ENGINE_CHILD_INPUT, type EngineChildInput } from './testing/engine-child-input.ts';
 
 const database = useTestDatabase('sync_sigkill');
 let harness: Harness;
@@ -30,11 +31,24 @@ afterAll(async () => {
   await harness.stop();
 });
 
+/** What the engine child needs to run this integration against the test's sandboxes and database. */
+function childInput(integration: IntegrationSnapshot, run?: EngineChildInput['run']): EngineChildInput {
+  return {
+    mongoUri: database.uri,
+    instanceUrl: harness.conn.instanceUrl,
+    accessToken: harness.conn.accessToken!, // logged in by the harness
+    brevoBaseUrl: harness.brevo.baseUrl,
+    apiKey: 'xkeysib-sandbox-demo',
+    integration,
+    ...(run ? { run } : {}),
+  };
+}
+
 /** Runs the engine in a child process (testing/engine-child.ts) and SIGKILLs it once its output so far says so. */
-async function runAndKill(input: object, killWhen: (output: string) => boolean): Promise<string> {
+async function runAndKill(input: EngineChildInput, killWhen: (output: string) => boolean): Promise<string> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/testing/engine-child.ts'], {
     cwd: packageDir,
-    env: { ...process.env, ENGINE_CHILD_INPUT: JSON.stringify(input) },
+    env: { ...process.env, [ENGINE_CHILD_INPUT]: JSON.stringify(input) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -54,14 +68,7 @@ describe('a worker SIGKILLed in the middle of an initial load', () => {
   for (const { point, round } of kills) {
     it(`resumes to the exact list with no duplicates and quota counted once (killed after chunk ${point}, round ${round})`, async () => {
       const integration = await createIntegration(harness);
-      const input = {
-        mongoUri: database.uri,
-        instanceUrl: harness.conn.instanceUrl,
-        accessToken: harness.conn.accessToken,
-        brevoBaseUrl: harness.brevo.baseUrl,
-        apiKey: 'xkeysib-sandbox-demo',
-        integration,
-      };
+      const input = childInput(integration);
       const output = await runAndKill(input, (out) => out.includes(`checkpoint ${point}`));
       expect(output).not.toContain('done');
       const before = await listMembers(harness.client, integration.listId);
@@ -101,15 +108,7 @@ describe(`a worker SIGKILLed at a random step of ${RANDOM_KILLS} runs (seed ${SE
     const random = seededRandom(SEED);
     const integration: IntegrationSnapshot = await createIntegration(harness);
     await registerIntegrationWebhook(integration.id, { brevo: harness.client, store: harness.store, secrets: FAKE_SEALER, bffPublicUrl: receiver.url });
-    const input = {
-      mongoUri: database.uri,
-      instanceUrl: harness.conn.instanceUrl,
-      accessToken: harness.conn.accessToken,
-      brevoBaseUrl: harness.brevo.baseUrl,
-      apiKey: 'xkeysib-sandbox-demo',
-      integration,
-      run: 'integration',
-    };
+    const input = childInput(integration, 'integration');
     const contactCount = async () => (await harness.conn.query('SELECT COUNT() FROM Contact')).totalSize;
     const contactsAtStart = await contactCount();
     let expectedQuota = 0;

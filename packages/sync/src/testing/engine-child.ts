@@ -13,19 +13,10 @@ import { createSyncStore } from '@contact-sync/store';
 import { runIntegration } from '../run-integration.ts';
 import { syncSalesforceToBrevo, type EngineDeps } from '../salesforce-to-brevo.ts';
 import { MemoryStatuses } from './harness.ts';
-import type { IntegrationSnapshot } from '../integration.ts';
+import { readEngineChildInput } from './engine-child-input.ts';
 
 for (const name of ['http_proxy', 'https_proxy', 'HTTP_PROXY', 'HTTPS_PROXY']) delete process.env[name];
-const input = JSON.parse(process.env.ENGINE_CHILD_INPUT!) as {
-  mongoUri: string;
-  instanceUrl: string;
-  accessToken: string;
-  brevoBaseUrl: string;
-  apiKey: string;
-  integration: IntegrationSnapshot;
-  /** `salesforce-to-brevo` (default) or `integration`. */
-  run?: 'salesforce-to-brevo' | 'integration';
-};
+const input = readEngineChildInput();
 const connection = await mongoose.createConnection(input.mongoUri).asPromise();
 const conn = new jsforce.Connection({ instanceUrl: input.instanceUrl, accessToken: input.accessToken, version: '62.0' });
 const brevo = new BrevoClient({ apiKey: input.apiKey, baseUrl: input.brevoBaseUrl, maxRetries: 0 });

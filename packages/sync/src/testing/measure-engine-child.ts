@@ -14,16 +14,9 @@ import mongoose from 'mongoose';
 import { createBrevoClient } from '@contact-sync/brevo';
 import { createSyncStore } from '@contact-sync/store';
 import { syncSalesforceToBrevo, type EngineOptions } from '../salesforce-to-brevo.ts';
-import type { IntegrationSnapshot } from '../integration.ts';
+import { readEngineChildInput } from './engine-child-input.ts';
 
-const input = JSON.parse(process.env.ENGINE_CHILD_INPUT!) as {
-  mongoUri: string;
-  instanceUrl: string;
-  accessToken: string;
-  brevoBaseUrl: string;
-  apiKey: string;
-  integration: IntegrationSnapshot;
-};
+const input = readEngineChildInput();
 const mb = (bytes: number) => Math.round(bytes / 1e6);
 /** The kernel's peak resident set of this process (Linux). */
 const vmHwmMb = () => Math.round(Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0) / 1000);

@@ -18,6 +18,7 @@ import { createSyncStore, ensureSyncIndexes } from '@contact-sync/store';
 import { startSandbox as startBrevo } from '../../../../apps/sandbox-brevo/src/test-support.ts';
 import { login, startSandbox as startSalesforce } from '../../../../apps/sandbox-salesforce/src/test-support.ts';
 import { syncSalesforceToBrevo } from '../salesforce-to-brevo.ts';
+import { ENGINE_CHILD_INPUT, type EngineChildInput } from './engine-child-input.ts';
 import { CONTACT_MAPPING, MemoryStatuses } from './harness.ts';
 
 const count = Number(process.env.COUNT ?? 100_000);
@@ -63,10 +64,10 @@ async function measure(label: string) {
 
 /** The initial load by the engine in a child process; resolves when it exits. */
 async function measureInProcessOfItsOwn() {
-  const input = { mongoUri: `${devdb.uri.replace(/\/$/, '')}/measure`, instanceUrl: conn.instanceUrl, accessToken: conn.accessToken, brevoBaseUrl: brevo.baseUrl, apiKey: 'xkeysib-sandbox-demo', integration };
+  const input: EngineChildInput = { mongoUri: `${devdb.uri.replace(/\/$/, '')}/measure`, instanceUrl: conn.instanceUrl, accessToken: conn.accessToken!, brevoBaseUrl: brevo.baseUrl, apiKey: 'xkeysib-sandbox-demo', integration };
   const flags = (process.env.ENGINE_NODE_FLAGS ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...flags, '--import', 'tsx', new URL('./measure-engine-child.ts', import.meta.url).pathname], {
-    env: { ...process.env, ENGINE_CHILD_INPUT: JSON.stringify(input) },
+    env: { ...process.env, [ENGINE_CHILD_INPUT]: JSON.stringify(input) },
     stdio: 'inherit',
   });
   const code = await new Promise((resolve) => child.on('exit', (exitCode, signal) => resolve(exitCode ?? signal)));
