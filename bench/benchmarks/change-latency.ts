@@ -1,12 +1,11 @@
 // #4 Change latency with default settings (a run every 60 s, Brevo webhooks):
 // 50 edits made through the Salesforce API → visible in Brevo, and 50 edits
-// made through the Brevo API (the sandbox delivers its webhook to the BFF) →
+// made in Brevo's web app (the sandbox delivers its webhook to the BFF) →
 // visible in Salesforce. Real edits arrive at any moment of the schedule, not
 // just after a run: each side's 50 edits fall at independent uniformly random
 // instants of a 3-minute window (a Poisson process given its count; seeded,
 // so every run spreads them the same way), i.e. over three schedule periods.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { brevoCall, createBrevoClient } from '@contact-sync/brevo';
 import { connectStore } from '@contact-sync/store';
 import { JOBS_COLLECTION, SYNC_JOB } from '../../apps/worker/src/scheduler.ts';
 import { seededRandom } from '../../packages/testing/src/seeded-random.ts';
@@ -95,12 +94,12 @@ export const changeLatencyBenchmark: Benchmark<BenchContext> = {
     await scenario.restartWorker('worker-latency', DEFAULT_WORKER);
     await rescheduleWithDefaults(integration);
 
-    const brevo = createBrevoClient({ apiKey: SYNC_ACCOUNT.brevoApiKey, baseUrl: `${scenario.services.brevoUrl}/v3` });
     const random = seededRandom(7);
     const tag = Date.now().toString(36);
     const inSalesforce: Edit[] = editTimes(random).map((at, i) => ({ at, key: contacts[i]!.Id, value: `Latency ${tag} ${i}` }));
     const emailOf = new Map(contacts.map((contact) => [contact.Id, contact.Email]));
     const inBrevo: Edit[] = editTimes(random).map((at, i) => ({ at, key: contacts[EDITS_PER_SIDE + i]!.Email, value: `Latency ${tag} ${i}` }));
+    const brevoIdOf = new Map((await scenario.brevo.findContacts(SYNC_ACCOUNT.brevoAccountId, inBrevo.map((item) => item.key))).map((contact, i) => [inBrevo[i]!.key, contact!.id]));
     console.log(`  ${EDITS_PER_SIDE} edits each way at random instants of ${WINDOW_MS / 1000} s, then up to ${GRACE_MS / 1000} s for the last to show...`);
 
     const started = Date.now();
@@ -112,7 +111,7 @@ export const changeLatencyBenchmark: Benchmark<BenchContext> = {
     const editing = Promise.all([
       ...inSalesforce.map((item) => edit(item, () => updateRecords(conn, 'Contact', [{ Id: item.key, Title: item.value }]))),
       ...inBrevo.map((item) =>
-        edit(item, () => brevoCall(() => brevo.contacts.updateContact({ identifier: item.key, identifierType: 'email_id', attributes: { CITY: item.value } }), { idempotent: true })),
+        edit(item, () => scenario.brevo.editInWebApp(SYNC_ACCOUNT.brevoAccountId, brevoIdOf.get(item.key)!, { CITY: item.value })),
       ),
     ]);
     let editsDone = false;
@@ -153,7 +152,7 @@ export const changeLatencyBenchmark: Benchmark<BenchContext> = {
         ...latencyFigures('Brevo edit → Salesforce', inBrevo, TARGET_P95_S.brevoToSalesforce),
       ],
       notes: [
-        `edits at uniformly random instants (seed 7) of a ${WINDOW_MS / 1000} s window, ${EDITS_PER_SIDE} per side, each a single API call: Salesforce Title (→ Brevo JOB_TITLE), Brevo CITY (webhook → Salesforce MailingCity); ` +
+        `edits at uniformly random instants (seed 7) of a ${WINDOW_MS / 1000} s window, ${EDITS_PER_SIDE} per side, Salesforce Title through the API (→ Brevo JOB_TITLE), Brevo CITY in Brevo's web app, as a marketer edits (webhook → Salesforce MailingCity); ` +
           `latency = edit answered → first poll (every ${POLL_MS} ms, sandbox control routes and a SOQL query) showing the value`,
       ],
     };

@@ -12,12 +12,15 @@ export class ProductApi {
     readonly accountId: string,
   ) {}
 
-  /** The host's admin call that gives an account its Brevo API key (the benchmark stack keeps the BFF's development admin secret). */
-  async setBrevoKey(apiKey: string): Promise<void> {
+  /**
+   * The host's admin call that gives an account its Brevo API key and the key's name
+   * (the benchmark stack keeps the BFF's development admin secret).
+   */
+  async setBrevoKey(apiKey: string, apiKeyName: string): Promise<void> {
     const response = await fetch(`${this.bffUrl}/admin/v1/accounts/${this.accountId}/brevo`, {
       method: 'PUT',
       headers: { authorization: `Bearer ${process.env.ADMIN_SECRET ?? DEV_ADMIN_SECRET}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ apiKey, notificationEmail: "marketing@sync-bench.test" }),
+      body: JSON.stringify({ apiKey, apiKeyName, notificationEmail: 'marketing@sync-bench.test' }),
     });
     if (!response.ok) throw new Error(`setting the Brevo key of ${this.accountId} → ${response.status} ${await response.text()}`);
   }

@@ -43,7 +43,7 @@ export class SalesforceControl extends SandboxControl {
   }
 }
 
-export type BrevoContact = { email: string; attributes: Record<string, unknown>; listIds: number[] };
+export type BrevoContact = { id: number; email: string; attributes: Record<string, unknown>; listIds: number[] };
 
 /** The sandbox's limit per lookup. */
 const FIND_BATCH = 2_000;
@@ -61,5 +61,16 @@ export class BrevoControl extends SandboxControl {
       found.push(...page.contacts);
     }
     return found;
+  }
+
+  /**
+   * A marketer's edit in Brevo's web app (the sandbox's contact form): Brevo
+   * sends its webhook with an empty `api_key_name`, unlike the integration's own
+   * writes made with the account's key.
+   */
+  async editInWebApp(accountId: string, contactId: number, attributes: Record<string, string>): Promise<void> {
+    const form = new URLSearchParams(Object.entries(attributes).map(([name, value]) => [`attr_${name}`, value]));
+    const response = await fetch(`${this.url}/contacts/${contactId}?account=${encodeURIComponent(accountId)}`, { method: 'POST', body: form, redirect: 'manual' });
+    if (response.status !== 303) throw new Error(`editing contact ${contactId} in the Brevo sandbox's web app → ${response.status} ${(await response.text()).slice(0, 300)}`);
   }
 }

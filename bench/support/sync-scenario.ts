@@ -5,6 +5,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RunDto } from '@contact-sync/api';
 import type { Connection } from 'jsforce';
+import { DEFAULT_API_KEY, DEFAULT_API_KEY_NAME } from '../../apps/sandbox-brevo/src/app.ts';
 import { raiseQuota } from '../../apps/worker/src/raise-quota.ts';
 import { processPeakRssMb } from './machine.ts';
 import { ProductApi } from './product-api.ts';
@@ -18,7 +19,9 @@ import type { BenchStack, OwnProcess, ServiceUrls } from './stack.ts';
  */
 export const SYNC_ACCOUNT = {
   hostAccountId: 'acc_sync_bench',
-  brevoApiKey: 'xkeysib-sandbox-demo',
+  brevoApiKey: DEFAULT_API_KEY,
+  /** Set with the key, as an operator would for a key of the integration's own: its echoes are dropped on arrival. */
+  brevoApiKeyName: DEFAULT_API_KEY_NAME,
   brevoAccountId: 'acc_demo',
   salesforceUsername: 'demo@acme.test',
   salesforcePassword: 'demo1234',
@@ -81,7 +84,7 @@ export class SyncScenario {
     if (!found) {
       found = stack.services().then(async (services) => {
         const scenario = new SyncScenario(stack, services);
-        await scenario.api.setBrevoKey(SYNC_ACCOUNT.brevoApiKey);
+        await scenario.api.setBrevoKey(SYNC_ACCOUNT.brevoApiKey, SYNC_ACCOUNT.brevoApiKeyName);
         return scenario;
       });
       scenarios.set(stack, found);

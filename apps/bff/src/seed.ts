@@ -10,6 +10,10 @@ export async function seedDemoAccount(config: BffConfig, accounts: AccountReposi
   if (!config.DEMO_SEED) return;
   const existing = await accounts.find(config.DEMO_ACCOUNT_ID);
   if (existing?.brevoApiKey) return;
-  await accounts.setBrevoKey(config.DEMO_ACCOUNT_ID, config.DEMO_BREVO_API_KEY, existing?.notificationEmail ?? config.DEMO_NOTIFICATION_EMAIL);
+  // No key name: the host demo's Contacts page edits Brevo with this same key, and those edits must sync back.
+  await accounts.setBrevoKey(config.DEMO_ACCOUNT_ID, {
+    apiKey: config.DEMO_BREVO_API_KEY,
+    notificationEmail: existing?.notificationEmail ?? config.DEMO_NOTIFICATION_EMAIL,
+  });
   logger.info({ accountId: config.DEMO_ACCOUNT_ID }, 'demo account seeded with the Brevo sandbox key');
 }

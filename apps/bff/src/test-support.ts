@@ -62,7 +62,7 @@ export function useTestBff(db: TestDatabase, overrides: Record<string, string> =
     });
     harness.secrets = secretBoxFromEnv(harness.config.ENCRYPTION_KEYS, harness.config.ENCRYPTION_KEY_ID);
     await ensureBffIndexes(db.connection);
-    await accountRepository(db.connection, harness.secrets).setBrevoKey('acc_demo', DEMO_BREVO_KEY, 'marketing@acme.test');
+    await accountRepository(db.connection, harness.secrets).setBrevoKey('acc_demo', { apiKey: DEMO_BREVO_KEY, notificationEmail: 'marketing@acme.test' });
 
     const sink = new Writable({
       write(chunk: Buffer, _encoding, done) {

@@ -20,6 +20,8 @@ import { DEFAULT_DELIVERY_OPTIONS, WebhookDelivery, type DeliveryOptions } from 
 import { webhooksRouter } from './webhooks/routes.ts';
 
 export const DEFAULT_API_KEY = 'xkeysib-sandbox-demo';
+/** The demo key's name, sent as `api_key_name` in webhooks of the changes made with it. */
+export const DEFAULT_API_KEY_NAME = 'sandbox-demo';
 
 export interface BrevoSandboxOptions {
   /** API key → account (and the key's name, sent as `api_key_name` in webhooks). Default: `xkeysib-sandbox-demo` → `acc_demo`. */
@@ -56,7 +58,7 @@ const JSON_LIMIT = '11mb';
 export function createBrevoSandbox(options: BrevoSandboxOptions = {}): BrevoSandbox {
   const now = options.now ?? Date.now;
   const keys = new Map<string, ApiKeyGrant>(
-    Object.entries(options.apiKeys ?? { [DEFAULT_API_KEY]: { accountId: 'acc_demo', name: 'sandbox-demo' } }).map(([key, grant]) => [
+    Object.entries(options.apiKeys ?? { [DEFAULT_API_KEY]: { accountId: 'acc_demo', name: DEFAULT_API_KEY_NAME } }).map(([key, grant]) => [
       key,
       typeof grant === 'string' ? { accountId: grant, name: key.slice(0, 16) } : { accountId: grant.accountId, name: grant.name ?? key.slice(0, 16) },
     ]),

@@ -25,7 +25,7 @@ describe('worker runner on the BFF documents', () => {
   it('syncs an active integration end to end, registers its webhook, and moves its status (error, then auth_error)', async () => {
     const accounts = accountRepository(database.connection, secrets);
     const integrations = integrationRepository(database.connection, secrets);
-    await accounts.setBrevoKey('acc_demo', 'xkeysib-sandbox-demo', 'marketing@acme.test');
+    await accounts.setBrevoKey('acc_demo', { apiKey: 'xkeysib-sandbox-demo', notificationEmail: 'marketing@acme.test' });
     const created = await integrations.create({ accountId: 'acc_demo', kind: 'salesforce-contacts', name: 'Worker e2e' });
     const id = created._id.toHexString();
     await integrations.setSalesforceConnection(

@@ -11,10 +11,28 @@ export const brevoApiKeySchema = z
   .max(512)
   .regex(/^[\x21-\x7e]+$/, 'must be visible ASCII characters only');
 
-/** Host-to-BFF admin: sets an account's Brevo API key (stored encrypted) and notification email. */
+/**
+ * The key's name as Brevo lists it (Settings → SMTP & API → API keys). Brevo's
+ * contact webhooks carry it as `api_key_name`, which is how the integration
+ * recognises the changes it made itself.
+ */
+export const brevoApiKeyNameSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(128)
+  .regex(/^[^\p{Cc}]+$/u, 'must not contain control characters');
+
+/**
+ * Host-to-BFF admin: sets an account's Brevo API key (stored encrypted), the
+ * key's name and the notification email. With the name, webhooks of changes
+ * made with this key are recognised as the integration's own on arrival and
+ * never queued, so the key should be one that only the integration uses.
+ */
 export const setBrevoKeyBodySchema = z
   .strictObject({
     apiKey: brevoApiKeySchema,
+    apiKeyName: brevoApiKeyNameSchema.optional(),
     notificationEmail: z.email().max(320).optional(),
   })
   .meta({ id: 'SetBrevoKeyBody' });
@@ -23,6 +41,6 @@ export type SetBrevoKeyBody = z.infer<typeof setBrevoKeyBodySchema>;
 export const accountParamsSchema = z.strictObject({ accountId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) });
 
 export const adminAccountResponseSchema = z
-  .object({ accountId: z.string(), brevoConfigured: z.boolean(), notificationEmail: z.string().nullable(), updatedAt: z.string() })
+  .object({ accountId: z.string(), brevoConfigured: z.boolean(), brevoApiKeyName: z.string().nullable(), notificationEmail: z.string().nullable(), updatedAt: z.string() })
   .meta({ id: 'AdminAccount' });
 export type AdminAccountResponse = z.infer<typeof adminAccountResponseSchema>;

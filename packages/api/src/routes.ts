@@ -222,7 +222,7 @@ export const ROUTES = {
   },
   setAccountBrevoKey: {
     operationId: 'setAccountBrevoKey', method: 'put', path: '/admin/v1/accounts/:accountId/brevo', tag: 'admin', auth: 'admin',
-    summary: "Set an account's Brevo API key (stored encrypted) and notification email",
+    summary: "Set an account's Brevo API key (stored encrypted), the key's name and the notification email",
     params: accountParamsSchema, body: setBrevoKeyBodySchema,
     response: { status: 200, description: 'The account (never the key)', schema: adminAccountResponseSchema },
     errors: [],

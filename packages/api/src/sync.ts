@@ -126,6 +126,8 @@ const brevoWebhookPayloadSchema = z.looseObject({
   email: z.string().max(320),
   ts: z.number(),
   content: z.union([z.record(z.string(), z.unknown()), z.array(z.record(z.string(), z.unknown()))]).optional(),
+  /** The name of the API key that made the change ('' when not made through the API); Brevo changelog 2026-11-01. */
+  api_key_name: z.string().optional(),
 });
 export const brevoWebhookBodySchema = z
   .union([brevoWebhookPayloadSchema, z.array(brevoWebhookPayloadSchema).min(1).max(1000)])
@@ -134,5 +136,8 @@ export const brevoWebhookBodySchema = z
 export const brevoWebhookParamsSchema = z.strictObject({ integrationId: z.string().min(1).max(64) });
 
 export const brevoWebhookResponseSchema = z
-  .object({ stored: z.number().int().min(0), duplicates: z.number().int().min(0) })
-  .meta({ id: 'BrevoWebhookReceipt', description: 'Events stored now, and redeliveries of events already stored.' });
+  .object({ stored: z.number().int().min(0), duplicates: z.number().int().min(0), ownWrites: z.number().int().min(0) })
+  .meta({
+    id: 'BrevoWebhookReceipt',
+    description: "Events stored now, redeliveries of events already stored, and events of the integration's own writes (made with the account's Brevo key, by `api_key_name`), not stored.",
+  });

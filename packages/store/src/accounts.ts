@@ -10,6 +10,8 @@ import { sealedSecretSchema } from './sealed-secret-schema.ts';
 export interface AccountDoc {
   accountId: string;
   brevoApiKey: SealedSecret | null;
+  /** The key's name in Brevo (webhooks' `api_key_name`): changes made with it are the integration's own. */
+  brevoApiKeyName: string | null;
   notificationEmail: string | null;
   createdAt: Date;
   updatedAt: Date;
@@ -19,6 +21,7 @@ const accountSchema = new Schema<AccountDoc>(
   {
     accountId: { type: String, required: true },
     brevoApiKey: { type: sealedSecretSchema, default: null },
+    brevoApiKeyName: { type: String, default: null },
     notificationEmail: { type: String, default: null },
   },
   { timestamps: true, collection: 'accounts', strict: 'throw' },
@@ -34,10 +37,19 @@ export function brevoKeyContext(accountId: string): string {
   return `account:${accountId}:brevo-api-key`;
 }
 
+export interface BrevoKeyInput {
+  apiKey: string;
+  apiKeyName?: string | null;
+  notificationEmail?: string | null;
+}
+
 export interface AccountRepository {
   find(accountId: string): Promise<AccountDoc | null>;
-  /** Creates the account when missing. */
-  setBrevoKey(accountId: string, apiKey: string, notificationEmail?: string | null): Promise<AccountDoc>;
+  /**
+   * Creates the account when missing. The key's name goes with the key (a key set
+   * without one clears the old key's); the notification email is kept when not given.
+   */
+  setBrevoKey(accountId: string, key: BrevoKeyInput): Promise<AccountDoc>;
   /** The plaintext key, or null when none is stored. */
   brevoApiKey(accountId: string): Promise<string | null>;
   /** Re-seals the account's key with the current encryption key (rotation). Returns whether it changed. */
@@ -51,8 +63,8 @@ export function accountRepository(connection: Connection, secrets: SecretBox): A
   return {
     find,
 
-    async setBrevoKey(accountId, apiKey, notificationEmail) {
-      const set: Partial<AccountDoc> = { brevoApiKey: secrets.seal(apiKey, brevoKeyContext(accountId)) };
+    async setBrevoKey(accountId, { apiKey, apiKeyName, notificationEmail }) {
+      const set: Partial<AccountDoc> = { brevoApiKey: secrets.seal(apiKey, brevoKeyContext(accountId)), brevoApiKeyName: apiKeyName ?? null };
       if (notificationEmail !== undefined) set.notificationEmail = notificationEmail;
       await Account.updateOne({ accountId }, { $set: set, $setOnInsert: { accountId } }, { upsert: true }).exec();
       return (await find(accountId))!;

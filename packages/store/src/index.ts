@@ -5,7 +5,7 @@ export {
   type AccountIntegrationIndexDoc,
   type AccountIntegrationIndexOptions,
 } from './account-integration-index.ts';
-export { accountModel, accountRepository, brevoKeyContext, type AccountDoc, type AccountRepository } from './accounts.ts';
+export { accountModel, accountRepository, brevoKeyContext, type AccountDoc, type AccountRepository, type BrevoKeyInput } from './accounts.ts';
 export {
   IntegrationNameTakenError,
   integrationModel,

@@ -143,7 +143,7 @@ describe('accounts', () => {
     const keyA = randomBytes(32).toString('base64');
     const keyB = randomBytes(32).toString('base64');
     const accounts = accountRepository(db.connection, secretBoxFromEnv(`a:${keyA}`, 'a'));
-    await accounts.setBrevoKey('acc_k', 'xkeysib-PLAINTEXT', 'ops@acme.test');
+    await accounts.setBrevoKey('acc_k', { apiKey: 'xkeysib-PLAINTEXT', notificationEmail: 'ops@acme.test' });
     expect(await accounts.brevoApiKey('acc_k')).toBe('xkeysib-PLAINTEXT');
     expect(await accounts.brevoApiKey('acc_none')).toBeNull();
     const raw = JSON.stringify(await db.connection.db!.collection('accounts').find({}).toArray());

@@ -337,6 +337,13 @@ export function integrationRepository(connection: Connection, secrets: SecretBox
     findByIdForWorker: (id: string) =>
       isValidObjectId(id) ? Integration.findById(id).lean<IntegrationDoc>().exec() : Promise.resolve(null),
 
+    /** The account an integration belongs to (a Brevo webhook names only the integration); null when there is none. */
+    async accountIdOf(id: string): Promise<string | null> {
+      if (!/^[a-f0-9]{24}$/i.test(id)) return null;
+      const found = await Integration.findById(id, { accountId: 1 }).lean<Pick<IntegrationDoc, 'accountId'>>().exec();
+      return found?.accountId ?? null;
+    },
+
     /** Integrations the worker should sync (active, or active with record errors). */
     listSyncingForWorker: () => Integration.find({ status: { $in: SYNCING } }).lean<IntegrationDoc[]>().exec(),
   };

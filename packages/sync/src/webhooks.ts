@@ -62,6 +62,8 @@ export interface WebhookAnswer {
   status: 200 | 400 | 401;
   stored: number;
   duplicates: number;
+  /** Changes made with the integration's own Brevo key: echoes of its writes (R17), never stored. */
+  ownWrites: number;
 }
 
 const EVENTS = new Set(['contact_updated', 'contact_deleted']);
@@ -95,6 +97,16 @@ function cleanContent(content: unknown): Record<string, unknown> | null {
   return { ...out };
 }
 
+/**
+ * Whether Brevo says the change was made with the integration's own key
+ * (`api_key_name`, Brevo changelog 2026-11-01: "use it to recognise and ignore
+ * webhooks triggered by your own integration's writes"). Only `contact_updated`
+ * carries it; '' means a change not made through the API (a marketer in Brevo).
+ */
+function isOwnWrite(payload: Record<string, unknown>, ownApiKeyName: string | null): boolean {
+  return ownApiKeyName !== null && payload.event === 'contact_updated' && payload.api_key_name === ownApiKeyName;
+}
+
 function eventOf(integrationId: string, payload: Record<string, unknown>, now: Date): WebhookEventDoc | null | 'invalid' {
   if (typeof payload.event !== 'string') return 'invalid';
   if (!EVENTS.has(payload.event)) return null;
@@ -122,26 +134,39 @@ function eventOf(integrationId: string, payload: Record<string, unknown>, now: D
 
 /**
  * The BFF's webhook receiver, framework-free: verifies the integration's
- * bearer secret, validates the payloads, stores each event once (a
- * redelivery has the same key), asks the workers for a run (as "Sync now"
- * does, unless one is already asked) and answers at once; the worker applies them.
+ * bearer secret, validates the payloads, drops the echoes of the integration's
+ * own writes when the account's key name is known (an initial load echoes
+ * every record it wrote), stores each other event once (a redelivery has the
+ * same key), asks the workers for a run (as "Sync now" does, unless one is
+ * already asked) and answers at once; the worker applies them.
  * 401 for a wrong or missing secret and 400 for a malformed body store nothing;
  * a storage failure throws, so the route answers 5xx and Brevo retries.
  */
 export async function receiveBrevoWebhook(
   delivery: WebhookDelivery,
-  deps: { store: SyncStore; now?: () => Date; onRequestFailed?: (error: unknown) => void },
+  deps: {
+    store: SyncStore;
+    /** The name of the Brevo key the integration writes with (null: not known, every event is stored); read after the secret is verified. */
+    ownApiKeyName?: () => Promise<string | null>;
+    now?: () => Date;
+    onRequestFailed?: (error: unknown) => void;
+  },
 ): Promise<WebhookAnswer> {
+  const refused = (status: 400 | 401): WebhookAnswer => ({ status, stored: 0, duplicates: 0, ownWrites: 0 });
   const state = await deps.store.state.find(delivery.integrationId);
-  if (!verify(delivery.authorization, state?.webhookSecretHash)) return { status: 401, stored: 0, duplicates: 0 };
+  if (!verify(delivery.authorization, state?.webhookSecretHash)) return refused(401);
   const payloads = Array.isArray(delivery.body) ? delivery.body : [delivery.body];
-  if (payloads.length === 0 || payloads.length > MAX_PAYLOADS || !payloads.every(isRecord)) return { status: 400, stored: 0, duplicates: 0 };
+  if (payloads.length === 0 || payloads.length > MAX_PAYLOADS || !payloads.every(isRecord)) return refused(400);
   const now = (deps.now ?? (() => new Date()))();
+  const ownApiKeyName = (await deps.ownApiKeyName?.()) ?? null;
   const events: WebhookEventDoc[] = [];
+  let ownWrites = 0;
   for (const payload of payloads) {
     const event = eventOf(delivery.integrationId, payload, now);
-    if (event === 'invalid') return { status: 400, stored: 0, duplicates: 0 };
-    if (event) events.push(event);
+    if (event === 'invalid') return refused(400);
+    if (!event) continue;
+    if (isOwnWrite(payload, ownApiKeyName)) ownWrites += 1;
+    else events.push(event);
   }
   const stored = await deps.store.events.addMany(events);
   if (stored > 0) {
@@ -153,5 +178,5 @@ export async function receiveBrevoWebhook(
     };
     await ask().catch((error: unknown) => deps.onRequestFailed?.(error));
   }
-  return { status: 200, stored, duplicates: events.length - stored };
+  return { status: 200, stored, duplicates: events.length - stored, ownWrites };
 }

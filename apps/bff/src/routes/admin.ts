@@ -7,12 +7,13 @@ import { mountRoute, type RouteGuards } from '../route.ts';
 export function adminRoutes(ctx: BffContext, guards: RouteGuards): Router {
   const router = express.Router();
   mountRoute(router, ctx, guards, ROUTES.setAccountBrevoKey, async ({ params, body }) => {
-    const account = await ctx.accounts.setBrevoKey(params.accountId, body.apiKey, body.notificationEmail);
+    const account = await ctx.accounts.setBrevoKey(params.accountId, body);
     ctx.logger.info({ accountId: params.accountId }, 'brevo api key set');
     return {
       json: {
         accountId: account.accountId,
         brevoConfigured: account.brevoApiKey != null,
+        brevoApiKeyName: account.brevoApiKeyName ?? null,
         // Absent until one is set: the document says null, never a missing field.
         notificationEmail: account.notificationEmail ?? null,
         updatedAt: new Date(account.updatedAt).toISOString(),

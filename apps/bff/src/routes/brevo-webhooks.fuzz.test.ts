@@ -182,7 +182,7 @@ describe('Brevo webhook receiver, fuzzed with the valid secret', () => {
       fc.asyncProperty(handledPayload, contentType, async (payload, type) => {
         const answer = await deliver({ body: JSON.stringify(payload), contentType: type });
         expect(answer.status, JSON.stringify(answer.body).slice(0, 300)).toBe(200);
-        expect(answer.body).toEqual({ stored: 1, duplicates: 0 });
+        expect(answer.body).toEqual({ stored: 1, duplicates: 0, ownWrites: 0 });
         expect(answer.stored).toHaveLength(1);
         expectStoredAs(answer.stored[0]!, payload);
       }),
@@ -199,11 +199,11 @@ describe('Brevo webhook receiver, fuzzed with the valid secret', () => {
         const handled = distinct.filter((payload) => (HANDLED as readonly string[]).includes(payload.event));
         const answer = await deliver({ body: JSON.stringify(distinct) });
         expect(answer.status, JSON.stringify(answer.body).slice(0, 300)).toBe(200);
-        expect(answer.body).toEqual({ stored: handled.length, duplicates: 0 });
+        expect(answer.body).toEqual({ stored: handled.length, duplicates: 0, ownWrites: 0 });
         expect(answer.stored.map((event) => event.modifiedAt.getTime()).sort()).toEqual(handled.map((payload) => payload.ts * 1000).sort());
         // Brevo delivers again: nothing more is stored.
         const again = await request(bff.app).post(`/api/v1/webhooks/brevo/${ID}`).set('content-type', 'application/json').set('authorization', `Bearer ${SECRET}`).send(JSON.stringify(distinct));
-        expect(again.body).toEqual({ stored: 0, duplicates: handled.length });
+        expect(again.body).toEqual({ stored: 0, duplicates: handled.length, ownWrites: 0 });
         expect(await events().countDocuments({})).toBe(handled.length);
       }),
       fuzz(),

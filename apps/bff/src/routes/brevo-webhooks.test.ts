@@ -69,13 +69,13 @@ describe('POST /api/v1/webhooks/brevo/:integrationId', () => {
   it('stores a valid event once, even when Brevo delivers it twice', async () => {
     const first = await post(JSON.stringify(event), `Bearer ${SECRET}`);
     expect(first.status).toBe(200);
-    expect(first.body).toEqual({ stored: 1, duplicates: 0 });
+    expect(first.body).toEqual({ stored: 1, duplicates: 0, ownWrites: 0 });
     const again = await post(JSON.stringify(event), `Bearer ${SECRET}`);
-    expect(again.body).toEqual({ stored: 0, duplicates: 1 });
+    expect(again.body).toEqual({ stored: 0, duplicates: 1, ownWrites: 0 });
     expect(await store.events.countPending(ID)).toBe(1);
 
     const batch = await post(JSON.stringify([event, { event: 'contact_deleted', email: 'c@d.test', ts: 1_790_000_100 }]), `Bearer ${SECRET}`);
-    expect(batch.body).toEqual({ stored: 1, duplicates: 1 });
+    expect(batch.body).toEqual({ stored: 1, duplicates: 1, ownWrites: 0 });
     expect(await store.events.countPending(ID)).toBe(2);
     expect(await store.events.countPending(OTHER_ID)).toBe(0);
   });
@@ -83,7 +83,7 @@ describe('POST /api/v1/webhooks/brevo/:integrationId', () => {
   it('asks the workers for a run when it stores an event (once while one is asked), not for redeliveries', async () => {
     const requested = () => store.state.syncRequestedAt(ID);
     const fresh = { ...event, ts: 1_790_000_400 };
-    expect((await post(JSON.stringify(fresh), `Bearer ${SECRET}`)).body).toEqual({ stored: 1, duplicates: 0 });
+    expect((await post(JSON.stringify(fresh), `Bearer ${SECRET}`)).body).toEqual({ stored: 1, duplicates: 0, ownWrites: 0 });
     const first = await requested();
     expect(first).toBeInstanceOf(Date);
     const signal = await store.state.syncRequestSignal();
@@ -94,7 +94,7 @@ describe('POST /api/v1/webhooks/brevo/:integrationId', () => {
     expect(await store.state.syncRequestSignal()).toBe(signal);
     // Taken by a worker: a redelivery asks for nothing, a new event asks again.
     await store.state.clearSyncRequest(ID, first!);
-    expect((await post(JSON.stringify(fresh), `Bearer ${SECRET}`)).body).toEqual({ stored: 0, duplicates: 1 });
+    expect((await post(JSON.stringify(fresh), `Bearer ${SECRET}`)).body).toEqual({ stored: 0, duplicates: 1, ownWrites: 0 });
     expect(await requested()).toBeNull();
     await post(JSON.stringify({ ...event, ts: 1_790_000_402 }), `Bearer ${SECRET}`);
     expect(await requested()).toBeInstanceOf(Date);
@@ -108,7 +108,7 @@ describe('POST /api/v1/webhooks/brevo/:integrationId', () => {
       { integrationId: OTHER_ID, authorization: `Bearer ${OTHER_SECRET}`, body: { ...event, ts: 1_790_000_500 } },
       { store: { ...store, state: failingState }, onRequestFailed: (error) => failures.push(error) },
     );
-    expect(answer).toEqual({ status: 200, stored: 1, duplicates: 0 });
+    expect(answer).toEqual({ status: 200, stored: 1, duplicates: 0, ownWrites: 0 });
     expect(failures).toHaveLength(1);
     expect(await store.events.countPending(OTHER_ID)).toBe(1);
   });
@@ -116,7 +116,38 @@ describe('POST /api/v1/webhooks/brevo/:integrationId', () => {
   it('acknowledges events it does not handle without storing them', async () => {
     const response = await post(JSON.stringify({ event: 'list_addition', email: 'a@b.test', ts: 1_790_000_200 }), `Bearer ${SECRET}`);
     expect(response.status).toBe(200);
-    expect(response.body).toEqual({ stored: 0, duplicates: 0 });
+    expect(response.body).toEqual({ stored: 0, duplicates: 0, ownWrites: 0 });
+  });
+
+  it("drops the echoes of the integration's own writes (its account's key name in api_key_name) and stores every other change", async () => {
+    const token = await bff.token({ accountId: 'acc_keyed' });
+    const created = await request(bff.app).post('/api/v1/integrations').set(bearer(token)).send({ kind: 'salesforce-contacts', name: 'Keyed' });
+    const id = created.body.id as string;
+    await store.state.setWebhook(id, 9, { v: 1 }, sha256(SECRET));
+    const setKey = (body: object) => request(bff.app).put('/admin/v1/accounts/acc_keyed/brevo').set(bearer(bff.config.ADMIN_SECRET)).send({ apiKey: 'xkeysib-sandbox-demo', ...body });
+    const change = (ts: number, fields: object) => ({ ...event, ts, ...fields });
+    const batch = [
+      change(1_790_001_000, { api_key_name: 'Contact sync' }), // the integration's own write
+      change(1_790_001_001, { api_key_name: '' }), // a marketer in Brevo's web app
+      change(1_790_001_002, { api_key_name: 'Another tool' }),
+      change(1_790_001_003, {}), // sent before Brevo named keys in webhooks
+      { event: 'contact_deleted', email: 'a@b.test', ts: 1_790_001_004, api_key_name: 'Contact sync' }, // not a contact_updated: kept
+    ];
+
+    // Without a key name nothing can be told apart: every event is stored.
+    await setKey({});
+    expect((await post(JSON.stringify(batch), `Bearer ${SECRET}`, id)).body).toEqual({ stored: 5, duplicates: 0, ownWrites: 0 });
+
+    await setKey({ apiKeyName: 'Contact sync' });
+    const later = batch.map((payload) => ({ ...payload, ts: payload.ts + 100 }));
+    expect((await post(JSON.stringify(later), `Bearer ${SECRET}`, id)).body).toEqual({ stored: 4, duplicates: 0, ownWrites: 1 });
+    const pendingEvents = await store.events.pending(id, 100);
+    expect(pendingEvents).toHaveLength(9);
+    expect(pendingEvents.filter((stored) => stored.modifiedAt.getTime() === 1_790_001_100_000)).toHaveLength(0);
+
+    // Only this account's key name counts, and a bad secret is refused before anything is read.
+    expect((await post(JSON.stringify(later[0]), `Bearer ${OTHER_SECRET}`, id)).status).toBe(401);
+    expect((await post(JSON.stringify({ ...later[0], ts: 1_790_001_200 }), `Bearer ${SECRET}`)).body).toEqual({ stored: 1, duplicates: 0, ownWrites: 0 });
   });
 
   it('asks Brevo to deliver again (429, never a 5xx, which Brevo drops) when the event cannot be stored', async () => {
@@ -134,6 +165,6 @@ describe('POST /api/v1/webhooks/brevo/:integrationId', () => {
 
     // Brevo's redelivery once the database is back is stored.
     const redelivered = await post(JSON.stringify({ ...event, ts: 1_790_000_300 }), `Bearer ${SECRET}`);
-    expect(redelivered.body).toEqual({ stored: 1, duplicates: 0 });
+    expect(redelivered.body).toEqual({ stored: 1, duplicates: 0, ownWrites: 0 });
   });
 });

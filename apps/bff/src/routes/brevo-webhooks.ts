@@ -15,7 +15,10 @@ const WEBHOOK_BODY_LIMIT = '1mb';
  * (`contact_updated`, `contact_deleted`) for one integration. Authenticated by
  * the integration's own bearer secret (registered with the webhook); the
  * events are stored once each (a redelivery is recognised) and the answer is
- * immediate: the worker applies them, asked for a run at once. 401 for a missing or wrong secret (an
+ * immediate: the worker applies them, asked for a run at once. Events of
+ * changes made with the account's own Brevo key (its name, set with the key,
+ * against the payload's `api_key_name`) are the integration's own writes and
+ * are not stored. 401 for a missing or wrong secret (an
  * unknown integration looks the same), 400 for malformed JSON, 422 for a
  * payload of the wrong shape, 413 for a huge body, nothing stored in any of
  * these. When storing fails (database unreachable) the answer is 429
@@ -34,18 +37,24 @@ export function brevoWebhookRoutes(ctx: BffContext, _guards: RouteGuards): Route
     express.json({ limit: WEBHOOK_BODY_LIMIT, strict: true, type: () => true }),
     async (req, res, next) => {
       try {
+        const integrationId = String(req.params.integrationId);
         const answer = await receiveBrevoWebhook(
-          { integrationId: String(req.params.integrationId), authorization: req.headers.authorization, body: req.body as unknown },
+          { integrationId, authorization: req.headers.authorization, body: req.body as unknown },
           {
             store: syncStore(),
+            ownApiKeyName: async () => {
+              const accountId = await ctx.integrations.accountIdOf(integrationId);
+              return accountId ? ((await ctx.accounts.find(accountId))?.brevoApiKeyName ?? null) : null;
+            },
             now: ctx.now,
             onRequestFailed: (error) =>
               ctx.logger.warn({ integrationId: req.params.integrationId, cause: (error as Error)?.message }, 'brevo webhook stored; run not requested (the scheduled run applies it)'),
           },
         );
         if (answer.status === 200) {
-          ctx.logger.debug({ integrationId: req.params.integrationId, stored: answer.stored, duplicates: answer.duplicates }, 'brevo webhook stored');
-          res.status(200).json({ stored: answer.stored, duplicates: answer.duplicates });
+          const { stored, duplicates, ownWrites } = answer;
+          ctx.logger.debug({ integrationId, stored, duplicates, ownWrites }, 'brevo webhook stored');
+          res.status(200).json({ stored, duplicates, ownWrites });
         } else if (answer.status === 401) {
           throw new ApiError('unauthorized');
         } else {

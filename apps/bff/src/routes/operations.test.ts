@@ -1,4 +1,5 @@
 import { API_ERRORS, ROUTES, type RouteDefinition } from '@contact-sync/api';
+import { accountRepository } from '@contact-sync/store';
 import { useTestDatabase } from '@contact-sync/testing';
 import mongoose from 'mongoose';
 import pino from 'pino';
@@ -161,7 +162,19 @@ describe('admin API', () => {
     const lists = await request(bff.app).get('/api/v1/brevo/lists').set(bearer(await bff.token({ accountId: 'acc_admin' })));
     expect(lists.status).toBe(200);
 
+    expect(ok.body.brevoApiKeyName).toBeNull();
+
+    // The key's name goes with the key: set with it, cleared by a key set without one; never blank or with control characters.
+    const named = await request(bff.app).put(url).set(bearer(bff.config.ADMIN_SECRET)).send({ apiKey: 'xkeysib-sandbox-demo', apiKeyName: '  Contact sync ' });
+    expect(named.body).toMatchObject({ brevoApiKeyName: 'Contact sync', notificationEmail: 'ops@acme.test' });
+    for (const apiKeyName of ['', '   ', 'a\nb', 'x'.repeat(129), 42]) {
+      const refused = await request(bff.app).put(url).set(bearer(bff.config.ADMIN_SECRET)).send({ apiKey: 'xkeysib-sandbox-demo', apiKeyName });
+      expect(refused.status, JSON.stringify(apiKeyName)).toBe(422);
+    }
+    expect((await accountRepository(db.connection, bff.secrets).find('acc_admin'))?.brevoApiKeyName).toBe('Contact sync');
+
     const rejected = await request(bff.app).put(url).set(bearer(bff.config.ADMIN_SECRET)).send({ apiKey: 'xkeysib-refused-by-brevo' });
+    expect(rejected.body.brevoApiKeyName).toBeNull();
     expect(rejected.status).toBe(200);
     const refusedLists = await request(bff.app).get('/api/v1/brevo/lists').set(bearer(await bff.token({ accountId: 'acc_admin' })));
     expect(refusedLists.status).toBe(409);

@@ -106,11 +106,18 @@ export async function listMembers(client: BrevoClient, listId: number): Promise<
   }
 }
 
-/** Stands in for the BFF's webhook route: parses JSON and hands it to `receiveBrevoWebhook`. */
-export async function startWebhookReceiver(store: SyncStore): Promise<{ url: string; close: () => Promise<void>; answers: number[] }> {
+/**
+ * Stands in for the BFF's webhook route: parses JSON and hands it to `receiveBrevoWebhook`.
+ * `ownApiKeyName`: the name of the key the integration writes with, as an operator sets it.
+ */
+export async function startWebhookReceiver(
+  store: SyncStore,
+  options: { ownApiKeyName?: string } = {},
+): Promise<{ url: string; close: () => Promise<void>; answers: number[]; ownWrites: () => number }> {
   const { createServer } = await import('node:http');
   const { receiveBrevoWebhook } = await import('../webhooks.ts');
   const answers: number[] = [];
+  let ownWrites = 0;
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -124,9 +131,10 @@ export async function startWebhookReceiver(store: SyncStore): Promise<{ url: str
         res.end();
         return;
       }
-      receiveBrevoWebhook({ integrationId, authorization: req.headers.authorization, body }, { store }).then(
+      receiveBrevoWebhook({ integrationId, authorization: req.headers.authorization, body }, { store, ownApiKeyName: async () => options.ownApiKeyName ?? null }).then(
         (answer) => {
           answers.push(answer.status);
+          ownWrites += answer.ownWrites;
           res.statusCode = answer.status;
           res.end();
         },
@@ -139,7 +147,12 @@ export async function startWebhookReceiver(store: SyncStore): Promise<{ url: str
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address() as { port: number };
-  return { url: `http://127.0.0.1:${address.port}`, answers, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    answers,
+    ownWrites: () => ownWrites,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }
 
 export const FAKE_SEALER = { seal: (plaintext: string) => ({ v: 1, kid: 'test', sealedLength: plaintext.length }) };

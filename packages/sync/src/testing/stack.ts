@@ -89,7 +89,7 @@ export async function startAppProcess(name: 'bff' | 'worker', env: Record<string
 export async function createActiveIntegration(connection: Connection, secrets: Parameters<typeof integrationRepository>[1], harness: Harness, name: string): Promise<IntegrationSnapshot> {
   const accounts = accountRepository(connection, secrets);
   const integrations = integrationRepository(connection, secrets);
-  await accounts.setBrevoKey('acc_demo', 'xkeysib-sandbox-demo', 'marketing@acme.test');
+  await accounts.setBrevoKey('acc_demo', { apiKey: 'xkeysib-sandbox-demo', notificationEmail: 'marketing@acme.test' });
   const created = await integrations.create({ accountId: 'acc_demo', kind: 'salesforce-contacts', name });
   const id = created._id.toHexString();
   await integrations.setSalesforceConnection(
