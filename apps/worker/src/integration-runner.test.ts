@@ -1,9 +1,10 @@
 import { createSecretBox, DEV_ENCRYPTION_KEY_ID, DEV_ENCRYPTION_KEYS, parseEncryptionKeys } from '@contact-sync/secrets';
-import { accountRepository, integrationModel, integrationRepository } from '@contact-sync/store';
+import { integrationRepository } from '@contact-sync/store';
 import { useTestDatabase } from '@contact-sync/testing';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONTACT_MAPPING, listMembers, startHarness, startWebhookReceiver, type Harness } from '../../../packages/sync/src/testing/harness.ts';
+import { listMembers, startHarness, startWebhookReceiver, type Harness } from '../../../packages/sync/src/testing/harness.ts';
+import { createActiveIntegration } from '../../../packages/sync/src/testing/stack.ts';
 import { loadWorkerConfig } from './config.ts';
 import { createIntegrationRunner } from './integration-runner.ts';
 
@@ -23,22 +24,8 @@ afterAll(async () => {
 
 describe('worker runner on the BFF documents', () => {
   it('syncs an active integration end to end, registers its webhook, and moves its status (error, then auth_error)', async () => {
-    const accounts = accountRepository(database.connection, secrets);
     const integrations = integrationRepository(database.connection, secrets);
-    await accounts.setBrevoKey('acc_demo', { apiKey: 'xkeysib-sandbox-demo', notificationEmail: 'marketing@acme.test' });
-    const created = await integrations.create({ accountId: 'acc_demo', kind: 'salesforce-contacts', name: 'Worker e2e' });
-    const id = created._id.toHexString();
-    await integrations.setSalesforceConnection(
-      'acc_demo',
-      id,
-      { orgId: '00D000000000001AAA', userId: '005000000000001AAA', username: 'demo@acme.test', displayName: 'Dana Demo', instanceUrl: harness.conn.instanceUrl, accessToken: harness.conn.accessToken!, refreshToken: harness.conn.refreshToken! },
-      new Date(),
-    );
-    const list = await harness.client.contacts.createList({ name: 'Worker e2e', folderId: 1 });
-    await integrationModel(database.connection).updateOne(
-      { _id: created._id },
-      { $set: { status: 'active', activatedAt: new Date(), list: { id: list.id, name: 'Worker e2e' }, mappingEntries: Object.entries(CONTACT_MAPPING).map(([attribute, field]) => ({ attribute, field })) } },
-    );
+    const { id, listId } = await createActiveIntegration(database.connection, secrets, harness, 'Worker e2e');
 
     const config = loadWorkerConfig({
       MONGODB_URI: database.uri,
@@ -50,12 +37,14 @@ describe('worker runner on the BFF documents', () => {
     expect(await runner.listSyncing()).toContain(id);
 
     await runner.runOne(id, { stillOwner: async () => true });
-    const members = await listMembers(harness.client, list.id);
+    const members = await listMembers(harness.client, listId);
     expect(members.length).toBeGreaterThan(100);
     expect(members.length).toBe(await harness.store.links.count(id));
     const state = await harness.store.state.get(id);
     expect(state.brevoWebhookId).toBeTypeOf('number');
-    expect(JSON.stringify(state.webhookSecretSealed)).not.toContain(harness.brevo.state.account('acc_demo').webhooks.get(state.brevoWebhookId!).auth!.token);
+    const webhook = harness.brevo.state.account('acc_demo').webhooks.get(state.brevoWebhookId!);
+    expect(JSON.stringify(state.webhookSecretSealed)).not.toContain(webhook.auth!.token);
+    expect(webhook).toMatchObject({ type: 'marketing', events: ['contactUpdated', 'contactDeleted'], batched: true });
     // The seeded org has rejected records (R10, R15): status error, as SPEC §4 says.
     expect((await integrations.findByIdForWorker(id))!.status).toBe('error');
 
@@ -64,7 +53,7 @@ describe('worker runner on the BFF documents', () => {
     await harness.conn.sobject('Contact').update({ Id: rejected.salesforceId!, MobilePhone: '+39 347 123 4567' });
     await harness.store.state.requestRetry(id, [rejected.salesforceId!]);
     await runner.runOne(id, { stillOwner: async () => true });
-    expect((await listMembers(harness.client, list.id)).some((m) => m.attributes.EXT_ID === rejected.salesforceId)).toBe(true);
+    expect((await listMembers(harness.client, listId)).some((m) => m.attributes.EXT_ID === rejected.salesforceId)).toBe(true);
     expect(await harness.store.state.retryRequests(id)).toEqual([]);
 
     await fetch(`${harness.salesforce.url}/__sandbox/tokens/revoke`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'demo@acme.test' }) });

@@ -2,8 +2,8 @@ import type { BrevoClient } from '@getbrevo/brevo';
 
 /**
  * Registers the marketing webhook the Brevo → Salesforce direction lives on:
- * `contactUpdated` and `contactDeleted`, bearer-authenticated with the
- * integration's own secret.
+ * `contactUpdated` and `contactDeleted`, batched, bearer-authenticated with
+ * the integration's own secret.
  */
 export async function registerContactWebhook(
   client: BrevoClient,
@@ -15,6 +15,9 @@ export async function registerContactWebhook(
     type: 'marketing',
     events: ['contactUpdated', 'contactDeleted'],
     auth: { type: 'bearer', token: options.secret },
+    // Up to a batch of events per call: a bulk write (an initial load's import) otherwise queues one call
+    // per contact at Brevo, and a marketer's edit made meanwhile is delivered only after all of them.
+    batched: true,
   });
   return created.id;
 }

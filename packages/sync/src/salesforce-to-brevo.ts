@@ -16,6 +16,7 @@ import { describeFieldsLoader } from './describe-fields.ts';
 import { objectOf, type FieldsLoader, type IntegrationSnapshot, type IntegrationStatusPort } from './integration.ts';
 import { DEFAULT_NOTICE_SENDER, sendQuotaNotice, type NoticeSender } from './notices.ts';
 import { operationsOf, planPage, type PlannedRow, type SalesforceRow } from './plan.ts';
+import { readAhead } from './read-ahead.ts';
 import { recordErrorOf } from './record-issues.ts';
 
 export interface EngineOptions {
@@ -154,9 +155,10 @@ async function createRunContext(
 /**
  * Salesforce → Brevo for one integration: the initial load (no watermark yet)
  * and every incremental run are the same loop over `queryAll` from the
- * `(SystemModstamp, Id)` watermark, streamed page by page and written in
- * chunks. Per chunk, in this order (no transactions: the order is what makes
- * a crash at any point lose and duplicate nothing):
+ * `(SystemModstamp, Id)` watermark, streamed page by page (the next chunk's
+ * pages read while a chunk is written) and written in chunks. Per chunk, in
+ * this order (no transactions: the order is what makes a crash at any point
+ * lose and duplicate nothing):
  *   1. plan against the links (unchanged records cost nothing);
  *   2. reserve the chunk's operations under the chunk key (a replay reuses it);
  *   3. write to Brevo (idempotent: import by ext_id, batch by contact id);
@@ -186,7 +188,9 @@ export async function syncSalesforceToBrevo(integration: IntegrationSnapshot, de
     let done = 0;
     let chunkIndex = 0;
     let stopped = false;
-    for await (const page of streamQuery<SalesforceRow>(deps.salesforce, soql, { all: true, batchSize: options.pageSize, call: callSalesforce })) {
+    // The next chunk's pages are read while this one is written to Brevo and its links saved.
+    const pages = readAhead(streamQuery<SalesforceRow>(deps.salesforce, soql, { all: true, batchSize: options.pageSize, call: callSalesforce }), Math.ceil(options.chunkSize / options.pageSize));
+    for await (const page of pages) {
       if (total === null) {
         total = page.totalSize;
         await store.state.setTotal(integration.id, total);
