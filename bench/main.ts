@@ -68,7 +68,8 @@ const context: BenchContext = {
 const stop = async () => {
   if (stack) await (await stack).stop();
 };
-process.once('SIGINT', () => void stop().then(() => process.exit(130)));
+// Ctrl-C, or a SIGTERM from whatever runs the benchmark: the stack's processes go with it.
+for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) process.once(signal, () => void stop().then(() => process.exit(code)));
 
 let reports;
 try {
