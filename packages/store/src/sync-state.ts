@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Db } from './sync-db.ts';
+import { upsertById, type Db } from './sync-db.ts';
 
 /** The `(SystemModstamp, Id)` position up to which every record has been fully synced to Brevo. */
 export interface Watermark {
@@ -144,11 +144,12 @@ export class SyncStateStore {
    * "Sync now" (or a Brevo webhook's events): recorded so any worker picks it
    * up (the BFF does not talk to Agenda), then signalled: workers read the
    * signal by `_id` every second and look for requests only when it changed.
-   * Concurrent signals may overwrite each other: any change is enough.
+   * Concurrent signals may overwrite each other: any change is enough. Concurrent
+   * requests (webhook calls of one integration arrive together) must not fail.
    */
   async requestSync(integrationId: string, now: Date): Promise<void> {
-    await this.requests.updateOne({ _id: integrationId }, { $set: { at: now } }, { upsert: true });
-    await this.signals.updateOne({ _id: SYNC_REQUEST_SIGNAL_ID }, { $set: { token: randomUUID(), at: now } }, { upsert: true });
+    await upsertById(this.requests, integrationId, { $set: { at: now } });
+    await upsertById(this.signals, SYNC_REQUEST_SIGNAL_ID, { $set: { token: randomUUID(), at: now } });
   }
 
   /** When a run not yet started was asked for, if one was. */
