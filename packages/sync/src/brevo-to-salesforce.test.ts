@@ -2,31 +2,26 @@ import { useTestDatabase } from '@contact-sync/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runIntegration } from './run-integration.ts';
 import { syncSalesforceToBrevo } from './salesforce-to-brevo.ts';
-import { FAKE_SEALER, createIntegration, engineDeps, listMembers, startHarness, startWebhookReceiver, type Harness } from './testing/harness.ts';
-import { receiveBrevoWebhook, registerIntegrationWebhook } from './webhooks.ts';
+import { engineDeps, listMembers, startSyncedIntegration, type Harness } from './testing/harness.ts';
+import { receiveBrevoWebhook } from './webhooks.ts';
 import type { IntegrationSnapshot } from './integration.ts';
 
 const database = useTestDatabase('sync_b2s');
+let synced: Awaited<ReturnType<typeof startSyncedIntegration>>;
 let harness: Harness;
-let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
+let receiver: typeof synced.receiver;
 let integration: IntegrationSnapshot;
-let members: Awaited<ReturnType<typeof listMembers>>;
+let members: typeof synced.members;
 
 type Row = { Id: string; FirstName: string | null; LastName: string; Title: string | null; Email: string | null; IsDeleted: boolean };
 
 beforeAll(async () => {
-  harness = await startHarness(database.connection.db!, { webhooks: { batchWindowMs: 20 } });
-  receiver = await startWebhookReceiver(harness.store);
-  integration = await createIntegration(harness);
   // Activation: the webhook first, then the initial load (whose own writes come back as echoes).
-  await registerIntegrationWebhook(integration.id, { brevo: harness.client, store: harness.store, secrets: FAKE_SEALER, bffPublicUrl: receiver.url });
-  await runIntegration(integration, engineDeps(harness));
-  members = await listMembers(harness.client, integration.listId);
-  await harness.brevo.deliveries.idle();
+  synced = await startSyncedIntegration(database.connection.db!);
+  ({ harness, receiver, integration, members } = synced);
 });
 afterAll(async () => {
-  await receiver.close();
-  await harness.stop();
+  await synced.stop();
 });
 
 async function salesforceRecord(id: string): Promise<Row | undefined> {

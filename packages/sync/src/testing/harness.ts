@@ -198,3 +198,30 @@ export async function listDifferences(harness: Harness, integration: Integration
   for (const id of live.keys()) if (!seen.has(id) && !explained.has(id)) differences.push(`${id}: live Contact neither in the list nor explained by a record error`);
   return differences;
 }
+
+/**
+ * An integration as activation leaves it: its webhook registered with a receiver
+ * standing in for the BFF, then its initial load run, and the echoes of that load
+ * delivered. `stop` closes the receiver and the sandboxes.
+ */
+export async function startSyncedIntegration(db: Db, receiverOptions: Parameters<typeof startWebhookReceiver>[1] = {}) {
+  const harness = await startHarness(db, { webhooks: { batchWindowMs: 20 } });
+  const receiver = await startWebhookReceiver(harness.store, receiverOptions);
+  const integration = await createIntegration(harness);
+  const { registerIntegrationWebhook } = await import('../webhooks.ts');
+  const { runIntegration } = await import('../run-integration.ts');
+  await registerIntegrationWebhook(integration.id, { brevo: harness.client, store: harness.store, secrets: FAKE_SEALER, bffPublicUrl: receiver.url });
+  await runIntegration(integration, engineDeps(harness));
+  const members = await listMembers(harness.client, integration.listId);
+  await harness.brevo.deliveries.idle();
+  return {
+    harness,
+    receiver,
+    integration,
+    members,
+    async stop() {
+      await receiver.close();
+      await harness.stop();
+    },
+  };
+}
