@@ -145,7 +145,7 @@ describe('POST /api/v1/webhooks/brevo/:integrationId', () => {
     expect(pendingEvents).toHaveLength(9);
     expect(pendingEvents.filter((stored) => stored.modifiedAt.getTime() === 1_790_001_100_000)).toHaveLength(0);
 
-    // Only this account's key name counts, and a bad secret is refused before anything is read.
+    // A wrong secret is refused; another integration (here one without an account) stores the same change.
     expect((await post(JSON.stringify(later[0]), `Bearer ${OTHER_SECRET}`, id)).status).toBe(401);
     expect((await post(JSON.stringify({ ...later[0], ts: 1_790_001_200 }), `Bearer ${SECRET}`)).body).toEqual({ stored: 1, duplicates: 0, ownWrites: 0 });
   });
