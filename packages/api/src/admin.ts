@@ -21,7 +21,9 @@ export const brevoApiKeyNameSchema = z
   .trim()
   .min(1)
   .max(128)
-  .regex(/^[^\p{Cc}]+$/u, 'must not contain control characters');
+  // Unicode's control characters (C0, DEL, C1) as ranges: OpenAPI tools cannot generate values for `\p{Cc}`.
+  // eslint-disable-next-line no-control-regex -- refusing them is the point
+  .regex(/^[^\u0000-\u001f\u007f-\u009f]+$/, 'must not contain control characters');
 
 /**
  * Host-to-BFF admin: sets an account's Brevo API key (stored encrypted), the
