@@ -1,11 +1,10 @@
 import { signHostToken } from '@contact-sync/api/host-token';
 import { quotaMonth } from '@contact-sync/rules';
-import { connectStore } from '@contact-sync/store';
 import { registerIntegrationWebhook, runIntegration, type IntegrationSnapshot } from '@contact-sync/sync';
 import type { Connection } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FAKE_SEALER, engineDeps, listDifferences, listMembers, startHarness, type Harness } from '../../../packages/sync/src/testing/harness.ts';
-import { createActiveIntegration, startAppProcess, startOwnDatabase, waitUntil, type AppProcess, type OwnDatabase } from '../../../packages/sync/src/testing/stack.ts';
+import { FAKE_SEALER, engineDeps, listDifferences, listMembers, type Harness } from '../../../packages/sync/src/testing/harness.ts';
+import { createActiveIntegration, startAppProcess, startOutageHarness, waitUntil, type AppProcess, type OwnDatabase } from '../../../packages/sync/src/testing/stack.ts';
 import { findFreePort } from '../../../tools/devdb/launch.mjs';
 import { loadBffConfig } from './config.ts';
 import { secretBoxFromEnv } from '@contact-sync/secrets';
@@ -18,6 +17,7 @@ import { secretBoxFromEnv } from '@contact-sync/secrets';
 const OUTAGE_MS = 10_000;
 const EDITED_IN_BREVO = 5;
 
+let outage: Awaited<ReturnType<typeof startOutageHarness>>;
 let database: OwnDatabase;
 let connection: Connection;
 let harness: Harness;
@@ -26,10 +26,9 @@ let bffUrl: string;
 let integration: IntegrationSnapshot;
 
 beforeAll(async () => {
-  database = await startOwnDatabase('bff_outage');
-  connection = await connectStore(database.uri);
   // Brevo redelivers after a 429 on this shorter schedule (its own: 10 min, 1 h, 2 h, 8 h).
-  harness = await startHarness(connection.db!, { webhookRetryDelaysMs: [1_000, 2_000, 4_000, 4_000, 4_000, 4_000, 4_000, 4_000] });
+  outage = await startOutageHarness('bff_outage', { webhookRetryDelaysMs: [1_000, 2_000, 4_000, 4_000, 4_000, 4_000, 4_000, 4_000] });
+  ({ database, connection, harness } = outage);
   bffUrl = `http://127.0.0.1:${await findFreePort()}`;
   bff = await startAppProcess('bff', {
     MONGODB_URI: database.uri,
@@ -51,9 +50,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await bff?.kill();
-  await harness?.stop();
-  await connection?.close();
-  await database?.dispose();
+  await outage?.stop();
 });
 
 async function listIntegrations(): Promise<{ status: number; ms: number; body: unknown }> {

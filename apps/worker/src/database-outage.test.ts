@@ -1,10 +1,9 @@
 import { quotaMonth } from '@contact-sync/rules';
 import { createSecretBox, DEV_ENCRYPTION_KEY_ID, DEV_ENCRYPTION_KEYS, parseEncryptionKeys } from '@contact-sync/secrets';
-import { connectStore } from '@contact-sync/store';
 import type { Connection } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listDifferences, listMembers, startHarness, type Harness } from '../../../packages/sync/src/testing/harness.ts';
-import { createActiveIntegration, startAppProcess, startOwnDatabase, waitUntil, type AppProcess, type OwnDatabase } from '../../../packages/sync/src/testing/stack.ts';
+import { listDifferences, listMembers, type Harness } from '../../../packages/sync/src/testing/harness.ts';
+import { createActiveIntegration, startAppProcess, startOutageHarness, waitUntil, type AppProcess, type OwnDatabase } from '../../../packages/sync/src/testing/stack.ts';
 
 /**
  * The local database stops for 10 s while a worker process (as `npm start`
@@ -15,15 +14,15 @@ const OUTAGE_MS = 10_000;
 /** Outages during the load (`npm run test:soak` runs more). */
 const OUTAGES = Number(process.env.SOAK_DB_OUTAGES ?? 1);
 
+let outage: Awaited<ReturnType<typeof startOutageHarness>>;
 let database: OwnDatabase;
 let connection: Connection;
 let harness: Harness;
 let worker: AppProcess;
 
 beforeAll(async () => {
-  database = await startOwnDatabase('worker_outage');
-  connection = await connectStore(database.uri);
-  harness = await startHarness(connection.db!);
+  outage = await startOutageHarness('worker_outage');
+  ({ database, connection, harness } = outage);
   await generateContacts(1_000, 'past');
   worker = await startAppProcess('worker', {
     MONGODB_URI: database.uri,
@@ -45,9 +44,7 @@ async function generateContacts(count: number, stamps: 'past' | 'now'): Promise<
 
 afterAll(async () => {
   await worker?.kill();
-  await harness?.stop();
-  await connection?.close();
-  await database?.dispose();
+  await outage?.stop();
 });
 
 describe('the database unavailable for 10 s during an initial load', () => {

@@ -9,11 +9,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { accountRepository, integrationModel, integrationRepository } from '@contact-sync/store';
+import { accountRepository, connectStore, integrationModel, integrationRepository } from '@contact-sync/store';
 import type { Connection } from 'mongoose';
 import { findFreePort, startDevdb } from '../../../../tools/devdb/launch.mjs';
 import type { IntegrationSnapshot } from '../integration.ts';
-import { CONTACT_MAPPING, type Harness } from './harness.ts';
+import { CONTACT_MAPPING, startHarness, type Harness } from './harness.ts';
 
 const appsDir = fileURLToPath(new URL('../../../../apps', import.meta.url));
 
@@ -48,6 +48,27 @@ export async function startOwnDatabase(name: string): Promise<OwnDatabase> {
     async dispose() {
       await server.stop();
       rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * What an outage test runs an app process against: a database of its own (to
+ * stop and restart), a connection to it with the sync store, and both
+ * sandboxes. `stop` undoes all three.
+ */
+export async function startOutageHarness(name: string, brevoOptions?: Parameters<typeof startHarness>[1]) {
+  const database = await startOwnDatabase(name);
+  const connection = await connectStore(database.uri);
+  const harness = await startHarness(connection.db!, brevoOptions);
+  return {
+    database,
+    connection,
+    harness,
+    async stop() {
+      await harness.stop();
+      await connection.close();
+      await database.dispose();
     },
   };
 }
