@@ -1,6 +1,6 @@
 import type { RunDoc } from './runs.ts';
 import { isDuplicateKey } from './store-connection.ts';
-import type { Db } from './sync-db.ts';
+import { upsertById, type Db } from './sync-db.ts';
 
 /**
  * What the integration list shows of an integration's runs (the last finished
@@ -108,15 +108,8 @@ export class RunSummaryStore {
     }
   }
 
+  /** Upserted: a reader's backfill may insert it first (FerretDB's upsert is find-then-insert). */
   private async put(summary: RunSummaryDoc): Promise<void> {
-    const write = () =>
-      this.collection.updateOne({ _id: summary._id }, { $set: { running: summary.running, lastEnded: summary.lastEnded } }, { upsert: true });
-    try {
-      await write();
-    } catch (error) {
-      // A reader's backfill inserted it first (FerretDB's upsert is find-then-insert): it exists now.
-      if (!isDuplicateKey(error)) throw error;
-      await write();
-    }
+    await upsertById(this.collection, summary._id, { $set: { running: summary.running, lastEnded: summary.lastEnded } });
   }
 }

@@ -1,4 +1,5 @@
 import type { mongo } from 'mongoose';
+import { isDuplicateKey } from './store-connection.ts';
 
 /**
  * The sync's own collections use the driver directly (through the mongoose
@@ -8,9 +9,9 @@ import type { mongo } from 'mongoose';
  */
 export type Db = mongo.Db;
 
+/** `isDuplicateKey`, or a bulk write whose every failure is one. */
 export function isDuplicateKeyError(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (code === 11000) return true;
+  if (isDuplicateKey(error)) return true;
   const writeErrors = (error as { writeErrors?: { code?: unknown }[] } | null)?.writeErrors;
   return Array.isArray(writeErrors) && writeErrors.length > 0 && writeErrors.every((e) => e.code === 11000);
 }
