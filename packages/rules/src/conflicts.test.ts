@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isEchoOfOwnWrite, resolveConflict } from './conflicts.ts';
+import { isEchoOfOwnWrite, isMadeWithOwnKey, resolveConflict } from './conflicts.ts';
 import { hashMappedValues } from './hash.ts';
 
 describe('resolveConflict (R17)', () => {
@@ -30,5 +30,18 @@ describe('isEchoOfOwnWrite (R17)', () => {
     ['nothing written yet (missing)', written, undefined, false],
   ])('%s → %s', (_label, incoming, last, echo) => {
     expect(isEchoOfOwnWrite(incoming, last)).toBe(echo);
+  });
+});
+
+describe('isMadeWithOwnKey (R17 by api_key_name)', () => {
+  it.each([
+    ['the own key', 'Contact sync', 'Contact sync', true],
+    ['another key', 'Another tool', 'Contact sync', false],
+    ['a change not made through the API', '', 'Contact sync', false],
+    ['no key name in the webhook', undefined, 'Contact sync', false],
+    ['own key name unknown', 'Contact sync', null, false],
+    ['own key name blank', '', '', false],
+  ])('%s → %s', (_case, changeKeyName, ownKeyName, expected) => {
+    expect(isMadeWithOwnKey(changeKeyName, ownKeyName)).toBe(expected);
   });
 });

@@ -29,3 +29,13 @@ export function resolveConflict({ salesforceModifiedAt, brevoModifiedAt }: {
 export function isEchoOfOwnWrite(incomingHash: string, lastWrittenHash: string | null | undefined): boolean {
   return lastWrittenHash != null && incomingHash === lastWrittenHash;
 }
+
+/**
+ * R17, told by Brevo itself: a change made with the integration's own API key
+ * (`api_key_name` of a contact webhook, Brevo changelog 2026-11-01) is its own
+ * write coming back. Unknown key name (null): nothing can be told this way.
+ * '' is a change not made through the API (a marketer in Brevo), never ours.
+ */
+export function isMadeWithOwnKey(changeKeyName: unknown, ownKeyName: string | null): boolean {
+  return ownKeyName !== null && ownKeyName !== '' && changeKeyName === ownKeyName;
+}

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { BrevoClient } from '@getbrevo/brevo';
 import { deleteWebhook, registerContactWebhook } from '@contact-sync/brevo';
-import { canonicalJson } from '@contact-sync/rules';
+import { canonicalJson, isMadeWithOwnKey } from '@contact-sync/rules';
 import type { SyncStore, WebhookEventDoc } from '@contact-sync/store';
 import type { Caller } from './classify.ts';
 
@@ -97,16 +97,6 @@ function cleanContent(content: unknown): Record<string, unknown> | null {
   return { ...out };
 }
 
-/**
- * Whether Brevo says the change was made with the integration's own key
- * (`api_key_name`, Brevo changelog 2026-11-01: "use it to recognise and ignore
- * webhooks triggered by your own integration's writes"). Only `contact_updated`
- * carries it; '' means a change not made through the API (a marketer in Brevo).
- */
-function isOwnWrite(payload: Record<string, unknown>, ownApiKeyName: string | null): boolean {
-  return ownApiKeyName !== null && payload.event === 'contact_updated' && payload.api_key_name === ownApiKeyName;
-}
-
 function eventOf(integrationId: string, payload: Record<string, unknown>, now: Date): WebhookEventDoc | null | 'invalid' {
   if (typeof payload.event !== 'string') return 'invalid';
   if (!EVENTS.has(payload.event)) return null;
@@ -165,7 +155,8 @@ export async function receiveBrevoWebhook(
     const event = eventOf(delivery.integrationId, payload, now);
     if (event === 'invalid') return refused(400);
     if (!event) continue;
-    if (isOwnWrite(payload, ownApiKeyName)) ownWrites += 1;
+    // R17: only `contact_updated` carries the key's name.
+    if (event.kind === 'contact_updated' && isMadeWithOwnKey(payload.api_key_name, ownApiKeyName)) ownWrites += 1;
     else events.push(event);
   }
   const stored = await deps.store.events.addMany(events);
