@@ -106,14 +106,11 @@ export class SyncScheduler {
     try {
       const signal = await this.options.store.state.syncRequestSignal();
       if (signal === this.seenRequestSignal) return;
-      const lease = await this.options.store.leases.acquire(RECONCILE_LEASE, this.options.workerId, 30_000, this.now());
-      if (!lease) return; // Another worker is reconciling; seen again at the next poll.
-      try {
+      // Another worker reconciling: seen again at the next poll.
+      await this.withReconcileLease(async () => {
         await this.startRequested(null);
         this.seenRequestSignal = signal;
-      } finally {
-        await this.options.store.leases.release(lease);
-      }
+      });
     } finally {
       this.watchingRequests = false;
     }
@@ -140,10 +137,15 @@ export class SyncScheduler {
    * Returns false when another worker was reconciling (this one did nothing).
    */
   async reconcile(): Promise<boolean> {
+    return this.withReconcileLease(() => this.reconcileHeld());
+  }
+
+  /** Runs `work` under the reconcile lease; false (nothing done) when another worker holds it. */
+  private async withReconcileLease(work: () => Promise<void>): Promise<boolean> {
     const lease = await this.options.store.leases.acquire(RECONCILE_LEASE, this.options.workerId, 30_000, this.now());
     if (!lease) return false;
     try {
-      await this.reconcileHeld();
+      await work();
       return true;
     } finally {
       await this.options.store.leases.release(lease);
