@@ -125,12 +125,10 @@ async function linksOfEvents(integrationId: string, events: readonly WebhookEven
     return !salesforceId && event.email;
   });
   const restEmails = [...new Set(rest.map((event) => event.email!))];
-  const asked = new Set<string>();
   /** Asks Brevo for each contact's ext_id; returns the emails it did not resolve. */
   const askBrevo = async (emails: readonly string[]) => {
     const unresolved: string[] = [];
     for (const email of emails) {
-      asked.add(email);
       const contact = await callBrevo('brevo.contacts.get', () => findContact(deps.brevo, email, 'email_id'));
       const decision = decideBrevoToSalesforce(typeof contact?.attributes?.EXT_ID === 'string' ? contact.attributes.EXT_ID : null);
       if (decision.sync) salesforceIdOfEmail.set(email, decision.salesforceId);
@@ -144,7 +142,8 @@ async function linksOfEvents(integrationId: string, events: readonly WebhookEven
   if (byLinks.length > 0) {
     for (const [email, link] of await deps.store.links.findByEmails(integrationId, byLinks)) byEmail.set(email, link);
     const updatedEmails = new Set(rest.filter((event) => event.kind === 'contact_updated').map((event) => event.email!));
-    await askBrevo(byLinks.filter((email) => updatedEmails.has(email) && !byEmail.has(email) && !asked.has(email)));
+    // Not asked yet (a few were all asked above): those Brevo may know by another ext_id.
+    if (!few) await askBrevo(byLinks.filter((email) => updatedEmails.has(email) && !byEmail.has(email)));
   }
   const bySalesforceId = await deps.store.links.findBySalesforceIds(integrationId, [...new Set([...salesforceIdOfEvent.values(), ...salesforceIdOfEmail.values()])]);
   const linkOfEvent = new Map<string, LinkDoc>();

@@ -102,7 +102,6 @@ export function chunkKeyOf(integrationId: string, from: Watermark | null): strin
   return `${integrationId}|${from?.ts ?? '-'}|${from?.id ?? '-'}`;
 }
 
-/** Options, clock and the retrying callers every engine entry point starts from. */
 /**
  * The object's describe, fetched at most once for everything one integration
  * run does (Brevo → Salesforce, Salesforce → Brevo, retries): a run with
@@ -112,6 +111,7 @@ export function withRunFieldsLoader(deps: EngineDeps): EngineDeps {
   return deps.loadFields ? deps : { ...deps, loadFields: describeFieldsLoader(deps.salesforce, engineSetup(deps).callSalesforce) };
 }
 
+/** Options, clock and the retrying callers every engine entry point starts from. */
 function engineSetup(deps: EngineDeps) {
   const options = { ...DEFAULT_ENGINE_OPTIONS, ...deps.options };
   const now = deps.now ?? (() => new Date());
