@@ -1,6 +1,7 @@
 // The product driven headless through the BFF's /api/v1, as the microfrontend
 // drives it (a host JWT per request), and the Salesforce "popup" over HTTP:
-// authorize page, login form, redirect to the BFF's OAuth callback.
+// authorize page, login form, then the completion the opener makes with the
+// code and state Salesforce redirected with.
 import type { IntegrationDto, RunDto, RunPage } from '@contact-sync/api';
 import { DEV_ADMIN_SECRET } from '../../apps/bff/src/config.ts';
 import { submitLogin } from '../../apps/sandbox-salesforce/src/test-support.ts';
@@ -55,8 +56,12 @@ export class ProductApi {
     const { authorizeUrl } = await this.request<{ authorizeUrl: string }>('POST', `/api/v1/integrations/${integrationId}/salesforce/connect`);
     const login = await submitLogin(authorizeUrl, username, password);
     if (!login.location) throw new Error(`Salesforce sandbox login failed: ${login.status}`);
-    const callback = await fetch(login.location);
-    if (!(await callback.text()).includes('"ok":true')) throw new Error('the OAuth callback did not connect the integration');
+    // The popup's callback relays code and state to the opener, which completes the connection with its host token.
+    const location = new URL(login.location);
+    const code = location.searchParams.get('code');
+    const state = location.searchParams.get('state');
+    if (!code || !state) throw new Error(`Salesforce sandbox login did not authorize: ${login.location}`);
+    await this.request('POST', `/api/v1/integrations/${integrationId}/salesforce/complete`, { state, code });
   }
 
   /** "Save and activate": the first sync starts at the workers' next reconcile. */

@@ -24,12 +24,13 @@ describe('integration lifecycle, through to activation', () => {
     const listed = await api().get('/api/v1/integrations').set(bearer(token));
     expect(listed.body.integrations.map((i: { id: string }) => i.id)).toContain(id);
 
-    const { message, authorizeUrl } = await connectSalesforce(bff, token, id);
+    const { outcome, relayed, authorizeUrl } = await connectSalesforce(bff, token, id);
     const authorize = new URL(authorizeUrl);
     expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
     expect(authorize.searchParams.get('code_challenge')).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(authorize.searchParams.get('state')).toBeTruthy();
-    expect(message).toEqual({ type: 'contact-sync:salesforce-connected', integrationId: id, ok: true });
+    expect(relayed).toEqual({ type: 'contact-sync:salesforce-authorized', state: authorize.searchParams.get('state'), code: expect.any(String), error: null });
+    expect(outcome).toEqual({ ok: true });
 
     const connected = await api().get(`/api/v1/integrations/${id}`).set(bearer(token));
     expect(connected.body).toMatchObject({ nextStep: 'consent', salesforce: { username: 'demo@acme.test' } });

@@ -4,7 +4,7 @@ import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client
 export interface BffMetrics {
   registry: Registry;
   httpDuration: Histogram<'method' | 'route' | 'status'>;
-  oauthCallbacks: Counter<'outcome'>;
+  salesforceConnections: Counter<'outcome'>;
 }
 
 export function createMetrics(options: { defaultMetrics?: boolean } = {}): BffMetrics {
@@ -19,9 +19,9 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): BffMe
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers: [registry],
     }),
-    oauthCallbacks: new Counter({
-      name: 'bff_salesforce_oauth_callbacks_total',
-      help: 'Salesforce OAuth callbacks by outcome (ok or error code)',
+    salesforceConnections: new Counter({
+      name: 'bff_salesforce_connections_total',
+      help: 'Salesforce connections completed by the opener, by outcome (ok or error code)',
       labelNames: ['outcome'],
       registers: [registry],
     }),

@@ -37,8 +37,9 @@ beforeAll(async () => {
   const created = keep(await request(bff.app).post('/api/v1/integrations').set(bearer(token)).send({ kind: 'salesforce-leads', name: 'Secrets' }));
   const id = created.body.id as string;
   for (let i = 0; i < 2; i += 1) {
-    const { callback, authorizeUrl } = await connectSalesforce(bff, token, id);
-    responses.push(callback.text);
+    // The callback page carries the code and state of its own address to the opener, by design; the completion is the API's answer.
+    const { completion, authorizeUrl } = await connectSalesforce(bff, token, id);
+    responses.push(completion.text);
     const state = new URL(authorizeUrl).searchParams.get('state')!;
     secrets.add(state);
   }

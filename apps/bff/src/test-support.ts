@@ -1,4 +1,4 @@
-import { SALESFORCE_CONNECTED_MESSAGE, type SalesforceConnectedMessage } from '@contact-sync/api';
+import { SALESFORCE_AUTHORIZED_MESSAGE, type SalesforceAuthorizedMessage } from '@contact-sync/api';
 import { signHostToken, type HostTokenClaimsInput } from '@contact-sync/api/host-token';
 import { startSandbox as startBrevoSandbox, type StartedSandbox as StartedBrevo } from '@contact-sync/sandbox-brevo/src/test-support.ts';
 import { startSandbox as startSalesforceSandbox, submitLogin, type StartedSandbox as StartedSalesforce } from '@contact-sync/sandbox-salesforce/src/test-support.ts';
@@ -109,20 +109,26 @@ export function useTestBff(db: TestDatabase, overrides: Record<string, string> =
   return harness;
 }
 
-/** Reads the message the callback page posts to its opener. */
-export function postedMessage(html: string): SalesforceConnectedMessage {
+/** Reads the message the callback page relays to its opener. */
+export function relayedMessage(html: string): SalesforceAuthorizedMessage {
   const match = /var message = (\{.*?\});/.exec(html);
   expect(match, 'callback page carries a message').not.toBeNull();
-  const message = JSON.parse(match![1]!) as SalesforceConnectedMessage;
-  expect(message.type).toBe(SALESFORCE_CONNECTED_MESSAGE);
+  const message = JSON.parse(match![1]!) as SalesforceAuthorizedMessage;
+  expect(message.type).toBe(SALESFORCE_AUTHORIZED_MESSAGE);
   return message;
 }
 
+/** What the opener's completion answered: the connection is stored, or why not. */
+export type ConnectOutcome = { ok: true } | { ok: false; error: string };
+
 /**
- * The real popup flow: ask the BFF for the authorize URL, post the sandbox's
- * login form over HTTP, follow Salesforce's redirect to the BFF callback.
+ * The real popup flow over HTTP: ask the BFF for the authorize URL (as the
+ * host user of `token`), post the sandbox's login form, follow Salesforce's
+ * redirect to the BFF callback, read what the page relays to its opener, and
+ * complete the connection as that opener does, with `completingToken` (the
+ * same user unless a test says otherwise).
  */
-export async function connectSalesforce(bff: TestBff, token: string, integrationId: string, username = 'demo@acme.test') {
+export async function connectSalesforce(bff: TestBff, token: string, integrationId: string, username = 'demo@acme.test', completingToken = token) {
   const start = await request(bff.app).post(`/api/v1/integrations/${integrationId}/salesforce/connect`).set('authorization', `Bearer ${token}`);
   expect(start.status).toBe(200);
   const login = await submitLogin(start.body.authorizeUrl as string, username, 'demo1234');
@@ -131,7 +137,13 @@ export async function connectSalesforce(bff: TestBff, token: string, integration
   expect(`${redirect.origin}${redirect.pathname}`).toBe(oauthCallbackUrl(bff.config));
   const callback = await request(bff.app).get(`${redirect.pathname}${redirect.search}`);
   expect(callback.status).toBe(200);
-  return { message: postedMessage(callback.text), callback, redirect, authorizeUrl: start.body.authorizeUrl as string };
+  const relayed = relayedMessage(callback.text);
+  const completion = await request(bff.app)
+    .post(`/api/v1/integrations/${integrationId}/salesforce/complete`)
+    .set('authorization', `Bearer ${completingToken}`)
+    .send({ state: relayed.state, code: relayed.code });
+  const outcome: ConnectOutcome = completion.status === 200 ? { ok: true } : { ok: false, error: String(completion.body?.error?.code) };
+  return { outcome, completion, relayed, callback, redirect, authorizeUrl: start.body.authorizeUrl as string };
 }
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });

@@ -34,6 +34,12 @@ export const API_ERRORS = {
   salesforce_reconnect_required: { status: 409, message: 'The Salesforce connection has expired. Reconnect the Salesforce account.' },
   /** The connected Salesforce user or org has API access disabled. */
   salesforce_api_disabled: { status: 409, message: 'API access is disabled for this Salesforce user or org. Enable "API Enabled" and reconnect.' },
+  /** The Salesforce sign-in's state is unknown, expired or already used. */
+  oauth_state_invalid: { status: 400, message: 'This Salesforce sign-in has expired or was already used. Connect again.' },
+  /** The Salesforce sign-in was started by another host user, account or integration: nothing is connected. */
+  oauth_state_mismatch: { status: 403, message: 'This Salesforce sign-in was started by someone else. Nothing was connected.' },
+  /** Salesforce refused the authorization code (expired, used, or not issued for this sign-in). */
+  oauth_failed: { status: 400, message: 'Salesforce did not complete the sign-in. Connect again.' },
   /** Reconnecting an activated integration to another Salesforce org would orphan its synced data. */
   salesforce_org_mismatch: { status: 409, message: 'Reconnect with a user of the same Salesforce org.' },
   /** R16: a `disabled_quota` integration is re-activated only with quota left. */
@@ -72,23 +78,6 @@ export const apiErrorCodeSchema = z.enum(API_ERROR_CODES);
 export function apiErrorStatus(code: ApiErrorCode): number {
   return API_ERRORS[code].status;
 }
-
-/**
- * Codes reported by the OAuth callback page to the opener (`error` of the
- * `contact-sync:salesforce-connected` message); not HTTP responses.
- */
-export const CALLBACK_ERROR_CODES = [
-  'oauth_state_invalid',
-  'oauth_denied',
-  'oauth_failed',
-  'salesforce_api_disabled',
-  'salesforce_org_mismatch',
-  'connection_limit_reached',
-  'not_found',
-  'internal_error',
-] as const;
-export type CallbackErrorCode = (typeof CALLBACK_ERROR_CODES)[number];
-export const callbackErrorCodeSchema = z.enum(CALLBACK_ERROR_CODES);
 
 export const validationDetailsSchema = z.object({ issues: z.array(ruleIssueSchema) }).meta({ id: 'ValidationDetails' });
 

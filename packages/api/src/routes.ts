@@ -12,7 +12,7 @@ import {
   updateIntegrationBodySchema,
 } from './integrations.ts';
 import { mappingBodySchema, mappingOptionsResponseSchema } from './mapping.ts';
-import { connectResponseSchema, oauthCallbackQuerySchema } from './salesforce.ts';
+import { completeConnectBodySchema, connectResponseSchema, oauthCallbackQuerySchema } from './salesforce.ts';
 import { sessionResponseSchema } from './session.ts';
 import {
   brevoWebhookBodySchema,
@@ -104,11 +104,22 @@ export const ROUTES = {
     response: { status: 200, description: 'Open authorizeUrl in a popup', schema: connectResponseSchema },
     errors: ['not_found'],
   },
+  completeSalesforceConnect: {
+    operationId: 'completeSalesforceConnect', method: 'post', path: '/api/v1/integrations/:id/salesforce/complete', tag: 'salesforce', auth: 'host-jwt',
+    summary:
+      'Complete a connection with the state and code the popup relayed to its opener: only the host user, account and integration that ' +
+      'started it may; exchanges the code (PKCE), checks API access, claims an R3 slot and stores the sealed tokens',
+    params, body: completeConnectBodySchema,
+    response: integration,
+    errors: ['not_found', 'oauth_state_invalid', 'oauth_state_mismatch', 'oauth_failed', 'salesforce_api_disabled', 'salesforce_org_mismatch', 'connection_limit_reached', ...upstream],
+  },
   salesforceOAuthCallback: {
     operationId: 'salesforceOAuthCallback', method: 'get', path: '/api/v1/oauth/salesforce/callback', tag: 'salesforce', auth: 'none',
-    summary: 'OAuth redirect target: stores the connection, posts the result to the opener window and closes',
+    summary:
+      'OAuth redirect target: relays the code and state to the opener window that started the sign-in (which completes it with its host ' +
+      'token); stores nothing and connects nothing by itself',
     query: oauthCallbackQuerySchema,
-    response: { status: 200, description: 'A page posting SalesforceConnectedMessage to window.opener', contentType: 'text/html' },
+    response: { status: 200, description: 'A page relaying SalesforceAuthorizedMessage to window.opener', contentType: 'text/html' },
     // Unauthenticated, so limited per client address.
     errors: ['rate_limited'],
   },

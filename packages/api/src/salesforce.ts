@@ -1,9 +1,11 @@
 import { z } from 'zod';
-import { callbackErrorCodeSchema } from './errors.ts';
 
 export const connectResponseSchema = z
   .object({ authorizeUrl: z.url() })
-  .meta({ id: 'SalesforceConnectStart', description: 'Open this URL in a popup; the callback page posts SALESFORCE_CONNECTED_MESSAGE to the opener.' });
+  .meta({
+    id: 'SalesforceConnectStart',
+    description: 'Open this URL in a popup; the callback page relays SalesforceAuthorizedMessage to the opener, which confirms it (completeSalesforceConnect).',
+  });
 export type ConnectResponse = z.infer<typeof connectResponseSchema>;
 
 /** The query Salesforce appends to the redirect URI (success or RFC 6749 error). */
@@ -14,19 +16,41 @@ export const oauthCallbackQuerySchema = z.object({
   error_description: z.string().max(2048).optional(),
 });
 
-export const SALESFORCE_CONNECTED_MESSAGE = 'contact-sync:salesforce-connected';
+/**
+ * What the opener sends back to complete a connection: the `state` and `code`
+ * its own popup relayed. Only the host user who started the connection (the
+ * state's account, user and integration) can complete it.
+ */
+export const completeConnectBodySchema = z
+  .object({
+    state: z.string().min(1).max(256),
+    code: z.string().min(1).max(2048),
+  })
+  .strict()
+  .meta({ id: 'SalesforceConnectComplete' });
+export type CompleteConnectBody = z.infer<typeof completeConnectBodySchema>;
+
+export const SALESFORCE_AUTHORIZED_MESSAGE = 'contact-sync:salesforce-authorized';
+/** The opener's answer to the popup: it received the result and completes the connection itself. */
+export const SALESFORCE_AUTHORIZED_RECEIPT = 'contact-sync:salesforce-authorized.received';
+
+/** Why Salesforce sent the user back without a code (the popup tells the opener). */
+export const AUTHORIZE_ERROR_CODES = ['oauth_denied', 'oauth_failed'] as const;
+export type AuthorizeErrorCode = (typeof AUTHORIZE_ERROR_CODES)[number];
 
 /**
- * What the OAuth callback page posts to `window.opener` (only to the
- * configured origins), then it closes. `integrationId` is null when the
- * state could not be read.
+ * What the OAuth callback page relays to `window.opener` (only to the
+ * configured origins): the authorization Salesforce granted, or why it did
+ * not. The callback stores nothing and takes no connection slot: the opener
+ * completes the connection with its own host token, so an authorize link
+ * followed in anybody else's browser connects nothing.
  */
-export const salesforceConnectedMessageSchema = z
+export const salesforceAuthorizedMessageSchema = z
   .object({
-    type: z.literal(SALESFORCE_CONNECTED_MESSAGE),
-    integrationId: z.string().nullable(),
-    ok: z.boolean(),
-    error: callbackErrorCodeSchema.optional(),
+    type: z.literal(SALESFORCE_AUTHORIZED_MESSAGE),
+    state: z.string().nullable(),
+    code: z.string().nullable(),
+    error: z.enum(AUTHORIZE_ERROR_CODES).nullable(),
   })
-  .meta({ id: 'SalesforceConnectedMessage' });
-export type SalesforceConnectedMessage = z.infer<typeof salesforceConnectedMessageSchema>;
+  .meta({ id: 'SalesforceAuthorizedMessage' });
+export type SalesforceAuthorizedMessage = z.infer<typeof salesforceAuthorizedMessageSchema>;

@@ -12,7 +12,7 @@ beforeAll(async () => {
   token = await bff.token();
   const created = await request(bff.app).post('/api/v1/integrations').set(bearer(token)).send({ kind: 'salesforce-contacts', name: 'Wizard' });
   contactsId = created.body.id;
-  expect((await connectSalesforce(bff, token, contactsId)).message.ok).toBe(true);
+  expect((await connectSalesforce(bff, token, contactsId)).outcome.ok).toBe(true);
 });
 
 const putMapping = (mapping: unknown, id = contactsId) =>

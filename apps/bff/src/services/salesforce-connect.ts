@@ -1,4 +1,3 @@
-import type { CallbackErrorCode } from '@contact-sync/api';
 import {
   buildAuthorizeUrl,
   classifySalesforceError,
@@ -32,10 +31,20 @@ export async function startSalesforceConnect(ctx: BffContext, auth: HostAuth, in
   return buildAuthorizeUrl(salesforceOAuthConfig(ctx), { state, codeChallenge: pkce.challenge });
 }
 
-export type CallbackOutcome = { ok: true; integrationId: string } | { ok: false; integrationId: string | null; error: CallbackErrorCode };
+/** Why a completion failed: an API error code the opener shows. */
+type CompletionFailureCode =
+  | 'oauth_state_invalid'
+  | 'oauth_state_mismatch'
+  | 'oauth_failed'
+  | 'salesforce_api_disabled'
+  | 'salesforce_org_mismatch'
+  | 'connection_limit_reached'
+  | 'not_found';
 
-class CallbackFailure extends Error {
-  constructor(readonly code: CallbackErrorCode) {
+export type CompletionOutcome = { ok: true; integration: IntegrationDoc } | { ok: false; error: CompletionFailureCode };
+
+class CompletionFailure extends Error {
+  constructor(readonly code: CompletionFailureCode) {
     super(code);
   }
 }
@@ -52,45 +61,54 @@ async function checkApiAccess(ctx: BffContext, tokens: SalesforceTokenSet, integ
     await handle.call((connection) => describeObject(connection, salesforceObjectOf(integration.kind)));
   } catch (error) {
     const { kind } = classifySalesforceError(error);
-    throw new CallbackFailure(kind === 'api_disabled' ? 'salesforce_api_disabled' : 'oauth_failed');
+    throw new CompletionFailure(kind === 'api_disabled' ? 'salesforce_api_disabled' : 'oauth_failed');
   }
 }
 
 /**
- * The OAuth callback: takes the state once, exchanges the code with the PKCE
- * verifier, reads the identity, checks API access, claims an R3 slot and
- * stores the sealed tokens. Reconnecting keeps the rest of the integration.
+ * Completes a connection with the state and code the popup relayed to the
+ * opener that started it. The state is taken once, and it must have been
+ * started by this host user, in this account, for this integration: an
+ * authorize link followed in someone else's browser (or confirmed by someone
+ * else) connects nothing and takes no R3 slot. Then the code is exchanged
+ * with the state's PKCE verifier, the identity read, API access checked, an
+ * R3 slot claimed and the sealed tokens stored. Reconnecting keeps the rest
+ * of the integration.
  */
 export async function completeSalesforceConnect(
   ctx: BffContext,
-  query: { code?: string | undefined; state?: string | undefined; error?: string | undefined },
-): Promise<CallbackOutcome> {
-  const taken = query.state ? await ctx.oauthStates.consume(query.state, ctx.now()) : null;
-  if (!taken) return { ok: false, integrationId: null, error: 'oauth_state_invalid' };
-  const { accountId, integrationId } = taken;
-  if (query.error) return { ok: false, integrationId, error: 'oauth_denied' };
-  if (!query.code) return { ok: false, integrationId, error: 'oauth_failed' };
+  auth: HostAuth,
+  integrationId: string,
+  body: { state: string; code: string },
+): Promise<CompletionOutcome> {
+  const taken = await ctx.oauthStates.consume(body.state, ctx.now());
+  if (!taken) return { ok: false, error: 'oauth_state_invalid' };
+  if (taken.accountId !== auth.accountId || taken.userId !== auth.userId || taken.integrationId !== integrationId) {
+    ctx.logger.warn({ integrationId, startedFor: taken.integrationId }, 'salesforce connection completed by another user, account or integration than the one that started it: refused');
+    return { ok: false, error: 'oauth_state_mismatch' };
+  }
+  const { accountId } = taken;
 
   let tokens: SalesforceTokenSet;
   let identity;
   try {
-    tokens = await exchangeCode(salesforceOAuthConfig(ctx), { code: query.code, codeVerifier: taken.codeVerifier });
+    tokens = await exchangeCode(salesforceOAuthConfig(ctx), { code: body.code, codeVerifier: taken.codeVerifier });
     identity = await fetchIdentity(tokens);
   } catch (error) {
     ctx.logger.warn({ code: (error as { code?: string }).code, name: (error as Error).name }, 'salesforce code exchange failed');
-    return { ok: false, integrationId, error: 'oauth_failed' };
+    return { ok: false, error: 'oauth_failed' };
   }
 
   let claimed = false;
   try {
     const integration = await ctx.integrations.findForAccount(accountId, integrationId);
-    if (!integration) throw new CallbackFailure('not_found');
+    if (!integration) throw new CompletionFailure('not_found');
     const previous = integration.salesforce;
-    if (previous && integration.activatedAt && previous.orgId !== identity.orgId) throw new CallbackFailure('salesforce_org_mismatch');
+    if (previous && integration.activatedAt && previous.orgId !== identity.orgId) throw new CompletionFailure('salesforce_org_mismatch');
     await checkApiAccess(ctx, tokens, integration);
 
     const issue = await ctx.slots.claim({ orgId: identity.orgId, userId: identity.userId, integrationId, accountId }, ctx.now());
-    if (issue) throw new CallbackFailure('connection_limit_reached');
+    if (issue) throw new CompletionFailure('connection_limit_reached');
     // A reconnection of the same Salesforce user already held this slot: keep it whatever happens next.
     claimed = !(previous && previous.orgId === identity.orgId && previous.userId === identity.userId);
 
@@ -100,14 +118,14 @@ export async function completeSalesforceConnect(
       { ...identity, instanceUrl: tokens.instanceUrl, accessToken: tokens.accessToken, refreshToken: tokens.refreshToken },
       ctx.now(),
     );
-    if (!stored) throw new CallbackFailure('not_found');
+    if (!stored) throw new CompletionFailure('not_found');
     // A reconnection to another Salesforce user frees the old user's slot.
     await ctx.slots.release(integrationId, { orgId: identity.orgId, userId: identity.userId });
-    return { ok: true, integrationId };
+    return { ok: true, integration: stored };
   } catch (error) {
     await revokeQuietly(ctx, tokens);
     if (claimed) await ctx.slots.releaseOne(integrationId, identity).catch(() => undefined);
-    if (error instanceof CallbackFailure) return { ok: false, integrationId, error: error.code };
+    if (error instanceof CompletionFailure) return { ok: false, error: error.code };
     throw error;
   }
 }

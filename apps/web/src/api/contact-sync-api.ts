@@ -27,6 +27,8 @@ export function createContactSyncApi(http: HttpClient) {
     renameIntegration: (id: string, name: string) => http.request<Integration>('PATCH', integration(id), { body: { name } }),
     deleteIntegration: (id: string) => http.request<void>('DELETE', integration(id)),
     startSalesforceConnect: (id: string) => http.request<{ authorizeUrl: string }>('POST', `${integration(id)}/salesforce/connect`),
+    completeSalesforceConnect: (id: string, authorization: { state: string; code: string }) =>
+      http.request<Integration>('POST', `${integration(id)}/salesforce/complete`, { body: authorization }),
     putConsent: (id: string) => http.request<Integration>('PUT', `${integration(id)}/consent`, { body: { optIn: true } }),
     getMappingOptions: (id: string) => http.request<MappingOptionsResponse>('GET', `${integration(id)}/mapping/options`),
     putMapping: (id: string, mapping: Record<string, string>) => http.request<Integration>('PUT', `${integration(id)}/mapping`, { body: { mapping } }),

@@ -15,7 +15,7 @@ import type {
   RetryRecordErrorsResult as ApiRetryRecordErrorsResult,
   RuleIssueDto,
   RunDto,
-  SalesforceConnectedMessage as ApiSalesforceConnectedMessage,
+  SalesforceAuthorizedMessage as ApiSalesforceAuthorizedMessage,
   SessionResponse,
   WizardStep as ApiWizardStep,
 } from '@contact-sync/api';
@@ -61,6 +61,8 @@ export type RunCounts = RunDto['counts'];
 export type RecordError = RecordErrorDto;
 export type RetryRecordErrorsResult = ApiRetryRecordErrorsResult;
 
-/** What the BFF's OAuth callback page posts to the opener (packages/api salesforce.ts). */
-export const SALESFORCE_CONNECTED_MESSAGE = 'contact-sync:salesforce-connected' satisfies ApiSalesforceConnectedMessage['type'];
-export type SalesforceConnectedMessage = ApiSalesforceConnectedMessage;
+/** What the BFF's OAuth callback page relays to the opener (packages/api salesforce.ts). */
+export const SALESFORCE_AUTHORIZED_MESSAGE = 'contact-sync:salesforce-authorized' satisfies ApiSalesforceAuthorizedMessage['type'];
+export type SalesforceAuthorizedMessage = ApiSalesforceAuthorizedMessage;
+/** The opener's receipt to the callback page (SALESFORCE_AUTHORIZED_RECEIPT in packages/api). */
+export const SALESFORCE_AUTHORIZED_RECEIPT = 'contact-sync:salesforce-authorized.received';

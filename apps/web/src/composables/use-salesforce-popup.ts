@@ -16,6 +16,7 @@ export function useSalesforcePopup(onOutcome: (outcome: PopupOutcome) => void | 
       integrationId,
       bffOrigin: context.bffOrigin,
       getAuthorizeUrl: async () => (await context.requireApi().startSalesforceConnect(integrationId)).authorizeUrl,
+      complete: (authorization) => context.requireApi().completeSalesforceConnect(integrationId, authorization),
     });
     popup = current;
     void current.outcome.then((outcome) => {

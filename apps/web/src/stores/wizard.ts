@@ -11,7 +11,7 @@ import {
   type Preview,
   type WizardStep,
 } from '../api/types.ts';
-import { describeError, type Translatable } from '../utils/describe-error.ts';
+import { connectErrorKey, describeError, type Translatable } from '../utils/describe-error.ts';
 import { useContextStore } from './context.ts';
 import { useIntegrationsStore } from './integrations.ts';
 
@@ -142,7 +142,7 @@ export const useWizardStore = defineStore('wizard', () => {
     if (outcome === 'blocked') connect.value = { state: 'failed', messageKey: 'connect.popupBlocked' };
     else if (integration.value?.salesforce && (outcome === 'closed' || outcome.ok)) connect.value = { state: 'idle' };
     else if (outcome === 'closed') connect.value = { state: 'failed', messageKey: 'connect.cancelled' };
-    else connect.value = { state: 'failed', messageKey: `connect.errors.${outcome.error ?? 'oauth_failed'}` };
+    else connect.value = { state: 'failed', messageKey: connectErrorKey(outcome.error ?? 'oauth_failed') };
   }
 
   // Step 4 (R4).

@@ -25,6 +25,7 @@ export function createFakeApi(): FakeApi {
     renameIntegration: vi.fn(async (_id, name) => makeIntegration({ name })),
     deleteIntegration: vi.fn(async () => undefined),
     startSalesforceConnect: vi.fn(async () => ({ authorizeUrl: 'http://localhost:4010/services/oauth2/authorize?state=s' })),
+    completeSalesforceConnect: vi.fn(async () => makeIntegration({ nextStep: 'consent' })),
     putConsent: vi.fn(async () => makeIntegration({ nextStep: 'mapping', consent: { by: 'u1', at: '2026-11-27T10:02:00.000Z' } })),
     getMappingOptions: vi.fn(async () => makeMappingInputs()),
     putMapping: vi.fn(async (_id, mapping) => makeIntegration({ nextStep: 'list', mapping })),

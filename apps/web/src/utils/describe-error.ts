@@ -26,3 +26,10 @@ export function describeError(error: unknown): Translatable {
   }
   return { key: 'errors.generic', params: { code: error instanceof Error ? error.message : 'unknown' } };
 }
+
+const CONNECT_ERROR_CODES = new Set(Object.keys(en.connect.errors));
+
+/** The text of a failed Salesforce connection (the popup's or the completion's code); unknown codes read as a failed connection. */
+export function connectErrorKey(code: string | undefined): string {
+  return `connect.errors.${code && CONNECT_ERROR_CODES.has(code) ? code : 'internal_error'}`;
+}

@@ -1,14 +1,14 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { SALESFORCE_CONNECTED_MESSAGE } from '../api/types.ts';
+import { SALESFORCE_AUTHORIZED_MESSAGE, SALESFORCE_AUTHORIZED_RECEIPT } from '../api/types.ts';
 import { openSalesforcePopup } from './salesforce-popup.ts';
 
 const BFF = 'http://localhost:4000';
 
-function setup(getAuthorizeUrl = async () => 'http://sf.test/authorize') {
-  const popup = { closed: false, location: { href: 'about:blank' }, close: vi.fn(() => (popup.closed = true)) };
+function setup(getAuthorizeUrl = async () => 'http://sf.test/authorize?state=s1', complete = vi.fn(async () => undefined)) {
+  const popup = { closed: false, location: { href: 'about:blank' }, close: vi.fn(() => (popup.closed = true)), postMessage: vi.fn() };
   vi.spyOn(window, 'open').mockReturnValue(popup as unknown as Window);
-  const handle = openSalesforcePopup({ integrationId: 'i1', bffOrigin: BFF, getAuthorizeUrl, closedPollMs: 10 });
-  return { popup, handle };
+  const handle = openSalesforcePopup({ integrationId: 'i1', bffOrigin: BFF, getAuthorizeUrl, complete, closedPollMs: 10 });
+  return { popup, handle, complete };
 }
 
 function post(source: unknown, origin: string, data: unknown) {
@@ -20,15 +20,42 @@ function post(source: unknown, origin: string, data: unknown) {
 afterEach(() => vi.restoreAllMocks());
 
 describe('openSalesforcePopup', () => {
-  it('resolves with the callback’s message from the BFF origin and the popup only', async () => {
-    const { popup, handle } = setup();
+  it('completes with what its own popup relayed from the BFF origin for the state it started, and sends the page its receipt', async () => {
+    const { popup, handle, complete } = setup();
     await Promise.resolve();
-    const ok = { type: SALESFORCE_CONNECTED_MESSAGE, integrationId: 'i1', ok: true };
-    post(popup, 'http://evil.test', ok);
-    post(window, BFF, ok);
-    post(popup, BFF, { ...ok, integrationId: 'other' });
+    const relayed = { type: SALESFORCE_AUTHORIZED_MESSAGE, state: 's1', code: 'c1', error: null };
+    post(popup, 'http://evil.test', relayed);
+    post(window, BFF, relayed);
+    post(popup, BFF, { ...relayed, state: 'someone-elses' });
     post(popup, BFF, { type: 'something-else' });
-    post(popup, BFF, ok);
+    expect(complete).not.toHaveBeenCalled();
+    post(popup, BFF, relayed);
+    await expect(handle.outcome).resolves.toEqual({ kind: 'message', ok: true });
+    expect(complete).toHaveBeenCalledExactlyOnceWith({ state: 's1', code: 'c1' });
+    expect(popup.postMessage).toHaveBeenCalledWith({ type: SALESFORCE_AUTHORIZED_RECEIPT }, BFF);
+  });
+
+  it('reports the completion’s error code, and a denial without completing anything', async () => {
+    const refused = setup(undefined, vi.fn(async () => Promise.reject(Object.assign(new Error('x'), { code: 'oauth_state_mismatch' }))));
+    await Promise.resolve();
+    post(refused.popup, BFF, { type: SALESFORCE_AUTHORIZED_MESSAGE, state: 's1', code: 'c1', error: null });
+    await expect(refused.handle.outcome).resolves.toEqual({ kind: 'message', ok: false, error: 'oauth_state_mismatch' });
+
+    const denied = setup();
+    await Promise.resolve();
+    post(denied.popup, BFF, { type: SALESFORCE_AUTHORIZED_MESSAGE, state: 's1', code: null, error: 'oauth_denied' });
+    await expect(denied.handle.outcome).resolves.toEqual({ kind: 'message', ok: false, error: 'oauth_denied' });
+    expect(denied.complete).not.toHaveBeenCalled();
+  });
+
+  it('keeps waiting for the completion when the popup closes itself after its receipt', async () => {
+    let resolveCompletion: () => void = () => {};
+    const { popup, handle } = setup(undefined, vi.fn(() => new Promise<undefined>((resolve) => (resolveCompletion = () => resolve(undefined)))));
+    await Promise.resolve();
+    post(popup, BFF, { type: SALESFORCE_AUTHORIZED_MESSAGE, state: 's1', code: 'c1', error: null });
+    popup.closed = true;
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    resolveCompletion();
     await expect(handle.outcome).resolves.toEqual({ kind: 'message', ok: true });
   });
 
@@ -46,7 +73,7 @@ describe('openSalesforcePopup', () => {
 
   it('reports a blocked popup', async () => {
     vi.spyOn(window, 'open').mockReturnValue(null);
-    const handle = openSalesforcePopup({ integrationId: 'i1', bffOrigin: BFF, getAuthorizeUrl: async () => 'x' });
+    const handle = openSalesforcePopup({ integrationId: 'i1', bffOrigin: BFF, getAuthorizeUrl: async () => 'x', complete: async () => undefined });
     await expect(handle.outcome).resolves.toEqual({ kind: 'blocked' });
   });
 });

@@ -1,4 +1,4 @@
-import { SALESFORCE_CONNECTED_MESSAGE, type SalesforceConnectedMessage } from '../api/types.ts';
+import { SALESFORCE_AUTHORIZED_MESSAGE, SALESFORCE_AUTHORIZED_RECEIPT, type SalesforceAuthorizedMessage } from '../api/types.ts';
 
 export type PopupOutcome =
   | { kind: 'message'; ok: boolean; error?: string }
@@ -12,6 +12,8 @@ export interface PopupOptions {
   bffOrigin: string;
   /** Fetches the authorize URL (POST …/salesforce/connect). */
   getAuthorizeUrl(): Promise<string>;
+  /** Completes the connection with what the popup relayed (POST …/salesforce/complete, with our host token); rejects with the API error. */
+  complete(authorization: { state: string; code: string }): Promise<unknown>;
   window?: Window;
   closedPollMs?: number;
 }
@@ -24,11 +26,19 @@ export interface SalesforcePopup {
 
 const POPUP_FEATURES = 'popup=yes,width=520,height=680';
 
+const errorCodeOf = (error: unknown): string => {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : 'internal_error';
+};
+
 /**
  * Salesforce refuses to be framed, so its login runs in a popup. The popup is
  * opened synchronously (inside the click) so browsers allow it, then pointed
- * at the authorize URL. The BFF's callback page posts the result to us
- * (`window.opener`): we accept it only from the BFF origin and the popup.
+ * at the authorize URL. The BFF's callback page relays Salesforce's answer to
+ * us (`window.opener`): we accept it only from the BFF origin, from our popup,
+ * for the state we started; we send the page its receipt and complete the
+ * connection ourselves, with our host token. The callback stores nothing, so
+ * a sign-in link followed in anybody else's browser connects nothing.
  */
 export function openSalesforcePopup(options: PopupOptions): SalesforcePopup {
   const win = options.window ?? window;
@@ -36,15 +46,25 @@ export function openSalesforcePopup(options: PopupOptions): SalesforcePopup {
   if (!popup) return { outcome: Promise.resolve({ kind: 'blocked' }), cancel: () => {} };
 
   let finish: (outcome: PopupOutcome) => void = () => {};
+  let startedState: string | null = null;
+  let completing = false;
 
   const onMessage = (event: MessageEvent): void => {
-    if (event.origin !== options.bffOrigin || event.source !== popup) return;
-    const data = event.data as Partial<SalesforceConnectedMessage> | null;
-    if (!data || data.type !== SALESFORCE_CONNECTED_MESSAGE) return;
-    if (data.integrationId != null && data.integrationId !== options.integrationId) return;
-    const outcome: PopupOutcome = { kind: 'message', ok: data.ok === true };
-    if (typeof data.error === 'string') outcome.error = data.error;
-    finish(outcome);
+    if (completing || event.origin !== options.bffOrigin || event.source !== popup) return;
+    const data = event.data as Partial<SalesforceAuthorizedMessage> | null;
+    if (!data || data.type !== SALESFORCE_AUTHORIZED_MESSAGE || startedState === null || data.state !== startedState) return;
+    completing = true;
+    // From here the outcome is the completion's, not the popup's: it may close at once.
+    stopWatchingPopup();
+    popup.postMessage({ type: SALESFORCE_AUTHORIZED_RECEIPT }, options.bffOrigin);
+    if (data.error || typeof data.code !== 'string') {
+      finish({ kind: 'message', ok: false, error: data.error ?? 'oauth_failed' });
+      return;
+    }
+    options.complete({ state: startedState, code: data.code }).then(
+      () => finish({ kind: 'message', ok: true }),
+      (error: unknown) => finish({ kind: 'message', ok: false, error: errorCodeOf(error) }),
+    );
   };
 
   let graceTimer: ReturnType<typeof setTimeout> | undefined;
@@ -54,11 +74,14 @@ export function openSalesforcePopup(options: PopupOptions): SalesforcePopup {
     // Give a message posted just before closing the chance to arrive first.
     graceTimer = setTimeout(() => finish({ kind: 'closed' }), 300);
   }, options.closedPollMs ?? 500);
+  const stopWatchingPopup = (): void => {
+    clearInterval(closedTimer);
+    clearTimeout(graceTimer);
+  };
 
   const cleanup = (): void => {
     win.removeEventListener('message', onMessage);
-    clearInterval(closedTimer);
-    clearTimeout(graceTimer);
+    stopWatchingPopup();
   };
 
   const outcome = new Promise<PopupOutcome>((resolve) => {
@@ -72,12 +95,12 @@ export function openSalesforcePopup(options: PopupOptions): SalesforcePopup {
 
   options.getAuthorizeUrl().then(
     (url) => {
+      startedState = new URL(url).searchParams.get('state');
       if (!popup.closed) popup.location.href = url;
     },
     (error: unknown) => {
       popup.close();
-      const code = (error as { code?: unknown } | null)?.code;
-      finish({ kind: 'message', ok: false, error: typeof code === 'string' ? code : 'internal_error' });
+      finish({ kind: 'message', ok: false, error: errorCodeOf(error) });
     },
   );
 

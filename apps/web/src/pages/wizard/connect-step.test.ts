@@ -1,6 +1,7 @@
 import { flushPromises } from '@vue/test-utils';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { SALESFORCE_CONNECTED_MESSAGE } from '../../api/types.ts';
+import { ApiError } from '../../api/api-error.ts';
+import { SALESFORCE_AUTHORIZED_MESSAGE, SALESFORCE_AUTHORIZED_RECEIPT } from '../../api/types.ts';
 import { useWizardStore } from '../../stores/wizard.ts';
 import { createFakeApi } from '../../test-utils/fake-api.ts';
 import { CONNECTED, INTEGRATION_ID, makeIntegration } from '../../test-utils/fixtures.ts';
@@ -11,10 +12,11 @@ interface FakePopup {
   closed: boolean;
   location: { href: string };
   close(): void;
+  postMessage: ReturnType<typeof vi.fn>;
 }
 
 function stubPopup() {
-  const popup: FakePopup = { closed: false, location: { href: 'about:blank' }, close: () => (popup.closed = true) };
+  const popup: FakePopup = { closed: false, location: { href: 'about:blank' }, close: () => (popup.closed = true), postMessage: vi.fn() };
   const open = vi.spyOn(window, 'open').mockReturnValue(popup as unknown as Window);
   return { popup, open };
 }
@@ -49,22 +51,26 @@ describe('connect step', () => {
     expect(wrapper.text()).toContain('Waiting for you to log in');
   });
 
-  it('learns the result from the BFF origin only, without a reload, and shows user and org', async () => {
+  it('completes the connection itself with what its popup relayed from the BFF origin, without a reload, and shows user and org', async () => {
     const { popup } = stubPopup();
     const { wrapper, api } = await renderConnect();
     await wrapper.get('button').trigger('click');
     await flushPromises();
     api.getIntegration.mockResolvedValue(makeIntegration({ nextStep: 'consent', salesforce: CONNECTED }));
-    const message = { type: SALESFORCE_CONNECTED_MESSAGE, integrationId: INTEGRATION_ID, ok: true };
+    const message = { type: SALESFORCE_AUTHORIZED_MESSAGE, state: 's', code: 'the-code', error: null };
 
     postFrom(popup, 'https://evil.test', message);
     postFrom({}, BFF_ORIGIN, message);
+    postFrom(popup, BFF_ORIGIN, { ...message, state: 'another-sign-in' });
     await flushPromises();
+    expect(api.completeSalesforceConnect).not.toHaveBeenCalled();
     expect(api.getIntegration).toHaveBeenCalledTimes(1);
     expect(wrapper.find('[data-testid="connected"]').exists()).toBe(false);
 
     postFrom(popup, BFF_ORIGIN, message);
     await flushPromises();
+    expect(popup.postMessage).toHaveBeenCalledWith({ type: SALESFORCE_AUTHORIZED_RECEIPT }, BFF_ORIGIN);
+    expect(api.completeSalesforceConnect).toHaveBeenCalledWith(INTEGRATION_ID, { state: 's', code: 'the-code' });
     expect(wrapper.get('[data-testid="connected"]').text()).toContain('Demo User (demo@acme.test)');
     expect(wrapper.get('[data-testid="connected"]').text()).toContain('00D000000000001EAA');
     const continueButton = wrapper.findAll('button').find((button) => button.text() === 'Continue');
@@ -75,10 +81,11 @@ describe('connect step', () => {
 
   it('tells a user whose org has API access disabled to enable it', async () => {
     const { popup } = stubPopup();
-    const { wrapper } = await renderConnect();
+    const { wrapper, api } = await renderConnect();
+    api.completeSalesforceConnect.mockRejectedValue(new ApiError(409, 'salesforce_api_disabled', 'API access is disabled'));
     await wrapper.get('button').trigger('click');
     await flushPromises();
-    postFrom(popup, BFF_ORIGIN, { type: SALESFORCE_CONNECTED_MESSAGE, integrationId: INTEGRATION_ID, ok: false, error: 'salesforce_api_disabled' });
+    postFrom(popup, BFF_ORIGIN, { type: SALESFORCE_AUTHORIZED_MESSAGE, state: 's', code: 'the-code', error: null });
     await flushPromises();
     expect(wrapper.get('[data-testid="connect-error"]').text()).toContain('enable "API Enabled"');
   });
