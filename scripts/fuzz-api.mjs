@@ -123,7 +123,7 @@ async function api(bffUrl, method, path, body) {
   return text ? JSON.parse(text) : null;
 }
 
-/** The Salesforce popup over HTTP: authorize page, login form, redirect to the BFF callback. */
+/** The Salesforce popup over HTTP: authorize page, login form, then the opener's completion with the code and state Salesforce redirected with. */
 async function connectSalesforce(bffUrl, id) {
   const { authorizeUrl } = await api(bffUrl, 'POST', `/api/v1/integrations/${id}/salesforce/connect`);
   const page = await (await fetch(authorizeUrl)).text();
@@ -135,8 +135,10 @@ async function connectSalesforce(bffUrl, id) {
   const login = await fetch(new URL('/services/oauth2/authorize', authorizeUrl), { method: 'POST', body, redirect: 'manual' });
   const location = login.headers.get('location');
   if (!location) throw new Error(`Salesforce sandbox login failed: ${login.status}`);
-  const callback = await fetch(location);
-  if (!(await callback.text()).includes('"ok":true')) throw new Error('the OAuth callback did not connect the integration');
+  const redirect = new URL(location);
+  const [code, state] = [redirect.searchParams.get('code'), redirect.searchParams.get('state')];
+  if (!code || !state) throw new Error(`Salesforce sandbox login did not authorize: ${location}`);
+  await api(bffUrl, 'POST', `/api/v1/integrations/${id}/salesforce/complete`, { state, code });
 }
 
 /**
