@@ -4,7 +4,7 @@ import { pinoHttp } from 'pino-http';
 import { createContext, type BffContext, type BffDeps } from './context.ts';
 import { redactUrl } from './logger.ts';
 import { createMetrics } from './metrics.ts';
-import { createAdminAuth } from './middleware/admin-auth.ts';
+import { createBearerAuth } from './middleware/bearer-auth.ts';
 import { createCors } from './middleware/cors.ts';
 import { errorHandler, notFoundHandler } from './middleware/error-handler.ts';
 import { createHostAuth } from './middleware/host-auth.ts';
@@ -41,13 +41,15 @@ export function createApp(deps: BffDeps): Express {
   const guards: RouteGuards = {
     hostAuth: createHostAuth(ctx.config),
     accountRateLimit: createAccountRateLimit(ctx.config.RATE_LIMIT_PER_MINUTE),
-    adminAuth: createAdminAuth(ctx.config.ADMIN_SECRET),
+    adminAuth: createBearerAuth(ctx.config.ADMIN_SECRET),
     addressRateLimit: createAddressRateLimit(ctx.config.ADDRESS_RATE_LIMIT_PER_MINUTE),
     jsonBody: express.json({ limit: ctx.config.BODY_LIMIT, strict: true }),
   };
 
   const app = express();
   app.disable('x-powered-by');
+  // The per-address rate limits key on the client address: believe only the configured proxies about it.
+  app.set('trust proxy', ctx.config.TRUST_PROXY);
   app.use(
     pinoHttp({
       logger: ctx.logger,

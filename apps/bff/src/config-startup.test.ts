@@ -1,4 +1,6 @@
+import { DEV_ENCRYPTION_KEYS } from '@contact-sync/secrets';
 import { itRefusesBadConfiguration } from '@contact-sync/testing';
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { describe } from 'vitest';
 import { DEV_ADMIN_SECRET, DEV_HOST_JWT_SECRET } from './config.ts';
@@ -13,9 +15,11 @@ const production = {
   DEMO_SEED: 'false',
   HOST_JWT_SECRET: 'prod-host-jwt-secret-0123456789abcdef-xyz',
   ADMIN_SECRET: 'prod-admin-secret-0123456789abcdef-xyz',
-  ENCRYPTION_KEYS: `prod1:${Buffer.alloc(32, 7).toString('base64')}`,
+  SALESFORCE_CLIENT_SECRET: randomBytes(32).toString('hex'),
+  ENCRYPTION_KEYS: `prod1:${randomBytes(32).toString('base64')}`,
   ENCRYPTION_KEY_ID: 'prod1',
 };
+const devKeyUnderAnotherId = `prod1:${DEV_ENCRYPTION_KEYS.split(':')[1]}`;
 
 describe('BFF start-up configuration', () => {
   itRefusesBadConfiguration(appDir, base, [
@@ -35,6 +39,10 @@ describe('BFF start-up configuration', () => {
     { variable: 'BREVO_API_KEY', value: 'xkeysib secret with spaces' },
     { variable: 'DEMO_BREVO_API_KEY', value: 'xkeysib-démo-secret' },
     { variable: 'DEMO_SEED', value: 'true', with: production, secret: 'prod-host-jwt-secret-0123456789abcdef-xyz' },
+    // Secrets checked by their value in production (issue 12); the other cases are in config.test.ts.
+    { variable: 'ENCRYPTION_KEYS', value: devKeyUnderAnotherId, with: production },
+    { variable: 'HOST_JWT_SECRET', value: 'a'.repeat(32), with: production },
+    { variable: 'BREVO_API_KEY', value: 'xkeysib-shared-by-every-tenant-0123456789', with: production },
     { variable: 'DEMO_NOTIFICATION_EMAIL', value: 'marketing-at-acme' },
     { variable: 'RATE_LIMIT_PER_MINUTE', value: 'unlimited' },
     { variable: 'ADDRESS_RATE_LIMIT_PER_MINUTE', value: 'no-limit-at-all' },

@@ -1,16 +1,28 @@
 import { brevoApiKeySchema } from '@contact-sync/api';
 import { env, loadConfig } from '@contact-sync/config';
-import { DEV_ENCRYPTION_KEYS, encryptionEnv, refineEncryptionKeyId } from '@contact-sync/secrets';
+import {
+  DEV_ADMIN_SECRET,
+  DEV_HOST_JWT_SECRET,
+  encryptionEnv,
+  refineEncryptionKeyId,
+  refineProductionSecrets,
+  SANDBOX_SALESFORCE_CLIENT_SECRET,
+} from '@contact-sync/secrets';
 import { z } from 'zod';
+import { trustProxySchema } from './trust-proxy.ts';
 
-/** Development defaults: public, so refused when NODE_ENV=production. */
-export const DEV_HOST_JWT_SECRET = 'dev-only-host-jwt-secret-change-me-32chars';
-export const DEV_ADMIN_SECRET = 'dev-only-admin-secret-change-me-32chars';
+export { DEV_ADMIN_SECRET, DEV_HOST_JWT_SECRET };
 
 export const bffConfigSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
     BFF_PORT: env.port(4000),
+    /** Interface to listen on: loopback by default; `0.0.0.0` (or an address) opens it deliberately. */
+    BFF_HOST: z.string().min(1).default('localhost'),
+    /** Which proxies in front of the BFF to believe about the client address (per-address rate limits). */
+    TRUST_PROXY: trustProxySchema,
+    /** Bearer token that `/metrics` asks for; in production `/metrics` is served only with one. */
+    METRICS_TOKEN: z.string().optional(),
     BFF_PUBLIC_URL: env.url('http://localhost:4000'),
     MONGODB_URI: env.mongoUri(),
     HOST_JWT_SECRET: env.secret(32).default(DEV_HOST_JWT_SECRET),
@@ -20,7 +32,7 @@ export const bffConfigSchema = z
     WEB_ORIGINS: env.list(['http://localhost:5180']),
     SALESFORCE_LOGIN_URL: env.url('http://localhost:4010'),
     SALESFORCE_CLIENT_ID: z.string().min(1).default('sandbox-client-id'),
-    SALESFORCE_CLIENT_SECRET: z.string().min(1).default('sandbox-client-secret'),
+    SALESFORCE_CLIENT_SECRET: z.string().min(1).default(SANDBOX_SALESFORCE_CLIENT_SECRET),
     SALESFORCE_API_VERSION: z.string().regex(/^\d{2,3}\.0$/, 'must look like 62.0').default('62.0'),
     BREVO_API_URL: env.url('http://localhost:4020/v3'),
     BREVO_API_KEY: brevoApiKeySchema.optional(),
@@ -33,21 +45,32 @@ export const bffConfigSchema = z
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(300),
     /** Unauthenticated requests (OAuth callback, admin) per client address and minute. */
     ADDRESS_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(60),
+    /** Failed Brevo webhook authentications per client address and minute (then 429). */
+    WEBHOOK_AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(120),
+    /** Authenticated Brevo webhook deliveries per integration and minute (then 429; Brevo redelivers). */
+    WEBHOOK_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(600),
     BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/).default('100kb'),
     LOG_LEVEL: env.logLevel(),
   })
   .superRefine((config, ctx) => {
     refineEncryptionKeyId(config, ctx);
-    if (config.NODE_ENV !== 'production') return;
-    const devDefaults: [keyof typeof config, unknown][] = [
-      ['HOST_JWT_SECRET', DEV_HOST_JWT_SECRET],
-      ['ADMIN_SECRET', DEV_ADMIN_SECRET],
-      ['ENCRYPTION_KEYS', DEV_ENCRYPTION_KEYS],
-    ];
-    for (const [name, value] of devDefaults) {
-      if (config[name] === value) ctx.addIssue({ code: 'custom', path: [name], message: 'is the public development default; set a secret value in production' });
+    if (config.METRICS_TOKEN !== undefined && config.METRICS_TOKEN.length < 32) {
+      ctx.addIssue({ code: 'custom', path: ['METRICS_TOKEN'], message: 'must be at least 32 characters' });
     }
+    if (config.NODE_ENV !== 'production') return;
+    refineProductionSecrets(config, ctx, {
+      shared: config.METRICS_TOKEN === undefined ? ['HOST_JWT_SECRET', 'ADMIN_SECRET'] : ['HOST_JWT_SECRET', 'ADMIN_SECRET', 'METRICS_TOKEN'],
+      issued: ['SALESFORCE_CLIENT_SECRET'],
+      encryptionKeys: 'ENCRYPTION_KEYS',
+    });
     if (config.DEMO_SEED) ctx.addIssue({ code: 'custom', path: ['DEMO_SEED'], message: 'must be false in production' });
+    if (config.BREVO_API_KEY !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['BREVO_API_KEY'],
+        message: "must not be set in production: every account without a key of its own would share one Brevo account's contacts and lists; give each account its key (PUT /admin/v1/accounts/:accountId/brevo)",
+      });
+    }
   });
 
 export type BffConfig = z.infer<typeof bffConfigSchema>;

@@ -21,8 +21,11 @@ async function main(): Promise<void> {
 
   const hooks = createSyncHooks({ config, connection, secrets });
   const app = createApp({ config, connection, secrets, logger, syncFacts: syncFactsFromStore(connection), hooks });
-  const server = app.listen(config.BFF_PORT, () => {
-    console.log(`bff ready on ${config.BFF_PUBLIC_URL.replace(/\/+$/, '')}`);
+  if (config.NODE_ENV === 'production' && config.METRICS_TOKEN === undefined) logger.warn('METRICS_TOKEN is not set: /metrics is not served');
+  const server = app.listen(config.BFF_PORT, config.BFF_HOST, () => {
+    const bound = server.address();
+    const listening = bound && typeof bound === 'object' ? ` (listening on ${bound.family === 'IPv6' ? `[${bound.address}]` : bound.address}:${bound.port})` : '';
+    console.log(`bff ready on ${config.BFF_PUBLIC_URL.replace(/\/+$/, '')}${listening}`);
   });
 
   let stopping = false;

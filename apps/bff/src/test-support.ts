@@ -58,6 +58,9 @@ export function useTestBff(db: TestDatabase, overrides: Record<string, string> =
       DEMO_SEED: 'false',
       LOG_LEVEL: 'debug',
       RATE_LIMIT_PER_MINUTE: '10000',
+      // Tests send many deliveries and forged calls a minute; the limits have tests of their own.
+      WEBHOOK_RATE_LIMIT_PER_MINUTE: '100000',
+      WEBHOOK_AUTH_FAILURES_PER_MINUTE: '100000',
       ...overrides,
     });
     harness.secrets = secretBoxFromEnv(harness.config.ENCRYPTION_KEYS, harness.config.ENCRYPTION_KEY_ID);

@@ -1,13 +1,11 @@
 import { env, loadConfig } from '@contact-sync/config';
+import { DEV_HOST_JWT_SECRET } from '@contact-sync/secrets';
 import { z } from 'zod';
-
-/** Same public development default as the BFF's; refused in production there too. */
-export const DEV_HOST_JWT_SECRET = 'dev-only-host-jwt-secret-change-me-32chars';
 
 export const hostDemoConfigSchema = z.object({
   HOST_DEMO_PORT: env.port(5170),
   HOST_DEMO_HOST: z.string().min(1).default('localhost'),
-  /** Shared with the BFF, which verifies the tokens we mint. */
+  /** Shared with the BFF, which verifies the tokens we mint (its development default is refused by the BFF in production). */
   HOST_JWT_SECRET: env.secret(32).default(DEV_HOST_JWT_SECRET),
   HOST_JWT_ISSUER: z.string().min(1).default('brevo-host-demo'),
   HOST_JWT_AUDIENCE: z.string().min(1).default('contact-sync-bff'),

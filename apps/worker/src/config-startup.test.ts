@@ -1,4 +1,6 @@
+import { DEV_ENCRYPTION_KEYS } from '@contact-sync/secrets';
 import { itRefusesBadConfiguration } from '@contact-sync/testing';
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { describe } from 'vitest';
 
@@ -6,6 +8,12 @@ import { describe } from 'vitest';
 // it must stop before touching the database.
 const appDir = fileURLToPath(new URL('..', import.meta.url));
 const base = { MONGODB_URI: 'mongodb://127.0.0.1:9/never_reached', LOG_LEVEL: 'warn' };
+const production = {
+  NODE_ENV: 'production',
+  SALESFORCE_CLIENT_SECRET: randomBytes(32).toString('hex'),
+  ENCRYPTION_KEYS: `prod1:${randomBytes(32).toString('base64')}`,
+  ENCRYPTION_KEY_ID: 'prod1',
+};
 
 describe('worker start-up configuration', () => {
   itRefusesBadConfiguration(appDir, base, [
@@ -21,5 +29,10 @@ describe('worker start-up configuration', () => {
     { variable: 'ENCRYPTION_KEY_ID', value: 'not-a-listed-key' },
     { variable: 'NOTICE_SENDER_EMAIL', value: 'no-reply-at-contact-sync' },
     { variable: 'LOG_LEVEL', value: 'chatty' },
+    // Secrets checked by their value in production (issue 12); the other cases are in config.test.ts.
+    { variable: 'ENCRYPTION_KEYS', value: `prod1:${DEV_ENCRYPTION_KEYS.split(':')[1]}`, with: production },
+    { variable: 'ENCRYPTION_KEYS', value: `${DEV_ENCRYPTION_KEYS},`, with: { ...production, ENCRYPTION_KEY_ID: 'dev1' } },
+    { variable: 'SALESFORCE_CLIENT_SECRET', value: 'sandbox-client-secret', with: production },
+    { variable: 'NODE_ENV', value: 'staging-env' },
   ]);
 });

@@ -1,10 +1,11 @@
 import { env, loadConfig } from '@contact-sync/config';
-import { encryptionEnv, refineEncryptionKeyId } from '@contact-sync/secrets';
+import { encryptionEnv, refineEncryptionKeyId, refineProductionSecrets, SANDBOX_SALESFORCE_CLIENT_SECRET } from '@contact-sync/secrets';
 import { z } from 'zod';
 
 /** The worker's environment (the Salesforce, Brevo and encryption variables are the BFF's). */
 export const workerConfigSchema = z
   .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
     MONGODB_URI: env.mongoUri(),
     SYNC_INTERVAL_SECONDS: z.coerce.number().int().min(15, 'must be at least 15 (seconds)').default(60),
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
@@ -12,13 +13,17 @@ export const workerConfigSchema = z
     BREVO_API_URL: env.url('http://localhost:4020/v3'),
     SALESFORCE_LOGIN_URL: env.url('http://localhost:4010'),
     SALESFORCE_CLIENT_ID: z.string().min(1).default('sandbox-client-id'),
-    SALESFORCE_CLIENT_SECRET: z.string().min(1).default('sandbox-client-secret'),
+    SALESFORCE_CLIENT_SECRET: z.string().min(1).default(SANDBOX_SALESFORCE_CLIENT_SECRET),
     SALESFORCE_REDIRECT_URI: env.url('http://localhost:4000/api/v1/oauth/salesforce/callback'),
     ...encryptionEnv,
     NOTICE_SENDER_EMAIL: z.email().default('no-reply@contact-sync.test'),
     LOG_LEVEL: env.logLevel(),
   })
-  .superRefine(refineEncryptionKeyId);
+  .superRefine((config, ctx) => {
+    refineEncryptionKeyId(config, ctx);
+    // The worker opens every stored token and key: it refuses public or guessable secrets as the BFF does.
+    if (config.NODE_ENV === 'production') refineProductionSecrets(config, ctx, { issued: ['SALESFORCE_CLIENT_SECRET'], encryptionKeys: 'ENCRYPTION_KEYS' });
+  });
 
 export type WorkerConfig = z.infer<typeof workerConfigSchema>;
 

@@ -52,6 +52,8 @@ export const API_ERRORS = {
   brevo_list_not_found: { status: 409, message: 'The Brevo list does not exist.' },
   /** Request body larger than the limit. */
   payload_too_large: { status: 413, message: 'The request body is too large.' },
+  /** The body's content type is not one the route reads (the Brevo webhook reads JSON only). */
+  unsupported_media_type: { status: 415, message: 'The request body must be JSON (Content-Type: application/json).' },
   /** Body, query or path failed validation; details.issues lists each problem. */
   validation_failed: { status: 422, message: 'The request is not valid.' },
   /** Too many requests for this account; see Retry-After. */

@@ -26,7 +26,9 @@ describe('buildOpenApiDocument', () => {
   it('references named component schemas and the security schemes', () => {
     const components = document.components;
     expect(Object.keys(components?.schemas ?? {})).toEqual(expect.arrayContaining(['Integration', 'ErrorResponse', 'MappingOptions', 'RuleIssue']));
-    expect(Object.keys(components?.securitySchemes ?? {})).toEqual(['hostJwt', 'adminSecret']);
+    expect(Object.keys(components?.securitySchemes ?? {})).toEqual(['hostJwt', 'adminSecret', 'metricsToken']);
     expect(document.paths?.['/api/v1/oauth/salesforce/callback']?.get?.security).toEqual([]);
+    expect(document.paths?.['/api/v1/integrations/{id}/salesforce/complete']?.post?.security).toEqual([{ hostJwt: [] }]);
+    expect(document.paths?.['/metrics']?.get?.security).toEqual([{ metricsToken: [] }, {}]);
   });
 });

@@ -19,7 +19,8 @@ function genericErrors(route: RouteDefinition): ApiErrorCode[] {
   const codes: ApiErrorCode[] = ['internal_error'];
   // Everything but the operations endpoints reads the database.
   if (route.tag !== 'operations') codes.push('service_unavailable');
-  if (route.auth !== 'none') codes.push('unauthorized', 'rate_limited');
+  if (route.auth === 'metrics-token') codes.push('unauthorized');
+  else if (route.auth !== 'none') codes.push('unauthorized', 'rate_limited');
   if (route.body) codes.push('invalid_json', 'payload_too_large', 'validation_failed');
   if (route.query) codes.push('validation_failed');
   // Malformed ids are answered as not found (nothing to learn from a 422).
@@ -72,6 +73,8 @@ function successResponse(route: RouteDefinition): RouteConfig['responses'] {
 function security(route: RouteDefinition): RouteConfig['security'] {
   if (route.auth === 'host-jwt') return [{ hostJwt: [] }];
   if (route.auth === 'admin') return [{ adminSecret: [] }];
+  // Open in development without METRICS_TOKEN, so the token is optional here.
+  if (route.auth === 'metrics-token') return [{ metricsToken: [] }, {}];
   return [];
 }
 
@@ -87,6 +90,12 @@ export function buildOpenApiDocument(options: OpenApiOptions): ReturnType<OpenAp
     type: 'http',
     scheme: 'bearer',
     description: 'ADMIN_SECRET of the BFF (host-to-BFF administration).',
+  });
+
+  registry.registerComponent('securitySchemes', 'metricsToken', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'METRICS_TOKEN of the BFF (the Prometheus scraper).',
   });
 
   for (const route of Object.values(ROUTES) as RouteDefinition[]) {

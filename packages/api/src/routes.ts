@@ -29,7 +29,7 @@ import {
  * the OpenAPI document is generated from them, so the two cannot drift.
  * Paths use Express syntax (`:id`).
  */
-export type RouteAuth = 'host-jwt' | 'admin' | 'none';
+export type RouteAuth = 'host-jwt' | 'admin' | 'metrics-token' | 'none';
 export type RouteResponse =
   | { status: number; description: string; schema: z.ZodType }
   | { status: number; description: string; contentType: 'text/html' | 'text/plain' }
@@ -228,8 +228,9 @@ export const ROUTES = {
     summary: "Brevo marketing webhook (contact_updated, contact_deleted) of one integration, authenticated by the integration's bearer secret; stored once, applied by the worker",
     params: brevoWebhookParamsSchema, body: brevoWebhookBodySchema,
     response: { status: 200, description: 'Stored (a redelivery is counted as a duplicate, not stored again)', schema: brevoWebhookResponseSchema },
-    // Missing or wrong secret (an unknown integration looks the same); not stored → Brevo must redeliver.
-    errors: ['unauthorized', 'webhook_not_stored'],
+    // Missing or wrong secret (an unknown integration looks the same), checked before the body is read; a body that is not JSON;
+    // limited per address (failed authentications) and per integration; not stored → Brevo must redeliver.
+    errors: ['unauthorized', 'unsupported_media_type', 'rate_limited', 'webhook_not_stored'],
   },
   setAccountBrevoKey: {
     operationId: 'setAccountBrevoKey', method: 'put', path: '/admin/v1/accounts/:accountId/brevo', tag: 'admin', auth: 'admin',
@@ -251,10 +252,10 @@ export const ROUTES = {
     errors: ['service_unavailable'],
   },
   metrics: {
-    operationId: 'metrics', method: 'get', path: '/metrics', tag: 'operations', auth: 'none',
-    summary: 'Prometheus metrics',
+    operationId: 'metrics', method: 'get', path: '/metrics', tag: 'operations', auth: 'metrics-token',
+    summary: 'Prometheus metrics; with METRICS_TOKEN set, only with it as a bearer token; in production not served without one (404)',
     response: { status: 200, description: 'Prometheus text format', contentType: 'text/plain' },
-    errors: [],
+    errors: ['not_found'],
   },
   openapi: {
     operationId: 'getOpenApiDocument', method: 'get', path: '/api/v1/openapi.json', tag: 'operations', auth: 'none',

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { DEV_ENCRYPTION_KEY_ID, DEV_ENCRYPTION_KEYS, parseEncryptionKeys } from './secret-box.ts';
+import { DEV_ENCRYPTION_KEY_ID, DEV_ENCRYPTION_KEYS } from './published-defaults.ts';
+import { parseEncryptionKeys } from './secret-box.ts';
 
 /**
  * `ENCRYPTION_KEYS` and `ENCRYPTION_KEY_ID` as every app that seals or opens

@@ -55,6 +55,9 @@ describe('secret box', () => {
     expect(() => parseEncryptionKeys('a:c2hvcnQ=')).toThrow(/32 bytes/);
     expect(() => parseEncryptionKeys(`a:${keyA},a:${keyB}`)).toThrow(/twice/);
     expect(() => parseEncryptionKeys(keyA)).toThrow(SecretError);
+    expect(() => parseEncryptionKeys(`a:${keyA},`)).toThrow(/stray comma/);
+    expect(() => parseEncryptionKeys(`a:${keyA},,b:${keyB}`)).toThrow(/stray comma/);
+    expect(() => parseEncryptionKeys(`a:${keyA}!!`)).toThrow(/plain base64/);
     expect(() => createSecretBox(parseEncryptionKeys(`a:${keyA}`), 'b')).toThrow(/not listed/);
   });
 });

@@ -46,14 +46,20 @@ export interface SecretBox {
 /** `kid:base64,kid:base64` → key map; every key must decode to 32 bytes. */
 export function parseEncryptionKeys(spec: string): Map<string, Buffer> {
   const keys = new Map<string, Buffer>();
-  for (const entry of spec.split(',').map((part) => part.trim()).filter(Boolean)) {
+  if (!spec.trim()) throw new SecretError('secret_keys_invalid', 'no key listed');
+  for (const entry of spec.split(',').map((part) => part.trim())) {
+    // A stray comma is a mistake in the list, not an empty key to skip: say so.
+    if (!entry) throw new SecretError('secret_keys_invalid', 'has an empty entry (a stray comma)');
     const separator = entry.indexOf(':');
     const kid = separator > 0 ? entry.slice(0, separator).trim() : '';
-    const key = Buffer.from(entry.slice(separator + 1).trim(), 'base64');
+    const text = entry.slice(separator + 1).trim();
+    const key = Buffer.from(text, 'base64');
     if (!/^[A-Za-z0-9_.-]{1,32}$/.test(kid)) {
       throw new SecretError('secret_keys_invalid', 'each key must be "kid:base64" with a kid of letters, digits, _ . -');
     }
     if (key.length !== KEY_BYTES) throw new SecretError('secret_keys_invalid', `key "${kid}" must be ${KEY_BYTES} bytes (base64)`);
+    // Node's decoder skips what is not base64: a key with stray characters would decode all the same.
+    if (text !== key.toString('base64') && text !== key.toString('base64url')) throw new SecretError('secret_keys_invalid', `key "${kid}" is not plain base64`);
     if (keys.has(kid)) throw new SecretError('secret_keys_invalid', `key "${kid}" is listed twice`);
     keys.set(kid, key);
   }
@@ -104,7 +110,3 @@ export function createSecretBox(keys: ReadonlyMap<string, Buffer>, currentKeyId:
 export function secretBoxFromEnv(encryptionKeys: string, encryptionKeyId: string): SecretBox {
   return createSecretBox(parseEncryptionKeys(encryptionKeys), encryptionKeyId);
 }
-
-/** Development default: a fixed, public key. Never use it outside a laptop. */
-export const DEV_ENCRYPTION_KEYS = 'dev1:ZGV2LW9ubHkta2V5LWRvLW5vdC11c2UtaW4tcHJvZCE=';
-export const DEV_ENCRYPTION_KEY_ID = 'dev1';

@@ -73,8 +73,8 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function verify(authorization: string | undefined, expectedHash: string | null | undefined): boolean {
-  if (!expectedHash || typeof authorization !== 'string') return false;
+function verify(authorization: string, expectedHash: string | null | undefined): boolean {
+  if (!expectedHash) return false;
   const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
   if (!match) return false;
   const presented = Buffer.from(sha256(match[1]!), 'hex');
@@ -122,37 +122,56 @@ function eventOf(integrationId: string, payload: Record<string, unknown>, now: D
   };
 }
 
+/** A delivery whose bearer secret is its integration's: the only kind whose body is read. */
+export interface AuthenticatedWebhook {
+  readonly integrationId: string;
+}
+
+/** Integration ids are ObjectIds; anything else names no integration and costs no database read. */
+const INTEGRATION_ID = /^[0-9a-f]{24}$/;
+
 /**
- * The BFF's webhook receiver, framework-free: verifies the integration's
- * bearer secret, validates the payloads, drops the echoes of the integration's
- * own writes when the account's key name is known (an initial load echoes
- * every record it wrote), stores each other event once (a redelivery has the
- * same key), asks the workers for a run (as "Sync now" does, unless one is
- * already asked) and answers at once; the worker applies them.
- * 401 for a wrong or missing secret and 400 for a malformed body store nothing;
- * a storage failure throws, so the route answers 5xx and Brevo retries.
+ * Checks a delivery's bearer secret against its integration's, before its
+ * body is read: an unknown integration, a missing or a wrong secret are the
+ * same null, and cost one read by `_id` (none for a malformed id).
  */
-export async function receiveBrevoWebhook(
-  delivery: WebhookDelivery,
-  deps: {
-    store: SyncStore;
-    /** The name of the Brevo key the integration writes with (null: not known, every event is stored); read after the secret is verified. */
-    ownApiKeyName?: () => Promise<string | null>;
-    now?: () => Date;
-    onRequestFailed?: (error: unknown) => void;
-  },
-): Promise<WebhookAnswer> {
-  const refused = (status: 400 | 401): WebhookAnswer => ({ status, stored: 0, duplicates: 0, ownWrites: 0 });
-  const state = await deps.store.state.find(delivery.integrationId);
-  if (!verify(delivery.authorization, state?.webhookSecretHash)) return refused(401);
-  const payloads = Array.isArray(delivery.body) ? delivery.body : [delivery.body];
+export async function authenticateBrevoWebhook(
+  integrationId: string,
+  authorization: string | undefined,
+  store: Pick<SyncStore, 'state'>,
+): Promise<AuthenticatedWebhook | null> {
+  if (!INTEGRATION_ID.test(integrationId) || typeof authorization !== 'string') return null;
+  const state = await store.state.find(integrationId);
+  return verify(authorization, state?.webhookSecretHash) ? { integrationId } : null;
+}
+
+export interface WebhookStoreDeps {
+  store: SyncStore;
+  /** The name of the Brevo key the integration writes with (null: not known, every event is stored); read after the secret is verified. */
+  ownApiKeyName?: () => Promise<string | null>;
+  now?: () => Date;
+  onRequestFailed?: (error: unknown) => void;
+}
+
+/**
+ * The events of an authenticated delivery: validates the payloads, drops the
+ * echoes of the integration's own writes when the account's key name is
+ * known (an initial load echoes every record it wrote), stores each other
+ * event once (a redelivery has the same key), asks the workers for a run (as
+ * "Sync now" does, unless one is already asked) and answers at once; the
+ * worker applies them. 400 for a malformed body stores nothing; a storage
+ * failure throws, so the route answers that Brevo must redeliver.
+ */
+export async function storeBrevoWebhook(webhook: AuthenticatedWebhook, body: unknown, deps: WebhookStoreDeps): Promise<WebhookAnswer> {
+  const { integrationId } = webhook;
+  const payloads = Array.isArray(body) ? body : [body];
   if (payloads.length === 0 || payloads.length > MAX_PAYLOADS || !payloads.every(isRecord)) return refused(400);
   const now = (deps.now ?? (() => new Date()))();
   const ownApiKeyName = (await deps.ownApiKeyName?.()) ?? null;
   const events: WebhookEventDoc[] = [];
   let ownWrites = 0;
   for (const payload of payloads) {
-    const event = eventOf(delivery.integrationId, payload, now);
+    const event = eventOf(integrationId, payload, now);
     if (event === 'invalid') return refused(400);
     if (!event) continue;
     // R17: only `contact_updated` carries the key's name.
@@ -165,9 +184,23 @@ export async function receiveBrevoWebhook(
     // at a time. If it cannot be written the events are stored all the same and the scheduled run
     // applies them, so the answer stays 200.
     const ask = async () => {
-      if (!(await deps.store.state.syncRequestedAt(delivery.integrationId))) await deps.store.state.requestSync(delivery.integrationId, now);
+      if (!(await deps.store.state.syncRequestedAt(integrationId))) await deps.store.state.requestSync(integrationId, now);
     };
     await ask().catch((error: unknown) => deps.onRequestFailed?.(error));
   }
   return { status: 200, stored, duplicates: events.length - stored, ownWrites };
+}
+
+const refused = (status: 400 | 401): WebhookAnswer => ({ status, stored: 0, duplicates: 0, ownWrites: 0 });
+
+/**
+ * The whole receiver, framework-free, for callers that hold the parsed body
+ * already (the sync tests' stand-in for the BFF route): authenticates, then
+ * stores. 401 for a wrong or missing secret stores nothing. The BFF
+ * authenticates before it reads the body (`authenticateBrevoWebhook`, then
+ * `storeBrevoWebhook`).
+ */
+export async function receiveBrevoWebhook(delivery: WebhookDelivery, deps: WebhookStoreDeps): Promise<WebhookAnswer> {
+  const webhook = await authenticateBrevoWebhook(delivery.integrationId, delivery.authorization, deps.store);
+  return webhook ? storeBrevoWebhook(webhook, delivery.body, deps) : refused(401);
 }

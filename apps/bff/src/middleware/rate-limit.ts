@@ -25,3 +25,32 @@ export function createAccountRateLimit(perMinute: number): RequestHandler {
 export function createAddressRateLimit(perMinute: number): RequestHandler {
   return rateLimit({ windowMs: 60_000, limit: perMinute, standardHeaders: 'draft-8', legacyHeaders: false, handler: tooMany });
 }
+
+/**
+ * The Brevo webhook route's two limits, apart from the API's: failed
+ * authentications per client address (only 401s count, so Brevo's own
+ * deliveries from an address are not held against it), and authenticated
+ * deliveries per integration (only a holder of the secret can spend them).
+ * Brevo redelivers after a 429, so a limited delivery is late, not lost.
+ */
+export function createWebhookRateLimits(config: { WEBHOOK_AUTH_FAILURES_PER_MINUTE: number; WEBHOOK_RATE_LIMIT_PER_MINUTE: number }) {
+  return {
+    authenticationFailures: rateLimit({
+      windowMs: 60_000,
+      limit: config.WEBHOOK_AUTH_FAILURES_PER_MINUTE,
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+      skipSuccessfulRequests: true,
+      requestWasSuccessful: (_req, res) => res.statusCode !== 401,
+      handler: tooMany,
+    }),
+    perIntegration: rateLimit({
+      windowMs: 60_000,
+      limit: config.WEBHOOK_RATE_LIMIT_PER_MINUTE,
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+      keyGenerator: (req) => `webhook:${String(req.params.integrationId)}`,
+      handler: tooMany,
+    }),
+  };
+}

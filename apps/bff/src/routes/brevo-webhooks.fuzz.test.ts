@@ -176,11 +176,17 @@ function expectStoredAs(event: WebhookEventDoc, sent: Payload) {
 // ── properties ──────────────────────────────────────────────────────────────
 
 describe('Brevo webhook receiver, fuzzed with the valid secret', () => {
-  it('stores exactly one event for a valid contact_updated / contact_deleted payload, whatever its values and content type', async () => {
-    const contentType = fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', 'application/octet-stream');
+  it('stores exactly one event for a valid contact_updated / contact_deleted payload, whatever its values; a body that is not JSON is refused (415) unread', async () => {
+    const contentType = fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', 'application/octet-stream', 'application/x-www-form-urlencoded');
     await fc.assert(
       fc.asyncProperty(handledPayload, contentType, async (payload, type) => {
         const answer = await deliver({ body: JSON.stringify(payload), contentType: type });
+        if (!type.startsWith('application/json')) {
+          expect(answer.status).toBe(415);
+          expect((answer.body as { error: { code: string } }).error.code).toBe('unsupported_media_type');
+          expect(answer.stored).toHaveLength(0);
+          return;
+        }
         expect(answer.status, JSON.stringify(answer.body).slice(0, 300)).toBe(200);
         expect(answer.body).toEqual({ stored: 1, duplicates: 0, ownWrites: 0 });
         expect(answer.stored).toHaveLength(1);

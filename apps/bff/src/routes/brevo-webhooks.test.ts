@@ -4,9 +4,12 @@ import mongoose from 'mongoose';
 import pino from 'pino';
 import { useTestDatabase } from '@contact-sync/testing';
 import { createHash } from 'node:crypto';
+import { request as httpRequest, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import request from 'supertest';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../app.ts';
+import type { BffConfig } from '../config.ts';
 import { createMetrics } from '../metrics.ts';
 import { bearer, useTestBff } from '../test-support.ts';
 
@@ -166,5 +169,96 @@ describe('POST /api/v1/webhooks/brevo/:integrationId', () => {
     // Brevo's redelivery once the database is back is stored.
     const redelivered = await post(JSON.stringify({ ...event, ts: 1_790_000_300 }), `Bearer ${SECRET}`);
     expect(redelivered.body).toEqual({ stored: 1, duplicates: 0, ownWrites: 0 });
+  });
+});
+
+/** One raw POST over a socket, as an attacker sends it: its wall time and status. */
+function timedPost(server: Server, id: string, body: Buffer, authorization: string): Promise<{ ms: number; status: number }> {
+  const { port } = server.address() as AddressInfo;
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const call = httpRequest(
+      { host: '127.0.0.1', port, method: 'POST', path: path(id), headers: { 'content-type': 'application/json', 'content-length': body.length, authorization } },
+      (response) => {
+        response.resume();
+        response.on('end', () => resolve({ ms: Number(process.hrtime.bigint() - started) / 1e6, status: response.statusCode! }));
+      },
+    );
+    call.on('error', reject);
+    call.end(body);
+  });
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+describe('unauthenticated calls cost nothing of the body (issue 12)', () => {
+  let server: Server;
+  beforeAll(async () => {
+    server = bff.app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it('with a wrong secret, a 1 MB deeply nested body costs no more than a tiny one (ratio of medians, one run)', async () => {
+    const depth = 500_000;
+    const nested = Buffer.from(`${'['.repeat(depth)}${']'.repeat(depth)}`);
+    expect(nested.length).toBeGreaterThan(999_000);
+    const tiny = Buffer.from(JSON.stringify(event));
+    const before = await pending();
+    const times = { nested: [] as number[], tiny: [] as number[] };
+    for (let round = 0; round < 15; round += 1) {
+      const big = await timedPost(server, ID, nested, 'Bearer forged-secret');
+      const small = await timedPost(server, ID, tiny, 'Bearer forged-secret');
+      expect([big.status, small.status]).toEqual([401, 401]);
+      times.nested.push(big.ms);
+      times.tiny.push(small.ms);
+    }
+    const ratio = median(times.nested) / median(times.tiny);
+    console.log(`webhook with a wrong secret: 1 MB nested body ${median(times.nested).toFixed(2)} ms, tiny body ${median(times.tiny).toFixed(2)} ms (median of 15), ratio ${ratio.toFixed(2)}`);
+    // Parsing it first (as before) took over 100 ms a call; receiving 1 MB over loopback is about a millisecond.
+    expect(ratio).toBeLessThan(3);
+    expect(await pending()).toBe(before);
+  });
+
+  it('checks the secret before the content type, and refuses a body that is not JSON (415) without reading it', async () => {
+    const asText = (authorization: string) =>
+      request(bff.app).post(path()).set('content-type', 'text/plain').set('authorization', authorization).send(JSON.stringify({ ...event, ts: 1_790_002_000 }));
+    const before = await pending();
+    expect((await asText('Bearer wrong')).status).toBe(401);
+    const refused = await asText(`Bearer ${SECRET}`);
+    expect([refused.status, refused.body.error.code]).toEqual([415, 'unsupported_media_type']);
+    expect(await pending()).toBe(before);
+  });
+});
+
+describe("the webhook route's rate limits, apart from the API's (issue 12)", () => {
+  const appWith = (config: Partial<BffConfig>) =>
+    createApp({ config: { ...bff.config, TRUST_PROXY: ['loopback'], ...config }, connection: db.connection, secrets: bff.secrets, logger: pino({ level: 'silent' }), metrics: createMetrics({ defaultMetrics: false }) });
+  const from = (app: ReturnType<typeof appWith>, address: string, authorization: string, body: object, id = ID) =>
+    request(app).post(path(id)).set('content-type', 'application/json').set('x-forwarded-for', address).set('authorization', authorization).send(JSON.stringify(body));
+  const BREVO = '198.51.100.7';
+  const ATTACKER = '203.0.113.9';
+
+  it("cuts off an address that keeps failing authentication, and Brevo's deliveries from its own address go on", async () => {
+    const app = appWith({ WEBHOOK_AUTH_FAILURES_PER_MINUTE: 3 });
+    const forged = [];
+    for (let i = 0; i < 5; i += 1) forged.push((await from(app, ATTACKER, 'Bearer forged', event)).status);
+    expect(forged).toEqual([401, 401, 401, 429, 429]);
+    const delivered = await from(app, BREVO, `Bearer ${SECRET}`, { ...event, ts: 1_790_003_000 });
+    expect(delivered.status).toBe(200);
+    expect(delivered.body.stored).toBe(1);
+  });
+
+  it('limits deliveries per integration, counting only authenticated ones: a forger cannot use up the budget', async () => {
+    const app = appWith({ WEBHOOK_RATE_LIMIT_PER_MINUTE: 2 });
+    for (let i = 0; i < 6; i += 1) expect((await from(app, `203.0.113.${20 + i}`, 'Bearer forged', event)).status).toBe(401);
+    const answers = [];
+    for (let i = 0; i < 3; i += 1) answers.push((await from(app, BREVO, `Bearer ${SECRET}`, { ...event, ts: 1_790_004_000 + i })).status);
+    // Brevo delivers the limited call again later (it does after a 429).
+    expect(answers).toEqual([200, 200, 429]);
+    expect((await store.events.pending(ID, 100)).filter((stored) => stored.modifiedAt.getTime() >= 1_790_004_000_000)).toHaveLength(2);
+    expect((await from(app, BREVO, `Bearer ${OTHER_SECRET}`, { ...event, ts: 1_790_004_010 }, OTHER_ID)).status).toBe(200);
   });
 });

@@ -3,6 +3,7 @@ import { buildOpenApiDocument } from '@contact-sync/api/openapi';
 import express, { type Router } from 'express';
 import type { BffContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
+import { createBearerAuth } from '../middleware/bearer-auth.ts';
 import { mountRoute, type RouteGuards } from '../route.ts';
 
 const PING_TIMEOUT_MS = 2_000;
@@ -26,7 +27,11 @@ export function operationsRoutes(ctx: BffContext, guards: RouteGuards): Router {
     return { json: { status: 'ready' } };
   });
 
-  router.get(ROUTES.metrics.path, async (_req, res) => {
+  // Behind METRICS_TOKEN when one is set; in production only then (Prometheus sends it as a bearer token).
+  const token = ctx.config.METRICS_TOKEN;
+  const metricsGuard = token !== undefined ? [createBearerAuth(token)] : [];
+  router.get(ROUTES.metrics.path, ...metricsGuard, async (_req, res, next) => {
+    if (token === undefined && ctx.config.NODE_ENV === 'production') return next(new ApiError('not_found'));
     res.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
   });
 

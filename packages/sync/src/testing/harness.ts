@@ -1,4 +1,5 @@
 import type { BrevoClient } from '@getbrevo/brevo';
+import { randomBytes } from 'node:crypto';
 import type { Connection } from 'jsforce';
 import { createSyncStore, ensureSyncIndexes, type SyncStore } from '@contact-sync/store';
 import type { IntegrationStatus } from '@contact-sync/rules';
@@ -63,7 +64,8 @@ export async function createIntegration(harness: Harness, overrides: Partial<Int
   harness.brevo.state.reset();
   const list = await harness.client.contacts.createList({ name: `Salesforce sync ${counter} ${Date.now()}`, folderId: 1 });
   return {
-    id: `int_${counter}_${Math.random().toString(36).slice(2, 8)}`,
+    // Shaped like the store's ObjectId ids: the webhook receiver refuses any other id before reading.
+    id: randomBytes(12).toString('hex'),
     accountId: 'acc_demo',
     kind: 'salesforce-contacts',
     status: 'active',

@@ -4,8 +4,8 @@ import { ApiError } from '../errors.ts';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
-/** `Authorization: Bearer <ADMIN_SECRET>`, compared in constant time. */
-export function createAdminAuth(secret: string): RequestHandler {
+/** `Authorization: Bearer <secret>`, compared in constant time (the admin API's ADMIN_SECRET, /metrics' METRICS_TOKEN). */
+export function createBearerAuth(secret: string): RequestHandler {
   const expected = digest(secret);
   return (req: Request, _res: Response, next: NextFunction) => {
     const match = /^Bearer (.+)$/.exec(req.get('authorization') ?? '');

@@ -1,0 +1,46 @@
+import { ConfigError } from '@contact-sync/config';
+import { DEV_ENCRYPTION_KEYS } from '@contact-sync/secrets';
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { loadWorkerConfig } from './config.ts';
+
+const problems = (env: Record<string, string>) => {
+  try {
+    loadWorkerConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).problems.map((p) => p.variable).sort();
+  }
+  throw new Error('expected a ConfigError');
+};
+
+const DEV_KEY_BYTES = DEV_ENCRYPTION_KEYS.split(':')[1]!;
+/** A production configuration that passes; each case below changes one variable. */
+const PRODUCTION = {
+  MONGODB_URI: 'mongodb://h/db',
+  NODE_ENV: 'production',
+  SALESFORCE_CLIENT_SECRET: randomBytes(32).toString('hex'),
+  ENCRYPTION_KEYS: `prod1:${randomBytes(32).toString('base64')}`,
+  ENCRYPTION_KEY_ID: 'prod1',
+};
+
+describe('worker configuration', () => {
+  it('keeps the development defaults outside production', () => {
+    expect(loadWorkerConfig({ MONGODB_URI: 'mongodb://h/db' }).NODE_ENV).toBe('development');
+  });
+
+  it('refuses the public development secrets in production, and accepts its own', () => {
+    expect(problems({ MONGODB_URI: 'mongodb://h/db', NODE_ENV: 'production' })).toEqual(['ENCRYPTION_KEYS', 'SALESFORCE_CLIENT_SECRET']);
+    expect(loadWorkerConfig(PRODUCTION).ENCRYPTION_KEY_ID).toBe('prod1');
+  });
+
+  // Issue 12: the worker opens every stored token and key, and had no production check at all.
+  it.each([
+    ['the development key bytes under another key id', { ENCRYPTION_KEYS: `prod:${DEV_KEY_BYTES}`, ENCRYPTION_KEY_ID: 'prod' }, 'ENCRYPTION_KEYS'],
+    ['the development key with a trailing comma', { ENCRYPTION_KEYS: `${DEV_ENCRYPTION_KEYS},`, ENCRYPTION_KEY_ID: 'dev1' }, 'ENCRYPTION_KEYS'],
+    ['a key of one repeated byte', { ENCRYPTION_KEYS: `prod1:${Buffer.alloc(32, 7).toString('base64')}` }, 'ENCRYPTION_KEYS'],
+    ['the sandbox connected app secret', { SALESFORCE_CLIENT_SECRET: 'sandbox-client-secret' }, 'SALESFORCE_CLIENT_SECRET'],
+  ])('refuses in production %s, naming it', (_case, change, variable) => {
+    expect(problems({ ...PRODUCTION, ...change })).toEqual([variable]);
+  });
+});
