@@ -8,6 +8,7 @@ import { createBearerAuth } from './middleware/bearer-auth.ts';
 import { createCors } from './middleware/cors.ts';
 import { errorHandler, notFoundHandler } from './middleware/error-handler.ts';
 import { createHostAuth } from './middleware/host-auth.ts';
+import { jsonBody } from './middleware/json-body.ts';
 import { createAccountRateLimit, createAddressRateLimit } from './middleware/rate-limit.ts';
 import type { RouteGuards } from './route.ts';
 import { ROUTE_MODULES } from './routes/index.ts';
@@ -43,7 +44,7 @@ export function createApp(deps: BffDeps): Express {
     accountRateLimit: createAccountRateLimit(ctx.config.RATE_LIMIT_PER_MINUTE),
     adminAuth: createBearerAuth(ctx.config.ADMIN_SECRET),
     addressRateLimit: createAddressRateLimit(ctx.config.ADDRESS_RATE_LIMIT_PER_MINUTE),
-    jsonBody: express.json({ limit: ctx.config.BODY_LIMIT, strict: true }),
+    jsonBody: jsonBody({ limit: ctx.config.BODY_LIMIT }),
   };
 
   const app = express();

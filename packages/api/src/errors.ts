@@ -12,6 +12,8 @@ import { ruleIssueSchema } from './issues.ts';
 export const API_ERRORS = {
   /** Malformed JSON body. */
   invalid_json: { status: 400, message: 'The request body is not valid JSON.' },
+  /** A path that does not percent-decode, or a body that does not decode as its Content-Encoding says. */
+  malformed_request: { status: 400, message: 'The request is malformed: its address or its body could not be decoded.' },
   /** Missing, expired, not yet valid or otherwise unacceptable token (host JWT or admin secret). */
   unauthorized: { status: 401, message: 'Authentication required.' },
   /** R1: the account's plan may not create or activate integrations. */
@@ -52,8 +54,8 @@ export const API_ERRORS = {
   brevo_list_not_found: { status: 409, message: 'The Brevo list does not exist.' },
   /** Request body larger than the limit. */
   payload_too_large: { status: 413, message: 'The request body is too large.' },
-  /** The body's content type is not one the route reads (the Brevo webhook reads JSON only). */
-  unsupported_media_type: { status: 415, message: 'The request body must be JSON (Content-Type: application/json).' },
+  /** The body's content type, charset or Content-Encoding is not one the route reads. */
+  unsupported_media_type: { status: 415, message: 'The request body must be JSON (Content-Type: application/json) in UTF-8, plain or gzip, deflate or br.' },
   /** Body, query or path failed validation; details.issues lists each problem. */
   validation_failed: { status: 422, message: 'The request is not valid.' },
   /** Too many requests for this account; see Retry-After. */

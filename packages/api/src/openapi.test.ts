@@ -18,7 +18,7 @@ describe('buildOpenApiDocument', () => {
 
   it('documents the success response and every error status of a route', () => {
     const responses = document.paths?.['/api/v1/integrations']?.post?.responses ?? {};
-    expect(Object.keys(responses).sort()).toEqual(['201', '400', '401', '403', '409', '413', '422', '429', '431', '500', '503']);
+    expect(Object.keys(responses).sort()).toEqual(['201', '400', '401', '403', '409', '413', '415', '422', '429', '431', '500', '503']);
     const activate = document.paths?.['/api/v1/integrations/{id}/activate']?.post?.responses ?? {};
     expect(activate['409']?.description).toContain('integration_incomplete');
   });

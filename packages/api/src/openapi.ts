@@ -21,10 +21,10 @@ function genericErrors(route: RouteDefinition): ApiErrorCode[] {
   if (route.tag !== 'operations') codes.push('service_unavailable');
   if (route.auth === 'metrics-token') codes.push('unauthorized');
   else if (route.auth !== 'none') codes.push('unauthorized', 'rate_limited');
-  if (route.body) codes.push('invalid_json', 'payload_too_large', 'validation_failed');
+  if (route.body) codes.push('invalid_json', 'malformed_request', 'payload_too_large', 'unsupported_media_type', 'validation_failed');
   if (route.query) codes.push('validation_failed');
   // Malformed ids are answered as not found (nothing to learn from a 422).
-  if (route.params) codes.push(route.auth === 'admin' ? 'validation_failed' : 'not_found');
+  if (route.params) codes.push(route.auth === 'admin' ? 'validation_failed' : 'not_found', 'malformed_request');
   return codes;
 }
 

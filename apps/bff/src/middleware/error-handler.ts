@@ -13,22 +13,20 @@ function isDatabaseUnavailable(error: unknown): boolean {
   return name === 'MongooseError' && typeof message === 'string' && /buffering timed out|Client must be connected/.test(message);
 }
 
-/** Body-parser failures carry a `type`. */
-function fromBodyParser(error: unknown): ApiError | null {
-  const type = (error as { type?: unknown } | null)?.type;
-  if (type === 'entity.parse.failed') return new ApiError('invalid_json');
-  if (type === 'entity.too.large') return new ApiError('payload_too_large');
-  if (type === 'encoding.unsupported' || type === 'charset.unsupported') return new ApiError('validation_failed', { issues: [] });
-  return null;
+/** A path whose percent-encoding does not decode (the router's URIError, status 400): the client's mistake. */
+function fromUrl(error: unknown): ApiError | null {
+  return error instanceof URIError && (error as { status?: unknown }).status === 400 ? new ApiError('malformed_request') : null;
 }
 
 /**
- * The one error handler: ApiError → its status and code; body-parser and
- * database outages → their codes; anything else → 500 `internal_error` with
- * the generic message (the error itself is logged, never answered).
+ * The one error handler: ApiError → its status and code (the body parser's
+ * failures are ApiErrors already, see json-body.ts); a path that does not
+ * decode and database outages → their codes; anything else → 500
+ * `internal_error` with the generic message (the error itself is logged,
+ * never answered).
  */
 export function errorHandler(error: unknown, req: Request, res: Response, _next: NextFunction): void {
-  let apiError = error instanceof ApiError ? error : fromBodyParser(error);
+  let apiError = error instanceof ApiError ? error : fromUrl(error);
   if (!apiError && isDatabaseUnavailable(error)) apiError = new ApiError('service_unavailable');
   if (!apiError) {
     req.log?.error({ err: error }, 'unhandled error');

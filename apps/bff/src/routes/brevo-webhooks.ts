@@ -5,6 +5,7 @@ import { authenticateBrevoWebhook, storeBrevoWebhook, type AuthenticatedWebhook 
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { BffContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
+import { jsonBody } from '../middleware/json-body.ts';
 import { createWebhookRateLimits } from '../middleware/rate-limit.ts';
 import type { RouteGuards } from '../route.ts';
 
@@ -92,7 +93,7 @@ export function brevoWebhookRoutes(ctx: BffContext, _guards: RouteGuards): Route
     authenticate,
     requireJson,
     limits.perIntegration,
-    express.json({ limit: WEBHOOK_BODY_LIMIT, strict: true, type: JSON_TYPES }),
+    jsonBody({ limit: WEBHOOK_BODY_LIMIT, type: JSON_TYPES }),
     receive,
   );
   return router;
