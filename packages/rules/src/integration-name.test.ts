@@ -12,6 +12,11 @@ describe('integration name (R2)', () => {
     ['100 chars', 'a'.repeat(100), null],
     ['100 chars plus surrounding spaces', `  ${'a'.repeat(100)}  `, null],
     ['101 chars', 'a'.repeat(101), 'name_too_long'],
+    ['a right-to-left override', 'Leads\u202Efdp.exe', 'name_direction_control'],
+    ['a left-to-right embedding', 'Leads \u202AEU', 'name_direction_control'],
+    ['a first-strong isolate', 'Leads \u2068EU\u2069', 'name_direction_control'],
+    ['Hebrew with a right-to-left mark', 'לידים\u200F EU', null],
+    ['Arabic', 'عملاء محتملون', null],
   ])('%s → %s', (_label, name, code) => {
     expect(checkIntegrationName(name)?.code ?? null).toBe(code);
     const parsed = integrationNameSchema.safeParse(name);

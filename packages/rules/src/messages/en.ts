@@ -7,6 +7,7 @@ export const en = {
     name: {
       required: 'Enter a name for the integration.',
       tooLong: 'The name can be at most {max} characters long.',
+      directionControl: 'The name cannot contain invisible text-direction characters: they reverse how the text after them is shown.',
       taken: 'An integration with this name already exists.',
     },
     connection: {

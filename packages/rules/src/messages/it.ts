@@ -9,6 +9,7 @@ export const it = {
     name: {
       required: "Inserisci un nome per l'integrazione.",
       tooLong: 'Il nome può contenere al massimo {max} caratteri.',
+      directionControl: 'Il nome non può contenere caratteri invisibili di direzione del testo: invertono il modo in cui viene mostrato il testo che li segue.',
       taken: 'Esiste già un’integrazione con questo nome.',
     },
     connection: {
