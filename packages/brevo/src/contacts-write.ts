@@ -67,10 +67,13 @@ export interface BrevoContactSummary {
   modifiedAt?: string;
 }
 
-/** One page of GET /contacts (max 1000), optionally filtered by list and modification time, by creation date (default newest first). */
+/** GET /contacts takes at most this many contact ids (`ids`). */
+export const CONTACT_IDS_MAX = 20;
+
+/** One page of GET /contacts (max 1000), optionally filtered by list, contact ids (at most 20) and modification time, by creation date (default newest first). */
 export async function listContacts(
   client: BrevoClient,
-  query: { listId?: number; modifiedSince?: string; limit: number; offset: number; sort?: 'asc' | 'desc' },
+  query: { listId?: number; ids?: readonly number[]; modifiedSince?: string; limit: number; offset: number; sort?: 'asc' | 'desc' },
 ): Promise<Paced<{ contacts: BrevoContactSummary[]; count: number }>> {
   const { data, rawResponse } = await client.contacts
     .getContacts({
@@ -78,6 +81,7 @@ export async function listContacts(
       offset: query.offset,
       sort: query.sort ?? 'desc',
       ...(query.listId === undefined ? {} : { listIds: [query.listId] }),
+      ...(query.ids === undefined ? {} : { ids: [...query.ids] }),
       ...(query.modifiedSince === undefined ? {} : { modifiedSince: query.modifiedSince }),
     })
     .withRawResponse();

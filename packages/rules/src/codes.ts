@@ -47,6 +47,7 @@ export const RuleCode = {
   Duplicate: 'duplicate',
   DeleteRefused: 'delete_refused',
   DeleteFailed: 'delete_failed',
+  DeleteUnconfirmed: 'delete_unconfirmed',
   QuotaWarning: 'quota_warning',
   QuotaExceeded: 'quota_exceeded',
 } as const;
@@ -108,6 +109,7 @@ export const CODE_INFO = {
   duplicate: { messageKey: 'rules.duplicate', rule: 'R15' },
   delete_refused: { messageKey: 'rules.delete.refused', rule: 'R13' },
   delete_failed: { messageKey: 'rules.delete.failed', rule: 'R13' },
+  delete_unconfirmed: { messageKey: 'rules.delete.unconfirmed', rule: 'R13' },
   quota_warning: { messageKey: 'rules.quota.warning', rule: 'R16' },
   quota_exceeded: { messageKey: 'rules.quota.exceeded', rule: 'R16' },
 } as const satisfies Record<RuleCode, CodeInfo>;

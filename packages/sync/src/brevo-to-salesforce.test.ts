@@ -134,6 +134,32 @@ describe('Brevo → Salesforce', () => {
     expect(again.brevoToSalesforce.runId).toBeNull();
   });
 
+  it("R13: a forged contact_deleted (the webhook's secret read with the account's Brevo key) deletes nothing, and says so", async () => {
+    const { brevoId, salesforceId } = memberAt(7);
+    // What anyone holding the account's Brevo key can do: read the webhook's URL and secret, then post a delete.
+    const { brevoWebhookId } = await harness.store.state.get(integration.id);
+    const webhook = (await harness.client.webhooks.getWebhook({ webhookId: brevoWebhookId! })) as { url: string; auth?: { token: string } };
+    const contact = await harness.client.contacts.getContactInfo({ identifier: String(brevoId), identifierType: 'contact_id' });
+    const forged = await fetch(webhook.url, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${webhook.auth!.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ event: 'contact_deleted', email: contact.email, id: brevoId, ts: Math.floor(Date.now() / 1000) }),
+    });
+    // The receiver cannot tell it from Brevo's: stored, and checked with Brevo before anything is deleted.
+    expect(forged.status).toBe(200);
+
+    const result = await runIntegration(integration, engineDeps(harness));
+    expect(result.brevoToSalesforce.counts.deleted).toBe(0);
+    expect((await salesforceRecord(salesforceId))!.IsDeleted).toBe(false);
+    const issues = await harness.store.errors.listForRun(result.brevoToSalesforce.runId!);
+    expect(issues.find((issue) => issue.salesforceId === salesforceId)).toMatchObject({ code: 'delete_unconfirmed', rule: 'R13', severity: 'warning' });
+    expect(await harness.store.events.countPending(integration.id)).toBe(0);
+    // The contact still syncs: its link is intact.
+    await editInBrevo(brevoId, { JOB_TITLE: 'Still here' });
+    await runIntegration(integration, engineDeps(harness));
+    expect(await salesforceRecord(salesforceId)).toMatchObject({ Title: 'Still here', IsDeleted: false });
+  });
+
   it('R17: the later change wins when a field changed on both sides', async () => {
     const brevoLater = memberAt(5);
     const salesforceLater = memberAt(6);

@@ -1,4 +1,4 @@
-import { findContact } from '@contact-sync/brevo';
+import { CONTACT_IDS_MAX, findContact, listContacts } from '@contact-sync/brevo';
 import { deleteRecords, quoteSoql, selectFields, streamQuery, updateRecords, COLLECTION_MAX } from '@contact-sync/salesforce';
 import {
   classifySalesforceDeleteError,
@@ -160,13 +160,36 @@ async function linksOfEvents(integrationId: string, events: readonly WebhookEven
 }
 
 /**
+ * R13's Brevo delete, confirmed: of the links whose contacts a `contact_deleted` event names, the Salesforce Ids
+ * whose contact Brevo no longer has. A webhook's secret can be read by anyone holding the account's Brevo key,
+ * so an event alone must not delete a Salesforce record: a forged one names a contact that still exists. Contacts
+ * are asked for by id, 20 a call; one whose id is not known yet (its import not read back) by its ext_id.
+ */
+async function deletesConfirmedByBrevo(links: readonly LinkDoc[], deps: EngineDeps, callBrevo: ReturnType<typeof brevoCaller>): Promise<Set<string>> {
+  const confirmed = new Set<string>();
+  const withId = links.filter((link) => link.brevoId != null);
+  for (let i = 0; i < withId.length; i += CONTACT_IDS_MAX) {
+    const slice = withId.slice(i, i + CONTACT_IDS_MAX);
+    const ids = slice.map((link) => link.brevoId!);
+    const page = await callBrevo('brevo.contacts.list', () => listContacts(deps.brevo, { ids, limit: CONTACT_IDS_MAX, offset: 0 }));
+    const existing = new Set(page.data.contacts.map((contact) => contact.id));
+    for (const link of slice) if (!existing.has(link.brevoId!)) confirmed.add(link.salesforceId);
+  }
+  for (const link of links.filter((candidate) => candidate.brevoId == null)) {
+    if (!(await callBrevo('brevo.contacts.get', () => findContact(deps.brevo, link.salesforceId, 'ext_id')))) confirmed.add(link.salesforceId);
+  }
+  return confirmed;
+}
+
+/**
  * Brevo → Salesforce: applies the stored webhook events of one integration,
  * oldest change first. Only contacts linked to a Salesforce record sync back
  * (R12). Per contact, the events fold into the values Brevo now holds; an echo
  * of our own write (same hash as the link) is ignored (R17); a field also
  * changed in Salesforce since the last sync goes to the later change (R17);
  * the rules decide what may be written (R7 dates, R8 emptied last name, R9
- * length). Updates and deletes (R13) go through sObject Collections, 200 per call.
+ * length). Updates and deletes (R13) go through sObject Collections, 200 per call; a delete only once Brevo
+ * confirms the contact is gone.
  */
 export async function applyBrevoEvents(integration: IntegrationSnapshot, deps: EngineDeps, batchLimit = 2000): Promise<BrevoToSalesforceResult> {
   const options = { ...DEFAULT_ENGINE_OPTIONS, ...deps.options };
@@ -214,11 +237,11 @@ export async function applyBrevoEvents(integration: IntegrationSnapshot, deps: E
     }
 
     // 2. Per record: delete (R13), echo (R17), or the fields to write.
-    const deletes: Group[] = [];
+    const deleteCandidates: Group[] = [];
     const updates: { group: Group; values: BrevoValues; changed: Record<string, unknown>; touchedAt: Map<string, Date> }[] = [];
     for (const group of groups.values()) {
       if (group.events.some((event) => event.kind === 'contact_deleted')) {
-        deletes.push(group);
+        deleteCandidates.push(group);
         continue;
       }
       const { values, touchedAt } = foldEvents(group.link, group.events, integration.mapping);
@@ -228,6 +251,19 @@ export async function applyBrevoEvents(integration: IntegrationSnapshot, deps: E
         continue;
       }
       updates.push({ group, values, changed: changedAttributes(group.link.values, values), touchedAt });
+    }
+
+    // 2b. R13: a delete only when Brevo confirms the contact is gone (an event may be forged); otherwise nothing is deleted.
+    const confirmedDeletes = await deletesConfirmedByBrevo(deleteCandidates.map((group) => group.link), deps, callBrevo);
+    const deletes: Group[] = [];
+    for (const group of deleteCandidates) {
+      if (confirmedDeletes.has(group.link.salesforceId)) {
+        deletes.push(group);
+        continue;
+      }
+      ignored.push(...group.events.map((event) => event._id));
+      result.counts.skippedUnchanged += group.events.length;
+      addIssue(createIssue(RuleCode.DeleteUnconfirmed), 'warning', group.link.salesforceId);
     }
 
     // 3. R17: the Salesforce side of each record now, to see what changed there since the last sync.

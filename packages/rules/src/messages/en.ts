@@ -74,6 +74,7 @@ export const en = {
     delete: {
       refused: 'Salesforce refused to delete this record (for example a contact with cases). It was not retried.',
       failed: 'The record could not be deleted in Salesforce: {reason}.',
+      unconfirmed: 'A notice that this contact was deleted in Brevo arrived, but Brevo still has the contact: the Salesforce record was not deleted.',
     },
     quota: {
       warning: 'This integration has used {used} of its {limit} monthly operations.',
@@ -96,6 +97,7 @@ export const en = {
       text_too_long: 'Shorten the value in Brevo to the Salesforce field length, or map a longer field.',
       delete_refused: 'Delete or reassign the related records (such as cases) in Salesforce, then delete the record there.',
       delete_failed: 'Retry; if it keeps failing, check the record in Salesforce.',
+      delete_unconfirmed: 'Nothing to do if the contact should stay. To delete the record, delete the contact in Brevo (or the record in Salesforce).',
       not_linked: 'Nothing to do: contacts created in Brevo are not created in Salesforce.',
       invalid_input: "Check the record's values against Brevo's formats, then retry.",
       salesforce_rejected: 'Check the record in Salesforce (validation rules, permissions), then retry.',

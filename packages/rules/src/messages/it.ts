@@ -76,6 +76,7 @@ export const it = {
     delete: {
       refused: "Salesforce ha rifiutato l'eliminazione di questo record (ad esempio un contatto con casi). Non è stata ritentata.",
       failed: 'Il record non può essere eliminato in Salesforce: {reason}.',
+      unconfirmed: 'È arrivato l’avviso che questo contatto è stato eliminato in Brevo, ma Brevo ha ancora il contatto: il record Salesforce non è stato eliminato.',
     },
     quota: {
       warning: 'Questa integrazione ha usato {used} delle sue {limit} operazioni mensili.',
@@ -98,6 +99,7 @@ export const it = {
       text_too_long: 'Accorcia il valore in Brevo alla lunghezza del campo Salesforce, oppure abbina un campo più lungo.',
       delete_refused: 'Elimina o riassegna i record collegati (come i casi) in Salesforce, poi elimina il record lì.',
       delete_failed: 'Riprova; se continua a non riuscire, controlla il record in Salesforce.',
+      delete_unconfirmed: 'Nulla da fare se il contatto deve restare. Per eliminare il record, elimina il contatto in Brevo (o il record in Salesforce).',
       not_linked: 'Nessuna azione: i contatti creati in Brevo non vengono creati in Salesforce.',
       invalid_input: 'Controlla i valori del record rispetto ai formati di Brevo, poi riprova.',
       salesforce_rejected: 'Controlla il record in Salesforce (regole di convalida, permessi), poi riprova.',
