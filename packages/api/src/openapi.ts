@@ -23,8 +23,12 @@ function genericErrors(route: RouteDefinition): ApiErrorCode[] {
   else if (route.auth !== 'none') codes.push('unauthorized', 'rate_limited');
   if (route.body) codes.push('invalid_json', 'malformed_request', 'payload_too_large', 'unsupported_media_type', 'validation_failed');
   if (route.query) codes.push('validation_failed');
-  // Malformed ids are answered as not found (nothing to learn from a 422).
-  if (route.params) codes.push(route.auth === 'admin' ? 'validation_failed' : 'not_found', 'malformed_request');
+  // A path that does not percent-decode is refused before any route logic.
+  if (route.params) codes.push('malformed_request');
+  // Malformed ids are answered as not found to callers of the API, as invalid to the admin; the webhook's
+  // unknown integration is a 401 like a wrong secret.
+  if (route.params && route.auth === 'host-jwt') codes.push('not_found');
+  if (route.params && route.auth === 'admin') codes.push('validation_failed');
   return codes;
 }
 
