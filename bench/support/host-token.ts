@@ -1,8 +1,9 @@
 import { signHostToken } from '@contact-sync/api/host-token';
+import { DEV_HOST_JWT_SECRET } from '@contact-sync/secrets';
 
-/** The BFF's development defaults (apps/bff/src/config.ts); the benchmark stack does not override them. */
+/** The BFF's development defaults; the benchmark stack does not override them. */
 const HOST_JWT = {
-  secret: process.env.HOST_JWT_SECRET ?? 'dev-only-host-jwt-secret-change-me-32chars',
+  secret: process.env.HOST_JWT_SECRET ?? DEV_HOST_JWT_SECRET,
   issuer: process.env.HOST_JWT_ISSUER ?? 'brevo-host-demo',
   audience: process.env.HOST_JWT_AUDIENCE ?? 'contact-sync-bff',
 };

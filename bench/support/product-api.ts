@@ -3,7 +3,7 @@
 // authorize page, login form, then the completion the opener makes with the
 // code and state Salesforce redirected with.
 import type { IntegrationDto, RunDto, RunPage } from '@contact-sync/api';
-import { DEV_ADMIN_SECRET } from '../../apps/bff/src/config.ts';
+import { DEV_ADMIN_SECRET } from '@contact-sync/secrets';
 import { submitLogin } from '../../apps/sandbox-salesforce/src/test-support.ts';
 import { hostToken } from './host-token.ts';
 
