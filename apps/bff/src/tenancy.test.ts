@@ -16,6 +16,7 @@ const BODIES: Partial<Record<string, unknown>> = {
   putConsent: { optIn: true },
   putMapping: { mapping: { EMAIL: 'Email' } },
   putList: { listId: 1 },
+  completeSalesforceConnect: { state: 'a-state-of-its-own', code: 'a-code' },
 };
 
 const integrationRoutes = (Object.values(ROUTES) as RouteDefinition[]).filter((route) => route.path.includes('/integrations/:id'));
@@ -40,7 +41,7 @@ describe("tenancy: account B never sees or changes account A's integration", () 
     expect(integrationRoutes.map((r) => r.operationId).sort()).toEqual(
       [
         'activateIntegration', 'deleteIntegration', 'getIntegration', 'getMappingOptions', 'pauseIntegration', 'putConsent',
-        'putList', 'putMapping', 'resumeIntegration', 'startSalesforceConnect', 'updateIntegration',
+        'putList', 'putMapping', 'resumeIntegration', 'startSalesforceConnect', 'completeSalesforceConnect', 'updateIntegration',
         'getPreview', 'syncNow', 'listRuns', 'listRecordErrors', 'retryRecordErrors',
       ].sort(),
     );

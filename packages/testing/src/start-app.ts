@@ -76,5 +76,7 @@ export function itRefusesBadConfiguration(appDir: string, base: Record<string, s
       const secret = c.secret ?? c.value;
       if (secret) expect(run.output).not.toContain(secret);
     },
+    // A process start (tsx compiling the app) takes seconds, more on a busy machine; startApp stops it at 30 s.
+    60_000,
   );
 }
