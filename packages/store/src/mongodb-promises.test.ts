@@ -73,8 +73,10 @@ describe('indexed queries', () => {
   it('return what the same filter returns when nothing of it can be used by an index', async () => {
     // `{ $nor: [{ $nor: [f] }] }` means f; the embedded default pushes no `$nor` down, so it is
     // answered by reading every document: the reference for the indexed answer of f.
-    const docs = collection<{ _id: string } & Record<string, unknown>>('values');
-    for (const key of [{ v: 1 }, { w: 1, v: -1 }, { tags: 1 }, { later: 1 }]) await docs.createIndex(key);
+    type Doc = { _id: string } & Record<string, unknown>;
+    const docs = collection<Doc>('values');
+    const indexes: mongo.IndexSpecification[] = [{ v: 1 }, { w: 1, v: -1 }, { tags: 1 }, { later: 1 }];
+    for (const key of indexes) await docs.createIndex(key);
     const oid = new mongo.ObjectId('64b7f0c2a1b2c3d4e5f60718');
     const scalars: unknown[] = [
       'a', 'a\u0000b', 'a\u0000c', '"q"', "it's", '<b>&amp;', 'é', '😀', '[x]', '', 'null', '5', oid.toHexString(), oid,
@@ -92,7 +94,7 @@ describe('indexed queries', () => {
     ]);
     await docs.updateOne({ _id: 'becomes-array' }, { $set: { later: ['z', 'y'] } });
 
-    const filters: mongo.Filter<mongo.Document>[] = [];
+    const filters: mongo.Filter<Doc>[] = [];
     for (const v of scalars) filters.push({ v }, { v: { $eq: v } }, { tags: v }, { v: { $in: [v, 'zzz'] } }, { w: 'x', v });
     for (const bound of [5, new mongo.Long(5), new mongo.Double(5), 0, -1, new Date(0), new Date('2026-01-01T00:00:00Z'), new Date(-86_400_000)]) {
       for (const op of ['$lt', '$lte', '$gt', '$gte']) filters.push({ v: { [op]: bound } }, { tags: { [op]: bound } });
@@ -105,7 +107,7 @@ describe('indexed queries', () => {
       { _id: { $in: ['d1', 'd2', 'becomes-array'] } }, { _id: 'd3', w: 'x' }, { _id: { $in: ['d1'] }, v: 'a\u0000b' },
     );
 
-    const ids = async (filter: mongo.Filter<mongo.Document>) => (await docs.find(filter).toArray()).map((doc) => String(doc._id)).sort();
+    const ids = async (filter: mongo.Filter<Doc>) => (await docs.find(filter).toArray()).map((doc) => String(doc._id)).sort();
     const differing: string[] = [];
     for (const filter of filters) {
       const [indexed, scanned] = await Promise.all([ids(filter), ids({ $nor: [{ $nor: [filter] }] })]);
@@ -118,9 +120,10 @@ describe('indexed queries', () => {
   it('take the same time per query at 1,000 and 100,000 documents', async () => {
     const now = Date.now();
     const sizes = [1_000, 100_000] as const;
-    const collections = new Map<number, mongo.Collection<mongo.Document>>();
+    type Doc = { _id: string } & Record<string, unknown>;
+    const collections = new Map<number, mongo.Collection<Doc>>();
     for (const size of sizes) {
-      const docs = collection(`scale_${size}`);
+      const docs = collection<Doc>(`scale_${size}`);
       // The shapes the product declares: an integration's account and creation time, a run's
       // integration and start, Agenda's job index and the worker's lock index beside it.
       await docs.createIndex({ accountId: 1, createdAt: -1 });
@@ -145,7 +148,7 @@ describe('indexed queries', () => {
     }
 
     // Agenda's poll (@agendajs/mongo-backend getNextJobToRun): lock the next due job, or one whose lock expired.
-    const lockNextJob = async (docs: mongo.Collection<mongo.Document>) => {
+    const lockNextJob = async (docs: mongo.Collection<Doc>) => {
       const job = await docs.findOneAndUpdate(
         { name: 'sync-integration', disabled: { $ne: true }, $or: [{ lockedAt: { $eq: null }, nextRunAt: { $lte: new Date() } }, { lockedAt: { $lte: new Date(Date.now() - 600_000) } }] },
         { $set: { lockedAt: new Date() } },
@@ -154,7 +157,7 @@ describe('indexed queries', () => {
       expect(job?._id).toBe('d7');
       await docs.updateOne({ _id: 'd7' }, { $set: { lockedAt: null } });
     };
-    const queries: Record<string, (docs: mongo.Collection<mongo.Document>) => Promise<unknown>> = {
+    const queries: Record<string, (docs: mongo.Collection<Doc>) => Promise<unknown>> = {
       'equality on a compound prefix ({ accountId })': (docs) => docs.find({ accountId: 'acc7' }).toArray(),
       'equality and sort ({ integrationId }, newest 5)': (docs) => docs.find({ integrationId: 'int7' }).sort({ startedAt: -1 }).limit(5).toArray(),
       '_id $in (50 ids)': (docs) => docs.find({ _id: { $in: Array.from({ length: 50 }, (_, i) => `d${i * 13}`) } }).toArray(),
