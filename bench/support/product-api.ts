@@ -3,7 +3,7 @@
 // authorize page, login form, redirect to the BFF's OAuth callback.
 import type { IntegrationDto, RunDto, RunPage } from '@contact-sync/api';
 import { DEV_ADMIN_SECRET } from '../../apps/bff/src/config.ts';
-import { submitLogin } from '../../apps/sandbox-salesforce/src/test-support.ts';
+import { submitLogin } from '../../apps/sandbox-salesforce/src/start.ts';
 import { hostToken } from './host-token.ts';
 
 export class ProductApi {
