@@ -5,7 +5,7 @@
 // is counted and timed, and each read timed alone.
 import { quotaMonth } from '@contact-sync/rules';
 import { DEV_ENCRYPTION_KEY_ID, DEV_ENCRYPTION_KEYS, secretBoxFromEnv } from '@contact-sync/secrets';
-import { connectStore, createSyncStore, integrationRepository } from '@contact-sync/store';
+import { connectStore, createSyncStore, integrationModel, integrationRepository } from '@contact-sync/store';
 import { toIntegrationDtos } from '../../apps/bff/src/services/integration-view.ts';
 import { syncFactsFromStore } from '../../apps/bff/src/sync-facts.ts';
 
@@ -63,6 +63,8 @@ export async function profileListRoute(mongoUri: string, accountId: string, repe
   };
 
   try {
+    // Mongoose builds a model's indexes when it first compiles it; the BFF does that at start (ensureBffIndexes), not per request.
+    await integrationModel(connection).init();
     const integrations = integrationRepository(connection, secretBoxFromEnv(DEV_ENCRYPTION_KEYS, DEV_ENCRYPTION_KEY_ID));
     const facts = syncFactsFromStore(connection);
     let count = 0;
