@@ -1,14 +1,12 @@
-// Where the time of GET /api/v1/integrations goes: the route's own code
-// (the store's listForAccount, then toIntegrationDtos with the sync facts read
-// as apps/bff/src/sync-facts.ts reads them) replayed in this process with the
-// driver's command monitoring on, so every database command is counted and
-// timed; then the same answer built from batched reads ($in), the way the
-// route could, and checked to be identical.
-import { MONTHLY_OPERATION_QUOTA, quotaMonth } from '@contact-sync/rules';
-import type { IntegrationFacts } from '../../apps/bff/src/context.ts';
+// Where the time of GET /api/v1/integrations goes when it is not cached: the
+// route's own code (the store's listForAccount, then toIntegrationDtos with the
+// sync facts read as apps/bff/src/sync-facts.ts reads them) replayed in this
+// process with the driver's command monitoring on, so every database command
+// is counted and timed, and each read timed alone.
+import { quotaMonth } from '@contact-sync/rules';
 import { DEV_ENCRYPTION_KEY_ID, DEV_ENCRYPTION_KEYS, secretBoxFromEnv } from '@contact-sync/secrets';
-import { QUOTA_LIMITS, QUOTA_USAGE, RUNS, connectStore, createSyncStore, integrationRepository, type QuotaLimitDoc, type QuotaUsageDoc, type RunDoc } from '@contact-sync/store';
-import { toIntegrationDto, toIntegrationDtos } from '../../apps/bff/src/services/integration-view.ts';
+import { connectStore, createSyncStore, integrationModel, integrationRepository } from '@contact-sync/store';
+import { toIntegrationDtos } from '../../apps/bff/src/services/integration-view.ts';
 import { syncFactsFromStore } from '../../apps/bff/src/sync-facts.ts';
 
 export interface CommandStats {
@@ -24,9 +22,6 @@ export interface CommandStats {
 export interface ListRouteProfile {
   integrations: number;
   route: CommandStats;
-  batched: CommandStats;
-  /** The batched read produced exactly the route's answer. */
-  sameAnswer: boolean;
   /** Each kind of read alone, one at a time (median ms): what one command costs without the others. */
   isolated: Record<string, number>;
 }
@@ -68,6 +63,8 @@ export async function profileListRoute(mongoUri: string, accountId: string, repe
   };
 
   try {
+    // Mongoose builds a model's indexes when it first compiles it; the BFF does that at start (ensureBffIndexes), not per request.
+    await integrationModel(connection).init();
     const integrations = integrationRepository(connection, secretBoxFromEnv(DEV_ENCRYPTION_KEYS, DEV_ENCRYPTION_KEY_ID));
     const facts = syncFactsFromStore(connection);
     let count = 0;
@@ -78,45 +75,7 @@ export async function profileListRoute(mongoUri: string, accountId: string, repe
       return toIntegrationDtos(list, facts, new Date());
     });
 
-    // The same answer with the facts read in one query per collection, handed to the
-    // route's own toIntegrationDto through a SyncFacts over the results: what the fix would do.
-    const db = connection.db!;
-    let batchedAnswer: unknown = null;
-    const batched = await measure(async () => {
-      const list = await integrations.listForAccount(accountId);
-      const ids = list.map((integration) => integration._id.toHexString());
-      const now = new Date();
-      const month = quotaMonth(now);
-      const [usage, limits, runs] = await Promise.all([
-        db.collection<QuotaUsageDoc>(QUOTA_USAGE).find({ _id: { $in: ids.map((id) => `${id}:${month}`) } }).toArray(),
-        db.collection<QuotaLimitDoc>(QUOTA_LIMITS).find({ _id: { $in: ids } }).toArray(),
-        db.collection<RunDoc>(RUNS).find({ integrationId: { $in: ids } }).sort({ startedAt: -1 }).toArray(),
-      ]);
-      const usedBy = new Map(usage.map((doc) => [doc.integrationId, doc.used]));
-      const limitBy = new Map(limits.map((doc) => [doc._id, doc.limit]));
-      const runsBy = new Map<string, RunDoc[]>();
-      for (const run of runs) runsBy.set(run.integrationId, [...(runsBy.get(run.integrationId) ?? []), run]);
-      const batchedFacts = (id: string): IntegrationFacts => {
-        const recent = (runsBy.get(id) ?? []).slice(0, 5);
-        const running = recent.find((run) => run.status === 'running');
-        return {
-          quota: { used: usedBy.get(id) ?? 0, limit: limitBy.get(id) ?? MONTHLY_OPERATION_QUOTA },
-          runs: {
-            lastSyncAt: recent.find((run) => run.endedAt)?.endedAt ?? null,
-            running: running ? { processed: running.progress.done, total: running.progress.total } : null,
-          },
-        };
-      };
-      batchedAnswer = list.map((integration) => toIntegrationDto(integration, batchedFacts(integration._id.toHexString()), month));
-    });
-    const routeAnswer = await (async () => {
-      const list = await integrations.listForAccount(accountId);
-      return toIntegrationDtos(list, facts, new Date());
-    })();
-    // Same answer, but for the quota month and timestamps of "now" (identical within a run).
-    const sameAnswer = JSON.stringify(routeAnswer) === JSON.stringify(batchedAnswer);
-
-    const store = createSyncStore(db);
+    const store = createSyncStore(connection.db!);
     const list = await integrations.listForAccount(accountId);
     const id = list[0]!._id.toHexString();
     const month = quotaMonth(new Date());
@@ -129,13 +88,15 @@ export async function profileListRoute(mongoUri: string, accountId: string, repe
       }
       return round(samples.sort((a, b) => a - b)[2]!);
     };
+    const ids = list.map((integration) => integration._id.toHexString());
     const isolated = {
       'integrations of the account (listForAccount)': await one(() => integrations.listForAccount(accountId)),
+      'their run summaries (state.runSummaries, _id $in)': await one(() => store.state.runSummaries(ids)),
+      "the month's quota use (quota.usedMany, _id $in)": await one(() => store.quota.usedMany(ids, month)),
+      'quota limits (quota.limitsOf, _id $in)': await one(() => store.quota.limitsOf(ids)),
       'runs of one integration (runs.list, by integrationId)': await one(() => store.runs.list(id, 5)),
-      'quota use of one integration (quota.used, by _id)': await one(() => store.quota.used(id, month)),
-      'quota limit of one integration (quota.limitOf, by _id)': await one(() => store.quota.limitOf(id)),
     };
-    return { integrations: count, route, batched, sameAnswer, isolated };
+    return { integrations: count, route, isolated };
   } finally {
     await connection.close();
   }

@@ -4,7 +4,7 @@
 // code and state Salesforce redirected with.
 import type { IntegrationDto, RunDto, RunPage } from '@contact-sync/api';
 import { DEV_ADMIN_SECRET } from '@contact-sync/secrets';
-import { submitLogin } from '../../apps/sandbox-salesforce/src/test-support.ts';
+import { submitLogin } from '../../apps/sandbox-salesforce/src/start.ts';
 import { hostToken } from './host-token.ts';
 
 export class ProductApi {

@@ -1,16 +1,15 @@
 // Integrations for the BFF load test, written through the store package's
 // own models (validation, timestamps and indexes as the BFF has them), with
 // the sync facts the list shows (runs, this month's quota use) in the sync
-// engine's collections, so every per-integration read finds a document; the
-// account index and run summaries as the store's writes leave them.
+// engine's collections, and the run summaries on the sync states as the run
+// writes leave them (the last run ended, none in progress).
 import { quotaMonth, recordConsent, IntegrationStatus } from '@contact-sync/rules';
 import { DEV_ENCRYPTION_KEY_ID, DEV_ENCRYPTION_KEYS, secretBoxFromEnv } from '@contact-sync/secrets';
 import {
-  ACCOUNT_INTEGRATION_INDEX,
   QUOTA_LIMITS,
   QUOTA_USAGE,
   RUNS,
-  RUN_SUMMARIES,
+  SYNC_STATES,
   connectStore,
   createSyncStore,
   emptyCounts,
@@ -18,13 +17,11 @@ import {
   ensureSyncIndexes,
   integrationModel,
   salesforceTokenContext,
-  summaryOfRuns,
-  type AccountIntegrationIndexDoc,
   type IntegrationDoc,
   type QuotaLimitDoc,
   type QuotaUsageDoc,
   type RunDoc,
-  type RunSummaryDoc,
+  type SyncStateDoc,
 } from '@contact-sync/store';
 
 export interface SeedPlan {
@@ -77,11 +74,9 @@ export async function seedIntegrations(mongoUri: string, plan: SeedPlan = DEFAUL
     const runs: RunDoc[] = [];
     const usage: QuotaUsageDoc[] = [];
     const limits: QuotaLimitDoc[] = [];
-    const summaries: RunSummaryDoc[] = [];
-    const accountIndex: AccountIntegrationIndexDoc[] = [];
+    const states: SyncStateDoc[] = [];
     let index = 0;
     for (const account of accounts) {
-      const integrationIds: string[] = [];
       for (let i = 0; i < account.count; i += 1, index += 1) {
         const { status, draftStep } = statusFor(index);
         const doc = new Integration({
@@ -110,6 +105,7 @@ export async function seedIntegrations(mongoUri: string, plan: SeedPlan = DEFAUL
         if (draftStep >= 4) doc.list = { id: 2 + (index % 4), name: `Bench list ${index % 4}` };
         if (status !== IntegrationStatus.Draft) {
           doc.activatedAt = new Date(now.getTime() - 86_400_000);
+          // Three runs a minute apart; the newest (r = 0) ended last.
           for (let r = 0; r < 3; r += 1) {
             const startedAt = new Date(now.getTime() - (r + 1) * 60_000);
             runs.push({
@@ -128,18 +124,26 @@ export async function seedIntegrations(mongoUri: string, plan: SeedPlan = DEFAUL
           }
           usage.push({ _id: `${id}:${month}`, integrationId: id, month, used: (index * 997) % 100_000, reservations: {} });
           if (index % 25 === 0) limits.push({ _id: id, limit: 250_000, raisedBy: 'bench', raisedAt: now });
+          states.push({
+            _id: id,
+            integrationId: id,
+            watermarkTs: null,
+            watermarkId: null,
+            initialLoadDone: true,
+            pausedUntil: null,
+            pauseReason: null,
+            updatedAt: now,
+            currentRun: null,
+            lastSyncAt: runs.find((run) => run._id === `${id}-run-0`)!.endedAt,
+          });
         }
         integrations.push(doc.toObject() as IntegrationDoc);
-        integrationIds.push(id);
-        summaries.push(summaryOfRuns(id, runs.filter((run) => run.integrationId === id)));
       }
-      accountIndex.push({ _id: account.id, integrationIds: integrationIds.sort(), rebuiltAt: now });
     }
     await Integration.insertMany(integrations);
     await db.collection<RunDoc>(RUNS).insertMany(runs);
     await db.collection<QuotaUsageDoc>(QUOTA_USAGE).insertMany(usage);
-    await db.collection<RunSummaryDoc>(RUN_SUMMARIES).insertMany(summaries);
-    await db.collection<AccountIntegrationIndexDoc>(ACCOUNT_INTEGRATION_INDEX).insertMany(accountIndex);
+    await db.collection<SyncStateDoc>(SYNC_STATES).insertMany(states);
     if (limits.length > 0) await db.collection<QuotaLimitDoc>(QUOTA_LIMITS).insertMany(limits);
     return { accounts: accounts.length };
   } finally {

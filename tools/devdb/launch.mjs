@@ -13,29 +13,12 @@ const repoRoot = resolve(sourceDir, '../..');
 const cacheDir = join(repoRoot, '.cache', 'devdb');
 const binaryPath = join(cacheDir, 'devdb');
 const stampPath = join(cacheDir, 'source.sha256');
-const SOURCES = ['main.go', 'go.mod', 'go.sum'];
-
-/**
- * FerretDB 1.24's SQLite backend finds a document by `_id` with the path
- * `_ferretdb_sjson->'$._id'`, while it builds the unique `_id` index on
- * `_ferretdb_sjson->"_id"`. SQLite matches index expressions by their text, so
- * every read, update and delete by `_id` scanned the whole table (EXPLAIN QUERY
- * PLAN: SCAN). Measured on 100,000 documents: updateOne or deleteOne by `_id`
- * 1.3–1.7 s each, about 3 ms with the path spelt like the index. The build uses
- * FerretDB's source with that one constant changed (same meaning: both paths
- * name the top-level `_id`).
- */
-const FERRETDB_PATCH = {
-  module: 'github.com/FerretDB/FerretDB',
-  file: 'internal/backends/sqlite/metadata/metadata.go',
-  from: `IDColumn = DefaultColumn + "->'$._id'"`,
-  to: `IDColumn = DefaultColumn + "->\\"_id\\""`,
-};
+const SOURCES = ['main.go', 'go.mod', 'go.sum', 'ferretdb.patch'];
+const FERRETDB_MODULE = 'github.com/FerretDB/FerretDB';
 
 function sourceHash() {
   const hash = createHash('sha256');
   for (const file of SOURCES) hash.update(file).update(readFileSync(join(sourceDir, file)));
-  hash.update(JSON.stringify(FERRETDB_PATCH));
   return hash.digest('hex');
 }
 
@@ -48,18 +31,72 @@ function copyTree(from, to) {
   }
 }
 
-/** A private copy of FerretDB's source with FERRETDB_PATCH applied, and a go.mod that builds devdb against it. */
+/**
+ * Applies a unified diff (`diff -ruN` output: `--- a/<path>` or `--- /dev/null` for a new file,
+ * `+++ b/<path>`, hunks) to the tree at `root`. Strict: every context and removed line must be
+ * exactly where its hunk says, or it throws. A FerretDB upgrade needs the patch made again and
+ * reviewed (README.md), never applied approximately.
+ */
+function applyPatch(patch, root) {
+  const lines = patch.split('\n');
+  let at = 0;
+  while (at < lines.length) {
+    if (!lines[at].startsWith('--- ')) {
+      at += 1;
+      continue;
+    }
+    const isNew = lines[at] === '--- /dev/null';
+    const target = /^\+\+\+ b\/(.+)$/.exec(lines[at + 1] ?? '')?.[1];
+    if (!target) throw new Error(`ferretdb.patch line ${at + 2}: expected "+++ b/<path>"`);
+    at += 2;
+    const path = join(root, target);
+    const text = isNew ? '' : readFileSync(path, 'utf8');
+    const source = text === '' ? [] : text.replace(/\n$/, '').split('\n');
+    const result = [];
+    let copied = 0;
+    for (let header; (header = /^@@ -(\d+)(?:,(\d+))? \+\d+(?:,(\d+))? @@/.exec(lines[at] ?? '')); ) {
+      let [oldLeft, newLeft] = [Number(header[2] ?? 1), Number(header[3] ?? 1)];
+      const start = oldLeft === 0 ? Number(header[1]) : Number(header[1]) - 1;
+      if (start < copied) throw new Error(`ferretdb.patch: overlapping hunks in ${target}`);
+      result.push(...source.slice(copied, start));
+      copied = start;
+      at += 1;
+      while (oldLeft > 0 || newLeft > 0) {
+        const line = lines[at] ?? '';
+        at += 1;
+        if (line.startsWith('\\')) continue; // "\ No newline at end of file"
+        const [tag, content] = [line[0], line.slice(1)];
+        if (tag === '+') {
+          result.push(content);
+          newLeft -= 1;
+          continue;
+        }
+        if ((tag !== ' ' && tag !== '-') || source[copied] !== content) {
+          throw new Error(`ferretdb.patch does not apply to ${target} at line ${copied + 1}: review it against this FerretDB version`);
+        }
+        if (tag === ' ') {
+          result.push(content);
+          newLeft -= 1;
+        }
+        copied += 1;
+        oldLeft -= 1;
+      }
+    }
+    result.push(...source.slice(copied));
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, `${result.join('\n')}\n`);
+  }
+}
+
+/** A private copy of FerretDB's source with ferretdb.patch applied, and a go.mod that builds devdb against it. */
 function preparePatchedBuild(workDir) {
-  const download = spawnSync('go', ['mod', 'download', '-json', FERRETDB_PATCH.module], { cwd: sourceDir, encoding: 'utf8' });
-  if (download.status !== 0) throw new Error(`go mod download ${FERRETDB_PATCH.module} failed:\n${download.stderr}${download.stdout}`);
+  const download = spawnSync('go', ['mod', 'download', '-json', FERRETDB_MODULE], { cwd: sourceDir, encoding: 'utf8' });
+  if (download.status !== 0) throw new Error(`go mod download ${FERRETDB_MODULE} failed:\n${download.stderr}${download.stdout}`);
   const moduleDir = join(workDir, 'ferretdb');
   copyTree(JSON.parse(download.stdout).Dir, moduleDir);
-  const target = join(moduleDir, FERRETDB_PATCH.file);
-  const original = readFileSync(target, 'utf8');
-  if (!original.includes(FERRETDB_PATCH.from)) throw new Error(`${FERRETDB_PATCH.file} no longer holds ${FERRETDB_PATCH.from}: review FERRETDB_PATCH`);
-  writeFileSync(target, original.replace(FERRETDB_PATCH.from, FERRETDB_PATCH.to));
+  applyPatch(readFileSync(join(sourceDir, 'ferretdb.patch'), 'utf8'), moduleDir);
   const modfile = join(workDir, 'go.mod');
-  writeFileSync(modfile, `${readFileSync(join(sourceDir, 'go.mod'), 'utf8')}\nreplace ${FERRETDB_PATCH.module} => ${moduleDir}\n`);
+  writeFileSync(modfile, `${readFileSync(join(sourceDir, 'go.mod'), 'utf8')}\nreplace ${FERRETDB_MODULE} => ${moduleDir}\n`);
   writeFileSync(join(workDir, 'go.sum'), readFileSync(join(sourceDir, 'go.sum')));
   return modfile;
 }

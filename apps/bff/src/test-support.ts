@@ -1,7 +1,7 @@
 import { SALESFORCE_AUTHORIZED_MESSAGE, type SalesforceAuthorizedMessage } from '@contact-sync/api';
 import { signHostToken, type HostTokenClaimsInput } from '@contact-sync/api/host-token';
-import { startSandbox as startBrevoSandbox, type StartedSandbox as StartedBrevo } from '@contact-sync/sandbox-brevo/src/test-support.ts';
-import { startSandbox as startSalesforceSandbox, submitLogin, type StartedSandbox as StartedSalesforce } from '@contact-sync/sandbox-salesforce/src/test-support.ts';
+import { startSandbox as startBrevoSandbox, type StartedSandbox as StartedBrevo } from '@contact-sync/sandbox-brevo';
+import { startSandbox as startSalesforceSandbox, submitLogin, type StartedSandbox as StartedSalesforce } from '@contact-sync/sandbox-salesforce';
 import { secretBoxFromEnv, type SecretBox } from '@contact-sync/secrets';
 import { accountRepository, ensureBffIndexes } from '@contact-sync/store';
 import type { TestDatabase } from '@contact-sync/testing';

@@ -1,34 +1,8 @@
-import { BrevoClient, BrevoError } from '@getbrevo/brevo';
-import { listen, type RunningServer } from '@contact-sync/sandbox-kit';
+import { BrevoError, type BrevoClient } from '@getbrevo/brevo';
 import { expect } from 'vitest';
-import { createBrevoSandbox, DEFAULT_API_KEY, type BrevoSandbox, type BrevoSandboxOptions } from './app.ts';
 
-export interface StartedSandbox extends BrevoSandbox {
-  url: string;
-  baseUrl: string;
-  client: BrevoClient;
-  clientWithKey: (apiKey: string) => BrevoClient;
-  stop: () => Promise<void>;
-}
-
-/** Starts a sandbox on a free port with an SDK client that never retries (so tests see what the server answered). */
-export async function startSandbox(options: BrevoSandboxOptions = {}): Promise<StartedSandbox> {
-  const sandbox = createBrevoSandbox(options);
-  const running: RunningServer = await listen(sandbox.app, 0);
-  const baseUrl = `${running.url}/v3`;
-  const clientWithKey = (apiKey: string) => new BrevoClient({ apiKey, baseUrl, maxRetries: 0, timeoutInSeconds: 10 });
-  return {
-    ...sandbox,
-    url: running.url,
-    baseUrl,
-    client: clientWithKey(DEFAULT_API_KEY),
-    clientWithKey,
-    stop: async () => {
-      sandbox.close();
-      await running.close();
-    },
-  };
-}
+/** Test helpers of the sandbox's own tests; the sandbox itself starts from start.ts (the package's entry). */
+export { startSandbox, type StartedSandbox } from './start.ts';
 
 /** Awaits a rejected SDK call and returns its BrevoError. */
 export async function brevoError(promise: Promise<unknown>): Promise<BrevoError> {

@@ -6,7 +6,7 @@ export const SYNC_JOB = 'sync-integration';
 export const JOBS_COLLECTION = 'agendaJobs';
 const RECONCILE_LEASE = '__worker_reconcile__';
 const RELEASE_RETRY_MS = 1_000;
-/** How often workers look at the sync request signal (one read by `_id`). */
+/** How often workers look for requested runs (an indexed query that usually finds none). */
 const REQUEST_POLL_MS = 1_000;
 
 export interface RunContext {
@@ -40,18 +40,23 @@ interface SyncJobData {
 
 /**
  * Agenda 6 (MongoBackend, same database) schedules one recurring job per
- * syncing integration and the "Sync now" runs. Agenda's own lock does not
- * keep two workers apart on the local FerretDB (its findOneAndUpdate is not
- * atomic there; measured: two workers, one job every second, 7–8 of 16 runs
- * overlapped on the same job), so every run first takes the integration's
- * lease (unique-insert claims, see LeaseStore) and renews it while it runs.
+ * syncing integration, and one job per requested run ("Sync now", webhooks).
+ * Agenda's lock (an atomic findOneAndUpdate) runs each job on one worker at a
+ * time. Two guarantees it cannot give are kept with leases (LeaseStore):
+ * - one run per integration: Agenda locks a job, and an integration's runs
+ *   come from several jobs (its recurring job and its requested ones). And a
+ *   worker whose lock expired keeps running the job's function (Agenda only
+ *   stops waiting for it), so a run checks its lease before each commit
+ *   (`stillOwner`);
+ * - one recurring job per integration: Agenda's unique jobs are upserts with
+ *   no unique index behind them, so two workers reconciling at once could
+ *   both insert one (MongoDB makes concurrent upserts unique only through a
+ *   unique index). Workers reconcile one at a time.
  */
 export class SyncScheduler {
   readonly agenda: Agenda;
   private reconcileTimer: NodeJS.Timeout | undefined;
   private requestTimer: NodeJS.Timeout | undefined;
-  /** The request signal last acted on; requests are looked for again only when it changes. */
-  private seenRequestSignal: string | null | undefined;
   private watchingRequests = false;
   private readonly leaseTtlMs: number;
   private readonly now: () => Date;
@@ -69,23 +74,32 @@ export class SyncScheduler {
       defaultLockLifetime: this.leaseTtlMs,
       name: options.workerId,
     });
-    this.agenda.define(SYNC_JOB, async (job) => {
-      const data = job.attrs.data as SyncJobData;
-      // Agenda cancels a job not touched within its lock lifetime (the run would go on under our lease): touched as the lease is renewed.
-      const run = this.runWithLease(data.integrationId, () => job.touch());
-      this.running.add(run);
-      try {
-        await run;
-      } finally {
-        this.running.delete(run);
-      }
-    });
+    this.agenda.define(
+      SYNC_JOB,
+      async (job) => {
+        const data = job.attrs.data as SyncJobData;
+        // Agenda cancels a job not touched within its lock lifetime (the run would go on under our lease): touched as the lease is renewed.
+        const run = this.runWithLease(data.integrationId, () => job.touch());
+        this.running.add(run);
+        try {
+          await run;
+        } finally {
+          this.running.delete(run);
+        }
+      },
+      // A requested run's job is done once run (recurring jobs have a next run and stay).
+      { removeOnComplete: true },
+    );
     this.agenda.on('error', (error) => options.onError?.(error, 'agenda'));
   }
 
   async start(): Promise<void> {
+    // Agenda's next-job query (lockedAt null and due, or lockedAt expired) has an index for its first
+    // branch (Agenda's own); this one serves the second, so no poll reads every job.
+    await this.jobs().createIndex({ name: 1, lockedAt: 1 }, { name: 'name_locked_at' });
     await this.agenda.start();
     await this.reconcile();
+    await this.startRequestedRuns();
     this.reconcileTimer = setInterval(() => {
       this.reconcile().catch((error) => this.options.onError?.(error, 'reconcile'));
     }, this.options.reconcileEveryMs ?? Math.min(5_000, this.options.intervalSeconds * 1000));
@@ -96,21 +110,19 @@ export class SyncScheduler {
 
   /**
    * Between reconciles: requests ("Sync now", Brevo webhook events) become
-   * immediate jobs within about a second. One read by `_id` per poll; the
-   * requests themselves are read only when the signal changed, under the
-   * reconcile lease (one worker makes the job).
+   * immediate jobs within about a second. Each request is taken by one worker
+   * (an atomic conditional update), which makes its job; a request made while
+   * one was being taken is taken at the next poll. A worker that dies between
+   * taking and making leaves the run to the integration's schedule.
    */
   async startRequestedRuns(): Promise<void> {
     if (this.watchingRequests || this.stopped) return;
     this.watchingRequests = true;
     try {
-      const signal = await this.options.store.state.syncRequestSignal();
-      if (signal === this.seenRequestSignal) return;
-      // Another worker reconciling: seen again at the next poll.
-      await this.withReconcileLease(async () => {
-        await this.startRequested(null);
-        this.seenRequestSignal = signal;
-      });
+      for (const request of await this.options.store.state.syncRequests()) {
+        if (!(await this.options.store.state.takeSyncRequest(request.integrationId, request.at))) continue;
+        await this.agenda.now<SyncJobData>(SYNC_JOB, { integrationId: request.integrationId, kind: 'now' });
+      }
     } finally {
       this.watchingRequests = false;
     }
@@ -131,9 +143,7 @@ export class SyncScheduler {
 
   /**
    * One recurring job per syncing integration, none for the others (paused,
-   * deleted, disabled); "Sync now" requests become immediate jobs. One worker
-   * reconciles at a time (a lease of its own): Agenda's `unique()` upsert is
-   * not atomic on FerretDB either (two workers starting together made two jobs).
+   * deleted, disabled). One worker reconciles at a time (see the class comment).
    * Returns false when another worker was reconciling (this one did nothing).
    */
   async reconcile(): Promise<boolean> {
@@ -170,15 +180,6 @@ export class SyncScheduler {
     }
     for (const integrationId of scheduled.keys()) {
       if (!wanted.has(integrationId)) await this.unschedule(integrationId);
-    }
-    await this.startRequested(wanted);
-  }
-
-  /** Each requested run as an immediate job (`wanted`: the syncing integrations, when known; runOne skips the others anyway). */
-  private async startRequested(wanted: ReadonlySet<string> | null): Promise<void> {
-    for (const request of await this.options.store.state.syncRequests()) {
-      if (!wanted || wanted.has(request.integrationId)) await this.agenda.now<SyncJobData>(SYNC_JOB, { integrationId: request.integrationId, kind: 'now' });
-      await this.options.store.state.clearSyncRequest(request.integrationId, request.at);
     }
   }
 

@@ -1,4 +1,4 @@
-import { startSandbox, type StartedSandbox } from '@contact-sync/sandbox-brevo/src/test-support.ts';
+import { startSandbox, type StartedSandbox } from '@contact-sync/sandbox-brevo';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-import { startSandbox, submitLogin, type StartedSandbox } from '@contact-sync/sandbox-salesforce/src/test-support.ts';
+import { startSandbox, submitLogin, type StartedSandbox } from '@contact-sync/sandbox-salesforce';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSalesforceConnection } from './connection.ts';
 import { describeObject } from './describe.ts';

@@ -1,10 +1,4 @@
 // Accounts, integrations, OAuth states and R3 slots (mongoose models; the BFF's).
-export {
-  ACCOUNT_INDEX_DEFAULTS,
-  ACCOUNT_INTEGRATION_INDEX,
-  type AccountIntegrationIndexDoc,
-  type AccountIntegrationIndexOptions,
-} from './account-integration-index.ts';
 export { accountModel, accountRepository, brevoKeyContext, type AccountDoc, type AccountRepository, type BrevoKeyInput } from './accounts.ts';
 export {
   IntegrationNameTakenError,

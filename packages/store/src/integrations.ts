@@ -7,7 +7,6 @@ import {
 } from '@contact-sync/rules';
 import type { SealedSecret, SecretBox } from '@contact-sync/secrets';
 import { isValidObjectId, Schema, Types, type Connection, type Model } from 'mongoose';
-import { AccountIntegrationIndex, ACCOUNT_INDEX_DEFAULTS, type AccountIntegrationIndexOptions } from './account-integration-index.ts';
 import { sealedSecretSchema } from './sealed-secret-schema.ts';
 import { isDuplicateKey } from './store-connection.ts';
 
@@ -143,29 +142,11 @@ export interface IntegrationRepositoryOptions {
    * anything or failed (the BFF forgets its cached list of the account).
    */
   onWrite?(accountId: string): void;
-  /** The account index the list is read through (`account-integration-index.ts`). */
-  accountIndex?: AccountIntegrationIndexOptions;
-}
-
-/** Newest first, as the list shows them (the `account_created` index's order). */
-function newestFirst(a: IntegrationDoc, b: IntegrationDoc): number {
-  const byCreation = b.createdAt.getTime() - a.createdAt.getTime();
-  if (byCreation !== 0) return byCreation;
-  const [x, y] = [a._id.toHexString(), b._id.toHexString()];
-  return x < y ? 1 : x > y ? -1 : 0;
 }
 
 export function integrationRepository(connection: Connection, secrets: SecretBox, options: IntegrationRepositoryOptions = {}) {
   const Integration = integrationModel(connection);
   const scoped = (accountId: string, id: string) => ({ _id: new Types.ObjectId(id), accountId });
-  const accountIndex = new AccountIntegrationIndex(
-    connection.db!,
-    async (accountId) => {
-      const found = await Integration.find({ accountId }, { _id: 1 }).lean<Pick<IntegrationDoc, '_id'>[]>().exec();
-      return found.map((doc) => doc._id.toHexString()).sort();
-    },
-    options.accountIndex ?? ACCOUNT_INDEX_DEFAULTS,
-  );
   /** Runs a write of the account's integrations and reports it, even when it throws. */
   async function writing<T>(accountId: string, write: () => Promise<T>): Promise<T> {
     try {
@@ -191,25 +172,14 @@ export function integrationRepository(connection: Connection, secrets: SecretBox
   return {
     findForAccount,
 
-    /**
-     * The account's integrations, newest first: the account index, then each integration by `_id`
-     * (still scoped by account), in parallel. Only `_id` equality: see account-integration-index.ts.
-     */
-    async listForAccount(accountId: string): Promise<IntegrationDoc[]> {
-      const ids = await accountIndex.ids(accountId);
-      // `_id` alone: with any other condition beside it the local FerretDB reads the whole collection.
-      const found = await Promise.all(ids.map((id) => Integration.findById(id).lean<IntegrationDoc>().exec()));
-      return found.filter((doc): doc is IntegrationDoc => doc?.accountId === accountId).sort(newestFirst);
-    },
+    /** The account's integrations, newest first, in one find (the `account_created` index). */
+    listForAccount: (accountId: string) =>
+      Integration.find({ accountId }).sort({ createdAt: -1, _id: -1 }).lean<IntegrationDoc[]>().exec(),
 
     /** Throws IntegrationNameTakenError (R2). */
     async create(input: { accountId: string; kind: IntegrationKind; name: string }): Promise<IntegrationDoc> {
       try {
-        const created = await writing(input.accountId, async () => {
-          const doc = await Integration.create({ ...input, nameKey: normalizeNameForComparison(input.name) });
-          await accountIndex.rebuild(input.accountId);
-          return doc;
-        });
+        const created = await writing(input.accountId, () => Integration.create({ ...input, nameKey: normalizeNameForComparison(input.name) }));
         return created.toObject();
       } catch (error) {
         if (isDuplicateKey(error)) throw new IntegrationNameTakenError();
@@ -321,11 +291,7 @@ export function integrationRepository(connection: Connection, secrets: SecretBox
 
     async delete(accountId: string, id: string): Promise<boolean> {
       if (!isValidObjectId(id)) return false;
-      const result = await writing(accountId, async () => {
-        const deleted = await Integration.deleteOne(scoped(accountId, id)).exec();
-        if (deleted.deletedCount === 1) await accountIndex.rebuild(accountId);
-        return deleted;
-      });
+      const result = await writing(accountId, () => Integration.deleteOne(scoped(accountId, id)).exec());
       return result.deletedCount === 1;
     },
 

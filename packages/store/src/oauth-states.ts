@@ -5,11 +5,9 @@ import { sealedSecretSchema } from './sealed-secret-schema.ts';
 /**
  * OAuth `state` of a Salesforce connection in progress, bound to account,
  * integration and host user, holding the PKCE verifier (sealed). Single use:
- * taking a state deletes it, and only the request whose delete removed the
- * document may use it. (On FerretDB neither findAndModify nor a conditional
- * `updateOne({consumedAt: null})` is atomic: concurrent updates all report
- * modifiedCount 1; a delete's deletedCount is exact.) No TTL index (FerretDB
- * has none): expiry is checked on use and old states are swept on creation.
+ * taking a state deletes it (findOneAndDelete: of concurrent requests, only one
+ * gets the document). No TTL index (the embedded default has none): expiry is
+ * checked on use and old states are swept on creation.
  */
 export interface OAuthStateDoc {
   state: string;
@@ -77,10 +75,8 @@ export function oauthStateRepository(connection: Connection, secrets: SecretBox)
 
     /** Takes the state once: null when unknown, expired or already used (replay). */
     async consume(state: string, now: Date): Promise<ConsumedOAuthState | null> {
-      const doc = await OAuthState.findOne({ state }).lean<OAuthStateDoc & { _id: unknown }>().exec();
-      if (!doc) return null;
-      const taken = await OAuthState.deleteOne({ _id: doc._id }).exec();
-      if (taken.deletedCount !== 1 || doc.expiresAt.getTime() <= now.getTime()) return null;
+      const doc = await OAuthState.findOneAndDelete({ state }).lean<OAuthStateDoc>().exec();
+      if (!doc || doc.expiresAt.getTime() <= now.getTime()) return null;
       return {
         accountId: doc.accountId,
         integrationId: doc.integrationId,

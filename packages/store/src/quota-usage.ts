@@ -93,18 +93,12 @@ export class QuotaStore {
 
   private async ensureUsage(integrationId: string, month: string): Promise<QuotaUsageDoc> {
     const _id = `${integrationId}:${month}`;
-    const found = await this.usage.findOne({ _id });
-    if (found) return found;
-    try {
-      await this.usage.updateOne(
-        { _id },
-        { $setOnInsert: { integrationId, month, used: 0, reservations: {} } },
-        { upsert: true },
-      );
-    } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
-    }
-    return (await this.usage.findOne({ _id }))!;
+    const doc = await this.usage.findOneAndUpdate(
+      { _id },
+      { $setOnInsert: { integrationId, month, used: 0, reservations: {} } },
+      { upsert: true, returnDocument: 'after' },
+    );
+    return doc!;
   }
 
   /** Operations charged to the chunk `pageKey` by an earlier attempt (undefined: none). */
@@ -182,8 +176,7 @@ export class QuotaStore {
 
   /**
    * Claims the month's 80% (or exceeded) email: true once per month, to the
-   * caller that should send it. A unique insert, not a conditional update:
-   * the local FerretDB does not make conditional updates atomic.
+   * caller that should send it (a unique insert; the claim stays as a record).
    */
   async claimNotice(integrationId: string, month: string, kind: 'warning' | 'exceeded', now: Date): Promise<boolean> {
     try {

@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { RunSummaryStore, SUMMARY_RECENT_RUNS, type RunSummaryDoc } from './run-summaries.ts';
 import type { Db } from './sync-db.ts';
-
-export { RUN_SUMMARIES, SUMMARY_RECENT_RUNS, summaryOfRuns, withRun, type RunSummaryDoc } from './run-summaries.ts';
+import type { SyncStateStore } from './sync-state.ts';
 
 export type RunDirection = 'salesforce_to_brevo' | 'brevo_to_salesforce';
 export type RunStatus = 'running' | 'succeeded' | 'failed' | 'stopped';
@@ -38,13 +36,16 @@ export function emptyCounts(): RunCounts {
   return { read: 0, created: 0, updated: 0, deleted: 0, skippedUnchanged: 0, rejected: 0, failed: 0 };
 }
 
+/**
+ * An integration's runs. Each change of a run also updates its summary on the
+ * integration's sync state (the run in progress, the last end: what the
+ * integration list shows), so that the list reads one document per integration.
+ */
 export class RunStore {
-  /** What the integration list shows of the runs, kept by every run write below (run-summaries.ts). */
-  private readonly summaryStore: RunSummaryStore;
-
-  constructor(private readonly db: Db) {
-    this.summaryStore = new RunSummaryStore(db, (integrationId) => this.list(integrationId, SUMMARY_RECENT_RUNS));
-  }
+  constructor(
+    private readonly db: Db,
+    private readonly state: SyncStateStore,
+  ) {}
 
   private get collection() {
     return this.db.collection<RunDoc>(RUNS);
@@ -69,7 +70,7 @@ export class RunStore {
       outcome: null,
     };
     await this.collection.insertOne(run);
-    await this.summaryStore.record(run);
+    await this.state.runStarted(run);
     return run;
   }
 
@@ -78,7 +79,7 @@ export class RunStore {
     const inc: Record<string, number> = { operationsCharged: operations };
     for (const [key, value] of Object.entries(counts)) if (value) inc[`counts.${key}`] = value;
     const run = await this.collection.findOneAndUpdate({ _id: runId }, { $inc: inc, $set: { progress } }, { returnDocument: 'after' });
-    if (run) await this.summaryStore.record(run);
+    if (run) await this.state.runProgressed(run);
   }
 
   async finish(runId: string, status: Exclude<RunStatus, 'running'>, now: Date, outcome: { code: string; message: string } | null = null): Promise<void> {
@@ -87,7 +88,7 @@ export class RunStore {
       { $set: { status, endedAt: now, outcome } },
       { returnDocument: 'after' },
     );
-    if (run) await this.summaryStore.record(run);
+    if (run) await this.state.runEnded({ ...run, endedAt: now });
   }
 
   async get(runId: string): Promise<RunDoc | null> {
@@ -96,37 +97,6 @@ export class RunStore {
 
   async list(integrationId: string, limit = 20): Promise<RunDoc[]> {
     return this.collection.find({ integrationId }).sort({ startedAt: -1 }).limit(limit).toArray();
-  }
-
-  /**
-   * `list(id, perIntegration)` for several integrations, in one find in the usual case: every id
-   * is in the map, with its newest `perIntegration` runs, newest first.
-   *
-   * One query cannot take "the newest n of each", so it takes the newest `n × ids` runs of all of
-   * them (`integrationId $in`, sorted by `startedAt`, limited: never more than that, however long
-   * the history). If fewer come back, that is every run of those integrations. Otherwise an
-   * integration with n runs in the answer has its newest n (all its newer runs sort before them);
-   * the others (drowned by busier ones) are asked again the same way, at most `rounds` times —
-   * each round settles at least one integration — and then one by one (`list`).
-   * A `startedAt` window instead would not be exact for integrations with few recent runs
-   * (drafts, paused ones) and would need a read for each of them.
-   */
-  async recentForMany(integrationIds: readonly string[], perIntegration: number, rounds = 2): Promise<Map<string, RunDoc[]>> {
-    const result = new Map<string, RunDoc[]>();
-    let pending = [...new Set(integrationIds)];
-    if (perIntegration <= 0) return new Map(pending.map((id) => [id, []])); // limit(0) would mean no limit
-    for (let round = 0; round < rounds && pending.length > 0; round += 1) {
-      const limit = perIntegration * pending.length;
-      const runs = await this.collection.find({ integrationId: { $in: pending } }).sort({ startedAt: -1 }).limit(limit).toArray();
-      const byId = new Map<string, RunDoc[]>(pending.map((id) => [id, []]));
-      for (const run of runs) byId.get(run.integrationId)?.push(run);
-      const complete = runs.length < limit;
-      for (const [id, found] of byId) if (complete || found.length >= perIntegration) result.set(id, found.slice(0, perIntegration));
-      pending = pending.filter((id) => !result.has(id));
-    }
-    const rest = await Promise.all(pending.map(async (id) => [id, await this.list(id, perIntegration)] as const));
-    for (const [id, runs] of rest) result.set(id, runs);
-    return result;
   }
 
   /** One page of an integration's runs, newest first, and how many there are (the BFF's run list). */
@@ -144,20 +114,11 @@ export class RunStore {
       { integrationId, status: 'running' },
       { $set: { status: 'failed', endedAt: now, outcome: { code: 'worker_lost', message: 'The worker stopped during the run; the next run resumed from the last confirmed page.' } } },
     );
-    if (result.modifiedCount > 0) await this.summaryStore.refresh(integrationId);
+    if (result.modifiedCount > 0) await this.state.runsAbandoned(integrationId, now);
     return result.modifiedCount;
-  }
-
-  /**
-   * The last finished and the running run of several integrations (what `list(id, 5)` shows of them),
-   * one find by `_id` each, from the summaries the run writes keep (run-summaries.ts): every id is in the map.
-   */
-  summaries(integrationIds: readonly string[]): Promise<Map<string, RunSummaryDoc>> {
-    return this.summaryStore.forIntegrations(integrationIds);
   }
 
   async removeIntegration(integrationId: string): Promise<void> {
     await this.collection.deleteMany({ integrationId });
-    await this.summaryStore.remove(integrationId);
   }
 }

@@ -9,14 +9,8 @@ export async function connectStore(uri: string, options: mongoose.ConnectOptions
   return mongoose.createConnection(uri, { serverSelectionTimeoutMS: 10_000, ...options }).asPromise();
 }
 
-/**
- * A unique-index violation. MongoDB answers 11000; FerretDB's SQLite backend
- * answers an insert with 11000 but an update with code 1 (InternalError) and
- * SQLite's "UNIQUE constraint failed" message.
- */
+/** A unique-index violation (MongoDB's and devdb's duplicate key error). */
 export function isDuplicateKey(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
-  if (code === 11000 || code === 11001) return true;
-  const message = error instanceof Error ? error.message : '';
-  return code === 1 && /UNIQUE constraint failed/.test(message);
+  return code === 11000 || code === 11001;
 }

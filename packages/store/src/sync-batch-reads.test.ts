@@ -37,24 +37,39 @@ describe('batched reads of the sync facts', () => {
     expect(await store.quota.usedMany([], '2026-11')).toEqual(new Map());
   });
 
-  it('gives each integration its newest runs, as list() does, also when busy integrations fill the first answer', async () => {
-    // Two busy integrations hold the 5 × 5 newest runs (the first answer); the others have older or fewer runs.
-    await finishedRuns('busy1', 20, 0);
-    await finishedRuns('busy2', 20, 0.25);
-    await finishedRuns('old7', 7, 600);
-    await finishedRuns('few2', 2, 300);
-    const running = await store.runs.start('few2', 'salesforce_to_brevo', false, minutesAgo(1));
-    await store.runs.addPage(running._id, { read: 10 }, 10, { done: 10, total: 50 });
-    const ids = ['busy1', 'busy2', 'old7', 'few2', 'never', 'old7'];
-    const unique = [...new Set(ids)];
-    const expected = new Map(await Promise.all(unique.map(async (id) => [id, await store.runs.list(id, 5)] as const)));
-    expect(expected.get('old7')).toHaveLength(5);
-    expect(expected.get('never')).toEqual([]);
+  it('gives the run summary of each integration from its run writes: in progress with its progress, last end, never run', async () => {
+    await finishedRuns('done2', 2, 10);
+    const first = await store.runs.start('both', 'salesforce_to_brevo', false, minutesAgo(3));
+    await store.runs.addPage(first._id, { read: 10 }, 10, { done: 10, total: 50 });
+    expect((await store.state.runSummaries(['both'])).get('both')).toEqual({
+      currentRun: { runId: first._id, startedAt: minutesAgo(3), done: 10, total: 50 },
+      lastSyncAt: null,
+    });
+    await store.runs.finish(first._id, 'succeeded', minutesAgo(2));
+    // The other direction's run follows.
+    const second = await store.runs.start('both', 'brevo_to_salesforce', false, minutesAgo(2));
+    // A run its worker left running (it died): closed by the next holder of the integration.
+    const abandoned = await store.runs.start('gone', 'salesforce_to_brevo', true, minutesAgo(30));
+    await store.runs.addPage(abandoned._id, { read: 5 }, 5, { done: 5, total: null });
+    await store.runs.closeAbandoned('gone', minutesAgo(1));
+    // A stale run (its worker lost the integration) ends after a newer run started, then one ends earlier than the last end.
+    const stale = await store.runs.start('late', 'salesforce_to_brevo', false, minutesAgo(10));
+    const newer = await store.runs.start('late', 'salesforce_to_brevo', false, minutesAgo(6));
+    await store.runs.finish(stale._id, 'failed', minutesAgo(5));
+    await store.runs.addPage(newer._id, { read: 1 }, 1, { done: 1, total: 2 });
 
-    for (const rounds of [1, 2, 3]) {
-      const batched = await store.runs.recentForMany(ids, 5, rounds);
-      expect([...batched.keys()].sort()).toEqual([...unique].sort());
-      for (const id of unique) expect(batched.get(id), `${id}, ${rounds} round(s)`).toEqual(expected.get(id));
-    }
+    expect(await store.state.runSummaries(['done2', 'both', 'gone', 'late', 'never', 'both'])).toEqual(
+      new Map([
+        ['done2', { currentRun: null, lastSyncAt: minutesAgo(9.5) }],
+        ['both', { currentRun: { runId: second._id, startedAt: minutesAgo(2), done: 0, total: null }, lastSyncAt: minutesAgo(2) }],
+        ['gone', { currentRun: null, lastSyncAt: minutesAgo(1) }],
+        ['late', { currentRun: { runId: newer._id, startedAt: minutesAgo(6), done: 1, total: 2 }, lastSyncAt: minutesAgo(5) }],
+        ['never', { currentRun: null, lastSyncAt: null }],
+      ]),
+    );
+    await store.runs.finish(newer._id, 'succeeded', minutesAgo(4));
+    const older = await store.runs.start('late', 'salesforce_to_brevo', false, minutesAgo(12));
+    await store.runs.finish(older._id, 'failed', minutesAgo(11));
+    expect((await store.state.runSummaries(['late'])).get('late')).toEqual({ currentRun: null, lastSyncAt: minutesAgo(4) });
   });
 });

@@ -1,13 +1,16 @@
+import { isDuplicateKey } from './store-connection.ts';
 import type { Db } from './sync-db.ts';
-import { isDuplicateKeyError } from './sync-db.ts';
 
 /**
- * "Never two runs of one integration at once", held in the database.
- * Only unique-index inserts decide who wins: the local FerretDB applies
- * conditional updates non-atomically (measured: three concurrent
- * `updateOne({ _id, field: null })` all report modifiedCount 1). Each
- * acquisition inserts a claim `${integrationId}#${generation}`; the one insert
- * that succeeds owns that generation, then records itself in the lease document.
+ * A named lease: one holder at a time, until it releases the lease or stops
+ * renewing it for `ttlMs`. Each acquisition gets the next generation, so a
+ * holder that lost its lease (expired, taken by another) can tell by
+ * `holds()` before it commits anything, and its late renewals and releases
+ * change nothing.
+ *
+ * One document per lease, changed only by conditional single-document updates
+ * (an atomic findOneAndUpdate takes a free or expired lease). The worker holds
+ * one per integration while it runs it, and one to reconcile its jobs.
  */
 export interface LeaseDoc {
   _id: string;
@@ -16,18 +19,11 @@ export interface LeaseDoc {
   expiresAt: Date;
 }
 
-interface LeaseClaimDoc {
-  _id: string;
-  integrationId: string;
-  owner: string;
-  at: Date;
-}
-
 export const SYNC_LEASES = 'sync_leases';
-export const SYNC_LEASE_CLAIMS = 'sync_lease_claims';
 
 export interface Lease {
-  readonly integrationId: string;
+  /** What is leased (an integration id, or a name such as the worker's reconcile). */
+  readonly key: string;
   readonly owner: string;
   readonly generation: number;
 }
@@ -39,53 +35,45 @@ export class LeaseStore {
     return this.db.collection<LeaseDoc>(SYNC_LEASES);
   }
 
-  private get claims() {
-    return this.db.collection<LeaseClaimDoc>(SYNC_LEASE_CLAIMS);
-  }
-
-  private async claim(integrationId: string, generation: number, owner: string, now: Date): Promise<boolean> {
+  /** The lease if it is free or expired (then it is `owner`'s until `now + ttlMs`), or null. */
+  async acquire(key: string, owner: string, ttlMs: number, now: Date): Promise<Lease | null> {
     try {
-      await this.claims.insertOne({ _id: `${integrationId}#${generation}`, integrationId, owner, at: now });
-      return true;
+      const taken = await this.leases.findOneAndUpdate(
+        { _id: key, $or: [{ owner: null }, { expiresAt: { $lte: now } }] },
+        { $set: { owner, expiresAt: new Date(now.getTime() + ttlMs) }, $inc: { generation: 1 } },
+        { upsert: true, returnDocument: 'after' },
+      );
+      return taken ? { key, owner, generation: taken.generation } : null;
     } catch (error) {
-      if (isDuplicateKeyError(error)) return false;
+      // Held by someone else: the filter matched nothing, and the upsert's insert met the existing document.
+      if (isDuplicateKey(error)) return null;
       throw error;
     }
   }
 
-  async acquire(integrationId: string, owner: string, ttlMs: number, now: Date): Promise<Lease | null> {
-    const expiresAt = new Date(now.getTime() + ttlMs);
-    const current = await this.leases.findOne({ _id: integrationId });
-    if (current && current.owner !== null && current.expiresAt.getTime() > now.getTime()) return null;
-    const generation = (current?.generation ?? 0) + 1;
-    if (!(await this.claim(integrationId, generation, owner, now))) return null;
-    await this.leases.updateOne({ _id: integrationId }, { $set: { owner, generation, expiresAt } }, { upsert: true });
-    return { integrationId, owner, generation };
-  }
-
-  /** Extends a held lease; false when it was lost (expired and taken by another worker). */
+  /** Extends a held lease; false when it was lost (expired, or taken by another). */
   async renew(lease: Lease, ttlMs: number, now: Date): Promise<boolean> {
-    if (!(await this.holds(lease, now))) return false;
-    await this.leases.updateOne(
-      { _id: lease.integrationId, owner: lease.owner, generation: lease.generation },
+    const result = await this.leases.updateOne(
+      { ...held(lease), expiresAt: { $gt: now } },
       { $set: { expiresAt: new Date(now.getTime() + ttlMs) } },
     );
-    return true;
+    return result.modifiedCount === 1;
   }
 
   async holds(lease: Lease, now: Date): Promise<boolean> {
-    const doc = await this.leases.findOne({ _id: lease.integrationId });
-    return doc?.owner === lease.owner && doc.generation === lease.generation && doc.expiresAt.getTime() > now.getTime();
+    return (await this.leases.countDocuments({ ...held(lease), expiresAt: { $gt: now } }, { limit: 1 })) === 1;
   }
 
   async release(lease: Lease): Promise<void> {
-    await this.leases.updateOne(
-      { _id: lease.integrationId, owner: lease.owner, generation: lease.generation },
-      { $set: { owner: null, expiresAt: new Date(0) } },
-    );
+    await this.leases.updateOne(held(lease), { $set: { owner: null, expiresAt: new Date(0) } });
   }
 
-  async remove(integrationId: string): Promise<void> {
-    await this.leases.deleteOne({ _id: integrationId });
+  async remove(key: string): Promise<void> {
+    await this.leases.deleteOne({ _id: key });
   }
+}
+
+/** The lease document while `lease` is its acquisition. */
+function held(lease: Lease) {
+  return { _id: lease.key, owner: lease.owner, generation: lease.generation };
 }

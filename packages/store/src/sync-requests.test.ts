@@ -14,6 +14,22 @@ describe('sync requests', () => {
       expect(results.filter((result) => result.status === 'rejected')).toEqual([]);
       expect(await store.state.syncRequestedAt(integrationId)).toEqual(at);
     }
-    expect(await store.state.syncRequestSignal()).toEqual(expect.any(String));
+    expect((await store.state.syncRequests()).map((request) => request.integrationId).sort()).toEqual(
+      Array.from({ length: 5 }, (_, round) => `int-burst-${round}`),
+    );
+  });
+
+  it('gives a request to one worker only, and keeps one made after the request taken', async () => {
+    const store = createSyncStore(database.connection.db!);
+    const first = new Date(Date.UTC(2026, 10, 27, 13));
+    await store.state.requestSync('int-take', first);
+    const taken = await Promise.all(Array.from({ length: 10 }, () => store.state.takeSyncRequest('int-take', first)));
+    expect(taken.filter(Boolean)).toHaveLength(1);
+    expect(await store.state.syncRequestedAt('int-take')).toBeNull();
+
+    const second = new Date(first.getTime() + 1_000);
+    await store.state.requestSync('int-take', second);
+    expect(await store.state.takeSyncRequest('int-take', first)).toBe(false);
+    expect(await store.state.syncRequests()).toContainEqual({ integrationId: 'int-take', at: second });
   });
 });

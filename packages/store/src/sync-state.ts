@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import { upsertById, type Db } from './sync-db.ts';
+import type { RunDoc } from './runs.ts';
+import type { Db } from './sync-db.ts';
 
 /** The `(SystemModstamp, Id)` position up to which every record has been fully synced to Brevo. */
 export interface Watermark {
@@ -7,7 +7,15 @@ export interface Watermark {
   id: string;
 }
 
-export interface SyncStateDoc {
+/** What the integration list shows of an integration's runs. */
+export interface RunSummary {
+  /** The run in progress (the newest started), with its progress. */
+  currentRun: { runId: string; startedAt: Date; done: number; total: number | null } | null;
+  /** When the last run ended, whatever its outcome. */
+  lastSyncAt: Date | null;
+}
+
+export interface SyncStateDoc extends Partial<RunSummary> {
   _id: string;
   integrationId: string;
   watermarkTs: string | null;
@@ -31,22 +39,23 @@ export interface SyncStateDoc {
   /** Salesforce Ids whose record errors the user asked to retry; the next run retries them. */
   retrySalesforceIds?: string[];
   pendingImportSince?: Date | null;
+  /** A run asked for ("Sync now", Brevo webhook events) and not yet taken by a worker: when. */
+  requestedAt?: Date | null;
   updatedAt: Date;
 }
 
 export const SYNC_STATES = 'sync_states';
-/**
- * Runs asked for ("Sync now", Brevo webhook events), one document per integration
- * (`_id`), apart from the sync state: the local FerretDB rewrites a whole document
- * on every update, so a request written while a run moved the watermark in the
- * same document could put the old watermark back (measured: an initial load
- * failed with "watermark moved under this run" once webhooks asked for runs).
- */
-export const SYNC_REQUESTS = 'sync_requests';
-/** One document: changed whenever a run is asked for, so workers can watch for requests by `_id`. */
-export const SYNC_REQUEST_SIGNALS = 'sync_request_signals';
-const SYNC_REQUEST_SIGNAL_ID = 'latest';
 
+/** A state as first written, whichever write comes first. */
+function newState(integrationId: string, now: Date) {
+  return { integrationId, watermarkTs: null, watermarkId: null, initialLoadDone: false, pausedUntil: null, pauseReason: null, updatedAt: now };
+}
+
+/**
+ * One document per integration (`_id`: its id): where the sync stands, what was
+ * asked of it, and the summary of its runs. Writers change their own fields with
+ * single-document updates, so none of them puts back what another wrote.
+ */
 export class SyncStateStore {
   constructor(private readonly db: Db) {}
 
@@ -54,36 +63,15 @@ export class SyncStateStore {
     return this.db.collection<SyncStateDoc>(SYNC_STATES);
   }
 
-  private get requests() {
-    return this.db.collection<{ _id: string; at: Date }>(SYNC_REQUESTS);
-  }
-
-  private get signals() {
-    return this.db.collection<{ _id: string; token: string; at: Date }>(SYNC_REQUEST_SIGNALS);
-  }
-
   async ensureIndexes(): Promise<void> {
-    // _id is the integration id: one document per integration, unique by construction.
+    // The workers look for requested runs every second.
+    await this.collection.createIndex({ requestedAt: 1 }, { name: 'requested_at' });
   }
 
   async get(integrationId: string): Promise<SyncStateDoc> {
     const found = await this.collection.findOne({ _id: integrationId });
     if (found) return found;
-    await this.collection.updateOne(
-      { _id: integrationId },
-      {
-        $setOnInsert: {
-          integrationId,
-          watermarkTs: null,
-          watermarkId: null,
-          initialLoadDone: false,
-          pausedUntil: null,
-          pauseReason: null,
-          updatedAt: new Date(),
-        },
-      },
-      { upsert: true },
-    );
+    await this.collection.updateOne({ _id: integrationId }, { $setOnInsert: newState(integrationId, new Date()) }, { upsert: true });
     return (await this.collection.findOne({ _id: integrationId }))!;
   }
 
@@ -142,33 +130,31 @@ export class SyncStateStore {
 
   /**
    * "Sync now" (or a Brevo webhook's events): recorded so any worker picks it
-   * up (the BFF does not talk to Agenda), then signalled: workers read the
-   * signal by `_id` every second and look for requests only when it changed.
-   * Concurrent signals may overwrite each other: any change is enough. Concurrent
-   * requests (webhook calls of one integration arrive together) must not fail.
+   * up (the BFF does not talk to Agenda). Workers look for requests every second.
    */
   async requestSync(integrationId: string, now: Date): Promise<void> {
-    await upsertById(this.requests, integrationId, { $set: { at: now } });
-    await upsertById(this.signals, SYNC_REQUEST_SIGNAL_ID, { $set: { token: randomUUID(), at: now } });
+    await this.collection.updateOne(
+      { _id: integrationId },
+      { $set: { requestedAt: now }, $setOnInsert: newState(integrationId, now) },
+      { upsert: true },
+    );
   }
 
   /** When a run not yet started was asked for, if one was. */
   async syncRequestedAt(integrationId: string): Promise<Date | null> {
-    return (await this.requests.findOne({ _id: integrationId }))?.at ?? null;
+    return (await this.collection.findOne({ _id: integrationId }, { projection: { requestedAt: 1 } }))?.requestedAt ?? null;
   }
 
-  /** Changes whenever a run is asked for (null before any request). */
-  async syncRequestSignal(): Promise<string | null> {
-    return (await this.signals.findOne({ _id: SYNC_REQUEST_SIGNAL_ID }))?.token ?? null;
-  }
-
+  /** The runs asked for and not yet taken (the `requested_at` index: no other state is read). */
   async syncRequests(): Promise<{ integrationId: string; at: Date }[]> {
-    return (await this.requests.find({}).toArray()).map((doc) => ({ integrationId: doc._id, at: doc.at }));
+    const requested = await this.collection.find({ requestedAt: { $gt: new Date(0) } }, { projection: { requestedAt: 1 } }).toArray();
+    return requested.map((doc) => ({ integrationId: doc._id, at: doc.requestedAt! }));
   }
 
-  /** Taken by a worker: gone unless asked again since `at`. */
-  async clearSyncRequest(integrationId: string, at: Date): Promise<void> {
-    await this.requests.deleteOne({ _id: integrationId, at });
+  /** Takes the request made at `at`: true for the one caller that took it (false if asked again since, or taken). */
+  async takeSyncRequest(integrationId: string, at: Date): Promise<boolean> {
+    const result = await this.collection.updateOne({ _id: integrationId, requestedAt: at }, { $set: { requestedAt: null } });
+    return result.modifiedCount === 1;
   }
 
   /** "Retry" on record errors: remembered until the worker's next run of the integration takes them. */
@@ -187,9 +173,47 @@ export class SyncStateStore {
     await this.collection.updateOne({ _id: integrationId }, { $pullAll: { retrySalesforceIds: [...salesforceIds] } });
   }
 
+  /** The run summaries of several integrations, in one find: every id is in the map. */
+  async runSummaries(integrationIds: readonly string[]): Promise<Map<string, RunSummary>> {
+    const unique = [...new Set(integrationIds)];
+    const found = unique.length === 0 ? [] : await this.collection.find({ _id: { $in: unique } }, { projection: { currentRun: 1, lastSyncAt: 1 } }).toArray();
+    const byId = new Map(found.map((doc) => [doc._id, doc]));
+    return new Map(unique.map((id) => [id, { currentRun: byId.get(id)?.currentRun ?? null, lastSyncAt: byId.get(id)?.lastSyncAt ?? null }]));
+  }
+
+  /** RunStore, when a run starts: it is the run in progress. */
+  async runStarted(run: RunDoc): Promise<void> {
+    await this.collection.updateOne(
+      { _id: run.integrationId },
+      { $set: { currentRun: { runId: run._id, startedAt: run.startedAt, done: run.progress.done, total: run.progress.total } }, $setOnInsert: newState(run.integrationId, run.startedAt) },
+      { upsert: true },
+    );
+  }
+
+  /** RunStore, after each page: the progress, while the run is still the one in progress. */
+  async runProgressed(run: RunDoc): Promise<void> {
+    await this.collection.updateOne(
+      { _id: run.integrationId, 'currentRun.runId': run._id },
+      { $set: { 'currentRun.done': run.progress.done, 'currentRun.total': run.progress.total } },
+    );
+  }
+
+  /** RunStore, when a run ends: no longer in progress (unless a newer one is), and the last sync. */
+  async runEnded(run: RunDoc & { endedAt: Date }): Promise<void> {
+    const ended = await this.collection.updateOne(
+      { _id: run.integrationId, 'currentRun.runId': run._id },
+      { $set: { currentRun: null }, $max: { lastSyncAt: run.endedAt } },
+    );
+    if (ended.matchedCount === 0) await this.collection.updateOne({ _id: run.integrationId }, { $max: { lastSyncAt: run.endedAt } });
+  }
+
+  /** RunStore, after closing the runs a dead worker left running. */
+  async runsAbandoned(integrationId: string, now: Date): Promise<void> {
+    await this.collection.updateOne({ _id: integrationId }, { $set: { currentRun: null }, $max: { lastSyncAt: now } });
+  }
+
   async remove(integrationId: string): Promise<void> {
     await this.collection.deleteOne({ _id: integrationId });
-    await this.requests.deleteOne({ _id: integrationId });
   }
 }
 

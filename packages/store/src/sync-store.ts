@@ -28,10 +28,11 @@ export interface SyncStore {
 }
 
 export function createSyncStore(db: Db): SyncStore {
+  const state = new SyncStateStore(db);
   return {
     links: new LinkStore(db),
-    state: new SyncStateStore(db),
-    runs: new RunStore(db),
+    state,
+    runs: new RunStore(db, state),
     errors: new RecordErrorStore(db),
     quota: new QuotaStore(db),
     events: new WebhookEventStore(db),

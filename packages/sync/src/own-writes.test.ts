@@ -1,6 +1,6 @@
 import { useTestDatabase } from '@contact-sync/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_API_KEY_NAME } from '../../../apps/sandbox-brevo/src/app.ts';
+import { DEFAULT_API_KEY_NAME } from '@contact-sync/sandbox-brevo';
 import { runIntegration } from './run-integration.ts';
 import { engineDeps, startSyncedIntegration } from './testing/harness.ts';
 

@@ -1,4 +1,4 @@
-import { submitLogin } from '@contact-sync/sandbox-salesforce/src/test-support.ts';
+import { submitLogin } from '@contact-sync/sandbox-salesforce';
 import { useTestDatabase } from '@contact-sync/testing';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';

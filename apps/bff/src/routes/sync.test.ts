@@ -220,7 +220,7 @@ describe('GET /api/v1/integrations/:id/record-errors', () => {
 
 describe('POST /api/v1/integrations/:id/record-errors/retry', () => {
   it('marks the Salesforce records of retryable Salesforce → Brevo errors for the next run and asks for it now (202)', async () => {
-    await store.state.clearSyncRequest(activeId, (await store.state.syncRequests()).find((r) => r.integrationId === activeId)!.at);
+    await store.state.takeSyncRequest(activeId, (await store.state.syncRequests()).find((r) => r.integrationId === activeId)!.at);
     const response = await request(bff.app).post(`/api/v1/integrations/${activeId}/record-errors/retry`).set(bearer(token));
     expect(response.status).toBe(202);
     // From the record errors above: the duplicate is retried; the phone rejection (R10: the data must change)

@@ -4,8 +4,8 @@ import type { Connection } from 'jsforce';
 import { createSyncStore, ensureSyncIndexes, type SyncStore } from '@contact-sync/store';
 import type { IntegrationStatus } from '@contact-sync/rules';
 import type { Db } from '@contact-sync/store';
-import { startSandbox as startBrevo, type StartedSandbox as BrevoSandbox } from '../../../../apps/sandbox-brevo/src/test-support.ts';
-import { login, startSandbox as startSalesforce, type StartedSandbox as SalesforceSandbox } from '../../../../apps/sandbox-salesforce/src/test-support.ts';
+import { startSandbox as startBrevo, type StartedSandbox as BrevoSandbox } from '@contact-sync/sandbox-brevo';
+import { login, startSandbox as startSalesforce, type StartedSandbox as SalesforceSandbox } from '@contact-sync/sandbox-salesforce';
 import type { IntegrationSnapshot, IntegrationStatusPort, StatusChange } from '../integration.ts';
 import type { EngineDeps } from '../salesforce-to-brevo.ts';
 

@@ -1,0 +1,188 @@
+import { useTestDatabase } from '@contact-sync/testing';
+import { mongo } from 'mongoose';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * The MongoDB promises the store relies on (README.md, "What the store relies on"), checked
+ * against the database the tests run on: the embedded default (tools/devdb) unless MONGODB_URI
+ * is set. As shipped, FerretDB 1.24 kept none of the first four (200 concurrent `$inc` kept 2–11)
+ * and scanned for every filter but `_id` equality (tools/devdb/README.md).
+ */
+const db = useTestDatabase('promises');
+const REPETITIONS = 20;
+const LONG = 180_000;
+
+const collection = <T extends mongo.Document>(name: string) => db.connection.db!.collection<T>(name);
+const times = <T>(n: number, make: (i: number) => Promise<T>) => Promise.all(Array.from({ length: n }, (_, i) => make(i)));
+
+describe('single-document writes are atomic against each other', () => {
+  it(`200 concurrent $inc of one document all count (${REPETITIONS} times)`, async () => {
+    const counters = collection<{ _id: string; n: number }>('counters');
+    const kept: number[] = [];
+    for (let rep = 0; rep < REPETITIONS; rep += 1) {
+      await counters.insertOne({ _id: `c${rep}`, n: 0 });
+      await times(200, () => counters.updateOne({ _id: `c${rep}` }, { $inc: { n: 1 } }));
+      kept.push((await counters.findOne({ _id: `c${rep}` }))!.n);
+    }
+    expect(kept).toEqual(Array(REPETITIONS).fill(200));
+  }, LONG);
+
+  it(`200 concurrent $addToSet of distinct values all land (${REPETITIONS} times)`, async () => {
+    const sets = collection<{ _id: string; values: string[] }>('sets');
+    const sizes: number[] = [];
+    for (let rep = 0; rep < REPETITIONS; rep += 1) {
+      await sets.insertOne({ _id: `s${rep}`, values: [] });
+      await times(200, (i) => sets.updateOne({ _id: `s${rep}` }, { $addToSet: { values: `v${i}` } }));
+      sizes.push(new Set((await sets.findOne({ _id: `s${rep}` }))!.values).size);
+    }
+    expect(sizes).toEqual(Array(REPETITIONS).fill(200));
+  }, LONG);
+
+  it(`50 concurrent findOneAndUpdate claims of one job: exactly one wins, and it holds the job (${REPETITIONS} times)`, async () => {
+    const jobs = collection<{ _id: string; lockedBy: number | null }>('jobs');
+    const outcomes: string[] = [];
+    for (let rep = 0; rep < REPETITIONS; rep += 1) {
+      await jobs.insertOne({ _id: `j${rep}`, lockedBy: null });
+      const claims = await times(50, (worker) =>
+        jobs.findOneAndUpdate({ _id: `j${rep}`, lockedBy: null }, { $set: { lockedBy: worker } }, { returnDocument: 'after' }),
+      );
+      const winners = claims.filter((claim) => claim !== null);
+      const holder = (await jobs.findOne({ _id: `j${rep}` }))!.lockedBy;
+      outcomes.push(`${winners.length} winner(s), held by the winner: ${winners[0]?.lockedBy === holder}`);
+    }
+    expect(outcomes).toEqual(Array(REPETITIONS).fill('1 winner(s), held by the winner: true'));
+  }, LONG);
+
+  it(`50 concurrent upserts of one key under a unique index: one document, every upsert applied, none refused (${REPETITIONS} times)`, async () => {
+    const keyed = collection<{ key: string; n: number }>('keyed');
+    await keyed.createIndex({ key: 1 }, { unique: true });
+    const outcomes: string[] = [];
+    for (let rep = 0; rep < REPETITIONS; rep += 1) {
+      const results = await Promise.allSettled(
+        Array.from({ length: 50 }, () => keyed.updateOne({ key: `k${rep}` }, { $inc: { n: 1 } }, { upsert: true })),
+      );
+      const docs = await keyed.find({ key: `k${rep}` }).toArray();
+      const refused = results.filter((result) => result.status === 'rejected').length;
+      outcomes.push(`${docs.length} document(s), n = ${docs.map((doc) => doc.n).join('/')}, ${refused} refused`);
+    }
+    expect(outcomes).toEqual(Array(REPETITIONS).fill('1 document(s), n = 50, 0 refused'));
+  }, LONG);
+});
+
+describe('indexed queries', () => {
+  it('return what the same filter returns when nothing of it can be used by an index', async () => {
+    // `{ $nor: [{ $nor: [f] }] }` means f; the embedded default pushes no `$nor` down, so it is
+    // answered by reading every document: the reference for the indexed answer of f.
+    type Doc = { _id: string } & Record<string, unknown>;
+    const docs = collection<Doc>('values');
+    const indexes: mongo.IndexSpecification[] = [{ v: 1 }, { w: 1, v: -1 }, { tags: 1 }, { later: 1 }];
+    for (const key of indexes) await docs.createIndex(key);
+    const oid = new mongo.ObjectId('64b7f0c2a1b2c3d4e5f60718');
+    const scalars: unknown[] = [
+      'a', 'a\u0000b', 'a\u0000c', '"q"', "it's", '<b>&amp;', 'é', '😀', '[x]', '', 'null', '5', oid.toHexString(), oid,
+      5, new mongo.Int32(5), new mongo.Long(5), new mongo.Double(5), new mongo.Double(5.5), new mongo.Double(-0), 0, -1, 2 ** 40,
+      mongo.Long.fromString('9007199254740993'), true, false, null,
+      new Date(0), new Date(-86_400_000), new Date('2026-01-01T00:00:00Z'), new Date('2300-01-01T00:00:00Z'),
+    ];
+    const values = [...scalars, { a: 1 }, [1, 2]];
+    // `tags` holds arrays in some documents: MongoDB matches an array by its elements.
+    const inArray = (v: unknown, i: number) => i % 4 === 0 && !Array.isArray(v); // (FerretDB stores no nested arrays)
+    await docs.insertMany([
+      ...values.map((v, i) => ({ _id: `d${i}`, v, w: i % 3 ? 'x' : 'y', tags: inArray(v, i) ? [v, 'other'] : v })),
+      { _id: 'missing', w: 'x' },
+      { _id: 'becomes-array', later: 'z' },
+    ]);
+    await docs.updateOne({ _id: 'becomes-array' }, { $set: { later: ['z', 'y'] } });
+
+    const filters: mongo.Filter<Doc>[] = [];
+    for (const v of scalars) filters.push({ v }, { v: { $eq: v } }, { tags: v }, { v: { $in: [v, 'zzz'] } }, { w: 'x', v });
+    for (const bound of [5, new mongo.Long(5), new mongo.Double(5), 0, -1, new Date(0), new Date('2026-01-01T00:00:00Z'), new Date(-86_400_000)]) {
+      for (const op of ['$lt', '$lte', '$gt', '$gte']) filters.push({ v: { [op]: bound } }, { tags: { [op]: bound } });
+    }
+    filters.push(
+      { v: null }, { v: { $in: [null, 'a'] } }, { tags: null },
+      { v: { $gt: new Date(0), $lt: new Date('2100-01-01T00:00:00Z') } },
+      { $or: [{ v: 'a' }, { v: 5 }] }, { $or: [{ v: 'a' }, { v: { $exists: false } }] }, { $and: [{ w: 'x' }, { v: { $gte: 0 } }] },
+      { later: 'z' }, { later: 'y' },
+      { _id: { $in: ['d1', 'd2', 'becomes-array'] } }, { _id: 'd3', w: 'x' }, { _id: { $in: ['d1'] }, v: 'a\u0000b' },
+    );
+
+    const ids = async (filter: mongo.Filter<Doc>) => (await docs.find(filter).toArray()).map((doc) => String(doc._id)).sort();
+    const differing: string[] = [];
+    for (const filter of filters) {
+      const [indexed, scanned] = await Promise.all([ids(filter), ids({ $nor: [{ $nor: [filter] }] })]);
+      if (JSON.stringify(indexed) !== JSON.stringify(scanned)) differing.push(`${mongo.BSON.EJSON.stringify(filter)}: ${indexed} instead of ${scanned}`);
+    }
+    expect(differing).toEqual([]);
+    expect(await ids({ tags: 'other' })).toEqual(['d0', 'd12', 'd16', 'd20', 'd24', 'd28', 'd4', 'd8']);
+  }, LONG);
+
+  it('take the same time per query at 1,000 and 100,000 documents', async () => {
+    const now = Date.now();
+    const sizes = [1_000, 100_000] as const;
+    type Doc = { _id: string } & Record<string, unknown>;
+    const collections = new Map<number, mongo.Collection<Doc>>();
+    for (const size of sizes) {
+      const docs = collection<Doc>(`scale_${size}`);
+      // The shapes the product declares: an integration's account and creation time, a run's
+      // integration and start, Agenda's job index and the worker's lock index beside it.
+      await docs.createIndex({ accountId: 1, createdAt: -1 });
+      await docs.createIndex({ integrationId: 1, startedAt: -1 });
+      await docs.createIndex({ name: 1, nextRunAt: 1, priority: -1, lockedAt: 1, disabled: 1 });
+      await docs.createIndex({ name: 1, lockedAt: 1 });
+      // Every key matches 10 documents at both sizes: only the collection grows.
+      for (let from = 0; from < size; from += 10_000) {
+        await docs.insertMany(
+          Array.from({ length: Math.min(10_000, size - from) }, (_, k) => {
+            const i = from + k;
+            return {
+              _id: `d${i}`, accountId: `acc${i % (size / 10)}`, integrationId: `int${i % (size / 10)}`,
+              createdAt: new Date(now - i), startedAt: new Date(now - i),
+              // One job is due; the others run in a minute or later.
+              name: 'sync-integration', nextRunAt: new Date(now + (i === 7 ? -1_000 : 60_000 + i)), lockedAt: null, priority: 0, disabled: false,
+            };
+          }),
+        );
+      }
+      collections.set(size, docs);
+    }
+
+    // Agenda's poll (@agendajs/mongo-backend getNextJobToRun): lock the next due job, or one whose lock expired.
+    const lockNextJob = async (docs: mongo.Collection<Doc>) => {
+      const job = await docs.findOneAndUpdate(
+        { name: 'sync-integration', disabled: { $ne: true }, $or: [{ lockedAt: { $eq: null }, nextRunAt: { $lte: new Date() } }, { lockedAt: { $lte: new Date(Date.now() - 600_000) } }] },
+        { $set: { lockedAt: new Date() } },
+        { sort: { nextRunAt: 1, priority: -1 }, returnDocument: 'after' },
+      );
+      expect(job?._id).toBe('d7');
+      await docs.updateOne({ _id: 'd7' }, { $set: { lockedAt: null } });
+    };
+    const queries: Record<string, (docs: mongo.Collection<Doc>) => Promise<unknown>> = {
+      'equality on a compound prefix ({ accountId })': (docs) => docs.find({ accountId: 'acc7' }).toArray(),
+      'equality and sort ({ integrationId }, newest 5)': (docs) => docs.find({ integrationId: 'int7' }).sort({ startedAt: -1 }).limit(5).toArray(),
+      '_id $in (50 ids)': (docs) => docs.find({ _id: { $in: Array.from({ length: 50 }, (_, i) => `d${i * 13}`) } }).toArray(),
+      'integrationId $in (5 values, 50 documents)': (docs) => docs.find({ integrationId: { $in: ['int1', 'int2', 'int3', 'int4', 'int5'] } }).toArray(),
+      "Agenda's next job (range, $or, sort, findOneAndUpdate)": lockNextJob,
+    };
+
+    const SAMPLES = 15;
+    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+    const ratios: Record<string, number> = {};
+    for (const [name, query] of Object.entries(queries)) {
+      const samples = new Map<number, number[]>(sizes.map((size) => [size, []]));
+      for (let round = -1; round < SAMPLES; round += 1) {
+        // Sizes interleaved, so the machine's load weighs on both alike; round -1 warms up.
+        for (const size of sizes) {
+          const started = performance.now();
+          await query(collections.get(size)!);
+          if (round >= 0) samples.get(size)!.push(performance.now() - started);
+        }
+      }
+      const [small, large] = sizes.map((size) => median(samples.get(size)!));
+      ratios[name] = large! / small!;
+      console.log(`${name}: ${small!.toFixed(2)} ms at 1,000, ${large!.toFixed(2)} ms at 100,000 documents (× ${ratios[name]!.toFixed(2)})`);
+    }
+    // Reading every document makes a query about 100 times slower at 100 times the documents.
+    for (const [name, ratio] of Object.entries(ratios)) expect(ratio, name).toBeLessThan(3);
+  }, LONG);
+});
