@@ -31,6 +31,8 @@ export interface SyncStateDoc {
   /** Salesforce Ids whose record errors the user asked to retry; the next run retries them. */
   retrySalesforceIds?: string[];
   pendingImportSince?: Date | null;
+  /** When the last watermark run that reached the end of its query had started (a stream's catch-up waits for one started after it fell back). */
+  completedRunStartedAt?: Date | null;
   updatedAt: Date;
 }
 
@@ -113,6 +115,10 @@ export class SyncStateStore {
 
   async markInitialLoadDone(integrationId: string): Promise<void> {
     await this.collection.updateOne({ _id: integrationId }, { $set: { initialLoadDone: true, updatedAt: new Date() } });
+  }
+
+  async markRunCompleted(integrationId: string, startedAt: Date): Promise<void> {
+    await this.collection.updateOne({ _id: integrationId }, { $set: { completedRunStartedAt: startedAt, updatedAt: new Date() } });
   }
 
   async setTotal(integrationId: string, total: number): Promise<void> {

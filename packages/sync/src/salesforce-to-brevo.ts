@@ -4,12 +4,14 @@ import {
   indexFieldsByName,
   IntegrationStatus,
   quotaMonth,
+  statusAfterRun,
   warningThreshold,
   type CountryCode,
   type SalesforceField,
 } from '@contact-sync/rules';
 import { emptyCounts, watermarkOf, type LinkDoc, type RecordErrorDoc, type RunCounts, type SyncStore, type Watermark } from '@contact-sync/store';
 import type { RetryOptions } from '@contact-sync/retry';
+import { rowOfChange, type RecordChange } from './change-events.ts';
 import { brevoCaller, faultOf, salesforceCaller, type Caller } from './classify.ts';
 import { BrevoWriter } from './brevo-writer.ts';
 import { describeFieldsLoader } from './describe-fields.ts';
@@ -224,6 +226,7 @@ export async function syncSalesforceToBrevo(integration: IntegrationSnapshot, de
       await store.runs.finish(run._id, 'stopped', now(), { code: 'lease_lost', message: 'Another worker took over this integration' });
     } else {
       await store.runs.finish(run._id, 'succeeded', now());
+      await store.state.markRunCompleted(integration.id, run.startedAt);
     }
     return result;
   } catch (error) {
@@ -285,17 +288,27 @@ function salesforceIdOf(row: PlannedRow): string {
   return row.salesforceId;
 }
 
-async function processChunk(context: Context, rows: SalesforceRow[], from: Watermark | null, chunkIndex: number, retryKey?: string): Promise<ChunkResult> {
+/**
+ * How a chunk that does not come from the watermark query is written: under
+ * its own quota key, the watermark left where it is; with the links already read.
+ */
+interface OutOfWatermarkChunk {
+  key: string;
+  links?: Map<string, LinkDoc>;
+}
+
+async function processChunk(context: Context, rows: SalesforceRow[], from: Watermark | null, chunkIndex: number, outside?: OutOfWatermarkChunk): Promise<ChunkResult> {
   const { integration, deps, now } = context;
   const { store } = deps;
   const checkpoint = async (point: Parameters<NonNullable<EngineDeps['checkpoint']>>[0]) => deps.checkpoint?.(point, chunkIndex);
+  const retryKey = outside?.key;
   const key = retryKey ?? chunkKeyOf(integration.id, from);
   const month = quotaMonth(now());
   const counts = emptyCounts();
 
   // A first load skips the lookup, except for deleted rows (a record created and deleted during the run must still be unlinked).
   const lookup = context.noLinksAtStart ? rows.filter((row) => row.IsDeleted === true) : rows;
-  const links = lookup.length === 0 ? new Map<string, LinkDoc>() : await store.links.findBySalesforceIds(integration.id, lookup.map((row) => row.Id));
+  const links = outside?.links ?? (lookup.length === 0 ? new Map<string, LinkDoc>() : await store.links.findBySalesforceIds(integration.id, lookup.map((row) => row.Id)));
   let planned = planPage(rows, links, {
     mapping: integration.mapping,
     fieldsByName: context.fieldsByName,
@@ -438,7 +451,7 @@ export async function retrySalesforceRecords(integration: IntegrationSnapshot, s
       const soql = `SELECT ${select} FROM ${objectOf(integration)} WHERE Id IN (${slice.map(quoteSoql).join(', ')}) ORDER BY SystemModstamp ASC, Id ASC`;
       const rows: SalesforceRow[] = [];
       for await (const page of streamQuery<SalesforceRow>(deps.salesforce, soql, { all: true, call: callSalesforce })) rows.push(...page.records);
-      const chunk = await processChunk(context, rows, null, i / COLLECTION_MAX, `retry|${integration.id}|${run._id}|${i}`);
+      const chunk = await processChunk(context, rows, null, i / COLLECTION_MAX, { key: `retry|${integration.id}|${run._id}|${i}` });
       await store.runs.addPage(run._id, chunk.counts, chunk.operations, { done: i + slice.length, total: ids.length });
       addCounts(result, chunk);
       if (chunk.stoppedByQuota) {
@@ -455,3 +468,67 @@ export async function retrySalesforceRecords(integration: IntegrationSnapshot, s
   }
 }
 
+
+/**
+ * Salesforce → Brevo for records whose changes arrived as change events
+ * (Change Data Capture): the same plan, rules and writes as a run, recorded
+ * as a run, without moving the watermark (the next watermark run still reads
+ * everything after it). `key` is the quota key of this batch (stable across
+ * a crash and the replay of the same events). Changes older than what a link
+ * already holds are dropped (events replayed after a run read the record), and
+ * records an update describes only in part, which Brevo does not hold yet,
+ * are read whole first.
+ */
+export async function applySalesforceChanges(integration: IntegrationSnapshot, changes: readonly RecordChange[], deps: EngineDeps, key: string): Promise<SalesforceToBrevoResult> {
+  const setup = engineSetup(deps);
+  const { options, now, callSalesforce } = setup;
+  const { store } = deps;
+  const result: SalesforceToBrevoResult = { runId: null, end: 'completed', counts: emptyCounts(), operations: 0, errors: 0, warnings: 0, initialLoad: false };
+  if (changes.length === 0) return result;
+  const run = await store.runs.start(integration.id, 'salesforce_to_brevo', false, now());
+  result.runId = run._id;
+  try {
+    const context = await createRunContext(integration, deps, setup, run._id, false);
+    const fields = Object.values(integration.mapping);
+    const links = await store.links.findBySalesforceIds(integration.id, changes.map((change) => change.id));
+    const current = changes.filter((change) => {
+      const stamp = links.get(change.id)?.salesforceModstamp;
+      return !stamp || Date.parse(toIso(change.modstamp)) >= Date.parse(toIso(stamp));
+    });
+    const partial = new Set(current.filter((change) => !change.deleted && !change.complete && links.get(change.id)?.brevoId == null).map((change) => assertSalesforceId(change.id)));
+    const whole = new Map<string, SalesforceRow>();
+    const toRead = [...partial];
+    for (let i = 0; i < toRead.length; i += COLLECTION_MAX) {
+      const slice = toRead.slice(i, i + COLLECTION_MAX);
+      const soql = `SELECT ${selectFields(fields).join(', ')} FROM ${objectOf(integration)} WHERE Id IN (${slice.map(quoteSoql).join(', ')})`;
+      for await (const page of streamQuery<SalesforceRow>(deps.salesforce, soql, { all: true, call: callSalesforce })) for (const row of page.records) whole.set(row.Id, row);
+    }
+    const rows = current.flatMap((change) => {
+      if (!partial.has(change.id)) return [rowOfChange(change, fields)];
+      const row = whole.get(change.id);
+      return row ? [row] : [];
+    });
+    const chunk = await processChunk(context, rows, null, 0, { key, links });
+    chunk.counts.skippedUnchanged += changes.length - current.length;
+    chunk.counts.read += changes.length - current.length;
+    await store.runs.addPage(run._id, chunk.counts, chunk.operations, { done: changes.length, total: changes.length });
+    addCounts(result, chunk);
+    if (chunk.stoppedByQuota) {
+      result.end = 'quota_exceeded';
+      await store.runs.finish(run._id, 'stopped', now(), { code: 'quota_exceeded', message: 'Monthly operation quota reached' });
+      await deps.statuses.setStatus(integration.id, { status: IntegrationStatus.DisabledQuota, code: 'quota_exceeded' });
+      return result;
+    }
+    await store.runs.finish(run._id, 'succeeded', now());
+    const next = statusAfterRun(integration.status, result.errors);
+    if (next !== integration.status) await deps.statuses.setStatus(integration.id, { status: next, ...(result.errors > 0 ? { code: 'record_errors' } : {}) });
+    return result;
+  } catch (error) {
+    return await failRun(integration, deps, options, now, run._id, result, error);
+  }
+}
+
+/** Salesforce's `…+0000` date-times as ISO 8601 (Date.parse reads `Z` and `+00:00`). */
+function toIso(value: string): string {
+  return value.replace(/([+-]\d{2})(\d{2})$/, '$1:$2');
+}
