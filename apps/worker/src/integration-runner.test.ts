@@ -34,7 +34,7 @@ describe('worker runner on the BFF documents', () => {
       BFF_PUBLIC_URL: receiver.url,
     });
     const runner = createIntegrationRunner({ connection: database.connection, secrets, store: harness.store, config, logger: pino({ level: 'silent' }) });
-    expect(await runner.listSyncing()).toContain(id);
+    expect(await runner.listSyncing()).toContainEqual({ integrationId: id, intervalSeconds: 60 });
 
     await runner.runOne(id, { stillOwner: async () => true });
     const members = await listMembers(harness.client, listId);
@@ -60,6 +60,6 @@ describe('worker runner on the BFF documents', () => {
     await fetch(`${harness.salesforce.url}/__sandbox/tokens/expire`, { method: 'POST' });
     await runner.runOne(id, { stillOwner: async () => true });
     expect((await integrations.findByIdForWorker(id))!.status).toBe('auth_error');
-    expect(await runner.listSyncing()).not.toContain(id);
+    expect((await runner.listSyncing()).map((entry) => entry.integrationId)).not.toContain(id);
   }, 60_000);
 });

@@ -6,6 +6,7 @@ import pino from 'pino';
 import { loadWorkerConfig } from './config.ts';
 import { createIntegrationRunner } from './integration-runner.ts';
 import { SyncScheduler } from './scheduler.ts';
+import { StreamSupervisor } from './stream-supervisor.ts';
 
 for (const name of ['http_proxy', 'https_proxy', 'HTTP_PROXY', 'HTTPS_PROXY']) delete process.env[name];
 
@@ -29,6 +30,19 @@ async function main(): Promise<void> {
     onError: (error, where) => logger.error({ err: error, where }, 'worker error'),
   });
   await scheduler.start();
+  const streams = new StreamSupervisor({
+    store,
+    workerId,
+    enabled: config.SYNC_STREAMING === 'on',
+    listSyncing: runner.listSyncingDocs,
+    salesforceOf: runner.salesforceOf,
+    targetOf: runner.streamTargetOf,
+    exclusive: (integrationId, work) => scheduler.withIntegrationLease(integrationId, work),
+    requestRun: (integrationId) => store.state.requestSync(integrationId, new Date()),
+    session: { pollSeconds: config.SYNC_INTERVAL_SECONDS, safetyNetSeconds: config.SYNC_SAFETY_NET_SECONDS },
+    onError: (error, where) => logger.error({ err: error, where }, 'worker error'),
+  });
+  streams.start();
   const host = new URL(config.MONGODB_URI.replace(/^mongodb(\+srv)?:/, 'http:')).host;
   console.log(`worker ready on ${host}`);
 
@@ -37,8 +51,9 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'worker stopping: finishing the current chunk of each run');
-    scheduler
+    streams
       .stop()
+      .then(() => scheduler.stop())
       .then(() => connection.close())
       .then(
         () => process.exit(0),
