@@ -10,6 +10,9 @@ import { StreamSupervisor } from './stream-supervisor.ts';
 
 for (const name of ['http_proxy', 'https_proxy', 'HTTP_PROXY', 'HTTPS_PROXY']) delete process.env[name];
 
+/** A stream batch takes seconds: its integration lease outlives a worker killed during one by this much at most. */
+const STREAM_BATCH_LEASE_MS = 15_000;
+
 async function main(): Promise<void> {
   const config = loadWorkerConfig();
   const logger = pino({ level: config.LOG_LEVEL, redact: ['*.accessToken', '*.refreshToken', '*.apiKey', '*.authorization', '*.secret'] });
@@ -37,7 +40,7 @@ async function main(): Promise<void> {
     listSyncing: runner.listSyncingDocs,
     salesforceOf: runner.salesforceOf,
     targetOf: runner.streamTargetOf,
-    exclusive: (integrationId, work) => scheduler.withIntegrationLease(integrationId, work),
+    exclusive: (integrationId, work) => scheduler.withIntegrationLease(integrationId, work, { ttlMs: STREAM_BATCH_LEASE_MS }),
     requestRun: (integrationId) => store.state.requestSync(integrationId, new Date()),
     session: { pollSeconds: config.SYNC_INTERVAL_SECONDS, safetyNetSeconds: config.SYNC_SAFETY_NET_SECONDS },
     onError: (error, where) => logger.error({ err: error, where }, 'worker error'),

@@ -199,29 +199,35 @@ export class SyncScheduler {
    * this a no-op. `onRenewed` is called each time the lease is renewed.
    */
   async runWithLease(integrationId: string, onRenewed?: () => Promise<void>): Promise<boolean> {
-    return this.withIntegrationLease(integrationId, (context) => this.options.runOne(integrationId, context), onRenewed);
+    return this.withIntegrationLease(integrationId, (context) => this.options.runOne(integrationId, context), { ...(onRenewed ? { onRenewed } : {}) });
   }
 
   /**
    * Any work that writes for one integration (a run, a batch of streamed
    * changes), under the integration's lease: never two at once for one
    * integration. False (nothing done) when the lease is held elsewhere.
+   * `ttlMs`: how long the lease outlives a worker that dies holding it (short
+   * work takes a short lease, so a takeover is not held up by it).
    */
-  async withIntegrationLease(integrationId: string, work: (context: RunContext) => Promise<void>, onRenewed?: () => Promise<void>): Promise<boolean> {
+  async withIntegrationLease(
+    integrationId: string,
+    work: (context: RunContext) => Promise<void>,
+    { onRenewed, ttlMs = this.leaseTtlMs }: { onRenewed?: () => Promise<void>; ttlMs?: number } = {},
+  ): Promise<boolean> {
     if (this.stopped) return false;
     const { leases } = this.options.store;
-    const lease: Lease | null = await leases.acquire(integrationId, this.options.workerId, this.leaseTtlMs, this.now());
+    const lease: Lease | null = await leases.acquire(integrationId, this.options.workerId, ttlMs, this.now());
     if (!lease) return false;
     let lost = false;
     const renew = setInterval(() => {
-      leases.renew(lease, this.leaseTtlMs, this.now()).then(
+      leases.renew(lease, ttlMs, this.now()).then(
         (held) => {
           if (!held) lost = true;
           else onRenewed?.().catch((error: unknown) => this.options.onError?.(error, 'job touch'));
         },
         (error) => this.options.onError?.(error, 'lease renew'),
       );
-    }, Math.max(1_000, Math.floor(this.leaseTtlMs / 3)));
+    }, Math.max(1_000, Math.floor(ttlMs / 3)));
     try {
       // This worker holds the lease, so a run still marked running was left by a worker that died
       // or lost the database before it could record the end.
