@@ -1,4 +1,5 @@
-import { createSyncStore, type RunSummaryDoc } from '@contact-sync/store';
+import { isSyncing } from '@contact-sync/rules';
+import { createSyncStore, streamKeyOfIntegration, type RunSummaryDoc } from '@contact-sync/store';
 import type { Connection } from 'mongoose';
 import type { IntegrationFacts, RunFacts, SyncFacts } from './context.ts';
 
@@ -30,6 +31,18 @@ export function syncFactsFromStore(connection: Connection): SyncFacts {
       ]);
       const byId = new Map(unique.map((id, i) => [id, { quota: quotas[i]!, runs: runFacts(runs.get(id)) }] as const));
       return new Map<string, IntegrationFacts>(integrationIds.map((id) => [id, byId.get(id)!]));
+    },
+    async changeDelivery(integration) {
+      const key = streamKeyOfIntegration(integration);
+      if (!key || !isSyncing(integration.status)) return null;
+      const stream = await store.streams.get(key);
+      if (!stream) return null;
+      return {
+        mode: stream.mode,
+        reason: stream.reason,
+        intervalSeconds: stream.mode === 'realtime' ? stream.safetyNetSeconds : stream.pollSeconds,
+        since: stream.since.toISOString(),
+      };
     },
   };
 }

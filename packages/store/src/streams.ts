@@ -1,4 +1,4 @@
-import { salesforceObjectOf } from '@contact-sync/rules';
+import { salesforceObjectOf, type ChangeDeliveryMode, type PollingReason } from '@contact-sync/rules';
 import type { IntegrationDoc } from './integrations.ts';
 import type { Db } from './sync-db.ts';
 
@@ -8,18 +8,7 @@ import type { Db } from './sync-db.ts';
  * Written by the worker holding the stream's lease only; the BFF reads it to
  * show each integration how its Salesforce changes arrive.
  */
-export type StreamMode = 'realtime' | 'polling';
-
-/** Why Salesforce changes arrive by polling rather than in real time. */
-export type PollingReason =
-  | 'connecting'
-  | 'streaming_disabled'
-  | 'cdc_not_enabled'
-  | 'gap_event'
-  | 'overflow_event'
-  | 'replay_expired'
-  | 'disconnected'
-  | 'auth_failed';
+export type StreamMode = ChangeDeliveryMode;
 
 export interface StreamStateDoc {
   _id: string;

@@ -6,8 +6,8 @@ import {
   type SalesforceConnectionHandle,
   type SubscriptionFailure,
 } from '@contact-sync/salesforce';
-import type { SalesforceObjectName } from '@contact-sync/rules';
-import type { PollingReason, StreamModeChange, SyncStore } from '@contact-sync/store';
+import type { PollingReason, SalesforceObjectName } from '@contact-sync/rules';
+import type { StreamModeChange, SyncStore } from '@contact-sync/store';
 import { foldChangeEvents, isOwnChange, type ChangeBatch } from './change-events.ts';
 import { salesforceCaller } from './classify.ts';
 import { describeFieldsLoader } from './describe-fields.ts';
