@@ -32,10 +32,11 @@ export const BENCH_MAPPING = { EMAIL: 'Email', FIRSTNAME: 'FirstName', LASTNAME:
 
 /**
  * A worker that syncs only when asked (activation, Sync now): no scheduled run
- * can start in the middle of a measurement and add its calls to it.
- * Benchmark #4 uses the default schedule (60 s) instead.
+ * can start in the middle of a measurement and add its calls to it, and no
+ * change arrives by the stream (#1–#3 measure the watermark run).
+ * Benchmark #4 uses the defaults instead (streaming on, runs every 60 s or 900 s).
  */
-export const ON_DEMAND_WORKER = { SYNC_INTERVAL_SECONDS: '86400', LOG_LEVEL: 'info' };
+export const ON_DEMAND_WORKER = { SYNC_INTERVAL_SECONDS: '86400', SYNC_STREAMING: 'off', LOG_LEVEL: 'info' };
 export const DEFAULT_WORKER = { LOG_LEVEL: 'info' };
 
 /**
