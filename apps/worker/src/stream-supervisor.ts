@@ -31,6 +31,8 @@ export interface StreamSupervisorOptions {
 interface HeldStream {
   lease: StreamLease;
   session: StreamSession;
+  /** The integration whose Salesforce session the stream subscribes with. */
+  ownerId: string;
   /** The stream's integrations at the last tick. */
   docs: IntegrationDoc[];
 }
@@ -85,7 +87,10 @@ export class StreamSupervisor {
 
   private async hold(key: string, docs: IntegrationDoc[]): Promise<void> {
     const held = this.held.get(key);
-    if (held) {
+    if (held && !docs.some((doc) => doc._id.toHexString() === held.ownerId)) {
+      // Its integration left (paused, deleted, auth_error): subscribe again with another's session.
+      await this.drop(key);
+    } else if (held) {
       held.docs = docs;
       if (!(await this.options.store.streamLeases.renew(held.lease, this.leaseTtlMs, this.now()))) await this.drop(key, false);
       return;
@@ -113,7 +118,7 @@ export class StreamSupervisor {
       now: this.now,
       ...(this.options.onError ? { onError: this.options.onError } : {}),
     });
-    this.held.set(key, { lease, session, docs });
+    this.held.set(key, { lease, session, ownerId: owner._id.toHexString(), docs });
     await session.start();
   }
 
