@@ -220,8 +220,7 @@ export async function syncSalesforceToBrevo(integration: IntegrationSnapshot, de
     if (!stopped && initialLoad) await store.state.markInitialLoadDone(integration.id);
 
     if (result.end === 'quota_exceeded') {
-      await store.runs.finish(run._id, 'stopped', now(), { code: 'quota_exceeded', message: 'Monthly operation quota reached' });
-      await deps.statuses.setStatus(integration.id, { status: IntegrationStatus.DisabledQuota, code: 'quota_exceeded' });
+      await stopAtQuota(integration, deps, run._id, now);
     } else if (result.end === 'lease_lost') {
       await store.runs.finish(run._id, 'stopped', now(), { code: 'lease_lost', message: 'Another worker took over this integration' });
     } else {
@@ -232,6 +231,38 @@ export async function syncSalesforceToBrevo(integration: IntegrationSnapshot, de
   } catch (error) {
     return await failRun(integration, deps, options, now, run._id, result, error);
   }
+}
+
+/** Adds a retried or streamed chunk to its run and result; true when the quota stopped it (the run is stopped). */
+async function recordOutOfWatermarkChunk(
+  integration: IntegrationSnapshot,
+  deps: EngineDeps,
+  runId: string,
+  result: SalesforceToBrevoResult,
+  chunk: ChunkResult,
+  progress: { done: number; total: number },
+  now: () => Date,
+): Promise<boolean> {
+  await deps.store.runs.addPage(runId, chunk.counts, chunk.operations, progress);
+  addCounts(result, chunk);
+  if (!chunk.stoppedByQuota) return false;
+  result.end = 'quota_exceeded';
+  await stopAtQuota(integration, deps, runId, now);
+  return true;
+}
+
+/** R16: the run stops at the quota, and the integration is disabled until re-activated with quota available. */
+async function stopAtQuota(integration: IntegrationSnapshot, deps: EngineDeps, runId: string, now: () => Date): Promise<void> {
+  await deps.store.runs.finish(runId, 'stopped', now(), { code: 'quota_exceeded', message: 'Monthly operation quota reached' });
+  await deps.statuses.setStatus(integration.id, { status: IntegrationStatus.DisabledQuota, code: 'quota_exceeded' });
+}
+
+/** The mapped fields of these records (at most COLLECTION_MAX), deleted ones included, as the watermark query reads them. */
+async function recordsById(integration: IntegrationSnapshot, ids: readonly string[], deps: EngineDeps, call: Caller): Promise<SalesforceRow[]> {
+  const soql = `SELECT ${selectFields(Object.values(integration.mapping)).join(', ')} FROM ${objectOf(integration)} WHERE Id IN (${ids.map(quoteSoql).join(', ')}) ORDER BY SystemModstamp ASC, Id ASC`;
+  const rows: SalesforceRow[] = [];
+  for await (const page of streamQuery<SalesforceRow>(deps.salesforce, soql, { all: true, call })) rows.push(...page.records);
+  return rows;
 }
 
 async function failRun(
@@ -445,21 +476,11 @@ export async function retrySalesforceRecords(integration: IntegrationSnapshot, s
   result.runId = run._id;
   try {
     const context = await createRunContext(integration, deps, setup, run._id, false);
-    const select = selectFields(Object.values(integration.mapping)).join(', ');
     for (let i = 0; i < ids.length; i += COLLECTION_MAX) {
       const slice = ids.slice(i, i + COLLECTION_MAX);
-      const soql = `SELECT ${select} FROM ${objectOf(integration)} WHERE Id IN (${slice.map(quoteSoql).join(', ')}) ORDER BY SystemModstamp ASC, Id ASC`;
-      const rows: SalesforceRow[] = [];
-      for await (const page of streamQuery<SalesforceRow>(deps.salesforce, soql, { all: true, call: callSalesforce })) rows.push(...page.records);
+      const rows = await recordsById(integration, slice, deps, callSalesforce);
       const chunk = await processChunk(context, rows, null, i / COLLECTION_MAX, { key: `retry|${integration.id}|${run._id}|${i}` });
-      await store.runs.addPage(run._id, chunk.counts, chunk.operations, { done: i + slice.length, total: ids.length });
-      addCounts(result, chunk);
-      if (chunk.stoppedByQuota) {
-        result.end = 'quota_exceeded';
-        await store.runs.finish(run._id, 'stopped', now(), { code: 'quota_exceeded', message: 'Monthly operation quota reached' });
-        await deps.statuses.setStatus(integration.id, { status: IntegrationStatus.DisabledQuota, code: 'quota_exceeded' });
-        return result;
-      }
+      if (await recordOutOfWatermarkChunk(integration, deps, run._id, result, chunk, { done: i + slice.length, total: ids.length }, now)) return result;
     }
     await store.runs.finish(run._id, 'succeeded', now());
     return result;
@@ -499,9 +520,7 @@ export async function applySalesforceChanges(integration: IntegrationSnapshot, c
     const whole = new Map<string, SalesforceRow>();
     const toRead = [...partial];
     for (let i = 0; i < toRead.length; i += COLLECTION_MAX) {
-      const slice = toRead.slice(i, i + COLLECTION_MAX);
-      const soql = `SELECT ${selectFields(fields).join(', ')} FROM ${objectOf(integration)} WHERE Id IN (${slice.map(quoteSoql).join(', ')})`;
-      for await (const page of streamQuery<SalesforceRow>(deps.salesforce, soql, { all: true, call: callSalesforce })) for (const row of page.records) whole.set(row.Id, row);
+      for (const row of await recordsById(integration, toRead.slice(i, i + COLLECTION_MAX), deps, callSalesforce)) whole.set(row.Id, row);
     }
     const rows = current.flatMap((change) => {
       if (!partial.has(change.id)) return [rowOfChange(change, fields)];
@@ -511,14 +530,7 @@ export async function applySalesforceChanges(integration: IntegrationSnapshot, c
     const chunk = await processChunk(context, rows, null, 0, { key, links });
     chunk.counts.skippedUnchanged += changes.length - current.length;
     chunk.counts.read += changes.length - current.length;
-    await store.runs.addPage(run._id, chunk.counts, chunk.operations, { done: changes.length, total: changes.length });
-    addCounts(result, chunk);
-    if (chunk.stoppedByQuota) {
-      result.end = 'quota_exceeded';
-      await store.runs.finish(run._id, 'stopped', now(), { code: 'quota_exceeded', message: 'Monthly operation quota reached' });
-      await deps.statuses.setStatus(integration.id, { status: IntegrationStatus.DisabledQuota, code: 'quota_exceeded' });
-      return result;
-    }
+    if (await recordOutOfWatermarkChunk(integration, deps, run._id, result, chunk, { done: changes.length, total: changes.length }, now)) return result;
     await store.runs.finish(run._id, 'succeeded', now());
     const next = statusAfterRun(integration.status, result.errors);
     if (next !== integration.status) await deps.statuses.setStatus(integration.id, { status: next, ...(result.errors > 0 ? { code: 'record_errors' } : {}) });

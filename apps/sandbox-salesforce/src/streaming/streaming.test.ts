@@ -2,6 +2,7 @@ import type { Connection } from 'jsforce';
 import { StreamingExtension } from 'jsforce/lib/api/streaming.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { login, startSandbox, type StartedSandbox } from '../test-support.ts';
+import type { ChangeEventData } from './change-events.ts';
 
 /**
  * Change Data Capture through jsforce's own streaming client (`conn.streaming`,
@@ -9,24 +10,8 @@ import { login, startSandbox, type StartedSandbox } from '../test-support.ts';
  * product subscribes: event bodies, batching, every write path, replay and
  * retention, and the faults the product must survive.
  */
-interface ChangeEvent {
-  schema: string;
-  payload: Record<string, unknown> & {
-    ChangeEventHeader: {
-      entityName: string;
-      recordIds: string[];
-      changeType: string;
-      changeOrigin: string;
-      transactionKey: string;
-      sequenceNumber: number;
-      commitTimestamp: number;
-      commitNumber: number;
-      commitUser: string;
-      changedFields: string[];
-    };
-  };
-  event: { replayId: number };
-}
+/** What the client receives (the sandbox's own type: the assertions below check the values). */
+type ChangeEvent = ChangeEventData;
 
 interface Subscriber {
   events: ChangeEvent[];
