@@ -86,16 +86,20 @@ export function createIntegrationRunner(deps: { connection: Connection; secrets:
     /**
      * Every syncing integration and how often its watermark run comes: every
      * SYNC_INTERVAL_SECONDS, or as the safety net (SYNC_SAFETY_NET_SECONDS)
-     * while its Salesforce changes arrive in real time.
+     * while its Salesforce changes arrive in real time: its stream is, and its
+     * initial load is done (the stream applies nothing to it before).
      */
     async listSyncing(): Promise<SyncingIntegration[]> {
       const docs = await integrations.listSyncingForWorker();
       const streams = await deps.store.streams.many(docs.flatMap((doc) => streamKeyOfIntegration(doc) ?? []));
-      return docs.map((doc) => {
-        const key = streamKeyOfIntegration(doc);
-        const realtime = key !== null && streams.get(key)?.mode === 'realtime';
-        return { integrationId: doc._id.toHexString(), intervalSeconds: realtime ? config.SYNC_SAFETY_NET_SECONDS : config.SYNC_INTERVAL_SECONDS };
-      });
+      return Promise.all(
+        docs.map(async (doc) => {
+          const integrationId = doc._id.toHexString();
+          const key = streamKeyOfIntegration(doc);
+          const realtime = key !== null && streams.get(key)?.mode === 'realtime' && (await deps.store.state.find(integrationId))?.initialLoadDone === true;
+          return { integrationId, intervalSeconds: realtime ? config.SYNC_SAFETY_NET_SECONDS : config.SYNC_INTERVAL_SECONDS };
+        }),
+      );
     },
 
     async runOne(integrationId: string, context: RunContext): Promise<void> {

@@ -333,7 +333,10 @@ export class StreamSession {
   private async checkCatchUp(): Promise<void> {
     if (!this.catchUp) return;
     const since = this.catchUp.since.getTime();
-    for (const { integration } of await this.ports.targets()) {
+    const targets = await this.ports.targets();
+    // Nothing takes the changes yet (initial loads running): nothing has caught up.
+    if (targets.length === 0) return;
+    for (const { integration } of targets) {
       const completed = (await this.ports.store.state.get(integration.id)).completedRunStartedAt;
       if (!completed || completed.getTime() < since) return;
     }
