@@ -69,6 +69,24 @@ describe('host demo in a real browser', { timeout: 180_000 }, () => {
     await session.app.locator('h1 [data-status="paused"]').waitFor();
     await session.app.getByRole('button', { name: 'Resume', exact: true }).click();
     await session.app.locator('h1 [data-status="active"], h1 [data-status="error"]').first().waitFor();
+
+    // How its Salesforce changes arrive: "every 60 s" while the worker's Change Data Capture stream catches up, then
+    // in real time (the sandbox org has Contact selected). The user goes back and opens the page again to see it.
+    const delivery = session.app.locator('[data-change-delivery]');
+    await delivery.waitFor();
+    expect(await delivery.innerText()).toMatch(/^Salesforce changes: (real time|every 60 s)/);
+    await expect
+      .poll(
+        async () => {
+          await session.app.getByRole('link', { name: 'Back to integrations' }).click();
+          await integrationRow(session, name).getByRole('link', { name }).click();
+          await session.app.getByRole('heading', { level: 1, name: new RegExp(name) }).waitFor();
+          return (await delivery.count()) > 0 ? delivery.innerText() : '';
+        },
+        { timeout: 60_000, interval: 2_000 },
+      )
+      .toBe('Salesforce changes: real time (full check every 15 min)');
+    await session.shot('detail-real-time');
   });
 
   it('tells a user whose Salesforce org has API access disabled to enable it', async () => {

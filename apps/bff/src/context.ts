@@ -9,6 +9,7 @@ import {
   type OAuthStateRepository,
   type SalesforceSlotRepository,
 } from '@contact-sync/store';
+import type { ChangeDeliveryDto } from '@contact-sync/api';
 import { MONTHLY_OPERATION_QUOTA } from '@contact-sync/rules';
 import type { SecretBox } from '@contact-sync/secrets';
 import type { Connection } from 'mongoose';
@@ -46,6 +47,8 @@ export interface SyncFacts {
   quota(integrationId: string, month: string): Promise<QuotaFacts>;
   /** The facts of several integrations, read together (by `_id` only: see sync-facts.ts): every id is in the map. */
   forIntegrations(integrationIds: readonly string[], month: string): Promise<Map<string, IntegrationFacts>>;
+  /** How the integration's Salesforce changes arrive now (its stream's state); null when not syncing or not known yet. */
+  changeDelivery(integration: IntegrationDoc): Promise<ChangeDeliveryDto | null>;
 }
 
 export const NO_RUN_FACTS: RunFacts = { lastSyncAt: null, running: null };
@@ -53,6 +56,7 @@ export const NO_RUN_FACTS: RunFacts = { lastSyncAt: null, running: null };
 export const NO_SYNC_FACTS: SyncFacts = {
   quota: async () => ({ used: 0, limit: MONTHLY_OPERATION_QUOTA }),
   forIntegrations: async (ids) => new Map(ids.map((id) => [id, { quota: { used: 0, limit: MONTHLY_OPERATION_QUOTA }, runs: NO_RUN_FACTS }])),
+  changeDelivery: async () => null,
 };
 
 /** Lifecycle events the sync engine subscribes to (scheduling, webhook clean-up). Errors are logged, never fail the request. */

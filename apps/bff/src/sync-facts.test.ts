@@ -1,7 +1,7 @@
 import { quotaMonth } from '@contact-sync/rules';
-import { connectStore, createSyncStore, ensureSyncIndexes, type SyncStore } from '@contact-sync/store';
+import { connectStore, createSyncStore, ensureSyncIndexes, integrationModel, streamKeyOf, type SyncStore } from '@contact-sync/store';
 import { useTestDatabase } from '@contact-sync/testing';
-import type { Connection } from 'mongoose';
+import { Types, type Connection } from 'mongoose';
 import pino from 'pino';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -128,9 +128,9 @@ describe('GET /api/v1/integrations with the sync store', () => {
         lastSyncAt: facts.runs.lastSyncAt?.toISOString() ?? null,
         sync: facts.runs.running ? { running: true, ...facts.runs.running } : null,
       });
-      // The single-integration route builds the same DTO.
+      // The single-integration route builds the same DTO, and says how changes arrive (drafts: not at all).
       const single = await request(app()).get(`/api/v1/integrations/${id}`).set(bearer(await bff.token({ accountId: 'acc_facts' })));
-      expect(single.body).toEqual(dto);
+      expect(single.body).toEqual({ ...dto, changeDelivery: null });
     }
     const byId = new Map(integrations.map((i) => [i.id, i]));
     expect(byId.get(ids[0]!)).toMatchObject({ quota: { used: 0, limit: 100_000 }, lastSyncAt: null, sync: null });
@@ -140,6 +140,30 @@ describe('GET /api/v1/integrations with the sync store', () => {
       lastSyncAt: '2026-11-20T05:16:00.000Z',
       sync: { running: true, processed: 6, total: 60 },
     });
+  });
+
+  it("one integration's answer says how its Salesforce changes arrive now (its org and object's stream); the list does not", async () => {
+    const [id] = await seed('acc_stream', 1);
+    const token = await bff.token({ accountId: 'acc_stream' });
+    const single = async () => (await request(app()).get(`/api/v1/integrations/${id}`).set(bearer(token))).body as { changeDelivery: unknown };
+    const sealed = { v: 1, kid: 'k', iv: 'x', tag: 'x', data: 'x' };
+    await integrationModel(db.connection).updateOne(
+      { _id: new Types.ObjectId(id) },
+      { $set: { status: 'active', salesforce: { orgId: '00DSTREAM', userId: '005STREAM', username: 'u@acme.test', displayName: null, instanceUrl: 'https://acme.test', accessToken: sealed, refreshToken: sealed, connectedAt: new Date(), tokenRefreshedAt: null } } },
+    );
+    // Active, but no worker has seen it yet.
+    expect((await single()).changeDelivery).toBeNull();
+    const key = streamKeyOf('00DSTREAM', 'Contact');
+    const since = new Date('2026-12-01T10:00:00Z');
+    await store.streams.setMode(key, '00DSTREAM', 'Contact', { mode: 'realtime', reason: null, pollSeconds: 60, safetyNetSeconds: 900 }, since);
+    expect((await single()).changeDelivery).toEqual({ mode: 'realtime', reason: null, intervalSeconds: 900, since: since.toISOString() });
+    const later = new Date('2026-12-01T10:05:00Z');
+    await store.streams.setMode(key, '00DSTREAM', 'Contact', { mode: 'polling', reason: 'cdc_not_enabled', pollSeconds: 60, safetyNetSeconds: 900 }, later);
+    expect((await single()).changeDelivery).toEqual({ mode: 'polling', reason: 'cdc_not_enabled', intervalSeconds: 60, since: later.toISOString() });
+    const { integrations } = await list('acc_stream');
+    expect(integrations[0]).not.toHaveProperty('changeDelivery');
+    await integrationModel(db.connection).updateOne({ _id: new Types.ObjectId(id) }, { $set: { status: 'paused' } });
+    expect((await single()).changeDelivery).toBeNull();
   });
 
   it('reads the database in four finds whatever the number of integrations: the account\'s integrations, their run summaries, quota use and limits', async () => {

@@ -1,4 +1,5 @@
-import { createSyncStore, type RunSummary } from '@contact-sync/store';
+import { isSyncing } from '@contact-sync/rules';
+import { createSyncStore, streamKeyOfIntegration, type RunSummary } from '@contact-sync/store';
 import type { Connection } from 'mongoose';
 import type { IntegrationFacts, RunFacts, SyncFacts } from './context.ts';
 
@@ -28,6 +29,18 @@ export function syncFactsFromStore(connection: Connection): SyncFacts {
       return new Map<string, IntegrationFacts>(
         integrationIds.map((id) => [id, { quota: { used: used.get(id)!, limit: limits.get(id)! }, runs: runFacts(runs.get(id)) }]),
       );
+    },
+    async changeDelivery(integration) {
+      const key = streamKeyOfIntegration(integration);
+      if (!key || !isSyncing(integration.status)) return null;
+      const stream = await store.streams.get(key);
+      if (!stream) return null;
+      return {
+        mode: stream.mode,
+        reason: stream.reason,
+        intervalSeconds: stream.mode === 'realtime' ? stream.safetyNetSeconds : stream.pollSeconds,
+        since: stream.since.toISOString(),
+      };
     },
   };
 }

@@ -1,4 +1,4 @@
-import { SALESFORCE_AUTHORIZED_MESSAGE, type SalesforceAuthorizedMessage } from '@contact-sync/api';
+import { SALESFORCE_AUTHORIZED_MESSAGE, type ChangeDeliveryDto, type SalesforceAuthorizedMessage } from '@contact-sync/api';
 import { signHostToken, type HostTokenClaimsInput } from '@contact-sync/api/host-token';
 import { startSandbox as startBrevoSandbox, type StartedSandbox as StartedBrevo } from '@contact-sync/sandbox-brevo';
 import { startSandbox as startSalesforceSandbox, submitLogin, type StartedSandbox as StartedSalesforce } from '@contact-sync/sandbox-salesforce';
@@ -33,7 +33,7 @@ export interface TestBff {
   brevo: StartedBrevo;
   logs: string[];
   hooks: Required<IntegrationHooks> & { calls: string[] };
-  facts: { quota: Map<string, { used: number; limit: number }>; runs: Map<string, RunFacts> };
+  facts: { quota: Map<string, { used: number; limit: number }>; runs: Map<string, RunFacts>; changeDelivery: Map<string, ChangeDeliveryDto> };
   token(claims?: Partial<HostTokenClaimsInput>, options?: { ttlSeconds?: number; now?: number }): Promise<string>;
 }
 
@@ -80,11 +80,12 @@ export function useTestBff(db: TestDatabase, overrides: Record<string, string> =
       onPaused: (i) => void calls.push(`paused:${i._id.toHexString()}`),
       onDeleted: (i) => void calls.push(`deleted:${i._id.toHexString()}`),
     };
-    harness.facts = { quota: new Map(), runs: new Map() };
+    harness.facts = { quota: new Map(), runs: new Map(), changeDelivery: new Map() };
     const syncFacts: SyncFacts = {
       quota: async (id) => harness.facts.quota.get(id) ?? { used: 0, limit: 100_000 },
       forIntegrations: async (ids) =>
         new Map(ids.map((id) => [id, { quota: harness.facts.quota.get(id) ?? { used: 0, limit: 100_000 }, runs: harness.facts.runs.get(id) ?? NO_RUN_FACTS }])),
+      changeDelivery: async (integration) => harness.facts.changeDelivery.get(integration._id.toHexString()) ?? null,
     };
     harness.app = createApp({
       config: harness.config,

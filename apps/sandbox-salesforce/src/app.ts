@@ -10,7 +10,9 @@ import type { Org } from './org/org.ts';
 import { restErrorHandler, restRouter } from './rest/router.ts';
 import { seedDemoOrg } from './seed/demo.ts';
 import { createOrgs, DEMO_ORG_ID, DEMO_USER_ID } from './seed/users.ts';
-import { SandboxState, type SandboxOptions } from './state.ts';
+import { LATEST_VERSION, SandboxState, type SandboxOptions } from './state.ts';
+import { CometdEndpoint } from './streaming/cometd.ts';
+import { streamingControlRouter } from './streaming/control.ts';
 import { recordsUiRouter } from './ui/records.ts';
 
 export interface SalesforceSandbox {
@@ -20,7 +22,9 @@ export interface SalesforceSandbox {
   org: Org;
   faults: FaultInjector;
   calls: CallCounter;
-  /** Back to the seeded state: records, tokens, cursors, API usage. */
+  /** The Streaming API's CometD endpoint (Change Data Capture). */
+  cometd: CometdEndpoint;
+  /** Back to the seeded state: records, tokens, cursors, API usage, streaming clients. */
   reset: () => void;
 }
 
@@ -45,8 +49,10 @@ export function createSalesforceSandbox(options: Partial<SandboxOptions> = {}): 
   const state = new SandboxState({ ...DEFAULTS, ...options });
   const faults = new FaultInjector();
   const calls = new CallCounter();
+  const cometd = new CometdEndpoint(state);
 
   const reset = () => {
+    cometd.dropConnections();
     const { orgs, users } = createOrgs(state.options.dailyApiLimit);
     state.orgs = new Map(orgs.map((o) => [o.id, o]));
     state.users = users;
@@ -62,13 +68,16 @@ export function createSalesforceSandbox(options: Partial<SandboxOptions> = {}): 
   app.set('query parser', 'simple');
 
   app.use('/__sandbox', createControlRouter({ faults, calls, reset }));
-  app.use('/__sandbox', salesforceControlRouter(state));
+  app.use('/__sandbox', salesforceControlRouter(state, cometd));
+  app.use('/__sandbox/streaming', streamingControlRouter(state, cometd));
 
   const countCalls = calls.middleware(normaliseRoute);
   app.use((req: Request, res: Response, next: NextFunction) => (req.path.startsWith('/services/data/') ? countCalls(req, res, next) : next()));
+  const cometdHandler = cometd.handler();
   const injectFaults = faults.middleware(renderFault);
   app.use((req: Request, res: Response, next: NextFunction) => (isApiPath(req.path) ? injectFaults(req, res, next) : next()));
 
+  app.post('/cometd/:version', (req: Request, res: Response, next: NextFunction) => (isStreamingVersion(String(req.params.version)) ? cometdHandler(req, res, next) : next()));
   app.use(authorizeRouter(state));
   app.use(tokenRouter(state));
   app.use(revokeRouter(state));
@@ -86,7 +95,13 @@ export function createSalesforceSandbox(options: Partial<SandboxOptions> = {}): 
     res.status(status && status >= 400 && status < 500 ? status : 500).type('text/plain').send('Request failed');
   });
 
-  return { app, state, get org() { return state.orgs.get(DEMO_ORG_ID)!; }, faults, calls, reset };
+  return { app, state, get org() { return state.orgs.get(DEMO_ORG_ID)!; }, faults, calls, cometd, reset };
+}
+
+/** CometD endpoints of the versions with durable streaming (37.0) up to the org's. */
+function isStreamingVersion(version: string): boolean {
+  const major = /^(\d{2})\.0$/.exec(version)?.[1];
+  return major !== undefined && Number(major) >= 37 && Number(major) <= Number(LATEST_VERSION);
 }
 
 /** Counts `GET /services/data/v62.0/sobjects/Contact/003...` as `.../sobjects/Contact/:id`. */

@@ -4,6 +4,7 @@ import { OBJECTS, SOBJECT_NAMES } from './org/metadata.ts';
 import { renderRecord } from './rest/render.ts';
 import { LATEST_VERSION, type SandboxState } from './state.ts';
 import { generateRecords } from './seed/generator.ts';
+import type { CometdEndpoint } from './streaming/cometd.ts';
 
 /**
  * Salesforce-specific test controls under `/__sandbox` (beside sandbox-kit's
@@ -25,7 +26,7 @@ const apiUsageSchema = z
 
 const revokeSchema = z.object({ username: z.string() }).strict();
 
-export function salesforceControlRouter(state: SandboxState): Router {
+export function salesforceControlRouter(state: SandboxState, cometd: CometdEndpoint): Router {
   const router = express.Router();
   router.use(express.json({ limit: '64kb' }));
 
@@ -51,7 +52,9 @@ export function salesforceControlRouter(state: SandboxState): Router {
   });
 
   router.post('/tokens/expire', (_req, res) => {
-    res.json({ expired: state.tokens.expireAllAccess() });
+    const expired = state.tokens.expireAllAccess();
+    cometd.recheckSessions();
+    res.json({ expired });
   });
 
   router.post('/tokens/revoke', (req, res) => {
@@ -61,7 +64,9 @@ export function salesforceControlRouter(state: SandboxState): Router {
       res.status(400).json({ error: 'unknown_user' });
       return;
     }
-    res.json({ revoked: state.tokens.revokeUser(user.id) });
+    const revoked = state.tokens.revokeUser(user.id);
+    cometd.recheckSessions();
+    res.json({ revoked });
   });
 
   router.get('/api-usage', (req, res) => {

@@ -20,6 +20,8 @@ describe('worker start-up configuration', () => {
     { variable: 'MONGODB_URI', value: undefined },
     { variable: 'MONGODB_URI', value: 'postgres://admin:Pa55-mongo-secret@db/contacts' },
     { variable: 'SYNC_INTERVAL_SECONDS', value: '14' },
+    { variable: 'SYNC_STREAMING', value: 'sometimes' },
+    { variable: 'SYNC_SAFETY_NET_SECONDS', value: '30' },
     { variable: 'WORKER_CONCURRENCY', value: 'all-of-them' },
     { variable: 'BFF_PUBLIC_URL', value: 'bff.example.test:4000' },
     { variable: 'BREVO_API_URL', value: 'api.brevo.test/v3' },

@@ -8,6 +8,10 @@ export const workerConfigSchema = z
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
     MONGODB_URI: env.mongoUri(),
     SYNC_INTERVAL_SECONDS: z.coerce.number().int().min(15, 'must be at least 15 (seconds)').default(60),
+    /** Salesforce changes in real time through Change Data Capture (`off`: by the watermark run only). */
+    SYNC_STREAMING: z.enum(['on', 'off']).default('on'),
+    /** The watermark run's interval while changes arrive in real time: the safety net. */
+    SYNC_SAFETY_NET_SECONDS: z.coerce.number().int().min(60, 'must be at least 60 (seconds)').default(900),
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
     BFF_PUBLIC_URL: env.url('http://localhost:4000'),
     BREVO_API_URL: env.url('http://localhost:4020/v3'),

@@ -1,5 +1,5 @@
 import { createSecretBox, DEV_ENCRYPTION_KEY_ID, DEV_ENCRYPTION_KEYS, parseEncryptionKeys } from '@contact-sync/secrets';
-import { integrationRepository } from '@contact-sync/store';
+import { integrationRepository, streamKeyOf } from '@contact-sync/store';
 import { useTestDatabase } from '@contact-sync/testing';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,7 +34,7 @@ describe('worker runner on the BFF documents', () => {
       BFF_PUBLIC_URL: receiver.url,
     });
     const runner = createIntegrationRunner({ connection: database.connection, secrets, store: harness.store, config, logger: pino({ level: 'silent' }) });
-    expect(await runner.listSyncing()).toContain(id);
+    expect(await runner.listSyncing()).toContainEqual({ integrationId: id, intervalSeconds: 60 });
 
     await runner.runOne(id, { stillOwner: async () => true });
     const members = await listMembers(harness.client, listId);
@@ -60,6 +60,20 @@ describe('worker runner on the BFF documents', () => {
     await fetch(`${harness.salesforce.url}/__sandbox/tokens/expire`, { method: 'POST' });
     await runner.runOne(id, { stillOwner: async () => true });
     expect((await integrations.findByIdForWorker(id))!.status).toBe('auth_error');
-    expect(await runner.listSyncing()).not.toContain(id);
+    expect((await runner.listSyncing()).map((entry) => entry.integrationId)).not.toContain(id);
   }, 60_000);
+
+  it('polls an integration every SYNC_INTERVAL_SECONDS until its stream is real time and its initial load done, then every SYNC_SAFETY_NET_SECONDS', async () => {
+    const { id } = await createActiveIntegration(database.connection, secrets, harness, 'Intervals');
+    const config = loadWorkerConfig({ MONGODB_URI: database.uri, SYNC_INTERVAL_SECONDS: '30', SYNC_SAFETY_NET_SECONDS: '600' });
+    const runner = createIntegrationRunner({ connection: database.connection, secrets, store: harness.store, config, logger: pino({ level: 'silent' }) });
+    const intervalOf = async () => (await runner.listSyncing()).find((entry) => entry.integrationId === id)?.intervalSeconds;
+    expect(await intervalOf()).toBe(30);
+    await harness.store.streams.setMode(streamKeyOf('00D000000000001AAA', 'Contact'), '00D000000000001AAA', 'Contact', { mode: 'realtime', reason: null, pollSeconds: 30, safetyNetSeconds: 600 }, new Date());
+    // The stream applies nothing before the initial load is done: a broken load must not wait for the safety net.
+    expect(await intervalOf()).toBe(30);
+    await harness.store.state.get(id);
+    await harness.store.state.markInitialLoadDone(id);
+    expect(await intervalOf()).toBe(600);
+  });
 });

@@ -1,22 +1,23 @@
 import { createBrevoClient } from '@contact-sync/brevo';
 import { IntegrationStatus, isSyncing, type IntegrationStatus as Status } from '@contact-sync/rules';
-import { createSalesforceConnection } from '@contact-sync/salesforce';
+import { createSalesforceConnection, type SalesforceConnectionHandle } from '@contact-sync/salesforce';
 import type { SecretBox } from '@contact-sync/secrets';
-import { accountRepository, integrationRepository, mappingOf, type IntegrationDoc, type SyncStore } from '@contact-sync/store';
-import { registerIntegrationWebhook, runIntegration, type IntegrationSnapshot, type IntegrationStatusPort } from '@contact-sync/sync';
+import { accountRepository, integrationRepository, mappingOf, streamKeyOfIntegration, type IntegrationDoc, type SyncStore } from '@contact-sync/store';
+import { registerIntegrationWebhook, runIntegration, type EngineDeps, type IntegrationSnapshot, type IntegrationStatusPort, type StreamTarget } from '@contact-sync/sync';
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
 import type { WorkerConfig } from './config.ts';
-import type { RunContext } from './scheduler.ts';
+import type { RunContext, SyncingIntegration } from './scheduler.ts';
 
 const SYNCING: Status[] = [IntegrationStatus.Active, IntegrationStatus.Error];
 
 /**
  * Reads the BFF's Integration and Account documents (through the BFF's
  * repositories, which open the sealed tokens and keys) and runs the engine
- * for one integration. The engine reports status changes through the port
- * below; every change is conditional on the integration still syncing, so a
- * pause or delete made meanwhile in the BFF wins.
+ * for one integration, or gives a stream session what it needs to apply
+ * changes to it. The engine reports status changes through the port below;
+ * every change is conditional on the integration still syncing, so a pause
+ * or delete made meanwhile in the BFF wins.
  */
 export function createIntegrationRunner(deps: { connection: Connection; secrets: SecretBox; store: SyncStore; config: WorkerConfig; logger: Logger }) {
   const integrations = integrationRepository(deps.connection, deps.secrets);
@@ -46,38 +47,73 @@ export function createIntegrationRunner(deps: { connection: Connection; secrets:
     };
   }
 
+  /** A connection on the integration's stored tokens; a refreshed access token is stored for the next process. */
+  function salesforceOf(doc: IntegrationDoc): SalesforceConnectionHandle | null {
+    const credentials = integrations.salesforceCredentials(doc);
+    if (!credentials) return null;
+    return createSalesforceConnection({
+      ...credentials,
+      oauth: { loginUrl: config.SALESFORCE_LOGIN_URL, clientId: config.SALESFORCE_CLIENT_ID, clientSecret: config.SALESFORCE_CLIENT_SECRET, redirectUri: config.SALESFORCE_REDIRECT_URI },
+      onTokenRefreshed: (accessToken) => integrations.saveRefreshedAccessToken(doc.accountId, doc._id.toHexString(), accessToken, new Date()),
+    });
+  }
+
+  /** What the engine needs for one integration but its Salesforce connection; null (logged) when something is missing. */
+  async function engineOf(doc: IntegrationDoc): Promise<{ snapshot: IntegrationSnapshot; brevo: EngineDeps['brevo']; deps: Omit<EngineDeps, 'salesforce'> } | null> {
+    const snapshot = await snapshotOf(doc);
+    const apiKey = await accounts.brevoApiKey(doc.accountId);
+    if (!snapshot || !apiKey) return null;
+    const brevo = createBrevoClient({ apiKey, baseUrl: config.BREVO_API_URL });
+    return {
+      snapshot,
+      brevo,
+      deps: { brevo, store: deps.store, statuses: statusesFor(doc), options: { sender: { email: config.NOTICE_SENDER_EMAIL, name: 'Salesforce contacts integration' } } },
+    };
+  }
+
   return {
-    async listSyncing(): Promise<string[]> {
-      return (await integrations.listSyncingForWorker()).map((doc) => doc._id.toHexString());
+    salesforceOf,
+
+    /** The integration as a stream session applies changes to it, once its initial load is done. */
+    async streamTargetOf(doc: IntegrationDoc, salesforce: SalesforceConnectionHandle): Promise<StreamTarget | null> {
+      if (!isSyncing(doc.status) || !(await deps.store.state.get(doc._id.toHexString())).initialLoadDone) return null;
+      const engine = await engineOf(doc);
+      return engine ? { integration: engine.snapshot, deps: { ...engine.deps, salesforce: salesforce.connection } } : null;
+    },
+
+    listSyncingDocs: () => integrations.listSyncingForWorker(),
+
+    /**
+     * Every syncing integration and how often its watermark run comes: every
+     * SYNC_INTERVAL_SECONDS, or as the safety net (SYNC_SAFETY_NET_SECONDS)
+     * while its Salesforce changes arrive in real time: its stream is, and its
+     * initial load is done (the stream applies nothing to it before).
+     */
+    async listSyncing(): Promise<SyncingIntegration[]> {
+      const docs = await integrations.listSyncingForWorker();
+      const streams = await deps.store.streams.many(docs.flatMap((doc) => streamKeyOfIntegration(doc) ?? []));
+      return Promise.all(
+        docs.map(async (doc) => {
+          const integrationId = doc._id.toHexString();
+          const key = streamKeyOfIntegration(doc);
+          const realtime = key !== null && streams.get(key)?.mode === 'realtime' && (await deps.store.state.find(integrationId))?.initialLoadDone === true;
+          return { integrationId, intervalSeconds: realtime ? config.SYNC_SAFETY_NET_SECONDS : config.SYNC_INTERVAL_SECONDS };
+        }),
+      );
     },
 
     async runOne(integrationId: string, context: RunContext): Promise<void> {
       const doc = await integrations.findByIdForWorker(integrationId);
       if (!doc || !isSyncing(doc.status)) return;
-      const snapshot = await snapshotOf(doc);
-      const credentials = integrations.salesforceCredentials(doc);
-      const apiKey = await accounts.brevoApiKey(doc.accountId);
-      if (!snapshot || !credentials || !apiKey) {
+      const engine = await engineOf(doc);
+      const salesforce = salesforceOf(doc);
+      if (!engine || !salesforce) {
         logger.warn({ integrationId }, 'integration is missing its mapping, list, Salesforce connection or Brevo key; skipped');
         return;
       }
-      const statuses = statusesFor(doc);
-      const salesforce = createSalesforceConnection({
-        ...credentials,
-        oauth: { loginUrl: config.SALESFORCE_LOGIN_URL, clientId: config.SALESFORCE_CLIENT_ID, clientSecret: config.SALESFORCE_CLIENT_SECRET, redirectUri: config.SALESFORCE_REDIRECT_URI },
-        onTokenRefreshed: (accessToken) => integrations.saveRefreshedAccessToken(doc.accountId, integrationId, accessToken, new Date()),
-      });
-      const brevo = createBrevoClient({ apiKey, baseUrl: config.BREVO_API_URL });
-      await registerIntegrationWebhook(integrationId, { brevo, store: deps.store, secrets: deps.secrets, bffPublicUrl: config.BFF_PUBLIC_URL });
+      await registerIntegrationWebhook(integrationId, { brevo: engine.brevo, store: deps.store, secrets: deps.secrets, bffPublicUrl: config.BFF_PUBLIC_URL });
       const started = Date.now();
-      const result = await runIntegration(snapshot, {
-        salesforce: salesforce.connection,
-        brevo,
-        store: deps.store,
-        statuses,
-        stillOwner: context.stillOwner,
-        options: { sender: { email: config.NOTICE_SENDER_EMAIL, name: 'Salesforce contacts integration' } },
-      });
+      const result = await runIntegration(engine.snapshot, { ...engine.deps, salesforce: salesforce.connection, stillOwner: context.stillOwner });
       logger.info(
         {
           integrationId,

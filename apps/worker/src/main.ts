@@ -6,8 +6,12 @@ import pino from 'pino';
 import { loadWorkerConfig } from './config.ts';
 import { createIntegrationRunner } from './integration-runner.ts';
 import { SyncScheduler } from './scheduler.ts';
+import { StreamSupervisor } from './stream-supervisor.ts';
 
 for (const name of ['http_proxy', 'https_proxy', 'HTTP_PROXY', 'HTTPS_PROXY']) delete process.env[name];
+
+/** A stream batch takes seconds: its integration lease outlives a worker killed during one by this much at most. */
+const STREAM_BATCH_LEASE_MS = 15_000;
 
 async function main(): Promise<void> {
   const config = loadWorkerConfig();
@@ -29,6 +33,19 @@ async function main(): Promise<void> {
     onError: (error, where) => logger.error({ err: error, where }, 'worker error'),
   });
   await scheduler.start();
+  const streams = new StreamSupervisor({
+    store,
+    workerId,
+    enabled: config.SYNC_STREAMING === 'on',
+    listSyncing: runner.listSyncingDocs,
+    salesforceOf: runner.salesforceOf,
+    targetOf: runner.streamTargetOf,
+    exclusive: (integrationId, work) => scheduler.withIntegrationLease(integrationId, work, { ttlMs: STREAM_BATCH_LEASE_MS }),
+    requestRun: (integrationId) => store.state.requestSync(integrationId, new Date()),
+    session: { pollSeconds: config.SYNC_INTERVAL_SECONDS, safetyNetSeconds: config.SYNC_SAFETY_NET_SECONDS },
+    onError: (error, where) => logger.error({ err: error, where }, 'worker error'),
+  });
+  streams.start();
   const host = new URL(config.MONGODB_URI.replace(/^mongodb(\+srv)?:/, 'http:')).host;
   console.log(`worker ready on ${host}`);
 
@@ -37,8 +54,9 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'worker stopping: finishing the current chunk of each run');
-    scheduler
+    streams
       .stop()
+      .then(() => scheduler.stop())
       .then(() => connection.close())
       .then(
         () => process.exit(0),

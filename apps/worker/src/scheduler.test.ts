@@ -42,7 +42,7 @@ describe('worker scheduling', () => {
         processEveryMs: 100,
         reconcileEveryMs: 300,
         leaseTtlMs: 5_000,
-        listSyncing: async () => syncing,
+        listSyncing: async () => syncing.map((integrationId) => ({ integrationId, intervalSeconds: 1 })),
         runOne: async (integrationId, context) => {
           const now = (active.get(integrationId) ?? 0) + 1;
           active.set(integrationId, now);

@@ -14,14 +14,21 @@ export interface RunContext {
   stillOwner: () => Promise<boolean>;
 }
 
+/** An integration that should have a recurring job, and its interval. */
+export interface SyncingIntegration {
+  integrationId: string;
+  intervalSeconds: number;
+}
+
 export interface SchedulerOptions {
   db: Db;
   store: SyncStore;
   workerId: string;
+  /** The shortest interval of the recurring jobs (the reconcile runs at least this often, at most every 5 s). */
   intervalSeconds: number;
   concurrency: number;
-  /** Integrations that should have a recurring job (active or error). */
-  listSyncing: () => Promise<string[]>;
+  /** Integrations that should have a recurring job (active or error), each with its interval. */
+  listSyncing: () => Promise<SyncingIntegration[]>;
   /** One run of one integration; called only while this worker holds the integration's lease. */
   runOne: (integrationId: string, context: RunContext) => Promise<void>;
   leaseTtlMs?: number;
@@ -138,11 +145,11 @@ export class SyncScheduler {
   }
 
   private jobs() {
-    return this.options.db.collection<{ name: string; data: SyncJobData }>(JOBS_COLLECTION);
+    return this.options.db.collection<{ name: string; data: SyncJobData; repeatInterval?: string }>(JOBS_COLLECTION);
   }
 
   /**
-   * One recurring job per syncing integration, none for the others (paused,
+   * One recurring job per syncing integration at its interval, none for the others (paused,
    * deleted, disabled). One worker reconciles at a time (see the class comment).
    * Returns false when another worker was reconciling (this one did nothing).
    */
@@ -163,18 +170,19 @@ export class SyncScheduler {
   }
 
   private async reconcileHeld(): Promise<void> {
-    const wanted = new Set(await this.options.listSyncing());
+    const wanted = new Map((await this.options.listSyncing()).map((entry) => [entry.integrationId, `${entry.intervalSeconds} seconds`]));
     const existing = await this.jobs().find({ name: SYNC_JOB, 'data.kind': 'recurring' }).toArray();
-    const scheduled = new Map<string, number>();
-    for (const job of existing) scheduled.set(job.data.integrationId, (scheduled.get(job.data.integrationId) ?? 0) + 1);
-    for (const integrationId of wanted) {
-      const count = scheduled.get(integrationId) ?? 0;
-      if (count === 1) continue;
-      // None yet, or duplicates left by an earlier race: exactly one.
-      if (count > 1) await this.unschedule(integrationId);
+    const scheduled = new Map<string, string[]>();
+    for (const job of existing) scheduled.set(job.data.integrationId, [...(scheduled.get(job.data.integrationId) ?? []), job.repeatInterval ?? '']);
+    for (const [integrationId, interval] of wanted) {
+      const jobs = scheduled.get(integrationId) ?? [];
+      if (jobs.length === 1 && jobs[0] === interval) continue;
+      // None yet, duplicates left by an earlier race, or another interval (its stream's mode changed): exactly one.
+      if (jobs.length > 0) await this.unschedule(integrationId);
       await this.agenda
         .create<SyncJobData>(SYNC_JOB, { integrationId, kind: 'recurring' })
-        .repeatEvery(`${this.options.intervalSeconds} seconds`)
+        // A job replaced for its interval waits for it (a fall-back asks for a run of its own).
+        .repeatEvery(interval, { skipImmediate: jobs.length > 0 })
         .unique({ name: SYNC_JOB, 'data.integrationId': integrationId, 'data.kind': 'recurring' })
         .save();
     }
@@ -192,27 +200,40 @@ export class SyncScheduler {
    * this a no-op. `onRenewed` is called each time the lease is renewed.
    */
   async runWithLease(integrationId: string, onRenewed?: () => Promise<void>): Promise<boolean> {
+    return this.withIntegrationLease(integrationId, (context) => this.options.runOne(integrationId, context), { ...(onRenewed ? { onRenewed } : {}) });
+  }
+
+  /**
+   * Any work that writes for one integration (a run, a batch of streamed
+   * changes), under the integration's lease: never two at once for one
+   * integration. False (nothing done) when the lease is held elsewhere.
+   * `ttlMs`: how long the lease outlives a worker that dies holding it (short
+   * work takes a short lease, so a takeover is not held up by it).
+   */
+  async withIntegrationLease(
+    integrationId: string,
+    work: (context: RunContext) => Promise<void>,
+    { onRenewed, ttlMs = this.leaseTtlMs }: { onRenewed?: () => Promise<void>; ttlMs?: number } = {},
+  ): Promise<boolean> {
     if (this.stopped) return false;
     const { leases } = this.options.store;
-    const lease: Lease | null = await leases.acquire(integrationId, this.options.workerId, this.leaseTtlMs, this.now());
+    const lease: Lease | null = await leases.acquire(integrationId, this.options.workerId, ttlMs, this.now());
     if (!lease) return false;
     let lost = false;
     const renew = setInterval(() => {
-      leases.renew(lease, this.leaseTtlMs, this.now()).then(
+      leases.renew(lease, ttlMs, this.now()).then(
         (held) => {
           if (!held) lost = true;
           else onRenewed?.().catch((error: unknown) => this.options.onError?.(error, 'job touch'));
         },
         (error) => this.options.onError?.(error, 'lease renew'),
       );
-    }, Math.max(1_000, Math.floor(this.leaseTtlMs / 3)));
+    }, Math.max(1_000, Math.floor(ttlMs / 3)));
     try {
       // This worker holds the lease, so a run still marked running was left by a worker that died
       // or lost the database before it could record the end.
       await this.options.store.runs.closeAbandoned(integrationId, this.now());
-      await this.options.runOne(integrationId, {
-        stillOwner: async () => !lost && !this.stopped && (await leases.holds(lease, this.now())),
-      });
+      await work({ stillOwner: async () => !lost && !this.stopped && (await leases.holds(lease, this.now())) });
       return true;
     } finally {
       clearInterval(renew);

@@ -1,4 +1,12 @@
-import { consentInputSchema, integrationKindSchema, integrationNameSchema, integrationStatusSchema, mappingSchema } from '@contact-sync/rules';
+import {
+  CHANGE_DELIVERY_MODES,
+  consentInputSchema,
+  integrationKindSchema,
+  integrationNameSchema,
+  integrationStatusSchema,
+  mappingSchema,
+  POLLING_REASONS,
+} from '@contact-sync/rules';
 import { z } from 'zod';
 import { isoDateTimeSchema } from './common.ts';
 
@@ -38,6 +46,21 @@ export const syncProgressSchema = z
   .object({ running: z.boolean(), processed: z.number().int().min(0), total: z.number().int().min(0).nullable() })
   .meta({ id: 'SyncProgress', description: 'The run in progress (the progress bar of the first sync); null when none is running.' });
 
+export const changeDeliverySchema = z
+  .object({
+    mode: z.enum(CHANGE_DELIVERY_MODES),
+    /** Why not in real time (null while it is). */
+    reason: z.enum(POLLING_REASONS).nullable(),
+    /** Seconds between watermark runs now: the polling interval, or the safety net's while in real time. */
+    intervalSeconds: z.number().int().min(1),
+    since: isoDateTimeSchema,
+  })
+  .meta({
+    id: 'ChangeDelivery',
+    description: "How Salesforce changes reach Brevo: in real time (Change Data Capture) or by the run every intervalSeconds, and why. On one integration's answers only, not in the list.",
+  });
+export type ChangeDeliveryDto = z.infer<typeof changeDeliverySchema>;
+
 export const integrationSchema = z
   .object({
     id: z.string(),
@@ -54,6 +77,8 @@ export const integrationSchema = z
     lastSyncAt: isoDateTimeSchema.nullable(),
     // Optional in the type so clients written before it keep compiling; this BFF always sends it.
     sync: syncProgressSchema.nullable().optional(),
+    // null: not syncing, or no worker has seen it yet.
+    changeDelivery: changeDeliverySchema.nullable().optional(),
     quota: quotaSchema,
     createdAt: isoDateTimeSchema,
     updatedAt: isoDateTimeSchema,

@@ -39,3 +39,31 @@ export function statusAfterRun(current: IntegrationStatus, recordErrors: number)
   if (!isSyncing(current)) return current;
   return recordErrors > 0 ? IntegrationStatus.Error : IntegrationStatus.Active;
 }
+
+/**
+ * How an integration's Salesforce changes reach Brevo: in real time (Change
+ * Data Capture), or by the watermark run at its interval ("polling"), with
+ * the reason the stream is not trusted (or not there).
+ */
+export const CHANGE_DELIVERY_MODES = ['realtime', 'polling'] as const;
+export type ChangeDeliveryMode = (typeof CHANGE_DELIVERY_MODES)[number];
+
+export const POLLING_REASONS = [
+  /** Subscribing, or catching up on what came before the subscription. */
+  'connecting',
+  /** The worker runs with streaming turned off. */
+  'streaming_disabled',
+  /** The object is not selected for Change Data Capture in the org. */
+  'cdc_not_enabled',
+  /** Salesforce sent a gap event: changes it could not stream. */
+  'gap_event',
+  /** A transaction too large to stream (an overflow event). */
+  'overflow_event',
+  /** The stream was away longer than Salesforce keeps events. */
+  'replay_expired',
+  /** The connection to the stream is down. */
+  'disconnected',
+  /** Salesforce refused the stream's session (it is being refreshed). */
+  'auth_failed',
+] as const;
+export type PollingReason = (typeof POLLING_REASONS)[number];

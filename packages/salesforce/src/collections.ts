@@ -15,6 +15,19 @@ export interface CollectionResult {
   errors: CollectionError[];
 }
 
+/**
+ * `Sforce-Call-Options: client=<id>`: Salesforce names that client in the
+ * `changeOrigin` of the change events the call causes, so a subscriber can
+ * tell its own writes from others'.
+ */
+export interface CallOptions {
+  client: string;
+}
+
+function callOptionsHeader(options: CallOptions | undefined): Record<string, string> {
+  return options ? { 'Sforce-Call-Options': `client=${options.client}` } : {};
+}
+
 function assertSize(count: number): void {
   if (count > COLLECTION_MAX) throw new Error(`sObject Collections take at most ${COLLECTION_MAX} records, got ${count}`);
 }
@@ -24,6 +37,7 @@ export async function updateRecords(
   conn: SalesforceRequester,
   object: string,
   records: readonly ({ Id: string } & Record<string, unknown>)[],
+  callOptions?: CallOptions,
 ): Promise<CollectionResult[]> {
   if (records.length === 0) return [];
   assertSize(records.length);
@@ -32,14 +46,14 @@ export async function updateRecords(
     method: 'PATCH',
     url: `${DATA_PATH}/composite/sobjects`,
     body,
-    headers: { 'Content-Type': 'application/json' },
+    headers: { 'Content-Type': 'application/json', ...callOptionsHeader(callOptions) },
   })) as CollectionResult[];
 }
 
 /** DELETE /composite/sobjects?ids=…&allOrNone=false. */
-export async function deleteRecords(conn: SalesforceRequester, ids: readonly string[]): Promise<CollectionResult[]> {
+export async function deleteRecords(conn: SalesforceRequester, ids: readonly string[], callOptions?: CallOptions): Promise<CollectionResult[]> {
   if (ids.length === 0) return [];
   assertSize(ids.length);
   const query = new URLSearchParams({ ids: ids.join(','), allOrNone: 'false' });
-  return (await conn.request<CollectionResult[]>({ method: 'DELETE', url: `${DATA_PATH}/composite/sobjects?${query}` })) as CollectionResult[];
+  return (await conn.request<CollectionResult[]>({ method: 'DELETE', url: `${DATA_PATH}/composite/sobjects?${query}`, headers: callOptionsHeader(callOptions) })) as CollectionResult[];
 }

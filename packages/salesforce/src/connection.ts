@@ -39,6 +39,13 @@ export interface SalesforceConnectionHandle {
    * generic "Unable to refresh session" error.
    */
   call<T>(operation: (connection: Connection) => Promise<T>): Promise<T>;
+  /**
+   * A fresh access token now, through the same refresh as on a 401 (persisted,
+   * counted against the refresh loop): for the streaming client, which reads
+   * the token when it is created and reports a refused session instead of
+   * refreshing it. Throws SalesforceAuthRevokedError when Salesforce refuses.
+   */
+  refreshAccessToken(): Promise<void>;
 }
 
 type RefreshCallback = (error?: Error | null, accessToken?: string, response?: TokenResponse) => void;
@@ -60,34 +67,39 @@ export function createSalesforceConnection(options: CreateSalesforceConnectionOp
     }
   };
 
-  const refreshFn = (_conn: Connection, callback: RefreshCallback) => {
-    void (async () => {
-      if (authRevoked) return callback(authRevoked);
-      const at = now();
-      refreshes = refreshes.filter((t) => at - t < windowMs);
-      if (refreshes.length >= maxRefreshes) {
-        const error = new SalesforceAuthRevokedError('refresh_loop');
-        await revoke(error);
-        return callback(error);
-      }
-      refreshes.push(at);
+  const refresh = async (): Promise<TokenResponse> => {
+    if (authRevoked) throw authRevoked;
+    const at = now();
+    refreshes = refreshes.filter((t) => at - t < windowMs);
+    if (refreshes.length >= maxRefreshes) {
+      const error = new SalesforceAuthRevokedError('refresh_loop');
+      await revoke(error);
+      throw error;
+    }
+    refreshes.push(at);
+    try {
+      const response = await oauth2.refreshToken(options.refreshToken);
       try {
-        const response = await oauth2.refreshToken(options.refreshToken);
-        try {
-          await options.onTokenRefreshed?.(response.access_token);
-        } catch {
-          // The new token works in memory; the next process refreshes again.
-        }
-        callback(null, response.access_token, response);
-      } catch (error) {
-        if (error instanceof Error && error.name === 'invalid_grant') {
-          const revoked = new SalesforceAuthRevokedError('invalid_grant', { cause: error });
-          await revoke(revoked);
-          return callback(revoked);
-        }
-        callback(error instanceof Error ? error : new Error(String(error)));
+        await options.onTokenRefreshed?.(response.access_token);
+      } catch {
+        // The new token works in memory; the next process refreshes again.
       }
-    })();
+      return response;
+    } catch (error) {
+      if (error instanceof Error && error.name === 'invalid_grant') {
+        const revoked = new SalesforceAuthRevokedError('invalid_grant', { cause: error });
+        await revoke(revoked);
+        throw revoked;
+      }
+      throw error instanceof Error ? error : new Error(String(error));
+    }
+  };
+
+  const refreshFn = (_conn: Connection, callback: RefreshCallback) => {
+    refresh().then(
+      (response) => callback(null, response.access_token, response),
+      (error: Error) => callback(error),
+    );
   };
 
   const connection = new jsforce.Connection({
@@ -103,6 +115,9 @@ export function createSalesforceConnection(options: CreateSalesforceConnectionOp
     connection,
     get authRevoked() {
       return authRevoked;
+    },
+    async refreshAccessToken() {
+      connection.accessToken = (await refresh()).access_token;
     },
     async call(operation) {
       try {

@@ -18,7 +18,8 @@ export {
 } from './oauth.ts';
 export { configureSalesforceTransport, type SalesforceTransportOptions } from './transport.ts';
 
-// Sync: queries, collections, raw requests.
+// Sync: queries, collections, raw requests, Change Data Capture.
+export * from './change-events.ts';
 export * from './collections.ts';
 export * from './query-stream.ts';
 export * from './requester.ts';

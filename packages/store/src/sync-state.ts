@@ -41,6 +41,8 @@ export interface SyncStateDoc extends Partial<RunSummary> {
   pendingImportSince?: Date | null;
   /** A run asked for ("Sync now", Brevo webhook events) and not yet taken by a worker: when. */
   requestedAt?: Date | null;
+  /** When the last watermark run that reached the end of its query had started (a stream's catch-up waits for one started after it fell back). */
+  completedRunStartedAt?: Date | null;
   updatedAt: Date;
 }
 
@@ -101,6 +103,10 @@ export class SyncStateStore {
 
   async markInitialLoadDone(integrationId: string): Promise<void> {
     await this.collection.updateOne({ _id: integrationId }, { $set: { initialLoadDone: true, updatedAt: new Date() } });
+  }
+
+  async markRunCompleted(integrationId: string, startedAt: Date): Promise<void> {
+    await this.collection.updateOne({ _id: integrationId }, { $set: { completedRunStartedAt: startedAt, updatedAt: new Date() } });
   }
 
   async setTotal(integrationId: string, total: number): Promise<void> {

@@ -2,6 +2,8 @@ import { LinkStore } from './links.ts';
 import { QuotaStore } from './quota-usage.ts';
 import { RecordErrorStore } from './record-errors.ts';
 import { RunStore } from './runs.ts';
+import { StreamLeaseStore } from './stream-leases.ts';
+import { StreamStateStore } from './streams.ts';
 import { LeaseStore } from './sync-leases.ts';
 import { SyncStateStore } from './sync-state.ts';
 import type { Db } from './sync-db.ts';
@@ -11,6 +13,8 @@ export * from './links.ts';
 export * from './quota-usage.ts';
 export * from './record-errors.ts';
 export * from './runs.ts';
+export * from './stream-leases.ts';
+export * from './streams.ts';
 export * from './sync-leases.ts';
 export * from './sync-state.ts';
 export * from './webhook-events.ts';
@@ -25,6 +29,9 @@ export interface SyncStore {
   quota: QuotaStore;
   events: WebhookEventStore;
   leases: LeaseStore;
+  /** Change Data Capture: who holds each stream, and its state. */
+  streamLeases: StreamLeaseStore;
+  streams: StreamStateStore;
 }
 
 export function createSyncStore(db: Db): SyncStore {
@@ -37,6 +44,8 @@ export function createSyncStore(db: Db): SyncStore {
     quota: new QuotaStore(db),
     events: new WebhookEventStore(db),
     leases: new LeaseStore(db),
+    streamLeases: new StreamLeaseStore(db),
+    streams: new StreamStateStore(db),
   };
 }
 

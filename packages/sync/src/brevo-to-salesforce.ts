@@ -20,6 +20,7 @@ import {
 } from '@contact-sync/rules';
 import { emptyCounts, type BrevoValues, type LinkDoc, type RecordErrorDoc, type RunCounts, type WebhookEventDoc } from '@contact-sync/store';
 import { sameSms } from './brevo-writer.ts';
+import { ownChangeClient } from './change-events.ts';
 import { brevoCaller, faultOf, salesforceCaller } from './classify.ts';
 import { describeFieldsLoader } from './describe-fields.ts';
 import { objectOf, type IntegrationSnapshot } from './integration.ts';
@@ -215,6 +216,8 @@ export async function applyBrevoEvents(integration: IntegrationSnapshot, deps: E
   const applied: string[] = [];
   const ignored: string[] = [];
   const failed: string[] = [];
+  // Named in the change events these writes cause, so the stream knows them for ours.
+  const ownWrites = { client: ownChangeClient(integration.id) };
 
   try {
     const fields = await (deps.loadFields ?? describeFieldsLoader(deps.salesforce, callSalesforce))(object);
@@ -335,7 +338,7 @@ export async function applyBrevoEvents(integration: IntegrationSnapshot, deps: E
     for (let i = 0; i < writes.length; i += COLLECTION_MAX) {
       const slice = writes.slice(i, i + COLLECTION_MAX);
       const results = await callSalesforce('salesforce.collections.update', () =>
-        updateRecords(deps.salesforce, object, slice.map((write) => ({ Id: write.group.link.salesforceId, ...write.fields }))),
+        updateRecords(deps.salesforce, object, slice.map((write) => ({ Id: write.group.link.salesforceId, ...write.fields })), ownWrites),
       );
       const linksToSave: LinkDoc[] = [];
       slice.forEach((write, index) => {
@@ -359,7 +362,7 @@ export async function applyBrevoEvents(integration: IntegrationSnapshot, deps: E
     // 6. Deletes (R13): Salesforce may refuse (a Contact with Cases): a record error, not retried.
     for (let i = 0; i < deletes.length; i += COLLECTION_MAX) {
       const slice = deletes.slice(i, i + COLLECTION_MAX);
-      const results = await callSalesforce('salesforce.collections.delete', () => deleteRecords(deps.salesforce, slice.map((group) => group.link.salesforceId)));
+      const results = await callSalesforce('salesforce.collections.delete', () => deleteRecords(deps.salesforce, slice.map((group) => group.link.salesforceId), ownWrites));
       const removed: string[] = [];
       slice.forEach((group, index) => {
         const outcome = results[index];

@@ -9,3 +9,5 @@ export * from './run-integration.ts';
 export * from './webhooks.ts';
 export * from './preview.ts';
 export * from './lifecycle.ts';
+export * from './change-events.ts';
+export * from './stream-session.ts';

@@ -4,12 +4,14 @@ import {
   indexFieldsByName,
   IntegrationStatus,
   quotaMonth,
+  statusAfterRun,
   warningThreshold,
   type CountryCode,
   type SalesforceField,
 } from '@contact-sync/rules';
 import { emptyCounts, watermarkOf, type LinkDoc, type RecordErrorDoc, type RunCounts, type SyncStore, type Watermark } from '@contact-sync/store';
 import type { RetryOptions } from '@contact-sync/retry';
+import { rowOfChange, type RecordChange } from './change-events.ts';
 import { brevoCaller, faultOf, salesforceCaller, type Caller } from './classify.ts';
 import { BrevoWriter } from './brevo-writer.ts';
 import { describeFieldsLoader } from './describe-fields.ts';
@@ -218,17 +220,49 @@ export async function syncSalesforceToBrevo(integration: IntegrationSnapshot, de
     if (!stopped && initialLoad) await store.state.markInitialLoadDone(integration.id);
 
     if (result.end === 'quota_exceeded') {
-      await store.runs.finish(run._id, 'stopped', now(), { code: 'quota_exceeded', message: 'Monthly operation quota reached' });
-      await deps.statuses.setStatus(integration.id, { status: IntegrationStatus.DisabledQuota, code: 'quota_exceeded' });
+      await stopAtQuota(integration, deps, run._id, now);
     } else if (result.end === 'lease_lost') {
       await store.runs.finish(run._id, 'stopped', now(), { code: 'lease_lost', message: 'Another worker took over this integration' });
     } else {
       await store.runs.finish(run._id, 'succeeded', now());
+      await store.state.markRunCompleted(integration.id, run.startedAt);
     }
     return result;
   } catch (error) {
     return await failRun(integration, deps, options, now, run._id, result, error);
   }
+}
+
+/** Adds a retried or streamed chunk to its run and result; true when the quota stopped it (the run is stopped). */
+async function recordOutOfWatermarkChunk(
+  integration: IntegrationSnapshot,
+  deps: EngineDeps,
+  runId: string,
+  result: SalesforceToBrevoResult,
+  chunk: ChunkResult,
+  progress: { done: number; total: number },
+  now: () => Date,
+): Promise<boolean> {
+  await deps.store.runs.addPage(runId, chunk.counts, chunk.operations, progress);
+  addCounts(result, chunk);
+  if (!chunk.stoppedByQuota) return false;
+  result.end = 'quota_exceeded';
+  await stopAtQuota(integration, deps, runId, now);
+  return true;
+}
+
+/** R16: the run stops at the quota, and the integration is disabled until re-activated with quota available. */
+async function stopAtQuota(integration: IntegrationSnapshot, deps: EngineDeps, runId: string, now: () => Date): Promise<void> {
+  await deps.store.runs.finish(runId, 'stopped', now(), { code: 'quota_exceeded', message: 'Monthly operation quota reached' });
+  await deps.statuses.setStatus(integration.id, { status: IntegrationStatus.DisabledQuota, code: 'quota_exceeded' });
+}
+
+/** The mapped fields of these records (at most COLLECTION_MAX), deleted ones included, as the watermark query reads them. */
+async function recordsById(integration: IntegrationSnapshot, ids: readonly string[], deps: EngineDeps, call: Caller): Promise<SalesforceRow[]> {
+  const soql = `SELECT ${selectFields(Object.values(integration.mapping)).join(', ')} FROM ${objectOf(integration)} WHERE Id IN (${ids.map(quoteSoql).join(', ')}) ORDER BY SystemModstamp ASC, Id ASC`;
+  const rows: SalesforceRow[] = [];
+  for await (const page of streamQuery<SalesforceRow>(deps.salesforce, soql, { all: true, call })) rows.push(...page.records);
+  return rows;
 }
 
 async function failRun(
@@ -285,17 +319,27 @@ function salesforceIdOf(row: PlannedRow): string {
   return row.salesforceId;
 }
 
-async function processChunk(context: Context, rows: SalesforceRow[], from: Watermark | null, chunkIndex: number, retryKey?: string): Promise<ChunkResult> {
+/**
+ * How a chunk that does not come from the watermark query is written: under
+ * its own quota key, the watermark left where it is; with the links already read.
+ */
+interface OutOfWatermarkChunk {
+  key: string;
+  links?: Map<string, LinkDoc>;
+}
+
+async function processChunk(context: Context, rows: SalesforceRow[], from: Watermark | null, chunkIndex: number, outside?: OutOfWatermarkChunk): Promise<ChunkResult> {
   const { integration, deps, now } = context;
   const { store } = deps;
   const checkpoint = async (point: Parameters<NonNullable<EngineDeps['checkpoint']>>[0]) => deps.checkpoint?.(point, chunkIndex);
+  const retryKey = outside?.key;
   const key = retryKey ?? chunkKeyOf(integration.id, from);
   const month = quotaMonth(now());
   const counts = emptyCounts();
 
   // A first load skips the lookup, except for deleted rows (a record created and deleted during the run must still be unlinked).
   const lookup = context.noLinksAtStart ? rows.filter((row) => row.IsDeleted === true) : rows;
-  const links = lookup.length === 0 ? new Map<string, LinkDoc>() : await store.links.findBySalesforceIds(integration.id, lookup.map((row) => row.Id));
+  const links = outside?.links ?? (lookup.length === 0 ? new Map<string, LinkDoc>() : await store.links.findBySalesforceIds(integration.id, lookup.map((row) => row.Id)));
   let planned = planPage(rows, links, {
     mapping: integration.mapping,
     fieldsByName: context.fieldsByName,
@@ -432,21 +476,11 @@ export async function retrySalesforceRecords(integration: IntegrationSnapshot, s
   result.runId = run._id;
   try {
     const context = await createRunContext(integration, deps, setup, run._id, false);
-    const select = selectFields(Object.values(integration.mapping)).join(', ');
     for (let i = 0; i < ids.length; i += COLLECTION_MAX) {
       const slice = ids.slice(i, i + COLLECTION_MAX);
-      const soql = `SELECT ${select} FROM ${objectOf(integration)} WHERE Id IN (${slice.map(quoteSoql).join(', ')}) ORDER BY SystemModstamp ASC, Id ASC`;
-      const rows: SalesforceRow[] = [];
-      for await (const page of streamQuery<SalesforceRow>(deps.salesforce, soql, { all: true, call: callSalesforce })) rows.push(...page.records);
-      const chunk = await processChunk(context, rows, null, i / COLLECTION_MAX, `retry|${integration.id}|${run._id}|${i}`);
-      await store.runs.addPage(run._id, chunk.counts, chunk.operations, { done: i + slice.length, total: ids.length });
-      addCounts(result, chunk);
-      if (chunk.stoppedByQuota) {
-        result.end = 'quota_exceeded';
-        await store.runs.finish(run._id, 'stopped', now(), { code: 'quota_exceeded', message: 'Monthly operation quota reached' });
-        await deps.statuses.setStatus(integration.id, { status: IntegrationStatus.DisabledQuota, code: 'quota_exceeded' });
-        return result;
-      }
+      const rows = await recordsById(integration, slice, deps, callSalesforce);
+      const chunk = await processChunk(context, rows, null, i / COLLECTION_MAX, { key: `retry|${integration.id}|${run._id}|${i}` });
+      if (await recordOutOfWatermarkChunk(integration, deps, run._id, result, chunk, { done: i + slice.length, total: ids.length }, now)) return result;
     }
     await store.runs.finish(run._id, 'succeeded', now());
     return result;
@@ -455,3 +489,58 @@ export async function retrySalesforceRecords(integration: IntegrationSnapshot, s
   }
 }
 
+
+/**
+ * Salesforce → Brevo for records whose changes arrived as change events
+ * (Change Data Capture): the same plan, rules and writes as a run, recorded
+ * as a run, without moving the watermark (the next watermark run still reads
+ * everything after it). `key` is the quota key of this batch (stable across
+ * a crash and the replay of the same events). Changes older than what a link
+ * already holds are dropped (events replayed after a run read the record), and
+ * records an update describes only in part, which Brevo does not hold yet,
+ * are read whole first.
+ */
+export async function applySalesforceChanges(integration: IntegrationSnapshot, changes: readonly RecordChange[], deps: EngineDeps, key: string): Promise<SalesforceToBrevoResult> {
+  const setup = engineSetup(deps);
+  const { options, now, callSalesforce } = setup;
+  const { store } = deps;
+  const result: SalesforceToBrevoResult = { runId: null, end: 'completed', counts: emptyCounts(), operations: 0, errors: 0, warnings: 0, initialLoad: false };
+  if (changes.length === 0) return result;
+  const run = await store.runs.start(integration.id, 'salesforce_to_brevo', false, now());
+  result.runId = run._id;
+  try {
+    const context = await createRunContext(integration, deps, setup, run._id, false);
+    const fields = Object.values(integration.mapping);
+    const links = await store.links.findBySalesforceIds(integration.id, changes.map((change) => change.id));
+    const current = changes.filter((change) => {
+      const stamp = links.get(change.id)?.salesforceModstamp;
+      return !stamp || Date.parse(toIso(change.modstamp)) >= Date.parse(toIso(stamp));
+    });
+    const partial = new Set(current.filter((change) => !change.deleted && !change.complete && links.get(change.id)?.brevoId == null).map((change) => assertSalesforceId(change.id)));
+    const whole = new Map<string, SalesforceRow>();
+    const toRead = [...partial];
+    for (let i = 0; i < toRead.length; i += COLLECTION_MAX) {
+      for (const row of await recordsById(integration, toRead.slice(i, i + COLLECTION_MAX), deps, callSalesforce)) whole.set(row.Id, row);
+    }
+    const rows = current.flatMap((change) => {
+      if (!partial.has(change.id)) return [rowOfChange(change, fields)];
+      const row = whole.get(change.id);
+      return row ? [row] : [];
+    });
+    const chunk = await processChunk(context, rows, null, 0, { key, links });
+    chunk.counts.skippedUnchanged += changes.length - current.length;
+    chunk.counts.read += changes.length - current.length;
+    if (await recordOutOfWatermarkChunk(integration, deps, run._id, result, chunk, { done: changes.length, total: changes.length }, now)) return result;
+    await store.runs.finish(run._id, 'succeeded', now());
+    const next = statusAfterRun(integration.status, result.errors);
+    if (next !== integration.status) await deps.statuses.setStatus(integration.id, { status: next, ...(result.errors > 0 ? { code: 'record_errors' } : {}) });
+    return result;
+  } catch (error) {
+    return await failRun(integration, deps, options, now, run._id, result, error);
+  }
+}
+
+/** Salesforce's `…+0000` date-times as ISO 8601 (Date.parse reads `Z` and `+00:00`). */
+function toIso(value: string): string {
+  return value.replace(/([+-]\d{2})(\d{2})$/, '$1:$2');
+}

@@ -11,10 +11,11 @@ export async function loadIntegration(ctx: BffContext, auth: HostAuth, id: strin
   return integration;
 }
 
+/** One integration's answer: its DTO and how its Salesforce changes arrive (the list leaves that out: one more read per integration). */
 export async function integrationResponse(ctx: BffContext, integration: IntegrationDoc | null, status = 200) {
   if (!integration) throw new ApiError('not_found');
-  const [dto] = await toIntegrationDtos([integration], ctx.syncFacts, ctx.now());
-  return { status, json: dto! };
+  const [[dto], changeDelivery] = await Promise.all([toIntegrationDtos([integration], ctx.syncFacts, ctx.now()), ctx.syncFacts.changeDelivery(integration)]);
+  return { status, json: { ...dto!, changeDelivery } };
 }
 
 /** Runs a lifecycle hook of the sync engine; its failure is logged, the request still succeeds. */

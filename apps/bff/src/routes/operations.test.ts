@@ -136,6 +136,9 @@ describe('request hygiene: one error shape', () => {
         forIntegrations: async () => {
           throw new Error('secret internal detail at /srv/x.ts:12');
         },
+        changeDelivery: async () => {
+          throw new Error('secret internal detail at /srv/x.ts:12');
+        },
       },
     });
     const token = await bff.token({ accountId: 'acc_500' });

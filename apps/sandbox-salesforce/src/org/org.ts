@@ -1,3 +1,4 @@
+import { ChangeEventBus } from '../streaming/change-events.ts';
 import { IdMinter, KEY_PREFIX } from './ids.ts';
 import { OBJECTS, SOBJECT_NAMES, type SObjectName } from './metadata.ts';
 import { ObjectTable } from './table.ts';
@@ -16,12 +17,14 @@ export interface SandboxUser {
 }
 
 /**
- * One Salesforce org: its records, clock, id sequences and API budget.
+ * One Salesforce org: its records, clock, id sequences, API budget and
+ * Change Data Capture event bus.
  * `apiEnabled: false` models an org (or profile) without "API Enabled":
  * OAuth still works, REST answers API_DISABLED_FOR_ORG.
  */
 export class Org {
   readonly tables: Record<SObjectName, ObjectTable>;
+  readonly changes = new ChangeEventBus();
   ids = new IdMinter();
   apiUsage = 0;
   caseNumber = 1000;

@@ -10,7 +10,9 @@ import { validateWrite, type ValidatedWrite } from './validation.ts';
  * the records UI and the seed, so all of them get the same validation and
  * SystemModstamp behaviour. Each operation is split into `check` (may throw,
  * changes nothing) and `apply`, so allOrNone collections can check every
- * record before applying any.
+ * record before applying any. Every applied write is recorded on the org's
+ * change event bus (published when the caller's transaction commits);
+ * backdated writes (`at`: the seed's history) publish nothing.
  */
 
 export interface PreparedWrite {
@@ -57,6 +59,7 @@ export function prepareCreate(org: Org, def: ObjectDef, body: unknown, userId: s
       if (def.name === 'Case') record.CaseNumber = org.nextCaseNumber();
       derive(def, record);
       org.tables[def.name].insert(record);
+      if (at === undefined) org.changes.record(def.name, 'CREATE', record);
       return record;
     },
   };
@@ -80,12 +83,15 @@ export function prepareUpdate(org: Org, def: ObjectDef, rawId: string, body: unk
   checkReferences(org, def, validated.values);
   return {
     apply: () => {
+      const changed = Object.keys(validated.values).filter((k) => (record[k] ?? null) !== (validated.values[k] ?? null));
+      if (record.LastModifiedById !== userId) changed.push('LastModifiedById');
       for (const [k, v] of Object.entries(validated.values)) {
         if (v === null) delete record[k];
         else record[k] = v;
       }
       derive(def, record);
       touch(org, def, record, userId);
+      org.changes.record(def.name, 'UPDATE', record, [...changed, 'LastModifiedDate']);
       return record;
     },
   };
@@ -112,6 +118,7 @@ export function prepareDelete(org: Org, def: ObjectDef, rawId: string, userId: s
     apply: () => {
       record.IsDeleted = true;
       touch(org, def, record, userId, at);
+      if (at === undefined) org.changes.record(def.name, 'DELETE', record);
       return record;
     },
   };

@@ -5,7 +5,7 @@ import { findObject, type ObjectDef } from '../org/metadata.ts';
 import type { Org } from '../org/org.ts';
 import { prepareCreate, prepareDelete, prepareUpdate, type PreparedWrite } from '../org/writes.ts';
 import { jsonBody } from './body.ts';
-import { ctx } from './context.ts';
+import { ctx, restTransaction } from './context.ts';
 import { objectFrom, selectFields } from './sobjects.ts';
 import { renderRecord } from './render.ts';
 
@@ -123,7 +123,7 @@ export function collectionsRouter(): Router {
       const def = typeOf(record);
       return { prepare: () => prepareCreate(org, def, record, user.id) };
     });
-    res.json(runItems(items, allOrNone));
+    res.json(restTransaction(req, res, () => runItems(items, allOrNone)));
   });
 
   router.patch('/composite/sobjects', jsonBody, (req: Request, res: Response) => {
@@ -142,7 +142,7 @@ export function collectionsRouter(): Router {
       const { id: _id, Id: _Id, ...fields } = record;
       return { id: rawId, prepare: () => prepareUpdate(org, def, rawId, fields, user.id) };
     });
-    res.json(runItems(items, allOrNone));
+    res.json(restTransaction(req, res, () => runItems(items, allOrNone)));
   });
 
   router.delete('/composite/sobjects', (req: Request, res: Response) => {
@@ -152,7 +152,7 @@ export function collectionsRouter(): Router {
     if (ids.length === 0) throw new SalesforceError(400, 'MISSING_ARGUMENT', 'ids parameter is required');
     if (ids.length > MAX_RECORDS) throw tooMany();
     const allOrNone = String(req.query.allOrNone).toLowerCase() === 'true';
-    res.json(runItems(ids.map((id) => ({ id, prepare: () => prepareDeleteAny(org, id, user.id) })), allOrNone));
+    res.json(restTransaction(req, res, () => runItems(ids.map((id) => ({ id, prepare: () => prepareDeleteAny(org, id, user.id) })), allOrNone)));
   });
 
   const retrieve = (def: ObjectDef, ids: string[], fieldsRaw: unknown, res: Response) => {

@@ -50,3 +50,14 @@ export function restAuth(state: SandboxState) {
     next();
   };
 }
+
+/**
+ * Runs a request's writes as one Change Data Capture transaction, with the
+ * `changeOrigin` Salesforce gives REST changes: the API and version, and the
+ * client id a caller names in its `Sforce-Call-Options: client=…` header.
+ */
+export function restTransaction<T>(req: Request, res: Response, work: () => T): T {
+  const { org, user, version } = ctx(res);
+  const client = /(?:^|,)\s*client=([^,\s]+)/.exec(req.get('sforce-call-options') ?? '')?.[1];
+  return org.changes.transaction({ changeOrigin: `com/salesforce/api/rest/${version}${client ? `;client=${client}` : ''}`, userId: user.id }, work);
+}

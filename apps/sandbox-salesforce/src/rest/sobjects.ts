@@ -7,7 +7,7 @@ import { findObject, OBJECTS, SOBJECT_NAMES, type ObjectDef } from '../org/metad
 import type { Org } from '../org/org.ts';
 import { prepareCreate, prepareDelete, prepareUpdate } from '../org/writes.ts';
 import { jsonBody } from './body.ts';
-import { ctx } from './context.ts';
+import { ctx, restTransaction } from './context.ts';
 import { renderRecord } from './render.ts';
 
 /** `sobjects`, `sobjects/{type}`, `.../describe`, and single-record CRUD. */
@@ -79,7 +79,7 @@ export function sobjectsRouter(): Router {
   router.post('/sobjects/:type', jsonBody, (req: Request, res: Response) => {
     const def = objectFrom(req);
     const { org, user } = ctx(res);
-    const row = singleRecord(() => prepareCreate(org, def, req.body, user.id).apply());
+    const row = singleRecord(() => restTransaction(req, res, () => prepareCreate(org, def, req.body, user.id).apply()));
     res.status(201).json({ id: row.Id, success: true, errors: [] });
   });
 
@@ -94,7 +94,7 @@ export function sobjectsRouter(): Router {
     const def = objectFrom(req);
     const { org, user } = ctx(res);
     rowFor(org, def, String(req.params.id));
-    singleRecord(() => prepareUpdate(org, def, String(req.params.id), req.body, user.id).apply());
+    singleRecord(() => restTransaction(req, res, () => prepareUpdate(org, def, String(req.params.id), req.body, user.id).apply()));
     res.status(204).end();
   });
 
@@ -102,7 +102,7 @@ export function sobjectsRouter(): Router {
     const def = objectFrom(req);
     const { org, user } = ctx(res);
     rowFor(org, def, String(req.params.id));
-    singleRecord(() => prepareDelete(org, def, String(req.params.id), user.id).apply());
+    singleRecord(() => restTransaction(req, res, () => prepareDelete(org, def, String(req.params.id), user.id).apply()));
     res.status(204).end();
   });
 

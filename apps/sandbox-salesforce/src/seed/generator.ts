@@ -9,7 +9,10 @@ import type { Org } from '../org/org.ts';
  * Faker runs only to fill small pools; each record combines pool entries by
  * index arithmetic, so it is deterministic for a seed without calling faker
  * per record. Every 50th record has an invalid phone and every 20th no e-mail,
- * so the rules' rejections show up in benchmarks too.
+ * so the rules' rejections show up in benchmarks too. A load of fresh changes
+ * (`stamps: 'now'`) is one transaction on the change event bus (past its
+ * overflow threshold: one GAP_OVERFLOW); history (`past`) publishes nothing,
+ * as the seed's does not.
  */
 export interface GenerateRequest {
   object: 'Contact' | 'Lead';
@@ -91,6 +94,13 @@ export function generateRecords(org: Org, userId: string, request: GenerateReque
     }
     rows[i] = row;
   }
-  org.tables[object].loadSorted(rows, (request.stamps ?? 'past') === 'past' ? 'prepend' : 'append');
+  const where = request.stamps ?? 'past';
+  org.tables[object].loadSorted(rows, where === 'past' ? 'prepend' : 'append');
+  if (where === 'now') {
+    // Loaded outside the APIs (like a data import): no changeOrigin.
+    org.changes.transaction({ changeOrigin: '', userId }, () => {
+      for (const row of rows) org.changes.record(object, 'CREATE', row);
+    });
+  }
   return { created: count, firstId: rows[0]!.Id, lastId: rows[count - 1]!.Id };
 }

@@ -18,6 +18,8 @@ import { escapeHtml, page, PAGE_HEADERS } from './html.ts';
  * escaped; forms only accept same-origin posts.
  */
 const PAGE_SIZE = 25;
+/** The changeOrigin of a save on a record page (Lightning Experience's internal API client). */
+const PAGE_ORIGIN = 'com/salesforce/api/soap/62.0;client=SfdcInternalAPI/';
 const LIST_COLUMNS: Record<'Contact' | 'Lead', string[]> = {
   Contact: ['Name', 'Email', 'Phone', 'MobilePhone', 'Title', 'LastModifiedDate'],
   Lead: ['Name', 'Company', 'Email', 'Phone', 'Status', 'LastModifiedDate'],
@@ -181,6 +183,8 @@ export function recordsUiRouter(state: SandboxState): Router {
     return row && !row.IsDeleted ? row : undefined;
   };
   const notFound = (res: Response) => send(res, 404, 'Not found', '<main><p>Record not found or deleted. <a href="/">Back</a></p></main>');
+  /** One page save is one transaction, as a Lightning save is. */
+  const save = <T>(work: () => T): T => org().changes.transaction({ changeOrigin: PAGE_ORIGIN, userId: DEMO_USER_ID }, work);
 
   router.get('/', (req, res) => {
     const def = uiObject(req.query.object);
@@ -197,7 +201,7 @@ export function recordsUiRouter(state: SandboxState): Router {
     const def = uiObject(req.params.object);
     const body = bodyFromForm(def, (req.body ?? {}) as Record<string, unknown>, 'create');
     try {
-      const row = prepareCreate(org(), def, body, DEMO_USER_ID).apply();
+      const row = save(() => prepareCreate(org(), def, body, DEMO_USER_ID).apply());
       res.redirect(303, `/records/${def.name}/${row.Id}`);
     } catch (error) {
       send(res, 400, `New ${def.label}`, formPage(def, undefined, body, problemsOf(error)));
@@ -219,7 +223,7 @@ export function recordsUiRouter(state: SandboxState): Router {
     // Only what changed is written, as Salesforce's own edit page does.
     const changes = Object.fromEntries(Object.entries(submitted).filter(([k, v]) => !sameAsStored(def.byLowerName.get(k.toLowerCase())!, row[k], v)));
     try {
-      prepareUpdate(org(), def, row.Id, changes, DEMO_USER_ID).apply();
+      save(() => prepareUpdate(org(), def, row.Id, changes, DEMO_USER_ID).apply());
       res.redirect(303, `/records/${def.name}/${row.Id}`);
     } catch (error) {
       send(res, 400, `${def.label} ${row.Id}`, formPage(def, row, { ...row, ...submitted }, problemsOf(error)));
@@ -231,7 +235,7 @@ export function recordsUiRouter(state: SandboxState): Router {
     const row = findRow(def, req.params.id);
     if (!row) return notFound(res);
     try {
-      prepareDelete(org(), def, row.Id, DEMO_USER_ID).apply();
+      save(() => prepareDelete(org(), def, row.Id, DEMO_USER_ID).apply());
       res.redirect(303, `/?object=${def.name}`);
     } catch (error) {
       send(res, 400, `${def.label} ${row.Id}`, formPage(def, row, row, problemsOf(error)));

@@ -39,6 +39,32 @@ describe('integration detail page', () => {
     expect(errorRow.text()).toContain('Correct the phone number in Salesforce');
   });
 
+  it('says how Salesforce changes arrive: in real time, or every 60 s and why (English and Italian)', async () => {
+    const api = activeApi();
+    const base = await api.getIntegration(INTEGRATION_ID);
+    api.getIntegration.mockResolvedValue({ ...base, changeDelivery: { mode: 'realtime', reason: null, intervalSeconds: 900, since: '2026-12-01T10:00:00.000Z' } });
+    const realtime = (await renderDetail(api)).wrapper;
+    await flushPromises();
+    expect(realtime.get('[data-change-delivery="realtime"]').text()).toBe('Salesforce changes: real time (full check every 15 min)');
+
+    api.getIntegration.mockResolvedValue({ ...base, changeDelivery: { mode: 'polling', reason: 'cdc_not_enabled', intervalSeconds: 60, since: '2026-12-01T10:00:00.000Z' } });
+    const polling = (await renderDetail(api)).wrapper;
+    await flushPromises();
+    expect(polling.get('[data-change-delivery="polling"]').text()).toBe(
+      'Salesforce changes: every 60 s — Change Data Capture is not enabled for Contact in Salesforce (Setup → Change Data Capture).',
+    );
+    const italian = (await renderDetail(api, 'it')).wrapper;
+    await flushPromises();
+    expect(italian.get('[data-change-delivery="polling"]').text()).toBe(
+      'Modifiche da Salesforce: ogni 60 s — Change Data Capture non è attivo per Contact in Salesforce (Setup → Change Data Capture).',
+    );
+
+    api.getIntegration.mockResolvedValue({ ...base, changeDelivery: null });
+    const unknown = (await renderDetail(api)).wrapper;
+    await flushPromises();
+    expect(unknown.find('[data-change-delivery]').exists()).toBe(false);
+  });
+
   it('pauses, syncs now and retries failed records', async () => {
     const api = activeApi();
     const { wrapper } = await renderDetail(api);

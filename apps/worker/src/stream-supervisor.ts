@@ -1,0 +1,144 @@
+import { salesforceObjectOf } from '@contact-sync/rules';
+import type { SalesforceConnectionHandle } from '@contact-sync/salesforce';
+import { streamKeyOfIntegration, type IntegrationDoc, type StreamLease, type SyncStore } from '@contact-sync/store';
+import { StreamSession, type StreamOptions, type StreamTarget } from '@contact-sync/sync';
+
+/**
+ * Which Change Data Capture streams this worker holds: one per Salesforce org
+ * and object with syncing integrations, each held by one worker under a
+ * stream lease it renews at every tick. A worker that dies stops renewing,
+ * and another takes the stream over within a lease lifetime and a tick
+ * (10 s + 3 s by default), resuming from the stored replayId.
+ */
+export interface StreamSupervisorOptions {
+  store: SyncStore;
+  workerId: string;
+  /** Off: no subscription; every stream shows it (`streaming_disabled`) and its integrations are polled. */
+  enabled: boolean;
+  listSyncing: () => Promise<IntegrationDoc[]>;
+  /** The integration's engine ports on the stream's connection; null when it cannot take changes (initial load not done, key missing…). */
+  targetOf: (doc: IntegrationDoc, salesforce: SalesforceConnectionHandle) => Promise<StreamTarget | null>;
+  salesforceOf: (doc: IntegrationDoc) => SalesforceConnectionHandle | null;
+  exclusive: (integrationId: string, work: () => Promise<void>) => Promise<boolean>;
+  requestRun: (integrationId: string) => Promise<void>;
+  session: Pick<StreamOptions, 'pollSeconds' | 'safetyNetSeconds'> & Partial<StreamOptions>;
+  leaseTtlMs?: number;
+  everyMs?: number;
+  now?: () => Date;
+  onError?: (error: unknown, where: string) => void;
+}
+
+interface HeldStream {
+  lease: StreamLease;
+  session: StreamSession;
+  /** The integration whose Salesforce session the stream subscribes with. */
+  ownerId: string;
+  /** The stream's integrations at the last tick. */
+  docs: IntegrationDoc[];
+}
+
+export class StreamSupervisor {
+  private readonly held = new Map<string, HeldStream>();
+  private timer: NodeJS.Timeout | undefined;
+  private ticking: Promise<void> = Promise.resolve();
+  private stopped = false;
+  private readonly leaseTtlMs: number;
+  private readonly now: () => Date;
+
+  constructor(private readonly options: StreamSupervisorOptions) {
+    this.leaseTtlMs = options.leaseTtlMs ?? 10_000;
+    this.now = options.now ?? (() => new Date());
+  }
+
+  start(): void {
+    const tick = () => {
+      this.ticking = this.ticking.then(() => this.tick()).catch((error: unknown) => this.options.onError?.(error, 'stream supervisor'));
+    };
+    tick();
+    this.timer = setInterval(tick, this.options.everyMs ?? 3_000);
+  }
+
+  /** Stops every session and releases its stream, so another worker takes it over at once. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    await this.ticking;
+    await Promise.all([...this.held.keys()].map((key) => this.drop(key)));
+  }
+
+  /** Keys of the streams this worker holds (tests, logs). */
+  heldKeys(): string[] {
+    return [...this.held.keys()];
+  }
+
+  private async tick(): Promise<void> {
+    if (this.stopped) return;
+    const byKey = new Map<string, IntegrationDoc[]>();
+    for (const doc of await this.options.listSyncing()) {
+      const key = streamKeyOfIntegration(doc);
+      if (key) byKey.set(key, [...(byKey.get(key) ?? []), doc]);
+    }
+    for (const key of this.held.keys()) if (!byKey.has(key)) await this.drop(key);
+    for (const [key, docs] of byKey) {
+      if (!this.options.enabled) await this.showDisabled(key, docs[0]!);
+      else await this.hold(key, docs);
+    }
+  }
+
+  private async hold(key: string, docs: IntegrationDoc[]): Promise<void> {
+    const held = this.held.get(key);
+    if (held && !docs.some((doc) => doc._id.toHexString() === held.ownerId)) {
+      // Its integration left (paused, deleted, auth_error): subscribe again with another's session.
+      await this.drop(key);
+    } else if (held) {
+      held.docs = docs;
+      if (!(await this.options.store.streamLeases.renew(held.lease, this.leaseTtlMs, this.now()))) await this.drop(key, false);
+      return;
+    }
+    // The oldest integration's session subscribes for all of them.
+    const owner = [...docs].sort((a, b) => a._id.toHexString().localeCompare(b._id.toHexString()))[0]!;
+    const salesforce = this.options.salesforceOf(owner);
+    if (!salesforce) return;
+    const lease = await this.options.store.streamLeases.take(key, this.options.workerId, this.leaseTtlMs, this.now());
+    if (!lease) return;
+    const session = new StreamSession({
+      key,
+      orgId: owner.salesforce!.orgId,
+      object: salesforceObjectOf(owner.kind),
+      salesforce,
+      targets: async () => {
+        const current = this.held.get(key)?.docs ?? [];
+        return (await Promise.all(current.map((doc) => this.options.targetOf(doc, salesforce)))).filter((target): target is StreamTarget => target !== null);
+      },
+      exclusive: this.options.exclusive,
+      requestRun: this.options.requestRun,
+      store: this.options.store,
+      stillHolder: async () => (await this.options.store.streamLeases.holder(key, this.now())) === this.options.workerId,
+      options: this.options.session,
+      now: this.now,
+      ...(this.options.onError ? { onError: this.options.onError } : {}),
+    });
+    this.held.set(key, { lease, session, ownerId: owner._id.toHexString(), docs });
+    await session.start();
+  }
+
+  private async drop(key: string, release = true): Promise<void> {
+    const held = this.held.get(key);
+    if (!held) return;
+    this.held.delete(key);
+    await held.session.stop();
+    if (release) await this.options.store.streamLeases.release(held.lease);
+  }
+
+  private async showDisabled(key: string, doc: IntegrationDoc): Promise<void> {
+    const current = await this.options.store.streams.get(key);
+    if (current?.reason === 'streaming_disabled' && current.pollSeconds === this.options.session.pollSeconds) return;
+    await this.options.store.streams.setMode(
+      key,
+      doc.salesforce!.orgId,
+      salesforceObjectOf(doc.kind),
+      { mode: 'polling', reason: 'streaming_disabled', pollSeconds: this.options.session.pollSeconds, safetyNetSeconds: this.options.session.safetyNetSeconds },
+      this.now(),
+    );
+  }
+}
