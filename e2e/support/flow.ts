@@ -37,20 +37,45 @@ export interface Session {
   checkA11y(): Promise<void>;
 }
 
-/** Logs in to the host demo as `account` with the given language and embedding mode. */
+/** The host's own labels for its switchers, in the language the host shows now. */
+const HOST_SWITCHERS = {
+  en: { account: 'Account', language: 'Language', module: 'Module', iframe: 'Iframe' },
+  it: { account: 'Account', language: 'Lingua', module: 'Modulo', iframe: 'Iframe' },
+} as const;
+
+const ACCOUNT_LABELS = { acc_demo: 'acc_demo · BrevoPlus', acc_free: 'acc_free · Free' } as const;
+
+/**
+ * Uses one of the host's switchers as a person does (they submit on change): the page posts the
+ * preference and reloads. Fails if the host refused the post.
+ */
+async function useSwitcher(page: Page, change: () => Promise<unknown>): Promise<void> {
+  const posted = page.waitForResponse((response) => new URL(response.url()).pathname === '/host/preferences');
+  const reloaded = page.waitForNavigation();
+  await change();
+  expect((await posted).status()).toBe(303);
+  await reloaded;
+}
+
+/** Logs in to the host demo as `account` with the given language and embedding mode, with the host's own switchers. */
 export async function openHost(
   page: Page,
   urls: StackUrls,
   options: { mode: Mode; locale: Locale; account: 'acc_demo' | 'acc_free'; label: string },
 ): Promise<Session> {
   await page.goto(`${urls.host}/contacts`);
-  const response = await page.request.post(`${urls.host}/host/preferences`, {
-    form: { account: options.account, locale: options.locale, mode: options.mode, returnTo: '/contacts' },
-    headers: { origin: urls.host },
-    maxRedirects: 0,
-  });
-  expect(response.status()).toBe(303);
-  await page.goto(`${urls.host}/contacts`);
+  const hostLocale = async () => ((await page.locator('html').getAttribute('lang')) === 'it' ? 'it' : 'en');
+  const account = page.getByRole('combobox', { name: HOST_SWITCHERS[await hostLocale()].account });
+  if ((await account.inputValue()) !== options.account) {
+    await useSwitcher(page, () => account.selectOption({ label: ACCOUNT_LABELS[options.account] }));
+  }
+  const mode = page.getByRole('radio', { name: HOST_SWITCHERS[await hostLocale()][options.mode], exact: true });
+  if (!(await mode.isChecked())) await useSwitcher(page, () => mode.check());
+  if ((await hostLocale()) !== options.locale) {
+    const language = page.getByRole('combobox', { name: HOST_SWITCHERS[await hostLocale()].language });
+    await useSwitcher(page, () => language.selectOption({ label: options.locale === 'it' ? 'Italiano' : 'English' }));
+  }
+  expect(await hostLocale()).toBe(options.locale);
   const app = options.mode === 'iframe' ? page.frameLocator('iframe.mf__frame') : page;
   const appFrame = () => (options.mode === 'iframe' ? page.frames().find((frame) => frame.url().startsWith(urls.web))! : page.mainFrame());
   let step = 0;

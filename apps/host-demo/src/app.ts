@@ -21,6 +21,19 @@ export interface HostDemoOptions {
 
 const COOKIE_OPTIONS = { httpOnly: true, sameSite: 'lax', path: '/', maxAge: 30 * 24 * 3600 * 1000 } as const;
 
+/**
+ * Whether a state-changing request comes from one of our pages. Browsers say so in `Sec-Fetch-Site`
+ * (every current one) and `Origin`; `Origin: null` (a sandboxed frame, a privacy policy) is not
+ * ours. A request without either (curl, a test) is let through: the cookies are `SameSite=Lax`,
+ * so another site's page cannot make the browser send them on a post anyway.
+ */
+export function isOwnRequest(req: Request, ownOrigin: string): boolean {
+  const site = req.get('sec-fetch-site');
+  if (site !== undefined && site !== 'same-origin' && site !== 'none') return false;
+  const requestOrigin = req.get('origin');
+  return requestOrigin === undefined || requestOrigin === ownOrigin || requestOrigin === `${req.protocol}://${req.get('host')}`;
+}
+
 /** The Brevo-style host shell: pages, the token endpoint a real host backend would have, the Contacts page's Brevo calls. */
 export function createHostDemoApp({ config, assets, origin, ...options }: HostDemoOptions) {
   const accounts = demoAccounts(config.DEMO_BREVO_API_KEY);
@@ -55,15 +68,17 @@ export function createHostDemoApp({ config, assets, origin, ...options }: HostDe
       ].join('; '),
     );
     res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Referrer-Policy', 'no-referrer');
+    // Not `no-referrer`: under it Chromium sends `Origin: null` on our own form posts, which the
+    // check below must refuse. `same-origin` keeps our origin on our own requests and sends
+    // other sites nothing.
+    res.setHeader('Referrer-Policy', 'same-origin');
     next();
   });
 
   // State-changing requests must come from our own pages.
   app.use((req, res, next) => {
     if (req.method === 'GET' || req.method === 'HEAD') return next();
-    const requestOrigin = req.get('origin');
-    if (requestOrigin && requestOrigin !== origin && requestOrigin !== `${req.protocol}://${req.get('host')}`) {
+    if (!isOwnRequest(req, origin)) {
       res.status(403).type('text/plain').send('Cross-origin request refused');
       return;
     }
