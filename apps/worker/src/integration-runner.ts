@@ -29,6 +29,10 @@ export function createIntegrationRunner(deps: { connection: Connection; secrets:
       else await integrations.transition(doc.accountId, integrationId, SYNCING, change.status, change.code ? { statusReason: { code: change.code, at: new Date() } } : {});
       logger.info({ integrationId, status: change.status, code: change.code }, 'integration status changed');
     },
+    async saveRepairedMapping(integrationId, mapping, removed) {
+      await integrations.repairMapping(doc.accountId, integrationId, mapping, 'mapping_repaired', new Date());
+      logger.warn({ integrationId, removed }, 'mapping repaired: link attributes taken out');
+    },
   });
 
   async function snapshotOf(doc: IntegrationDoc): Promise<IntegrationSnapshot | null> {

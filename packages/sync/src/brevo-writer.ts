@@ -119,6 +119,20 @@ export class BrevoWriter {
     return outcome;
   }
 
+  /**
+   * Writes each contact's link back (`ext_id` = its Salesforce Id, R14), by contact id. A contact
+   * deleted in Brevo meanwhile is a failure of its own; the others are written.
+   */
+  async relink(links: readonly { salesforceId: string; brevoId: number }[]): Promise<WriteOutcome> {
+    const outcome: WriteOutcome = { written: new Map(), deleted: [], failures: [] };
+    await this.batch(
+      links.map((link) => ({ key: link.salesforceId, item: { id: link.brevoId, ext_id: link.salesforceId } })),
+      outcome,
+      (key, id) => outcome.written.set(key, id),
+    );
+    return outcome;
+  }
+
   private async create(creates: readonly PlannedWrite[], outcome: WriteOutcome, since: Date): Promise<void> {
     const processId = (await this.call('brevo.contacts.import', () => importContacts(this.client, this.options.listId, creates.map(importRowOf)))).data;
     const { status, found } = await this.awaitImport(processId, creates, since);

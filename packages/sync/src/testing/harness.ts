@@ -27,9 +27,15 @@ export class MemoryStatuses implements IntegrationStatusPort {
   readonly changes: { integrationId: string; change: StatusChange }[] = [];
   readonly current = new Map<string, IntegrationStatus>();
 
+  readonly repairedMappings = new Map<string, { mapping: Record<string, string>; removed: readonly string[] }>();
+
   async setStatus(integrationId: string, change: StatusChange): Promise<void> {
     this.changes.push({ integrationId, change });
     this.current.set(integrationId, change.status);
+  }
+
+  async saveRepairedMapping(integrationId: string, mapping: Record<string, string>, removed: readonly string[]): Promise<void> {
+    this.repairedMappings.set(integrationId, { mapping, removed });
   }
 }
 
