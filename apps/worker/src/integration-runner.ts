@@ -80,6 +80,7 @@ export function createIntegrationRunner(deps: { connection: Connection; secrets:
         store: deps.store,
         statuses,
         stillOwner: context.stillOwner,
+        trigger: context.trigger,
         options: { sender: { email: config.NOTICE_SENDER_EMAIL, name: 'Salesforce contacts integration' } },
       });
       logger.info(

@@ -30,7 +30,7 @@ describe('worker scheduling', () => {
   it('never runs one integration on two workers at once; one recurring job each; pause removes it; Sync now runs at once', async () => {
     let syncing = ['int-a', 'int-b'];
     const active = new Map<string, number>();
-    const runs: { integrationId: string; worker: string }[] = [];
+    const runs: { integrationId: string; worker: string; trigger: string }[] = [];
     let overlaps = 0;
     const make = (worker: string) =>
       new SyncScheduler({
@@ -47,7 +47,7 @@ describe('worker scheduling', () => {
           const now = (active.get(integrationId) ?? 0) + 1;
           active.set(integrationId, now);
           if (now > 1) overlaps += 1;
-          runs.push({ integrationId, worker });
+          runs.push({ integrationId, worker, trigger: context.trigger });
           expect(await context.stillOwner()).toBe(true);
           await sleep(250);
           active.set(integrationId, (active.get(integrationId) ?? 1) - 1);
@@ -83,12 +83,38 @@ describe('worker scheduling', () => {
 
     // Sync now on a fresh integration: runs without waiting for the interval.
     syncing = ['int-a', 'int-c'];
-    await store.state.requestSync('int-c', new Date());
+    await store.state.requestSync('int-c', new Date(), 'sync_now');
     await reconciled(a);
     await until(() => countOf('int-c') > 0, 10_000);
     expect(countOf('int-c')).toBeGreaterThan(0);
     expect(overlaps).toBe(0);
+    // The recurring job's runs are the schedule's.
+    expect(new Set(runs.filter((run) => run.integrationId === 'int-a').map((run) => run.trigger))).toEqual(new Set(['schedule']));
   }, 60_000);
+
+  it("tells the run what asked for it: a requested run carries the request's trigger", async () => {
+    const triggers: string[] = [];
+    const scheduler = new SyncScheduler({
+      db: database.connection.db!,
+      store,
+      workerId: 'worker-t',
+      intervalSeconds: 60,
+      concurrency: 1,
+      processEveryMs: 100,
+      reconcileEveryMs: 60_000,
+      requestPollMs: 100,
+      listSyncing: async () => [],
+      runOne: async (integrationId, context) => {
+        if (integrationId === 'int-webhook') triggers.push(context.trigger);
+      },
+    });
+    schedulers.push(scheduler);
+    await scheduler.start();
+    await store.state.requestSync('int-webhook', new Date(), 'brevo_change');
+    const deadline = Date.now() + 10_000;
+    while (triggers.length === 0 && Date.now() < deadline) await sleep(50);
+    expect(triggers).toEqual(['brevo_change']);
+  });
 
   it('a worker holding the lease makes the other skip the run', async () => {
     const leased = await store.leases.acquire('int-held', 'someone-else', 60_000, new Date());
@@ -153,7 +179,7 @@ describe('worker scheduling', () => {
         ran.push(integrationId);
       });
       await scheduler.start();
-      await store.state.requestSync('int-fast', new Date());
+      await store.state.requestSync('int-fast', new Date(), 'sync_now');
       await until(() => ran.includes('int-fast'), 'run');
       expect(await store.state.syncRequestedAt('int-fast')).toBeNull();
     }, 90_000);
@@ -174,7 +200,7 @@ describe('worker scheduling', () => {
       const errors: string[] = [];
       scheduler.agenda.on('error', (error: Error) => errors.push(error.message));
       await scheduler.start();
-      await store.state.requestSync('int-long', new Date());
+      await store.state.requestSync('int-long', new Date(), 'sync_now');
       await until(() => finished, 'finished', 120_000);
       await sleep(500); // Agenda's own end of the job.
       expect(errors).toEqual([]);

@@ -1,6 +1,6 @@
 import { Agenda } from 'agenda';
 import { MongoBackend } from '@agendajs/mongo-backend';
-import type { Lease, SyncStore, Db } from '@contact-sync/store';
+import type { Lease, RunTrigger, SyncStore, Db } from '@contact-sync/store';
 
 export const SYNC_JOB = 'sync-integration';
 export const JOBS_COLLECTION = 'agendaJobs';
@@ -12,6 +12,8 @@ const REQUEST_POLL_MS = 1_000;
 export interface RunContext {
   /** False once this worker's lease on the integration is gone (the run must stop before its next commit). */
   stillOwner: () => Promise<boolean>;
+  /** Why the run happens: `schedule` for the recurring job, else what asked for it. */
+  trigger: RunTrigger;
 }
 
 export interface SchedulerOptions {
@@ -36,6 +38,8 @@ export interface SchedulerOptions {
 interface SyncJobData {
   integrationId: string;
   kind: 'recurring' | 'now';
+  /** What asked for a `now` job ("Sync now", a Brevo change, activation, retry). */
+  trigger?: RunTrigger;
 }
 
 /**
@@ -72,7 +76,7 @@ export class SyncScheduler {
     this.agenda.define(SYNC_JOB, async (job) => {
       const data = job.attrs.data as SyncJobData;
       // Agenda cancels a job not touched within its lock lifetime (the run would go on under our lease): touched as the lease is renewed.
-      const run = this.runWithLease(data.integrationId, () => job.touch());
+      const run = this.runWithLease(data.integrationId, () => job.touch(), data.kind === 'now' ? (data.trigger ?? 'sync_now') : 'schedule');
       this.running.add(run);
       try {
         await run;
@@ -177,7 +181,9 @@ export class SyncScheduler {
   /** Each requested run as an immediate job (`wanted`: the syncing integrations, when known; runOne skips the others anyway). */
   private async startRequested(wanted: ReadonlySet<string> | null): Promise<void> {
     for (const request of await this.options.store.state.syncRequests()) {
-      if (!wanted || wanted.has(request.integrationId)) await this.agenda.now<SyncJobData>(SYNC_JOB, { integrationId: request.integrationId, kind: 'now' });
+      if (!wanted || wanted.has(request.integrationId)) {
+        await this.agenda.now<SyncJobData>(SYNC_JOB, { integrationId: request.integrationId, kind: 'now', trigger: request.trigger });
+      }
       await this.options.store.state.clearSyncRequest(request.integrationId, request.at);
     }
   }
@@ -190,7 +196,7 @@ export class SyncScheduler {
    * Runs one integration under its lease; a run already going elsewhere makes
    * this a no-op. `onRenewed` is called each time the lease is renewed.
    */
-  async runWithLease(integrationId: string, onRenewed?: () => Promise<void>): Promise<boolean> {
+  async runWithLease(integrationId: string, onRenewed?: () => Promise<void>, trigger: RunTrigger = 'schedule'): Promise<boolean> {
     if (this.stopped) return false;
     const { leases } = this.options.store;
     const lease: Lease | null = await leases.acquire(integrationId, this.options.workerId, this.leaseTtlMs, this.now());
@@ -211,6 +217,7 @@ export class SyncScheduler {
       await this.options.store.runs.closeAbandoned(integrationId, this.now());
       await this.options.runOne(integrationId, {
         stillOwner: async () => !lost && !this.stopped && (await leases.holds(lease, this.now())),
+        trigger,
       });
       return true;
     } finally {

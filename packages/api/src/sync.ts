@@ -32,7 +32,11 @@ export const previewSchema = z
     read: z.number().int().min(0),
     toCreate: z.number().int().min(0),
     toUpdate: z.number().int().min(0),
+    /** Linked records deleted in Salesforce: taken out of the list (R13). */
+    toDelete: z.number().int().min(0),
     unchanged: z.number().int().min(0),
+    /** New records with neither email nor SMS: not sent, no quota (R5). */
+    noEmailOrSms: z.number().int().min(0),
     /** Records rejected (a record with two issues counts once here, under each reason in `rejected`). */
     rejectedRecords: z.number().int().min(0),
     rejected: z.array(previewReasonSchema),
@@ -45,7 +49,7 @@ export const previewSchema = z
     exceedsQuota: z.boolean(),
     quota: quotaSchema,
   })
-  .meta({ id: 'Preview', description: 'What the first sync would do; nothing is written anywhere.' });
+  .meta({ id: 'Preview', description: "What the next sync would do, counted as the run counts (its counts are the first run's); nothing is written anywhere." });
 export type PreviewDto = z.infer<typeof previewSchema>;
 
 export const runCountsSchema = z
@@ -56,6 +60,8 @@ export const runCountsSchema = z
     deleted: z.number().int().min(0),
     /** Unchanged records (no call, no quota). */
     skipped: z.number().int().min(0),
+    /** New records with neither email nor SMS: not sent to Brevo, no quota (a warning each). */
+    noEmailOrSms: z.number().int().min(0),
     rejected: z.number().int().min(0),
     failed: z.number().int().min(0),
   })
@@ -66,6 +72,8 @@ export const runSchema = z
     id: z.string(),
     direction: z.enum(['salesforce_to_brevo', 'brevo_to_salesforce']),
     initialLoad: z.boolean(),
+    /** Why the run happened: the schedule, "Sync now", a change in Brevo (webhook), activation or resume, "Retry". */
+    trigger: z.enum(['schedule', 'sync_now', 'brevo_change', 'activation', 'retry']),
     status: z.enum(['running', 'succeeded', 'failed', 'stopped']),
     startedAt: isoDateTimeSchema,
     finishedAt: isoDateTimeSchema.nullable(),

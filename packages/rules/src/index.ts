@@ -43,6 +43,7 @@ export * from './brevo-to-salesforce.ts';
 export * from './hash.ts';
 
 export * from './duplicates.ts';
+export * from './identifiers.ts';
 export * from './deletes.ts';
 export * from './quota.ts';
 export * from './conflicts.ts';

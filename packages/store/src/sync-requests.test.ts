@@ -10,7 +10,7 @@ describe('sync requests', () => {
     for (let round = 0; round < 5; round += 1) {
       const integrationId = `int-burst-${round}`;
       const at = new Date(Date.UTC(2026, 10, 27, 12, round));
-      const results = await Promise.allSettled(Array.from({ length: 20 }, () => store.state.requestSync(integrationId, at)));
+      const results = await Promise.allSettled(Array.from({ length: 20 }, () => store.state.requestSync(integrationId, at, 'brevo_change')));
       expect(results.filter((result) => result.status === 'rejected')).toEqual([]);
       expect(await store.state.syncRequestedAt(integrationId)).toEqual(at);
     }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { RunTrigger } from './runs.ts';
 import { upsertById, type Db } from './sync-db.ts';
 
 /** The `(SystemModstamp, Id)` position up to which every record has been fully synced to Brevo. */
@@ -55,7 +56,7 @@ export class SyncStateStore {
   }
 
   private get requests() {
-    return this.db.collection<{ _id: string; at: Date }>(SYNC_REQUESTS);
+    return this.db.collection<{ _id: string; at: Date; trigger?: RunTrigger }>(SYNC_REQUESTS);
   }
 
   private get signals() {
@@ -146,9 +147,10 @@ export class SyncStateStore {
    * signal by `_id` every second and look for requests only when it changed.
    * Concurrent signals may overwrite each other: any change is enough. Concurrent
    * requests (webhook calls of one integration arrive together) must not fail.
+   * The latest request names the run's trigger.
    */
-  async requestSync(integrationId: string, now: Date): Promise<void> {
-    await upsertById(this.requests, integrationId, { $set: { at: now } });
+  async requestSync(integrationId: string, now: Date, trigger: RunTrigger): Promise<void> {
+    await upsertById(this.requests, integrationId, { $set: { at: now, trigger } });
     await upsertById(this.signals, SYNC_REQUEST_SIGNAL_ID, { $set: { token: randomUUID(), at: now } });
   }
 
@@ -162,8 +164,8 @@ export class SyncStateStore {
     return (await this.signals.findOne({ _id: SYNC_REQUEST_SIGNAL_ID }))?.token ?? null;
   }
 
-  async syncRequests(): Promise<{ integrationId: string; at: Date }[]> {
-    return (await this.requests.find({}).toArray()).map((doc) => ({ integrationId: doc._id, at: doc.at }));
+  async syncRequests(): Promise<{ integrationId: string; at: Date; trigger: RunTrigger }[]> {
+    return (await this.requests.find({}).toArray()).map((doc) => ({ integrationId: doc._id, at: doc.at, trigger: doc.trigger ?? 'sync_now' }));
   }
 
   /** Taken by a worker: gone unless asked again since `at`. */

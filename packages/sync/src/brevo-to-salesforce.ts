@@ -182,7 +182,7 @@ export async function applyBrevoEvents(integration: IntegrationSnapshot, deps: E
   const state = await store.state.get(integration.id);
   if (state.pausedUntil && state.pausedUntil.getTime() > now().getTime()) return { ...result, end: 'paused' };
 
-  const run = await store.runs.start(integration.id, 'brevo_to_salesforce', false, now());
+  const run = await store.runs.start(integration.id, 'brevo_to_salesforce', false, now(), deps.trigger);
   result.runId = run._id;
   const object = objectOf(integration);
   const issueContext = { integrationId: integration.id, runId: run._id, direction: 'brevo_to_salesforce' as const, object };

@@ -22,12 +22,12 @@ async function salesforceContacts(): Promise<Row[]> {
   return result.records;
 }
 
-/** What the rules say each live Contact becomes in Brevo (R10 rejects, R15 first claimant keeps an email). */
+/** What the rules say each live Contact becomes in Brevo (R10 rejects, R15 first claimant keeps an email, R5 skips records with neither email nor SMS). */
 async function expectedContacts(): Promise<Map<string, { email?: string; sms?: string; attributes: Record<string, unknown> }>> {
   const describe = (await harness.conn.sobject('Contact').describe()) as unknown as { fields: SalesforceField[] };
   const fields = indexFieldsByName(describe.fields);
   const mapped = (await salesforceContacts()).map((row) => mapSalesforceRecordToBrevo(row, CONTACT_MAPPING, fields));
-  const accepted = mapped.filter((change) => change.rejections.length === 0);
+  const accepted = mapped.filter((change) => change.rejections.length === 0 && (change.email !== undefined || change.sms !== undefined));
   const duplicates = findDuplicatesInBatch(accepted.map((c) => ({ key: c.extId, ...(c.email ? { email: c.email } : {}), ...(c.sms ? { sms: c.sms } : {}) })));
   return new Map(accepted.filter((c) => !duplicates.has(c.extId)).map((c) => [c.extId, { ...(c.email ? { email: c.email } : {}), ...(c.sms ? { sms: c.sms } : {}), attributes: c.attributes }]));
 }

@@ -4,18 +4,20 @@ import {
   indexFieldsByName,
   IntegrationStatus,
   quotaMonth,
+  RuleCode,
   warningThreshold,
   type CountryCode,
+  type RuleIssue,
   type SalesforceField,
 } from '@contact-sync/rules';
-import { emptyCounts, watermarkOf, type LinkDoc, type RecordErrorDoc, type RunCounts, type SyncStore, type Watermark } from '@contact-sync/store';
+import { emptyCounts, watermarkOf, type LinkDoc, type RecordErrorDoc, type RunCounts, type RunTrigger, type SyncStore, type Watermark } from '@contact-sync/store';
 import type { RetryOptions } from '@contact-sync/retry';
 import { brevoCaller, faultOf, salesforceCaller, type Caller } from './classify.ts';
-import { BrevoWriter } from './brevo-writer.ts';
+import { BrevoWriter, type WriteOutcome } from './brevo-writer.ts';
 import { describeFieldsLoader } from './describe-fields.ts';
 import { objectOf, type FieldsLoader, type IntegrationSnapshot, type IntegrationStatusPort } from './integration.ts';
 import { DEFAULT_NOTICE_SENDER, sendQuotaNotice, type NoticeSender } from './notices.ts';
-import { operationsOf, planPage, type PlannedRow, type SalesforceRow } from './plan.ts';
+import { countRow, operationsOf, planPage, type PlannedRow, type RowResult, type SalesforceRow } from './plan.ts';
 import { readAhead } from './read-ahead.ts';
 import { recordErrorOf } from './record-issues.ts';
 
@@ -59,6 +61,8 @@ export interface EngineDeps {
   checkpoint?: (point: Checkpoint, chunk: number) => void | Promise<void>;
   /** False once the run's lease is lost: the run stops before its next commit. */
   stillOwner?: () => Promise<boolean>;
+  /** Why this run happens (recorded on its runs; default `schedule`). */
+  trigger?: RunTrigger;
 }
 
 export type RunEnd = 'completed' | 'quota_exceeded' | 'paused' | 'auth_error' | 'failed' | 'lease_lost';
@@ -176,7 +180,7 @@ export async function syncSalesforceToBrevo(integration: IntegrationSnapshot, de
 
   if (state.pausedUntil && state.pausedUntil.getTime() > now().getTime()) return { ...result, end: 'paused' };
 
-  const run = await store.runs.start(integration.id, 'salesforce_to_brevo', initialLoad, now());
+  const run = await store.runs.start(integration.id, 'salesforce_to_brevo', initialLoad, now(), deps.trigger);
   result.runId = run._id;
   try {
     const context = await createRunContext(integration, deps, setup, run._id, initialLoad && !(await store.links.hasAny(integration.id)));
@@ -261,6 +265,15 @@ function addCounts(result: SalesforceToBrevoResult, chunk: ChunkResult): void {
   result.operations += chunk.operations;
   result.errors += chunk.errors;
   result.warnings += chunk.warnings;
+}
+
+/** What Brevo's answer made of a planned row (`countRow`). */
+function resultOf(row: PlannedRow, outcome: WriteOutcome, failed: ReadonlyMap<string, RuleIssue>, deleted: ReadonlySet<string>): RowResult {
+  if (row.kind === 'delete') return deleted.has(row.remove.salesforceId) ? 'written' : 'failed';
+  if (row.kind !== 'create' && row.kind !== 'update') return 'written';
+  const failure = failed.get(row.write.salesforceId);
+  if (failure) return failure.code === RuleCode.Duplicate ? 'duplicate' : 'failed';
+  return outcome.written.has(row.write.salesforceId) ? 'written' : 'failed';
 }
 
 /** Cuts the plan before the first write the quota does not allow (R16: that write is not made). */
@@ -367,22 +380,17 @@ async function processChunk(context: Context, rows: SalesforceRow[], from: Water
   // Record errors and warnings of this chunk.
   const issueContext = { integrationId: integration.id, runId: context.runId, direction: 'salesforce_to_brevo' as const, object: objectOf(integration), at };
   const recordErrors: RecordErrorDoc[] = [];
-  const failed = new Set(outcome.failures.map((failure) => failure.salesforceId));
+  const failed = new Map(outcome.failures.map((failure) => [failure.salesforceId, failure.issue]));
   for (const failure of outcome.failures) recordErrors.push(recordErrorOf(failure.issue, 'error', { ...issueContext, salesforceId: failure.salesforceId }));
+  const deleted = new Set(outcome.deleted);
   for (const row of planned) {
-    counts.read += 1;
     if (row.kind === 'rejected') {
-      counts.rejected += 1;
       for (const issue of row.issues) recordErrors.push(recordErrorOf(issue, 'error', { ...issueContext, salesforceId: row.salesforceId }));
-    } else if (row.kind === 'unchanged') counts.skippedUnchanged += 1;
-    else if (row.kind === 'ignored') counts.skippedUnchanged += 1;
-    else if (row.kind === 'delete') {
-      if (outcome.deleted.includes(row.remove.salesforceId)) counts.deleted += 1;
-      else counts.failed += 1;
-    } else if (failed.has(row.write.salesforceId) || !outcome.written.has(row.write.salesforceId)) counts.failed += 1;
-    else {
-      if (row.kind === 'create') counts.created += 1;
-      else counts.updated += 1;
+    } else if (row.kind === 'skipped') {
+      recordErrors.push(recordErrorOf(row.issue, 'warning', { ...issueContext, salesforceId: row.salesforceId }));
+    }
+    countRow(counts, row, resultOf(row, outcome, failed, deleted));
+    if ((row.kind === 'create' || row.kind === 'update') && outcome.written.has(row.write.salesforceId)) {
       for (const warning of row.write.warnings) {
         recordErrors.push(recordErrorOf(warning, 'warning', { ...issueContext, salesforceId: row.write.salesforceId, brevoId: outcome.written.get(row.write.salesforceId) ?? null }));
       }
@@ -428,7 +436,7 @@ export async function retrySalesforceRecords(integration: IntegrationSnapshot, s
   const result: SalesforceToBrevoResult = { runId: null, end: 'completed', counts: emptyCounts(), operations: 0, errors: 0, warnings: 0, initialLoad: false };
   const ids = [...new Set(salesforceIds)].map(assertSalesforceId);
   if (ids.length === 0) return result;
-  const run = await store.runs.start(integration.id, 'salesforce_to_brevo', false, now());
+  const run = await store.runs.start(integration.id, 'salesforce_to_brevo', false, now(), 'retry');
   result.runId = run._id;
   try {
     const context = await createRunContext(integration, deps, setup, run._id, false);

@@ -165,7 +165,7 @@ export async function receiveBrevoWebhook(
     // at a time. If it cannot be written the events are stored all the same and the scheduled run
     // applies them, so the answer stays 200.
     const ask = async () => {
-      if (!(await deps.store.state.syncRequestedAt(delivery.integrationId))) await deps.store.state.requestSync(delivery.integrationId, now);
+      if (!(await deps.store.state.syncRequestedAt(delivery.integrationId))) await deps.store.state.requestSync(delivery.integrationId, now, 'brevo_change');
     };
     await ask().catch((error: unknown) => deps.onRequestFailed?.(error));
   }

@@ -43,8 +43,9 @@ describe('GET /api/v1/integrations/:id/preview', () => {
     const byCode = Object.fromEntries((preview.rejected as { code: string; count: number }[]).map((reason) => [reason.code, reason.count]));
     // The seed's edge cases: a 5- and a 17-digit phone (the latter in Phone and MobilePhone), letters in a mobile, two contacts sharing an email.
     expect(byCode).toMatchObject({ phone_digits_out_of_range: 3, phone_invalid_characters: 1, duplicate: 1 });
-    // Contacts without an email are not rejected (R14: linked by Salesforce Id, the other fields sync).
+    // Contacts without an email are not rejected: those with neither email nor SMS are not sent (R5, a warning that costs nothing).
     expect(Object.keys(byCode).filter((code) => code.startsWith('email'))).toEqual([]);
+    expect(preview.noEmailOrSms).toBeGreaterThan(0);
     // Each reason reads as the message of one such record, parameters included.
     for (const reason of preview.rejected) {
       expect(reason.messageKey).toMatch(/^rules\./);
@@ -53,7 +54,9 @@ describe('GET /api/v1/integrations/:id/preview', () => {
     expect(preview.rejected.find((r: { code: string }) => r.code === 'phone_not_international')?.params).toHaveProperty('field', 'MobilePhone');
 
     expect(preview.read).toBeGreaterThan(150);
-    expect(preview.toCreate + preview.rejectedRecords).toBe(preview.read);
+    // Every record read is counted once; the one in the recycle bin has nothing to unlink.
+    expect(preview.toCreate + preview.rejectedRecords + preview.noEmailOrSms + preview.unchanged).toBe(preview.read);
+    expect(preview.unchanged).toBe(1);
     expect(preview.toUpdate).toBe(0);
     expect(preview.operations).toBe(preview.toCreate);
     expect(preview.quotaShare).toBeCloseTo(preview.operations / 100_000);
@@ -122,7 +125,7 @@ describe('POST /api/v1/integrations/:id/sync', () => {
 describe('GET /api/v1/integrations/:id/runs', () => {
   it('pages the runs newest first with counts, operations, status and progress', async () => {
     const t0 = Date.UTC(2026, 10, 27, 10, 0, 0);
-    const first = await store.runs.start(activeId, 'salesforce_to_brevo', true, new Date(t0));
+    const first = await store.runs.start(activeId, 'salesforce_to_brevo', true, new Date(t0), 'activation');
     await store.runs.addPage(first._id, { read: 20, created: 12, skippedUnchanged: 5, rejected: 3 }, 12, { done: 20, total: 20 });
     await store.runs.finish(first._id, 'succeeded', new Date(t0 + 4_000));
     const second = await store.runs.start(activeId, 'brevo_to_salesforce', false, new Date(t0 + 60_000));
@@ -135,15 +138,16 @@ describe('GET /api/v1/integrations/:id/runs', () => {
     expect(page.body).toMatchObject({ total: 3, offset: 0, limit: 10 });
     expect(page.body.runs.map((run: { id: string }) => run.id)).toEqual([third._id, second._id, first._id]);
     expect(page.body.runs[0]).toMatchObject({ status: 'running', finishedAt: null, progress: { done: 5, total: 40 } });
-    expect(page.body.runs[1]).toMatchObject({ direction: 'brevo_to_salesforce', status: 'failed', outcome: { code: 'sync_failed' } });
+    expect(page.body.runs[1]).toMatchObject({ direction: 'brevo_to_salesforce', trigger: 'schedule', status: 'failed', outcome: { code: 'sync_failed' } });
     expect(page.body.runs[2]).toEqual({
       id: first._id,
       direction: 'salesforce_to_brevo',
       initialLoad: true,
+      trigger: 'activation',
       status: 'succeeded',
       startedAt: new Date(t0).toISOString(),
       finishedAt: new Date(t0 + 4_000).toISOString(),
-      counts: { read: 20, created: 12, updated: 0, deleted: 0, skipped: 5, rejected: 3, failed: 0 },
+      counts: { read: 20, created: 12, updated: 0, deleted: 0, skipped: 5, noEmailOrSms: 0, rejected: 3, failed: 0 },
       operations: 12,
       progress: { done: 20, total: 20 },
       outcome: null,

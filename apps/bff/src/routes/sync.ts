@@ -2,11 +2,13 @@ import { ROUTES } from '@contact-sync/api';
 import { isSyncing, quotaMonth } from '@contact-sync/rules';
 import { createSyncStore, mappingOf, type SyncStore } from '@contact-sync/store';
 import { previewIntegration, type IntegrationSnapshot } from '@contact-sync/sync';
+import { RetriesExhaustedError } from '@contact-sync/retry';
+import { BrevoError } from '@getbrevo/brevo';
 import express, { type Router } from 'express';
 import type { BffContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { mountRoute, type RouteGuards } from '../route.ts';
-import { REQUEST_RETRY } from '../services/brevo-access.ts';
+import { brevoClientFor, brevoFailure, REQUEST_RETRY } from '../services/brevo-access.ts';
 import { firstIncompleteStep } from '../services/integration-view.ts';
 import { describeIntegrationObject, salesforceFailure, salesforceFor } from '../services/salesforce-access.ts';
 import { toPreviewDto, toRecordErrorDto, toRunDto } from '../services/sync-view.ts';
@@ -48,15 +50,18 @@ export function syncRoutes(ctx: BffContext, guards: RouteGuards): Router {
     const month = quotaMonth(ctx.now());
     const quota = await ctx.syncFacts.quota(params.id, month);
     const salesforce = salesforceFor(ctx, integration);
+    const brevo = await brevoClientFor(ctx, auth.accountId);
     const result = await previewIntegration(snapshot, {
       salesforce: salesforce.connection,
+      brevo,
       store: syncStore(),
       loadFields: () => describeIntegrationObject(ctx, integration),
       sampleSize: PREVIEW_ENGINE_SAMPLES,
       quotaLimit: quota.limit,
       policy: { retry: REQUEST_RETRY },
     }).catch((error: unknown) => {
-      throw salesforceFailure(salesforce.authRevoked ?? error);
+      const cause = error instanceof RetriesExhaustedError ? error.lastError : error;
+      throw cause instanceof BrevoError ? brevoFailure(error) : salesforceFailure(salesforce.authRevoked ?? error);
     });
     return { json: toPreviewDto(result, { ...quota, month }, PREVIEW_SAMPLES) };
   });
