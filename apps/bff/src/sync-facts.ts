@@ -5,7 +5,7 @@ import type { IntegrationFacts, RunFacts, SyncFacts } from './context.ts';
 function runFacts(summary: RunSummaryDoc | undefined): RunFacts {
   return {
     lastSyncAt: summary?.lastEnded?.endedAt ?? null,
-    running: summary?.running ? { processed: summary.running.done, total: summary.running.total } : null,
+    running: summary?.running ? { processed: summary.running.done, total: summary.running.total, startedAt: summary.running.startedAt } : null,
   };
 }
 

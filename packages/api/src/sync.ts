@@ -113,13 +113,54 @@ export const recordErrorSchema = z
     /** A retry may succeed once the cause is fixed (not for rejections that need a change in the data). */
     retryable: z.boolean(),
     occurredAt: isoDateTimeSchema,
+    /** Who the record is (name and email when the error was recorded); null for errors recorded before. */
+    contact: z.object({ name: z.string().nullable(), email: z.string().nullable() }).nullable(),
+    /** The record in Salesforce (the org's instance URL), when there is one. */
+    salesforceUrl: z.string().nullable(),
   })
   .meta({ id: 'RecordError' });
+
+/** Open record errors of one cause: how many records, and whether a retry can help. */
+export const recordErrorGroupSchema = z
+  .object({
+    direction: z.enum(['salesforce_to_brevo', 'brevo_to_salesforce']),
+    code: z.string(),
+    severity: z.enum(['error', 'warning']),
+    /** Records with this cause (each once). */
+    count: z.number().int().min(0),
+    /** The message of the newest such record (its parameters are that record's). */
+    messageKey: z.string(),
+    params: paramsSchema,
+    fixHintKey: z.string(),
+    /** "Retry" can succeed for these records (Salesforce → Brevo, a cause that may be gone without a change in Salesforce). */
+    retryable: z.boolean(),
+  })
+  .meta({ id: 'RecordErrorGroup' });
+export type RecordErrorGroupDto = z.infer<typeof recordErrorGroupSchema>;
+
+/** `q` (name, email or record id, case-insensitive) and `code` (one cause) narrow the list; paging as elsewhere, up to 500 for an export. */
+export const recordErrorQuerySchema = z.strictObject({
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  limit: z.coerce.number().int().min(1).max(500).default(10),
+  q: z.string().trim().max(200).optional(),
+  code: z.string().regex(/^[a-z_]{1,64}$/).optional(),
+});
+
+export const retryRecordErrorsQuerySchema = z.strictObject({ code: z.string().regex(/^[a-z_]{1,64}$/).optional() });
 export type RecordErrorDto = z.infer<typeof recordErrorSchema>;
 
 export const recordErrorPageSchema = z
-  .object({ recordErrors: z.array(recordErrorSchema), total: z.number().int().min(0), offset: z.number().int(), limit: z.number().int() })
-  .meta({ id: 'RecordErrorPage', description: 'Record errors and warnings, newest first.' });
+  .object({
+    recordErrors: z.array(recordErrorSchema),
+    total: z.number().int().min(0),
+    offset: z.number().int(),
+    limit: z.number().int(),
+    /** Every open cause (whatever `q` and `code`), most records first. */
+    groups: z.array(recordErrorGroupSchema),
+    /** More open errors than were read (the newest are): counts are lower bounds. */
+    truncated: z.boolean(),
+  })
+  .meta({ id: 'RecordErrorPage', description: 'Open record errors and warnings (each record once per cause, the newest), newest first, grouped by cause.' });
 export type RecordErrorPage = z.infer<typeof recordErrorPageSchema>;
 
 /** What "retry" asked for: how many records the next run (starting now) reads again. */

@@ -18,7 +18,7 @@ import {
   type RuleIssue,
   type SalesforceField,
 } from '@contact-sync/rules';
-import { emptyCounts, type BrevoValues, type LinkDoc, type RecordErrorDoc, type RunCounts, type WebhookEventDoc } from '@contact-sync/store';
+import { emptyCounts, type BrevoValues, type LinkDoc, type RecordContact, type RecordErrorDoc, type RunCounts, type WebhookEventDoc } from '@contact-sync/store';
 import { sameSms } from './brevo-writer.ts';
 import { brevoCaller, faultOf, salesforceCaller } from './classify.ts';
 import { describeFieldsLoader } from './describe-fields.ts';
@@ -159,6 +159,12 @@ async function linksOfEvents(integrationId: string, events: readonly WebhookEven
   return linkOfEvent;
 }
 
+function contactOfLink(link: LinkDoc): RecordContact {
+  const { FIRSTNAME, LASTNAME } = link.values.attributes;
+  const name = [FIRSTNAME, LASTNAME].filter((part) => typeof part === 'string' && part.trim() !== '').join(' ');
+  return { name: name || null, email: link.values.email ?? null };
+}
+
 /**
  * Brevo → Salesforce: applies the stored webhook events of one integration,
  * oldest change first. Only contacts linked to a Salesforce record sync back
@@ -187,8 +193,9 @@ export async function applyBrevoEvents(integration: IntegrationSnapshot, deps: E
   const object = objectOf(integration);
   const issueContext = { integrationId: integration.id, runId: run._id, direction: 'brevo_to_salesforce' as const, object };
   const recordErrors: RecordErrorDoc[] = [];
-  const addIssue = (issue: RuleIssue, severity: 'error' | 'warning', salesforceId: string | null) =>
-    recordErrors.push(recordErrorOf(issue, severity, { ...issueContext, salesforceId, at: now() }));
+  // The contact as Brevo holds it (its email, FIRSTNAME and LASTNAME when mapped): the link's values.
+  const addIssue = (issue: RuleIssue, severity: 'error' | 'warning', link: LinkDoc) =>
+    recordErrors.push(recordErrorOf(issue, severity, { ...issueContext, salesforceId: link.salesforceId, brevoId: link.brevoId, contact: contactOfLink(link), at: now() }));
   const applied: string[] = [];
   const ignored: string[] = [];
   const failed: string[] = [];
@@ -262,8 +269,8 @@ export async function applyBrevoEvents(integration: IntegrationSnapshot, deps: E
         toWrite[attribute] = value;
       }
       const change = mapBrevoContactToSalesforce(toWrite, integration.mapping, fieldsByName as ReadonlyMap<string, SalesforceField>);
-      for (const warning of change.warnings) addIssue(warning, 'warning', link.salesforceId);
-      for (const error of change.errors) addIssue(error, 'error', link.salesforceId);
+      for (const warning of change.warnings) addIssue(warning, 'warning', link);
+      for (const error of change.errors) addIssue(error, 'error', link);
       if (Object.keys(change.fields).length === 0) {
         (change.errors.length > 0 ? failed : ignored).push(...eventIds);
         if (change.errors.length > 0) result.counts.rejected += 1;
@@ -314,7 +321,7 @@ export async function applyBrevoEvents(integration: IntegrationSnapshot, deps: E
           result.counts.failed += 1;
           failed.push(...eventIds);
           const first = outcome?.errors[0];
-          addIssue(createIssue(RuleCode.InvalidInput, first?.fields?.[0], { reason: `${first?.statusCode ?? 'UNKNOWN'}: ${first?.message ?? ''}` }), 'error', write.group.link.salesforceId);
+          addIssue(createIssue(RuleCode.InvalidInput, first?.fields?.[0], { reason: `${first?.statusCode ?? 'UNKNOWN'}: ${first?.message ?? ''}` }), 'error', write.group.link);
         }
       });
       await store.links.upsertMany(linksToSave);
@@ -337,7 +344,7 @@ export async function applyBrevoEvents(integration: IntegrationSnapshot, deps: E
         } else {
           result.counts.failed += 1;
           failed.push(...eventIds);
-          addIssue(verdict.issue, 'error', group.link.salesforceId);
+          addIssue(verdict.issue, 'error', group.link);
         }
       });
       await store.links.removeMany(integration.id, removed);
@@ -348,6 +355,7 @@ export async function applyBrevoEvents(integration: IntegrationSnapshot, deps: E
       await store.quota.release(settled);
       result.operations = made;
     }
+    await store.errors.resolve(integration.id, 'brevo_to_salesforce', [...groups.keys()], now());
     await store.errors.addMany(recordErrors);
     await store.events.mark(integration.id, applied, 'applied', now());
     await store.events.mark(integration.id, ignored, 'ignored', now());

@@ -1,4 +1,4 @@
-import type { BrevoValues, LinkDoc, RunCounts } from '@contact-sync/store';
+import type { BrevoValues, LinkDoc, RecordContact, RunCounts } from '@contact-sync/store';
 import {
   checkContactIdentifier,
   decideSalesforceDelete,
@@ -15,6 +15,21 @@ import {
 
 /** A Salesforce row as the watermark query returns it. */
 export type SalesforceRow = SalesforceRecord & { SystemModstamp: string; IsDeleted?: boolean };
+
+/** Read with every record, mapped or not: who the record is, for its record errors. */
+const CONTACT_FIELDS = ['Name', 'Email'] as const;
+
+/** The fields the engine reads of each record (run, retry and preview alike). */
+export function recordQueryFields(mapping: Readonly<Record<string, string>>): string[] {
+  return [...Object.values(mapping), ...CONTACT_FIELDS];
+}
+
+/** Who a record is, as its record errors show it. */
+export function contactOf(row: SalesforceRow | undefined): RecordContact | null {
+  if (!row) return null;
+  const text = (value: unknown) => (typeof value === 'string' && value.trim() !== '' ? value.trim() : null);
+  return { name: text(row.Name), email: text(row.Email) };
+}
 
 export interface PlannedWrite {
   salesforceId: string;

@@ -6,7 +6,7 @@ import { emptyCounts, watermarkOf, type BrevoValues, type LinkDoc, type RunCount
 import { brevoCaller, salesforceCaller, type CallPolicy } from './classify.ts';
 import { describeFieldsLoader } from './describe-fields.ts';
 import { objectOf, type FieldsLoader, type IntegrationSnapshot } from './integration.ts';
-import { countRow, decideOnOwner, operationsOf, planPage, type BrevoOwner, type PlannedRow, type PlannedWrite, type RowResult, type SalesforceRow } from './plan.ts';
+import { countRow, decideOnOwner, operationsOf, planPage, recordQueryFields, type BrevoOwner, type PlannedRow, type PlannedWrite, type RowResult, type SalesforceRow } from './plan.ts';
 import { DEFAULT_ENGINE_OPTIONS } from './salesforce-to-brevo.ts';
 
 export interface PreviewSample {
@@ -83,7 +83,7 @@ export async function previewIntegration(integration: IntegrationSnapshot, deps:
   // A draft has no state yet: read, never created (the preview writes nothing).
   const state = deps.store ? await deps.store.state.find(integration.id) : null;
   const watermark = state ? watermarkOf(state) : null;
-  const soql = watermarkQuery(object, Object.values(integration.mapping), watermark);
+  const soql = watermarkQuery(object, recordQueryFields(integration.mapping), watermark);
   const chunkSize = DEFAULT_ENGINE_OPTIONS.chunkSize;
   const candidates: Candidate[] = [];
   const planChunk = async (rows: SalesforceRow[]) => {

@@ -17,7 +17,7 @@ import { BrevoWriter, type WriteOutcome } from './brevo-writer.ts';
 import { describeFieldsLoader } from './describe-fields.ts';
 import { objectOf, type FieldsLoader, type IntegrationSnapshot, type IntegrationStatusPort } from './integration.ts';
 import { DEFAULT_NOTICE_SENDER, sendQuotaNotice, type NoticeSender } from './notices.ts';
-import { countRow, operationsOf, planPage, type PlannedRow, type RowResult, type SalesforceRow } from './plan.ts';
+import { contactOf, countRow, operationsOf, planPage, recordQueryFields, type PlannedRow, type RowResult, type SalesforceRow } from './plan.ts';
 import { readAhead } from './read-ahead.ts';
 import { recordErrorOf } from './record-issues.ts';
 
@@ -186,7 +186,7 @@ export async function syncSalesforceToBrevo(integration: IntegrationSnapshot, de
     const context = await createRunContext(integration, deps, setup, run._id, initialLoad && !(await store.links.hasAny(integration.id)));
 
     let watermark = watermarkOf(state);
-    const soql = watermarkQuery(objectOf(integration), Object.values(integration.mapping), watermark);
+    const soql = watermarkQuery(objectOf(integration), recordQueryFields(integration.mapping), watermark);
     let buffer: SalesforceRow[] = [];
     let total: number | null = null;
     let done = 0;
@@ -378,24 +378,38 @@ async function processChunk(context: Context, rows: SalesforceRow[], from: Water
   await checkpoint('settled');
 
   // Record errors and warnings of this chunk.
-  const issueContext = { integrationId: integration.id, runId: context.runId, direction: 'salesforce_to_brevo' as const, object: objectOf(integration), at };
+  // Every record this chunk dealt with again closes its earlier errors; one still wrong gets a fresh one below.
+  const rowsById = new Map(rows.map((row) => [row.Id, row]));
+  const issueOf = (issue: RuleIssue, severity: 'error' | 'warning', salesforceId: string, brevoId?: number | null) =>
+    recordErrorOf(issue, severity, {
+      integrationId: integration.id,
+      runId: context.runId,
+      direction: 'salesforce_to_brevo',
+      object: objectOf(integration),
+      at,
+      salesforceId,
+      brevoId: brevoId ?? links.get(salesforceId)?.brevoId ?? null,
+      contact: contactOf(rowsById.get(salesforceId)),
+    });
   const recordErrors: RecordErrorDoc[] = [];
   const failed = new Map(outcome.failures.map((failure) => [failure.salesforceId, failure.issue]));
-  for (const failure of outcome.failures) recordErrors.push(recordErrorOf(failure.issue, 'error', { ...issueContext, salesforceId: failure.salesforceId }));
+  for (const failure of outcome.failures) recordErrors.push(issueOf(failure.issue, 'error', failure.salesforceId));
   const deleted = new Set(outcome.deleted);
+  const dealtWith: string[] = [];
   for (const row of planned) {
     if (row.kind === 'rejected') {
-      for (const issue of row.issues) recordErrors.push(recordErrorOf(issue, 'error', { ...issueContext, salesforceId: row.salesforceId }));
+      for (const issue of row.issues) recordErrors.push(issueOf(issue, 'error', row.salesforceId));
     } else if (row.kind === 'skipped') {
-      recordErrors.push(recordErrorOf(row.issue, 'warning', { ...issueContext, salesforceId: row.salesforceId }));
+      recordErrors.push(issueOf(row.issue, 'warning', row.salesforceId));
     }
+    if (row.kind !== 'unchanged' && row.kind !== 'ignored') dealtWith.push(salesforceIdOf(row));
     countRow(counts, row, resultOf(row, outcome, failed, deleted));
     if ((row.kind === 'create' || row.kind === 'update') && outcome.written.has(row.write.salesforceId)) {
-      for (const warning of row.write.warnings) {
-        recordErrors.push(recordErrorOf(warning, 'warning', { ...issueContext, salesforceId: row.write.salesforceId, brevoId: outcome.written.get(row.write.salesforceId) ?? null }));
-      }
+      for (const warning of row.write.warnings) recordErrors.push(issueOf(warning, 'warning', row.write.salesforceId, outcome.written.get(row.write.salesforceId)));
     }
   }
+  // A first load has no earlier errors to close (a replayed chunk's repeat is one per record and code in the list).
+  if (!context.noLinksAtStart) await store.errors.resolve(integration.id, 'salesforce_to_brevo', dealtWith, at);
   await store.errors.addMany(recordErrors);
 
   // 6. Commit: the watermark moves past every row handled (a quota cut stops before the first refused write).
@@ -440,7 +454,7 @@ export async function retrySalesforceRecords(integration: IntegrationSnapshot, s
   result.runId = run._id;
   try {
     const context = await createRunContext(integration, deps, setup, run._id, false);
-    const select = selectFields(Object.values(integration.mapping)).join(', ');
+    const select = selectFields(recordQueryFields(integration.mapping)).join(', ');
     for (let i = 0; i < ids.length; i += COLLECTION_MAX) {
       const slice = ids.slice(i, i + COLLECTION_MAX);
       const soql = `SELECT ${select} FROM ${objectOf(integration)} WHERE Id IN (${slice.map(quoteSoql).join(', ')}) ORDER BY SystemModstamp ASC, Id ASC`;

@@ -11,7 +11,8 @@ import { mountRoute, type RouteGuards } from '../route.ts';
 import { brevoClientFor, brevoFailure, REQUEST_RETRY } from '../services/brevo-access.ts';
 import { firstIncompleteStep } from '../services/integration-view.ts';
 import { describeIntegrationObject, salesforceFailure, salesforceFor } from '../services/salesforce-access.ts';
-import { toPreviewDto, toRecordErrorDto, toRunDto } from '../services/sync-view.ts';
+import { OPEN_ERRORS_READ, recordErrorPage } from '../services/record-error-list.ts';
+import { toPreviewDto, toRunDto } from '../services/sync-view.ts';
 import { createSyncLifecycle, type SyncLifecycle } from '../sync-hooks.ts';
 import { integrationResponse, loadIntegration } from './helpers.ts';
 
@@ -81,16 +82,17 @@ export function syncRoutes(ctx: BffContext, guards: RouteGuards): Router {
   });
 
   mountRoute(router, ctx, guards, ROUTES.listRecordErrors, async ({ auth, params, query }) => {
-    await loadIntegration(ctx, auth, params.id);
-    const { errors, total } = await syncStore().errors.page(params.id, query.offset, query.limit);
-    return { json: { recordErrors: errors.map(toRecordErrorDto), total, offset: query.offset, limit: query.limit } };
+    const integration = await loadIntegration(ctx, auth, params.id);
+    const open = await syncStore().errors.open(params.id, OPEN_ERRORS_READ + 1);
+    const truncated = open.length > OPEN_ERRORS_READ;
+    return { json: recordErrorPage(open.slice(0, OPEN_ERRORS_READ), query, integration.salesforce?.instanceUrl ?? null, truncated) };
   });
 
-  mountRoute(router, ctx, guards, ROUTES.retryRecordErrors, async ({ auth, params }) => {
+  mountRoute(router, ctx, guards, ROUTES.retryRecordErrors, async ({ auth, params, query }) => {
     const integration = await loadIntegration(ctx, auth, params.id);
     if (!isSyncing(integration.status)) throw new ApiError('invalid_state', { status: integration.status });
     // Salesforce → Brevo errors only: a fix made in Brevo arrives by webhook on its own.
-    const ids = await syncStore().errors.retryableSalesforceIds(params.id, RETRY_MAX_RECORDS);
+    const ids = await syncStore().errors.retryableSalesforceIds(params.id, RETRY_MAX_RECORDS, query.code);
     if (ids.length > 0) await lifecycle().onRetryRecords({ id: params.id }, ids);
     return { status: 202, json: { requested: ids.length } };
   });

@@ -22,7 +22,11 @@ export function toRunDto(run: RunDoc): RunDto {
   };
 }
 
-export function toRecordErrorDto(error: RecordErrorDoc & { _id: unknown }): RecordErrorDto {
+/**
+ * `instanceUrl`: the org's, for the link to the record (`https://<instance>/<Id>` opens it in
+ * Salesforce, Lightning or Classic).
+ */
+export function toRecordErrorDto(error: RecordErrorDoc & { _id: unknown }, instanceUrl: string | null): RecordErrorDto {
   return {
     id: String(error._id),
     runId: error.runId,
@@ -39,6 +43,8 @@ export function toRecordErrorDto(error: RecordErrorDoc & { _id: unknown }): Reco
     fixHintKey: error.fixHintKey,
     retryable: error.retryable,
     occurredAt: error.at.toISOString(),
+    contact: error.contact ?? null,
+    salesforceUrl: instanceUrl && error.salesforceId ? `${instanceUrl.replace(/\/+$/, '')}/${encodeURIComponent(error.salesforceId)}` : null,
   };
 }
 
