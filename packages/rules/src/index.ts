@@ -29,6 +29,7 @@ export * from './field-eligibility.ts';
 export * from './attribute-eligibility.ts';
 export * from './mapping-eligibility.ts';
 export * from './mapping.ts';
+export * from './mapping-suggestions.ts';
 export * from './activation.ts';
 export * from './fix-hints.ts';
 
