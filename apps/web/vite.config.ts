@@ -71,6 +71,9 @@ export default defineConfig(({ mode }) => ({
           // Library mode neither minifies ES output nor replaces NODE_ENV: this bundle is for browsers as is.
           minify: true,
           lib: { entry: 'src/mount.ts', formats: ['es' as const], fileName: () => 'contact-sync.js' },
+          // The CSV export's chunk (papaparse) loads on export only. What it shares with the app stays in
+          // the entry, which may then export more than `mount` (else a third chunk splits the app in two).
+          rolldownOptions: { preserveEntrySignatures: 'allow-extension' as const },
         }
       : {
           outDir: 'dist/iframe',

@@ -103,7 +103,7 @@ export async function profileListRoute(mongoUri: string, accountId: string, repe
           quota: { used: usedBy.get(id) ?? 0, limit: limitBy.get(id) ?? MONTHLY_OPERATION_QUOTA },
           runs: {
             lastSyncAt: recent.find((run) => run.endedAt)?.endedAt ?? null,
-            running: running ? { processed: running.progress.done, total: running.progress.total } : null,
+            running: running ? { processed: running.progress.done, total: running.progress.total, startedAt: running.startedAt } : null,
           },
         };
       };

@@ -55,6 +55,14 @@ describe('host demo', () => {
     expect(csp).toContain('connect-src \'self\' http://localhost:4000');
   });
 
+  it("serves the app's page at every path below its base path (deep links, reloads) and a plans page for Upgrade", async () => {
+    const deep = await get('/integrations/665f1c2b9a1e4b0012345678/setup/mapping');
+    expect(deep.status).toBe(200);
+    expect(await deep.text()).toContain('"basePath":"/integrations"');
+    const plans = await (await get('/plans', 'hd_account=acc_free; hd_locale=it')).text();
+    expect(plans).toContain('Questo account ha il piano Free.');
+  });
+
   it('switches account, locale and mode with cookies and returns to the page', async () => {
     const response = await post('/host/preferences', { account: 'acc_free', locale: 'it', mode: 'iframe', returnTo: '/contacts' });
     expect(response.status).toBe(303);

@@ -7,6 +7,7 @@ import { messagesFor } from './messages.ts';
 import { contactEditPage, contactsPage, CONTACTS_PAGE_SIZE } from './pages/contacts-page.ts';
 import { inboxPage } from './pages/inbox-page.ts';
 import { integrationsPage } from './pages/integrations-page.ts';
+import { plansPage } from './pages/plans-page.ts';
 import type { ShellState } from './pages/layout.ts';
 import { COOKIE, readPreferences, safeReturnPath } from './preferences.ts';
 import { mintHostToken } from './tokens.ts';
@@ -99,7 +100,9 @@ export function createHostDemoApp({ config, assets, origin, ...options }: HostDe
   app.get('/assets/host.css', (_req, res) => void res.type('text/css').send(assets.hostCss));
   app.get('/', (_req, res) => res.redirect('/integrations'));
 
+  // Every path below the app's base path is the app's (a deep link, a reload): the same page, the app reads its route.
   app.get(['/integrations', '/integrations/*rest'], (req, res) => sendPage(res, integrationsPage(stateFor(req), embed)));
+  app.get('/plans', (req, res) => sendPage(res, plansPage(stateFor(req))));
 
   app.post('/host/preferences', (req, res) => {
     const body = req.body as Record<string, unknown>;
