@@ -50,8 +50,9 @@ function browserRules(): Plugin {
 export default defineConfig(({ mode }) => ({
   root,
   plugins: [vue(), browserRules()],
-  // Both entries up front, so the dev server never re-optimizes (and reloads) on a first visit.
-  optimizeDeps: { entries: ['iframe.html', 'src/mount.ts'] },
+  // Both entries up front, so the dev server never re-optimizes (and reloads) on a first visit; papaparse too,
+  // which only the CSV export imports (dynamically): found on the first export, it reloaded the page.
+  optimizeDeps: { entries: ['iframe.html', 'src/mount.ts'], include: ['papaparse'] },
   define: {
     ...(mode === 'module' ? { 'process.env.NODE_ENV': JSON.stringify('production') } : {}),
     __VUE_OPTIONS_API__: 'false',

@@ -41,11 +41,11 @@ describe('suggestMapping', () => {
       JOB_TITLE: 'Title',
       CITY: 'MailingCity',
       BIRTHDAY: 'Birthdate',
-      LANDLINE_NUMBER: 'Phone',
     });
   });
 
-  it('never suggests what the rules refuse: boolean, formula, link attribute, a non-phone for SMS, a field twice', () => {
+  it('never suggests what the rules refuse (boolean, formula, the link attribute, a non-phone for SMS, a field twice) nor Brevo\'s other identifiers', () => {
+    expect(suggestMapping([{ name: 'LandlineNumber', type: 'phone' }, { name: 'Whatsapp', type: 'phone' }], accountAttributes)).toEqual({});
     const onlyText: SalesforceField[] = [
       { name: 'Email', type: 'email' },
       { name: 'Mobile__c', label: 'Mobile', type: 'string' },

@@ -4,12 +4,12 @@ import { describeMappingOptions } from './mapping-eligibility.ts';
 /**
  * Salesforce fields that hold what a Brevo attribute of the default account means, most
  * likely first, beyond the attribute's own name (`FIRSTNAME` ↔ `FirstName` needs no entry).
- * Contact and Lead names both appear (`MailingCity` on Contacts, `City` on Leads).
+ * Contact and Lead names both appear (`MailingCity` on Contacts, `City` on Leads). Brevo's
+ * other identifiers (WHATSAPP, LANDLINE_NUMBER: unique per account, normalised by Brevo) are
+ * never suggested: only the user decides to feed them.
  */
 const SYNONYMS: Readonly<Record<string, readonly string[]>> = {
   SMS: ['MobilePhone', 'Mobile', 'Phone'],
-  WHATSAPP: ['MobilePhone'],
-  LANDLINE_NUMBER: ['Phone', 'HomePhone'],
   JOB_TITLE: ['Title'],
   COMPANY: ['Company', 'CompanyName', 'AccountName'],
   CITY: ['MailingCity', 'City'],
@@ -25,6 +25,8 @@ const SYNONYMS: Readonly<Record<string, readonly string[]>> = {
   WEBSITE: ['Website'],
 };
 
+const NEVER_SUGGESTED: ReadonlySet<string> = new Set(['WHATSAPP', 'LANDLINE_NUMBER']);
+
 /** `First_Name__c`, `FIRSTNAME`, `First Name` → `firstname`. */
 const comparable = (name: string) => name.replace(/__c$/i, '').replace(/[^a-z0-9]/gi, '').toLowerCase();
 
@@ -39,8 +41,8 @@ export function suggestMapping(salesforceFields: readonly SalesforceField[], bre
   const suggested: Record<string, string> = {};
   const used = new Set<string>();
   for (const option of describeMappingOptions(salesforceFields, brevoAttributes)) {
-    if (!option.kind) continue;
     const name = option.attribute.name.toUpperCase();
+    if (!option.kind || NEVER_SUGGESTED.has(name)) continue;
     const wanted = [name, ...(SYNONYMS[name] ?? [])].map(comparable);
     for (const candidate of wanted) {
       const field = option.eligibleFields.find(

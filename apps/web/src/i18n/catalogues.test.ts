@@ -21,7 +21,7 @@ const GROUPS = Object.keys(messages.en).join('|');
  */
 const SAME_IN_BOTH = new Set([
   'Email', 'SMS', 'Lead', 'Lead Salesforce', 'Salesforce', 'Salesforce → Brevo', 'Brevo → Salesforce', 'URL', 'file', 'id', 'email',
-  '{used} / {limit}', '{name}', 'Salesforce: {user} ({org})', '{label} — {reason}', '{name} ({type}): {reason}', '{shown} di {total}',
+  '{used} / {limit}', '{name}', 'Salesforce: {user} ({org})', '{label} — {reason}', '({type}): {reason}', '{shown} di {total}',
 ]);
 
 describe('catalogues', () => {
