@@ -50,8 +50,9 @@ function browserRules(): Plugin {
 export default defineConfig(({ mode }) => ({
   root,
   plugins: [vue(), browserRules()],
-  // Both entries up front, so the dev server never re-optimizes (and reloads) on a first visit.
-  optimizeDeps: { entries: ['iframe.html', 'src/mount.ts'] },
+  // Both entries up front, so the dev server never re-optimizes (and reloads) on a first visit; papaparse too,
+  // which only the CSV export imports (dynamically): found on the first export, it reloaded the page.
+  optimizeDeps: { entries: ['iframe.html', 'src/mount.ts'], include: ['papaparse'] },
   define: {
     ...(mode === 'module' ? { 'process.env.NODE_ENV': JSON.stringify('production') } : {}),
     __VUE_OPTIONS_API__: 'false',
@@ -71,6 +72,9 @@ export default defineConfig(({ mode }) => ({
           // Library mode neither minifies ES output nor replaces NODE_ENV: this bundle is for browsers as is.
           minify: true,
           lib: { entry: 'src/mount.ts', formats: ['es' as const], fileName: () => 'contact-sync.js' },
+          // The CSV export's chunk (papaparse) loads on export only. What it shares with the app stays in
+          // the entry, which may then export more than `mount` (else a third chunk splits the app in two).
+          rolldownOptions: { preserveEntrySignatures: 'allow-extension' as const },
         }
       : {
           outDir: 'dist/iframe',

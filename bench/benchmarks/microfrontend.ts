@@ -7,7 +7,7 @@ import { figure, pending, type Benchmark, type Figure } from '../runner.ts';
 import { timeMappingValidation } from '../support/mapping-timing.ts';
 import { launchChromium, measureRender, type EmbedMode, type RenderSample } from '../support/render-timing.ts';
 import { DEFAULT_SEED, ensureSeeded } from '../support/seed-integrations.ts';
-import { buildWeb, serveWeb, totalGzip, type OutputSize } from '../support/web-build.ts';
+import { buildWeb, gzipAtMount, serveWeb, type OutputSize } from '../support/web-build.ts';
 
 const SIZE_TARGET_KB = 100;
 const VALIDATION_TARGET_MS = 2;
@@ -17,7 +17,7 @@ const RENDER_LOADS = 4;
 const kB = (bytes: number) => Math.round((bytes / 1024) * 10) / 10;
 const round = (ms: number, digits = 1) => Math.round(ms * 10 ** digits) / 10 ** digits;
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-const listOutputs = (outputs: OutputSize[]) => outputs.map((o) => `${o.file} ${kB(o.rawBytes)} kB (gzip ${kB(o.gzipBytes)} kB)`).join(', ');
+const listOutputs = (outputs: OutputSize[]) => outputs.map((o) => `${o.file} ${kB(o.rawBytes)} kB (gzip ${kB(o.gzipBytes)} kB${o.atMount ? '' : ', on demand'})`).join(', ');
 
 export const microfrontendBenchmark: Benchmark<BenchContext> = {
   name: 'microfrontend',
@@ -35,8 +35,9 @@ export const microfrontendBenchmark: Benchmark<BenchContext> = {
     await ensureSeeded(services.mongoUri);
     const hostOrigin = `http://localhost:${stack.ports.host}`;
     const web = await buildWeb({ bffUrl: services.bffUrl, hostOrigin });
-    const moduleGzip = totalGzip(web.module);
-    const iframeGzip = totalGzip(web.iframe);
+    // What the browser loads to show the app; the CSV export's chunk loads on demand (listed in the note).
+    const moduleGzip = gzipAtMount(web.module);
+    const iframeGzip = gzipAtMount(web.iframe);
     console.log(`  module entry: ${listOutputs(web.module)}\n  iframe page: ${listOutputs(web.iframe)}`);
     figures.push(
       figure('module entry, gzipped (Vue included)', kB(moduleGzip), 'kB', { max: SIZE_TARGET_KB }),
@@ -82,7 +83,7 @@ export const microfrontendBenchmark: Benchmark<BenchContext> = {
       figure('mapping options for the form, once per org (median)', round(mapping.describeMedianMs, 3), 'ms'),
     );
     notes.push(
-      `Sizes: every .js/.css/.html file of each vite build output, gzip level 9 (as apps/web/scripts/build.ts); module: ${listOutputs(web.module)}; iframe: ${listOutputs(web.iframe)}.`,
+      `Sizes: what the browser loads to show the app (the entry and its static imports; .js/.css/.html, gzip level 9, as apps/web/scripts/build.ts), chunks loaded on demand apart; module: ${listOutputs(web.module)}; iframe: ${listOutputs(web.iframe)}.`,
       `Render: the production build served as static files, host demo account ${DEFAULT_SEED.measuredAccount} with ${DEFAULT_SEED.measuredCount} integrations (the BFF benchmark's data), median of ${RENDER_LOADS - 1} cold loads (fresh browser context each) after one that warms the servers. "Mount" is the host's mount() call (module) or the iframe's insertion (iframe); "rendered" is every row of the integrations table in the DOM (one BFF call included).`,
       `Mapping: validateMapping over the whole mapping after each of ${mapping.changes} simulated dropdown changes (after 500 warm-up changes), ${mapping.fields} Salesforce fields, ${mapping.attributes} Brevo attributes.`,
     );

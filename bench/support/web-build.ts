@@ -2,21 +2,17 @@
 // made into a throw-away folder with the benchmark stack's URLs baked in, its
 // gzipped sizes, and a static server for it that the host demo loads from.
 import express from 'express';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { join } from 'node:path';
 import { build } from 'vite';
+import { bundleSizes, type OutputSize } from '../../apps/web/scripts/bundle-sizes.ts';
 import { repoRoot } from '../../scripts/lib/paths.mjs';
 
-const webRoot = join(repoRoot, 'apps', 'web');
+export { gzipAtMount, type OutputSize } from '../../apps/web/scripts/bundle-sizes.ts';
 
-export interface OutputSize {
-  file: string;
-  rawBytes: number;
-  gzipBytes: number;
-}
+const webRoot = join(repoRoot, 'apps', 'web');
 
 export interface WebBuild {
   dir: string;
@@ -28,25 +24,6 @@ export interface WebBuild {
   remove(): void;
 }
 
-function files(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? files(path) : [path];
-  });
-}
-
-/** What a browser downloads for the entry: its JS, CSS and HTML, gzipped at level 9 as apps/web/scripts/build.ts does. */
-function sizes(dir: string): OutputSize[] {
-  return files(dir)
-    .filter((path) => /\.(js|css|html)$/.test(path))
-    .map((path) => {
-      const content = readFileSync(path);
-      return { file: relative(dir, path), rawBytes: content.length, gzipBytes: gzipSync(content, { level: 9 }).length };
-    });
-}
-
-export const totalGzip = (outputs: OutputSize[]) => outputs.reduce((sum, output) => sum + output.gzipBytes, 0);
-
 /** Builds both entries into a temp folder (never apps/web/dist, which others may be serving). */
 export async function buildWeb(urls: { bffUrl: string; hostOrigin: string }): Promise<WebBuild> {
   const dir = mkdtempSync(join(tmpdir(), 'contact-sync-bench-web-'));
@@ -56,12 +33,12 @@ export async function buildWeb(urls: { bffUrl: string; hostOrigin: string }): Pr
   const configFile = join(webRoot, 'vite.config.ts');
   await build({ configFile, root: webRoot, mode: 'module', logLevel: 'warn', build: { outDir: join(dir, 'module') } });
   await build({ configFile, root: webRoot, mode: 'iframe', logLevel: 'warn', build: { outDir: join(dir, 'iframe') } });
-  const moduleEntry = readdirSync(join(dir, 'module')).find((name) => name.endsWith('.js'));
-  if (!moduleEntry) throw new Error('the module build produced no .js file');
+  // The module build's entry (vite.config.ts `lib.fileName`); other .js files there load on demand.
+  const moduleEntry = 'contact-sync.js';
   return {
     dir,
-    module: sizes(join(dir, 'module')),
-    iframe: sizes(join(dir, 'iframe')),
+    module: bundleSizes(join(dir, 'module'), moduleEntry),
+    iframe: bundleSizes(join(dir, 'iframe'), 'iframe.html'),
     modulePath: `/module/${moduleEntry}`,
     iframePath: '/iframe.html',
     remove: () => rmSync(dir, { recursive: true, force: true }),

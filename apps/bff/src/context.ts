@@ -22,8 +22,8 @@ import { AccountListCache, LIST_CACHE_DEFAULTS, type AccountListCacheOptions } f
 export interface RunFacts {
   /** End of the last finished run. */
   lastSyncAt: Date | null;
-  /** The run in progress, if any. */
-  running: { processed: number; total: number | null } | null;
+  /** The run in progress, if any (its start: the ETA's). */
+  running: { processed: number; total: number | null; startedAt: Date } | null;
 }
 
 export interface QuotaFacts {

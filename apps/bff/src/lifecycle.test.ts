@@ -71,9 +71,9 @@ describe('integration lifecycle, through to activation', () => {
 
     // The first sync's progress bar, from the sync engine's runs.
     expect(activated.body.sync).toBeNull();
-    bff.facts.runs.set(id, { lastSyncAt: new Date('2026-11-27T10:00:00Z'), running: { processed: 120, total: 480 } });
+    bff.facts.runs.set(id, { lastSyncAt: new Date('2026-11-27T10:00:00Z'), running: { processed: 120, total: 480, startedAt: new Date('2026-11-27T10:01:00Z') } });
     const syncing = await api().get(`/api/v1/integrations/${id}`).set(bearer(token));
-    expect(syncing.body).toMatchObject({ lastSyncAt: '2026-11-27T10:00:00.000Z', sync: { running: true, processed: 120, total: 480 } });
+    expect(syncing.body).toMatchObject({ lastSyncAt: '2026-11-27T10:00:00.000Z', sync: { running: true, processed: 120, total: 480, startedAt: '2026-11-27T10:01:00.000Z' } });
 
     const paused = await api().post(`/api/v1/integrations/${id}/pause`).set(bearer(token));
     expect(paused.body.status).toBe('paused');

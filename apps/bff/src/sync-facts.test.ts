@@ -50,7 +50,7 @@ describe('sync facts from the sync store', () => {
     await store.runs.addPage(second._id, { read: 10 }, 10, { done: 10, total: 50 });
     expect(await one()).toEqual({
       quota: { used: 40, limit: 200_000 },
-      runs: { lastSyncAt: new Date('2026-11-27T10:05:00Z'), running: { processed: 10, total: 50 } },
+      runs: { lastSyncAt: new Date('2026-11-27T10:05:00Z'), running: { processed: 10, total: 50, startedAt: new Date('2026-11-27T11:00:00Z') } },
     });
   });
 });

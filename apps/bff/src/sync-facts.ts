@@ -6,7 +6,7 @@ import type { IntegrationFacts, RunFacts, SyncFacts } from './context.ts';
 function runFacts(summary: RunSummary | undefined): RunFacts {
   return {
     lastSyncAt: summary?.lastSyncAt ?? null,
-    running: summary?.currentRun ? { processed: summary.currentRun.done, total: summary.currentRun.total } : null,
+    running: summary?.currentRun ? { processed: summary.currentRun.done, total: summary.currentRun.total, startedAt: summary.currentRun.startedAt } : null,
   };
 }
 

@@ -38,8 +38,8 @@ afterAll(() => new Promise((resolve) => server.close(resolve)));
 beforeEach(() => vi.clearAllMocks());
 
 const get = (path: string, cookie = '') => fetch(`${base}${path}`, { headers: { cookie }, redirect: 'manual' });
-const post = (path: string, body: Record<string, string>, cookie = '', origin = base) =>
-  fetch(`${base}${path}`, { method: 'POST', headers: { cookie, origin, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(body), redirect: 'manual' });
+const post = (path: string, body: Record<string, string>, cookie = '', origin = base, extra: Record<string, string> = {}) =>
+  fetch(`${base}${path}`, { method: 'POST', headers: { cookie, origin, 'content-type': 'application/x-www-form-urlencoded', ...extra }, body: new URLSearchParams(body), redirect: 'manual' });
 
 describe('host demo', () => {
   it('serves the integrations tab with the microfrontend boot data and a CSP allowing only the web and BFF origins', async () => {
@@ -53,6 +53,14 @@ describe('host demo', () => {
     const csp = response.headers.get('content-security-policy')!;
     expect(csp).toContain('frame-src http://localhost:5180');
     expect(csp).toContain('connect-src \'self\' http://localhost:4000');
+  });
+
+  it("serves the app's page at every path below its base path (deep links, reloads) and a plans page for Upgrade", async () => {
+    const deep = await get('/integrations/665f1c2b9a1e4b0012345678/setup/mapping');
+    expect(deep.status).toBe(200);
+    expect(await deep.text()).toContain('"basePath":"/integrations"');
+    const plans = await (await get('/plans', 'hd_account=acc_free; hd_locale=it')).text();
+    expect(plans).toContain('Questo account ha il piano Free.');
   });
 
   it('switches account, locale and mode with cookies and returns to the page', async () => {
@@ -87,7 +95,21 @@ describe('host demo', () => {
     expect(response.status).toBe(403);
     const deletion = await post('/contacts/7/delete', {}, '', 'https://evil.test');
     expect(deletion.status).toBe(403);
+    // What a browser sends for another site's form whatever its referrer policy: Sec-Fetch-Site, Origin null or none.
+    const nullOrigin = await post('/contacts/7/delete', {}, '', 'null', { 'sec-fetch-site': 'cross-site' });
+    expect(nullOrigin.status).toBe(403);
+    const sameSite = await post('/contacts/7/delete', {}, '', 'null', { 'sec-fetch-site': 'same-site' });
+    expect(sameSite.status).toBe(403);
+    const noOrigin = await fetch(`${base}/contacts/7/delete`, { method: 'POST', headers: { 'sec-fetch-site': 'cross-site' }, redirect: 'manual' });
+    expect(noOrigin.status).toBe(403);
     expect(brevo.deleteContact).not.toHaveBeenCalled();
+  });
+
+  it('keeps its origin on its own form posts (Chromium sends Origin: null under no-referrer) and accepts them', async () => {
+    const page = await get('/contacts');
+    expect(page.headers.get('referrer-policy')).toBe('same-origin');
+    const response = await post('/host/preferences', { locale: 'it', returnTo: '/contacts' }, '', base, { 'sec-fetch-site': 'same-origin' });
+    expect(response.status).toBe(303);
   });
 
   it('lists the Brevo contacts with the account’s key, escaped', async () => {

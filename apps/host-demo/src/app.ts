@@ -7,6 +7,7 @@ import { messagesFor } from './messages.ts';
 import { contactEditPage, contactsPage, CONTACTS_PAGE_SIZE } from './pages/contacts-page.ts';
 import { inboxPage } from './pages/inbox-page.ts';
 import { integrationsPage } from './pages/integrations-page.ts';
+import { plansPage } from './pages/plans-page.ts';
 import type { ShellState } from './pages/layout.ts';
 import { COOKIE, readPreferences, safeReturnPath } from './preferences.ts';
 import { mintHostToken } from './tokens.ts';
@@ -20,6 +21,19 @@ export interface HostDemoOptions {
 }
 
 const COOKIE_OPTIONS = { httpOnly: true, sameSite: 'lax', path: '/', maxAge: 30 * 24 * 3600 * 1000 } as const;
+
+/**
+ * Whether a state-changing request comes from one of our pages. Browsers say so in `Sec-Fetch-Site`
+ * (every current one) and `Origin`; `Origin: null` (a sandboxed frame, a privacy policy) is not
+ * ours. A request without either (curl, a test) is let through: the cookies are `SameSite=Lax`,
+ * so another site's page cannot make the browser send them on a post anyway.
+ */
+export function isOwnRequest(req: Request, ownOrigin: string): boolean {
+  const site = req.get('sec-fetch-site');
+  if (site !== undefined && site !== 'same-origin' && site !== 'none') return false;
+  const requestOrigin = req.get('origin');
+  return requestOrigin === undefined || requestOrigin === ownOrigin || requestOrigin === `${req.protocol}://${req.get('host')}`;
+}
 
 /** The Brevo-style host shell: pages, the token endpoint a real host backend would have, the Contacts page's Brevo calls. */
 export function createHostDemoApp({ config, assets, origin, ...options }: HostDemoOptions) {
@@ -55,15 +69,17 @@ export function createHostDemoApp({ config, assets, origin, ...options }: HostDe
       ].join('; '),
     );
     res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Referrer-Policy', 'no-referrer');
+    // Not `no-referrer`: under it Chromium sends `Origin: null` on our own form posts, which the
+    // check below must refuse. `same-origin` keeps our origin on our own requests and sends
+    // other sites nothing.
+    res.setHeader('Referrer-Policy', 'same-origin');
     next();
   });
 
   // State-changing requests must come from our own pages.
   app.use((req, res, next) => {
     if (req.method === 'GET' || req.method === 'HEAD') return next();
-    const requestOrigin = req.get('origin');
-    if (requestOrigin && requestOrigin !== origin && requestOrigin !== `${req.protocol}://${req.get('host')}`) {
+    if (!isOwnRequest(req, origin)) {
       res.status(403).type('text/plain').send('Cross-origin request refused');
       return;
     }
@@ -84,7 +100,9 @@ export function createHostDemoApp({ config, assets, origin, ...options }: HostDe
   app.get('/assets/host.css', (_req, res) => void res.type('text/css').send(assets.hostCss));
   app.get('/', (_req, res) => res.redirect('/integrations'));
 
+  // Every path below the app's base path is the app's (a deep link, a reload): the same page, the app reads its route.
   app.get(['/integrations', '/integrations/*rest'], (req, res) => sendPage(res, integrationsPage(stateFor(req), embed)));
+  app.get('/plans', (req, res) => sendPage(res, plansPage(stateFor(req))));
 
   app.post('/host/preferences', (req, res) => {
     const body = req.body as Record<string, unknown>;

@@ -56,6 +56,10 @@ const en = {
   sent: 'Sent',
   subject: 'Subject',
   notFound: 'Page not found.',
+  plansTitle: 'Plans and billing',
+  plansCurrent: 'This account is on the {plan} plan.',
+  plansBrevoPlus: 'Integrations with Salesforce contacts and leads, synced both ways, 100,000 operations a month per integration.',
+  plansDemo: 'In this demo plans do not change: the acc_demo account is on BrevoPlus (switch account at the top).',
 };
 
 export type HostMessages = typeof en;
@@ -115,6 +119,10 @@ const it: HostMessages = {
   sent: 'Inviata',
   subject: 'Oggetto',
   notFound: 'Pagina non trovata.',
+  plansTitle: 'Piani e fatturazione',
+  plansCurrent: 'Questo account ha il piano {plan}.',
+  plansBrevoPlus: 'Integrazioni con contatti e lead Salesforce, sincronizzati in entrambe le direzioni, 100.000 operazioni al mese per integrazione.',
+  plansDemo: "In questa demo i piani non cambiano: l'account acc_demo ha BrevoPlus (cambia account in alto).",
 };
 
 export function messagesFor(locale: Locale) {

@@ -23,7 +23,9 @@ async function start(): Promise<void> {
 
   const instance = createContactSyncApp(connection.context, {
     onToast: (kind, message) => connection.toast(kind, message),
-    onNavigate: (path) => connection.navigate(path),
+    // The route lives here; the host's address follows it (and hands it back on a reload or a shared link).
+    history: { kind: 'memory', initialPath: connection.initialPath },
+    onNavigate: (path, navigation) => connection.navigate(path, navigation),
   });
   instance.mount(target);
   connection.onContextChange((context) => {

@@ -108,3 +108,39 @@ describe('mount', () => {
     app.unmount();
   });
 });
+
+describe('module mode: the route lives in the host page’s address, under basePath', () => {
+  const ID = '665f1c2b9a1e4b0012345678';
+  afterEach(() => window.history.replaceState(null, '', '/'));
+
+  it('opens the screen a deep link or a reload names', async () => {
+    window.history.replaceState(null, '', `/integrations/${ID}`);
+    const el = document.body.appendChild(document.createElement('div'));
+    const fetch = fakeFetch();
+    const app = mount(el, makeContext(), { bffUrl: 'http://bff.test', fetch });
+    await flushPromises();
+    expect(fetch).toHaveBeenCalledWith(`http://bff.test/api/v1/integrations/${ID}`, expect.objectContaining({ method: 'GET' }));
+    app.unmount();
+  });
+
+  it('moves the address with each screen, and Back returns to the previous one', async () => {
+    window.history.replaceState(null, '', '/integrations');
+    const el = document.body.appendChild(document.createElement('div'));
+    const app = mount(el, makeContext(), { bffUrl: 'http://bff.test', fetch: fakeFetch() });
+    await flushPromises();
+    el.querySelector<HTMLAnchorElement>('.cs-card a')!.click();
+    await flushPromises();
+    expect(window.location.pathname).toBe('/integrations/new/salesforce-contacts');
+    expect(el.querySelector('h1')?.textContent).toContain('Salesforce contacts');
+
+    window.history.back();
+    await vi.waitFor(() => expect(window.location.pathname).toMatch(/^\/integrations\/?$/));
+    await flushPromises();
+    await vi.waitFor(() => expect(el.querySelector('h1')?.textContent).toContain('Integrations'));
+    app.unmount();
+    // Nothing listens any more: a later Back of the host's own pages reaches no app.
+    window.history.pushState(null, '', '/contacts');
+    window.dispatchEvent(new PopStateEvent('popstate'));
+    expect(el.innerHTML).toBe('');
+  });
+});

@@ -8,6 +8,8 @@ export type { MountContext, MountedApp } from '@contact-sync/contract';
 /**
  * Module mode (SPEC §5): renders the microfrontend into `el`. Each call is an
  * independent app; `unmount()` leaves `el` empty and nothing global behind.
+ * The route lives in the host page's address under `context.basePath` (the
+ * host serves every path below it with the page that mounts the app).
  */
 export function mount(el: Element, context: MountContext, options: AppOptions = {}): MountedApp {
   const doc = el.ownerDocument;
@@ -18,7 +20,7 @@ export function mount(el: Element, context: MountContext, options: AppOptions = 
   const target = doc.createElement('div');
   container.appendChild(target);
 
-  const instance = createContactSyncApp(context, options);
+  const instance = createContactSyncApp(context, { history: { kind: 'browser', basePath: context.basePath }, ...options });
   let mounted = true;
   instance.mount(target);
 

@@ -56,7 +56,7 @@ describe('the database unavailable for 10 s during an initial load', () => {
       // Later outages break a load of new records (the initial one is done by then).
       if (outage > 1) await generateContacts(300, 'now');
       const held = harness.brevo.faults.add({ pathPrefix: '/v3/contacts', method: 'GET', latencyMs: 3_000, times: 1 });
-      await harness.store.state.requestSync(integration.id, new Date());
+      await harness.store.state.requestSync(integration.id, new Date(), 'sync_now');
       await waitUntil('the load writing to Brevo', () => held.fired === 1, 60_000);
       await database.stop();
       await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS));

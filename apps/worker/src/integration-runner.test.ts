@@ -36,7 +36,7 @@ describe('worker runner on the BFF documents', () => {
     const runner = createIntegrationRunner({ connection: database.connection, secrets, store: harness.store, config, logger: pino({ level: 'silent' }) });
     expect(await runner.listSyncing()).toContainEqual({ integrationId: id, intervalSeconds: 60 });
 
-    await runner.runOne(id, { stillOwner: async () => true });
+    await runner.runOne(id, { stillOwner: async () => true, trigger: 'schedule' });
     const members = await listMembers(harness.client, listId);
     expect(members.length).toBeGreaterThan(100);
     expect(members.length).toBe(await harness.store.links.count(id));
@@ -52,13 +52,13 @@ describe('worker runner on the BFF documents', () => {
     const rejected = (await harness.store.errors.listForIntegration(id)).find((e) => e.code === 'phone_invalid_characters')!;
     await harness.conn.sobject('Contact').update({ Id: rejected.salesforceId!, MobilePhone: '+39 347 123 4567' });
     await harness.store.state.requestRetry(id, [rejected.salesforceId!]);
-    await runner.runOne(id, { stillOwner: async () => true });
+    await runner.runOne(id, { stillOwner: async () => true, trigger: 'schedule' });
     expect((await listMembers(harness.client, listId)).some((m) => m.attributes.EXT_ID === rejected.salesforceId)).toBe(true);
     expect(await harness.store.state.retryRequests(id)).toEqual([]);
 
     await fetch(`${harness.salesforce.url}/__sandbox/tokens/revoke`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'demo@acme.test' }) });
     await fetch(`${harness.salesforce.url}/__sandbox/tokens/expire`, { method: 'POST' });
-    await runner.runOne(id, { stillOwner: async () => true });
+    await runner.runOne(id, { stillOwner: async () => true, trigger: 'schedule' });
     expect((await integrations.findByIdForWorker(id))!.status).toBe('auth_error');
     expect((await runner.listSyncing()).map((entry) => entry.integrationId)).not.toContain(id);
   }, 60_000);

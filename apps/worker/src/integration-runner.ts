@@ -30,6 +30,10 @@ export function createIntegrationRunner(deps: { connection: Connection; secrets:
       else await integrations.transition(doc.accountId, integrationId, SYNCING, change.status, change.code ? { statusReason: { code: change.code, at: new Date() } } : {});
       logger.info({ integrationId, status: change.status, code: change.code }, 'integration status changed');
     },
+    async saveRepairedMapping(integrationId, mapping, removed) {
+      await integrations.repairMapping(doc.accountId, integrationId, mapping, 'mapping_repaired', new Date());
+      logger.warn({ integrationId, removed }, 'mapping repaired: link attributes taken out');
+    },
   });
 
   async function snapshotOf(doc: IntegrationDoc): Promise<IntegrationSnapshot | null> {
@@ -113,7 +117,7 @@ export function createIntegrationRunner(deps: { connection: Connection; secrets:
       }
       await registerIntegrationWebhook(integrationId, { brevo: engine.brevo, store: deps.store, secrets: deps.secrets, bffPublicUrl: config.BFF_PUBLIC_URL });
       const started = Date.now();
-      const result = await runIntegration(engine.snapshot, { ...engine.deps, salesforce: salesforce.connection, stillOwner: context.stillOwner });
+      const result = await runIntegration(engine.snapshot, { ...engine.deps, salesforce: salesforce.connection, stillOwner: context.stillOwner, trigger: context.trigger });
       logger.info(
         {
           integrationId,

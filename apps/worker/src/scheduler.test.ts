@@ -30,7 +30,7 @@ describe('worker scheduling', () => {
   it('never runs one integration on two workers at once; one recurring job each; pause removes it; Sync now runs at once', async () => {
     let syncing = ['int-a', 'int-b'];
     const active = new Map<string, number>();
-    const runs: { integrationId: string; worker: string }[] = [];
+    const runs: { integrationId: string; worker: string; trigger: string }[] = [];
     let overlaps = 0;
     const make = (worker: string) =>
       new SyncScheduler({
@@ -47,7 +47,7 @@ describe('worker scheduling', () => {
           const now = (active.get(integrationId) ?? 0) + 1;
           active.set(integrationId, now);
           if (now > 1) overlaps += 1;
-          runs.push({ integrationId, worker });
+          runs.push({ integrationId, worker, trigger: context.trigger });
           expect(await context.stillOwner()).toBe(true);
           await sleep(250);
           active.set(integrationId, (active.get(integrationId) ?? 1) - 1);
@@ -83,11 +83,13 @@ describe('worker scheduling', () => {
 
     // Sync now on a fresh integration: runs without waiting for the interval.
     syncing = ['int-a', 'int-c'];
-    await store.state.requestSync('int-c', new Date());
+    await store.state.requestSync('int-c', new Date(), 'sync_now');
     await reconciled(a);
     await until(() => countOf('int-c') > 0, 10_000);
     expect(countOf('int-c')).toBeGreaterThan(0);
     expect(overlaps).toBe(0);
+    // The recurring job's runs are the schedule's.
+    expect(new Set(runs.filter((run) => run.integrationId === 'int-a').map((run) => run.trigger))).toEqual(new Set(['schedule']));
   }, 60_000);
 
   it('a worker holding the lease makes the other skip the run', async () => {
@@ -153,9 +155,20 @@ describe('worker scheduling', () => {
         ran.push(integrationId);
       });
       await scheduler.start();
-      await store.state.requestSync('int-fast', new Date());
+      await store.state.requestSync('int-fast', new Date(), 'sync_now');
       await until(() => ran.includes('int-fast'), 'run');
       expect(await store.state.syncRequestedAt('int-fast')).toBeNull();
+    }, 90_000);
+
+    it("tells the run what asked for it: a requested run carries the request's trigger", async () => {
+      const triggers: string[] = [];
+      const scheduler = alone('worker-trigger', async (integrationId, context) => {
+        if (integrationId === 'int-webhook') triggers.push(context.trigger);
+      });
+      await scheduler.start();
+      await store.state.requestSync('int-webhook', new Date(), 'brevo_change');
+      await until(() => triggers.length > 0, 'run');
+      expect(triggers).toEqual(['brevo_change']);
     }, 90_000);
 
     it('Agenda does not cancel a run longer than the lock lifetime while the run holds its lease', async () => {
@@ -174,7 +187,7 @@ describe('worker scheduling', () => {
       const errors: string[] = [];
       scheduler.agenda.on('error', (error: Error) => errors.push(error.message));
       await scheduler.start();
-      await store.state.requestSync('int-long', new Date());
+      await store.state.requestSync('int-long', new Date(), 'sync_now');
       await until(() => finished, 'finished', 120_000);
       await sleep(500); // Agenda's own end of the job.
       expect(errors).toEqual([]);

@@ -1,6 +1,6 @@
 import { Agenda } from 'agenda';
 import { MongoBackend } from '@agendajs/mongo-backend';
-import type { Lease, SyncStore, Db } from '@contact-sync/store';
+import type { Lease, RunTrigger, SyncStore, Db } from '@contact-sync/store';
 
 export const SYNC_JOB = 'sync-integration';
 export const JOBS_COLLECTION = 'agendaJobs';
@@ -9,9 +9,14 @@ const RELEASE_RETRY_MS = 1_000;
 /** How often workers look for requested runs (an indexed query that usually finds none). */
 const REQUEST_POLL_MS = 1_000;
 
-export interface RunContext {
-  /** False once this worker's lease on the integration is gone (the run must stop before its next commit). */
+export interface LeaseContext {
+  /** False once this worker's lease on the integration is gone (the work must stop before its next commit). */
   stillOwner: () => Promise<boolean>;
+}
+
+export interface RunContext extends LeaseContext {
+  /** Why the run happens: `schedule` for the recurring job, else what asked for it. */
+  trigger: RunTrigger;
 }
 
 /** An integration that should have a recurring job, and its interval. */
@@ -43,6 +48,8 @@ export interface SchedulerOptions {
 interface SyncJobData {
   integrationId: string;
   kind: 'recurring' | 'now';
+  /** What asked for a `now` job ("Sync now", a Brevo change, activation, retry). */
+  trigger?: RunTrigger;
 }
 
 /**
@@ -86,7 +93,7 @@ export class SyncScheduler {
       async (job) => {
         const data = job.attrs.data as SyncJobData;
         // Agenda cancels a job not touched within its lock lifetime (the run would go on under our lease): touched as the lease is renewed.
-        const run = this.runWithLease(data.integrationId, () => job.touch());
+        const run = this.runWithLease(data.integrationId, () => job.touch(), data.kind === 'now' ? (data.trigger ?? 'sync_now') : 'schedule');
         this.running.add(run);
         try {
           await run;
@@ -128,7 +135,7 @@ export class SyncScheduler {
     try {
       for (const request of await this.options.store.state.syncRequests()) {
         if (!(await this.options.store.state.takeSyncRequest(request.integrationId, request.at))) continue;
-        await this.agenda.now<SyncJobData>(SYNC_JOB, { integrationId: request.integrationId, kind: 'now' });
+        await this.agenda.now<SyncJobData>(SYNC_JOB, { integrationId: request.integrationId, kind: 'now', trigger: request.trigger });
       }
     } finally {
       this.watchingRequests = false;
@@ -199,8 +206,8 @@ export class SyncScheduler {
    * Runs one integration under its lease; a run already going elsewhere makes
    * this a no-op. `onRenewed` is called each time the lease is renewed.
    */
-  async runWithLease(integrationId: string, onRenewed?: () => Promise<void>): Promise<boolean> {
-    return this.withIntegrationLease(integrationId, (context) => this.options.runOne(integrationId, context), { ...(onRenewed ? { onRenewed } : {}) });
+  async runWithLease(integrationId: string, onRenewed?: () => Promise<void>, trigger: RunTrigger = 'schedule'): Promise<boolean> {
+    return this.withIntegrationLease(integrationId, (context) => this.options.runOne(integrationId, { ...context, trigger }), { ...(onRenewed ? { onRenewed } : {}) });
   }
 
   /**
@@ -212,7 +219,7 @@ export class SyncScheduler {
    */
   async withIntegrationLease(
     integrationId: string,
-    work: (context: RunContext) => Promise<void>,
+    work: (context: LeaseContext) => Promise<void>,
     { onRenewed, ttlMs = this.leaseTtlMs }: { onRenewed?: () => Promise<void>; ttlMs?: number } = {},
   ): Promise<boolean> {
     if (this.stopped) return false;

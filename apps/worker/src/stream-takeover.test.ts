@@ -40,7 +40,7 @@ describe('the worker holding a stream is SIGKILLed', () => {
       LOG_LEVEL: 'warn',
     };
     workers.push(await startAppProcess('worker', env), await startAppProcess('worker', env));
-    await harness.store.state.requestSync(integration.id, new Date());
+    await harness.store.state.requestSync(integration.id, new Date(), 'stream_catch_up');
     const key = streamKeyOf('00D000000000001AAA', 'Contact');
     await waitUntil('the initial load, then the stream in real time', async () => (await harness.store.streams.get(key))?.mode === 'realtime', 90_000);
 

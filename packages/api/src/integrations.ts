@@ -43,7 +43,13 @@ export const statusReasonSchema = z
   .meta({ id: 'StatusReason', description: 'Why the integration is in error, auth_error or disabled_quota (a stable code).' });
 
 export const syncProgressSchema = z
-  .object({ running: z.boolean(), processed: z.number().int().min(0), total: z.number().int().min(0).nullable() })
+  .object({
+    running: z.boolean(),
+    processed: z.number().int().min(0),
+    total: z.number().int().min(0).nullable(),
+    /** When the run started: with `processed` and `total`, what the time left is. */
+    startedAt: isoDateTimeSchema,
+  })
   .meta({ id: 'SyncProgress', description: 'The run in progress (the progress bar of the first sync); null when none is running.' });
 
 export const changeDeliverySchema = z

@@ -20,6 +20,8 @@ import {
   brevoWebhookResponseSchema,
   previewSchema,
   recordErrorPageSchema,
+  recordErrorQuerySchema,
+  retryRecordErrorsQuerySchema,
   retryRecordErrorsResponseSchema,
   runPageSchema,
 } from './sync.ts';
@@ -209,17 +211,17 @@ export const ROUTES = {
   },
   listRecordErrors: {
     operationId: 'listRecordErrors', method: 'get', path: '/api/v1/integrations/:id/record-errors', tag: 'sync', auth: 'host-jwt',
-    summary: 'Rejected and failed records (and warnings), newest first, with rule code, message and fix hint',
-    params, query: pageQuerySchema,
+    summary: 'Open rejected and failed records (and warnings), newest first, with who the record is, rule code, message and fix hint; grouped by cause; searchable',
+    params, query: recordErrorQuerySchema,
     response: { status: 200, description: 'One page of record errors', schema: recordErrorPageSchema },
     errors: ['not_found'],
   },
   retryRecordErrors: {
     operationId: 'retryRecordErrors', method: 'post', path: '/api/v1/integrations/:id/record-errors/retry', tag: 'sync', auth: 'host-jwt',
     summary:
-      'Retry: marks the Salesforce records of the latest retryable Salesforce → Brevo record errors (up to 1,000) for the next run and ' +
+      'Retry: marks the Salesforce records of the open retryable Salesforce → Brevo record errors (of one cause with `code`; up to 1,000) for the next run and ' +
       'asks for that run now; it reads them again and syncs them like any record (the watermark does not move)',
-    params,
+    params, query: retryRecordErrorsQuerySchema,
     response: { status: 202, description: 'Requested; how many records the next run retries', schema: retryRecordErrorsResponseSchema },
     errors: ['not_found', 'invalid_state'],
   },

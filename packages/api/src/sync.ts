@@ -1,3 +1,4 @@
+import { RUN_TRIGGERS } from '@contact-sync/rules';
 import { z } from 'zod';
 import { isoDateTimeSchema } from './common.ts';
 import { quotaSchema } from './integrations.ts';
@@ -32,7 +33,11 @@ export const previewSchema = z
     read: z.number().int().min(0),
     toCreate: z.number().int().min(0),
     toUpdate: z.number().int().min(0),
+    /** Linked records deleted in Salesforce: taken out of the list (R13). */
+    toDelete: z.number().int().min(0),
     unchanged: z.number().int().min(0),
+    /** New records with neither email nor SMS: not sent, no quota (R5). */
+    noEmailOrSms: z.number().int().min(0),
     /** Records rejected (a record with two issues counts once here, under each reason in `rejected`). */
     rejectedRecords: z.number().int().min(0),
     rejected: z.array(previewReasonSchema),
@@ -45,7 +50,7 @@ export const previewSchema = z
     exceedsQuota: z.boolean(),
     quota: quotaSchema,
   })
-  .meta({ id: 'Preview', description: 'What the first sync would do; nothing is written anywhere.' });
+  .meta({ id: 'Preview', description: "What the next sync would do, counted as the run counts (its counts are the first run's); nothing is written anywhere." });
 export type PreviewDto = z.infer<typeof previewSchema>;
 
 export const runCountsSchema = z
@@ -56,6 +61,8 @@ export const runCountsSchema = z
     deleted: z.number().int().min(0),
     /** Unchanged records (no call, no quota). */
     skipped: z.number().int().min(0),
+    /** New records with neither email nor SMS: not sent to Brevo, no quota (a warning each). */
+    noEmailOrSms: z.number().int().min(0),
     rejected: z.number().int().min(0),
     failed: z.number().int().min(0),
   })
@@ -66,6 +73,7 @@ export const runSchema = z
     id: z.string(),
     direction: z.enum(['salesforce_to_brevo', 'brevo_to_salesforce']),
     initialLoad: z.boolean(),
+    trigger: z.enum(RUN_TRIGGERS),
     status: z.enum(['running', 'succeeded', 'failed', 'stopped']),
     startedAt: isoDateTimeSchema,
     finishedAt: isoDateTimeSchema.nullable(),
@@ -105,13 +113,54 @@ export const recordErrorSchema = z
     /** A retry may succeed once the cause is fixed (not for rejections that need a change in the data). */
     retryable: z.boolean(),
     occurredAt: isoDateTimeSchema,
+    /** Who the record is (name and email when the error was recorded); null for errors recorded before. */
+    contact: z.object({ name: z.string().nullable(), email: z.string().nullable() }).nullable(),
+    /** The record in Salesforce (the org's instance URL), when there is one. */
+    salesforceUrl: z.string().nullable(),
   })
   .meta({ id: 'RecordError' });
+
+/** Open record errors of one cause: how many records, and whether a retry can help. */
+export const recordErrorGroupSchema = z
+  .object({
+    direction: z.enum(['salesforce_to_brevo', 'brevo_to_salesforce']),
+    code: z.string(),
+    severity: z.enum(['error', 'warning']),
+    /** Records with this cause (each once). */
+    count: z.number().int().min(0),
+    /** The message of the newest such record (its parameters are that record's). */
+    messageKey: z.string(),
+    params: paramsSchema,
+    fixHintKey: z.string(),
+    /** "Retry" can succeed for these records (Salesforce → Brevo, a cause that may be gone without a change in Salesforce). */
+    retryable: z.boolean(),
+  })
+  .meta({ id: 'RecordErrorGroup' });
+export type RecordErrorGroupDto = z.infer<typeof recordErrorGroupSchema>;
+
+/** `q` (name, email or record id, case-insensitive) and `code` (one cause) narrow the list; paging as elsewhere, up to 500 for an export. */
+export const recordErrorQuerySchema = z.strictObject({
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  limit: z.coerce.number().int().min(1).max(500).default(10),
+  q: z.string().trim().max(200).optional(),
+  code: z.string().regex(/^[a-z_]{1,64}$/).optional(),
+});
+
+export const retryRecordErrorsQuerySchema = z.strictObject({ code: z.string().regex(/^[a-z_]{1,64}$/).optional() });
 export type RecordErrorDto = z.infer<typeof recordErrorSchema>;
 
 export const recordErrorPageSchema = z
-  .object({ recordErrors: z.array(recordErrorSchema), total: z.number().int().min(0), offset: z.number().int(), limit: z.number().int() })
-  .meta({ id: 'RecordErrorPage', description: 'Record errors and warnings, newest first.' });
+  .object({
+    recordErrors: z.array(recordErrorSchema),
+    total: z.number().int().min(0),
+    offset: z.number().int(),
+    limit: z.number().int(),
+    /** Every open cause (whatever `q` and `code`), most records first. */
+    groups: z.array(recordErrorGroupSchema),
+    /** More open errors than were read (the newest are): counts are lower bounds. */
+    truncated: z.boolean(),
+  })
+  .meta({ id: 'RecordErrorPage', description: 'Open record errors and warnings (each record once per cause, the newest), newest first, grouped by cause.' });
 export type RecordErrorPage = z.infer<typeof recordErrorPageSchema>;
 
 /** What "retry" asked for: how many records the next run (starting now) reads again. */

@@ -89,8 +89,8 @@ export async function listContacts(
   return { data: { contacts, count: data.count ?? contacts.length }, rateLimit: readRateLimit(rawResponse.headers) };
 }
 
-/** GET /contacts/{identifier}: the contact holding an email or ext_id (R14/R15 checks); null when none. */
-export async function findContact(client: BrevoClient, identifier: string, identifierType: 'email_id' | 'ext_id'): Promise<BrevoContactSummary | null> {
+/** GET /contacts/{identifier}: the contact holding an email, ext_id or SMS number (R14/R15 checks); null when none. */
+export async function findContact(client: BrevoClient, identifier: string, identifierType: 'email_id' | 'ext_id' | 'phone_id'): Promise<BrevoContactSummary | null> {
   try {
     const data = await client.contacts.getContactInfo({ identifier, identifierType });
     return data as unknown as BrevoContactSummary;

@@ -3,7 +3,7 @@
  * microfrontend (SPEC §5). Bump the major version on any breaking change:
  * both sides refuse messages of another major version.
  */
-export const CONTRACT_VERSION = '1.0.0';
+export const CONTRACT_VERSION = '1.1.0';
 
 export interface MountUser {
   readonly id: string;
@@ -22,10 +22,15 @@ export interface MountContext {
   readonly basePath: string;
   /** A fresh short-lived JWT for the BFF; called before every request. */
   getToken(): Promise<string>;
+  /**
+   * (1.1) The host's own upgrade flow (plans, billing), offered on the app's upgrade notice; without
+   * it the notice only says which plan is needed.
+   */
+  onUpgrade?(): void;
 }
 
-/** The context without its function: what crosses a `postMessage` boundary. */
-export type SerializableContext = Omit<MountContext, 'getToken'>;
+/** The context without its functions: what crosses a `postMessage` boundary. */
+export type SerializableContext = Omit<MountContext, 'getToken' | 'onUpgrade'>;
 
 /** Module mode: what `mount(el, context)` returns. */
 export interface MountedApp {

@@ -2,6 +2,7 @@ import { CONTRACT_VERSION, type MountContext, type SerializableContext } from '.
 import {
   acceptMessage,
   createMessage,
+  isAppPath,
   type IncomingMessage,
   type MessagePayloads,
   type MessageType,
@@ -23,12 +24,14 @@ export interface HostConnection {
   readonly context: MountContext;
   /** The host's origin, learned from its `init`. */
   readonly hostOrigin: string;
+  /** (1.1) The app path the host's address named at `init` (a deep link), if any. */
+  readonly initialPath: string | null;
   /** Called when the host sends a new context. Returns an unsubscribe function. */
   onContextChange(listener: (context: MountContext) => void): () => void;
   /** Called when the host asks to show a path. Returns an unsubscribe function. */
   onNavigate(listener: (path: string) => void): () => void;
-  /** Tells the host our route changed (so it can update its address bar). */
-  navigate(path: string): void;
+  /** Tells the host our route changed (so it can update its address bar); `replace` when it replaced the current entry. */
+  navigate(path: string, options?: { replace?: boolean }): void;
   toast(kind: ToastKind, message: string): void;
   /** Reports `height` now; `observeResize` does it on every size change. */
   reportHeight(height: number): void;
@@ -59,6 +62,8 @@ export function connectToHost(options: ConnectOptions): Promise<HostConnection> 
 
   let hostOrigin: string | null = null;
   let context: MountContext | null = null;
+  let initialPath: string | null = null;
+  let hostUpgrades = false;
   const contextListeners = new Set<(context: MountContext) => void>();
   const navigateListeners = new Set<(path: string) => void>();
   const pendingTokens = new Map<string, { resolve(token: string): void; reject(error: Error): void; timer: ReturnType<typeof setTimeout> }>();
@@ -78,7 +83,8 @@ export function connectToHost(options: ConnectOptions): Promise<HostConnection> 
       post('token.request', { requestId });
     });
 
-  const toContext = (serializable: SerializableContext): MountContext => ({ ...serializable, getToken });
+  const upgrade = (): void => post('upgrade', { requiredPlan: 'BrevoPlus' });
+  const toContext = (serializable: SerializableContext): MountContext => ({ ...serializable, getToken, ...(hostUpgrades ? { onUpgrade: upgrade } : {}) });
 
   return new Promise((resolve, reject) => {
     const initTimer = setTimeout(() => {
@@ -93,6 +99,9 @@ export function connectToHost(options: ConnectOptions): Promise<HostConnection> 
       get hostOrigin() {
         return hostOrigin as string;
       },
+      get initialPath() {
+        return initialPath;
+      },
       onContextChange(listener) {
         contextListeners.add(listener);
         return () => contextListeners.delete(listener);
@@ -101,7 +110,9 @@ export function connectToHost(options: ConnectOptions): Promise<HostConnection> 
         navigateListeners.add(listener);
         return () => navigateListeners.delete(listener);
       },
-      navigate: (path) => post('navigate', { path }),
+      navigate: (path, navigation = {}) => {
+        if (isAppPath(path)) post('navigate', { path, ...(navigation.replace ? { replace: true } : {}) });
+      },
       toast: (kind, message) => post('toast', { kind, message }),
       reportHeight: (height) => post('resize', { height: Math.ceil(height) }),
       observeResize(element) {
@@ -137,8 +148,11 @@ export function connectToHost(options: ConnectOptions): Promise<HostConnection> 
       switch (message.type) {
         case 'init': {
           const first = context === null;
+          const payload = message.payload as MessagePayloads['init'];
           hostOrigin = event.origin;
-          context = toContext((message.payload as MessagePayloads['init']).context);
+          hostUpgrades = payload.upgrade === true;
+          if (first && isAppPath(payload.path)) initialPath = payload.path;
+          context = toContext(payload.context);
           if (first) {
             clearTimeout(initTimer);
             resolve(connection);
@@ -157,9 +171,11 @@ export function connectToHost(options: ConnectOptions): Promise<HostConnection> 
           else pending.reject(new Error(error ?? 'The host returned no token'));
           break;
         }
-        case 'navigate':
-          for (const listener of navigateListeners) listener(String((message.payload as MessagePayloads['navigate']).path));
+        case 'navigate': {
+          const { path } = message.payload as MessagePayloads['navigate'];
+          if (isAppPath(path)) for (const listener of navigateListeners) listener(path);
           break;
+        }
         default:
           break;
       }

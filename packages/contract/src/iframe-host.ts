@@ -2,6 +2,7 @@ import { toSerializableContext, type MountContext } from './context.ts';
 import {
   acceptMessage,
   createMessage,
+  isAppPath,
   type IncomingMessage,
   type MessagePayloads,
   type MessageType,
@@ -14,12 +15,17 @@ export interface IframeHostOptions {
   /** The exact origin of the iframe page, e.g. `http://localhost:5180`. Never `*`. */
   readonly allowedOrigin: string;
   readonly context: MountContext;
-  onNavigate?(path: string): void;
+  /** (1.1) The app path the host's address names now (relative to `basePath`), sent with `init`: a deep link reopens that screen. */
+  currentPath?(): string;
+  /** The guest's route changed (a valid app path): the host's address should follow, replacing the entry when `replace`. */
+  onNavigate?(path: string, options: { replace: boolean }): void;
   onToast?(kind: ToastKind, message: string): void;
   /** Default: sets the iframe's height. */
   onResize?(height: number): void;
   /** Called once the guest has received its first context. */
   onReady?(): void;
+  /** (1.1) The user chose Upgrade in the app; without it the app offers no Upgrade action. */
+  onUpgrade?(): void;
   /** The host page's window (default: the iframe's owner window). */
   readonly window?: MessageWindow;
 }
@@ -48,7 +54,10 @@ export function createIframeHost(options: IframeHostOptions): IframeHost {
     target?.postMessage(createMessage(type, payload), allowedOrigin);
   };
 
-  const sendInit = (): void => post('init', { context: toSerializableContext(context) });
+  const sendInit = (): void => {
+    const path = options.currentPath?.();
+    post('init', { context: toSerializableContext(context), ...(isAppPath(path) ? { path } : {}), ...(options.onUpgrade ? { upgrade: true } : {}) });
+  };
 
   const answerTokenRequest = async (requestId: string, currentContext: MountContext): Promise<void> => {
     try {
@@ -80,8 +89,13 @@ export function createIframeHost(options: IframeHostOptions): IframeHost {
         else iframe.style.height = `${Math.ceil(height)}px`;
         break;
       }
-      case 'navigate':
-        options.onNavigate?.(String((message.payload as MessagePayloads['navigate']).path));
+      case 'navigate': {
+        const { path, replace } = message.payload as MessagePayloads['navigate'];
+        if (isAppPath(path)) options.onNavigate?.(path, { replace: replace === true });
+        break;
+      }
+      case 'upgrade':
+        options.onUpgrade?.();
         break;
       case 'toast': {
         const { kind, message: text } = message.payload as MessagePayloads['toast'];
@@ -102,7 +116,7 @@ export function createIframeHost(options: IframeHostOptions): IframeHost {
       if (guestReady) sendInit();
     },
     navigate(path) {
-      if (guestReady) post('navigate', { path });
+      if (guestReady && isAppPath(path)) post('navigate', { path });
     },
     destroy() {
       hostWindow.removeEventListener('message', onMessage);

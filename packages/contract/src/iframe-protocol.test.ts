@@ -118,7 +118,7 @@ describe('iframe protocol', () => {
     connection.toast('success', 'Saved');
     await flush();
     expect(frames.iframe.style.height).toBe('643px');
-    expect(onNavigate).toHaveBeenCalledWith('/integrations/i1');
+    expect(onNavigate).toHaveBeenCalledWith('/integrations/i1', { replace: false });
     expect(onToast).toHaveBeenCalledWith('success', 'Saved');
 
     const changed = vi.fn();
@@ -133,6 +133,46 @@ describe('iframe protocol', () => {
     host.navigate('/new');
     await flush();
     expect(navigated).toHaveBeenCalledWith('/new');
+    connection.close();
+  });
+
+  it("hands the guest the host's deep link and reports each route with push or replace, so the host's address follows", async () => {
+    const frames = connectFrames(HOST, GUEST);
+    const onNavigate = vi.fn();
+    host = createIframeHost({ iframe: frames.iframe, allowedOrigin: GUEST, context: makeContext(), currentPath: () => '/665f1c2b9a1e4b0012345678', onNavigate });
+    const connection = await connectToHost({ allowedOrigins: [HOST], window: frames.guest });
+    expect(connection.initialPath).toBe('/665f1c2b9a1e4b0012345678');
+
+    connection.navigate('/665f1c2b9a1e4b0012345678/setup/mapping', { replace: true });
+    connection.navigate('/');
+    // Never another origin, a backslash trick or a control character, whichever side sends it.
+    connection.navigate('//evil.test/x');
+    frames.host.deliver({ data: createMessage('navigate', { path: '/\\evil.test' }), origin: GUEST, source: frames.guest });
+    frames.host.deliver({ data: createMessage('navigate', { path: 'javascript:alert(1)' }), origin: GUEST, source: frames.guest });
+    frames.host.deliver({ data: createMessage('navigate', { path: '/a\nb' }), origin: GUEST, source: frames.guest });
+    await flush();
+    expect(onNavigate.mock.calls).toEqual([
+      ['/665f1c2b9a1e4b0012345678/setup/mapping', { replace: true }],
+      ['/', { replace: false }],
+    ]);
+    connection.close();
+  });
+
+  it('offers Upgrade only when the host handles it, and hands the choice to the host', async () => {
+    const without = connectFrames(HOST, GUEST);
+    host = createIframeHost({ iframe: without.iframe, allowedOrigin: GUEST, context: makeContext() });
+    const plain = await connectToHost({ allowedOrigins: [HOST], window: without.guest });
+    expect(plain.context.onUpgrade).toBeUndefined();
+    plain.close();
+    host.destroy();
+
+    const frames = connectFrames(HOST, GUEST);
+    const onUpgrade = vi.fn();
+    host = createIframeHost({ iframe: frames.iframe, allowedOrigin: GUEST, context: makeContext(), onUpgrade });
+    const connection = await connectToHost({ allowedOrigins: [HOST], window: frames.guest });
+    connection.context.onUpgrade!();
+    await flush();
+    expect(onUpgrade).toHaveBeenCalledOnce();
     connection.close();
   });
 

@@ -9,18 +9,28 @@ export type ToastKind = 'success' | 'error' | 'info';
 export interface MessagePayloads {
   /** guest → host: the page is loaded and listening. */
   ready: { contractVersion: string };
-  /** host → guest: the context (sent again on every host-side update). */
-  init: { context: SerializableContext };
+  /**
+   * host → guest: the context (sent again on every host-side update); (1.1) `path`, the app path the
+   * host's address names (relative to `basePath`: a deep link, a reload), and `upgrade`, whether the
+   * host handles `upgrade`.
+   */
+  init: { context: SerializableContext; path?: string; upgrade?: boolean };
   /** guest → host: please mint a fresh token. */
   'token.request': { requestId: string };
   /** host → guest: the token, or why there is none. */
   'token.response': { requestId: string; token?: string; error?: string };
   /** guest → host: the content's height in CSS pixels. */
   resize: { height: number };
-  /** both ways: a path relative to `basePath`. */
-  navigate: { path: string };
+  /**
+   * both ways: a path relative to `basePath`. Guest → host after every in-app navigation, so the
+   * host's address follows (`replace`: the navigation replaced the current entry); host → guest to
+   * show a path (Back and Forward in the host).
+   */
+  navigate: { path: string; replace?: boolean };
   /** guest → host: show a notification in the host's own style. */
   toast: { kind: ToastKind; message: string };
+  /** (1.1) guest → host: the user chose Upgrade on the upgrade notice (only when `init.upgrade`). */
+  upgrade: { requiredPlan: string };
 }
 
 export type MessageType = keyof MessagePayloads;
@@ -33,8 +43,18 @@ export interface ProtocolMessage<T extends MessageType = MessageType> {
 }
 
 const MESSAGE_TYPES: ReadonlySet<string> = new Set<MessageType>([
-  'ready', 'init', 'token.request', 'token.response', 'resize', 'navigate', 'toast',
+  'ready', 'init', 'token.request', 'token.response', 'resize', 'navigate', 'toast', 'upgrade',
 ]);
+
+/**
+ * An app path as both sides accept it: absolute within the app (`/`, `/665f…`, `/new/salesforce-leads?x=1`),
+ * never another origin (`//evil.test`), never a backslash or control character, at most 2,000 characters.
+ */
+export function isAppPath(value: unknown): value is string {
+  if (typeof value !== 'string' || value.length > 2000 || !/^\/(?![/\\])[^\\]*$/.test(value)) return false;
+  for (const char of value) if (char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f) return false;
+  return true;
+}
 
 export function createMessage<T extends MessageType>(type: T, payload: MessagePayloads[T]): ProtocolMessage<T> {
   return { namespace: MESSAGE_NAMESPACE, version: CONTRACT_VERSION, type, payload };

@@ -2,10 +2,16 @@ import { RuleCode } from './codes.ts';
 import {
   BREVO_EMAIL_ATTRIBUTE,
   BREVO_SMS_ATTRIBUTE,
+  isLinkAttribute,
   type BrevoAttribute,
   type BrevoTargetKind,
 } from './field-types.ts';
 import { createIssue, type RuleIssue } from './issue.ts';
+
+/** Why a link attribute (EXT_ID) is not in any mapping. */
+export function linkAttributeIssue(attribute: string): RuleIssue {
+  return createIssue(RuleCode.AttributeLink, attribute, { attribute });
+}
 
 export type AttributeEligibility =
   | { readonly mappable: true; readonly kind: BrevoTargetKind }
@@ -17,10 +23,12 @@ const KIND_BY_TYPE: Readonly<Record<string, BrevoTargetKind>> = { text: 'text', 
  * R6 from the Brevo side. Only `normal` attributes hold per-contact data we
  * can write: category (and multiple-choice) attributes are dropdowns,
  * calculated and global ones are computed by Brevo, transactional ones are
- * order data. `id` and `user` typed attributes are Brevo-managed.
+ * order data. `id` and `user` typed attributes are Brevo-managed. The link
+ * attributes (EXT_ID) belong to the sync (R14).
  */
 export function describeAttributeEligibility(attribute: BrevoAttribute): AttributeEligibility {
   const { name } = attribute;
+  if (isLinkAttribute(name)) return { mappable: false, issue: linkAttributeIssue(name) };
   if (name === BREVO_EMAIL_ATTRIBUTE) return { mappable: true, kind: 'email' };
   if (name === BREVO_SMS_ATTRIBUTE) return { mappable: true, kind: 'sms' };
   const reason = (code: RuleCode) => ({

@@ -5,7 +5,8 @@ import { createIssue, type RuleIssue } from './issue.ts';
 /** The identifying values Brevo keeps unique per account. */
 export type DuplicateField = 'email' | 'sms';
 
-function duplicateIssue(field: DuplicateField): RuleIssue {
+/** R15: the issue of a record whose email or SMS another Brevo contact holds. */
+export function duplicateIssue(field: DuplicateField): RuleIssue {
   return createIssue(RuleCode.Duplicate, field, {
     attribute: field === 'email' ? BREVO_EMAIL_ATTRIBUTE : BREVO_SMS_ATTRIBUTE,
   });

@@ -45,5 +45,17 @@ export const BREVO_EMAIL_ATTRIBUTE = 'EMAIL';
 /** The contact's mobile number for SMS, in international format, listed second. */
 export const BREVO_SMS_ATTRIBUTE = 'SMS';
 
+/**
+ * Attributes the sync itself writes to link a Brevo contact to its Salesforce
+ * record (R14: the Salesforce Id as `ext_id`). A mapping that fed them would
+ * overwrite the link, so no mapping may name them.
+ */
+export const BREVO_LINK_ATTRIBUTES: readonly string[] = ['EXT_ID'];
+
+/** Whether `name` is one of the link attributes (Brevo attribute names are case-insensitive). */
+export function isLinkAttribute(name: string): boolean {
+  return BREVO_LINK_ATTRIBUTES.includes(name.toUpperCase());
+}
+
 /** What a Brevo attribute holds, as far as the mapping rules are concerned. */
 export type BrevoTargetKind = 'email' | 'sms' | 'text' | 'date' | 'float';

@@ -29,6 +29,7 @@ export * from './field-eligibility.ts';
 export * from './attribute-eligibility.ts';
 export * from './mapping-eligibility.ts';
 export * from './mapping.ts';
+export * from './mapping-suggestions.ts';
 export * from './activation.ts';
 export * from './fix-hints.ts';
 
@@ -43,6 +44,7 @@ export * from './brevo-to-salesforce.ts';
 export * from './hash.ts';
 
 export * from './duplicates.ts';
+export * from './identifiers.ts';
 export * from './deletes.ts';
 export * from './quota.ts';
 export * from './conflicts.ts';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { brevoAttributes, leadFields } from './__fixtures__/salesforce-lead.ts';
-import { mappingSchema, validateMapping } from './mapping.ts';
+import { describeMappingOptions } from './mapping-eligibility.ts';
+import { mappingSchema, validateMapping, withoutLinkAttributes } from './mapping.ts';
 
 const codesOf = (mapping: Record<string, string>) =>
   validateMapping(mapping, leadFields, brevoAttributes).map((issue) => [issue.code, issue.field ?? null]);
@@ -46,6 +47,28 @@ describe('validateMapping (R5/R6)', () => {
     ],
   ])('rejects %s', (_label, mapping, expected) => {
     expect(codesOf(mapping)).toEqual(expected);
+  });
+
+  it.each([
+    ['EXT_ID from any text field', { EMAIL: 'Email', EXT_ID: 'FirstName' }],
+    ['ext_id in any case', { EMAIL: 'Email', ext_id: 'LastName' }],
+    ['EXT_ID when the account does not list it', { EMAIL: 'Email', EXT_ID: 'Email' }],
+  ])('refuses the link attribute (R14): %s', (_label, mapping) => {
+    const attribute = Object.keys(mapping).find((name) => name.toUpperCase() === 'EXT_ID')!;
+    const withoutExtId = brevoAttributes.filter((a) => a.name !== 'EXT_ID');
+    for (const attributes of [brevoAttributes, withoutExtId]) {
+      expect(validateMapping(mapping, leadFields, attributes).map((issue) => [issue.code, issue.field])).toEqual([['attribute_link', attribute]]);
+    }
+  });
+
+  it('offers no field for the link attribute, with the reason (the form and the API agree)', () => {
+    const option = describeMappingOptions(leadFields, brevoAttributes).find((o) => o.attribute.name === 'EXT_ID')!;
+    expect(option).toMatchObject({ kind: null, issue: { code: 'attribute_link', rule: 'R14', params: { attribute: 'EXT_ID' } }, eligibleFields: [] });
+  });
+
+  it('takes the link attributes out of a mapping saved before they were refused', () => {
+    expect(withoutLinkAttributes({ EMAIL: 'Email', EXT_ID: 'Title', FIRSTNAME: 'FirstName' })).toEqual({ mapping: { EMAIL: 'Email', FIRSTNAME: 'FirstName' }, removed: ['EXT_ID'] });
+    expect(withoutLinkAttributes({ EMAIL: 'Email' })).toEqual({ mapping: { EMAIL: 'Email' }, removed: [] });
   });
 
   it('names the Salesforce field in the params of a field reason', () => {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { describeAttributeEligibility } from './attribute-eligibility.ts';
+import { describeAttributeEligibility, linkAttributeIssue } from './attribute-eligibility.ts';
 import { RuleCode } from './codes.ts';
-import { BREVO_EMAIL_ATTRIBUTE, BREVO_SMS_ATTRIBUTE, type BrevoAttribute, type SalesforceField } from './field-types.ts';
+import { BREVO_EMAIL_ATTRIBUTE, BREVO_SMS_ATTRIBUTE, isLinkAttribute, type BrevoAttribute, type SalesforceField } from './field-types.ts';
 import { createIssue, type RuleIssue } from './issue.ts';
 import { checkFieldForKind, orderBrevoAttributes } from './mapping-eligibility.ts';
 
@@ -55,6 +55,8 @@ function checkMappingEntry(
   fieldsByName: ReadonlyMap<string, SalesforceField>,
   attributeByFieldName: Map<string, string>,
 ): RuleIssue | null {
+  // Whether or not the account lists it: the sync writes it.
+  if (isLinkAttribute(attributeName)) return linkAttributeIssue(attributeName);
   const attribute = attributesByName.get(attributeName);
   if (!attribute) return createIssue(RuleCode.UnknownBrevoAttribute, attributeName, { attribute: attributeName });
   const attributeEligibility = describeAttributeEligibility(attribute);
@@ -75,4 +77,19 @@ function checkMappingEntry(
   }
   attributeByFieldName.set(fieldName, attributeName);
   return null;
+}
+
+/**
+ * A mapping saved before the link attributes were refused (R14): the same
+ * mapping without them, and the attributes taken out. The sync repairs such a
+ * mapping at its next run instead of letting it overwrite the links.
+ */
+export function withoutLinkAttributes(mapping: Readonly<Record<string, string>>): { mapping: Record<string, string>; removed: string[] } {
+  const kept: Record<string, string> = {};
+  const removed: string[] = [];
+  for (const [attribute, field] of Object.entries(mapping)) {
+    if (isLinkAttribute(attribute)) removed.push(attribute);
+    else kept[attribute] = field;
+  }
+  return { mapping: kept, removed };
 }

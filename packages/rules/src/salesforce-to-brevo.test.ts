@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fieldsByName } from './__fixtures__/salesforce-lead.ts';
 import { mapSalesforceRecordToBrevo } from './salesforce-to-brevo.ts';
+import { checkContactIdentifier } from './identifiers.ts';
 
 const mapping = {
   EMAIL: 'Email',
@@ -116,5 +117,18 @@ describe('mapSalesforceRecordToBrevo', () => {
   it('without a default country, a national SMS number is rejected', () => {
     const change = mapSalesforceRecordToBrevo({ Id, MobilePhone: '06 12 34 56 78' }, mapping, fieldsByName);
     expect(codes(change.rejections)).toEqual(['phone_not_international']);
+  });
+});
+
+describe('checkContactIdentifier (R5 per record)', () => {
+  it('skips a record that would be created with neither email nor SMS, naming the field mapped to EMAIL', () => {
+    expect(checkContactIdentifier({}, { EMAIL: 'Email', FIRSTNAME: 'FirstName' }, false)).toMatchObject({ code: 'no_email_or_sms', rule: 'R5', field: 'Email' });
+    expect(checkContactIdentifier({}, { SMS: 'MobilePhone' }, false)).toMatchObject({ code: 'no_email_or_sms', field: 'MobilePhone' });
+  });
+
+  it('lets a record with an email or an SMS, or one already linked, through', () => {
+    expect(checkContactIdentifier({ email: 'a@b.test' }, { EMAIL: 'Email' }, false)).toBeNull();
+    expect(checkContactIdentifier({ sms: '+393331234567' }, { SMS: 'MobilePhone' }, false)).toBeNull();
+    expect(checkContactIdentifier({}, { EMAIL: 'Email' }, true)).toBeNull();
   });
 });

@@ -67,3 +67,20 @@ export const POLLING_REASONS = [
   'auth_failed',
 ] as const;
 export type PollingReason = (typeof POLLING_REASONS)[number];
+
+/** Why a run happened (the runs list shows it). */
+export const RUN_TRIGGERS = [
+  'schedule',
+  'sync_now',
+  /** Events of a Brevo webhook. */
+  'brevo_change',
+  /** Activation or resume. */
+  'activation',
+  /** "Retry" on record errors. */
+  'retry',
+  /** A batch of Salesforce changes streamed in real time (Change Data Capture). */
+  'salesforce_change',
+  /** The run asked for when the real-time stream fell back (changes may have been missed). */
+  'stream_catch_up',
+] as const;
+export type RunTrigger = (typeof RUN_TRIGGERS)[number];

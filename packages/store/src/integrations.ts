@@ -204,6 +204,13 @@ export function integrationRepository(connection: Connection, secrets: SecretBox
 
     setList: (accountId: string, id: string, list: { id: number; name: string }) => update(accountId, id, { list }),
 
+    /** The sync repaired a saved mapping (it named a link attribute): the mapping without it, and why, in one write. */
+    repairMapping: (accountId: string, id: string, mapping: Mapping, code: string, now: Date) =>
+      update(accountId, id, {
+        mappingEntries: Object.entries(mapping).map(([attribute, field]) => ({ attribute, field })),
+        statusReason: { code, at: now },
+      }),
+
     /**
      * Stores a (re)connection with sealed tokens. A reconnection of an
      * `auth_error` integration puts it back where it was: syncing when it had

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import type { RunTrigger } from '@contact-sync/rules';
 import type { Db } from './sync-db.ts';
 import type { SyncStateStore } from './sync-state.ts';
 
 export type RunDirection = 'salesforce_to_brevo' | 'brevo_to_salesforce';
 export type RunStatus = 'running' | 'succeeded' | 'failed' | 'stopped';
+export type { RunTrigger };
 
 export interface RunCounts {
   read: number;
@@ -11,6 +13,8 @@ export interface RunCounts {
   updated: number;
   deleted: number;
   skippedUnchanged: number;
+  /** Not sent: neither email nor SMS for a new contact (R5 warning, no operation). */
+  noEmailOrSms: number;
   rejected: number;
   failed: number;
 }
@@ -20,6 +24,8 @@ export interface RunDoc {
   integrationId: string;
   direction: RunDirection;
   initialLoad: boolean;
+  /** Absent on runs recorded before triggers were (read as `schedule`). */
+  trigger?: RunTrigger;
   status: RunStatus;
   startedAt: Date;
   endedAt: Date | null;
@@ -33,7 +39,7 @@ export interface RunDoc {
 export const RUNS = 'sync_runs';
 
 export function emptyCounts(): RunCounts {
-  return { read: 0, created: 0, updated: 0, deleted: 0, skippedUnchanged: 0, rejected: 0, failed: 0 };
+  return { read: 0, created: 0, updated: 0, deleted: 0, skippedUnchanged: 0, noEmailOrSms: 0, rejected: 0, failed: 0 };
 }
 
 /**
@@ -55,12 +61,13 @@ export class RunStore {
     await this.collection.createIndex({ integrationId: 1, startedAt: -1 }, { name: 'integration_started' });
   }
 
-  async start(integrationId: string, direction: RunDirection, initialLoad: boolean, now: Date): Promise<RunDoc> {
+  async start(integrationId: string, direction: RunDirection, initialLoad: boolean, now: Date, trigger: RunTrigger = 'schedule'): Promise<RunDoc> {
     const run: RunDoc = {
       _id: randomUUID(),
       integrationId,
       direction,
       initialLoad,
+      trigger,
       status: 'running',
       startedAt: now,
       endedAt: null,

@@ -1,4 +1,4 @@
-import type { RunDoc } from './runs.ts';
+import type { RunDoc, RunTrigger } from './runs.ts';
 import type { Db } from './sync-db.ts';
 
 /** The `(SystemModstamp, Id)` position up to which every record has been fully synced to Brevo. */
@@ -41,6 +41,8 @@ export interface SyncStateDoc extends Partial<RunSummary> {
   pendingImportSince?: Date | null;
   /** A run asked for ("Sync now", Brevo webhook events) and not yet taken by a worker: when. */
   requestedAt?: Date | null;
+  /** What asked for that run (the run records it). */
+  requestedTrigger?: RunTrigger | null;
   /** When the last watermark run that reached the end of its query had started (a stream's catch-up waits for one started after it fell back). */
   completedRunStartedAt?: Date | null;
   updatedAt: Date;
@@ -137,11 +139,12 @@ export class SyncStateStore {
   /**
    * "Sync now" (or a Brevo webhook's events): recorded so any worker picks it
    * up (the BFF does not talk to Agenda). Workers look for requests every second.
+   * The latest request names the run's trigger.
    */
-  async requestSync(integrationId: string, now: Date): Promise<void> {
+  async requestSync(integrationId: string, now: Date, trigger: RunTrigger): Promise<void> {
     await this.collection.updateOne(
       { _id: integrationId },
-      { $set: { requestedAt: now }, $setOnInsert: newState(integrationId, now) },
+      { $set: { requestedAt: now, requestedTrigger: trigger }, $setOnInsert: newState(integrationId, now) },
       { upsert: true },
     );
   }
@@ -152,9 +155,9 @@ export class SyncStateStore {
   }
 
   /** The runs asked for and not yet taken (the `requested_at` index: no other state is read). */
-  async syncRequests(): Promise<{ integrationId: string; at: Date }[]> {
-    const requested = await this.collection.find({ requestedAt: { $gt: new Date(0) } }, { projection: { requestedAt: 1 } }).toArray();
-    return requested.map((doc) => ({ integrationId: doc._id, at: doc.requestedAt! }));
+  async syncRequests(): Promise<{ integrationId: string; at: Date; trigger: RunTrigger }[]> {
+    const requested = await this.collection.find({ requestedAt: { $gt: new Date(0) } }, { projection: { requestedAt: 1, requestedTrigger: 1 } }).toArray();
+    return requested.map((doc) => ({ integrationId: doc._id, at: doc.requestedAt!, trigger: doc.requestedTrigger ?? 'sync_now' }));
   }
 
   /** Takes the request made at `at`: true for the one caller that took it (false if asked again since, or taken). */

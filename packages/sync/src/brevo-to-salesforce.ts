@@ -18,7 +18,7 @@ import {
   type RuleIssue,
   type SalesforceField,
 } from '@contact-sync/rules';
-import { emptyCounts, type BrevoValues, type LinkDoc, type RecordErrorDoc, type RunCounts, type WebhookEventDoc } from '@contact-sync/store';
+import { emptyCounts, type BrevoValues, type LinkDoc, type RecordContact, type RecordErrorDoc, type RunCounts, type WebhookEventDoc } from '@contact-sync/store';
 import { sameSms } from './brevo-writer.ts';
 import { ownChangeClient } from './change-events.ts';
 import { brevoCaller, faultOf, salesforceCaller } from './classify.ts';
@@ -160,6 +160,12 @@ async function linksOfEvents(integrationId: string, events: readonly WebhookEven
   return linkOfEvent;
 }
 
+function contactOfLink(link: LinkDoc): RecordContact {
+  const { FIRSTNAME, LASTNAME } = link.values.attributes;
+  const name = [FIRSTNAME, LASTNAME].filter((part) => typeof part === 'string' && part.trim() !== '').join(' ');
+  return { name: name || null, email: link.values.email ?? null };
+}
+
 /**
  * R13's Brevo delete, confirmed: of the links whose contacts a `contact_deleted` event names, the Salesforce Ids
  * whose contact Brevo no longer has. A webhook's secret can be read by anyone holding the account's Brevo key,
@@ -206,13 +212,14 @@ export async function applyBrevoEvents(integration: IntegrationSnapshot, deps: E
   const state = await store.state.get(integration.id);
   if (state.pausedUntil && state.pausedUntil.getTime() > now().getTime()) return { ...result, end: 'paused' };
 
-  const run = await store.runs.start(integration.id, 'brevo_to_salesforce', false, now());
+  const run = await store.runs.start(integration.id, 'brevo_to_salesforce', false, now(), deps.trigger);
   result.runId = run._id;
   const object = objectOf(integration);
   const issueContext = { integrationId: integration.id, runId: run._id, direction: 'brevo_to_salesforce' as const, object };
   const recordErrors: RecordErrorDoc[] = [];
-  const addIssue = (issue: RuleIssue, severity: 'error' | 'warning', salesforceId: string | null) =>
-    recordErrors.push(recordErrorOf(issue, severity, { ...issueContext, salesforceId, at: now() }));
+  // The contact as Brevo holds it (its email, FIRSTNAME and LASTNAME when mapped): the link's values.
+  const addIssue = (issue: RuleIssue, severity: 'error' | 'warning', link: LinkDoc) =>
+    recordErrors.push(recordErrorOf(issue, severity, { ...issueContext, salesforceId: link.salesforceId, brevoId: link.brevoId, contact: contactOfLink(link), at: now() }));
   const applied: string[] = [];
   const ignored: string[] = [];
   const failed: string[] = [];
@@ -301,8 +308,8 @@ export async function applyBrevoEvents(integration: IntegrationSnapshot, deps: E
         toWrite[attribute] = value;
       }
       const change = mapBrevoContactToSalesforce(toWrite, integration.mapping, fieldsByName as ReadonlyMap<string, SalesforceField>);
-      for (const warning of change.warnings) addIssue(warning, 'warning', link.salesforceId);
-      for (const error of change.errors) addIssue(error, 'error', link.salesforceId);
+      for (const warning of change.warnings) addIssue(warning, 'warning', link);
+      for (const error of change.errors) addIssue(error, 'error', link);
       if (Object.keys(change.fields).length === 0) {
         (change.errors.length > 0 ? failed : ignored).push(...eventIds);
         if (change.errors.length > 0) result.counts.rejected += 1;
@@ -353,7 +360,7 @@ export async function applyBrevoEvents(integration: IntegrationSnapshot, deps: E
           result.counts.failed += 1;
           failed.push(...eventIds);
           const first = outcome?.errors[0];
-          addIssue(createIssue(RuleCode.InvalidInput, first?.fields?.[0], { reason: `${first?.statusCode ?? 'UNKNOWN'}: ${first?.message ?? ''}` }), 'error', write.group.link.salesforceId);
+          addIssue(createIssue(RuleCode.InvalidInput, first?.fields?.[0], { reason: `${first?.statusCode ?? 'UNKNOWN'}: ${first?.message ?? ''}` }), 'error', write.group.link);
         }
       });
       await store.links.upsertMany(linksToSave);
@@ -376,7 +383,7 @@ export async function applyBrevoEvents(integration: IntegrationSnapshot, deps: E
         } else {
           result.counts.failed += 1;
           failed.push(...eventIds);
-          addIssue(verdict.issue, 'error', group.link.salesforceId);
+          addIssue(verdict.issue, 'error', group.link);
         }
       });
       await store.links.removeMany(integration.id, removed);
@@ -387,6 +394,7 @@ export async function applyBrevoEvents(integration: IntegrationSnapshot, deps: E
       await store.quota.release(settled);
       result.operations = made;
     }
+    await store.errors.resolve(integration.id, 'brevo_to_salesforce', [...groups.keys()], now());
     await store.errors.addMany(recordErrors);
     await store.events.mark(integration.id, applied, 'applied', now());
     await store.events.mark(integration.id, ignored, 'ignored', now());

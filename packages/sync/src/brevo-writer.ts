@@ -13,10 +13,10 @@ import {
   type ImportRow,
   type ProcessStatus,
 } from '@contact-sync/brevo';
-import { createIssue, duplicateFieldFromBrevoError, RuleCode, type RuleIssue } from '@contact-sync/rules';
+import { createIssue, duplicateFieldFromBrevoError, duplicateIssue, RuleCode, type RuleIssue } from '@contact-sync/rules';
 import type { BrevoValues } from '@contact-sync/store';
 import type { Caller } from './classify.ts';
-import type { PlannedDelete, PlannedWrite } from './plan.ts';
+import { decideOnOwner, type BrevoOwner, type PlannedDelete, type PlannedWrite } from './plan.ts';
 
 export interface WriterOptions {
   listId: number;
@@ -119,6 +119,20 @@ export class BrevoWriter {
     return outcome;
   }
 
+  /**
+   * Writes each contact's link back (`ext_id` = its Salesforce Id, R14), by contact id. A contact
+   * deleted in Brevo meanwhile is a failure of its own; the others are written.
+   */
+  async relink(links: readonly { salesforceId: string; brevoId: number }[]): Promise<WriteOutcome> {
+    const outcome: WriteOutcome = { written: new Map(), deleted: [], failures: [] };
+    await this.batch(
+      links.map((link) => ({ key: link.salesforceId, item: { id: link.brevoId, ext_id: link.salesforceId } })),
+      outcome,
+      (key, id) => outcome.written.set(key, id),
+    );
+    return outcome;
+  }
+
   private async create(creates: readonly PlannedWrite[], outcome: WriteOutcome, since: Date): Promise<void> {
     const processId = (await this.call('brevo.contacts.import', () => importContacts(this.client, this.options.listId, creates.map(importRowOf)))).data;
     const { status, found } = await this.awaitImport(processId, creates, since);
@@ -138,25 +152,28 @@ export class BrevoWriter {
     }
     for (const write of missing) {
       // Not created: either our contact already existed (it has our ext_id: adopt it) or another
-      // contact holds the email or SMS (R15: an error, never a merge).
-      const owner = await this.ownerOf(write);
-      if (owner && owner.attributes?.EXT_ID === write.salesforceId) {
-        fixups.push({ key: write.salesforceId, item: batchUpdateOf(write, owner.id, this.options.listId, true) });
-      } else if (owner || write.values.sms) {
-        const field = owner ? 'email' : 'sms';
-        outcome.failures.push({ salesforceId: write.salesforceId, issue: createIssue(RuleCode.Duplicate, field, { attribute: field === 'email' ? 'EMAIL' : 'SMS' }) });
-      } else {
-        outcome.failures.push({ salesforceId: write.salesforceId, issue: createIssue(RuleCode.InvalidInput, 'email', { reason: 'Brevo did not import the contact' }) });
-      }
+      // contact holds the email or SMS (R15: an error, never a merge). The preview decides the same way.
+      const decision = decideOnOwner(write, await this.ownerOf(write));
+      if (decision.kind === 'adopt') fixups.push({ key: write.salesforceId, item: batchUpdateOf(write, decision.brevoId, this.options.listId, true) });
+      else if (decision.kind === 'duplicate') outcome.failures.push({ salesforceId: write.salesforceId, issue: decision.issue });
+      else outcome.failures.push({ salesforceId: write.salesforceId, issue: createIssue(RuleCode.InvalidInput, 'email', { reason: 'Brevo did not import the contact' }) });
     }
     if (fixups.length > 0) await this.batch(fixups, outcome, (key, id) => outcome.written.set(key, id));
   }
 
-  private async ownerOf(write: PlannedWrite): Promise<BrevoContactSummary | null> {
-    const byExtId = await this.call('brevo.contacts.get', () => findContact(this.client, write.salesforceId, 'ext_id'));
-    if (byExtId) return byExtId;
-    if (!write.values.email) return null;
-    return this.call('brevo.contacts.get', () => findContact(this.client, write.values.email!, 'email_id'));
+  /** The contact holding the record's ext_id, email or SMS, in that order (`decideOnOwner`). */
+  private async ownerOf(write: PlannedWrite): Promise<BrevoOwner | null> {
+    const lookups: [BrevoOwner['matchedBy'], string | undefined, 'ext_id' | 'email_id' | 'phone_id'][] = [
+      ['ext_id', write.salesforceId, 'ext_id'],
+      ['email', write.values.email, 'email_id'],
+      ['sms', write.values.sms, 'phone_id'],
+    ];
+    for (const [matchedBy, identifier, type] of lookups) {
+      if (!identifier) continue;
+      const contact = await this.call('brevo.contacts.get', () => findContact(this.client, identifier, type));
+      if (contact) return { id: contact.id, extId: typeof contact.attributes?.EXT_ID === 'string' ? contact.attributes.EXT_ID : null, matchedBy };
+    }
+    return null;
   }
 
   /**
@@ -250,7 +267,7 @@ export class BrevoWriter {
       const body = brevoErrorBody(error);
       const duplicate = duplicateFieldFromBrevoError(body);
       const issue = duplicate
-        ? createIssue(RuleCode.Duplicate, duplicate, { attribute: duplicate === 'email' ? 'EMAIL' : 'SMS' })
+        ? duplicateIssue(duplicate)
         : createIssue(RuleCode.InvalidInput, undefined, { reason: body?.message ?? `Brevo answered ${status}` });
       outcome.failures.push({ salesforceId: items[0]!.key, issue });
     }

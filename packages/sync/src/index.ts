@@ -6,6 +6,7 @@ export * from './record-issues.ts';
 export * from './salesforce-to-brevo.ts';
 export * from './brevo-to-salesforce.ts';
 export * from './run-integration.ts';
+export * from './link-repair.ts';
 export * from './webhooks.ts';
 export * from './preview.ts';
 export * from './lifecycle.ts';

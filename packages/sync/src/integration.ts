@@ -35,6 +35,11 @@ export interface StatusChange {
 /** How the engine tells the BFF's Integration document about status changes (SPEC §4). */
 export interface IntegrationStatusPort {
   setStatus(integrationId: string, change: StatusChange): Promise<void>;
+  /**
+   * Saves a mapping the engine repaired (link attributes taken out, `removed`), with the reason
+   * `mapping_repaired` for the user to read.
+   */
+  saveRepairedMapping(integrationId: string, mapping: Record<string, string>, removed: readonly string[]): Promise<void>;
 }
 
 /** Describe fields of the integration's object, cached by the caller as it likes. */

@@ -16,15 +16,15 @@ export function syncLifecycle(deps: { store: SyncStore; brevoFor: (accountId: st
   const now = deps.now ?? (() => new Date());
   return {
     async onActivated(integration: { id: string }): Promise<void> {
-      await deps.store.state.requestSync(integration.id, now());
+      await deps.store.state.requestSync(integration.id, now(), 'activation');
     },
     async onSyncNow(integration: { id: string }): Promise<void> {
-      await deps.store.state.requestSync(integration.id, now());
+      await deps.store.state.requestSync(integration.id, now(), 'sync_now');
     },
     /** "Retry" on record errors (Salesforce → Brevo ones): retried by the next run, which starts now. */
     async onRetryRecords(integration: { id: string }, salesforceIds: readonly string[]): Promise<void> {
       await deps.store.state.requestRetry(integration.id, salesforceIds);
-      await deps.store.state.requestSync(integration.id, now());
+      await deps.store.state.requestSync(integration.id, now(), 'retry');
     },
     /**
      * The integration is already gone, so its sync records go even when Brevo

@@ -1,6 +1,8 @@
-import type { BrevoValues, LinkDoc } from '@contact-sync/store';
+import type { BrevoValues, LinkDoc, RecordContact, RunCounts } from '@contact-sync/store';
 import {
+  checkContactIdentifier,
   decideSalesforceDelete,
+  duplicateIssue,
   findDuplicatesInBatch,
   hashMappedValues,
   mapSalesforceRecordToBrevo,
@@ -13,6 +15,21 @@ import {
 
 /** A Salesforce row as the watermark query returns it. */
 export type SalesforceRow = SalesforceRecord & { SystemModstamp: string; IsDeleted?: boolean };
+
+/** Read with every record, mapped or not: who the record is, for its record errors. */
+const CONTACT_FIELDS = ['Name', 'Email'] as const;
+
+/** The fields the engine reads of each record (run, retry and preview alike). */
+export function recordQueryFields(mapping: Readonly<Record<string, string>>): string[] {
+  return [...Object.values(mapping), ...CONTACT_FIELDS];
+}
+
+/** Who a record is, as its record errors show it. */
+export function contactOf(row: SalesforceRow | undefined): RecordContact | null {
+  if (!row) return null;
+  const text = (value: unknown) => (typeof value === 'string' && value.trim() !== '' ? value.trim() : null);
+  return { name: text(row.Name), email: text(row.Email) };
+}
 
 export interface PlannedWrite {
   salesforceId: string;
@@ -46,6 +63,8 @@ export type PlannedRow =
   | { kind: 'delete'; remove: PlannedDelete }
   | { kind: 'unchanged'; salesforceId: string; modstamp: string }
   | { kind: 'rejected'; salesforceId: string; modstamp: string; issues: RuleIssue[] }
+  /** Not sent (R5: a new contact with neither email nor SMS); a warning, nothing charged. */
+  | { kind: 'skipped'; salesforceId: string; modstamp: string; issue: RuleIssue }
   | { kind: 'ignored'; salesforceId: string; modstamp: string };
 
 export interface PlanContext {
@@ -114,6 +133,11 @@ export function planPage(rows: readonly SalesforceRow[], links: ReadonlyMap<stri
       continue;
     }
     const values = mergeValues(link?.values, change);
+    const missingIdentifier = checkContactIdentifier(values, context.mapping, link !== undefined && link.brevoId !== null);
+    if (missingIdentifier) {
+      planned.push({ kind: 'skipped', ...base, issue: missingIdentifier });
+      continue;
+    }
     const hash = hashMappedValues(values);
     if (link && link.hash === hash && link.brevoId !== null) {
       planned.push({ kind: 'unchanged', ...base });
@@ -151,4 +175,57 @@ export function planPage(rows: readonly SalesforceRow[], links: ReadonlyMap<stri
 /** Operations a planned row charges (R16): one per record written, list link/unlink included. */
 export function operationsOf(row: PlannedRow): number {
   return row.kind === 'create' || row.kind === 'update' || row.kind === 'delete' ? 1 : 0;
+}
+
+/** How a planned row ended: written (or deleted) in Brevo, refused as a duplicate (R15), or failed. */
+export type RowResult = 'written' | 'duplicate' | 'failed';
+
+/**
+ * Adds one planned row to a run's counts: the run with Brevo's answer, the preview with its
+ * prediction. One function, so that the preview counts what the run then counts.
+ */
+export function countRow(counts: RunCounts, row: PlannedRow, result: RowResult): void {
+  counts.read += 1;
+  switch (row.kind) {
+    case 'rejected':
+      counts.rejected += 1;
+      return;
+    case 'skipped':
+      counts.noEmailOrSms += 1;
+      return;
+    case 'unchanged':
+    case 'ignored':
+      counts.skippedUnchanged += 1;
+      return;
+    case 'delete':
+      if (result === 'written') counts.deleted += 1;
+      else counts.failed += 1;
+      return;
+    case 'create':
+    case 'update':
+      if (result === 'written') counts[row.kind === 'create' ? 'created' : 'updated'] += 1;
+      else if (result === 'duplicate') counts.rejected += 1;
+      else counts.failed += 1;
+  }
+}
+
+/** A Brevo contact that holds one of a record's identifiers, and which one matched. */
+export interface BrevoOwner {
+  id: number;
+  extId: string | null;
+  matchedBy: 'ext_id' | 'email' | 'sms';
+}
+
+export type OwnerDecision = { kind: 'create' } | { kind: 'adopt'; brevoId: number } | { kind: 'duplicate'; issue: RuleIssue };
+
+/**
+ * A new record against the Brevo contact already holding its ext_id, email or SMS (looked up in
+ * that order): none, it is created; ours (our ext_id, from an interrupted or earlier run), it is
+ * adopted and counts as created; another contact's, R15 (never a merge). The run asks this of the
+ * rows an import did not create, the preview of every row it would create.
+ */
+export function decideOnOwner(write: Pick<PlannedWrite, 'salesforceId'>, owner: BrevoOwner | null): OwnerDecision {
+  if (!owner) return { kind: 'create' };
+  if (owner.extId === write.salesforceId) return { kind: 'adopt', brevoId: owner.id };
+  return { kind: 'duplicate', issue: duplicateIssue(owner.matchedBy === 'sms' ? 'sms' : 'email') };
 }

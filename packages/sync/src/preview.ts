@@ -1,10 +1,13 @@
+import type { BrevoClient } from '@getbrevo/brevo';
+import { listContacts } from '@contact-sync/brevo';
 import { streamQuery, watermarkQuery, type SalesforceRequester } from '@contact-sync/salesforce';
-import { indexFieldsByName, MONTHLY_OPERATION_QUOTA, type CountryCode, type RuleIssue } from '@contact-sync/rules';
-import type { BrevoValues, SyncStore } from '@contact-sync/store';
-import { salesforceCaller, type CallPolicy } from './classify.ts';
+import { duplicateIssue, indexFieldsByName, MONTHLY_OPERATION_QUOTA, type CountryCode, type RuleIssue } from '@contact-sync/rules';
+import { emptyCounts, watermarkOf, type BrevoValues, type LinkDoc, type RunCounts, type SyncStore } from '@contact-sync/store';
+import { brevoCaller, salesforceCaller, type CallPolicy } from './classify.ts';
 import { describeFieldsLoader } from './describe-fields.ts';
 import { objectOf, type FieldsLoader, type IntegrationSnapshot } from './integration.ts';
-import { operationsOf, planPage, type SalesforceRow } from './plan.ts';
+import { countRow, decideOnOwner, operationsOf, planPage, recordQueryFields, type BrevoOwner, type PlannedRow, type PlannedWrite, type RowResult, type SalesforceRow } from './plan.ts';
+import { DEFAULT_ENGINE_OPTIONS } from './salesforce-to-brevo.ts';
 
 export interface PreviewSample {
   salesforceId: string;
@@ -13,11 +16,8 @@ export interface PreviewSample {
 }
 
 export interface PreviewResult {
-  read: number;
-  wouldCreate: number;
-  wouldUpdate: number;
-  unchanged: number;
-  rejected: number;
+  /** What the first run would count, counted by the run's own `countRow` (`failed`: always 0, a prediction cannot fail). */
+  counts: RunCounts;
   /** Rejected records by rule code (e.g. `phone_digits_out_of_range`, `duplicate`). */
   rejectedByReason: Record<string, number>;
   samples: { create: PreviewSample[]; update: PreviewSample[]; rejected: PreviewSample[] };
@@ -30,6 +30,8 @@ export interface PreviewResult {
 
 export interface PreviewDeps {
   salesforce: SalesforceRequester;
+  /** The account's Brevo: the contacts that already hold a record's email, SMS or ext_id (read only). */
+  brevo: BrevoClient;
   /** When given, existing links make records updates (or unchanged) instead of creates; never written. */
   store?: SyncStore;
   loadFields?: FieldsLoader;
@@ -39,10 +41,19 @@ export interface PreviewDeps {
   quotaLimit?: number;
 }
 
+/** A create or update: Brevo's existing contacts decide it (R15), once they are read. */
+type Candidate = Extract<PlannedRow, { kind: 'create' | 'update' }>;
+
+const BREVO_PAGE = 1000;
+
 /**
- * SPEC §2 step 7: what the first sync would do, without writing anything
- * anywhere. Streams the same query as the sync, page by page, through the same
- * planner (so the same rules decide), and counts.
+ * SPEC §2 step 7: what the first sync would do, without writing anything anywhere, decided by the
+ * run's own code so that its counts are the first run's. The same `queryAll` from the same
+ * watermark (deleted records included), in the run's chunks, through the same planner (every rule,
+ * R15 inside a chunk, R5's records without email or SMS), counted by the same `countRow`. What the
+ * run learns from Brevo only when it writes (an email, SMS or ext_id another contact already holds:
+ * R15, or our own contact from an earlier run: adopted) the preview reads beforehand from the
+ * account's contacts, and decides with the run's `decideOnOwner`.
  */
 export async function previewIntegration(integration: IntegrationSnapshot, deps: PreviewDeps): Promise<PreviewResult> {
   const sampleSize = deps.sampleSize ?? 5;
@@ -52,11 +63,7 @@ export async function previewIntegration(integration: IntegrationSnapshot, deps:
   const fieldsByName = indexFieldsByName(fields);
   const quotaLimit = deps.quotaLimit ?? (deps.store ? await deps.store.quota.limitOf(integration.id) : MONTHLY_OPERATION_QUOTA);
   const result: PreviewResult = {
-    read: 0,
-    wouldCreate: 0,
-    wouldUpdate: 0,
-    unchanged: 0,
-    rejected: 0,
+    counts: emptyCounts(),
     rejectedByReason: {},
     samples: { create: [], update: [], rejected: [] },
     operations: 0,
@@ -64,31 +71,140 @@ export async function previewIntegration(integration: IntegrationSnapshot, deps:
     quotaShare: 0,
     exceedsQuota: false,
   };
-  const soql = watermarkQuery(object, Object.values(integration.mapping), null);
-  for await (const page of streamQuery<SalesforceRow>(deps.salesforce, soql, { batchSize: deps.pageSize ?? 2000, call: callSalesforce })) {
-    const links = deps.store ? await deps.store.links.findBySalesforceIds(integration.id, page.records.map((row) => row.Id)) : new Map();
-    const planned = planPage(page.records, links, {
+  const reject = (salesforceId: string, issues: RuleIssue[]) => {
+    for (const issue of issues) result.rejectedByReason[issue.code] = (result.rejectedByReason[issue.code] ?? 0) + 1;
+    if (result.samples.rejected.length < sampleSize) result.samples.rejected.push({ salesforceId, issues });
+  };
+  const settle = (row: PlannedRow, outcome: RowResult) => {
+    countRow(result.counts, row, outcome);
+    if (outcome === 'written') result.operations += operationsOf(row);
+  };
+
+  // A draft has no state yet: read, never created (the preview writes nothing).
+  const state = deps.store ? await deps.store.state.find(integration.id) : null;
+  const watermark = state ? watermarkOf(state) : null;
+  const soql = watermarkQuery(object, recordQueryFields(integration.mapping), watermark);
+  const chunkSize = DEFAULT_ENGINE_OPTIONS.chunkSize;
+  const candidates: Candidate[] = [];
+  const planChunk = async (rows: SalesforceRow[]) => {
+    const links = deps.store ? await deps.store.links.findBySalesforceIds(integration.id, rows.map((row) => row.Id)) : new Map<string, LinkDoc>();
+    const planned = planPage(rows, links, {
       mapping: integration.mapping,
       fieldsByName,
       ...(integration.smsDefaultCountry ? { defaultCountry: integration.smsDefaultCountry as CountryCode } : {}),
     });
     for (const row of planned) {
-      result.read += 1;
-      result.operations += operationsOf(row);
-      if (row.kind === 'create') {
-        result.wouldCreate += 1;
-        if (result.samples.create.length < sampleSize) result.samples.create.push({ salesforceId: row.write.salesforceId, values: row.write.values });
-      } else if (row.kind === 'update') {
-        result.wouldUpdate += 1;
-        if (result.samples.update.length < sampleSize) result.samples.update.push({ salesforceId: row.write.salesforceId, values: row.write.values });
-      } else if (row.kind === 'rejected') {
-        result.rejected += 1;
-        for (const issue of row.issues) result.rejectedByReason[issue.code] = (result.rejectedByReason[issue.code] ?? 0) + 1;
-        if (result.samples.rejected.length < sampleSize) result.samples.rejected.push({ salesforceId: row.salesforceId, issues: row.issues });
-      } else result.unchanged += 1;
+      if (row.kind === 'create' || row.kind === 'update') {
+        candidates.push(row);
+        continue;
+      }
+      if (row.kind === 'rejected') reject(row.salesforceId, row.issues);
+      settle(row, 'written');
     }
+  };
+  let buffer: SalesforceRow[] = [];
+  for await (const page of streamQuery<SalesforceRow>(deps.salesforce, soql, { all: true, batchSize: deps.pageSize ?? DEFAULT_ENGINE_OPTIONS.pageSize, call: callSalesforce })) {
+    buffer.push(...page.records);
+    if (buffer.length < chunkSize && !page.done) continue;
+    await planChunk(buffer);
+    buffer = [];
+  }
+  if (buffer.length > 0) await planChunk(buffer);
+
+  const owners = await readOwners(candidates.map((candidate) => candidate.write), deps);
+  for (const row of candidates) {
+    const issue = row.kind === 'create' ? createIssueOf(row.write, owners) : updateIssueOf(row.write, owners);
+    if (issue) {
+      reject(row.write.salesforceId, [issue]);
+      settle(row, 'duplicate');
+      continue;
+    }
+    // Written in watermark order: a later record claiming the same email or SMS meets this one.
+    owners.claim(row.write);
+    const samples = row.kind === 'create' ? result.samples.create : result.samples.update;
+    if (samples.length < sampleSize) samples.push({ salesforceId: row.write.salesforceId, values: row.write.values });
+    settle(row, 'written');
   }
   result.quotaShare = quotaLimit > 0 ? result.operations / quotaLimit : 1;
   result.exceedsQuota = result.operations > quotaLimit;
   return result;
+}
+
+function createIssueOf(write: PlannedWrite, owners: Owners): RuleIssue | null {
+  const decision = decideOnOwner(write, owners.ownerOf(write));
+  return decision.kind === 'duplicate' ? decision.issue : null;
+}
+
+/**
+ * An update by contact id that gives the contact an email or SMS another contact holds: Brevo
+ * refuses it and the run reads R15 from its answer (`duplicateFieldFromBrevoError`).
+ */
+function updateIssueOf(write: PlannedWrite, owners: Owners): RuleIssue | null {
+  const self = write.link?.brevoId ?? null;
+  if (write.changed.email) {
+    const owner = owners.byEmail.get(write.changed.email.toLowerCase());
+    if (owner && owner.id !== self) return duplicateIssue('email');
+  }
+  if (write.changed.sms) {
+    const owner = owners.bySms.get(digits(write.changed.sms));
+    if (owner && owner.id !== self) return duplicateIssue('sms');
+  }
+  return null;
+}
+
+const digits = (value: string) => value.replace(/\D/g, '');
+
+type Held = Omit<BrevoOwner, 'matchedBy'>;
+
+/** The Brevo contacts holding the candidates' identifiers, and the ones the preview itself would create. */
+class Owners {
+  readonly byExtId = new Map<string, Held>();
+  readonly byEmail = new Map<string, Held>();
+  readonly bySms = new Map<string, Held>();
+  private nextVirtualId = -1;
+
+  /** Looked up in the run's order (`BrevoWriter.ownerOf`): ext_id, email, SMS. */
+  ownerOf(write: PlannedWrite): BrevoOwner | null {
+    const byExtId = this.byExtId.get(write.salesforceId);
+    if (byExtId) return { ...byExtId, matchedBy: 'ext_id' };
+    const byEmail = write.values.email ? this.byEmail.get(write.values.email.toLowerCase()) : undefined;
+    if (byEmail) return { ...byEmail, matchedBy: 'email' };
+    const bySms = write.values.sms ? this.bySms.get(digits(write.values.sms)) : undefined;
+    return bySms ? { ...bySms, matchedBy: 'sms' } : null;
+  }
+
+  /** After the write: the record's contact holds its identifiers. */
+  claim(write: PlannedWrite): void {
+    const held = this.byExtId.get(write.salesforceId) ?? { id: write.link?.brevoId ?? this.nextVirtualId--, extId: write.salesforceId };
+    this.byExtId.set(write.salesforceId, held);
+    if (write.values.email) this.byEmail.set(write.values.email.toLowerCase(), held);
+    if (write.values.sms) this.bySms.set(digits(write.values.sms), held);
+  }
+}
+
+/**
+ * Pages through the account's contacts once (1,000 a call) and keeps those holding a candidate's
+ * ext_id, email or SMS: nothing is read when nothing would be written.
+ */
+async function readOwners(writes: readonly PlannedWrite[], deps: PreviewDeps): Promise<Owners> {
+  const owners = new Owners();
+  if (writes.length === 0) return owners;
+  const extIds = new Set(writes.map((write) => write.salesforceId));
+  const emails = new Set(writes.flatMap((write) => (write.values.email ? [write.values.email.toLowerCase()] : [])));
+  // Brevo keeps SMS numbers without the `+`: compared by digits, as the writer does (`sameSms`).
+  const smsDigits = new Set(writes.flatMap((write) => (write.values.sms ? [digits(write.values.sms)] : [])));
+  const callBrevo = brevoCaller(deps.policy);
+  for (let offset = 0; ; offset += BREVO_PAGE) {
+    const page = (await callBrevo('brevo.contacts.list', () => listContacts(deps.brevo, { limit: BREVO_PAGE, offset, sort: 'asc' }))).data;
+    for (const contact of page.contacts) {
+      const extId = typeof contact.attributes?.EXT_ID === 'string' ? contact.attributes.EXT_ID : null;
+      const held = { id: contact.id, extId };
+      if (extId && extIds.has(extId)) owners.byExtId.set(extId, held);
+      const email = contact.email?.toLowerCase();
+      if (email && emails.has(email)) owners.byEmail.set(email, held);
+      const contactSms = contact.attributes?.SMS;
+      if (contactSms !== undefined && contactSms !== null && smsDigits.has(digits(String(contactSms)))) owners.bySms.set(digits(String(contactSms)), held);
+    }
+    if (page.contacts.length < BREVO_PAGE || offset + BREVO_PAGE >= page.count) return owners;
+  }
 }

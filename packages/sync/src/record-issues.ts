@@ -1,5 +1,5 @@
 import { fixHintKey, type RuleIssue } from '@contact-sync/rules';
-import type { RecordErrorDoc, RunDirection } from '@contact-sync/store';
+import type { RecordContact, RecordErrorDoc, RunDirection } from '@contact-sync/store';
 
 const RETRYABLE = new Set(['delete_failed', 'text_too_long', 'invalid_input', 'salesforce_rejected', 'duplicate']);
 
@@ -10,6 +10,7 @@ export interface IssueContext {
   object: string;
   salesforceId: string | null;
   brevoId?: number | null;
+  contact?: RecordContact | null;
   at: Date;
 }
 
@@ -30,5 +31,6 @@ export function recordErrorOf(issue: RuleIssue, severity: 'error' | 'warning', c
     fixHintKey: fixHintKey(issue.code),
     retryable: severity === 'error' && RETRYABLE.has(issue.code),
     at: context.at,
+    contact: context.contact ?? null,
   };
 }

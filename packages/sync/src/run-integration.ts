@@ -1,6 +1,7 @@
 import { statusAfterRun } from '@contact-sync/rules';
 import { applyBrevoEvents, type BrevoToSalesforceResult } from './brevo-to-salesforce.ts';
 import type { IntegrationSnapshot } from './integration.ts';
+import { repairLinkMapping } from './link-repair.ts';
 import { retrySalesforceRecords, syncSalesforceToBrevo, withRunFieldsLoader, type EngineDeps, type SalesforceToBrevoResult } from './salesforce-to-brevo.ts';
 
 export interface IntegrationRunResult {
@@ -12,13 +13,15 @@ export interface IntegrationRunResult {
 
 /**
  * One sync of one integration, as the worker runs it (under its lease):
- * first the Brevo changes received by webhook (so a later Brevo edit wins over
+ * a saved mapping that feeds a link attribute is repaired first (link-repair.ts), then
+ * the Brevo changes received by webhook (so a later Brevo edit wins over
  * an older Salesforce one, R17), then Salesforce → Brevo. The status follows
  * SPEC §4: `error` while the last run had record errors, `active` once it has
  * none; `auth_error` and `disabled_quota` are set where they happen.
  */
-export async function runIntegration(integration: IntegrationSnapshot, engineDeps: EngineDeps): Promise<IntegrationRunResult> {
+export async function runIntegration(saved: IntegrationSnapshot, engineDeps: EngineDeps): Promise<IntegrationRunResult> {
   const deps = withRunFieldsLoader(engineDeps);
+  const { integration } = await repairLinkMapping(saved, deps);
   const brevoToSalesforce = await applyBrevoEvents(integration, deps);
   if (brevoToSalesforce.end === 'auth_error' || brevoToSalesforce.end === 'quota_exceeded' || brevoToSalesforce.end === 'paused') {
     return { brevoToSalesforce, salesforceToBrevo: null, retried: null };

@@ -22,12 +22,12 @@ async function salesforceContacts(): Promise<Row[]> {
   return result.records;
 }
 
-/** What the rules say each live Contact becomes in Brevo (R10 rejects, R15 first claimant keeps an email). */
+/** What the rules say each live Contact becomes in Brevo (R10 rejects, R15 first claimant keeps an email, R5 skips records with neither email nor SMS). */
 async function expectedContacts(): Promise<Map<string, { email?: string; sms?: string; attributes: Record<string, unknown> }>> {
   const describe = (await harness.conn.sobject('Contact').describe()) as unknown as { fields: SalesforceField[] };
   const fields = indexFieldsByName(describe.fields);
   const mapped = (await salesforceContacts()).map((row) => mapSalesforceRecordToBrevo(row, CONTACT_MAPPING, fields));
-  const accepted = mapped.filter((change) => change.rejections.length === 0);
+  const accepted = mapped.filter((change) => change.rejections.length === 0 && (change.email !== undefined || change.sms !== undefined));
   const duplicates = findDuplicatesInBatch(accepted.map((c) => ({ key: c.extId, ...(c.email ? { email: c.email } : {}), ...(c.sms ? { sms: c.sms } : {}) })));
   return new Map(accepted.filter((c) => !duplicates.has(c.extId)).map((c) => [c.extId, { ...(c.email ? { email: c.email } : {}), ...(c.sms ? { sms: c.sms } : {}), attributes: c.attributes }]));
 }
@@ -62,7 +62,18 @@ describe('Salesforce → Brevo', () => {
     expect(codes).toContain('duplicate');
     expect([...codes].some((code) => code.startsWith('phone_'))).toBe(true);
     const letty = (await salesforceContacts()).find((row) => row.LastName === 'Letters')!;
-    expect(errors.find((e) => e.salesforceId === letty.Id)).toMatchObject({ rule: 'R10', field: 'MobilePhone', severity: 'error', fixHintKey: 'rules.fix.phone_invalid_characters' });
+    expect(errors.find((e) => e.salesforceId === letty.Id)).toMatchObject({
+      rule: 'R10',
+      field: 'MobilePhone',
+      severity: 'error',
+      fixHintKey: 'rules.fix.phone_invalid_characters',
+      // Who the record is, mapped or not: the marketer finds them by name or email.
+      contact: { name: 'Letty Letters', email: 'letty.letters@example.com' },
+    });
+    // R5: neither email nor SMS, not sent and not charged: a warning with the reason and the fix.
+    const ned = (await salesforceContacts()).find((row) => row.LastName === 'Nothing')!;
+    expect(errors.find((e) => e.salesforceId === ned.Id)).toMatchObject({ code: 'no_email_or_sms', severity: 'warning', field: 'Email', fixHintKey: 'rules.fix.no_email_or_sms', retryable: false });
+    expect(result.counts.noEmailOrSms).toBeGreaterThanOrEqual(1);
     const sue = (await salesforceContacts()).find((row) => row.FirstName === 'Sue' && row.LastName === 'Shared')!;
     expect(errors.find((e) => e.salesforceId === sue.Id)).toMatchObject({ rule: 'R15', code: 'duplicate' });
 
@@ -70,6 +81,25 @@ describe('Salesforce → Brevo', () => {
     const run = await harness.store.runs.get(result.runId!);
     expect(run).toMatchObject({ status: 'succeeded', operationsCharged: expected.size, counts: { created: expected.size } });
     expect(run!.progress.done).toBe(run!.progress.total);
+  });
+
+  it("closes a record's errors once a later run deals with it: fixed, it is written and its error is history", async () => {
+    const integration = await createIntegration(harness);
+    const deps = engineDeps(harness);
+    await syncSalesforceToBrevo(integration, deps);
+    const letty = (await salesforceContacts()).find((row) => row.LastName === 'Letters')!;
+    const openFor = async (id: string) => (await harness.store.errors.open(integration.id, 10_000)).filter((e) => e.salesforceId === id);
+    expect((await openFor(letty.Id)).map((e) => e.code)).toEqual(['phone_invalid_characters']);
+
+    await harness.conn.sobject('Contact').update({ Id: letty.Id, MobilePhone: '+39 333 765 4321' });
+    try {
+      const next = await syncSalesforceToBrevo(integration, deps);
+      expect(next.counts.created).toBe(1);
+      expect(await openFor(letty.Id)).toEqual([]);
+    } finally {
+      // The org is shared by this file's tests.
+      await harness.conn.sobject('Contact').update({ Id: letty.Id, MobilePhone: letty.MobilePhone as string });
+    }
   });
 
   it('carries an edit, a bulk email change (R14) and a delete (R13) on the next run; unchanged records cost nothing', async () => {

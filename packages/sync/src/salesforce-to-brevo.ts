@@ -4,20 +4,22 @@ import {
   indexFieldsByName,
   IntegrationStatus,
   quotaMonth,
+  RuleCode,
   statusAfterRun,
   warningThreshold,
   type CountryCode,
+  type RuleIssue,
   type SalesforceField,
 } from '@contact-sync/rules';
-import { emptyCounts, watermarkOf, type LinkDoc, type RecordErrorDoc, type RunCounts, type SyncStore, type Watermark } from '@contact-sync/store';
+import { emptyCounts, watermarkOf, type LinkDoc, type RecordErrorDoc, type RunCounts, type RunTrigger, type SyncStore, type Watermark } from '@contact-sync/store';
 import type { RetryOptions } from '@contact-sync/retry';
 import { rowOfChange, type RecordChange } from './change-events.ts';
 import { brevoCaller, faultOf, salesforceCaller, type Caller } from './classify.ts';
-import { BrevoWriter } from './brevo-writer.ts';
+import { BrevoWriter, type WriteOutcome } from './brevo-writer.ts';
 import { describeFieldsLoader } from './describe-fields.ts';
 import { objectOf, type FieldsLoader, type IntegrationSnapshot, type IntegrationStatusPort } from './integration.ts';
 import { DEFAULT_NOTICE_SENDER, sendQuotaNotice, type NoticeSender } from './notices.ts';
-import { operationsOf, planPage, type PlannedRow, type SalesforceRow } from './plan.ts';
+import { contactOf, countRow, operationsOf, planPage, recordQueryFields, type PlannedRow, type RowResult, type SalesforceRow } from './plan.ts';
 import { readAhead } from './read-ahead.ts';
 import { recordErrorOf } from './record-issues.ts';
 
@@ -61,6 +63,8 @@ export interface EngineDeps {
   checkpoint?: (point: Checkpoint, chunk: number) => void | Promise<void>;
   /** False once the run's lease is lost: the run stops before its next commit. */
   stillOwner?: () => Promise<boolean>;
+  /** Why this run happens (recorded on its runs; default `schedule`). */
+  trigger?: RunTrigger;
 }
 
 export type RunEnd = 'completed' | 'quota_exceeded' | 'paused' | 'auth_error' | 'failed' | 'lease_lost';
@@ -178,13 +182,13 @@ export async function syncSalesforceToBrevo(integration: IntegrationSnapshot, de
 
   if (state.pausedUntil && state.pausedUntil.getTime() > now().getTime()) return { ...result, end: 'paused' };
 
-  const run = await store.runs.start(integration.id, 'salesforce_to_brevo', initialLoad, now());
+  const run = await store.runs.start(integration.id, 'salesforce_to_brevo', initialLoad, now(), deps.trigger);
   result.runId = run._id;
   try {
     const context = await createRunContext(integration, deps, setup, run._id, initialLoad && !(await store.links.hasAny(integration.id)));
 
     let watermark = watermarkOf(state);
-    const soql = watermarkQuery(objectOf(integration), Object.values(integration.mapping), watermark);
+    const soql = watermarkQuery(objectOf(integration), recordQueryFields(integration.mapping), watermark);
     let buffer: SalesforceRow[] = [];
     let total: number | null = null;
     let done = 0;
@@ -259,7 +263,7 @@ async function stopAtQuota(integration: IntegrationSnapshot, deps: EngineDeps, r
 
 /** The mapped fields of these records (at most COLLECTION_MAX), deleted ones included, as the watermark query reads them. */
 async function recordsById(integration: IntegrationSnapshot, ids: readonly string[], deps: EngineDeps, call: Caller): Promise<SalesforceRow[]> {
-  const soql = `SELECT ${selectFields(Object.values(integration.mapping)).join(', ')} FROM ${objectOf(integration)} WHERE Id IN (${ids.map(quoteSoql).join(', ')}) ORDER BY SystemModstamp ASC, Id ASC`;
+  const soql = `SELECT ${selectFields(recordQueryFields(integration.mapping)).join(', ')} FROM ${objectOf(integration)} WHERE Id IN (${ids.map(quoteSoql).join(', ')}) ORDER BY SystemModstamp ASC, Id ASC`;
   const rows: SalesforceRow[] = [];
   for await (const page of streamQuery<SalesforceRow>(deps.salesforce, soql, { all: true, call })) rows.push(...page.records);
   return rows;
@@ -295,6 +299,15 @@ function addCounts(result: SalesforceToBrevoResult, chunk: ChunkResult): void {
   result.operations += chunk.operations;
   result.errors += chunk.errors;
   result.warnings += chunk.warnings;
+}
+
+/** What Brevo's answer made of a planned row (`countRow`). */
+function resultOf(row: PlannedRow, outcome: WriteOutcome, failed: ReadonlyMap<string, RuleIssue>, deleted: ReadonlySet<string>): RowResult {
+  if (row.kind === 'delete') return deleted.has(row.remove.salesforceId) ? 'written' : 'failed';
+  if (row.kind !== 'create' && row.kind !== 'update') return 'written';
+  const failure = failed.get(row.write.salesforceId);
+  if (failure) return failure.code === RuleCode.Duplicate ? 'duplicate' : 'failed';
+  return outcome.written.has(row.write.salesforceId) ? 'written' : 'failed';
 }
 
 /** Cuts the plan before the first write the quota does not allow (R16: that write is not made). */
@@ -409,29 +422,38 @@ async function processChunk(context: Context, rows: SalesforceRow[], from: Water
   await checkpoint('settled');
 
   // Record errors and warnings of this chunk.
-  const issueContext = { integrationId: integration.id, runId: context.runId, direction: 'salesforce_to_brevo' as const, object: objectOf(integration), at };
+  // Every record this chunk dealt with again closes its earlier errors; one still wrong gets a fresh one below.
+  const rowsById = new Map(rows.map((row) => [row.Id, row]));
+  const issueOf = (issue: RuleIssue, severity: 'error' | 'warning', salesforceId: string, brevoId?: number | null) =>
+    recordErrorOf(issue, severity, {
+      integrationId: integration.id,
+      runId: context.runId,
+      direction: 'salesforce_to_brevo',
+      object: objectOf(integration),
+      at,
+      salesforceId,
+      brevoId: brevoId ?? links.get(salesforceId)?.brevoId ?? null,
+      contact: contactOf(rowsById.get(salesforceId)),
+    });
   const recordErrors: RecordErrorDoc[] = [];
-  const failed = new Set(outcome.failures.map((failure) => failure.salesforceId));
-  for (const failure of outcome.failures) recordErrors.push(recordErrorOf(failure.issue, 'error', { ...issueContext, salesforceId: failure.salesforceId }));
+  const failed = new Map(outcome.failures.map((failure) => [failure.salesforceId, failure.issue]));
+  for (const failure of outcome.failures) recordErrors.push(issueOf(failure.issue, 'error', failure.salesforceId));
+  const deleted = new Set(outcome.deleted);
+  const dealtWith: string[] = [];
   for (const row of planned) {
-    counts.read += 1;
     if (row.kind === 'rejected') {
-      counts.rejected += 1;
-      for (const issue of row.issues) recordErrors.push(recordErrorOf(issue, 'error', { ...issueContext, salesforceId: row.salesforceId }));
-    } else if (row.kind === 'unchanged') counts.skippedUnchanged += 1;
-    else if (row.kind === 'ignored') counts.skippedUnchanged += 1;
-    else if (row.kind === 'delete') {
-      if (outcome.deleted.includes(row.remove.salesforceId)) counts.deleted += 1;
-      else counts.failed += 1;
-    } else if (failed.has(row.write.salesforceId) || !outcome.written.has(row.write.salesforceId)) counts.failed += 1;
-    else {
-      if (row.kind === 'create') counts.created += 1;
-      else counts.updated += 1;
-      for (const warning of row.write.warnings) {
-        recordErrors.push(recordErrorOf(warning, 'warning', { ...issueContext, salesforceId: row.write.salesforceId, brevoId: outcome.written.get(row.write.salesforceId) ?? null }));
-      }
+      for (const issue of row.issues) recordErrors.push(issueOf(issue, 'error', row.salesforceId));
+    } else if (row.kind === 'skipped') {
+      recordErrors.push(issueOf(row.issue, 'warning', row.salesforceId));
+    }
+    if (row.kind !== 'unchanged' && row.kind !== 'ignored') dealtWith.push(salesforceIdOf(row));
+    countRow(counts, row, resultOf(row, outcome, failed, deleted));
+    if ((row.kind === 'create' || row.kind === 'update') && outcome.written.has(row.write.salesforceId)) {
+      for (const warning of row.write.warnings) recordErrors.push(issueOf(warning, 'warning', row.write.salesforceId, outcome.written.get(row.write.salesforceId)));
     }
   }
+  // A first load has no earlier errors to close (a replayed chunk's repeat is one per record and code in the list).
+  if (!context.noLinksAtStart) await store.errors.resolve(integration.id, 'salesforce_to_brevo', dealtWith, at);
   await store.errors.addMany(recordErrors);
 
   // 6. Commit: the watermark moves past every row handled (a quota cut stops before the first refused write).
@@ -472,7 +494,7 @@ export async function retrySalesforceRecords(integration: IntegrationSnapshot, s
   const result: SalesforceToBrevoResult = { runId: null, end: 'completed', counts: emptyCounts(), operations: 0, errors: 0, warnings: 0, initialLoad: false };
   const ids = [...new Set(salesforceIds)].map(assertSalesforceId);
   if (ids.length === 0) return result;
-  const run = await store.runs.start(integration.id, 'salesforce_to_brevo', false, now());
+  const run = await store.runs.start(integration.id, 'salesforce_to_brevo', false, now(), 'retry');
   result.runId = run._id;
   try {
     const context = await createRunContext(integration, deps, setup, run._id, false);
@@ -488,7 +510,6 @@ export async function retrySalesforceRecords(integration: IntegrationSnapshot, s
     return await failRun(integration, deps, options, now, run._id, result, error);
   }
 }
-
 
 /**
  * Salesforce → Brevo for records whose changes arrived as change events
@@ -506,7 +527,7 @@ export async function applySalesforceChanges(integration: IntegrationSnapshot, c
   const { store } = deps;
   const result: SalesforceToBrevoResult = { runId: null, end: 'completed', counts: emptyCounts(), operations: 0, errors: 0, warnings: 0, initialLoad: false };
   if (changes.length === 0) return result;
-  const run = await store.runs.start(integration.id, 'salesforce_to_brevo', false, now());
+  const run = await store.runs.start(integration.id, 'salesforce_to_brevo', false, now(), 'salesforce_change');
   result.runId = run._id;
   try {
     const context = await createRunContext(integration, deps, setup, run._id, false);

@@ -5,7 +5,7 @@ import { seededRandom, useTestDatabase } from '@contact-sync/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runIntegration } from './run-integration.ts';
 import { syncSalesforceToBrevo } from './salesforce-to-brevo.ts';
-import { FAKE_SEALER, createIntegration, engineDeps, listDifferences, listMembers, startHarness, startWebhookReceiver, type Harness } from './testing/harness.ts';
+import { FAKE_SEALER, createIntegration, engineDeps, explainedRecords, listDifferences, listMembers, startHarness, startWebhookReceiver, type Harness } from './testing/harness.ts';
 import { registerIntegrationWebhook } from './webhooks.ts';
 import type { IntegrationSnapshot } from './integration.ts';
 import { ENGINE_CHILD_INPUT, type EngineChildInput } from './testing/engine-child-input.ts';
@@ -86,7 +86,7 @@ describe('a worker SIGKILLed in the middle of an initial load', () => {
       expect(members.length).toBeGreaterThan(1_000);
       // Every live Salesforce Contact is either in the list or explained by a record error.
       const live = (await harness.conn.query<{ Id: string }>('SELECT Id FROM Contact', { autoFetch: true, maxFetch: 10_000 })).records.map((r) => r.Id);
-      const explained = new Set((await harness.store.errors.listForIntegration(integration.id, 10_000)).filter((e) => e.severity === 'error').map((e) => e.salesforceId));
+      const explained = await explainedRecords(harness.store, integration.id);
       const inList = new Set(extIds);
       expect(live.filter((id) => !inList.has(id) && !explained.has(id))).toEqual([]);
       expect(await harness.store.quota.used(integration.id, quotaMonth(new Date()))).toBe(members.length);

@@ -184,7 +184,7 @@ export async function storeBrevoWebhook(webhook: AuthenticatedWebhook, body: unk
     // at a time. If it cannot be written the events are stored all the same and the scheduled run
     // applies them, so the answer stays 200.
     const ask = async () => {
-      if (!(await deps.store.state.syncRequestedAt(integrationId))) await deps.store.state.requestSync(integrationId, now);
+      if (!(await deps.store.state.syncRequestedAt(integrationId))) await deps.store.state.requestSync(integrationId, now, 'brevo_change');
     };
     await ask().catch((error: unknown) => deps.onRequestFailed?.(error));
   }

@@ -43,8 +43,9 @@ describe('GET /api/v1/integrations/:id/preview', () => {
     const byCode = Object.fromEntries((preview.rejected as { code: string; count: number }[]).map((reason) => [reason.code, reason.count]));
     // The seed's edge cases: a 5- and a 17-digit phone (the latter in Phone and MobilePhone), letters in a mobile, two contacts sharing an email.
     expect(byCode).toMatchObject({ phone_digits_out_of_range: 3, phone_invalid_characters: 1, duplicate: 1 });
-    // Contacts without an email are not rejected (R14: linked by Salesforce Id, the other fields sync).
+    // Contacts without an email are not rejected: those with neither email nor SMS are not sent (R5, a warning that costs nothing).
     expect(Object.keys(byCode).filter((code) => code.startsWith('email'))).toEqual([]);
+    expect(preview.noEmailOrSms).toBeGreaterThan(0);
     // Each reason reads as the message of one such record, parameters included.
     for (const reason of preview.rejected) {
       expect(reason.messageKey).toMatch(/^rules\./);
@@ -53,7 +54,9 @@ describe('GET /api/v1/integrations/:id/preview', () => {
     expect(preview.rejected.find((r: { code: string }) => r.code === 'phone_not_international')?.params).toHaveProperty('field', 'MobilePhone');
 
     expect(preview.read).toBeGreaterThan(150);
-    expect(preview.toCreate + preview.rejectedRecords).toBe(preview.read);
+    // Every record read is counted once; the one in the recycle bin has nothing to unlink.
+    expect(preview.toCreate + preview.rejectedRecords + preview.noEmailOrSms + preview.unchanged).toBe(preview.read);
+    expect(preview.unchanged).toBe(1);
     expect(preview.toUpdate).toBe(0);
     expect(preview.operations).toBe(preview.toCreate);
     expect(preview.quotaShare).toBeCloseTo(preview.operations / 100_000);
@@ -122,7 +125,7 @@ describe('POST /api/v1/integrations/:id/sync', () => {
 describe('GET /api/v1/integrations/:id/runs', () => {
   it('pages the runs newest first with counts, operations, status and progress', async () => {
     const t0 = Date.UTC(2026, 10, 27, 10, 0, 0);
-    const first = await store.runs.start(activeId, 'salesforce_to_brevo', true, new Date(t0));
+    const first = await store.runs.start(activeId, 'salesforce_to_brevo', true, new Date(t0), 'activation');
     await store.runs.addPage(first._id, { read: 20, created: 12, skippedUnchanged: 5, rejected: 3 }, 12, { done: 20, total: 20 });
     await store.runs.finish(first._id, 'succeeded', new Date(t0 + 4_000));
     const second = await store.runs.start(activeId, 'brevo_to_salesforce', false, new Date(t0 + 60_000));
@@ -135,15 +138,16 @@ describe('GET /api/v1/integrations/:id/runs', () => {
     expect(page.body).toMatchObject({ total: 3, offset: 0, limit: 10 });
     expect(page.body.runs.map((run: { id: string }) => run.id)).toEqual([third._id, second._id, first._id]);
     expect(page.body.runs[0]).toMatchObject({ status: 'running', finishedAt: null, progress: { done: 5, total: 40 } });
-    expect(page.body.runs[1]).toMatchObject({ direction: 'brevo_to_salesforce', status: 'failed', outcome: { code: 'sync_failed' } });
+    expect(page.body.runs[1]).toMatchObject({ direction: 'brevo_to_salesforce', trigger: 'schedule', status: 'failed', outcome: { code: 'sync_failed' } });
     expect(page.body.runs[2]).toEqual({
       id: first._id,
       direction: 'salesforce_to_brevo',
       initialLoad: true,
+      trigger: 'activation',
       status: 'succeeded',
       startedAt: new Date(t0).toISOString(),
       finishedAt: new Date(t0 + 4_000).toISOString(),
-      counts: { read: 20, created: 12, updated: 0, deleted: 0, skipped: 5, rejected: 3, failed: 0 },
+      counts: { read: 20, created: 12, updated: 0, deleted: 0, skipped: 5, noEmailOrSms: 0, rejected: 3, failed: 0 },
       operations: 12,
       progress: { done: 20, total: 20 },
       outcome: null,
@@ -173,7 +177,12 @@ describe('GET /api/v1/integrations/:id/record-errors', () => {
     const older = new Date(Date.UTC(2026, 10, 27, 9, 0, 0));
     const newer = new Date(older.getTime() + 60_000);
     await store.errors.addMany([
-      recordErrorOf(createIssue(RuleCode.PhoneDigitsOutOfRange, 'MobilePhone', { min: 6, max: 16, digits: 3 }), 'error', { ...context, salesforceId: '003000000000001AAA', at: older }),
+      recordErrorOf(createIssue(RuleCode.PhoneDigitsOutOfRange, 'MobilePhone', { min: 6, max: 16, digits: 3 }), 'error', {
+        ...context,
+        salesforceId: '003000000000001AAA',
+        contact: { name: 'Penny Shortphone', email: 'penny@example.com' },
+        at: older,
+      }),
       recordErrorOf(createIssue(RuleCode.Duplicate, 'Email', { attribute: 'EMAIL' }), 'error', { ...context, salesforceId: '003000000000002AAA', at: newer }),
       recordErrorOf(createIssue(RuleCode.TextTooLong, 'FirstName', { max: 40 }), 'error', {
         ...context,
@@ -186,7 +195,7 @@ describe('GET /api/v1/integrations/:id/record-errors', () => {
 
     const page = await request(bff.app).get(`/api/v1/integrations/${activeId}/record-errors`).set(bearer(token));
     expect(page.status).toBe(200);
-    expect(page.body).toMatchObject({ total: 3, offset: 0, limit: 10 });
+    expect(page.body).toMatchObject({ total: 3, offset: 0, limit: 10, truncated: false });
     expect(page.body.recordErrors.map((e: { salesforceId: string }) => e.salesforceId)).toEqual(['003000000000002AAA', '003000000000001AAA', '003000000000003AAA']);
     const [duplicate, phone, tooLong] = page.body.recordErrors;
     expect(duplicate).toMatchObject({ code: 'duplicate', rule: 'R15', retryable: true, fixHintKey: 'rules.fix.duplicate', occurredAt: newer.toISOString() });
@@ -204,7 +213,11 @@ describe('GET /api/v1/integrations/:id/record-errors', () => {
       severity: 'error',
       fixHintKey: 'rules.fix.phone_digits_out_of_range',
       retryable: false,
+      contact: { name: 'Penny Shortphone', email: 'penny@example.com' },
     });
+    // The record in the org it came from (the sandbox's instance URL).
+    expect(phone.salesforceUrl).toBe(`${bff.salesforce.url}/003000000000001AAA`);
+    expect(duplicate.contact).toBeNull();
     expect(phone.id).toMatch(/^[a-f0-9]{24}$/);
     expect(tooLong).toMatchObject({ direction: 'brevo_to_salesforce', brevoId: 17, code: 'text_too_long', rule: 'R9' });
 
@@ -212,8 +225,52 @@ describe('GET /api/v1/integrations/:id/record-errors', () => {
     expect(paged.body.recordErrors.map((e: { id: string }) => e.id)).toEqual([tooLong.id]);
   });
 
+  it('groups the open errors by cause, each record once, finds them by name, email or id, and leaves out the ones a later run dealt with', async () => {
+    const integrationId = await readyDraft('Grouped');
+    const context = { integrationId, runId: 'run-2', direction: 'salesforce_to_brevo' as const, object: 'Contact' };
+    const at = new Date(Date.UTC(2026, 10, 27, 10, 0, 0));
+    const duplicate = (n: number, minutes: number) =>
+      recordErrorOf(createIssue(RuleCode.Duplicate, 'Email', { attribute: 'EMAIL' }), 'error', {
+        ...context,
+        salesforceId: `00300000000000${n}AAA`,
+        contact: { name: `Sam Shared ${n}`, email: `shared${n}@example.com` },
+        at: new Date(at.getTime() + minutes * 60_000),
+      });
+    await store.errors.addMany([
+      duplicate(1, 0), duplicate(2, 1), duplicate(3, 2), duplicate(4, 3),
+      // Record 1 again in a later run: still one record of that cause.
+      duplicate(1, 10),
+      recordErrorOf(createIssue(RuleCode.PhoneInvalidCharacters, 'MobilePhone'), 'error', { ...context, salesforceId: '003000000000009AAA', contact: { name: 'Letty Letters', email: null }, at }),
+    ]);
+    const url = `/api/v1/integrations/${integrationId}/record-errors`;
+    const page = await request(bff.app).get(url).set(bearer(token));
+    expect(page.body.total).toBe(5);
+    expect(page.body.groups).toEqual([
+      expect.objectContaining({ code: 'duplicate', count: 4, retryable: true, severity: 'error', messageKey: 'rules.duplicate', fixHintKey: 'rules.fix.duplicate' }),
+      expect.objectContaining({ code: 'phone_invalid_characters', count: 1, retryable: false }),
+    ]);
+
+    const byEmail = await request(bff.app).get(`${url}?q=SHARED3@`).set(bearer(token));
+    expect(byEmail.body.recordErrors.map((e: { salesforceId: string }) => e.salesforceId)).toEqual(['003000000000003AAA']);
+    const byName = await request(bff.app).get(`${url}?q=letty`).set(bearer(token));
+    expect(byName.body.recordErrors.map((e: { code: string }) => e.code)).toEqual(['phone_invalid_characters']);
+    const byCause = await request(bff.app).get(`${url}?code=duplicate&limit=2`).set(bearer(token));
+    expect(byCause.body).toMatchObject({ total: 4, limit: 2 });
+    // The groups are always every open cause, whatever the search.
+    expect(byName.body.groups).toHaveLength(2);
+
+    // A later run wrote record 2 (or found it wrong again): its earlier error is history.
+    await store.errors.resolve(integrationId, 'salesforce_to_brevo', ['003000000000002AAA'], new Date(at.getTime() + 20 * 60_000));
+    const after = await request(bff.app).get(url).set(bearer(token));
+    expect(after.body.groups[0]).toMatchObject({ code: 'duplicate', count: 3 });
+    expect(after.body.recordErrors.map((e: { salesforceId: string }) => e.salesforceId)).not.toContain('003000000000002AAA');
+
+    expect((await request(bff.app).get(`${url}?limit=501`).set(bearer(token))).status).toBe(422);
+    expect((await request(bff.app).get(`${url}?code=DROP%20TABLE`).set(bearer(token))).status).toBe(422);
+  });
+
   it("shows only the integration's own errors, and answers 404 for an unknown integration", async () => {
-    expect((await request(bff.app).get(`/api/v1/integrations/${draftId}/record-errors`).set(bearer(token))).body).toEqual({ recordErrors: [], total: 0, offset: 0, limit: 10 });
+    expect((await request(bff.app).get(`/api/v1/integrations/${draftId}/record-errors`).set(bearer(token))).body).toEqual({ recordErrors: [], total: 0, offset: 0, limit: 10, groups: [], truncated: false });
     expect((await request(bff.app).get('/api/v1/integrations/000000000000000000000000/record-errors').set(bearer(token))).status).toBe(404);
   });
 });
@@ -232,6 +289,11 @@ describe('POST /api/v1/integrations/:id/record-errors/retry', () => {
     // Asked twice before a run: still one record to retry.
     await request(bff.app).post(`/api/v1/integrations/${activeId}/record-errors/retry`).set(bearer(token));
     expect(await store.state.retryRequests(activeId)).toEqual(['003000000000002AAA']);
+    // One cause only: a cause no retry can help asks for nothing.
+    const phoneOnly = await request(bff.app).post(`/api/v1/integrations/${activeId}/record-errors/retry?code=phone_digits_out_of_range`).set(bearer(token));
+    expect(phoneOnly.body).toEqual({ requested: 0 });
+    const duplicates = await request(bff.app).post(`/api/v1/integrations/${activeId}/record-errors/retry?code=duplicate`).set(bearer(token));
+    expect(duplicates.body).toEqual({ requested: 1 });
   });
 
   it('refuses outside active/error (409) and answers 404 for an unknown integration', async () => {

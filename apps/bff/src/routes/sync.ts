@@ -2,14 +2,17 @@ import { ROUTES } from '@contact-sync/api';
 import { isSyncing, quotaMonth } from '@contact-sync/rules';
 import { createSyncStore, mappingOf, type SyncStore } from '@contact-sync/store';
 import { previewIntegration, type IntegrationSnapshot } from '@contact-sync/sync';
+import { RetriesExhaustedError } from '@contact-sync/retry';
+import { BrevoError } from '@getbrevo/brevo';
 import express, { type Router } from 'express';
 import type { BffContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { mountRoute, type RouteGuards } from '../route.ts';
-import { REQUEST_RETRY } from '../services/brevo-access.ts';
+import { brevoClientFor, brevoFailure, REQUEST_RETRY } from '../services/brevo-access.ts';
 import { firstIncompleteStep } from '../services/integration-view.ts';
 import { describeIntegrationObject, salesforceFailure, salesforceFor } from '../services/salesforce-access.ts';
-import { toPreviewDto, toRecordErrorDto, toRunDto } from '../services/sync-view.ts';
+import { OPEN_ERRORS_READ, recordErrorPage } from '../services/record-error-list.ts';
+import { toPreviewDto, toRunDto } from '../services/sync-view.ts';
 import { createSyncLifecycle, type SyncLifecycle } from '../sync-hooks.ts';
 import { integrationResponse, loadIntegration } from './helpers.ts';
 
@@ -48,15 +51,18 @@ export function syncRoutes(ctx: BffContext, guards: RouteGuards): Router {
     const month = quotaMonth(ctx.now());
     const quota = await ctx.syncFacts.quota(params.id, month);
     const salesforce = salesforceFor(ctx, integration);
+    const brevo = await brevoClientFor(ctx, auth.accountId);
     const result = await previewIntegration(snapshot, {
       salesforce: salesforce.connection,
+      brevo,
       store: syncStore(),
       loadFields: () => describeIntegrationObject(ctx, integration),
       sampleSize: PREVIEW_ENGINE_SAMPLES,
       quotaLimit: quota.limit,
       policy: { retry: REQUEST_RETRY },
     }).catch((error: unknown) => {
-      throw salesforceFailure(salesforce.authRevoked ?? error);
+      const cause = error instanceof RetriesExhaustedError ? error.lastError : error;
+      throw cause instanceof BrevoError ? brevoFailure(error) : salesforceFailure(salesforce.authRevoked ?? error);
     });
     return { json: toPreviewDto(result, { ...quota, month }, PREVIEW_SAMPLES) };
   });
@@ -76,16 +82,17 @@ export function syncRoutes(ctx: BffContext, guards: RouteGuards): Router {
   });
 
   mountRoute(router, ctx, guards, ROUTES.listRecordErrors, async ({ auth, params, query }) => {
-    await loadIntegration(ctx, auth, params.id);
-    const { errors, total } = await syncStore().errors.page(params.id, query.offset, query.limit);
-    return { json: { recordErrors: errors.map(toRecordErrorDto), total, offset: query.offset, limit: query.limit } };
+    const integration = await loadIntegration(ctx, auth, params.id);
+    const open = await syncStore().errors.open(params.id, OPEN_ERRORS_READ + 1);
+    const truncated = open.length > OPEN_ERRORS_READ;
+    return { json: recordErrorPage(open.slice(0, OPEN_ERRORS_READ), query, integration.salesforce?.instanceUrl ?? null, truncated) };
   });
 
-  mountRoute(router, ctx, guards, ROUTES.retryRecordErrors, async ({ auth, params }) => {
+  mountRoute(router, ctx, guards, ROUTES.retryRecordErrors, async ({ auth, params, query }) => {
     const integration = await loadIntegration(ctx, auth, params.id);
     if (!isSyncing(integration.status)) throw new ApiError('invalid_state', { status: integration.status });
     // Salesforce → Brevo errors only: a fix made in Brevo arrives by webhook on its own.
-    const ids = await syncStore().errors.retryableSalesforceIds(params.id, RETRY_MAX_RECORDS);
+    const ids = await syncStore().errors.retryableSalesforceIds(params.id, RETRY_MAX_RECORDS, query.code);
     if (ids.length > 0) await lifecycle().onRetryRecords({ id: params.id }, ids);
     return { status: 202, json: { requested: ids.length } };
   });

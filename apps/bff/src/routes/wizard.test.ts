@@ -1,3 +1,4 @@
+import { integrationRepository } from '@contact-sync/store';
 import { useTestDatabase } from '@contact-sync/testing';
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -51,6 +52,9 @@ describe('mapping (R5, R6): every rule answers 422 with the rule code on the att
     ['attribute_category', { EMAIL: 'Email', LANGUAGE: 'FirstName' }, 'R6', 'LANGUAGE'],
     ['attribute_calculated', { EMAIL: 'Email', ORDERS_LAST_30_DAYS: 'Visits__c' }, 'R6', 'ORDERS_LAST_30_DAYS'],
     ['invalid_input', { EMAIL: 'Email; DROP' }, 'input', 'mapping.EMAIL'],
+    // EXT_ID holds the link to the Salesforce record: a field mapped to it would overwrite the link.
+    ['attribute_link', { EMAIL: 'Email', EXT_ID: 'Title' }, 'R14', 'EXT_ID'],
+    ['attribute_link', { EMAIL: 'Email', ext_id: 'Title' }, 'R14', 'ext_id'],
   ];
 
   it.each(cases)('%s', async (code, mapping, rule, field) => {
@@ -65,6 +69,13 @@ describe('mapping (R5, R6): every rule answers 422 with the rule code on the att
     // Nothing saved.
     const after = await request(bff.app).get(`/api/v1/integrations/${contactsId}`).set(bearer(token));
     expect(after.body.mapping).toEqual(before.body.mapping);
+  });
+
+  it('offers EXT_ID to no field in the mapping options, with the reason the form shows', async () => {
+    const options = await request(bff.app).get(`/api/v1/integrations/${contactsId}/mapping/options`).set(bearer(token));
+    expect(options.status).toBe(200);
+    const extId = (options.body.options as { attribute: { name: string } }[]).find((option) => option.attribute.name === 'EXT_ID');
+    expect(extId).toMatchObject({ kind: null, eligibleFields: [], issue: { code: 'attribute_link', messageKey: 'rules.attribute.link' } });
   });
 
   it('refuses hostile attribute names without storing them', async () => {
@@ -123,6 +134,15 @@ describe('activation re-checks the saved mapping against the live schemas', () =
     expect(response.status).toBe(409);
     expect(response.body.error).toMatchObject({ code: 'integration_incomplete', details: { nextStep: 'mapping' } });
     expect(response.body.error.details.issues[0]).toMatchObject({ code: 'unknown_brevo_attribute', field: 'SCORE' });
+  });
+
+  it('sends a mapping saved with EXT_ID (before it was refused) back to the mapping step', async () => {
+    const integrations = integrationRepository(db.connection, bff.secrets);
+    await integrations.setMapping('acc_demo', contactsId, { EMAIL: 'Email', EXT_ID: 'Title' });
+    const response = await request(bff.app).post(`/api/v1/integrations/${contactsId}/activate`).set(bearer(token));
+    expect(response.status).toBe(409);
+    expect(response.body.error).toMatchObject({ code: 'integration_incomplete', details: { nextStep: 'mapping' } });
+    expect(response.body.error.details.issues).toEqual([expect.objectContaining({ code: 'attribute_link', field: 'EXT_ID' })]);
   });
 
   it('refuses re-activation without quota left (R16)', async () => {

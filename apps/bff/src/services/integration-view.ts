@@ -48,7 +48,7 @@ export function toIntegrationDto(integration: IntegrationDoc, facts: Integration
     list: integration.list ? { id: integration.list.id, name: integration.list.name } : null,
     activatedAt: iso(integration.activatedAt),
     lastSyncAt: iso(runs.lastSyncAt),
-    sync: runs.running ? { running: true, processed: runs.running.processed, total: runs.running.total } : null,
+    sync: runs.running ? { running: true, processed: runs.running.processed, total: runs.running.total, startedAt: iso(runs.running.startedAt)! } : null,
     quota: { used: quota.used, limit: quota.limit, month },
     createdAt: iso(integration.createdAt)!,
     updatedAt: iso(integration.updatedAt)!,

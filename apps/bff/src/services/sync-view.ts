@@ -1,15 +1,17 @@
 import type { PreviewDto, RecordErrorDto, RunDto } from '@contact-sync/api';
 import { CODE_INFO, isRuleCode } from '@contact-sync/rules';
-import type { RecordErrorDoc, RunDoc } from '@contact-sync/store';
+import { emptyCounts, type RecordErrorDoc, type RunDoc } from '@contact-sync/store';
 import type { PreviewResult } from '@contact-sync/sync';
 
 /** Sync-store documents as the API shows them. */
 export function toRunDto(run: RunDoc): RunDto {
-  const { skippedUnchanged, ...counts } = run.counts;
+  // Runs recorded before a count existed have none of it.
+  const { skippedUnchanged, ...counts } = { ...emptyCounts(), ...run.counts };
   return {
     id: run._id,
     direction: run.direction,
     initialLoad: run.initialLoad,
+    trigger: run.trigger ?? 'schedule',
     status: run.status,
     startedAt: run.startedAt.toISOString(),
     finishedAt: run.endedAt ? run.endedAt.toISOString() : null,
@@ -20,7 +22,11 @@ export function toRunDto(run: RunDoc): RunDto {
   };
 }
 
-export function toRecordErrorDto(error: RecordErrorDoc & { _id: unknown }): RecordErrorDto {
+/**
+ * `instanceUrl`: the org's, for the link to the record (`https://<instance>/<Id>` opens it in
+ * Salesforce, Lightning or Classic).
+ */
+export function toRecordErrorDto(error: RecordErrorDoc & { _id: unknown }, instanceUrl: string | null): RecordErrorDto {
   return {
     id: String(error._id),
     runId: error.runId,
@@ -37,6 +43,8 @@ export function toRecordErrorDto(error: RecordErrorDoc & { _id: unknown }): Reco
     fixHintKey: error.fixHintKey,
     retryable: error.retryable,
     occurredAt: error.at.toISOString(),
+    contact: error.contact ?? null,
+    salesforceUrl: instanceUrl && error.salesforceId ? `${instanceUrl.replace(/\/+$/, '')}/${encodeURIComponent(error.salesforceId)}` : null,
   };
 }
 
@@ -59,12 +67,15 @@ export function toPreviewDto(result: PreviewResult, quota: PreviewDto['quota'], 
     ...(s.values ? { values: { ...s.values, attributes: { ...s.values.attributes } } } : {}),
     ...(s.issues ? { issues: s.issues.map((issue) => ({ ...issue, params: { ...issue.params } })) } : {}),
   });
+  const { counts } = result;
   return {
-    read: result.read,
-    toCreate: result.wouldCreate,
-    toUpdate: result.wouldUpdate,
-    unchanged: result.unchanged,
-    rejectedRecords: result.rejected,
+    read: counts.read,
+    toCreate: counts.created,
+    toUpdate: counts.updated,
+    toDelete: counts.deleted,
+    unchanged: counts.skippedUnchanged,
+    noEmailOrSms: counts.noEmailOrSms,
+    rejectedRecords: counts.rejected,
     rejected,
     samples: {
       create: result.samples.create.slice(0, samples).map(sample),

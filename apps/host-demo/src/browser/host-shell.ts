@@ -27,15 +27,25 @@ function createTokenSource(): () => Promise<string> {
   };
 }
 
+/** One toast at a time: the next replaces it. */
 function showToast(kind: ToastKind, message: string): void {
   const region = document.querySelector('[data-toasts]');
   if (!region) return;
   const toast = document.createElement('p');
   toast.className = `toast toast--${kind}`;
   toast.textContent = message;
-  region.appendChild(toast);
+  region.replaceChildren(toast);
   setTimeout(() => toast.remove(), 6000);
 }
+
+/** The app path the address names (below `basePath`): what a deep link or a reload opens. */
+function appPathOf(basePath: string): string {
+  const rest = window.location.pathname.startsWith(basePath) ? window.location.pathname.slice(basePath.length) : '';
+  return `${rest.startsWith('/') ? rest : `/${rest}`}${window.location.search}`;
+}
+
+/** Our plans page: where "Upgrade" in the app leads (a real host opens its billing flow). */
+const upgrade = () => window.location.assign('/plans');
 
 function setUpCreateMenu(): void {
   const toggle = document.querySelector<HTMLButtonElement>('[data-create-toggle]');
@@ -83,11 +93,10 @@ async function loadMicrofrontend(boot: Boot, root: HTMLElement): Promise<void> {
     plan: boot.plan,
     basePath: boot.basePath,
     getToken: createTokenSource(),
-  };
-  const onNavigate = (path: string) => {
-    root.dataset.path = path;
+    onUpgrade: upgrade,
   };
 
+  // Module mode: the app keeps its route in our address itself (under basePath; we serve every path below it).
   if (boot.mode === 'module') {
     const module = (await import(/* @vite-ignore */ boot.moduleUrl)) as { mount(el: Element, context: MountContext): MountedApp };
     status?.remove();
@@ -102,11 +111,21 @@ async function loadMicrofrontend(boot: Boot, root: HTMLElement): Promise<void> {
   iframe.title = boot.messages.title;
   iframe.className = 'mf__frame';
   iframe.setAttribute('allow', 'clipboard-write');
+  // Iframe mode: our address follows the app's route (pushed, or replaced when the app replaced it),
+  // a deep link or a reload hands it back with init, and Back and Forward show it in the app.
+  const onNavigate = (path: string, { replace }: { replace: boolean }) => {
+    const url = `${boot.basePath}${path === '/' ? '' : path}`;
+    if (url === `${window.location.pathname}${window.location.search}`) return;
+    if (replace) window.history.replaceState(null, '', url);
+    else window.history.pushState(null, '', url);
+  };
   const host = createIframeHost({
     iframe,
     allowedOrigin: boot.webOrigin,
     context,
+    currentPath: () => appPathOf(boot.basePath),
     onNavigate,
+    onUpgrade: upgrade,
     onToast: showToast,
     onReady: () => {
       status?.remove();
@@ -114,7 +133,16 @@ async function loadMicrofrontend(boot: Boot, root: HTMLElement): Promise<void> {
     },
   });
   root.appendChild(iframe);
-  window.addEventListener('pagehide', () => host.destroy(), { once: true });
+  const onPopState = () => host.navigate(appPathOf(boot.basePath));
+  window.addEventListener('popstate', onPopState);
+  window.addEventListener(
+    'pagehide',
+    () => {
+      window.removeEventListener('popstate', onPopState);
+      host.destroy();
+    },
+    { once: true },
+  );
 }
 
 function start(): void {

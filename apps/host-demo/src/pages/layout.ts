@@ -12,7 +12,7 @@ export interface ShellState {
   path: string;
 }
 
-type Section = 'integrations' | 'contacts' | 'inbox';
+type Section = 'integrations' | 'contacts' | 'inbox' | 'plans';
 
 function preferences({ account, accounts, locale, mode, t, path }: ShellState): RawHtml {
   return html`<form class="prefs" method="post" action="/host/preferences" data-auto-submit>

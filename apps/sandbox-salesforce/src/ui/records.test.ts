@@ -51,6 +51,15 @@ describe('records UI', () => {
     expect(row.SystemModstamp).toBeGreaterThan(before);
   });
 
+  it('opens a record from its Id alone, as https://<instance>/<Id> does in Salesforce', async () => {
+    const row = rowByLastName('Letters');
+    const response = await fetch(`${sandbox.url}/${row.Id}`, { redirect: 'manual' });
+    expect(response.status).toBe(302);
+    expect(response.headers.get('location')).toBe(`/records/Contact/${row.Id}`);
+    expect((await fetch(`${sandbox.url}/${row.Id.slice(0, 15)}`, { redirect: 'manual' })).headers.get('location')).toBe(`/records/Contact/${row.Id}`);
+    expect((await fetch(`${sandbox.url}/003000000000000AAA`, { redirect: 'manual' })).status).toBe(404);
+  });
+
   it('creates and deletes; refuses to delete the Contact with a Case', async () => {
     const created = await post('/records/Lead', { LastName: 'Uiperson', Company: 'UI Co', Email: 'ui@example.com' });
     expect(created.status).toBe(303);

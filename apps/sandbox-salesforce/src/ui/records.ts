@@ -230,6 +230,15 @@ export function recordsUiRouter(state: SandboxState): Router {
     }
   });
 
+  // `https://<instance>/<Id>`: how Salesforce links to a record (the product's record errors do).
+  router.get('/:id', (req, res, next) => {
+    const id = normaliseId(req.params.id);
+    const def = id ? [OBJECTS.Contact, OBJECTS.Lead].find((candidate) => id.startsWith(candidate.keyPrefix)) : undefined;
+    if (!id || !def) return next();
+    if (!findRow(def, id)) return notFound(res);
+    res.redirect(302, `/records/${def.name}/${id}`);
+  });
+
   router.post('/records/:object/:id/delete', sameOrigin, (req, res) => {
     const def = uiObject(req.params.object);
     const row = findRow(def, req.params.id);

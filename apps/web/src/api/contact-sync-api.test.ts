@@ -33,13 +33,17 @@ describe('the BFF client', () => {
     }
   });
 
-  it('asks for the latest 50 runs and record errors (what the detail page shows and exports)', async () => {
+  it('asks for the latest 50 runs, and record errors by page, search and cause', async () => {
     const { api, calls } = recordingApi();
     await api.listRuns('abc');
-    await api.listRecordErrors('abc');
+    await api.listRecordErrors('abc', { offset: 0, limit: 25 });
+    await api.listRecordErrors('abc', { offset: 25, limit: 25, q: 'penny', code: 'duplicate' });
+    await api.retryRecordErrors('abc', 'duplicate');
     expect(calls).toEqual([
       { method: 'GET', path: '/integrations/abc/runs', query: { limit: 50 } },
-      { method: 'GET', path: '/integrations/abc/record-errors', query: { limit: 50 } },
+      { method: 'GET', path: '/integrations/abc/record-errors', query: { offset: 0, limit: 25 } },
+      { method: 'GET', path: '/integrations/abc/record-errors', query: { offset: 25, limit: 25, q: 'penny', code: 'duplicate' } },
+      { method: 'POST', path: '/integrations/abc/record-errors/retry', query: { code: 'duplicate' } },
     ]);
   });
 });

@@ -7,13 +7,14 @@ import type {
   IntegrationList,
   MappingOptionsResponse,
   Preview,
-  RecordError,
+  RecordErrorPage,
+  RecordErrorQuery,
   RetryRecordErrorsResult,
   Run,
   Session,
 } from './types.ts';
 
-/** Rows of runs and record errors the detail page shows (the BFF's largest page). */
+/** Runs the detail page shows (the BFF's largest page). */
 const RECENT = 50;
 
 /** One function per BFF route the microfrontend calls (paths from packages/api routes.ts). */
@@ -42,11 +43,14 @@ export function createContactSyncApi(http: HttpClient) {
     syncNow: (id: string) => http.request<Integration>('POST', `${integration(id)}/sync`),
     /** The latest runs, newest first. */
     listRuns: async (id: string) => (await http.request<{ runs: Run[] }>('GET', `${integration(id)}/runs`, { query: { limit: RECENT } })).runs,
-    /** The latest record errors, newest first (what the CSV export contains). */
-    listRecordErrors: async (id: string) =>
-      (await http.request<{ recordErrors: RecordError[] }>('GET', `${integration(id)}/record-errors`, { query: { limit: RECENT } })).recordErrors,
-    /** Marks the records of retryable errors for the next run, which starts now. */
-    retryRecordErrors: (id: string) => http.request<RetryRecordErrorsResult>('POST', `${integration(id)}/record-errors/retry`),
+    /** Open record errors, newest first, grouped by cause; `q` and `code` narrow them. */
+    listRecordErrors: (id: string, query: RecordErrorQuery) =>
+      http.request<RecordErrorPage>('GET', `${integration(id)}/record-errors`, {
+        query: { offset: query.offset, limit: query.limit, ...(query.q ? { q: query.q } : {}), ...(query.code ? { code: query.code } : {}) },
+      }),
+    /** Marks the records of retryable errors (of one cause) for the next run, which starts now. */
+    retryRecordErrors: (id: string, code?: string) =>
+      http.request<RetryRecordErrorsResult>('POST', `${integration(id)}/record-errors/retry`, code ? { query: { code } } : {}),
   };
 }
 

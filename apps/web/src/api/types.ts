@@ -12,6 +12,8 @@ import type {
   MappingOptionsResponse as ApiMappingOptionsResponse,
   PreviewDto,
   RecordErrorDto,
+  RecordErrorGroupDto,
+  RecordErrorPage as ApiRecordErrorPage,
   RetryRecordErrorsResult as ApiRetryRecordErrorsResult,
   RuleIssueDto,
   RunDto,
@@ -59,6 +61,15 @@ export type RunCounts = RunDto['counts'];
 
 /** One rejected or failed record (or a warning), with its rule code, message and fix hint. */
 export type RecordError = RecordErrorDto;
+/** Open errors of one cause (count of records, whether a retry can help). */
+export type RecordErrorGroup = RecordErrorGroupDto;
+export type RecordErrorPage = ApiRecordErrorPage;
+export interface RecordErrorQuery {
+  offset: number;
+  limit: number;
+  q?: string;
+  code?: string;
+}
 export type RetryRecordErrorsResult = ApiRetryRecordErrorsResult;
 
 /** What the BFF's OAuth callback page relays to the opener (packages/api salesforce.ts). */

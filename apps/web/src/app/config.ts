@@ -10,3 +10,9 @@ export const DEFAULT_HOST_ORIGINS: string[] = (import.meta.env.VITE_HOST_ORIGINS
 export function originOf(url: string): string {
   return new URL(url).origin;
 }
+
+/**
+ * Salesforce's own page on API access: which editions have it and the "API Enabled" user
+ * permission (what the seed article links to from its connect step).
+ */
+export const SALESFORCE_API_HELP_URL = 'https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/intro_rest_compatible_editions.htm';

@@ -4,7 +4,7 @@ import { createApp, markRaw } from 'vue';
 import { createContactSyncApi } from '../api/contact-sync-api.ts';
 import { createHttpClient } from '../api/http-client.ts';
 import { createAppI18n, resolveLocale } from '../i18n/create-i18n.ts';
-import { createAppRouter } from '../router/create-app-router.ts';
+import { createAppHistory, createAppRouter, type HistoryMode } from '../router/create-app-router.ts';
 import { useContextStore } from '../stores/context.ts';
 import { useIntegrationsStore } from '../stores/integrations.ts';
 import { useToastsStore } from '../stores/toasts.ts';
@@ -17,8 +17,10 @@ export interface AppOptions {
   fetch?: typeof fetch;
   /** Where toasts go instead of the app's own live region (iframe mode: the host). */
   onToast?: (kind: 'success' | 'error' | 'info', message: string) => void;
-  /** Told after each in-app navigation (iframe mode: the host). */
-  onNavigate?: (path: string) => void;
+  /** Told after each in-app navigation (iframe mode: the host), with whether it replaced the current entry. */
+  onNavigate?: (path: string, navigation: { replace: boolean }) => void;
+  /** Where the route lives (default: in memory, at `/`); see `HistoryMode`. */
+  history?: HistoryMode;
 }
 
 /**
@@ -33,7 +35,8 @@ export function createContactSyncApp(initial: MountContext, options: AppOptions 
 
   const app = createApp(AppRoot);
   const pinia = createPinia();
-  const router = createAppRouter(initial.basePath, () => root);
+  const history = createAppHistory(options.history ?? { kind: 'memory' });
+  const router = createAppRouter(history, () => root);
   const i18n = createAppI18n(initial.user.locale);
   app.use(pinia).use(router).use(i18n);
 
@@ -45,11 +48,28 @@ export function createContactSyncApp(initial: MountContext, options: AppOptions 
   const contextStore = useContextStore(pinia);
   contextStore.setContext(initial);
   contextStore.configure(markRaw(createContactSyncApi(http)), originOf(bffUrl));
-  if (options.onToast) useToastsStore(pinia).forwardTo(options.onToast);
+  const toasts = useToastsStore(pinia);
+  if (options.onToast) toasts.forwardTo(options.onToast);
+  // A toast shown for an earlier step does not linger over the next one (a toast the navigation itself follows stays).
+  router.afterEach((_to, _from, failure) => {
+    if (!failure) toasts.dismissStale();
+  });
   if (options.onNavigate) {
     const notify = options.onNavigate;
+    // vue-router does not say whether a navigation replaced the entry: `router.replace` does.
+    let replacing = false;
+    const replace = router.replace.bind(router);
+    router.replace = (to) => {
+      replacing = true;
+      return replace(to);
+    };
+    let first = true;
     router.afterEach((to, _from, failure) => {
-      if (!failure) notify(to.fullPath);
+      const replaced = replacing || first;
+      replacing = false;
+      if (failure) return;
+      first = false;
+      notify(to.fullPath, { replace: replaced });
     });
   }
 
@@ -72,13 +92,16 @@ export function createContactSyncApp(initial: MountContext, options: AppOptions 
         void router.push('/');
       }
     },
+    /** The host shows `path` (its Back or Forward): the current entry changes, nothing is added. */
     navigate(path: string): void {
-      void router.push(path);
+      if (path !== router.currentRoute.value.fullPath) void router.replace(path);
     },
     unmount(): void {
       useIntegrationsStore(pinia).stopPolling();
-      useToastsStore(pinia).clear();
+      toasts.clear();
       app.unmount();
+      // The browser history listens to the page's popstate: gone with the app.
+      history.destroy();
       // pinia keeps the last used instance in a module variable: do not leave ours there.
       if (getActivePinia() === pinia) setActivePinia(undefined);
       root = null;

@@ -18,15 +18,20 @@ export const messages = {
   it: { ...it, ...rulesIt },
 };
 
-/** One i18n instance per mount (Composition API only, no globals). */
-export function createAppI18n(locale: string) {
+/**
+ * One i18n instance per mount (Composition API only, no globals). `onMissing` (tests): told of
+ * every key the locale lacks, and nothing falls back to English, so a gap cannot hide.
+ */
+export function createAppI18n(locale: string, options: { onMissing?: (locale: string, key: string) => void } = {}) {
+  const { onMissing } = options;
   return createI18n({
     legacy: false,
     locale: resolveLocale(locale),
-    fallbackLocale: 'en',
+    fallbackLocale: onMissing ? false : 'en',
     messages,
     missingWarn: false,
     fallbackWarn: false,
+    ...(onMissing ? { missing: (missingLocale: string, key: string) => void onMissing(missingLocale, key) } : {}),
   });
 }
 

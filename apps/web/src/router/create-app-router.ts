@@ -1,5 +1,5 @@
 import { nextTick } from 'vue';
-import { createMemoryHistory, createRouter, type RouteRecordRaw } from 'vue-router';
+import { createMemoryHistory, createRouter, createWebHistory, type RouteRecordRaw, type RouterHistory } from 'vue-router';
 import CreateIntegrationPage from '../pages/create-integration-page.vue';
 import IntegrationDetailPage from '../pages/detail/integration-detail-page.vue';
 import IntegrationsPage from '../pages/integrations/integrations-page.vue';
@@ -17,11 +17,24 @@ export const routes: RouteRecordRaw[] = [
 ];
 
 /**
- * Memory history: the host owns the address bar. `root` is where focus goes
- * after a navigation (the page's h1), so keyboard users land on the new page.
+ * Where the app keeps its route (SPEC §5, packages/contract README):
+ * - `browser` (module mode): the host page's own address, under the host-given `basePath`, so a
+ *   reload, Back and a shared link land on the same screen;
+ * - `memory` (iframe mode, tests): inside the app, starting at `initialPath` (the host's deep link);
+ *   the app reports each route to the host, whose address follows.
  */
-export function createAppRouter(basePath: string, getRoot: () => Element | null) {
-  const router = createRouter({ history: createMemoryHistory(basePath), routes });
+export type HistoryMode = { kind: 'browser'; basePath: string } | { kind: 'memory'; initialPath?: string | null };
+
+export function createAppHistory(mode: HistoryMode): RouterHistory {
+  if (mode.kind === 'browser') return createWebHistory(mode.basePath);
+  const history = createMemoryHistory();
+  if (mode.initialPath) history.replace(mode.initialPath);
+  return history;
+}
+
+/** `root` is where focus goes after a navigation (the page's h1), so keyboard users land on the new page. */
+export function createAppRouter(history: RouterHistory, getRoot: () => Element | null) {
+  const router = createRouter({ history, routes });
   let first = true;
   router.afterEach(async (_to, _from, failure) => {
     if (failure) return;

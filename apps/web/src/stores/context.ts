@@ -15,10 +15,19 @@ export const useContextStore = defineStore('context', () => {
   /** R1: the upgrade notice shows, and create/activate are offered, from the plan alone. */
   const planIssue = computed(() => checkPlan(plan.value));
   const canCreate = computed(() => planIssue.value === null);
+  /** The host's upgrade flow, when it offers one (contract 1.1 `onUpgrade`). */
+  const upgradeAction = shallowRef<(() => void) | null>(null);
+  const canUpgrade = computed(() => upgradeAction.value !== null);
 
   function setContext(next: MountContext | SerializableContext): void {
     const { contractVersion, accountId, user, plan: nextPlan, basePath } = next;
     context.value = { contractVersion, accountId, user: { ...user }, plan: nextPlan, basePath };
+    const onUpgrade = 'onUpgrade' in next ? next.onUpgrade : undefined;
+    upgradeAction.value = typeof onUpgrade === 'function' ? () => onUpgrade.call(next) : null;
+  }
+
+  function upgrade(): void {
+    upgradeAction.value?.();
   }
 
   function configure(client: ContactSyncApi, origin: string): void {
@@ -32,5 +41,5 @@ export const useContextStore = defineStore('context', () => {
     return api.value;
   }
 
-  return { context, api, bffOrigin, plan, planIssue, canCreate, setContext, configure, requireApi };
+  return { context, api, bffOrigin, plan, planIssue, canCreate, canUpgrade, setContext, upgrade, configure, requireApi };
 });

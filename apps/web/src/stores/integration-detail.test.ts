@@ -54,8 +54,8 @@ describe('integration detail store', () => {
     api.listRuns.mockResolvedValue([older]);
     const store = useIntegrationDetailStore();
     await store.load(INTEGRATION_ID);
-    expect(await store.retryFailed()).toBe(true);
-    expect(api.retryRecordErrors).toHaveBeenCalledWith(INTEGRATION_ID);
+    expect(await store.retryRecordErrors('duplicate')).toBe(true);
+    expect(api.retryRecordErrors).toHaveBeenCalledWith(INTEGRATION_ID, 'duplicate');
     api.listRuns.mockResolvedValue([done, older]);
     await vi.advanceTimersByTimeAsync(3_000);
     expect(store.runs?.[0]?.id).toBe('run2');

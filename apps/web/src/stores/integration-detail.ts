@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import { ApiError } from '../api/api-error.ts';
-import type { Integration, RecordError, Run } from '../api/types.ts';
+import type { Integration, RecordError, RecordErrorPage, Run } from '../api/types.ts';
 import { describeError, type Translatable } from '../utils/describe-error.ts';
 import { useContextStore } from './context.ts';
 import { isSyncInProgress, useIntegrationsStore } from './integrations.ts';
@@ -9,6 +9,16 @@ import { isSyncInProgress, useIntegrationsStore } from './integrations.ts';
 const POLL_INTERVAL_MS = 3000;
 /** After "Sync now", how long the page keeps refreshing until the requested run shows finished. */
 const SYNC_NOW_WATCH_MS = 60_000;
+/** Record errors shown at first and added by "Show more". */
+export const RECORD_ERRORS_PAGE = 25;
+/** Record errors per request of a CSV export (the BFF's largest page). */
+const EXPORT_PAGE = 500;
+
+/** What the record errors list shows: a search (name, email, id) and one cause. */
+export interface RecordErrorFilter {
+  q: string;
+  code: string | null;
+}
 
 /** `null` when the BFF does not offer this listing (yet): the page says so instead of failing. */
 async function optional<T>(load: () => Promise<T>): Promise<T | null> {
@@ -24,7 +34,9 @@ async function optional<T>(load: () => Promise<T>): Promise<T | null> {
 export const useIntegrationDetailStore = defineStore('integration-detail', () => {
   const integration = ref<Integration | null>(null);
   const runs = ref<Run[] | null>(null);
-  const recordErrors = ref<RecordError[] | null>(null);
+  /** The open record errors shown (the pages loaded so far), their causes and how many match the filter. */
+  const recordErrors = ref<RecordErrorPage | null>(null);
+  const errorFilter = ref<RecordErrorFilter>({ q: '', code: null });
   const loading = ref(false);
   const busy = ref(false);
   const error = ref<Translatable | null>(null);
@@ -39,10 +51,58 @@ export const useIntegrationDetailStore = defineStore('integration-detail', () =>
     useIntegrationsStore().upsert(next);
   }
 
+  const errorsQuery = (offset: number, limit: number) => ({
+    offset,
+    limit,
+    ...(errorFilter.value.q.trim() ? { q: errorFilter.value.q.trim() } : {}),
+    ...(errorFilter.value.code ? { code: errorFilter.value.code } : {}),
+  });
+
   async function loadActivity(id: string): Promise<void> {
-    const [nextRuns, nextErrors] = await Promise.all([optional(() => api().listRuns(id)), optional(() => api().listRecordErrors(id))]);
+    // A refresh keeps as many record errors as were shown ("Show more").
+    const shown = Math.max(RECORD_ERRORS_PAGE, recordErrors.value?.recordErrors.length ?? 0);
+    const [nextRuns, nextErrors] = await Promise.all([
+      optional(() => api().listRuns(id)),
+      optional(() => api().listRecordErrors(id, errorsQuery(0, Math.min(shown, EXPORT_PAGE)))),
+    ]);
     runs.value = nextRuns;
     recordErrors.value = nextErrors;
+  }
+
+  /** The record errors of another search or cause (`code: null`: every cause), from the first page. */
+  async function filterRecordErrors(filter: RecordErrorFilter): Promise<void> {
+    const id = integration.value?.id;
+    if (!id) return;
+    errorFilter.value = { ...filter };
+    try {
+      recordErrors.value = await optional(() => api().listRecordErrors(id, errorsQuery(0, RECORD_ERRORS_PAGE)));
+    } catch (caught) {
+      error.value = describeError(caught);
+    }
+  }
+
+  async function showMoreRecordErrors(): Promise<void> {
+    const id = integration.value?.id;
+    const current = recordErrors.value;
+    if (!id || !current) return;
+    try {
+      const next = await api().listRecordErrors(id, errorsQuery(current.recordErrors.length, RECORD_ERRORS_PAGE));
+      recordErrors.value = { ...next, recordErrors: [...current.recordErrors, ...next.recordErrors], offset: 0 };
+    } catch (caught) {
+      error.value = describeError(caught);
+    }
+  }
+
+  /** Every record error the list matches now, page after page (the CSV export). */
+  async function allRecordErrors(): Promise<RecordError[]> {
+    const id = integration.value?.id;
+    if (!id) return [];
+    const all: RecordError[] = [];
+    for (;;) {
+      const page = await api().listRecordErrors(id, errorsQuery(all.length, EXPORT_PAGE));
+      all.push(...page.recordErrors);
+      if (page.recordErrors.length === 0 || all.length >= page.total) return all;
+    }
   }
 
   async function load(id: string): Promise<void> {
@@ -50,6 +110,7 @@ export const useIntegrationDetailStore = defineStore('integration-detail', () =>
       integration.value = null;
       runs.value = null;
       recordErrors.value = null;
+      errorFilter.value = { q: '', code: null };
     }
     loading.value = true;
     error.value = null;
@@ -97,10 +158,13 @@ export const useIntegrationDetailStore = defineStore('integration-detail', () =>
     watchNextRun();
     return act((id) => api().syncNow(id));
   };
-  const retryFailed = () => {
+  /** How many records the last retry asked to read again. */
+  const retried = ref(0);
+  /** "Retry" for one cause (only offered where a retry can succeed). */
+  const retryRecordErrors = (code: string) => {
     watchNextRun();
     return act(async (id) => {
-      await api().retryRecordErrors(id);
+      retried.value = (await api().retryRecordErrors(id, code)).requested;
     });
   };
 
@@ -155,5 +219,8 @@ export const useIntegrationDetailStore = defineStore('integration-detail', () =>
     syncNowWatch = null;
   }
 
-  return { integration, runs, recordErrors, loading, busy, error, load, adopt, pause, resume, activate, syncNow, retryFailed, remove, stopPolling };
+  return {
+    integration, runs, recordErrors, errorFilter, loading, busy, error, retried,
+    load, adopt, pause, resume, activate, syncNow, retryRecordErrors, filterRecordErrors, showMoreRecordErrors, allRecordErrors, remove, stopPolling,
+  };
 });

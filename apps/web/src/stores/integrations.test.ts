@@ -63,6 +63,6 @@ describe('isSyncInProgress', () => {
   it('is true for an active integration that never synced or reports a running sync', () => {
     expect(isSyncInProgress(makeIntegration({ status: 'active', lastSyncAt: null }))).toBe(true);
     expect(isSyncInProgress(makeIntegration({ status: 'draft', lastSyncAt: null }))).toBe(false);
-    expect(isSyncInProgress(makeIntegration({ status: 'paused', lastSyncAt: '2026-11-27T10:00:00Z', sync: { running: true, processed: 1, total: 2 } }))).toBe(true);
+    expect(isSyncInProgress(makeIntegration({ status: 'paused', lastSyncAt: '2026-11-27T10:00:00Z', sync: { running: true, processed: 1, total: 2, startedAt: '2026-11-27T10:00:00Z' } }))).toBe(true);
   });
 });

@@ -6,28 +6,37 @@ export interface Toast {
   id: number;
   kind: ToastKind;
   message: string;
+  shownAt: number;
 }
 
 const TOAST_LIFETIME_MS = 6000;
+/** A navigation this soon after a toast is the one the toast announces ("saved and activated" → the list). */
+const FOLLOWING_NAVIGATION_MS = 1500;
 
 /**
- * Notifications. In iframe mode the host shows them in its own style
- * (`forwardTo`); in module mode they appear in the app's live region.
+ * Notifications, one at a time: a new one replaces the one showing, and a
+ * navigation dismisses one shown earlier (it belonged to the last screen). In
+ * iframe mode the host shows them in its own style (`forwardTo`); in module
+ * mode they appear in the app's live region.
  */
 export const useToastsStore = defineStore('toasts', () => {
-  const toasts = ref<Toast[]>([]);
+  const current = ref<Toast | null>(null);
   let nextId = 1;
   let forward: ((kind: ToastKind, message: string) => void) | null = null;
-  const timers = new Map<number, ReturnType<typeof setTimeout>>();
+  let timer: ReturnType<typeof setTimeout> | null = null;
 
   function forwardTo(target: ((kind: ToastKind, message: string) => void) | null): void {
     forward = target;
   }
 
+  function clear(): void {
+    if (timer !== null) clearTimeout(timer);
+    timer = null;
+    current.value = null;
+  }
+
   function dismiss(id: number): void {
-    toasts.value = toasts.value.filter((toast) => toast.id !== id);
-    clearTimeout(timers.get(id));
-    timers.delete(id);
+    if (current.value?.id === id) clear();
   }
 
   function notify(kind: ToastKind, message: string): void {
@@ -35,16 +44,16 @@ export const useToastsStore = defineStore('toasts', () => {
       forward(kind, message);
       return;
     }
-    const id = nextId++;
-    toasts.value.push({ id, kind, message });
-    timers.set(id, setTimeout(() => dismiss(id), TOAST_LIFETIME_MS));
+    clear();
+    const toast = { id: nextId++, kind, message, shownAt: Date.now() };
+    current.value = toast;
+    timer = setTimeout(() => dismiss(toast.id), TOAST_LIFETIME_MS);
   }
 
-  function clear(): void {
-    for (const timer of timers.values()) clearTimeout(timer);
-    timers.clear();
-    toasts.value = [];
+  /** After a navigation: the toast of an earlier screen goes; the one announcing this navigation stays. */
+  function dismissStale(now = Date.now()): void {
+    if (current.value && now - current.value.shownAt > FOLLOWING_NAVIGATION_MS) clear();
   }
 
-  return { toasts, notify, dismiss, clear, forwardTo };
+  return { current, notify, dismiss, dismissStale, clear, forwardTo };
 });

@@ -30,7 +30,7 @@ describe('wizard store', () => {
 
   it('validates the mapping locally on every change (R5/R6)', async () => {
     api.getIntegration.mockResolvedValue(makeIntegration({ nextStep: 'mapping' }));
-    api.getMappingOptions.mockResolvedValue(makeMappingInputs());
+    api.getMappingOptions.mockResolvedValue(makeMappingInputs({}));
     const wizard = useWizardStore();
     await wizard.load(INTEGRATION_ID);
     await wizard.loadMappingOptions();
@@ -44,6 +44,26 @@ describe('wizard store', () => {
     wizard.setMapping('BIRTHDAY', '');
     expect(wizard.mapping).toEqual({ EMAIL: 'Email' });
     expect(api.putMapping).not.toHaveBeenCalled();
+  });
+
+  it('starts a first mapping from the suggested pairs, and forgets a suggestion the user changes', async () => {
+    api.getIntegration.mockResolvedValue(makeIntegration({ nextStep: 'mapping' }));
+    api.getMappingOptions.mockResolvedValue(makeMappingInputs());
+    const wizard = useWizardStore();
+    await wizard.load(INTEGRATION_ID);
+    await wizard.loadMappingOptions();
+    expect(wizard.mapping).toEqual({ EMAIL: 'Email', SMS: 'MobilePhone', FIRSTNAME: 'FirstName', LASTNAME: 'LastName', BIRTHDAY: 'Birthdate' });
+    expect([...wizard.suggested].sort()).toEqual(['BIRTHDAY', 'EMAIL', 'FIRSTNAME', 'LASTNAME', 'SMS']);
+    expect(wizard.canContinueMapping).toBe(true);
+    wizard.setMapping('BIRTHDAY', '');
+    expect(wizard.suggested.has('BIRTHDAY')).toBe(false);
+    expect(api.putMapping).not.toHaveBeenCalled();
+
+    // A saved mapping is the user's own: nothing suggested.
+    api.getMappingOptions.mockResolvedValue(makeMappingInputs({ EMAIL: 'Email' }));
+    await wizard.loadMappingOptions();
+    expect(wizard.mapping).toEqual({ EMAIL: 'Email' });
+    expect(wizard.suggested.size).toBe(0);
   });
 
   it('keeps a 422’s issues until the mapping changes', async () => {

@@ -1,4 +1,4 @@
-import { describeMappingOptions, validateMapping, type RuleIssue } from '@contact-sync/rules';
+import { describeMappingOptions, suggestMapping, validateMapping, type RuleIssue } from '@contact-sync/rules';
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import { ApiError } from '../api/api-error.ts';
@@ -35,6 +35,8 @@ export const useWizardStore = defineStore('wizard', () => {
 
   const mappingInputs = shallowRef<MappingOptionsResponse | null>(null);
   const mapping = ref<Record<string, string>>({});
+  /** Attributes whose field the form suggested (a mapping not saved yet) and the user has not changed. */
+  const suggested = ref<ReadonlySet<string>>(new Set());
   /** Issues of the last rejected save (422), shown until the mapping changes. */
   const serverIssues = ref<ApiIssue[]>([]);
 
@@ -73,6 +75,7 @@ export const useWizardStore = defineStore('wizard', () => {
     consentChecked.value = false;
     mappingInputs.value = null;
     mapping.value = {};
+    suggested.value = new Set();
     serverIssues.value = [];
     lists.value = [];
     listCount.value = 0;
@@ -161,7 +164,11 @@ export const useWizardStore = defineStore('wizard', () => {
     try {
       const inputs = await api().getMappingOptions(current.id);
       mappingInputs.value = inputs;
-      mapping.value = { ...(inputs.mapping ?? current.mapping ?? {}) };
+      const saved = inputs.mapping ?? current.mapping;
+      // A first mapping starts from the obvious pairs (the rules' suggestion), for the user to confirm or change.
+      const initial = saved ?? suggestMapping(inputs.salesforceFields, inputs.brevoAttributes);
+      mapping.value = { ...initial };
+      suggested.value = saved ? new Set() : new Set(Object.keys(initial));
     } catch (caught) {
       error.value = describeError(caught);
     } finally {
@@ -174,6 +181,7 @@ export const useWizardStore = defineStore('wizard', () => {
     if (field) next[attribute] = field;
     else delete next[attribute];
     mapping.value = next;
+    if (suggested.value.has(attribute)) suggested.value = new Set([...suggested.value].filter((name) => name !== attribute));
     serverIssues.value = [];
   }
 
@@ -253,7 +261,7 @@ export const useWizardStore = defineStore('wizard', () => {
 
   return {
     integration, step, loading, saving, error, connect, consentChecked,
-    mappingInputs, mapping, serverIssues, mappingOptions, localIssues, mappingIssues, canContinueMapping,
+    mappingInputs, mapping, suggested, serverIssues, mappingOptions, localIssues, mappingIssues, canContinueMapping,
     lists, listCount, selectedListId, preview, previewUnavailable,
     reachableIndex, stepIndex,
     reset, load, refresh, goTo, advance,

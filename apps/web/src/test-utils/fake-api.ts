@@ -1,6 +1,6 @@
 import { vi, type Mock } from 'vitest';
 import type { ContactSyncApi } from '../api/contact-sync-api.ts';
-import { makeIntegration, makeMappingInputs, makePreview } from './fixtures.ts';
+import { makeIntegration, makeMappingInputs, makePreview, makeRecordErrorPage } from './fixtures.ts';
 
 export type FakeApi = { [K in keyof ContactSyncApi]: Mock<ContactSyncApi[K]> };
 
@@ -46,7 +46,7 @@ export function createFakeApi(): FakeApi {
     resume: vi.fn(async () => makeIntegration({ status: 'active', nextStep: null })),
     syncNow: vi.fn(async () => makeIntegration({ status: 'active', nextStep: null })),
     listRuns: vi.fn(async () => []),
-    listRecordErrors: vi.fn(async () => []),
+    listRecordErrors: vi.fn(async () => makeRecordErrorPage()),
     retryRecordErrors: vi.fn(async () => ({ requested: 0 })),
   };
 }

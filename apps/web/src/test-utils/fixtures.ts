@@ -1,5 +1,5 @@
 import type { BrevoAttribute, SalesforceField } from '@contact-sync/rules';
-import type { Integration, MappingOptionsResponse, Preview, RecordError, Run } from '../api/types.ts';
+import type { Integration, MappingOptionsResponse, Preview, RecordError, RecordErrorGroup, RecordErrorPage, Run } from '../api/types.ts';
 
 export const INTEGRATION_ID = '665f1c2b9a1e4b0012345678';
 
@@ -63,7 +63,9 @@ export function makePreview(overrides: Partial<Preview> = {}): Preview {
     read: 22,
     toCreate: 12,
     toUpdate: 3,
+    toDelete: 0,
     unchanged: 5,
+    noEmailOrSms: 0,
     rejectedRecords: 2,
     rejected: [{ code: 'phone_digits_out_of_range', messageKey: 'rules.phone.digitsOutOfRange', params: { min: 6, max: 16, digits: 3 }, count: 2 }],
     samples: { create: [], update: [], rejected: [] },
@@ -80,10 +82,11 @@ export function makeRun(overrides: Partial<Run> = {}): Run {
     id: 'run1',
     direction: 'salesforce_to_brevo',
     initialLoad: true,
+    trigger: 'activation',
     status: 'succeeded',
     startedAt: '2026-11-27T10:05:00.000Z',
     finishedAt: '2026-11-27T10:05:04.000Z',
-    counts: { read: 20, created: 12, updated: 3, deleted: 0, skipped: 5, rejected: 2, failed: 0 },
+    counts: { read: 20, created: 12, updated: 3, deleted: 0, skipped: 5, noEmailOrSms: 0, rejected: 2, failed: 0 },
     operations: 15,
     progress: { done: 20, total: 20 },
     outcome: null,
@@ -108,6 +111,23 @@ export function makeRecordError(overrides: Partial<RecordError> = {}): RecordErr
     fixHintKey: 'rules.fix.phone_digits_out_of_range',
     retryable: false,
     occurredAt: '2026-11-27T10:05:03.000Z',
+    contact: { name: 'Penny Shortphone', email: 'penny.shortphone@example.com' },
+    salesforceUrl: 'http://localhost:4010/003000000000042AAA',
     ...overrides,
   };
+}
+
+/** The groups the BFF would compute for `errors` (one per code, each record once). */
+export function groupsOf(errors: readonly RecordError[]): RecordErrorGroup[] {
+  const groups = new Map<string, RecordErrorGroup>();
+  for (const error of errors) {
+    const group = groups.get(error.code);
+    if (group) group.count += 1;
+    else groups.set(error.code, { direction: error.direction, code: error.code, severity: error.severity, count: 1, messageKey: error.messageKey, params: error.params, fixHintKey: error.fixHintKey, retryable: error.retryable });
+  }
+  return [...groups.values()];
+}
+
+export function makeRecordErrorPage(errors: RecordError[] = [], overrides: Partial<RecordErrorPage> = {}): RecordErrorPage {
+  return { recordErrors: errors, total: errors.length, offset: 0, limit: 25, groups: groupsOf(errors), truncated: false, ...overrides };
 }

@@ -6,7 +6,7 @@ import type { Component } from 'vue';
 import type { Router } from 'vue-router';
 import type { ContactSyncApi } from '../api/contact-sync-api.ts';
 import { createAppI18n } from '../i18n/create-i18n.ts';
-import { createAppRouter } from '../router/create-app-router.ts';
+import { createAppHistory, createAppRouter } from '../router/create-app-router.ts';
 import { useContextStore } from '../stores/context.ts';
 import { createFakeApi, type FakeApi } from './fake-api.ts';
 
@@ -18,6 +18,8 @@ export interface RenderOptions {
   api?: FakeApi;
   /** Route to navigate to before mounting. */
   route?: string;
+  /** Told of every catalogue key the locale lacks (no English fallback then). */
+  onMissingKey?: (locale: string, key: string) => void;
   props?: Record<string, unknown>;
 }
 
@@ -40,7 +42,7 @@ export function createTestContext(options: RenderOptions = {}): TestContext {
     basePath: '/integrations',
   });
   context.configure(api as unknown as ContactSyncApi, BFF_ORIGIN);
-  const router = createAppRouter('/integrations', () => document.body);
+  const router = createAppRouter(createAppHistory({ kind: 'memory' }), () => document.body);
   return { pinia, router, api };
 }
 
@@ -52,7 +54,7 @@ export async function render(component: Component, options: RenderOptions = {}, 
   const mountOptions = {
     attachTo: document.body,
     props: options.props ?? {},
-    global: { plugins: [pinia, router, createAppI18n(options.locale ?? 'en')] },
+    global: { plugins: [pinia, router, createAppI18n(options.locale ?? 'en', options.onMissingKey ? { onMissing: options.onMissingKey } : {})] },
   } as ComponentMountingOptions<Component>;
   const wrapper = mount(component, mountOptions);
   return { wrapper, ...testContext };

@@ -14,6 +14,8 @@ const UI_ERROR_CODES = new Set(Object.keys(en.errors));
 export function describeCode(code: string): Translatable {
   if (UI_ERROR_CODES.has(code) && code !== 'generic') return { key: `errors.${code}`, params: {} };
   if (isRuleCode(code)) return { key: CODE_INFO[code].messageKey, params: {} };
+  // A connection Salesforce refused (`salesforce_invalid_grant`, `salesforce_revoked`…): the user reconnects.
+  if (code.startsWith('salesforce_')) return { key: 'errors.salesforce_reconnect_required', params: {} };
   return { key: 'errors.generic', params: { code } };
 }
 

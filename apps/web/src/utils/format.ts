@@ -14,6 +14,24 @@ export function formatPercent(ratio: number, locale: string): string {
   return new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: ratio > 0 && ratio < 0.01 ? 2 : 1 }).format(ratio);
 }
 
+/** A calendar date, "1 Dec 2026" / "1 dic 2026" (in UTC: quota months are UTC months). */
+export function formatDate(date: Date, locale: string): string {
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(date);
+}
+
+/** R16: a quota month (`YYYY-MM`, UTC) starts again on the first of the next month. */
+export function quotaResetDate(month: string): Date | null {
+  const [year, monthNumber] = month.split('-').map(Number);
+  return year && monthNumber ? new Date(Date.UTC(year, monthNumber, 1)) : null;
+}
+
+/** A time left, in the largest whole unit that says it: "2 minutes", "40 seconds", "1 hour". */
+export function formatTimeLeft(ms: number, locale: string): string {
+  const seconds = Math.max(1, Math.round(ms / 1000));
+  const [value, unit] = seconds < 90 ? [seconds, 'second'] : seconds < 90 * 60 ? [Math.round(seconds / 60), 'minute'] : [Math.round(seconds / 3600), 'hour'];
+  return new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'long' }).format(value);
+}
+
 /** `YYYY-MM` → "November 2026" / "novembre 2026". */
 export function formatMonth(month: string, locale: string): string {
   const [year, monthNumber] = month.split('-').map(Number);

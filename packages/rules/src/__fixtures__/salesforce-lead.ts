@@ -52,4 +52,6 @@ export const brevoAttributes: readonly BrevoAttribute[] = [
   { name: 'ORDER_ID', category: 'transactional', type: 'id' },
   { name: 'OWNER', category: 'normal', type: 'user' },
   { name: 'SMS', category: 'normal', type: 'text' },
+  // Brevo lists it as a normal text attribute; it holds the link (R14).
+  { name: 'EXT_ID', category: 'normal', type: 'text' },
 ];

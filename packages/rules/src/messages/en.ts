@@ -44,6 +44,10 @@ export const en = {
       calculated: 'Calculated attributes are computed by Brevo and cannot be synced.',
       transactional: 'Transactional attributes cannot be synced.',
       typeUnsupported: 'Brevo attributes of type {attributeType} are not supported.',
+      link: '{attribute} holds the link between each Brevo contact and its Salesforce record: the integration fills it, so it cannot be mapped.',
+    },
+    contact: {
+      noEmailOrSms: 'This record has neither an email address nor a mobile number, and Brevo needs one of them: it was not sent to Brevo and cost nothing.',
     },
     date: {
       invalid: 'The date "{value}" is not a valid YYYY-MM-DD date; it was not synced.',
@@ -89,6 +93,7 @@ export const en = {
       phone_emptied_kept: 'Nothing to do: Brevo keeps the previous number. Enter a new one in Salesforce to change it.',
       email_emptied_kept: 'Nothing to do: Brevo keeps the previous email; the other fields keep syncing.',
       email_invalid: 'Correct the email address in Salesforce.',
+      no_email_or_sms: 'Enter an email address (or a mobile number, if SMS is mapped) on the record in Salesforce: it is sent to Brevo at the next run.',
       duplicate: 'Another Brevo contact already has this email or mobile number: change it in Salesforce or merge the contacts in Brevo. Records are never merged automatically.',
       date_invalid: 'Enter the date in Brevo as YYYY-MM-DD.',
       number_invalid: 'Enter a number in the Brevo attribute.',

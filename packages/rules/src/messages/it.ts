@@ -46,6 +46,10 @@ export const it = {
       calculated: 'Gli attributi calcolati sono gestiti da Brevo e non possono essere sincronizzati.',
       transactional: 'Gli attributi transazionali non possono essere sincronizzati.',
       typeUnsupported: 'Gli attributi Brevo di tipo {attributeType} non sono supportati.',
+      link: '{attribute} contiene il collegamento tra ogni contatto Brevo e il suo record Salesforce: lo compila l’integrazione, quindi non può essere abbinato.',
+    },
+    contact: {
+      noEmailOrSms: 'Questo record non ha né un indirizzo email né un numero di cellulare, e Brevo ne richiede almeno uno: non è stato inviato a Brevo e non ha consumato quota.',
     },
     date: {
       invalid: 'La data "{value}" non è una data valida nel formato AAAA-MM-GG; non è stata sincronizzata.',
@@ -91,6 +95,7 @@ export const it = {
       phone_emptied_kept: 'Nessuna azione: Brevo mantiene il numero precedente. Inseriscine uno nuovo in Salesforce per cambiarlo.',
       email_emptied_kept: "Nessuna azione: Brevo mantiene l'email precedente; gli altri campi continuano a sincronizzarsi.",
       email_invalid: "Correggi l'indirizzo email in Salesforce.",
+      no_email_or_sms: 'Inserisci un indirizzo email (o un numero di cellulare, se SMS è abbinato) nel record in Salesforce: verrà inviato a Brevo alla prossima esecuzione.',
       duplicate: 'Un altro contatto Brevo ha già questa email o questo cellulare: cambialo in Salesforce o unisci i contatti in Brevo. I record non vengono mai uniti automaticamente.',
       date_invalid: 'Inserisci la data in Brevo nel formato AAAA-MM-GG.',
       number_invalid: "Inserisci un numero nell'attributo Brevo.",

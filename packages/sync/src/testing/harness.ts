@@ -28,9 +28,15 @@ export class MemoryStatuses implements IntegrationStatusPort {
   readonly changes: { integrationId: string; change: StatusChange }[] = [];
   readonly current = new Map<string, IntegrationStatus>();
 
+  readonly repairedMappings = new Map<string, { mapping: Record<string, string>; removed: readonly string[] }>();
+
   async setStatus(integrationId: string, change: StatusChange): Promise<void> {
     this.changes.push({ integrationId, change });
     this.current.set(integrationId, change.status);
+  }
+
+  async saveRepairedMapping(integrationId: string, mapping: Record<string, string>, removed: readonly string[]): Promise<void> {
+    this.repairedMappings.set(integrationId, { mapping, removed });
   }
 }
 
@@ -164,6 +170,12 @@ const TEXT_ATTRIBUTES = { FIRSTNAME: 'FirstName', LASTNAME: 'LastName', JOB_TITL
 
 type ContactRow = { Id: string; Email: string | null } & Record<(typeof TEXT_ATTRIBUTES)[keyof typeof TEXT_ATTRIBUTES], string | null>;
 
+/** Salesforce Ids a record error explains the absence of: rejected records, and records not sent for want of an email or SMS (R5, a warning). */
+export async function explainedRecords(store: SyncStore, integrationId: string): Promise<Set<string | null>> {
+  const errors = await store.errors.listForIntegration(integrationId, 100_000);
+  return new Set(errors.filter((e) => e.severity === 'error' || e.code === 'no_email_or_sms').map((e) => e.salesforceId));
+}
+
 /**
  * How an integration's Brevo list differs from the Salesforce org after a
  * completed run (empty when it is exact): every member is a live Contact,
@@ -177,7 +189,7 @@ export async function listDifferences(harness: Harness, integration: Integration
   const live = new Map(contacts.map((contact) => [contact.Id, contact]));
   const members = await listMembers(harness.client, integration.listId);
   const linked = new Set((await harness.store.links.list(integration.id)).map((link) => link.salesforceId));
-  const explained = new Set((await harness.store.errors.listForIntegration(integration.id, 100_000)).filter((e) => e.severity === 'error').map((e) => e.salesforceId));
+  const explained = await explainedRecords(harness.store, integration.id);
   const differences: string[] = [];
   const seen = new Set<string>();
   for (const member of members) {

@@ -34,7 +34,7 @@ const result = await syncSalesforceToBrevo(input.integration, {
   brevo: createBrevoClient({ apiKey: input.apiKey, baseUrl: input.brevoBaseUrl }),
   store: createSyncStore(connection.db!),
   // Not the test harness's MemoryStatuses: harness.ts loads both sandboxes, which would count in this process's memory.
-  statuses: { setStatus: async () => undefined },
+  statuses: { setStatus: async () => undefined, saveRepairedMapping: async () => undefined },
   // ENGINE_OPTIONS: engine options to try, as JSON (e.g. {"chunkSize":5000}).
   options: { ...(JSON.parse(process.env.ENGINE_OPTIONS ?? '{}') as Partial<EngineOptions>), onCall: (_api, label) => (calls[label] = (calls[label] ?? 0) + 1) },
   checkpoint: (point, chunk) => {

@@ -1,7 +1,7 @@
 import { flushPromises } from '@vue/test-utils';
 import { describe, expect, it, vi } from 'vitest';
 import { createFakeApi } from '../../test-utils/fake-api.ts';
-import { CONNECTED, INTEGRATION_ID, makeIntegration, makeRecordError, makeRun } from '../../test-utils/fixtures.ts';
+import { CONNECTED, INTEGRATION_ID, makeIntegration, makeRecordError, makeRecordErrorPage, makeRun } from '../../test-utils/fixtures.ts';
 import { render } from '../../test-utils/render.ts';
 import IntegrationDetailPage from './integration-detail-page.vue';
 
@@ -11,9 +11,25 @@ function activeApi() {
     makeIntegration({ status: 'error', nextStep: null, salesforce: CONNECTED, list: { id: 2, name: 'Newsletter' }, lastSyncAt: '2026-11-27T10:05:04.000Z' }),
   );
   api.listRuns.mockResolvedValue([makeRun()]);
-  api.listRecordErrors.mockResolvedValue([makeRecordError()]);
+  api.listRecordErrors.mockResolvedValue(makeRecordErrorPage([makeRecordError(), ...duplicates]));
   return api;
 }
+
+const duplicates = [1, 2, 3, 4].map((n) =>
+  makeRecordError({
+    id: `dup${n}`,
+    salesforceId: `00300000000000${n}AAA`,
+    salesforceUrl: `http://localhost:4010/00300000000000${n}AAA`,
+    contact: { name: `Sam Shared ${n}`, email: `shared${n}@example.com` },
+    field: 'Email',
+    code: 'duplicate',
+    rule: 'R15',
+    messageKey: 'rules.duplicate',
+    params: { field: 'Email', attribute: 'EMAIL' },
+    fixHintKey: 'rules.fix.duplicate',
+    retryable: true,
+  }),
+);
 
 const renderDetail = (api = activeApi(), locale = 'en') =>
   render(IntegrationDetailPage, { api, locale, route: `/${INTEGRATION_ID}`, props: { id: INTEGRATION_ID } });
@@ -25,16 +41,20 @@ const button = (wrapper: Awaited<ReturnType<typeof renderDetail>>['wrapper'], te
 };
 
 describe('integration detail page', () => {
-  it('shows runs with counts and record errors with reason and fix hint', async () => {
+  it('shows runs with trigger, direction and counts, and record errors with who, where, reason and fix', async () => {
     const { wrapper } = await renderDetail();
     await flushPromises();
     expect(wrapper.get('h1').text()).toContain('Acme contacts');
     expect(wrapper.get('h1 [data-status="error"]').text()).toContain('Error');
-    const runRow = wrapper.get('#cs-runs-heading').element.parentElement!;
-    expect(runRow.textContent).toContain('4 s');
-    expect(runRow.textContent).toContain('12');
+    const runRow = wrapper.get('tr[data-run="run1"]');
+    expect(runRow.text()).toContain('4 s');
+    expect(runRow.text()).toContain('12');
+    expect(runRow.text()).toContain('Salesforce → Brevo');
+    expect(runRow.text()).toContain('Activation');
     const errorRow = wrapper.get('tr[data-code="phone_digits_out_of_range"]');
-    expect(errorRow.text()).toContain('003000000000042AAA');
+    expect(errorRow.text()).toContain('Penny Shortphone');
+    expect(errorRow.text()).toContain('penny.shortphone@example.com');
+    expect(errorRow.get('a').attributes()).toMatchObject({ href: 'http://localhost:4010/003000000000042AAA', target: '_blank', rel: 'noopener noreferrer' });
     expect(errorRow.text()).toContain('A phone number must have between 6 and 16 digits (this one has 3).');
     expect(errorRow.text()).toContain('Correct the phone number in Salesforce');
   });
@@ -65,16 +85,69 @@ describe('integration detail page', () => {
     expect(unknown.find('[data-change-delivery]').exists()).toBe(false);
   });
 
-  it('pauses, syncs now and retries failed records', async () => {
+  it('groups record errors by cause, offers Retry only where it can succeed, and finds them by name or email', async () => {
+    const api = activeApi();
+    const { wrapper } = await renderDetail(api);
+    await flushPromises();
+    const groups = wrapper.get('[data-testid="error-groups"]');
+    const duplicate = groups.get('[data-code="duplicate"]');
+    expect(duplicate.text()).toContain('4 contacts: EMAIL: this value already belongs to another Brevo contact.');
+    // A phone has to be fixed in Salesforce (the next sync picks it up): no Retry there.
+    expect(groups.get('[data-code="phone_digits_out_of_range"]').findAll('button').map((b) => b.text())).toEqual(['Show these']);
+    await button(wrapper, 'Retry these 4').trigger('click');
+    await flushPromises();
+    expect(api.retryRecordErrors).toHaveBeenCalledWith(INTEGRATION_ID, 'duplicate');
+
+    await wrapper.get('input[type="search"]').setValue('shared3@');
+    await wrapper.get('form[role="search"]').trigger('submit');
+    await flushPromises();
+    expect(api.listRecordErrors).toHaveBeenLastCalledWith(INTEGRATION_ID, { offset: 0, limit: 25, q: 'shared3@' });
+    await duplicate.get('button').trigger('click');
+    await flushPromises();
+    expect(api.listRecordErrors).toHaveBeenLastCalledWith(INTEGRATION_ID, { offset: 0, limit: 25, q: 'shared3@', code: 'duplicate' });
+  });
+
+  it('folds the runs that read nothing into one line, and shows them on demand', async () => {
+    const api = activeApi();
+    const idle = (n: number) => makeRun({ id: `idle${n}`, trigger: 'schedule', initialLoad: false, startedAt: `2026-11-27T11:0${n}:00.000Z`, finishedAt: `2026-11-27T11:0${n}:01.000Z`, operations: 0, counts: { read: 0, created: 0, updated: 0, deleted: 0, skipped: 0, noEmailOrSms: 0, rejected: 0, failed: 0 } });
+    api.listRuns.mockResolvedValue([idle(3), idle(2), idle(1), makeRun()]);
+    const { wrapper } = await renderDetail(api);
+    await flushPromises();
+    expect(wrapper.findAll('tr[data-run]').map((row) => row.attributes('data-run'))).toEqual(['run1']);
+    expect(wrapper.get('[data-testid="idle-runs"]').text()).toContain('3 runs found nothing to sync');
+    await button(wrapper, 'Show them').trigger('click');
+    expect(wrapper.findAll('tr[data-run]')).toHaveLength(4);
+  });
+
+  it('labels the quota with its reset date, warns from 80% in the page, and says how to ask for more', async () => {
+    const api = activeApi();
+    api.getIntegration.mockResolvedValue(makeIntegration({ status: 'active', nextStep: null, salesforce: CONNECTED, quota: { used: 82_000, limit: 100_000, month: '2026-11' } }));
+    const { wrapper } = await renderDetail(api);
+    await flushPromises();
+    expect(wrapper.get('[data-testid="quota-label"]').text()).toBe('82,000 of 100,000 operations this month, resets on Dec 1, 2026');
+    const notice = wrapper.get('[data-testid="quota-notice"]');
+    expect(notice.attributes('data-level')).toBe('warning');
+    expect(notice.text()).toContain('This integration has used 82% of its 100,000 operations this month');
+    expect(wrapper.get('[data-testid="quota-ask-more"]').text()).toContain(`give the integration id ${INTEGRATION_ID}`);
+  });
+
+  it('says why syncing stopped when the quota is used up', async () => {
+    const api = activeApi();
+    api.getIntegration.mockResolvedValue(makeIntegration({ status: 'disabled_quota', nextStep: null, salesforce: CONNECTED, quota: { used: 100_000, limit: 100_000, month: '2026-11' } }));
+    const { wrapper } = await renderDetail(api, 'it');
+    await flushPromises();
+    const notice = wrapper.get('[data-testid="quota-notice"]');
+    expect(notice.attributes('data-level')).toBe('full');
+    expect(notice.text()).toContain('Potrà essere attivata di nuovo il 1 dic 2026');
+  });
+
+  it('pauses and syncs now', async () => {
     const api = activeApi();
     const { wrapper } = await renderDetail(api);
     await flushPromises();
     await button(wrapper, 'Sync now').trigger('click');
     await flushPromises();
     expect(api.syncNow).toHaveBeenCalledWith(INTEGRATION_ID);
-    await button(wrapper, 'Retry failed records').trigger('click');
-    await flushPromises();
-    expect(api.retryRecordErrors).toHaveBeenCalledWith(INTEGRATION_ID);
     await button(wrapper, 'Pause').trigger('click');
     await flushPromises();
     expect(api.pause).toHaveBeenCalledWith(INTEGRATION_ID);
@@ -112,10 +185,12 @@ describe('integration detail page', () => {
     const { wrapper } = await renderDetail();
     await flushPromises();
     await button(wrapper, 'Export CSV').trigger('click');
-    expect(createObjectURL).toHaveBeenCalledOnce();
+    await vi.waitFor(() => expect(createObjectURL).toHaveBeenCalledOnce());
     const csv = await created[0]!.text();
-    expect(csv).toContain('003000000000042AAA');
-    expect(csv).toContain('phone_digits_out_of_range');
+    // The table's columns: who, where, why and how to fix.
+    expect(csv).toContain('Contact,Email,Salesforce,URL,Brevo contact,Kind,Field,Reason,How to fix,When');
+    expect(csv).toContain('Penny Shortphone,penny.shortphone@example.com,003000000000042AAA,http://localhost:4010/003000000000042AAA');
+    expect(csv).toContain('A phone number must have between 6 and 16 digits (this one has 3).');
     vi.unstubAllGlobals();
   });
 

@@ -88,6 +88,12 @@ describe('connect step', () => {
     postFrom(popup, BFF_ORIGIN, { type: SALESFORCE_AUTHORIZED_MESSAGE, state: 's', code: 'the-code', error: null });
     await flushPromises();
     expect(wrapper.get('[data-testid="connect-error"]').text()).toContain('enable "API Enabled"');
+    // Salesforce's own page on it, as the article links to it, opening beside the wizard.
+    expect(wrapper.get('[data-testid="api-help"]').attributes()).toMatchObject({
+      href: 'https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/intro_rest_compatible_editions.htm',
+      target: '_blank',
+      rel: 'noopener noreferrer',
+    });
   });
 
   it('says so when the browser blocks the popup', async () => {

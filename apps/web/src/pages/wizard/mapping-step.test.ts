@@ -32,28 +32,34 @@ describe('mapping step', () => {
     }
   });
 
-  it('shows unsupported Salesforce fields disabled with their translated reason', async () => {
-    const { wrapper } = await renderMappingStep();
-    const options = row(wrapper, 'FIRSTNAME').findAll('option');
-    const formula = options.find((option) => option.attributes('value') === 'Full_Name__c');
-    const picklist = options.find((option) => option.attributes('value') === 'LeadSource');
-    expect(formula?.attributes('disabled')).toBeDefined();
-    expect(formula?.text()).toContain('Formula fields are not supported.');
-    expect(picklist?.attributes('disabled')).toBeDefined();
-    expect(picklist?.text()).toContain('Picklist fields are not supported.');
-    const firstName = options.find((option) => option.attributes('value') === 'FirstName');
-    expect(firstName?.attributes('disabled')).toBeUndefined();
+  it('suggests the obvious pairs when the form opens, marked until the user changes them', async () => {
+    const { wrapper, api } = await renderMappingStep();
+    expect(wrapper.get('[data-testid="suggested-note"]').text()).toContain('We paired 5 attributes');
+    expect((row(wrapper, 'EMAIL').get('select').element as HTMLSelectElement).value).toBe('Email');
+    expect((row(wrapper, 'SMS').get('select').element as HTMLSelectElement).value).toBe('MobilePhone');
+    expect(row(wrapper, 'FIRSTNAME').find('[data-testid="suggested"]').exists()).toBe(true);
+    expect(continueButton(wrapper).attributes('disabled')).toBeUndefined();
+    await row(wrapper, 'FIRSTNAME').get('select').setValue('');
+    expect(row(wrapper, 'FIRSTNAME').find('[data-testid="suggested"]').exists()).toBe(false);
+    expect(api.putMapping).not.toHaveBeenCalled();
   });
 
-  it('shows an unmappable Brevo attribute disabled with its reason', async () => {
+  it('offers each attribute only the fields it may take; the rest wait, with their reasons, in one collapsed group', async () => {
     const { wrapper } = await renderMappingStep();
-    const newsletter = row(wrapper, 'NEWSLETTER');
-    expect(newsletter.get('select').attributes('disabled')).toBeDefined();
-    expect(newsletter.text()).toContain('Yes/No (boolean) attributes are not supported.');
+    const offered = row(wrapper, 'FIRSTNAME').findAll('option').map((option) => option.attributes('value'));
+    expect(offered).toEqual(['', 'Email', 'FirstName', 'LastName', 'MobilePhone']);
+    expect(wrapper.findAll('option[disabled]')).toHaveLength(0);
+    const unavailable = wrapper.get('details[data-testid="unavailable"]');
+    expect(unavailable.attributes('open')).toBeUndefined();
+    expect(unavailable.get('summary').text()).toBe('Not available (5), and why');
+    expect(unavailable.get('[data-field="Full_Name__c"]').text()).toBe('Full Name (Full_Name__c) (text): Formula fields are not supported.');
+    expect(unavailable.get('[data-field="LeadSource"]').text()).toContain('Picklist fields are not supported.');
+    expect(unavailable.get('[data-attribute="NEWSLETTER"]').text()).toBe('NEWSLETTER (boolean): Yes/No (boolean) attributes are not supported.');
+    expect(wrapper.find('tr[data-attribute="NEWSLETTER"]').exists()).toBe(false);
   });
 
   it('blocks Continue until Email or SMS is mapped, with instant feedback and no request', async () => {
-    const { wrapper, api } = await renderMappingStep();
+    const { wrapper, api } = await renderMappingStep({ mapping: {} });
     expect(wrapper.text()).toContain('Map at least Email or SMS.');
     expect(continueButton(wrapper).attributes('disabled')).toBeDefined();
 
@@ -67,13 +73,13 @@ describe('mapping step', () => {
   });
 
   it('SMS alone is enough', async () => {
-    const { wrapper } = await renderMappingStep();
+    const { wrapper } = await renderMappingStep({ mapping: {} });
     await row(wrapper, 'SMS').get('select').setValue('MobilePhone');
     expect(continueButton(wrapper).attributes('disabled')).toBeUndefined();
   });
 
   it('flags a Salesforce field mapped twice on the row, before any submit', async () => {
-    const { wrapper, api } = await renderMappingStep();
+    const { wrapper, api } = await renderMappingStep({ mapping: {} });
     await row(wrapper, 'EMAIL').get('select').setValue('Email');
     await row(wrapper, 'FIRSTNAME').get('select').setValue('FirstName');
     await row(wrapper, 'LASTNAME').get('select').setValue('FirstName');
@@ -105,7 +111,8 @@ describe('mapping step', () => {
 
     const birthday = row(wrapper, 'BIRTHDAY');
     expect(birthday.get('.cs-field-error').attributes('data-code')).toBe('field_type_incompatible');
-    expect(birthday.text()).toContain('A Salesforce string field cannot be mapped to a Brevo date attribute.');
+    // Type names in the user's language, as the form shows them.
+    expect(birthday.text()).toContain('A Salesforce text field cannot be mapped to a Brevo date attribute.');
     expect(continueButton(wrapper).attributes('disabled')).toBeDefined();
 
     // Changing the mapping clears the server's verdict; local rules take over again.
@@ -115,7 +122,7 @@ describe('mapping step', () => {
   });
 
   it('saves the mapping and moves on', async () => {
-    const { wrapper, api } = await renderMappingStep();
+    const { wrapper, api } = await renderMappingStep({ mapping: {} });
     await row(wrapper, 'EMAIL').get('select').setValue('Email');
     await row(wrapper, 'BIRTHDAY').get('select').setValue('Birthdate');
     await wrapper.get('form').trigger('submit');
@@ -124,11 +131,13 @@ describe('mapping step', () => {
     expect(wrapper.emitted('done')).toHaveLength(1);
   });
 
-  it('translates reasons and messages to Italian', async () => {
-    const { wrapper } = await renderMappingStep({ locale: 'it' });
+  it('translates reasons, types and messages to Italian', async () => {
+    const { wrapper } = await renderMappingStep({ locale: 'it', mapping: {} });
     expect(wrapper.text()).toContain('Abbina almeno il campo Email o SMS.');
     expect(continueButton(wrapper).text()).toBe('Continua');
-    const formula = row(wrapper, 'FIRSTNAME').findAll('option').find((option) => option.attributes('value') === 'Full_Name__c');
-    expect(formula?.text()).not.toContain('Formula fields are not supported.');
+    const unavailable = wrapper.get('details[data-testid="unavailable"]');
+    expect(unavailable.get('summary').text()).toBe('Non disponibili (5), e perché');
+    expect(unavailable.get('[data-field="Full_Name__c"]').text()).toBe('Full Name (Full_Name__c) (testo): I campi formula non sono supportati.');
+    expect(unavailable.get('[data-attribute="NEWSLETTER"]').text()).toContain('(booleano)');
   });
 });
