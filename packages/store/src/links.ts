@@ -49,22 +49,20 @@ function strip(doc: StoredLink): LinkDoc {
 const READ_CONCURRENCY = 8;
 
 /**
- * Replacements per bulkWrite. The local FerretDB keeps each update statement's
- * read open until the whole command ends, on a pool of 100 SQLite connections:
- * one bulkWrite of 100 replaceOne never returned (10 took 14 ms). On MongoDB
- * slices only add round trips.
+ * Replacements per bulkWrite: a bounded command whatever the chunk's size (on
+ * MongoDB slices only add round trips; the embedded database once held every
+ * statement's read open to the end of the command, and a bulkWrite of 100
+ * never returned).
  */
 const REPLACES_PER_COMMAND = 50;
 
 /**
  * Links keyed by `_id` = `${integrationId}:${salesforceId}`, and every read and
  * write on the sync's hot path goes by that `_id`, one document per operation:
- * the cheapest operation on MongoDB, and the only one the local FerretDB
- * (SQLite) answers from an index. There a filter on any other field, and even
- * `_id: { $in }`, decodes every document of the collection (measured with
- * 100,000 links: 14 s for one `$in` of 50 ids; ~5 ms per read by `_id` and
- * ~2 ms per replace by `_id` in one bulkWrite, on a busy machine). So a batch
- * reads its links by `_id` a few at a time, new links go in by insertMany
+ * the cheapest operation on MongoDB and on the embedded database alike, which
+ * answers `_id` equality from its primary key but reads the whole collection for
+ * a filter on a dotted path (`findByEmails`: used only off the hot path). So a
+ * batch reads its links by `_id` a few at a time, new links go in by insertMany
  * and existing ones are replaced by `_id` in bulkWrites.
  *
  * Layout history: links once had ObjectId `_id`s and were found by

@@ -10,8 +10,8 @@ import { isDuplicateKeyError, type Db } from './sync-db.ts';
  * "expired" (or inserts a missing lease, where the unique `_id` lets one
  * concurrent taker win), renewing and releasing filter on the holder and the
  * generation the taking returned, so a holder that lost its lease can never
- * renew or release the next holder's. The local FerretDB 1.24 does not make
- * `findOneAndUpdate` atomic under concurrency (a fix belongs in tools/devdb).
+ * renew or release the next holder's. The embedded database keeps that
+ * promise too (tools/devdb's patch; packages/store/src/mongodb-promises.test.ts).
  */
 export interface StreamLeaseDoc {
   _id: string;

@@ -41,15 +41,14 @@ const BY_ID_PER_COMMAND = 50;
 const READ_CONCURRENCY = 8;
 
 /**
- * Pending and handled events live apart. The local FerretDB decodes every
- * document of a collection for any filter but `_id` equality (measured with
- * 100,000 events on a busy machine: a sorted read of 2,000 pending 20 s, an
- * `updateMany` by `_id: {$in}` of 2,000 20 s), so events left in place once
- * handled made every run pay for all the events ever received: the initial
- * load's own echoes alone are one event per record. Here the pending
- * collection holds only what is still to do (read with a limit and no sort,
- * which the database stops at the limit), and handling an event moves it by
- * `_id`: a small document into the handled collection, then a delete.
+ * Pending and handled events live apart, so a run reads only what is still to
+ * do, whatever the number of events ever received (the initial load's own echoes
+ * alone are one event per record): the pending collection is read with a limit
+ * and no sort, which the database stops at the limit, and handling an event
+ * moves it by `_id`: a small document into the handled collection, then a
+ * delete. (Chosen when the embedded database read a whole collection for any
+ * filter but `_id` equality: a sorted read of 2,000 pending among 100,000 events
+ * took 20 s there.)
  */
 export class WebhookEventStore {
   constructor(private readonly db: Db) {}
