@@ -47,3 +47,12 @@ export function formatDuration(startIso: string, endIso: string | null): string 
   const seconds = Math.round(ms / 1000);
   return seconds < 60 ? `${seconds} s` : `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
 }
+
+/**
+ * A user's text (an integration's or a list's name) set into a sentence inside
+ * Unicode isolates (FSI … PDI), so a right-to-left name does not reorder the
+ * words around it. Text shown in an element of its own gets `dir="auto"` instead.
+ */
+export function isolate(text: string): string {
+  return `\u2068${text}\u2069`;
+}

@@ -162,7 +162,7 @@ describe('integration detail page', () => {
     await flushPromises();
     expect(api.deleteIntegration).not.toHaveBeenCalled();
     const dialog = wrapper.get('dialog');
-    expect(dialog.text()).toContain('Delete Acme contacts?');
+    expect(dialog.text()).toContain('Delete \u2068Acme contacts\u2069?');
 
     await button(wrapper, 'Cancel').trigger('click');
     await flushPromises();

@@ -85,6 +85,16 @@ describe('integrations page', () => {
     expect(onUpgrade).toHaveBeenCalledOnce();
   });
 
+  it("sets each name in its own direction: a right-to-left name does not reorder the row's other cells", async () => {
+    const api = createFakeApi();
+    api.listIntegrations.mockResolvedValue([makeIntegration({ id: 'c'.repeat(24), name: 'جهات اتصال 2026', status: 'active', nextStep: null })]);
+    const { wrapper } = await render(IntegrationsPage, { api });
+    await flushPromises();
+    const link = wrapper.get('tbody tr a');
+    expect(link.text()).toBe('جهات اتصال 2026');
+    expect(link.attributes('dir')).toBe('auto');
+  });
+
   it('links each catalog card to the create page', async () => {
     const { wrapper } = await render(IntegrationsPage);
     await flushPromises();
