@@ -273,7 +273,7 @@ export async function applyBrevoEvents(integration: IntegrationSnapshot, deps: E
       }
       ignored.push(...group.events.map((event) => event._id));
       result.counts.skippedUnchanged += group.events.length;
-      addIssue(createIssue(RuleCode.DeleteUnconfirmed), 'warning', group.link.salesforceId);
+      addIssue(createIssue(RuleCode.DeleteUnconfirmed), 'warning', group.link);
     }
 
     // 3. R17: the Salesforce side of each record now, to see what changed there since the last sync.
