@@ -3,7 +3,7 @@ import { integrationRepository, streamKeyOf } from '@contact-sync/store';
 import { useTestDatabase } from '@contact-sync/testing';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listMembers, startHarness, startWebhookReceiver, type Harness } from '../../../packages/sync/src/testing/harness.ts';
+import { BREVO_LIMITS_OFF_FOR_API_CHECKS, listMembers, startHarness, startWebhookReceiver, type Harness } from '../../../packages/sync/src/testing/harness.ts';
 import { createActiveIntegration } from '../../../packages/sync/src/testing/stack.ts';
 import { loadWorkerConfig } from './config.ts';
 import { createIntegrationRunner } from './integration-runner.ts';
@@ -14,7 +14,8 @@ let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
 const secrets = createSecretBox(parseEncryptionKeys(DEV_ENCRYPTION_KEYS), DEV_ENCRYPTION_KEY_ID);
 
 beforeAll(async () => {
-  harness = await startHarness(database.connection.db!);
+  // Set up and checked through Brevo's API between runs: see BREVO_LIMITS_OFF_FOR_API_CHECKS.
+  harness = await startHarness(database.connection.db!, BREVO_LIMITS_OFF_FOR_API_CHECKS);
   receiver = await startWebhookReceiver(harness.store);
 });
 afterAll(async () => {

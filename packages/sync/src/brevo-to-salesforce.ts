@@ -27,7 +27,7 @@ import { objectOf, type IntegrationSnapshot } from './integration.ts';
 import { sendQuotaNotice } from './notices.ts';
 import { diffValues, type SalesforceRow } from './plan.ts';
 import { recordErrorOf } from './record-issues.ts';
-import { DEFAULT_ENGINE_OPTIONS, type EngineDeps } from './salesforce-to-brevo.ts';
+import { callPolicyOf, DEFAULT_ENGINE_OPTIONS, type EngineDeps } from './salesforce-to-brevo.ts';
 
 export interface BrevoToSalesforceResult {
   runId: string | null;
@@ -201,7 +201,7 @@ async function deletesConfirmedByBrevo(links: readonly LinkDoc[], deps: EngineDe
 export async function applyBrevoEvents(integration: IntegrationSnapshot, deps: EngineDeps, batchLimit = 2000): Promise<BrevoToSalesforceResult> {
   const options = { ...DEFAULT_ENGINE_OPTIONS, ...deps.options };
   const now = deps.now ?? (() => new Date());
-  const policy = { ...(options.retry ? { retry: options.retry } : {}), ...(options.onCall ? { onCall: options.onCall } : {}) };
+  const policy = callPolicyOf(deps, options);
   const callSalesforce = salesforceCaller(policy);
   const callBrevo = brevoCaller(policy);
   const { store } = deps;

@@ -4,13 +4,14 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runIntegration } from './run-integration.ts';
 import { syncSalesforceToBrevo } from './salesforce-to-brevo.ts';
 import { BrevoClient } from '@getbrevo/brevo';
-import { createIntegration, engineDeps, listDifferences, listMembers, startHarness, type Harness } from './testing/harness.ts';
+import { BREVO_LIMITS_OFF_FOR_API_CHECKS, createIntegration, engineDeps, listDifferences, listMembers, startHarness, type Harness } from './testing/harness.ts';
 
 const database = useTestDatabase('sync_faults');
 let harness: Harness;
 
 beforeAll(async () => {
-  harness = await startHarness(database.connection.db!);
+  // Set up and checked through Brevo's API between runs: see BREVO_LIMITS_OFF_FOR_API_CHECKS.
+  harness = await startHarness(database.connection.db!, BREVO_LIMITS_OFF_FOR_API_CHECKS);
 });
 afterEach(() => {
   harness.salesforce.faults.clear();

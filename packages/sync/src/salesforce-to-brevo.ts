@@ -14,7 +14,8 @@ import {
 import { emptyCounts, watermarkOf, type LinkDoc, type RecordErrorDoc, type RunCounts, type RunTrigger, type SyncStore, type Watermark } from '@contact-sync/store';
 import type { RetryOptions } from '@contact-sync/retry';
 import { rowOfChange, type RecordChange } from './change-events.ts';
-import { brevoCaller, faultOf, salesforceCaller, type Caller } from './classify.ts';
+import { brevoCaller, faultOf, salesforceCaller, type CallPolicy, type Caller } from './classify.ts';
+import type { BrevoRateLimits } from './rate-limits.ts';
 import { BrevoWriter, type WriteOutcome } from './brevo-writer.ts';
 import { describeFieldsLoader } from './describe-fields.ts';
 import { objectOf, type FieldsLoader, type IntegrationSnapshot, type IntegrationStatusPort } from './integration.ts';
@@ -65,6 +66,8 @@ export interface EngineDeps {
   stillOwner?: () => Promise<boolean>;
   /** Why this run happens (recorded on its runs; default `schedule`). */
   trigger?: RunTrigger;
+  /** The Brevo account's rate limits, shared by every worker (default: each caller paces itself). */
+  brevoLimits?: BrevoRateLimits;
 }
 
 export type RunEnd = 'completed' | 'quota_exceeded' | 'paused' | 'auth_error' | 'failed' | 'lease_lost';
@@ -117,11 +120,20 @@ export function withRunFieldsLoader(deps: EngineDeps): EngineDeps {
   return deps.loadFields ? deps : { ...deps, loadFields: describeFieldsLoader(deps.salesforce, engineSetup(deps).callSalesforce) };
 }
 
+/** The retry policy, call counting and the account's Brevo rate limits every caller of a run shares. */
+export function callPolicyOf(deps: EngineDeps, options: Pick<EngineOptions, 'retry' | 'onCall'> = { ...DEFAULT_ENGINE_OPTIONS, ...deps.options }): CallPolicy {
+  return {
+    ...(options.retry ? { retry: options.retry } : {}),
+    ...(options.onCall ? { onCall: options.onCall } : {}),
+    ...(deps.brevoLimits ? { brevoLimits: deps.brevoLimits } : {}),
+  };
+}
+
 /** Options, clock and the retrying callers every engine entry point starts from. */
 function engineSetup(deps: EngineDeps) {
   const options = { ...DEFAULT_ENGINE_OPTIONS, ...deps.options };
   const now = deps.now ?? (() => new Date());
-  const policy = { ...(options.retry ? { retry: options.retry } : {}), ...(options.onCall ? { onCall: options.onCall } : {}) };
+  const policy = callPolicyOf(deps, options);
   return { options, now, callSalesforce: salesforceCaller(policy), callBrevo: brevoCaller(policy) };
 }
 
