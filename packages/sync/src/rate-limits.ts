@@ -62,7 +62,7 @@ export function sharedBrevoLimits(
       const giveUpAt = now() + maxWaitMs;
       for (;;) {
         // Only the contacts endpoints are counted per second; the others (per hour) wait only for a used-up window.
-        const wait = groupOf(label) === 'contacts' ? await budgets.take(key, perSecond, 1000, now()) : await blockedFor(budgets, key, now());
+        const wait = groupOf(label) === 'contacts' ? await takeInWindow(budgets, key, perSecond, now()) : await blockedFor(budgets, key, now());
         if (wait === 0) return;
         if (now() + wait > giveUpAt) throw new RateBudgetWaitError(label, wait);
         await sleep(wait);
@@ -73,6 +73,18 @@ export function sharedBrevoLimits(
       if (until !== null) await budgets.block(keyOf(label), until);
     },
   };
+}
+
+/**
+ * A call taken at the very end of a window reaches Brevo in the next one, where it would be one too
+ * many: calls are taken up to this long before a window ends (a call to Brevo takes 40–80 ms).
+ */
+export const WINDOW_END_GUARD_MS = 100;
+
+async function takeInWindow(budgets: RateBudgetStore, key: string, perSecond: number, now: number): Promise<number> {
+  const left = 1000 - (now % 1000);
+  if (left <= WINDOW_END_GUARD_MS) return left;
+  return budgets.take(key, perSecond, 1000, now);
 }
 
 async function blockedFor(budgets: RateBudgetStore, key: string, now: number): Promise<number> {

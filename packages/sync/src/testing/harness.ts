@@ -101,6 +101,16 @@ export const CONTACT_MAPPING = {
   BIRTHDAY: 'Birthdate',
 } as const;
 
+/** The same attributes from a Lead (which has City, and no birthdate). */
+export const LEAD_MAPPING = {
+  EMAIL: 'Email',
+  FIRSTNAME: 'FirstName',
+  LASTNAME: 'LastName',
+  SMS: 'MobilePhone',
+  JOB_TITLE: 'Title',
+  CITY: 'City',
+} as const;
+
 export function engineDeps(harness: Harness, extra: Partial<EngineDeps> = {}): EngineDeps {
   return {
     salesforce: harness.conn,
