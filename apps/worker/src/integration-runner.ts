@@ -3,7 +3,7 @@ import { IntegrationStatus, isSyncing, type IntegrationStatus as Status } from '
 import { createSalesforceConnection, type SalesforceConnectionHandle } from '@contact-sync/salesforce';
 import type { SecretBox } from '@contact-sync/secrets';
 import { accountRepository, integrationRepository, mappingOf, streamKeyOfIntegration, type IntegrationDoc, type SyncStore } from '@contact-sync/store';
-import { registerIntegrationWebhook, runIntegration, sharedBrevoLimits, type EngineDeps, type IntegrationSnapshot, type IntegrationStatusPort, type StreamTarget } from '@contact-sync/sync';
+import { registerIntegrationWebhook, runIntegration, sharedBrevoLimits, sharedSalesforceLimits, type EngineDeps, type IntegrationSnapshot, type IntegrationStatusPort, type StreamTarget } from '@contact-sync/sync';
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
 import type { WorkerConfig } from './config.ts';
@@ -77,6 +77,8 @@ export function createIntegrationRunner(deps: { connection: Connection; secrets:
         statuses: statusesFor(doc),
         // The account's Brevo rate limits are shared with every worker and every integration of the account.
         brevoLimits: sharedBrevoLimits(deps.store.rateBudgets, doc.accountId, { contactsPerSecond: config.BREVO_CONTACTS_PER_SECOND }),
+        // The org's daily-limit pause holds every integration on the org.
+        ...(doc.salesforce ? { salesforceOrg: sharedSalesforceLimits(deps.store.rateBudgets, doc.salesforce.orgId) } : {}),
         options: { sender: { email: config.NOTICE_SENDER_EMAIL, name: 'Salesforce contacts integration' } },
       },
     };

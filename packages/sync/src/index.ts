@@ -13,3 +13,4 @@ export * from './lifecycle.ts';
 export * from './change-events.ts';
 export * from './stream-session.ts';
 export * from './rate-limits.ts';
+export * from './salesforce-limits.ts';

@@ -14,8 +14,9 @@ import {
 import { emptyCounts, watermarkOf, type LinkDoc, type RecordErrorDoc, type RunCounts, type RunTrigger, type SyncStore, type Watermark } from '@contact-sync/store';
 import type { RetryOptions } from '@contact-sync/retry';
 import { rowOfChange, type RecordChange } from './change-events.ts';
-import { brevoCaller, faultOf, salesforceCaller, type CallPolicy, type Caller } from './classify.ts';
+import { brevoCaller, faultOf, isDailyLimit, salesforceCaller, type CallPolicy, type Caller, type IntegrationFault } from './classify.ts';
 import type { BrevoRateLimits } from './rate-limits.ts';
+import { apiUsageOf, CONCURRENCY_LIMIT_PAUSE_MS, dailyLimitPauseMs, type SalesforceOrgLimits } from './salesforce-limits.ts';
 import { BrevoWriter, type WriteOutcome } from './brevo-writer.ts';
 import { describeFieldsLoader } from './describe-fields.ts';
 import { objectOf, type FieldsLoader, type IntegrationSnapshot, type IntegrationStatusPort } from './integration.ts';
@@ -32,7 +33,7 @@ export interface EngineOptions {
   clockSkewMs: number;
   importPollMs: number;
   importTimeoutMs: number;
-  /** How long runs wait after Salesforce's REQUEST_LIMIT_EXCEEDED. */
+  /** How long runs wait after Salesforce's daily limit when the org's answer did not say its usage (else `dailyLimitPauseMs`). */
   salesforceLimitPauseMs: number;
   retry?: RetryOptions;
   onCall?: (api: 'salesforce' | 'brevo', label: string) => void;
@@ -68,6 +69,8 @@ export interface EngineDeps {
   trigger?: RunTrigger;
   /** The Brevo account's rate limits, shared by every worker (default: each caller paces itself). */
   brevoLimits?: BrevoRateLimits;
+  /** The Salesforce org's daily-limit pause, shared by its integrations and every worker. */
+  salesforceOrg?: SalesforceOrgLimits;
 }
 
 export type RunEnd = 'completed' | 'quota_exceeded' | 'paused' | 'auth_error' | 'failed' | 'lease_lost';
@@ -192,7 +195,7 @@ export async function syncSalesforceToBrevo(integration: IntegrationSnapshot, de
   const initialLoad = !state.initialLoadDone;
   const result: SalesforceToBrevoResult = { runId: null, end: 'completed', counts: emptyCounts(), operations: 0, errors: 0, warnings: 0, initialLoad };
 
-  if (state.pausedUntil && state.pausedUntil.getTime() > now().getTime()) return { ...result, end: 'paused' };
+  if (await isPaused(integration.id, state.pausedUntil, deps, now())) return { ...result, end: 'paused' };
 
   const run = await store.runs.start(integration.id, 'salesforce_to_brevo', initialLoad, now(), deps.trigger);
   result.runId = run._id;
@@ -297,13 +300,46 @@ async function failRun(
     return { ...result, end: 'auth_error', error: fault.message };
   }
   if (fault.kind === 'salesforce_limit' || fault.kind === 'brevo_rate_limited') {
-    const waitMs = fault.kind === 'salesforce_limit' ? options.salesforceLimitPauseMs : fault.retryAfterMs;
-    await deps.store.state.pauseUntil(integration.id, new Date(now().getTime() + waitMs), fault.kind);
+    await pauseAfter(integration.id, fault, error, deps, options, now());
     await deps.store.runs.finish(runId, 'stopped', now(), { code: fault.kind, message: fault.message });
     return { ...result, end: 'paused', error: fault.message };
   }
   await deps.store.runs.finish(runId, 'failed', now(), { code: 'sync_failed', message: fault.message });
   return { ...result, end: 'failed', error: fault.message };
+}
+
+/**
+ * Whether the integration's runs wait: its own pause, or its Salesforce org's daily-limit pause (which
+ * another integration of the org met; recorded on this one too, for its page to say so).
+ */
+export async function isPaused(integrationId: string, pausedUntil: Date | null | undefined, deps: EngineDeps, now: Date): Promise<boolean> {
+  if (pausedUntil && pausedUntil.getTime() > now.getTime()) return true;
+  const orgPausedUntil = await deps.salesforceOrg?.pausedUntil(now);
+  if (!orgPausedUntil) return false;
+  await deps.store.state.pauseUntil(integrationId, orgPausedUntil, 'salesforce_limit');
+  return true;
+}
+
+/**
+ * Pauses the integration after a limit: Brevo's for the reset it named; Salesforce's daily limit
+ * for as long as the org needs to get a reserve back (`dailyLimitPauseMs`), the org's other
+ * integrations with it; too many concurrent long requests, a minute.
+ */
+export async function pauseAfter(
+  integrationId: string,
+  fault: Extract<IntegrationFault, { kind: 'salesforce_limit' | 'brevo_rate_limited' }>,
+  error: unknown,
+  deps: EngineDeps,
+  options: Pick<EngineOptions, 'salesforceLimitPauseMs'>,
+  now: Date,
+): Promise<void> {
+  let waitMs: number;
+  if (fault.kind === 'brevo_rate_limited') waitMs = fault.retryAfterMs;
+  else if (isDailyLimit((error as { lastError?: unknown }).lastError ?? error)) waitMs = dailyLimitPauseMs(apiUsageOf(deps.salesforce), options.salesforceLimitPauseMs);
+  else waitMs = CONCURRENCY_LIMIT_PAUSE_MS;
+  const until = new Date(now.getTime() + waitMs);
+  if (fault.kind === 'salesforce_limit' && waitMs !== CONCURRENCY_LIMIT_PAUSE_MS) await deps.salesforceOrg?.pause(until);
+  await deps.store.state.pauseUntil(integrationId, until, fault.kind);
 }
 
 function addCounts(result: SalesforceToBrevoResult, chunk: ChunkResult): void {
