@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BREVO_LIMITS_OFF_FOR_API_CHECKS, listMembers, startHarness, startWebhookReceiver, type Harness } from '../../../packages/sync/src/testing/harness.ts';
 import { createActiveIntegration } from '../../../packages/sync/src/testing/stack.ts';
 import { loadWorkerConfig } from './config.ts';
-import { createIntegrationRunner } from './integration-runner.ts';
+import { createIntegrationRunner, failureBackoffMs } from './integration-runner.ts';
 
 const database = useTestDatabase('worker_runner');
 let harness: Harness;
@@ -24,6 +24,42 @@ afterAll(async () => {
 });
 
 describe('worker runner on the BFF documents', () => {
+  // Before the test below, which revokes the sandbox user's tokens.
+  it('a failing org: scheduled runs back off (1, 2, 4… intervals), the integration is marked with its error, a requested run still runs, one that completes clears it', async () => {
+    const integrations = integrationRepository(database.connection, secrets);
+    const { id } = await createActiveIntegration(database.connection, secrets, harness, 'Failing org');
+    const config = loadWorkerConfig({ MONGODB_URI: database.uri, BREVO_API_URL: harness.brevo.baseUrl, SALESFORCE_LOGIN_URL: harness.salesforce.url, BFF_PUBLIC_URL: receiver.url, SYNC_INTERVAL_SECONDS: '60' });
+    const runner = createIntegrationRunner({ connection: database.connection, secrets, store: harness.store, config, logger: pino({ level: 'silent' }) });
+    const faults = `${harness.salesforce.url}/__sandbox/faults`;
+    await fetch(faults, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ pathPrefix: '/services/data', status: 503, times: 100_000 }) });
+    try {
+      await runner.runOne(id, { stillOwner: async () => true, trigger: 'schedule' });
+      const ended = Date.now();
+      const state = await harness.store.state.get(id);
+      expect(state.failuresInARow).toBe(1);
+      // One interval from the failure (which came before `ended`).
+      expect(state.backoffUntil!.getTime() - ended).toBeGreaterThan(50_000);
+      expect(state.backoffUntil!.getTime() - ended).toBeLessThanOrEqual(60_000);
+      const doc = (await integrations.findByIdForWorker(id))!;
+      expect(doc.status).toBe('error');
+      expect(doc.statusReason?.code).toBe('sync_failed');
+      // Its schedule comes again within the back-off: nothing is called.
+      harness.salesforce.calls.reset();
+      await runner.runOne(id, { stillOwner: async () => true, trigger: 'schedule' });
+      expect(harness.salesforce.calls.snapshot().total).toBe(0);
+      // Failures in a row wait 1, 2, 4… intervals, at most an hour.
+      expect([1, 2, 3, 4, 10].map((failures) => failureBackoffMs(failures, 60) / 60_000)).toEqual([1, 2, 4, 8, 60]);
+    } finally {
+      await fetch(faults, { method: 'DELETE' });
+    }
+    // "Sync now" runs within the back-off; it completes.
+    await runner.runOne(id, { stillOwner: async () => true, trigger: 'sync_now' });
+    const after = await harness.store.state.get(id);
+    expect(after).toMatchObject({ failuresInARow: 0, backoffUntil: null });
+    // The seeded org's rejected records keep it in error, now for them.
+    expect((await integrations.findByIdForWorker(id))!.statusReason?.code).toBe('record_errors');
+  }, 180_000);
+
   it('syncs an active integration end to end, registers its webhook, and moves its status (error, then auth_error)', async () => {
     const integrations = integrationRepository(database.connection, secrets);
     const { id, listId } = await createActiveIntegration(database.connection, secrets, harness, 'Worker e2e');
