@@ -33,7 +33,7 @@ describe('worker runner on the BFF documents', () => {
     const faults = `${harness.salesforce.url}/__sandbox/faults`;
     await fetch(faults, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ pathPrefix: '/services/data', status: 503, times: 100_000 }) });
     try {
-      await runner.runOne(id, { stillOwner: async () => true, trigger: 'schedule' });
+      await runner.runOne(id, { stillOwner: async () => true, othersWaiting: async () => false, trigger: 'schedule' });
       const ended = Date.now();
       const state = await harness.store.state.get(id);
       expect(state.failuresInARow).toBe(1);
@@ -45,7 +45,7 @@ describe('worker runner on the BFF documents', () => {
       expect(doc.statusReason?.code).toBe('sync_failed');
       // Its schedule comes again within the back-off: nothing is called.
       harness.salesforce.calls.reset();
-      await runner.runOne(id, { stillOwner: async () => true, trigger: 'schedule' });
+      await runner.runOne(id, { stillOwner: async () => true, othersWaiting: async () => false, trigger: 'schedule' });
       expect(harness.salesforce.calls.snapshot().total).toBe(0);
       // Failures in a row wait 1, 2, 4… intervals, at most an hour.
       expect([1, 2, 3, 4, 10].map((failures) => failureBackoffMs(failures, 60) / 60_000)).toEqual([1, 2, 4, 8, 60]);
@@ -53,7 +53,7 @@ describe('worker runner on the BFF documents', () => {
       await fetch(faults, { method: 'DELETE' });
     }
     // "Sync now" runs within the back-off; it completes.
-    await runner.runOne(id, { stillOwner: async () => true, trigger: 'sync_now' });
+    await runner.runOne(id, { stillOwner: async () => true, othersWaiting: async () => false, trigger: 'sync_now' });
     const after = await harness.store.state.get(id);
     expect(after).toMatchObject({ failuresInARow: 0, backoffUntil: null });
     // The seeded org's rejected records keep it in error, now for them.
@@ -73,7 +73,7 @@ describe('worker runner on the BFF documents', () => {
     const runner = createIntegrationRunner({ connection: database.connection, secrets, store: harness.store, config, logger: pino({ level: 'silent' }) });
     expect(await runner.listSyncing()).toContainEqual({ integrationId: id, intervalSeconds: 60 });
 
-    await runner.runOne(id, { stillOwner: async () => true, trigger: 'schedule' });
+    await runner.runOne(id, { stillOwner: async () => true, othersWaiting: async () => false, trigger: 'schedule' });
     const members = await listMembers(harness.client, listId);
     expect(members.length).toBeGreaterThan(100);
     expect(members.length).toBe(await harness.store.links.count(id));
@@ -89,13 +89,13 @@ describe('worker runner on the BFF documents', () => {
     const rejected = (await harness.store.errors.listForIntegration(id)).find((e) => e.code === 'phone_invalid_characters')!;
     await harness.conn.sobject('Contact').update({ Id: rejected.salesforceId!, MobilePhone: '+39 347 123 4567' });
     await harness.store.state.requestRetry(id, [rejected.salesforceId!]);
-    await runner.runOne(id, { stillOwner: async () => true, trigger: 'schedule' });
+    await runner.runOne(id, { stillOwner: async () => true, othersWaiting: async () => false, trigger: 'schedule' });
     expect((await listMembers(harness.client, listId)).some((m) => m.attributes.EXT_ID === rejected.salesforceId)).toBe(true);
     expect(await harness.store.state.retryRequests(id)).toEqual([]);
 
     await fetch(`${harness.salesforce.url}/__sandbox/tokens/revoke`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'demo@acme.test' }) });
     await fetch(`${harness.salesforce.url}/__sandbox/tokens/expire`, { method: 'POST' });
-    await runner.runOne(id, { stillOwner: async () => true, trigger: 'schedule' });
+    await runner.runOne(id, { stillOwner: async () => true, othersWaiting: async () => false, trigger: 'schedule' });
     expect((await integrations.findByIdForWorker(id))!.status).toBe('auth_error');
     expect((await runner.listSyncing()).map((entry) => entry.integrationId)).not.toContain(id);
   }, 60_000);

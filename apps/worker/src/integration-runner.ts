@@ -10,6 +10,8 @@ import type { WorkerConfig } from './config.ts';
 import type { RunContext, SyncingIntegration } from './scheduler.ts';
 
 const SYNCING: Status[] = [IntegrationStatus.Active, IntegrationStatus.Error];
+/** How long a run holds its worker slot before it gives way to waiting runs between two chunks. */
+export const RUN_SLICE_MS = 20_000;
 /** The longest a failing integration's scheduled runs wait. */
 export const MAX_FAILURE_BACKOFF_MS = 60 * 60_000;
 
@@ -136,7 +138,9 @@ export function createIntegrationRunner(deps: { connection: Connection; secrets:
       }
       await registerIntegrationWebhook(integrationId, { brevo: engine.brevo, store: deps.store, secrets: deps.secrets, bffPublicUrl: config.BFF_PUBLIC_URL });
       const started = Date.now();
-      const result = await runIntegration(engine.snapshot, { ...engine.deps, salesforce: salesforce.connection, stillOwner: context.stillOwner, trigger: context.trigger });
+      // A long run (an initial load) gives way between chunks once it has had its slice and others wait.
+      const shouldYield = async () => Date.now() - started > RUN_SLICE_MS && (await context.othersWaiting());
+      const result = await runIntegration(engine.snapshot, { ...engine.deps, salesforce: salesforce.connection, stillOwner: context.stillOwner, trigger: context.trigger, shouldYield });
       const failed = [result.brevoToSalesforce, result.salesforceToBrevo].find((direction) => direction?.end === 'failed');
       if (failed) {
         const failures = await deps.store.state.recordFailure(integrationId, new Date(), (n) => failureBackoffMs(n, config.SYNC_INTERVAL_SECONDS));

@@ -71,9 +71,16 @@ export interface EngineDeps {
   brevoLimits?: BrevoRateLimits;
   /** The Salesforce org's daily-limit pause, shared by its integrations and every worker. */
   salesforceOrg?: SalesforceOrgLimits;
+  /**
+   * Asked between two chunks of a run: true when the run should give way to other integrations'
+   * runs (it has run long enough and others are waiting). The run then stops after the chunk it
+   * committed and asks for its continuation, which queues behind them.
+   */
+  shouldYield?: () => Promise<boolean>;
 }
 
-export type RunEnd = 'completed' | 'quota_exceeded' | 'paused' | 'auth_error' | 'failed' | 'lease_lost';
+/** `yielded`: a long run stopped between two chunks for other integrations' runs, and asked for its continuation. */
+export type RunEnd = 'completed' | 'quota_exceeded' | 'paused' | 'auth_error' | 'failed' | 'lease_lost' | 'yielded';
 
 export interface SalesforceToBrevoResult {
   runId: string | null;
@@ -235,6 +242,11 @@ export async function syncSalesforceToBrevo(integration: IntegrationSnapshot, de
         stopped = true;
         break;
       }
+      if (!page.done && deps.shouldYield && (await deps.shouldYield())) {
+        result.end = 'yielded';
+        stopped = true;
+        break;
+      }
     }
     if (!stopped && initialLoad) await store.state.markInitialLoadDone(integration.id);
 
@@ -242,6 +254,10 @@ export async function syncSalesforceToBrevo(integration: IntegrationSnapshot, de
       await stopAtQuota(integration, deps, run._id, now);
     } else if (result.end === 'lease_lost') {
       await store.runs.finish(run._id, 'stopped', now(), { code: 'lease_lost', message: 'Another worker took over this integration' });
+    } else if (result.end === 'yielded') {
+      // What it wrote is committed; the continuation starts from the watermark, behind the runs it gave way to.
+      await store.runs.finish(run._id, 'succeeded', now());
+      await store.state.requestSync(integration.id, now(), 'continuation');
     } else {
       await store.runs.finish(run._id, 'succeeded', now());
       await store.state.markRunCompleted(integration.id, run.startedAt);

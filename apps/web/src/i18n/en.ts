@@ -206,6 +206,7 @@ export const en = {
       retry: 'Retry',
       salesforce_change: 'Salesforce change',
       stream_catch_up: 'Catch-up after a real-time gap',
+      continuation: 'Continued after giving way to other integrations',
     },
     initialLoad: 'first sync',
     runStatus: {

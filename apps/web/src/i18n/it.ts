@@ -208,6 +208,7 @@ export const it: UiCatalogue = {
       retry: 'Nuovo tentativo',
       salesforce_change: 'Modifica in Salesforce',
       stream_catch_up: 'Recupero dopo un\'interruzione del tempo reale',
+      continuation: 'Ripresa dopo aver dato la precedenza ad altre integrazioni',
     },
     initialLoad: 'prima sincronizzazione',
     runStatus: {
