@@ -211,6 +211,9 @@ async function main() {
       // The fuzz sends far more than a person would; the limiter is tested elsewhere.
       RATE_LIMIT_PER_MINUTE: '100000',
       ADDRESS_RATE_LIMIT_PER_MINUTE: '100000',
+      // For the same reason Brevo's limits (on in its sandbox by default) would answer the BFF's Brevo calls with 429s
+      // the fuzz is not about; they are tested in apps/sandbox-brevo and packages/sync.
+      BREVO_SANDBOX_RATE_LIMITS: 'false',
     };
     const database = await startStack(group, { only: 'devdb', ports, dataDir, mongoUri, env: appEnv });
     const { env } = await startStack(group, { only: 'sandboxes', ports, mongoUri: database.env.MONGODB_URI, env: appEnv });

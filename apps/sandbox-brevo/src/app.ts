@@ -27,7 +27,7 @@ export interface BrevoSandboxOptions {
   /** API key → account (and the key's name, sent as `api_key_name` in webhooks). Default: `xkeysib-sandbox-demo` → `acc_demo`. */
   apiKeys?: Record<string, string | { accountId: string; name?: string }>;
   profiles?: Record<string, AccountProfile>;
-  /** Off by default (demo, tests); benchmarks turn them on. */
+  /** On by default, as Brevo enforces them; a test that needs them off turns them off and says why. */
   rateLimits?: Partial<RateLimitOptions>;
   /** Delays between webhook delivery attempts (Brevo: 10 min, 1 h, 2 h, 8 h). */
   webhookRetryDelaysMs?: number[];
@@ -68,7 +68,7 @@ export function createBrevoSandbox(options: BrevoSandboxOptions = {}): BrevoSand
   const faults = new FaultInjector();
   const calls = new CallCounter();
   const inbox = new Inbox();
-  const rateLimiter = new RateLimiter({ enabled: false, tier: 'general', ...options.rateLimits }, now);
+  const rateLimiter = new RateLimiter({ enabled: true, tier: 'general', ...options.rateLimits }, now);
   const deliveries = new WebhookDelivery(
     { ...DEFAULT_DELIVERY_OPTIONS, ...options.webhooks, ...(options.webhookRetryDelaysMs ? { retryDelaysMs: options.webhookRetryDelaysMs } : {}) },
     now,

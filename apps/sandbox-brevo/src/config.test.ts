@@ -5,14 +5,14 @@ import { brevoSandboxConfigSchema } from './config.ts';
 describe('sandbox configuration', () => {
   it('defaults to port 4020, rate limits off and Brevo webhook retry schedule', () => {
     const config = loadConfig('sandbox-brevo', brevoSandboxConfigSchema, {});
-    expect(config).toMatchObject({ BREVO_SANDBOX_PORT: 4020, BREVO_SANDBOX_RATE_LIMITS: false, BREVO_SANDBOX_RATE_LIMIT_TIER: 'general', BREVO_SANDBOX_SEED_CONTACTS: 40 });
+    expect(config).toMatchObject({ BREVO_SANDBOX_PORT: 4020, BREVO_SANDBOX_RATE_LIMITS: true, BREVO_SANDBOX_RATE_LIMIT_TIER: 'general', BREVO_SANDBOX_SEED_CONTACTS: 40 });
     expect(config.BREVO_SANDBOX_WEBHOOK_RETRY_SECONDS).toEqual([600, 3600, 7200, 28800]);
     expect(config.BREVO_SANDBOX_PUBLIC_URL).toBeUndefined();
   });
 
   it('reads benchmark settings and names every bad variable', () => {
-    const config = loadConfig('sandbox-brevo', brevoSandboxConfigSchema, { BREVO_SANDBOX_RATE_LIMITS: 'true', BREVO_SANDBOX_WEBHOOK_RETRY_SECONDS: '0.1,0.2' });
-    expect(config.BREVO_SANDBOX_RATE_LIMITS).toBe(true);
+    const config = loadConfig('sandbox-brevo', brevoSandboxConfigSchema, { BREVO_SANDBOX_RATE_LIMITS: 'false', BREVO_SANDBOX_WEBHOOK_RETRY_SECONDS: '0.1,0.2' });
+    expect(config.BREVO_SANDBOX_RATE_LIMITS).toBe(false);
     expect(config.BREVO_SANDBOX_WEBHOOK_RETRY_SECONDS).toEqual([0.1, 0.2]);
     let error: unknown;
     try {

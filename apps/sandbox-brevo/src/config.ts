@@ -2,13 +2,13 @@ import { env } from '@contact-sync/config';
 import { z } from 'zod';
 import { rateLimitTierSchema } from './rate-limit.ts';
 
-/** Environment of the Brevo sandbox (SPEC §7). Rate limits are off for the demo and tests, on in benchmarks. */
+/** Environment of the Brevo sandbox (SPEC §7). Rate limits are on, as Brevo's are (`BREVO_SANDBOX_RATE_LIMITS=false` turns them off). */
 export const brevoSandboxConfigSchema = z.object({
   BREVO_SANDBOX_PORT: env.port(4020),
   BREVO_SANDBOX_HOST: z.string().default('127.0.0.1'),
   /** Where clients reach the sandbox (default http://localhost:<port>, i.e. http://localhost:4020). */
   BREVO_SANDBOX_PUBLIC_URL: env.url().optional(),
-  BREVO_SANDBOX_RATE_LIMITS: env.flag(false),
+  BREVO_SANDBOX_RATE_LIMITS: env.flag(true),
   BREVO_SANDBOX_RATE_LIMIT_TIER: rateLimitTierSchema.default('general'),
   /** Comma-separated seconds between webhook delivery attempts; Brevo's schedule by default. */
   BREVO_SANDBOX_WEBHOOK_RETRY_SECONDS: env

@@ -4,11 +4,15 @@ import { brevoError, startSandbox, type StartedSandbox } from './test-support.ts
 let sandbox: StartedSandbox;
 let clock = Date.UTC(2026, 10, 27, 10, 0, 0, 100);
 beforeAll(async () => {
-  sandbox = await startSandbox({ seed: { contacts: 2 }, rateLimits: { enabled: true }, now: () => clock });
+  sandbox = await startSandbox({ seed: { contacts: 2 }, now: () => clock });
 });
 afterAll(() => sandbox.stop());
 
 describe('rate limits (Brevo general tier)', () => {
+  it('are on unless switched off, as Brevo enforces them', async () => {
+    expect(sandbox.rateLimiter.options).toMatchObject({ enabled: true, tier: 'general' });
+  });
+
   it('sends x-sib-ratelimit headers and answers 429 over 10 requests per second on /contacts', async () => {
     const { client } = sandbox;
     const first = await client.contacts.getContacts().withRawResponse();

@@ -3,10 +3,10 @@ import { integrationRepository, streamKeyOf } from '@contact-sync/store';
 import { useTestDatabase } from '@contact-sync/testing';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listMembers, startHarness, startWebhookReceiver, type Harness } from '../../../packages/sync/src/testing/harness.ts';
+import { BREVO_LIMITS_OFF_FOR_API_CHECKS, listMembers, startHarness, startWebhookReceiver, type Harness } from '../../../packages/sync/src/testing/harness.ts';
 import { createActiveIntegration } from '../../../packages/sync/src/testing/stack.ts';
 import { loadWorkerConfig } from './config.ts';
-import { createIntegrationRunner } from './integration-runner.ts';
+import { createIntegrationRunner, failureBackoffMs } from './integration-runner.ts';
 
 const database = useTestDatabase('worker_runner');
 let harness: Harness;
@@ -14,7 +14,8 @@ let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
 const secrets = createSecretBox(parseEncryptionKeys(DEV_ENCRYPTION_KEYS), DEV_ENCRYPTION_KEY_ID);
 
 beforeAll(async () => {
-  harness = await startHarness(database.connection.db!);
+  // Set up and checked through Brevo's API between runs: see BREVO_LIMITS_OFF_FOR_API_CHECKS.
+  harness = await startHarness(database.connection.db!, BREVO_LIMITS_OFF_FOR_API_CHECKS);
   receiver = await startWebhookReceiver(harness.store);
 });
 afterAll(async () => {
@@ -23,6 +24,42 @@ afterAll(async () => {
 });
 
 describe('worker runner on the BFF documents', () => {
+  // Before the test below, which revokes the sandbox user's tokens.
+  it('a failing org: scheduled runs back off (1, 2, 4… intervals), the integration is marked with its error, a requested run still runs, one that completes clears it', async () => {
+    const integrations = integrationRepository(database.connection, secrets);
+    const { id } = await createActiveIntegration(database.connection, secrets, harness, 'Failing org');
+    const config = loadWorkerConfig({ MONGODB_URI: database.uri, BREVO_API_URL: harness.brevo.baseUrl, SALESFORCE_LOGIN_URL: harness.salesforce.url, BFF_PUBLIC_URL: receiver.url, SYNC_INTERVAL_SECONDS: '60' });
+    const runner = createIntegrationRunner({ connection: database.connection, secrets, store: harness.store, config, logger: pino({ level: 'silent' }) });
+    const faults = `${harness.salesforce.url}/__sandbox/faults`;
+    await fetch(faults, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ pathPrefix: '/services/data', status: 503, times: 100_000 }) });
+    try {
+      await runner.runOne(id, { stillOwner: async () => true, othersWaiting: async () => false, trigger: 'schedule' });
+      const ended = Date.now();
+      const state = await harness.store.state.get(id);
+      expect(state.failuresInARow).toBe(1);
+      // One interval from the failure (which came before `ended`).
+      expect(state.backoffUntil!.getTime() - ended).toBeGreaterThan(50_000);
+      expect(state.backoffUntil!.getTime() - ended).toBeLessThanOrEqual(60_000);
+      const doc = (await integrations.findByIdForWorker(id))!;
+      expect(doc.status).toBe('error');
+      expect(doc.statusReason?.code).toBe('sync_failed');
+      // Its schedule comes again within the back-off: nothing is called.
+      harness.salesforce.calls.reset();
+      await runner.runOne(id, { stillOwner: async () => true, othersWaiting: async () => false, trigger: 'schedule' });
+      expect(harness.salesforce.calls.snapshot().total).toBe(0);
+      // Failures in a row wait 1, 2, 4… intervals, at most an hour.
+      expect([1, 2, 3, 4, 10].map((failures) => failureBackoffMs(failures, 60) / 60_000)).toEqual([1, 2, 4, 8, 60]);
+    } finally {
+      await fetch(faults, { method: 'DELETE' });
+    }
+    // "Sync now" runs within the back-off; it completes.
+    await runner.runOne(id, { stillOwner: async () => true, othersWaiting: async () => false, trigger: 'sync_now' });
+    const after = await harness.store.state.get(id);
+    expect(after).toMatchObject({ failuresInARow: 0, backoffUntil: null });
+    // The seeded org's rejected records keep it in error, now for them.
+    expect((await integrations.findByIdForWorker(id))!.statusReason?.code).toBe('record_errors');
+  }, 180_000);
+
   it('syncs an active integration end to end, registers its webhook, and moves its status (error, then auth_error)', async () => {
     const integrations = integrationRepository(database.connection, secrets);
     const { id, listId } = await createActiveIntegration(database.connection, secrets, harness, 'Worker e2e');
@@ -36,7 +73,7 @@ describe('worker runner on the BFF documents', () => {
     const runner = createIntegrationRunner({ connection: database.connection, secrets, store: harness.store, config, logger: pino({ level: 'silent' }) });
     expect(await runner.listSyncing()).toContainEqual({ integrationId: id, intervalSeconds: 60 });
 
-    await runner.runOne(id, { stillOwner: async () => true, trigger: 'schedule' });
+    await runner.runOne(id, { stillOwner: async () => true, othersWaiting: async () => false, trigger: 'schedule' });
     const members = await listMembers(harness.client, listId);
     expect(members.length).toBeGreaterThan(100);
     expect(members.length).toBe(await harness.store.links.count(id));
@@ -52,13 +89,13 @@ describe('worker runner on the BFF documents', () => {
     const rejected = (await harness.store.errors.listForIntegration(id)).find((e) => e.code === 'phone_invalid_characters')!;
     await harness.conn.sobject('Contact').update({ Id: rejected.salesforceId!, MobilePhone: '+39 347 123 4567' });
     await harness.store.state.requestRetry(id, [rejected.salesforceId!]);
-    await runner.runOne(id, { stillOwner: async () => true, trigger: 'schedule' });
+    await runner.runOne(id, { stillOwner: async () => true, othersWaiting: async () => false, trigger: 'schedule' });
     expect((await listMembers(harness.client, listId)).some((m) => m.attributes.EXT_ID === rejected.salesforceId)).toBe(true);
     expect(await harness.store.state.retryRequests(id)).toEqual([]);
 
     await fetch(`${harness.salesforce.url}/__sandbox/tokens/revoke`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'demo@acme.test' }) });
     await fetch(`${harness.salesforce.url}/__sandbox/tokens/expire`, { method: 'POST' });
-    await runner.runOne(id, { stillOwner: async () => true, trigger: 'schedule' });
+    await runner.runOne(id, { stillOwner: async () => true, othersWaiting: async () => false, trigger: 'schedule' });
     expect((await integrations.findByIdForWorker(id))!.status).toBe('auth_error');
     expect((await runner.listSyncing()).map((entry) => entry.integrationId)).not.toContain(id);
   }, 60_000);

@@ -3,13 +3,22 @@ import { IntegrationStatus, isSyncing, type IntegrationStatus as Status } from '
 import { createSalesforceConnection, type SalesforceConnectionHandle } from '@contact-sync/salesforce';
 import type { SecretBox } from '@contact-sync/secrets';
 import { accountRepository, integrationRepository, mappingOf, streamKeyOfIntegration, type IntegrationDoc, type SyncStore } from '@contact-sync/store';
-import { registerIntegrationWebhook, runIntegration, type EngineDeps, type IntegrationSnapshot, type IntegrationStatusPort, type StreamTarget } from '@contact-sync/sync';
+import { registerIntegrationWebhook, runIntegration, sharedBrevoLimits, sharedSalesforceLimits, type EngineDeps, type IntegrationSnapshot, type IntegrationStatusPort, type StreamTarget } from '@contact-sync/sync';
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
 import type { WorkerConfig } from './config.ts';
 import type { RunContext, SyncingIntegration } from './scheduler.ts';
 
 const SYNCING: Status[] = [IntegrationStatus.Active, IntegrationStatus.Error];
+/** How long a run holds its worker slot before it gives way to waiting runs between two chunks. */
+export const RUN_SLICE_MS = 20_000;
+/** The longest a failing integration's scheduled runs wait. */
+export const MAX_FAILURE_BACKOFF_MS = 60 * 60_000;
+
+/** After `failures` failed runs in a row, scheduled runs wait 1, 2, 4… intervals, at most an hour. */
+export function failureBackoffMs(failures: number, intervalSeconds: number): number {
+  return Math.min(MAX_FAILURE_BACKOFF_MS, intervalSeconds * 1000 * 2 ** Math.max(0, failures - 1));
+}
 
 /**
  * Reads the BFF's Integration and Account documents (through the BFF's
@@ -71,7 +80,16 @@ export function createIntegrationRunner(deps: { connection: Connection; secrets:
     return {
       snapshot,
       brevo,
-      deps: { brevo, store: deps.store, statuses: statusesFor(doc), options: { sender: { email: config.NOTICE_SENDER_EMAIL, name: 'Salesforce contacts integration' } } },
+      deps: {
+        brevo,
+        store: deps.store,
+        statuses: statusesFor(doc),
+        // The account's Brevo rate limits are shared with every worker and every integration of the account.
+        brevoLimits: sharedBrevoLimits(deps.store.rateBudgets, doc.accountId, { contactsPerSecond: config.BREVO_CONTACTS_PER_SECOND }),
+        // The org's daily-limit pause holds every integration on the org.
+        ...(doc.salesforce ? { salesforceOrg: sharedSalesforceLimits(deps.store.rateBudgets, doc.salesforce.orgId) } : {}),
+        options: { sender: { email: config.NOTICE_SENDER_EMAIL, name: 'Salesforce contacts integration' } },
+      },
     };
   }
 
@@ -109,6 +127,9 @@ export function createIntegrationRunner(deps: { connection: Connection; secrets:
     async runOne(integrationId: string, context: RunContext): Promise<void> {
       const doc = await integrations.findByIdForWorker(integrationId);
       if (!doc || !isSyncing(doc.status)) return;
+      // A failing integration's scheduled runs back off (its slot goes to the others); a requested one still runs.
+      const backoffUntil = context.trigger === 'schedule' ? (await deps.store.state.find(integrationId))?.backoffUntil : null;
+      if (backoffUntil && backoffUntil.getTime() > Date.now()) return;
       const engine = await engineOf(doc);
       const salesforce = salesforceOf(doc);
       if (!engine || !salesforce) {
@@ -117,7 +138,19 @@ export function createIntegrationRunner(deps: { connection: Connection; secrets:
       }
       await registerIntegrationWebhook(integrationId, { brevo: engine.brevo, store: deps.store, secrets: deps.secrets, bffPublicUrl: config.BFF_PUBLIC_URL });
       const started = Date.now();
-      const result = await runIntegration(engine.snapshot, { ...engine.deps, salesforce: salesforce.connection, stillOwner: context.stillOwner, trigger: context.trigger });
+      // A long run (an initial load) gives way between chunks once it has had its slice and others wait.
+      const shouldYield = async () => Date.now() - started > RUN_SLICE_MS && (await context.othersWaiting());
+      const result = await runIntegration(engine.snapshot, { ...engine.deps, salesforce: salesforce.connection, stillOwner: context.stillOwner, trigger: context.trigger, shouldYield });
+      const failed = [result.brevoToSalesforce, result.salesforceToBrevo].find((direction) => direction?.end === 'failed');
+      if (failed) {
+        const failures = await deps.store.state.recordFailure(integrationId, new Date(), (n) => failureBackoffMs(n, config.SYNC_INTERVAL_SECONDS));
+        await engine.deps.statuses.setStatus(integrationId, { status: IntegrationStatus.Error, code: 'sync_failed' });
+        logger.warn({ integrationId, failures, error: failed.error }, 'sync run failed; scheduled runs back off');
+      } else if (doc.statusReason?.code === 'sync_failed' && result.salesforceToBrevo?.end === 'completed') {
+        // Working again: the status says what this run left (the engine changes it only when the status itself changes).
+        const errors = result.brevoToSalesforce.errors + result.salesforceToBrevo.errors;
+        await engine.deps.statuses.setStatus(integrationId, errors > 0 ? { status: IntegrationStatus.Error, code: 'record_errors' } : { status: IntegrationStatus.Active });
+      }
       logger.info(
         {
           integrationId,

@@ -17,7 +17,12 @@ export interface LeaseContext {
 export interface RunContext extends LeaseContext {
   /** Why the run happens: `schedule` for the recurring job, else what asked for it. */
   trigger: RunTrigger;
+  /** Whether other integrations' runs are due and waiting for a free worker (a long run then gives way between chunks). */
+  othersWaiting: () => Promise<boolean>;
 }
+
+/** A due job nobody has taken for this long is waiting for a free slot: every worker's are busy. */
+const WAITING_MS = 1_000;
 
 /** An integration that should have a recurring job, and its interval. */
 export interface SyncingIntegration {
@@ -152,7 +157,7 @@ export class SyncScheduler {
   }
 
   private jobs() {
-    return this.options.db.collection<{ name: string; data: SyncJobData; repeatInterval?: string }>(JOBS_COLLECTION);
+    return this.options.db.collection<{ name: string; data: SyncJobData; repeatInterval?: string; lockedAt?: Date | null; nextRunAt?: Date | null }>(JOBS_COLLECTION);
   }
 
   /**
@@ -207,7 +212,15 @@ export class SyncScheduler {
    * this a no-op. `onRenewed` is called each time the lease is renewed.
    */
   async runWithLease(integrationId: string, onRenewed?: () => Promise<void>, trigger: RunTrigger = 'schedule'): Promise<boolean> {
-    return this.withIntegrationLease(integrationId, (context) => this.options.runOne(integrationId, { ...context, trigger }), { ...(onRenewed ? { onRenewed } : {}) });
+    return this.withIntegrationLease(integrationId, (context) => this.options.runOne(integrationId, { ...context, trigger, othersWaiting: () => this.jobsWaiting() }), {
+      ...(onRenewed ? { onRenewed } : {}),
+    });
+  }
+
+  /** Whether a sync job is due and unlocked since more than a second: no worker had a free slot for it. */
+  async jobsWaiting(): Promise<boolean> {
+    const waiting = await this.jobs().findOne({ name: SYNC_JOB, lockedAt: null, nextRunAt: { $lte: new Date(this.now().getTime() - WAITING_MS) } }, { projection: { _id: 1 } });
+    return waiting !== null;
   }
 
   /**

@@ -82,5 +82,7 @@ export const RUN_TRIGGERS = [
   'salesforce_change',
   /** The run asked for when the real-time stream fell back (changes may have been missed). */
   'stream_catch_up',
+  /** The rest of a long run that gave way to other integrations' runs between two chunks. */
+  'continuation',
 ] as const;
 export type RunTrigger = (typeof RUN_TRIGGERS)[number];

@@ -90,8 +90,9 @@ describe('FaultInjector', () => {
     });
     expect(bad.status).toBe(400);
     await fetch(`${url}/v3/contacts/1`);
-    const calls = (await (await fetch(`${url}/__sandbox/calls`)).json()) as { total: number; byRoute: object };
+    const calls = (await (await fetch(`${url}/__sandbox/calls`)).json()) as { total: number; byRoute: object; byStatus: Record<string, number> };
     expect(calls.byRoute).toEqual({ 'GET /v3/contacts/:id': 1 });
+    expect(Object.values(calls.byStatus)).toEqual([1]);
     expect((await fetch(`${url}/__sandbox/reset`, { method: 'POST' })).status).toBe(204);
     expect(resets()).toBe(1);
   });

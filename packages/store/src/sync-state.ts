@@ -45,6 +45,10 @@ export interface SyncStateDoc extends Partial<RunSummary> {
   requestedTrigger?: RunTrigger | null;
   /** When the last watermark run that reached the end of its query had started (a stream's catch-up waits for one started after it fell back). */
   completedRunStartedAt?: Date | null;
+  /** Runs that failed in a row (a failing org, an API that does not answer); 0 again after a run that completes. */
+  failuresInARow?: number;
+  /** Scheduled runs wait until then after failures (back-off); a requested run ("Sync now", Brevo changes) does not. */
+  backoffUntil?: Date | null;
   updatedAt: Date;
 }
 
@@ -108,7 +112,18 @@ export class SyncStateStore {
   }
 
   async markRunCompleted(integrationId: string, startedAt: Date): Promise<void> {
-    await this.collection.updateOne({ _id: integrationId }, { $set: { completedRunStartedAt: startedAt, updatedAt: new Date() } });
+    await this.collection.updateOne({ _id: integrationId }, { $set: { completedRunStartedAt: startedAt, failuresInARow: 0, backoffUntil: null, updatedAt: new Date() } });
+  }
+
+  /**
+   * Counts a failed run (atomically: two workers' failures both count) and holds scheduled runs back
+   * for `backoffMs(failures in a row)`. Returns the failures in a row.
+   */
+  async recordFailure(integrationId: string, now: Date, backoffMs: (failuresInARow: number) => number): Promise<number> {
+    const counted = await this.collection.findOneAndUpdate({ _id: integrationId }, { $inc: { failuresInARow: 1 } }, { returnDocument: 'after' });
+    const failures = counted?.failuresInARow ?? 1;
+    await this.collection.updateOne({ _id: integrationId }, { $set: { backoffUntil: new Date(now.getTime() + backoffMs(failures)), updatedAt: now } });
+    return failures;
   }
 
   async setTotal(integrationId: string, total: number): Promise<void> {

@@ -1,5 +1,6 @@
 import { LinkStore } from './links.ts';
 import { QuotaStore } from './quota-usage.ts';
+import { RateBudgetStore } from './rate-budgets.ts';
 import { RecordErrorStore } from './record-errors.ts';
 import { RunStore } from './runs.ts';
 import { StreamLeaseStore } from './stream-leases.ts';
@@ -11,6 +12,7 @@ import { WebhookEventStore } from './webhook-events.ts';
 
 export * from './links.ts';
 export * from './quota-usage.ts';
+export * from './rate-budgets.ts';
 export * from './record-errors.ts';
 export * from './runs.ts';
 export * from './stream-leases.ts';
@@ -32,6 +34,8 @@ export interface SyncStore {
   /** Change Data Capture: who holds each stream, and its state. */
   streamLeases: StreamLeaseStore;
   streams: StreamStateStore;
+  /** API rate limits that belong to a Brevo account or a Salesforce org, shared by every worker. */
+  rateBudgets: RateBudgetStore;
 }
 
 export function createSyncStore(db: Db): SyncStore {
@@ -46,6 +50,7 @@ export function createSyncStore(db: Db): SyncStore {
     leases: new LeaseStore(db),
     streamLeases: new StreamLeaseStore(db),
     streams: new StreamStateStore(db),
+    rateBudgets: new RateBudgetStore(db),
   };
 }
 

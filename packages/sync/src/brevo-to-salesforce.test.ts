@@ -2,7 +2,7 @@ import { useTestDatabase } from '@contact-sync/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runIntegration } from './run-integration.ts';
 import { syncSalesforceToBrevo } from './salesforce-to-brevo.ts';
-import { engineDeps, listMembers, startSyncedIntegration, type Harness } from './testing/harness.ts';
+import { BREVO_LIMITS_OFF_FOR_API_CHECKS, engineDeps, listMembers, startSyncedIntegration, type Harness } from './testing/harness.ts';
 import { receiveBrevoWebhook } from './webhooks.ts';
 import type { IntegrationSnapshot } from './integration.ts';
 
@@ -17,7 +17,8 @@ type Row = { Id: string; FirstName: string | null; LastName: string; Title: stri
 
 beforeAll(async () => {
   // Activation: the webhook first, then the initial load (whose own writes come back as echoes).
-  synced = await startSyncedIntegration(database.connection.db!);
+  // Edited and checked through Brevo's API between runs: see BREVO_LIMITS_OFF_FOR_API_CHECKS.
+  synced = await startSyncedIntegration(database.connection.db!, {}, BREVO_LIMITS_OFF_FOR_API_CHECKS);
   ({ harness, receiver, integration, members } = synced);
 });
 afterAll(async () => {

@@ -27,7 +27,7 @@ import { objectOf, type IntegrationSnapshot } from './integration.ts';
 import { sendQuotaNotice } from './notices.ts';
 import { diffValues, type SalesforceRow } from './plan.ts';
 import { recordErrorOf } from './record-issues.ts';
-import { DEFAULT_ENGINE_OPTIONS, type EngineDeps } from './salesforce-to-brevo.ts';
+import { callPolicyOf, DEFAULT_ENGINE_OPTIONS, isPaused, pauseAfter, type EngineDeps } from './salesforce-to-brevo.ts';
 
 export interface BrevoToSalesforceResult {
   runId: string | null;
@@ -201,7 +201,7 @@ async function deletesConfirmedByBrevo(links: readonly LinkDoc[], deps: EngineDe
 export async function applyBrevoEvents(integration: IntegrationSnapshot, deps: EngineDeps, batchLimit = 2000): Promise<BrevoToSalesforceResult> {
   const options = { ...DEFAULT_ENGINE_OPTIONS, ...deps.options };
   const now = deps.now ?? (() => new Date());
-  const policy = { ...(options.retry ? { retry: options.retry } : {}), ...(options.onCall ? { onCall: options.onCall } : {}) };
+  const policy = callPolicyOf(deps, options);
   const callSalesforce = salesforceCaller(policy);
   const callBrevo = brevoCaller(policy);
   const { store } = deps;
@@ -210,7 +210,7 @@ export async function applyBrevoEvents(integration: IntegrationSnapshot, deps: E
   const pending = await store.events.pending(integration.id, batchLimit);
   if (pending.length === 0) return result;
   const state = await store.state.get(integration.id);
-  if (state.pausedUntil && state.pausedUntil.getTime() > now().getTime()) return { ...result, end: 'paused' };
+  if (await isPaused(integration.id, state.pausedUntil, deps, now())) return { ...result, end: 'paused' };
 
   const run = await store.runs.start(integration.id, 'brevo_to_salesforce', false, now(), deps.trigger);
   result.runId = run._id;
@@ -412,8 +412,7 @@ export async function applyBrevoEvents(integration: IntegrationSnapshot, deps: E
       return { ...result, end: 'auth_error', error: fault.message };
     }
     if (fault.kind === 'salesforce_limit' || fault.kind === 'brevo_rate_limited') {
-      const waitMs = fault.kind === 'salesforce_limit' ? options.salesforceLimitPauseMs : fault.retryAfterMs;
-      await store.state.pauseUntil(integration.id, new Date(now().getTime() + waitMs), fault.kind);
+      await pauseAfter(integration.id, fault, error, deps, options, now());
       await store.runs.finish(run._id, 'stopped', now(), { code: fault.kind, message: fault.message });
       return { ...result, end: 'paused', error: fault.message };
     }

@@ -1,6 +1,7 @@
 import { BrevoError } from '@getbrevo/brevo';
-import { isBrevoTimeout, readRateLimit, type HeaderBag } from '@contact-sync/brevo';
-import { isNetworkError, parseRetryAfter, sleep, withRetry, type RetryDecision, type RetryOptions } from '@contact-sync/retry';
+import { isBrevoTimeout, readRateLimit, type BrevoRateLimit, type HeaderBag } from '@contact-sync/brevo';
+import { DEFAULT_RETRY_OPTIONS, isNetworkError, parseRetryAfter, withRetry, type RetryDecision, type RetryOptions } from '@contact-sync/retry';
+import { localBrevoLimits, RateBudgetWaitError, type BrevoRateLimits } from './rate-limits.ts';
 
 /**
  * Retry classification of the two APIs' errors as the sync sees them. (The
@@ -67,6 +68,7 @@ export function faultOf(error: unknown): IntegrationFault {
     return { kind: 'auth', message: 'Salesforce refused the stored credentials; the integration must be reconnected.' };
   }
   if (cause instanceof BrevoError && cause.statusCode === 401) return { kind: 'auth', message: 'Brevo refused the API key.' };
+  if (cause instanceof RateBudgetWaitError) return { kind: 'brevo_rate_limited', retryAfterMs: cause.retryAfterMs, message };
   if (cause instanceof BrevoError && cause.statusCode === 429) {
     const decision = classifyBrevoCall(cause);
     return { kind: 'brevo_rate_limited', retryAfterMs: decision.retryAfterMs ?? 60_000, message };
@@ -78,6 +80,8 @@ export interface CallPolicy {
   retry?: RetryOptions;
   /** Counts calls per API, for runs and benchmarks. */
   onCall?: (api: 'salesforce' | 'brevo', label: string) => void;
+  /** The Brevo account's rate limits (default: each caller paces itself by the headers it sees). */
+  brevoLimits?: BrevoRateLimits;
 }
 
 export function salesforceCaller(policy: CallPolicy = {}) {
@@ -93,27 +97,36 @@ export function salesforceCaller(policy: CallPolicy = {}) {
 }
 
 /**
- * Brevo calls through the retry policy, paced by the rate-limit headers: when
- * a response says the window is used up (`x-sib-ratelimit-remaining: 0`), the
- * next call waits for `x-sib-ratelimit-reset` instead of earning a 429.
+ * Brevo calls through the retry policy, within the account's rate limits
+ * (`policy.brevoLimits`: shared by every worker in the database; by default
+ * this caller's own pacing): each attempt waits for the account's budget,
+ * and what the response's rate-limit headers say (a 429's too) is shared, so
+ * a used-up window holds every caller until its reset instead of earning 429s.
  */
 export function brevoCaller(policy: CallPolicy = {}) {
-  let notBefore = 0;
-  return async <T>(label: string, fn: () => Promise<T>): Promise<T> => {
-    const wait = notBefore - Date.now();
-    if (wait > 0) await sleep(Math.min(wait, policy.retry?.maxServerWaitMs ?? 60_000));
-    const result = await withRetry(
-      () => {
+  const limits = policy.brevoLimits ?? localBrevoLimits();
+  const maxWaitMs = policy.retry?.maxServerWaitMs ?? DEFAULT_RETRY_OPTIONS.maxServerWaitMs;
+  return <T>(label: string, fn: () => Promise<T>): Promise<T> =>
+    withRetry(
+      async () => {
+        await limits.beforeCall(label, maxWaitMs);
         policy.onCall?.('brevo', label);
-        return fn();
+        try {
+          const result = await fn();
+          const rateLimit = (result as { rateLimit?: BrevoRateLimit } | null)?.rateLimit;
+          if (rateLimit) await limits.afterCall(label, rateLimit);
+          return result;
+        } catch (error) {
+          if (error instanceof BrevoError && error.statusCode === 429) {
+            const headers = readRateLimit(error.rawResponse?.headers as HeaderBag | undefined);
+            await limits.afterCall(label, { ...headers, remaining: 0, resetSeconds: headers.resetSeconds ?? 1 });
+          }
+          throw error;
+        }
       },
       classifyBrevoCall,
       policy.retry,
     );
-    const rateLimit = (result as { rateLimit?: { remaining?: number; resetSeconds?: number } } | null)?.rateLimit;
-    if (rateLimit?.remaining === 0 && rateLimit.resetSeconds !== undefined) notBefore = Date.now() + rateLimit.resetSeconds * 1000;
-    return result;
-  };
 }
 
 export type Caller = ReturnType<typeof salesforceCaller>;

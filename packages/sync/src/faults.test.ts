@@ -3,14 +3,16 @@ import { useTestDatabase } from '@contact-sync/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runIntegration } from './run-integration.ts';
 import { syncSalesforceToBrevo } from './salesforce-to-brevo.ts';
+import { dailyLimitPauseMs, sharedSalesforceLimits } from './salesforce-limits.ts';
 import { BrevoClient } from '@getbrevo/brevo';
-import { createIntegration, engineDeps, listDifferences, listMembers, startHarness, type Harness } from './testing/harness.ts';
+import { BREVO_LIMITS_OFF_FOR_API_CHECKS, createIntegration, engineDeps, listDifferences, listMembers, startHarness, type Harness } from './testing/harness.ts';
 
 const database = useTestDatabase('sync_faults');
 let harness: Harness;
 
 beforeAll(async () => {
-  harness = await startHarness(database.connection.db!);
+  // Set up and checked through Brevo's API between runs: see BREVO_LIMITS_OFF_FOR_API_CHECKS.
+  harness = await startHarness(database.connection.db!, BREVO_LIMITS_OFF_FOR_API_CHECKS);
 });
 afterEach(() => {
   harness.salesforce.faults.clear();
@@ -168,17 +170,27 @@ describe('faults', () => {
     const usage = async (body: object) =>
       fetch(`${harness.salesforce.url}/__sandbox/api-usage`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const limit = (await (await fetch(`${harness.salesforce.url}/__sandbox/api-usage`)).json()) as { limit: number };
-    await usage({ used: limit.limit });
-    const paused = await syncSalesforceToBrevo(integration, engineDeps(harness));
+    await usage({ used: limit.limit + limit.limit / 100 });
+    // Every integration of the org shares its pause (the worker gives each run the org's).
+    const salesforceOrg = sharedSalesforceLimits(harness.store.rateBudgets, `faults-${integration.id}`);
+    const started = Date.now();
+    const paused = await syncSalesforceToBrevo(integration, engineDeps(harness, { salesforceOrg }));
     expect(paused.end).toBe('paused');
     const state = await harness.store.state.get(integration.id);
-    expect(state.pausedUntil!.getTime()).toBeGreaterThan(Date.now());
-    // While paused, runs do not start.
-    expect((await syncSalesforceToBrevo(integration, engineDeps(harness))).runId).toBeNull();
+    // As long as the org needs to get 1% of its allowance back, 1% over it: 2% of 24 hours at its average rate, capped at an hour.
+    expect(dailyLimitPauseMs({ used: limit.limit * 1.01, limit: limit.limit }, 0)).toBe(Math.round(0.02 * 24 * 60 * 60_000));
+    expect(state.pausedUntil!.getTime() - started).toBeGreaterThanOrEqual(dailyLimitPauseMs({ used: limit.limit * 1.01, limit: limit.limit }, 0) - 1_000);
+    // While paused, runs do not start; another integration of the org does not start either, nor spends a call to learn it.
+    expect((await syncSalesforceToBrevo(integration, engineDeps(harness, { salesforceOrg }))).runId).toBeNull();
+    const sibling = { ...integration, id: `${integration.id.slice(0, -4)}beef` };
+    harness.salesforce.calls.reset();
+    expect((await syncSalesforceToBrevo(sibling, engineDeps(harness, { salesforceOrg }))).end).toBe('paused');
+    expect(harness.salesforce.calls.snapshot().total).toBe(0);
+    expect((await harness.store.state.get(sibling.id)).pausedUntil).toEqual(state.pausedUntil);
 
     await usage({ used: 0 });
     const later = new Date(state.pausedUntil!.getTime() + 1_000);
-    const resumed = await syncSalesforceToBrevo(integration, engineDeps(harness, { now: () => later }));
+    const resumed = await syncSalesforceToBrevo(integration, engineDeps(harness, { now: () => later, salesforceOrg }));
     expect(resumed.end).toBe('completed');
     expect((await listMembers(harness.client, integration.listId)).length).toBe(resumed.counts.created);
   }, 60_000);

@@ -12,3 +12,5 @@ export * from './preview.ts';
 export * from './lifecycle.ts';
 export * from './change-events.ts';
 export * from './stream-session.ts';
+export * from './rate-limits.ts';
+export * from './salesforce-limits.ts';

@@ -2,7 +2,7 @@ import { hashMappedValues, isLinkAttribute, withoutLinkAttributes } from '@conta
 import type { LinkDoc } from '@contact-sync/store';
 import { BrevoWriter } from './brevo-writer.ts';
 import type { IntegrationSnapshot } from './integration.ts';
-import type { EngineDeps } from './salesforce-to-brevo.ts';
+import { callPolicyOf, type EngineDeps } from './salesforce-to-brevo.ts';
 import { brevoCaller } from './classify.ts';
 
 export interface LinkRepair {
@@ -29,7 +29,7 @@ export async function repairLinkMapping(integration: IntegrationSnapshot, deps: 
   if (removed.length === 0) return { integration, removed, relinked: 0, failed: 0 };
 
   const now = deps.now ?? (() => new Date());
-  const writer = new BrevoWriter(deps.brevo, brevoCaller(deps.options?.retry ? { retry: deps.options.retry } : {}), {
+  const writer = new BrevoWriter(deps.brevo, brevoCaller(callPolicyOf(deps)), {
     listId: integration.listId,
     clockSkewMs: 0,
     importPollMs: 0,

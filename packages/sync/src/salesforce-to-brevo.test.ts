@@ -2,13 +2,14 @@ import { findDuplicatesInBatch, indexFieldsByName, mapSalesforceRecordToBrevo, t
 import { useTestDatabase } from '@contact-sync/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { retrySalesforceRecords, syncSalesforceToBrevo } from './salesforce-to-brevo.ts';
-import { CONTACT_MAPPING, createIntegration, engineDeps, listMembers, startHarness, type Harness } from './testing/harness.ts';
+import { BREVO_LIMITS_OFF_FOR_API_CHECKS, CONTACT_MAPPING, createIntegration, engineDeps, listMembers, startHarness, type Harness } from './testing/harness.ts';
 
 const database = useTestDatabase('sync_s2b');
 let harness: Harness;
 
 beforeAll(async () => {
-  harness = await startHarness(database.connection.db!);
+  // Set up and checked through Brevo's API between runs: see BREVO_LIMITS_OFF_FOR_API_CHECKS.
+  harness = await startHarness(database.connection.db!, BREVO_LIMITS_OFF_FOR_API_CHECKS);
 });
 afterAll(async () => {
   await harness.stop();
@@ -183,6 +184,30 @@ describe('Salesforce → Brevo', () => {
     expect((await harness.store.errors.listForRun(retry.runId!)).map((e) => e.salesforceId)).toEqual([stillWrong]);
     const after = await harness.store.state.get(integration.id);
     expect([after.watermarkTs, after.watermarkId]).toEqual([watermark.watermarkTs, watermark.watermarkId]);
+  });
+
+  it('a long run gives way between chunks when asked: it commits its chunk, asks for its continuation, which ends exactly, quota once', async () => {
+    // More than one query page (200 at least, Salesforce's smallest batchSize) of Contacts.
+    const generated = await fetch(`${harness.salesforce.url}/__sandbox/generate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ object: 'Contact', count: 300, stamps: 'past' }) });
+    expect(generated.status).toBe(201);
+    const integration = await createIntegration(harness);
+    const options = { pageSize: 200, chunkSize: 200 };
+    let asked = 0;
+    const yielded = await syncSalesforceToBrevo(integration, engineDeps(harness, { options, shouldYield: async () => (asked += 1) > 0 }));
+    expect(yielded.end).toBe('yielded');
+    expect([asked, yielded.counts.read]).toEqual([1, 200]);
+    const state = await harness.store.state.get(integration.id);
+    expect(state.initialLoadDone).toBe(false);
+    expect(state.watermarkId).not.toBeNull();
+    expect(await harness.store.state.syncRequests()).toContainEqual(expect.objectContaining({ integrationId: integration.id, trigger: 'continuation' }));
+
+    const continued = await syncSalesforceToBrevo(integration, engineDeps(harness, { options, trigger: 'continuation' }));
+    expect(continued.end).toBe('completed');
+    expect((await harness.store.state.get(integration.id)).initialLoadDone).toBe(true);
+    const expected = await expectedContacts();
+    const members = await listMembers(harness.client, integration.listId);
+    expect(members.map((m) => m.attributes.EXT_ID).sort()).toEqual([...expected.keys()].sort());
+    expect(await harness.store.quota.used(integration.id, new Date().toISOString().slice(0, 7))).toBe(expected.size);
   });
 
   describe('a run interrupted in the middle of an initial load, then resumed', () => {

@@ -14,7 +14,9 @@ import {
 import { emptyCounts, watermarkOf, type LinkDoc, type RecordErrorDoc, type RunCounts, type RunTrigger, type SyncStore, type Watermark } from '@contact-sync/store';
 import type { RetryOptions } from '@contact-sync/retry';
 import { rowOfChange, type RecordChange } from './change-events.ts';
-import { brevoCaller, faultOf, salesforceCaller, type Caller } from './classify.ts';
+import { brevoCaller, faultOf, isDailyLimit, salesforceCaller, type CallPolicy, type Caller, type IntegrationFault } from './classify.ts';
+import type { BrevoRateLimits } from './rate-limits.ts';
+import { apiUsageOf, CONCURRENCY_LIMIT_PAUSE_MS, dailyLimitPauseMs, type SalesforceOrgLimits } from './salesforce-limits.ts';
 import { BrevoWriter, type WriteOutcome } from './brevo-writer.ts';
 import { describeFieldsLoader } from './describe-fields.ts';
 import { objectOf, type FieldsLoader, type IntegrationSnapshot, type IntegrationStatusPort } from './integration.ts';
@@ -31,7 +33,7 @@ export interface EngineOptions {
   clockSkewMs: number;
   importPollMs: number;
   importTimeoutMs: number;
-  /** How long runs wait after Salesforce's REQUEST_LIMIT_EXCEEDED. */
+  /** How long runs wait after Salesforce's daily limit when the org's answer did not say its usage (else `dailyLimitPauseMs`). */
   salesforceLimitPauseMs: number;
   retry?: RetryOptions;
   onCall?: (api: 'salesforce' | 'brevo', label: string) => void;
@@ -65,9 +67,20 @@ export interface EngineDeps {
   stillOwner?: () => Promise<boolean>;
   /** Why this run happens (recorded on its runs; default `schedule`). */
   trigger?: RunTrigger;
+  /** The Brevo account's rate limits, shared by every worker (default: each caller paces itself). */
+  brevoLimits?: BrevoRateLimits;
+  /** The Salesforce org's daily-limit pause, shared by its integrations and every worker. */
+  salesforceOrg?: SalesforceOrgLimits;
+  /**
+   * Asked between two chunks of a run: true when the run should give way to other integrations'
+   * runs (it has run long enough and others are waiting). The run then stops after the chunk it
+   * committed and asks for its continuation, which queues behind them.
+   */
+  shouldYield?: () => Promise<boolean>;
 }
 
-export type RunEnd = 'completed' | 'quota_exceeded' | 'paused' | 'auth_error' | 'failed' | 'lease_lost';
+/** `yielded`: a long run stopped between two chunks for other integrations' runs, and asked for its continuation. */
+export type RunEnd = 'completed' | 'quota_exceeded' | 'paused' | 'auth_error' | 'failed' | 'lease_lost' | 'yielded';
 
 export interface SalesforceToBrevoResult {
   runId: string | null;
@@ -117,11 +130,20 @@ export function withRunFieldsLoader(deps: EngineDeps): EngineDeps {
   return deps.loadFields ? deps : { ...deps, loadFields: describeFieldsLoader(deps.salesforce, engineSetup(deps).callSalesforce) };
 }
 
+/** The retry policy, call counting and the account's Brevo rate limits every caller of a run shares. */
+export function callPolicyOf(deps: EngineDeps, options: Pick<EngineOptions, 'retry' | 'onCall'> = { ...DEFAULT_ENGINE_OPTIONS, ...deps.options }): CallPolicy {
+  return {
+    ...(options.retry ? { retry: options.retry } : {}),
+    ...(options.onCall ? { onCall: options.onCall } : {}),
+    ...(deps.brevoLimits ? { brevoLimits: deps.brevoLimits } : {}),
+  };
+}
+
 /** Options, clock and the retrying callers every engine entry point starts from. */
 function engineSetup(deps: EngineDeps) {
   const options = { ...DEFAULT_ENGINE_OPTIONS, ...deps.options };
   const now = deps.now ?? (() => new Date());
-  const policy = { ...(options.retry ? { retry: options.retry } : {}), ...(options.onCall ? { onCall: options.onCall } : {}) };
+  const policy = callPolicyOf(deps, options);
   return { options, now, callSalesforce: salesforceCaller(policy), callBrevo: brevoCaller(policy) };
 }
 
@@ -180,7 +202,7 @@ export async function syncSalesforceToBrevo(integration: IntegrationSnapshot, de
   const initialLoad = !state.initialLoadDone;
   const result: SalesforceToBrevoResult = { runId: null, end: 'completed', counts: emptyCounts(), operations: 0, errors: 0, warnings: 0, initialLoad };
 
-  if (state.pausedUntil && state.pausedUntil.getTime() > now().getTime()) return { ...result, end: 'paused' };
+  if (await isPaused(integration.id, state.pausedUntil, deps, now())) return { ...result, end: 'paused' };
 
   const run = await store.runs.start(integration.id, 'salesforce_to_brevo', initialLoad, now(), deps.trigger);
   result.runId = run._id;
@@ -220,6 +242,11 @@ export async function syncSalesforceToBrevo(integration: IntegrationSnapshot, de
         stopped = true;
         break;
       }
+      if (!page.done && deps.shouldYield && (await deps.shouldYield())) {
+        result.end = 'yielded';
+        stopped = true;
+        break;
+      }
     }
     if (!stopped && initialLoad) await store.state.markInitialLoadDone(integration.id);
 
@@ -227,6 +254,10 @@ export async function syncSalesforceToBrevo(integration: IntegrationSnapshot, de
       await stopAtQuota(integration, deps, run._id, now);
     } else if (result.end === 'lease_lost') {
       await store.runs.finish(run._id, 'stopped', now(), { code: 'lease_lost', message: 'Another worker took over this integration' });
+    } else if (result.end === 'yielded') {
+      // What it wrote is committed; the continuation starts from the watermark, behind the runs it gave way to.
+      await store.runs.finish(run._id, 'succeeded', now());
+      await store.state.requestSync(integration.id, now(), 'continuation');
     } else {
       await store.runs.finish(run._id, 'succeeded', now());
       await store.state.markRunCompleted(integration.id, run.startedAt);
@@ -285,13 +316,46 @@ async function failRun(
     return { ...result, end: 'auth_error', error: fault.message };
   }
   if (fault.kind === 'salesforce_limit' || fault.kind === 'brevo_rate_limited') {
-    const waitMs = fault.kind === 'salesforce_limit' ? options.salesforceLimitPauseMs : fault.retryAfterMs;
-    await deps.store.state.pauseUntil(integration.id, new Date(now().getTime() + waitMs), fault.kind);
+    await pauseAfter(integration.id, fault, error, deps, options, now());
     await deps.store.runs.finish(runId, 'stopped', now(), { code: fault.kind, message: fault.message });
     return { ...result, end: 'paused', error: fault.message };
   }
   await deps.store.runs.finish(runId, 'failed', now(), { code: 'sync_failed', message: fault.message });
   return { ...result, end: 'failed', error: fault.message };
+}
+
+/**
+ * Whether the integration's runs wait: its own pause, or its Salesforce org's daily-limit pause (which
+ * another integration of the org met; recorded on this one too, for its page to say so).
+ */
+export async function isPaused(integrationId: string, pausedUntil: Date | null | undefined, deps: EngineDeps, now: Date): Promise<boolean> {
+  if (pausedUntil && pausedUntil.getTime() > now.getTime()) return true;
+  const orgPausedUntil = await deps.salesforceOrg?.pausedUntil(now);
+  if (!orgPausedUntil) return false;
+  await deps.store.state.pauseUntil(integrationId, orgPausedUntil, 'salesforce_limit');
+  return true;
+}
+
+/**
+ * Pauses the integration after a limit: Brevo's for the reset it named; Salesforce's daily limit
+ * for as long as the org needs to get a reserve back (`dailyLimitPauseMs`), the org's other
+ * integrations with it; too many concurrent long requests, a minute.
+ */
+export async function pauseAfter(
+  integrationId: string,
+  fault: Extract<IntegrationFault, { kind: 'salesforce_limit' | 'brevo_rate_limited' }>,
+  error: unknown,
+  deps: EngineDeps,
+  options: Pick<EngineOptions, 'salesforceLimitPauseMs'>,
+  now: Date,
+): Promise<void> {
+  let waitMs: number;
+  if (fault.kind === 'brevo_rate_limited') waitMs = fault.retryAfterMs;
+  else if (isDailyLimit((error as { lastError?: unknown }).lastError ?? error)) waitMs = dailyLimitPauseMs(apiUsageOf(deps.salesforce), options.salesforceLimitPauseMs);
+  else waitMs = CONCURRENCY_LIMIT_PAUSE_MS;
+  const until = new Date(now.getTime() + waitMs);
+  if (fault.kind === 'salesforce_limit' && waitMs !== CONCURRENCY_LIMIT_PAUSE_MS) await deps.salesforceOrg?.pause(until);
+  await deps.store.state.pauseUntil(integrationId, until, fault.kind);
 }
 
 function addCounts(result: SalesforceToBrevoResult, chunk: ChunkResult): void {

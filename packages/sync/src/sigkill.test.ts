@@ -5,7 +5,7 @@ import { seededRandom, useTestDatabase } from '@contact-sync/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runIntegration } from './run-integration.ts';
 import { syncSalesforceToBrevo } from './salesforce-to-brevo.ts';
-import { FAKE_SEALER, createIntegration, engineDeps, explainedRecords, listDifferences, listMembers, startHarness, startWebhookReceiver, type Harness } from './testing/harness.ts';
+import { BREVO_LIMITS_OFF_FOR_API_CHECKS, FAKE_SEALER, createIntegration, engineDeps, explainedRecords, listDifferences, listMembers, startHarness, startWebhookReceiver, type Harness } from './testing/harness.ts';
 import { registerIntegrationWebhook } from './webhooks.ts';
 import type { IntegrationSnapshot } from './integration.ts';
 import { ENGINE_CHILD_INPUT, type EngineChildInput } from './testing/engine-child-input.ts';
@@ -18,7 +18,8 @@ const packageDir = fileURLToPath(new URL('..', import.meta.url));
 const KILL_ROUNDS = Number(process.env.SOAK_SIGKILL_RUNS ?? 1);
 
 beforeAll(async () => {
-  harness = await startHarness(database.connection.db!, { webhooks: { batchWindowMs: 20 } });
+  // Set up, edited and checked through Brevo's API between runs: see BREVO_LIMITS_OFF_FOR_API_CHECKS.
+  harness = await startHarness(database.connection.db!, { webhooks: { batchWindowMs: 20 }, ...BREVO_LIMITS_OFF_FOR_API_CHECKS });
   receiver = await startWebhookReceiver(harness.store);
   await fetch(`${harness.salesforce.url}/__sandbox/generate`, {
     method: 'POST',

@@ -206,6 +206,7 @@ export const en = {
       retry: 'Retry',
       salesforce_change: 'Salesforce change',
       stream_catch_up: 'Catch-up after a real-time gap',
+      continuation: 'Continued after giving way to other integrations',
     },
     initialLoad: 'first sync',
     runStatus: {
@@ -341,6 +342,7 @@ export const en = {
   },
   errors: {
     plan_required: 'This integration is available on the BrevoPlus plan only.',
+    sync_failed: 'The last syncs failed (see Runs below): they are retried less and less often, at most an hour apart, until one succeeds. Sync now tries at once.',
     record_errors: 'The last sync left some records unsynced: see Record errors below.',
     mapping_repaired: 'EXT_ID was taken out of the mapping: it holds the link between each Brevo contact and its Salesforce record. The links were restored.',
     auth_error: 'Salesforce refused the stored connection: reconnect Salesforce.',

@@ -208,6 +208,7 @@ export const it: UiCatalogue = {
       retry: 'Nuovo tentativo',
       salesforce_change: 'Modifica in Salesforce',
       stream_catch_up: 'Recupero dopo un\'interruzione del tempo reale',
+      continuation: 'Ripresa dopo aver dato la precedenza ad altre integrazioni',
     },
     initialLoad: 'prima sincronizzazione',
     runStatus: {
@@ -342,6 +343,7 @@ export const it: UiCatalogue = {
   },
   errors: {
     plan_required: 'Questa integrazione è disponibile solo con il piano BrevoPlus.',
+    sync_failed: "Le ultime sincronizzazioni non sono riuscite (vedi Esecuzioni qui sotto): vengono ritentate sempre meno spesso, al massimo a un'ora di distanza, finché una riesce. Sincronizza ora ritenta subito.",
     record_errors: "L'ultima sincronizzazione ha lasciato alcuni record non sincronizzati: vedi Errori dei record qui sotto.",
     mapping_repaired: "EXT_ID è stato tolto dall'abbinamento: contiene il collegamento tra ogni contatto Brevo e il suo record Salesforce. I collegamenti sono stati ripristinati.",
     auth_error: 'Salesforce ha rifiutato il collegamento salvato: ricollega Salesforce.',

@@ -40,6 +40,15 @@ export class MemoryStatuses implements IntegrationStatusPort {
   }
 }
 
+/**
+ * For tests that set up and check Brevo through its API (lists created, members read back,
+ * contacts edited in place of a marketer) between runs: those calls are the test's, not the
+ * product's, yet on one API key they would take the sync's rate budget and earn 429s the test
+ * is not about. Such a test passes this to `startHarness` (the sandbox enforces Brevo's limits by
+ * default); tests of the limits themselves turn them on (faults.test.ts) or keep them.
+ */
+export const BREVO_LIMITS_OFF_FOR_API_CHECKS = { rateLimits: { enabled: false } } as const;
+
 export async function startHarness(db: Db, brevoOptions: Parameters<typeof startBrevo>[0] = {}): Promise<Harness> {
   for (const name of ['http_proxy', 'https_proxy', 'HTTP_PROXY', 'HTTPS_PROXY']) delete process.env[name];
   const salesforce = await startSalesforce();
@@ -90,6 +99,16 @@ export const CONTACT_MAPPING = {
   JOB_TITLE: 'Title',
   CITY: 'MailingCity',
   BIRTHDAY: 'Birthdate',
+} as const;
+
+/** The same attributes from a Lead (which has City, and no birthdate). */
+export const LEAD_MAPPING = {
+  EMAIL: 'Email',
+  FIRSTNAME: 'FirstName',
+  LASTNAME: 'LastName',
+  SMS: 'MobilePhone',
+  JOB_TITLE: 'Title',
+  CITY: 'City',
 } as const;
 
 export function engineDeps(harness: Harness, extra: Partial<EngineDeps> = {}): EngineDeps {
@@ -218,8 +237,12 @@ export async function listDifferences(harness: Harness, integration: Integration
  * standing in for the BFF, then its initial load run, and the echoes of that load
  * delivered. `stop` closes the receiver and the sandboxes.
  */
-export async function startSyncedIntegration(db: Db, receiverOptions: Parameters<typeof startWebhookReceiver>[1] = {}) {
-  const harness = await startHarness(db, { webhooks: { batchWindowMs: 20 } });
+export async function startSyncedIntegration(
+  db: Db,
+  receiverOptions: Parameters<typeof startWebhookReceiver>[1] = {},
+  brevoOptions: Parameters<typeof startBrevo>[0] = {},
+) {
+  const harness = await startHarness(db, { webhooks: { batchWindowMs: 20 }, ...brevoOptions });
   const receiver = await startWebhookReceiver(harness.store, receiverOptions);
   const integration = await createIntegration(harness);
   const { registerIntegrationWebhook } = await import('../webhooks.ts');

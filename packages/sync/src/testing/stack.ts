@@ -13,7 +13,7 @@ import { accountRepository, connectStore, integrationModel, integrationRepositor
 import type { Connection } from 'mongoose';
 import { findFreePort, startDevdb } from '../../../../tools/devdb/launch.mjs';
 import type { IntegrationSnapshot } from '../integration.ts';
-import { CONTACT_MAPPING, startHarness, type Harness } from './harness.ts';
+import { CONTACT_MAPPING, LEAD_MAPPING, startHarness, type Harness } from './harness.ts';
 
 const appsDir = fileURLToPath(new URL('../../../../apps', import.meta.url));
 
@@ -107,11 +107,18 @@ export async function startAppProcess(name: 'bff' | 'worker', env: Record<string
 }
 
 /** An active Contacts integration of `acc_demo` in the BFF's documents (tokens and key sealed with `secrets`), with a fresh Brevo list. */
-export async function createActiveIntegration(connection: Connection, secrets: Parameters<typeof integrationRepository>[1], harness: Harness, name: string): Promise<IntegrationSnapshot> {
+export async function createActiveIntegration(
+  connection: Connection,
+  secrets: Parameters<typeof integrationRepository>[1],
+  harness: Harness,
+  name: string,
+  kind: 'salesforce-contacts' | 'salesforce-leads' = 'salesforce-contacts',
+): Promise<IntegrationSnapshot> {
+  const mapping = kind === 'salesforce-contacts' ? CONTACT_MAPPING : LEAD_MAPPING;
   const accounts = accountRepository(connection, secrets);
   const integrations = integrationRepository(connection, secrets);
   await accounts.setBrevoKey('acc_demo', { apiKey: 'xkeysib-sandbox-demo', notificationEmail: 'marketing@acme.test' });
-  const created = await integrations.create({ accountId: 'acc_demo', kind: 'salesforce-contacts', name });
+  const created = await integrations.create({ accountId: 'acc_demo', kind, name });
   const id = created._id.toHexString();
   await integrations.setSalesforceConnection(
     'acc_demo',
@@ -122,7 +129,7 @@ export async function createActiveIntegration(connection: Connection, secrets: P
   const list = await harness.client.contacts.createList({ name, folderId: 1 });
   await integrationModel(connection).updateOne(
     { _id: created._id },
-    { $set: { status: 'active', activatedAt: new Date(), list: { id: list.id, name }, mappingEntries: Object.entries(CONTACT_MAPPING).map(([attribute, field]) => ({ attribute, field })) } },
+    { $set: { status: 'active', activatedAt: new Date(), list: { id: list.id, name }, mappingEntries: Object.entries(mapping).map(([attribute, field]) => ({ attribute, field })) } },
   );
-  return { id, accountId: 'acc_demo', kind: 'salesforce-contacts', status: 'active', mapping: CONTACT_MAPPING, listId: list.id, notificationEmail: 'marketing@acme.test' };
+  return { id, accountId: 'acc_demo', kind, status: 'active', mapping, listId: list.id, notificationEmail: 'marketing@acme.test' };
 }

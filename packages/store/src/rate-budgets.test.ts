@@ -1,0 +1,37 @@
+import { useTestDatabase } from '@contact-sync/testing';
+import { describe, expect, it } from 'vitest';
+import { createSyncStore } from './sync-store.ts';
+
+const database = useTestDatabase('store_rate_budgets');
+const second = Date.UTC(2026, 11, 4, 10, 0, 0);
+
+describe('rate budgets shared by every worker', () => {
+  it('50 concurrent takers in one window: exactly the limit get a call, the others wait for the next window', async () => {
+    const { rateBudgets } = createSyncStore(database.connection.db!);
+    for (let round = 0; round < 3; round += 1) {
+      const key = `brevo:acc_race_${round}:contacts`;
+      // An older window in place (rounds 1 and 2), not only a missing document.
+      if (round > 0) expect(await rateBudgets.take(key, 10, 1000, second - 5_000)).toBe(0);
+      const now = second + 250;
+      const waits = await Promise.all(Array.from({ length: 50 }, () => rateBudgets.take(key, 10, 1000, now)));
+      expect(waits.filter((wait) => wait === 0)).toHaveLength(10);
+      // The others wait until the window ends.
+      expect(new Set(waits.filter((wait) => wait > 0))).toEqual(new Set([750]));
+      expect(await rateBudgets.take(key, 10, 1000, second + 1000)).toBe(0);
+    }
+  });
+
+  it('a block (the API said the window is used up) holds every taker until it ends; a shorter block does not shorten it', async () => {
+    const { rateBudgets } = createSyncStore(database.connection.db!);
+    const key = 'brevo:acc_blocked:contacts';
+    expect(await rateBudgets.take(key, 10, 1000, second)).toBe(0);
+    await rateBudgets.block(key, second + 3_000);
+    await rateBudgets.block(key, second + 2_000);
+    expect(await rateBudgets.take(key, 10, 1000, second + 1_500)).toBe(1_500);
+    expect(await rateBudgets.take(key, 10, 1000, second + 3_000)).toBe(0);
+    // A block on a budget nobody took from yet.
+    await rateBudgets.block('brevo:acc_new:contacts', second + 500);
+    expect(await rateBudgets.take('brevo:acc_new:contacts', 10, 1000, second)).toBe(500);
+    expect(await rateBudgets.take('brevo:acc_new:contacts', 10, 1000, second + 500)).toBe(0);
+  });
+});

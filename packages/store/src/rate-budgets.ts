@@ -1,0 +1,77 @@
+import { isDuplicateKeyError, type Db } from './sync-db.ts';
+
+/**
+ * Rate budgets that belong to an API account, not to a process: every worker
+ * takes from the same document, so two integrations of one Brevo account on
+ * two workers together stay under the account's limit.
+ *
+ * A budget is a fixed window (`windowMs`, aligned on the epoch, as Brevo's
+ * windows are) holding at most `limit` calls, plus a block: when the API says
+ * the window is used up (`x-sib-ratelimit-remaining: 0`, or a 429), every
+ * worker waits for its reset. Each step is one single-document conditional
+ * update (MongoDB's first promise, kept by tools/devdb): taking is
+ * "count < limit in the current window, not blocked: +1", or "an older window,
+ * not blocked: this window, count 1"; one concurrent taker inserts a missing
+ * document (unique `_id`). A call costs one database command when the window
+ * has room.
+ *
+ * Workers on different machines share the windows through their clocks: a
+ * skew between them (or with the API) is what the block is for.
+ */
+export interface RateBudgetDoc {
+  _id: string;
+  /** Start of the current window (ms since the epoch). */
+  windowStart: number;
+  count: number;
+  /** Nobody calls before this (ms since the epoch): the API said the window was used up. */
+  blockedUntil: number;
+}
+
+export const RATE_BUDGETS = 'sync_rate_budgets';
+
+export class RateBudgetStore {
+  constructor(private readonly db: Db) {}
+
+  private get budgets() {
+    return this.db.collection<RateBudgetDoc>(RATE_BUDGETS);
+  }
+
+  /**
+   * Takes one call from the budget: 0 when taken, else how many milliseconds
+   * to wait before asking again (the window's end, or the block's).
+   */
+  async take(key: string, limit: number, windowMs: number, now: number): Promise<number> {
+    const windowStart = Math.floor(now / windowMs) * windowMs;
+    const open = { blockedUntil: { $lte: now } };
+    const inWindow = await this.budgets.updateOne({ _id: key, windowStart, count: { $lt: limit }, ...open }, { $inc: { count: 1 } });
+    if (inWindow.matchedCount === 1) return 0;
+    const newWindow = await this.budgets.updateOne({ _id: key, windowStart: { $lt: windowStart }, ...open }, { $set: { windowStart, count: 1 } });
+    if (newWindow.matchedCount === 1) return 0;
+    const doc = await this.budgets.findOne({ _id: key });
+    if (!doc) {
+      try {
+        await this.budgets.insertOne({ _id: key, windowStart, count: 1, blockedUntil: 0 });
+        return 0;
+      } catch (error) {
+        if (!isDuplicateKeyError(error)) throw error;
+        return this.take(key, limit, windowMs, now); // another taker inserted it first: it exists now
+      }
+    }
+    // A worker whose clock runs ahead began a later window: this one waits for it.
+    if (doc.windowStart > windowStart) return Math.max(1, doc.windowStart - now, doc.blockedUntil - now);
+    const blocked = doc.blockedUntil > now;
+    const full = doc.windowStart === windowStart && doc.count >= limit;
+    // Changed between the updates and this read (inserted, or a window begun by another taker): ask again.
+    if (!blocked && !full) return this.take(key, limit, windowMs, now);
+    return Math.max(1, doc.blockedUntil - now, full ? doc.windowStart + windowMs - now : 0);
+  }
+
+  /** Nobody takes from the budget before `until` (ms since the epoch); a later block already set stays. */
+  async block(key: string, until: number): Promise<void> {
+    await this.budgets.updateOne({ _id: key }, { $max: { blockedUntil: until }, $setOnInsert: { windowStart: 0, count: 0 } }, { upsert: true });
+  }
+
+  async get(key: string): Promise<RateBudgetDoc | null> {
+    return this.budgets.findOne({ _id: key });
+  }
+}
