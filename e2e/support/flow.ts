@@ -167,11 +167,11 @@ export async function createThroughList(session: Session, name: string): Promise
   await continueButton.click();
 
   await app.getByRole('heading', { level: 2, name: labels.mapping }).waitFor();
-  await app.locator('tr[data-attribute="EMAIL"] select').waitFor();
+  await app.locator('tr[data-attribute="EMAIL"]').getByLabel('EMAIL', { exact: true }).waitFor();
   // The obvious pairs are suggested, to confirm: Email → EMAIL, the names, the mobile to SMS.
   await app.getByText(labels.suggested).waitFor();
-  expect(await app.locator('tr[data-attribute="EMAIL"] select').inputValue()).toBe('Email');
-  expect(await app.locator('tr[data-attribute="FIRSTNAME"] select').inputValue()).toBe('FirstName');
+  expect(await app.locator('tr[data-attribute="EMAIL"]').getByLabel('EMAIL', { exact: true }).inputValue()).toBe('Email');
+  expect(await app.locator('tr[data-attribute="FIRSTNAME"]').getByLabel('FIRSTNAME', { exact: true }).inputValue()).toBe('FirstName');
   expect(await continueButton.isDisabled()).toBe(false);
   await session.shot('mapping-suggested');
   await session.checkLanguage();
@@ -182,18 +182,18 @@ export async function createThroughList(session: Session, name: string): Promise
   await session.shot('mapping-unavailable');
   await unavailable.click();
   // Instant feedback, before any submit: a field mapped twice, Email/SMS required.
-  await app.locator('tr[data-attribute="LASTNAME"] select').selectOption('FirstName');
+  await app.locator('tr[data-attribute="LASTNAME"]').getByLabel('LASTNAME', { exact: true }).selectOption('FirstName');
   await app.locator('tr[data-attribute="LASTNAME"] [data-code="salesforce_field_mapped_twice"]').waitFor();
   expect(await app.locator('tr[data-attribute="LASTNAME"] .cs-field-error').innerText()).toContain(labels.mappedTwice);
-  await app.locator('tr[data-attribute="EMAIL"] select').selectOption('');
-  await app.locator('tr[data-attribute="SMS"] select').selectOption('');
+  await app.locator('tr[data-attribute="EMAIL"]').getByLabel('EMAIL', { exact: true }).selectOption('');
+  await app.locator('tr[data-attribute="SMS"]').getByLabel('SMS', { exact: true }).selectOption('');
   await app.getByText(labels.emailOrSms).waitFor();
   expect(await continueButton.isDisabled()).toBe(true);
   await session.shot('mapping-errors');
   await session.checkA11y();
   await session.checkLanguage();
-  await app.locator('tr[data-attribute="LASTNAME"] select').selectOption('LastName');
-  await app.locator('tr[data-attribute="EMAIL"] select').selectOption('Email');
+  await app.locator('tr[data-attribute="LASTNAME"]').getByLabel('LASTNAME', { exact: true }).selectOption('LastName');
+  await app.locator('tr[data-attribute="EMAIL"]').getByLabel('EMAIL', { exact: true }).selectOption('Email');
   await app.getByText(labels.emailOrSms).waitFor({ state: 'detached' });
   expect(await continueButton.isDisabled()).toBe(false);
   await session.shot('mapping-valid');

@@ -1,4 +1,4 @@
-import { mappingSchema } from '@contact-sync/rules';
+import { mappingSchema, mappingSettingsSchema } from '@contact-sync/rules';
 import { z } from 'zod';
 import { ruleIssueSchema } from './issues.ts';
 
@@ -43,10 +43,16 @@ export const mappingOptionsResponseSchema = z
     salesforceFields: z.array(salesforceFieldSchema),
     brevoAttributes: z.array(brevoAttributeSchema),
     mapping: mappingSchema.nullable(),
+    mappingSettings: mappingSettingsSchema,
   })
   .meta({ id: 'MappingOptions' });
 export type MappingOptionsResponse = z.infer<typeof mappingOptionsResponseSchema>;
 
-/** `{ [brevoAttribute]: salesforceFieldName }` (R5: one field per attribute by construction). */
-export const mappingBodySchema = z.strictObject({ mapping: mappingSchema }).meta({ id: 'MappingBody' });
+/**
+ * `mapping`: `{ [brevoAttribute]: salesforceFieldName }` (R5: one field per attribute by construction).
+ * `settings`: per-attribute directions and the conflict policy; absent: the defaults (both ways, the later change wins).
+ */
+export const mappingBodySchema = z
+  .strictObject({ mapping: mappingSchema, settings: mappingSettingsSchema.optional() })
+  .meta({ id: 'MappingBody' });
 export type MappingBody = z.infer<typeof mappingBodySchema>;

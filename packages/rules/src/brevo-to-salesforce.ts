@@ -1,6 +1,7 @@
 import { RuleCode } from './codes.ts';
 import { parseBrevoDate, toSalesforceDatetime } from './dates.ts';
 import { isValidEmail } from './email.ts';
+import { effectiveDirection, syncsToSalesforce, type SyncDirection } from './field-directions.ts';
 import type { SalesforceField } from './field-types.ts';
 import { createIssue, type RuleIssue } from './issue.ts';
 import { checkEmptiedRequiredField } from './last-name.ts';
@@ -81,14 +82,15 @@ function convertValue(field: SalesforceField, value: unknown): FieldOutcome {
  * attribute absent from `values` is left unchanged. Applies R7 (only valid
  * `YYYY-MM-DD` dates are written; a datetime field gets midnight UTC), R8
  * (emptied LastName / required field not written) and R9 (too long: not
- * written, record error). Fields Salesforce does not let us update
- * (formulas, `updateable: false`) are skipped without a warning: they only
- * flow Salesforce → Brevo.
+ * written, record error). Pairs that do not sync Brevo → Salesforce are
+ * skipped without a warning: those the user set to Salesforce → Brevo only,
+ * and fields Salesforce does not let us update (formulas, `updateable: false`).
  */
 export function mapBrevoContactToSalesforce(
   values: Readonly<Record<string, unknown>>,
   mapping: Readonly<Record<string, string>>,
   fieldsByName: ReadonlyMap<string, SalesforceField>,
+  directions: Readonly<Record<string, SyncDirection>> = {},
 ): SalesforceRecordChange {
   const fields: Record<string, SalesforceFieldValue> = {};
   const warnings: RuleIssue[] = [];
@@ -96,7 +98,7 @@ export function mapBrevoContactToSalesforce(
   for (const [attribute, fieldName] of Object.entries(mapping)) {
     const field = fieldsByName.get(fieldName);
     const value = values[attribute];
-    if (!field || value === undefined || field.updateable === false || field.calculated === true) continue;
+    if (!field || value === undefined || !syncsToSalesforce(effectiveDirection(attribute, field, directions[attribute]))) continue;
     const outcome = convertValue(field, value);
     if ('write' in outcome) fields[field.name] = outcome.write;
     else if ('warning' in outcome) warnings.push(outcome.warning);

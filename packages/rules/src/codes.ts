@@ -32,6 +32,11 @@ export const RuleCode = {
   AttributeTransactional: 'attribute_transactional',
   AttributeTypeUnsupported: 'attribute_type_unsupported',
   AttributeLink: 'attribute_link',
+  DirectionFormula: 'direction_formula',
+  DirectionReadOnly: 'direction_read_only',
+  DirectionIdentifier: 'direction_identifier',
+  ConflictSalesforceKept: 'conflict_salesforce_kept',
+  ConflictBrevoKept: 'conflict_brevo_kept',
 
   DateInvalid: 'date_invalid',
   NumberInvalid: 'number_invalid',
@@ -96,6 +101,11 @@ export const CODE_INFO = {
   attribute_transactional: { messageKey: 'rules.attribute.transactional', rule: 'R6' },
   attribute_type_unsupported: { messageKey: 'rules.attribute.typeUnsupported', rule: 'R6' },
   attribute_link: { messageKey: 'rules.attribute.link', rule: 'R14' },
+  direction_formula: { messageKey: 'rules.direction.formula', rule: 'R5' },
+  direction_read_only: { messageKey: 'rules.direction.readOnly', rule: 'R5' },
+  direction_identifier: { messageKey: 'rules.direction.identifier', rule: 'R5' },
+  conflict_salesforce_kept: { messageKey: 'rules.conflict.salesforceKept', rule: 'R17' },
+  conflict_brevo_kept: { messageKey: 'rules.conflict.brevoKept', rule: 'R17' },
 
   date_invalid: { messageKey: 'rules.date.invalid', rule: 'R7' },
   number_invalid: { messageKey: 'rules.number.invalid', rule: 'R5' },

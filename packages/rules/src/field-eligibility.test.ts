@@ -4,7 +4,6 @@ import { describeFieldEligibility } from './field-eligibility.ts';
 
 describe('describeFieldEligibility (R5/R6)', () => {
   it.each([
-    ['FullName__c', 'field_formula'],
     ['HasOptedOutOfEmail', 'field_boolean'],
     ['LeadSource', 'field_picklist'],
     ['Salutation2__c', 'field_picklist'],
@@ -36,9 +35,9 @@ describe('describeFieldEligibility (R5/R6)', () => {
     expect(eligibility.mappable && [...eligibility.targets].sort()).toEqual([...kinds].sort());
   });
 
-  it('a formula is reported as a formula even when its type would be fine', () => {
-    const eligibility = describeFieldEligibility({ name: 'F', type: 'boolean', calculated: true });
-    expect(!eligibility.mappable && eligibility.issue.code).toBe('field_formula');
+  it('a formula maps like any field of its type (it syncs Salesforce → Brevo only)', () => {
+    const eligibility = describeFieldEligibility(field('FullName__c'));
+    expect(eligibility.mappable && [...eligibility.targets].sort()).toEqual(['email', 'text']);
   });
 
   it('an unknown future type is unsupported, not a crash', () => {

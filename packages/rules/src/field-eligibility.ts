@@ -50,9 +50,11 @@ const UNSUPPORTED_TYPES: Readonly<Record<string, RuleCode>> = {
   reference: RuleCode.FieldIdentifier,
 };
 
+/**
+ * A formula maps like any field of its type: it is read-only, so it syncs Salesforce → Brevo only
+ * (`allowedDirections`, with that reason).
+ */
 function computeFieldEligibility(field: SalesforceField): FieldEligibility {
-  // A formula is read-only and recomputed by Salesforce: the reason that matters most.
-  if (field.calculated === true) return { mappable: false, issue: createIssue(RuleCode.FieldFormula, field.name) };
   const unsupported = UNSUPPORTED_TYPES[field.type];
   if (unsupported) return { mappable: false, issue: createIssue(unsupported, field.name, { fieldType: field.type }) };
   const kinds = TARGETS_BY_TYPE[field.type];

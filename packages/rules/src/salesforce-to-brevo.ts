@@ -1,6 +1,7 @@
 import { RuleCode } from './codes.ts';
 import { toBrevoDate } from './dates.ts';
 import { isValidEmail, normalizeEmail } from './email.ts';
+import { effectiveDirection, syncsToBrevo, type SyncDirection } from './field-directions.ts';
 import { BREVO_EMAIL_ATTRIBUTE, BREVO_SMS_ATTRIBUTE, type SalesforceField } from './field-types.ts';
 import { createIssue, type RuleIssue } from './issue.ts';
 import { parseNumber } from './numbers.ts';
@@ -30,7 +31,10 @@ export interface BrevoContactChange {
   readonly warnings: readonly RuleIssue[];
 }
 
-export type SalesforceToBrevoOptions = SmsFormatOptions;
+export interface SalesforceToBrevoOptions extends SmsFormatOptions {
+  /** Per Brevo attribute, the direction the user chose (absent: the default, see `effectiveDirection`). */
+  readonly directions?: Readonly<Record<string, SyncDirection>>;
+}
 
 const NUMBER_TYPES = new Set(['double', 'currency', 'percent', 'int', 'long']);
 
@@ -42,7 +46,8 @@ export function indexFieldsByName(fields: readonly SalesforceField[]): ReadonlyM
  * The per-record core of Salesforce → Brevo. Reads each mapped field of
  * `record` (a field not present in the record is left unchanged) and applies
  * R7 (dates; datetime → UTC date part), R10 (phones), R11 (emptied phone kept),
- * R14 (emptied email kept, the other fields still sync). The value conversion
+ * R14 (emptied email kept, the other fields still sync). A pair the user set to sync
+ * Brevo → Salesforce only is not read. The value conversion
  * follows the Salesforce field's type; the mapping is assumed validated (R5).
  */
 export function mapSalesforceRecordToBrevo(
@@ -61,6 +66,7 @@ export function mapSalesforceRecordToBrevo(
     const field = fieldsByName.get(fieldName);
     const value = record[fieldName];
     if (!field || value === undefined) continue;
+    if (!syncsToBrevo(effectiveDirection(attribute, field, options.directions?.[attribute]))) continue;
 
     if (field.type === 'phone') {
       const decision = decidePhoneChange(value, field.name);

@@ -4,6 +4,9 @@ import {
   classifySalesforceDeleteError,
   createIssue,
   decideBrevoToSalesforce,
+  decideConflict,
+  DEFAULT_CONFLICT_POLICY,
+  effectiveDirection,
   fnv1a64,
   hashMappedValues,
   indexFieldsByName,
@@ -12,9 +15,8 @@ import {
   mapBrevoContactToSalesforce,
   mapSalesforceRecordToBrevo,
   quotaMonth,
-  resolveConflict,
   RuleCode,
-  type CountryCode,
+  SyncDirection,
   type RuleIssue,
   type SalesforceField,
 } from '@contact-sync/rules';
@@ -25,7 +27,7 @@ import { brevoCaller, faultOf, salesforceCaller } from './classify.ts';
 import { describeFieldsLoader } from './describe-fields.ts';
 import { objectOf, type IntegrationSnapshot } from './integration.ts';
 import { sendQuotaNotice } from './notices.ts';
-import { diffValues, type SalesforceRow } from './plan.ts';
+import { diffValues, mappingOptionsOf, planContextOf, type SalesforceRow } from './plan.ts';
 import { recordErrorOf } from './record-issues.ts';
 import { DEFAULT_ENGINE_OPTIONS, type EngineDeps } from './salesforce-to-brevo.ts';
 
@@ -229,6 +231,13 @@ export async function applyBrevoEvents(integration: IntegrationSnapshot, deps: E
   try {
     const fields = await (deps.loadFields ?? describeFieldsLoader(deps.salesforce, callSalesforce))(object);
     const fieldsByName = indexFieldsByName(fields);
+    const planContext = planContextOf(integration, fieldsByName);
+    const conflictPolicy = integration.mappingSettings?.conflictPolicy ?? DEFAULT_CONFLICT_POLICY;
+    // Only a pair that syncs both ways can conflict: one way, the other side's change is not synced.
+    const syncsBothWays = (attribute: string) => {
+      const field = fieldsByName.get(integration.mapping[attribute] ?? '');
+      return field !== undefined && effectiveDirection(attribute, field, planContext.directions?.[attribute]) === SyncDirection.Both;
+    };
     result.counts.read = pending.length;
 
     // 1. Which Salesforce record each event is about (R12: only linked contacts).
@@ -273,7 +282,7 @@ export async function applyBrevoEvents(integration: IntegrationSnapshot, deps: E
       }
       ignored.push(...group.events.map((event) => event._id));
       result.counts.skippedUnchanged += group.events.length;
-      addIssue(createIssue(RuleCode.DeleteUnconfirmed), 'warning', group.link.salesforceId);
+      addIssue(createIssue(RuleCode.DeleteUnconfirmed), 'warning', group.link);
     }
 
     // 3. R17: the Salesforce side of each record now, to see what changed there since the last sync.
@@ -294,7 +303,8 @@ export async function applyBrevoEvents(integration: IntegrationSnapshot, deps: E
         ignored.push(...eventIds); // Deleted in Salesforce meanwhile: the next Salesforce → Brevo run unlinks it.
         continue;
       }
-      const salesforceNow = mapSalesforceRecordToBrevo(row, integration.mapping, fieldsByName, integration.smsDefaultCountry ? { defaultCountry: integration.smsDefaultCountry as CountryCode } : {});
+      // What Salesforce holds now, whatever the pair's direction: a conflict is about both sides' values.
+      const salesforceNow = mapSalesforceRecordToBrevo(row, integration.mapping, fieldsByName, { ...mappingOptionsOf(planContext), directions: {} });
       const salesforceValues = byAttribute({
         ...(salesforceNow.email === undefined ? {} : { email: salesforceNow.email }),
         ...(salesforceNow.sms === undefined ? {} : { sms: salesforceNow.sms }),
@@ -304,10 +314,16 @@ export async function applyBrevoEvents(integration: IntegrationSnapshot, deps: E
       const toWrite: Record<string, unknown> = {};
       for (const [attribute, value] of Object.entries(update.changed)) {
         const salesforceChanged = attribute in salesforceValues && (salesforceValues[attribute] ?? null) !== (known[attribute] ?? null) && !(attribute === 'SMS' && sameSms(String(salesforceValues[attribute]), known[attribute]));
-        if (salesforceChanged && resolveConflict({ salesforceModifiedAt: row.SystemModstamp, brevoModifiedAt: update.touchedAt.get(attribute) }) === 'salesforce') continue;
+        if (salesforceChanged && syncsBothWays(attribute)) {
+          // R17 by the integration's policy; the decision is a record warning the user reads.
+          const times = { salesforceModifiedAt: row.SystemModstamp, brevoModifiedAt: update.touchedAt.get(attribute) };
+          const decision = decideConflict(times, conflictPolicy, { attribute, salesforceField: integration.mapping[attribute]! });
+          addIssue(decision.issue, 'warning', link);
+          if (decision.winner === 'salesforce') continue;
+        }
         toWrite[attribute] = value;
       }
-      const change = mapBrevoContactToSalesforce(toWrite, integration.mapping, fieldsByName as ReadonlyMap<string, SalesforceField>);
+      const change = mapBrevoContactToSalesforce(toWrite, integration.mapping, fieldsByName as ReadonlyMap<string, SalesforceField>, planContext.directions);
       for (const warning of change.warnings) addIssue(warning, 'warning', link);
       for (const error of change.errors) addIssue(error, 'error', link);
       if (Object.keys(change.fields).length === 0) {

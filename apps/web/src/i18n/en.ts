@@ -135,6 +135,11 @@ export const en = {
     blocked: 'Continue is available once the mapping has no errors.',
     kinds: { email: 'email', sms: 'mobile (SMS)', text: 'text', date: 'date', float: 'number' },
     loadingOptions: 'Reading the Salesforce fields and Brevo attributes…',
+    direction: 'Sync',
+    directions: { both: 'both ways', salesforce_to_brevo: 'Salesforce → Brevo only', brevo_to_salesforce: 'Brevo → Salesforce only' },
+    conflictPolicy: 'When a field changed in both Salesforce and Brevo since the last sync',
+    conflictPolicyHint: 'The decision is listed with the record errors of the run that made it.',
+    conflictPolicies: { later_wins: 'the later change wins (default)', salesforce_wins: 'Salesforce wins', brevo_wins: 'Brevo wins' },
   },
   lists: {
     intro: 'Synced contacts are added to one Brevo list.',

@@ -137,6 +137,11 @@ export const it: UiCatalogue = {
     blocked: "Potrai continuare quando l'abbinamento non avrà errori.",
     kinds: { email: 'email', sms: 'cellulare (SMS)', text: 'testo', date: 'data', float: 'numero' },
     loadingOptions: 'Lettura dei campi Salesforce e degli attributi Brevo…',
+    direction: 'Sincronizza',
+    directions: { both: 'in entrambe le direzioni', salesforce_to_brevo: 'solo da Salesforce a Brevo', brevo_to_salesforce: 'solo da Brevo a Salesforce' },
+    conflictPolicy: 'Quando un campo è cambiato sia in Salesforce sia in Brevo dall’ultima sincronizzazione',
+    conflictPolicyHint: 'La decisione è elencata tra gli errori dei record dell’esecuzione che l’ha presa.',
+    conflictPolicies: { later_wins: 'vince la modifica più recente (predefinito)', salesforce_wins: 'vince Salesforce', brevo_wins: 'vince Brevo' },
   },
   lists: {
     intro: 'I contatti sincronizzati vengono aggiunti a una lista Brevo.',

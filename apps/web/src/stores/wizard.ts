@@ -1,4 +1,4 @@
-import { describeMappingOptions, suggestMapping, validateMapping, type RuleIssue } from '@contact-sync/rules';
+import { describeMappingOptions, suggestMapping, validateMapping, type ConflictPolicy, type MappingSettings, type RuleIssue, type SyncDirection } from '@contact-sync/rules';
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import { ApiError } from '../api/api-error.ts';
@@ -35,6 +35,8 @@ export const useWizardStore = defineStore('wizard', () => {
 
   const mappingInputs = shallowRef<MappingOptionsResponse | null>(null);
   const mapping = ref<Record<string, string>>({});
+  /** Directions and conflict policy chosen beside the pairs (empty: the defaults). */
+  const mappingSettings = ref<MappingSettings>({});
   /** Attributes whose field the form suggested (a mapping not saved yet) and the user has not changed. */
   const suggested = ref<ReadonlySet<string>>(new Set());
   /** Issues of the last rejected save (422), shown until the mapping changes. */
@@ -62,7 +64,7 @@ export const useWizardStore = defineStore('wizard', () => {
   );
   /** R5/R6 checked on every change, no round-trip. */
   const localIssues = computed<RuleIssue[]>(() =>
-    mappingInputs.value ? validateMapping(mapping.value, mappingInputs.value.salesforceFields, mappingInputs.value.brevoAttributes) : [],
+    mappingInputs.value ? validateMapping(mapping.value, mappingInputs.value.salesforceFields, mappingInputs.value.brevoAttributes, mappingSettings.value) : [],
   );
   const mappingIssues = computed<ApiIssue[]>(() => (serverIssues.value.length > 0 ? serverIssues.value : localIssues.value));
   const canContinueMapping = computed(() => mappingInputs.value !== null && mappingIssues.value.length === 0);
@@ -75,6 +77,7 @@ export const useWizardStore = defineStore('wizard', () => {
     consentChecked.value = false;
     mappingInputs.value = null;
     mapping.value = {};
+    mappingSettings.value = {};
     suggested.value = new Set();
     serverIssues.value = [];
     lists.value = [];
@@ -168,6 +171,7 @@ export const useWizardStore = defineStore('wizard', () => {
       // A first mapping starts from the obvious pairs (the rules' suggestion), for the user to confirm or change.
       const initial = saved ?? suggestMapping(inputs.salesforceFields, inputs.brevoAttributes);
       mapping.value = { ...initial };
+      mappingSettings.value = saved ? { ...(inputs.mappingSettings ?? current.mappingSettings ?? {}) } : {};
       suggested.value = saved ? new Set() : new Set(Object.keys(initial));
     } catch (caught) {
       error.value = describeError(caught);
@@ -181,7 +185,24 @@ export const useWizardStore = defineStore('wizard', () => {
     if (field) next[attribute] = field;
     else delete next[attribute];
     mapping.value = next;
+    // Another field may not take the direction chosen for the previous one: back to the default.
+    setDirection(attribute, null);
     if (suggested.value.has(attribute)) suggested.value = new Set([...suggested.value].filter((name) => name !== attribute));
+    serverIssues.value = [];
+  }
+
+  /** `null`: the pair's default direction. */
+  function setDirection(attribute: string, direction: SyncDirection | null): void {
+    const { directions = {}, ...rest } = mappingSettings.value;
+    const next = { ...directions };
+    if (direction) next[attribute] = direction;
+    else delete next[attribute];
+    mappingSettings.value = Object.keys(next).length > 0 ? { ...rest, directions: next } : rest;
+    serverIssues.value = [];
+  }
+
+  function setConflictPolicy(policy: ConflictPolicy): void {
+    mappingSettings.value = { ...mappingSettings.value, conflictPolicy: policy };
     serverIssues.value = [];
   }
 
@@ -191,7 +212,7 @@ export const useWizardStore = defineStore('wizard', () => {
     saving.value = true;
     error.value = null;
     try {
-      adopt(await api().putMapping(id, mapping.value));
+      adopt(await api().putMapping(id, mapping.value, mappingSettings.value));
       return true;
     } catch (caught) {
       if (caught instanceof ApiError && caught.status === 422 && caught.issues.length > 0) serverIssues.value = caught.issues;
@@ -261,12 +282,12 @@ export const useWizardStore = defineStore('wizard', () => {
 
   return {
     integration, step, loading, saving, error, connect, consentChecked,
-    mappingInputs, mapping, suggested, serverIssues, mappingOptions, localIssues, mappingIssues, canContinueMapping,
+    mappingInputs, mapping, mappingSettings, suggested, serverIssues, mappingOptions, localIssues, mappingIssues, canContinueMapping,
     lists, listCount, selectedListId, preview, previewUnavailable,
     reachableIndex, stepIndex,
     reset, load, refresh, goTo, advance,
     connectStarted, connectFinished, saveConsent,
-    loadMappingOptions, setMapping, saveMapping,
+    loadMappingOptions, setMapping, setDirection, setConflictPolicy, saveMapping,
     loadLists, createList, saveList,
     loadPreview, activate,
   };

@@ -55,7 +55,7 @@ export const BREVO_ATTRIBUTES: BrevoAttribute[] = [
 ];
 
 export function makeMappingInputs(mapping: Record<string, string> | null = null): MappingOptionsResponse {
-  return { salesforceObject: 'Contact', salesforceFields: SALESFORCE_FIELDS, brevoAttributes: BREVO_ATTRIBUTES, mapping };
+  return { salesforceObject: 'Contact', salesforceFields: SALESFORCE_FIELDS, brevoAttributes: BREVO_ATTRIBUTES, mapping, mappingSettings: {} };
 }
 
 export function makePreview(overrides: Partial<Preview> = {}): Preview {

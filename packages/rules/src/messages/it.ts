@@ -48,6 +48,15 @@ export const it = {
       typeUnsupported: 'Gli attributi Brevo di tipo {attributeType} non sono supportati.',
       link: '{attribute} contiene il collegamento tra ogni contatto Brevo e il suo record Salesforce: lo compila l’integrazione, quindi non può essere abbinato.',
     },
+    direction: {
+      formula: '{salesforceField} è un campo formula: lo calcola Salesforce, quindi si sincronizza solo da Salesforce a Brevo.',
+      readOnly: 'Salesforce non permette all’integrazione di modificare {salesforceField} (un campo di sola lettura o di sistema): si sincronizza solo da Salesforce a Brevo.',
+      identifier: '{attribute} identifica il contatto che un record Salesforce crea in Brevo: non può sincronizzarsi solo da Brevo a Salesforce.',
+    },
+    conflict: {
+      salesforceKept: '{attribute} è stato modificato sia in Salesforce sia in Brevo dall’ultima sincronizzazione: è stato mantenuto il valore di Salesforce, come stabilisce la regola dei conflitti di questa integrazione.',
+      brevoKept: '{attribute} è stato modificato sia in Salesforce sia in Brevo dall’ultima sincronizzazione: il valore di Brevo è stato scritto in Salesforce, come stabilisce la regola dei conflitti di questa integrazione.',
+    },
     contact: {
       noEmailOrSms: 'Questo record non ha né un indirizzo email né un numero di cellulare, e Brevo ne richiede almeno uno: non è stato inviato a Brevo e non ha consumato quota.',
     },
@@ -108,6 +117,8 @@ export const it = {
       not_linked: 'Nessuna azione: i contatti creati in Brevo non vengono creati in Salesforce.',
       invalid_input: 'Controlla i valori del record rispetto ai formati di Brevo, poi riprova.',
       salesforce_rejected: 'Controlla il record in Salesforce (regole di convalida, permessi), poi riprova.',
+      conflict_salesforce_kept: 'Nulla da fare se il valore di Salesforce è giusto. Altrimenti modificalo in Salesforce, o cambia la regola dei conflitti nell’abbinamento.',
+      conflict_brevo_kept: 'Nulla da fare se il valore di Brevo è giusto. Altrimenti modificalo in Brevo, o cambia la regola dei conflitti nell’abbinamento.',
       quota_exceeded: 'Attendi il mese prossimo o chiedi al supporto di aumentare la quota, poi attiva di nuovo.',
     },
   },

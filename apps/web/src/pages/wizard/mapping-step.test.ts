@@ -46,13 +46,13 @@ describe('mapping step', () => {
 
   it('offers each attribute only the fields it may take; the rest wait, with their reasons, in one collapsed group', async () => {
     const { wrapper } = await renderMappingStep();
-    const offered = row(wrapper, 'FIRSTNAME').findAll('option').map((option) => option.attributes('value'));
-    expect(offered).toEqual(['', 'Email', 'FirstName', 'LastName', 'MobilePhone']);
-    expect(wrapper.findAll('option[disabled]')).toHaveLength(0);
+    const offered = row(wrapper, 'FIRSTNAME').get('select').findAll('option').map((option) => option.attributes('value'));
+    // A formula maps like its type, Salesforce → Brevo only (see the direction test).
+    expect(offered).toEqual(['', 'Email', 'FirstName', 'LastName', 'MobilePhone', 'Full_Name__c']);
+    expect(wrapper.findAll('select[id$="-select"] option[disabled]')).toHaveLength(0);
     const unavailable = wrapper.get('details[data-testid="unavailable"]');
     expect(unavailable.attributes('open')).toBeUndefined();
-    expect(unavailable.get('summary').text()).toBe('Not available (5), and why');
-    expect(unavailable.get('[data-field="Full_Name__c"]').text()).toBe('Full Name (Full_Name__c) (text): Formula fields are not supported.');
+    expect(unavailable.get('summary').text()).toBe('Not available (4), and why');
     expect(unavailable.get('[data-field="LeadSource"]').text()).toContain('Picklist fields are not supported.');
     expect(unavailable.get('[data-attribute="NEWSLETTER"]').text()).toBe('NEWSLETTER (boolean): Yes/No (boolean) attributes are not supported.');
     expect(wrapper.find('tr[data-attribute="NEWSLETTER"]').exists()).toBe(false);
@@ -127,8 +127,42 @@ describe('mapping step', () => {
     await row(wrapper, 'BIRTHDAY').get('select').setValue('Birthdate');
     await wrapper.get('form').trigger('submit');
     await flushPromises();
-    expect(api.putMapping).toHaveBeenCalledWith(INTEGRATION_ID, { EMAIL: 'Email', BIRTHDAY: 'Birthdate' });
+    expect(api.putMapping).toHaveBeenCalledWith(INTEGRATION_ID, { EMAIL: 'Email', BIRTHDAY: 'Birthdate' }, {});
     expect(wrapper.emitted('done')).toHaveLength(1);
+  });
+
+  it('sets a direction per field, offers only what Salesforce allows with the reason, and a conflict rule', async () => {
+    const { wrapper, api } = await renderMappingStep({ mapping: {} });
+    await row(wrapper, 'EMAIL').get('select').setValue('Email');
+    const direction = (attribute: string) => row(wrapper, attribute).get('[data-testid="direction"]');
+    // Both ways by default; EMAIL identifies the contact, so never Brevo → Salesforce only.
+    expect((direction('EMAIL').element as HTMLSelectElement).value).toBe('both');
+    expect(direction('EMAIL').get('option[value="brevo_to_salesforce"]').attributes('disabled')).toBeDefined();
+    expect(row(wrapper, 'EMAIL').get('[data-testid="direction-reason"]').attributes('data-code')).toBe('direction_identifier');
+
+    await row(wrapper, 'FIRSTNAME').get('select').setValue('Full_Name__c');
+    expect((direction('FIRSTNAME').element as HTMLSelectElement).value).toBe('salesforce_to_brevo');
+    expect(direction('FIRSTNAME').attributes('disabled')).toBeDefined();
+    expect(row(wrapper, 'FIRSTNAME').get('[data-testid="direction-reason"]').text()).toBe('Full_Name__c is a formula: Salesforce computes it, so it syncs Salesforce → Brevo only.');
+
+    await row(wrapper, 'LASTNAME').get('select').setValue('LastName');
+    await direction('LASTNAME').setValue('brevo_to_salesforce');
+    await wrapper.get('[data-testid="conflict-policy"]').setValue('salesforce_wins');
+    await wrapper.get('form').trigger('submit');
+    await flushPromises();
+    expect(api.putMapping).toHaveBeenCalledWith(
+      INTEGRATION_ID,
+      { EMAIL: 'Email', FIRSTNAME: 'Full_Name__c', LASTNAME: 'LastName' },
+      { directions: { LASTNAME: 'brevo_to_salesforce' }, conflictPolicy: 'salesforce_wins' },
+    );
+  });
+
+  it('a field changed on the row goes back to its default direction', async () => {
+    const { wrapper } = await renderMappingStep({ mapping: { EMAIL: 'Email', LASTNAME: 'LastName' } });
+    const direction = () => row(wrapper, 'LASTNAME').get('[data-testid="direction"]');
+    await direction().setValue('salesforce_to_brevo');
+    await row(wrapper, 'LASTNAME').get('select').setValue('FirstName');
+    expect((direction().element as HTMLSelectElement).value).toBe('both');
   });
 
   it('translates reasons, types and messages to Italian', async () => {
@@ -136,8 +170,8 @@ describe('mapping step', () => {
     expect(wrapper.text()).toContain('Abbina almeno il campo Email o SMS.');
     expect(continueButton(wrapper).text()).toBe('Continua');
     const unavailable = wrapper.get('details[data-testid="unavailable"]');
-    expect(unavailable.get('summary').text()).toBe('Non disponibili (5), e perché');
-    expect(unavailable.get('[data-field="Full_Name__c"]').text()).toBe('Full Name (Full_Name__c) (testo): I campi formula non sono supportati.');
+    expect(unavailable.get('summary').text()).toBe('Non disponibili (4), e perché');
+    expect(unavailable.get('[data-field="LeadSource"]').text()).toContain('(elenco di selezione)');
     expect(unavailable.get('[data-attribute="NEWSLETTER"]').text()).toContain('(booleano)');
   });
 });
