@@ -15,14 +15,14 @@ export const LABELS = {
     connect: 'Connect your account', continue: 'Continue', consent: 'Opt-in consent', mapping: 'Map fields', list: 'Choose a list',
     newList: 'create a new list', newListName: 'Name of the new list', preview: 'Preview', activate: 'Save and activate', draft: "Save and don't activate",
     emailOrSms: 'Map at least Email or SMS.', mappedTwice: 'is already mapped to', active: 'Active', error: 'Error', draftStatus: 'Draft', upgrade: 'Upgrade to BrevoPlus',
-    upgradeAction: 'Upgrade', unavailable: /^Not available \(\d+\), and why$/, formula: 'Formula fields are not supported.', suggested: 'We paired',
+    upgradeAction: 'Upgrade', unavailable: /^Not available \(\d+\), and why$/, identifier: 'Record Ids and lookups cannot be synced.', suggested: 'We paired',
   },
   it: {
     integrations: 'Integrazioni', createMenu: 'Crea', setUpContacts: 'Configura Contatti Salesforce', name: 'Nome', create: 'Crea integrazione',
     connect: 'Collega il tuo account', continue: 'Continua', consent: 'Consenso opt-in', mapping: 'Abbina i campi', list: 'Scegli una lista',
     newList: 'crea una nuova lista', newListName: 'Nome della nuova lista', preview: 'Anteprima', activate: 'Salva e attiva', draft: 'Salva e non attivare',
     emailOrSms: 'Abbina almeno il campo Email o SMS.', mappedTwice: 'è già abbinato a', active: 'Attiva', error: 'Errore', draftStatus: 'Bozza', upgrade: 'Passa a BrevoPlus',
-    upgradeAction: 'Passa a BrevoPlus', unavailable: /^Non disponibili \(\d+\), e perché$/, formula: 'I campi formula non sono supportati.', suggested: 'Abbiamo abbinato',
+    upgradeAction: 'Passa a BrevoPlus', unavailable: /^Non disponibili \(\d+\), e perché$/, identifier: 'Gli Id dei record e i campi di ricerca non possono essere sincronizzati.', suggested: 'Abbiamo abbinato',
   },
 } as const;
 
@@ -178,7 +178,7 @@ export async function createThroughList(session: Session, name: string): Promise
   // What cannot be mapped waits in one collapsed group, each with its reason.
   const unavailable = app.getByText(labels.unavailable);
   await unavailable.click();
-  await app.getByText(labels.formula, { exact: false }).first().waitFor();
+  await app.getByText(labels.identifier, { exact: false }).first().waitFor();
   await session.shot('mapping-unavailable');
   await unavailable.click();
   // Instant feedback, before any submit: a field mapped twice, Email/SMS required.
