@@ -2,6 +2,7 @@ import { RuleCode } from './codes.ts';
 import { parseBrevoDate, toSalesforceDatetime } from './dates.ts';
 import { isValidEmail } from './email.ts';
 import { effectiveDirection, syncsToSalesforce, type SyncDirection } from './field-directions.ts';
+import { parseBoolean, salesforceValueOf, type ValuePairs } from './value-pairs.ts';
 import type { SalesforceField } from './field-types.ts';
 import { createIssue, type RuleIssue } from './issue.ts';
 import { checkEmptiedRequiredField } from './last-name.ts';
@@ -10,7 +11,7 @@ import { checkTextLength } from './text-length.ts';
 import { isEmptied } from './values.ts';
 
 /** A value to write to a Salesforce field; `null` clears it. */
-export type SalesforceFieldValue = string | number | null;
+export type SalesforceFieldValue = string | number | boolean | null;
 
 /**
  * What one Brevo contact change writes to its Salesforce record.
@@ -47,10 +48,19 @@ type FieldOutcome =
   | { readonly warning: RuleIssue }
   | { readonly error: RuleIssue };
 
-function convertValue(field: SalesforceField, value: unknown): FieldOutcome {
+function convertValue(field: SalesforceField, value: unknown, attribute: string, pairs: ValuePairs | undefined): FieldOutcome {
   const required = checkEmptiedRequiredField(field, value);
   if (required) return { warning: required };
   if (isEmptied(value)) return { write: null };
+  if (field.type === 'boolean') {
+    const yesNo = parseBoolean(value);
+    return yesNo === null ? { warning: createIssue(RuleCode.BooleanInvalid, field.name, { value: String(value) }) } : { write: yesNo };
+  }
+  if (field.type === 'picklist') {
+    // Only a paired option is written: a restricted picklist would refuse the whole record, and nothing is guessed.
+    const salesforceValue = salesforceValueOf(pairs, value);
+    return salesforceValue === null ? { warning: createIssue(RuleCode.ValueUnpaired, field.name, { value: String(value), attribute }) } : { write: salesforceValue };
+  }
   if (field.type === 'date' || field.type === 'datetime') {
     const date = parseBrevoDate(value);
     if (date === null) return { warning: createIssue(RuleCode.DateInvalid, field.name, { value: String(value) }) };
@@ -90,8 +100,9 @@ export function mapBrevoContactToSalesforce(
   values: Readonly<Record<string, unknown>>,
   mapping: Readonly<Record<string, string>>,
   fieldsByName: ReadonlyMap<string, SalesforceField>,
-  directions: Readonly<Record<string, SyncDirection>> = {},
+  settings: { readonly directions?: Readonly<Record<string, SyncDirection>>; readonly valuePairs?: Readonly<Record<string, ValuePairs>> } = {},
 ): SalesforceRecordChange {
+  const directions = settings.directions ?? {};
   const fields: Record<string, SalesforceFieldValue> = {};
   const warnings: RuleIssue[] = [];
   const errors: RuleIssue[] = [];
@@ -99,7 +110,7 @@ export function mapBrevoContactToSalesforce(
     const field = fieldsByName.get(fieldName);
     const value = values[attribute];
     if (!field || value === undefined || !syncsToSalesforce(effectiveDirection(attribute, field, directions[attribute]))) continue;
-    const outcome = convertValue(field, value);
+    const outcome = convertValue(field, value, attribute, settings.valuePairs?.[attribute]);
     if ('write' in outcome) fields[field.name] = outcome.write;
     else if ('warning' in outcome) warnings.push(outcome.warning);
     else errors.push(outcome.error);

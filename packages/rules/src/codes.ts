@@ -37,6 +37,10 @@ export const RuleCode = {
   DirectionIdentifier: 'direction_identifier',
   ConflictSalesforceKept: 'conflict_salesforce_kept',
   ConflictBrevoKept: 'conflict_brevo_kept',
+  ValuePairUnknown: 'value_pair_unknown',
+  ValuePairedTwice: 'value_paired_twice',
+  ValueUnpaired: 'value_unpaired',
+  BooleanInvalid: 'boolean_invalid',
 
   DateInvalid: 'date_invalid',
   NumberInvalid: 'number_invalid',
@@ -106,6 +110,10 @@ export const CODE_INFO = {
   direction_identifier: { messageKey: 'rules.direction.identifier', rule: 'R5' },
   conflict_salesforce_kept: { messageKey: 'rules.conflict.salesforceKept', rule: 'R17' },
   conflict_brevo_kept: { messageKey: 'rules.conflict.brevoKept', rule: 'R17' },
+  value_pair_unknown: { messageKey: 'rules.values.pairUnknown', rule: 'R5' },
+  value_paired_twice: { messageKey: 'rules.values.pairedTwice', rule: 'R5' },
+  value_unpaired: { messageKey: 'rules.values.unpaired', rule: 'R5' },
+  boolean_invalid: { messageKey: 'rules.values.booleanInvalid', rule: 'R5' },
 
   date_invalid: { messageKey: 'rules.date.invalid', rule: 'R7' },
   number_invalid: { messageKey: 'rules.number.invalid', rule: 'R5' },

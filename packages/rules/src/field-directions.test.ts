@@ -77,7 +77,7 @@ describe('the sync follows each pair’s direction', () => {
     const toBrevoChange = mapSalesforceRecordToBrevo(record, mapping, fieldsByName, { directions });
     expect('FIRSTNAME' in toBrevoChange.attributes).toBe(toBrevo);
     expect(toBrevoChange.attributes.LASTNAME).toBe('Lovelace');
-    const toSalesforceChange = mapBrevoContactToSalesforce(brevo, mapping, fieldsByName, directions);
+    const toSalesforceChange = mapBrevoContactToSalesforce(brevo, mapping, fieldsByName, { directions });
     expect('FirstName' in toSalesforceChange.fields).toBe(toSalesforce);
     expect(toSalesforceChange.fields.LastName).toBe('Byron');
   });
@@ -86,7 +86,7 @@ describe('the sync follows each pair’s direction', () => {
     const formulaMapping = { EMAIL: 'Email', FIRSTNAME: 'FullName__c', BIRTHDAY: 'CreatedDate' };
     const row = { Id: '00Q000000000001AAA', FullName__c: 'Ada Lovelace', CreatedDate: '2026-01-02T03:04:05.000+0000' };
     expect(mapSalesforceRecordToBrevo(row, formulaMapping, fieldsByName).attributes).toEqual({ FIRSTNAME: 'Ada Lovelace', BIRTHDAY: '2026-01-02' });
-    const back = mapBrevoContactToSalesforce({ FIRSTNAME: 'X', BIRTHDAY: '2026-02-02' }, formulaMapping, fieldsByName, { FIRSTNAME: Both, BIRTHDAY: BrevoToSalesforce });
+    const back = mapBrevoContactToSalesforce({ FIRSTNAME: 'X', BIRTHDAY: '2026-02-02' }, formulaMapping, fieldsByName, { directions: { FIRSTNAME: Both, BIRTHDAY: BrevoToSalesforce } });
     expect(back.fields).toEqual({});
   });
 });

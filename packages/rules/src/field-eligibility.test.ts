@@ -4,8 +4,6 @@ import { describeFieldEligibility } from './field-eligibility.ts';
 
 describe('describeFieldEligibility (R5/R6)', () => {
   it.each([
-    ['HasOptedOutOfEmail', 'field_boolean'],
-    ['LeadSource', 'field_picklist'],
     ['Salutation2__c', 'field_picklist'],
     ['Interests__c', 'field_multipicklist'],
     ['Id', 'field_identifier'],
@@ -30,6 +28,8 @@ describe('describeFieldEligibility (R5/R6)', () => {
     ['NumberOfEmployees', ['float']],
     ['Score__c', ['float']],
     ['Probability__c', ['float']],
+    ['HasOptedOutOfEmail', ['boolean']],
+    ['LeadSource', ['category']],
   ])('%s feeds %j', (name, kinds) => {
     const eligibility = describeFieldEligibility(field(name));
     expect(eligibility.mappable && [...eligibility.targets].sort()).toEqual([...kinds].sort());

@@ -35,8 +35,13 @@ describe('describeMappingOptions (R5/R6)', () => {
   });
 
   it.each([
-        ['FIRSTNAME', 'HasOptedOutOfEmail', 'field_boolean'],
-    ['FIRSTNAME', 'LeadSource', 'field_picklist'],
+        ['FIRSTNAME', 'HasOptedOutOfEmail', 'field_type_incompatible'],
+    ['FIRSTNAME', 'LeadSource', 'field_type_incompatible'],
+    ['FIRSTNAME', 'Salutation2__c', 'field_picklist'],
+    ['OPT_IN', 'FirstName', 'field_type_incompatible'],
+    ['OPT_IN', 'LeadSource', 'field_type_incompatible'],
+    ['GENDER', 'HasOptedOutOfEmail', 'field_type_incompatible'],
+    ['GENDER', 'Interests__c', 'field_multipicklist'],
     ['FIRSTNAME', 'Interests__c', 'field_multipicklist'],
     ['FIRSTNAME', 'Id', 'field_identifier'],
     ['FIRSTNAME', 'OwnerId', 'field_identifier'],
@@ -60,8 +65,6 @@ describe('describeMappingOptions (R5/R6)', () => {
   });
 
   it.each([
-    ['OPT_IN', 'attribute_boolean'],
-    ['GENDER', 'attribute_category'],
     ['TOTAL_ORDERS', 'attribute_calculated'],
     ['ACCOUNT_TOTAL', 'attribute_calculated'],
     ['ORDER_ID', 'attribute_transactional'],

@@ -3,6 +3,7 @@ import { describeAttributeEligibility, linkAttributeIssue } from './attribute-el
 import { RuleCode } from './codes.ts';
 import { conflictPolicySchema } from './conflicts.ts';
 import { checkDirection, syncDirectionSchema, type SyncDirection } from './field-directions.ts';
+import { checkValuePairs, valuePairsSchema } from './value-pairs.ts';
 import { BREVO_EMAIL_ATTRIBUTE, BREVO_SMS_ATTRIBUTE, isLinkAttribute, type BrevoAttribute, type SalesforceField } from './field-types.ts';
 import { createIssue, type RuleIssue } from './issue.ts';
 import { checkFieldForKind, orderBrevoAttributes } from './mapping-eligibility.ts';
@@ -26,11 +27,13 @@ export type Mapping = z.infer<typeof mappingSchema>;
  * What the user chose beside the pairs, all optional (absent: the seed's behaviour):
  * - `directions`: per Brevo attribute, which way it syncs (default both ways where Salesforce lets
  *   us write the field, see `allowedDirections`);
- * - `conflictPolicy`: what decides a field changed on both sides since the last sync (R17).
+ * - `conflictPolicy`: what decides a field changed on both sides since the last sync (R17);
+ * - `valuePairs`: per picklist ↔ category attribute, the option each Salesforce value is written as.
  */
 export const mappingSettingsSchema = z.strictObject({
   conflictPolicy: conflictPolicySchema.optional(),
   directions: z.record(brevoAttributeNameSchema, syncDirectionSchema).optional(),
+  valuePairs: z.record(brevoAttributeNameSchema, valuePairsSchema).optional(),
 });
 export type MappingSettings = z.infer<typeof mappingSettingsSchema>;
 
@@ -64,7 +67,8 @@ export function validateMapping(
   }
   for (const [attributeName, fieldName] of Object.entries(mapping)) {
     const issue = checkMappingEntry(attributeName, fieldName, attributesByName, fieldsByName, attributeByFieldName)
-      ?? checkDirection(attributeName, fieldsByName.get(fieldName)!, directions[attributeName]);
+      ?? checkDirection(attributeName, fieldsByName.get(fieldName)!, directions[attributeName])
+      ?? checkValuePairs(attributesByName.get(attributeName)!, fieldsByName.get(fieldName)!, settings.valuePairs?.[attributeName]);
     if (issue) issues.push(issue);
   }
   return issues;

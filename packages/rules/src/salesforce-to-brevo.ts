@@ -2,6 +2,7 @@ import { RuleCode } from './codes.ts';
 import { toBrevoDate } from './dates.ts';
 import { isValidEmail, normalizeEmail } from './email.ts';
 import { effectiveDirection, syncsToBrevo, type SyncDirection } from './field-directions.ts';
+import { brevoOptionOf, parseBoolean, type ValuePairs } from './value-pairs.ts';
 import { BREVO_EMAIL_ATTRIBUTE, BREVO_SMS_ATTRIBUTE, type SalesforceField } from './field-types.ts';
 import { createIssue, type RuleIssue } from './issue.ts';
 import { parseNumber } from './numbers.ts';
@@ -11,7 +12,7 @@ import { isEmptied } from './values.ts';
 export type SalesforceRecord = Readonly<Record<string, unknown>> & { readonly Id: string };
 
 /** A value to write to a Brevo attribute; `null` clears it. */
-export type BrevoAttributeValue = string | number | null;
+export type BrevoAttributeValue = string | number | boolean | null;
 
 /**
  * What one Salesforce record changes in Brevo. Absent properties are left
@@ -34,6 +35,8 @@ export interface BrevoContactChange {
 export interface SalesforceToBrevoOptions extends SmsFormatOptions {
   /** Per Brevo attribute, the direction the user chose (absent: the default, see `effectiveDirection`). */
   readonly directions?: Readonly<Record<string, SyncDirection>>;
+  /** Per picklist ↔ category attribute, the option each Salesforce value is written as. */
+  readonly valuePairs?: Readonly<Record<string, ValuePairs>>;
 }
 
 const NUMBER_TYPES = new Set(['double', 'currency', 'percent', 'int', 'long']);
@@ -108,6 +111,19 @@ export function mapSalesforceRecordToBrevo(
       const number = parseNumber(value);
       if (number === null) warnings.push(createIssue(RuleCode.NumberInvalid, field.name, { value: String(value) }));
       else attributes[attribute] = number;
+      continue;
+    }
+    if (field.type === 'boolean') {
+      const yesNo = parseBoolean(value);
+      if (yesNo === null) warnings.push(createIssue(RuleCode.BooleanInvalid, field.name, { value: String(value) }));
+      else attributes[attribute] = yesNo;
+      continue;
+    }
+    if (field.type === 'picklist') {
+      // Never guessed: a value the user did not pair is not sent.
+      const option = brevoOptionOf(options.valuePairs?.[attribute], String(value));
+      if (option === null) warnings.push(createIssue(RuleCode.ValueUnpaired, field.name, { value: String(value), attribute }));
+      else attributes[attribute] = option.value;
       continue;
     }
     attributes[attribute] = String(value);

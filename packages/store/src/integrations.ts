@@ -36,6 +36,8 @@ export interface MappingEntryDoc {
   field: string;
   /** The direction the user chose for the pair; absent: the default (`effectiveDirection`). */
   direction?: SyncDirection | null;
+  /** Picklist ↔ category: each Salesforce value and the Brevo option it is written as (stored as pairs: values are user data). */
+  valuePairs?: { salesforce: string; value: number; label: string }[] | null;
 }
 
 export interface IntegrationDoc {
@@ -87,7 +89,20 @@ const integrationSchema = new Schema<IntegrationDoc>(
     statusReason: { type: new Schema({ code: String, at: Date }, { _id: false }), default: null },
     salesforce: { type: salesforceConnectionSchema, default: null },
     consent: { type: new Schema({ optIn: Boolean, by: String, at: String }, { _id: false }), default: null },
-    mappingEntries: { type: [new Schema({ attribute: String, field: String, direction: { type: String, default: null } }, { _id: false })], default: null },
+    mappingEntries: {
+      type: [
+        new Schema(
+          {
+            attribute: String,
+            field: String,
+            direction: { type: String, default: null },
+            valuePairs: { type: [new Schema({ salesforce: String, value: Number, label: String }, { _id: false })], default: null },
+          },
+          { _id: false },
+        ),
+      ],
+      default: null,
+    },
     conflictPolicy: { type: String, default: null },
     list: { type: new Schema({ id: Number, name: String }, { _id: false }), default: null },
     activatedAt: { type: Date, default: null },
@@ -123,16 +138,31 @@ export function mappingOf(integration: Pick<IntegrationDoc, 'mappingEntries'>): 
 
 /** What the user chose beside the pairs (directions, conflict policy): only what differs from the defaults. */
 export function mappingSettingsOf(integration: Pick<IntegrationDoc, 'mappingEntries' | 'conflictPolicy'>): MappingSettings {
-  const directions = Object.fromEntries((integration.mappingEntries ?? []).flatMap((entry) => (entry.direction ? [[entry.attribute, entry.direction]] : [])));
+  const entries = integration.mappingEntries ?? [];
+  const directions = Object.fromEntries(entries.flatMap((entry) => (entry.direction ? [[entry.attribute, entry.direction]] : [])));
+  const valuePairs = Object.fromEntries(
+    entries.flatMap((entry) =>
+      entry.valuePairs ? [[entry.attribute, Object.fromEntries(entry.valuePairs.map((pair) => [pair.salesforce, { value: pair.value, label: pair.label }]))]] : [],
+    ),
+  );
   return {
     ...(integration.conflictPolicy ? { conflictPolicy: integration.conflictPolicy } : {}),
     ...(Object.keys(directions).length > 0 ? { directions } : {}),
+    ...(Object.keys(valuePairs).length > 0 ? { valuePairs } : {}),
   };
 }
 
 /** The stored pairs of a mapping, each with its chosen direction (settings of unmapped attributes are dropped). */
 function mappingEntriesOf(mapping: Mapping, settings: MappingSettings): MappingEntryDoc[] {
-  return Object.entries(mapping).map(([attribute, field]) => ({ attribute, field, direction: settings.directions?.[attribute] ?? null }));
+  return Object.entries(mapping).map(([attribute, field]) => {
+    const pairs = settings.valuePairs?.[attribute];
+    return {
+      attribute,
+      field,
+      direction: settings.directions?.[attribute] ?? null,
+      valuePairs: pairs ? Object.entries(pairs).map(([salesforce, option]) => ({ salesforce, value: option.value, label: option.label })) : null,
+    };
+  });
 }
 
 /** Additional data the Salesforce tokens are sealed with: they open only for their own integration. */

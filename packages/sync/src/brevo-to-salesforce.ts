@@ -17,7 +17,9 @@ import {
   quotaMonth,
   RuleCode,
   SyncDirection,
+  canonicalCategoryValue,
   type RuleIssue,
+  type ValuePairs,
   type SalesforceField,
 } from '@contact-sync/rules';
 import { emptyCounts, type BrevoValues, type LinkDoc, type RecordContact, type RecordErrorDoc, type RunCounts, type WebhookEventDoc } from '@contact-sync/store';
@@ -52,15 +54,20 @@ interface PendingWrite {
   fields: Record<string, unknown>;
 }
 
-/** The Brevo values a change leaves, folding each event's changed attributes over what we knew (mapped attributes only). */
-function foldEvents(link: LinkDoc, events: readonly WebhookEventDoc[], mapping: Readonly<Record<string, string>>): { values: BrevoValues; touchedAt: Map<string, Date> } {
+/**
+ * The Brevo values a change leaves, folding each event's changed attributes over what we knew (mapped attributes only).
+ * Values are read as the sync writes them, so that an echo of our own write hashes the same: Yes/No as booleans, a
+ * category option (Brevo sends its label) as its numeric value.
+ */
+function foldEvents(link: LinkDoc, events: readonly WebhookEventDoc[], mapping: Readonly<Record<string, string>>, valuePairs: Readonly<Record<string, ValuePairs>> = {}): { values: BrevoValues; touchedAt: Map<string, Date> } {
   const values: BrevoValues = { ...link.values, attributes: { ...link.values.attributes } };
   const touchedAt = new Map<string, Date>();
   for (const event of events) {
     for (const [name, raw] of Object.entries(event.content)) {
       if (!(name in mapping)) continue;
       touchedAt.set(name, event.modifiedAt);
-      const value = raw === '' || raw === null || raw === undefined ? null : typeof raw === 'boolean' ? String(raw) : (raw as string | number);
+      const pairs = valuePairs[name];
+      const value = raw === '' || raw === null || raw === undefined ? null : typeof raw === 'boolean' ? raw : pairs ? canonicalCategoryValue(pairs, raw as string | number) : (raw as string | number);
       if (name === 'EMAIL') {
         if (value === null) delete values.email;
         else values.email = String(value).toLowerCase();
@@ -263,7 +270,7 @@ export async function applyBrevoEvents(integration: IntegrationSnapshot, deps: E
         deleteCandidates.push(group);
         continue;
       }
-      const { values, touchedAt } = foldEvents(group.link, group.events, integration.mapping);
+      const { values, touchedAt } = foldEvents(group.link, group.events, integration.mapping, planContext.valuePairs);
       if (isEchoOfOwnWrite(hashMappedValues(values), group.link.hash)) {
         ignored.push(...group.events.map((event) => event._id));
         result.counts.skippedUnchanged += group.events.length;
@@ -323,7 +330,7 @@ export async function applyBrevoEvents(integration: IntegrationSnapshot, deps: E
         }
         toWrite[attribute] = value;
       }
-      const change = mapBrevoContactToSalesforce(toWrite, integration.mapping, fieldsByName as ReadonlyMap<string, SalesforceField>, planContext.directions);
+      const change = mapBrevoContactToSalesforce(toWrite, integration.mapping, fieldsByName as ReadonlyMap<string, SalesforceField>, planContext);
       for (const warning of change.warnings) addIssue(warning, 'warning', link);
       for (const error of change.errors) addIssue(error, 'error', link);
       if (Object.keys(change.fields).length === 0) {

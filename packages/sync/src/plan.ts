@@ -7,12 +7,14 @@ import {
   hashMappedValues,
   mapSalesforceRecordToBrevo,
   RuleCode,
+  type BrevoAttributeValue,
   type CountryCode,
   type RuleIssue,
   type SalesforceField,
   type SalesforceRecord,
   type SalesforceToBrevoOptions,
   type SyncDirection,
+  type ValuePairs,
 } from '@contact-sync/rules';
 import type { IntegrationSnapshot } from './integration.ts';
 
@@ -76,6 +78,8 @@ export interface PlanContext {
   defaultCountry?: CountryCode;
   /** Per attribute, the direction the user chose (absent: the default). */
   directions?: Readonly<Record<string, SyncDirection>>;
+  /** Per picklist ↔ category attribute, the option each Salesforce value is written as. */
+  valuePairs?: Readonly<Record<string, ValuePairs>>;
 }
 
 /** How one integration's records are planned: the run, the stream and the preview alike. */
@@ -85,6 +89,7 @@ export function planContextOf(integration: Pick<IntegrationSnapshot, 'mapping' |
     fieldsByName,
     ...(integration.smsDefaultCountry ? { defaultCountry: integration.smsDefaultCountry as CountryCode } : {}),
     ...(integration.mappingSettings?.directions ? { directions: integration.mappingSettings.directions } : {}),
+    ...(integration.mappingSettings?.valuePairs ? { valuePairs: integration.mappingSettings.valuePairs } : {}),
   };
 }
 
@@ -93,10 +98,11 @@ export function mappingOptionsOf(context: PlanContext): SalesforceToBrevoOptions
   return {
     ...(context.defaultCountry ? { defaultCountry: context.defaultCountry } : {}),
     ...(context.directions ? { directions: context.directions } : {}),
+    ...(context.valuePairs ? { valuePairs: context.valuePairs } : {}),
   };
 }
 
-function mergeValues(previous: BrevoValues | undefined, change: { email?: string; sms?: string; attributes: Readonly<Record<string, string | number | null>> }): BrevoValues {
+function mergeValues(previous: BrevoValues | undefined, change: { email?: string; sms?: string; attributes: Readonly<Record<string, BrevoAttributeValue>> }): BrevoValues {
   const email = change.email ?? previous?.email;
   const sms = change.sms ?? previous?.sms;
   return {

@@ -48,12 +48,16 @@ describe('mapping (R5, R6): every rule answers 422 with the rule code on the att
     ['direction_identifier', { EMAIL: 'Email' }, 'R5', 'EMAIL', { directions: { EMAIL: 'brevo_to_salesforce' } }],
     ['invalid_input', { EMAIL: 'Email' }, 'input', 'settings.directions.EMAIL', { directions: { EMAIL: 'sideways' } }],
     ['invalid_input', { EMAIL: 'Email' }, 'input', 'settings.conflictPolicy', { conflictPolicy: 'coin_toss' }],
-    ['field_boolean', { EMAIL: 'Email', COMPANY: 'DoNotCall' }, 'R6', 'COMPANY'],
-    ['field_picklist', { EMAIL: 'Email', COMPANY: 'LeadSource' }, 'R6', 'COMPANY'],
+    // Picklist ↔ category: a pair names a value the field has and an option the attribute has, each option once.
+    ['value_pair_unknown', { EMAIL: 'Email', 'DOUBLE_OPT-IN': 'Preferred_Channel__c' }, 'R5', 'DOUBLE_OPT-IN', { valuePairs: { 'DOUBLE_OPT-IN': { Fax: { value: 1, label: 'Yes' } } } }],
+    ['value_paired_twice', { EMAIL: 'Email', 'DOUBLE_OPT-IN': 'Preferred_Channel__c' }, 'R5', 'DOUBLE_OPT-IN', { valuePairs: { 'DOUBLE_OPT-IN': { Email: { value: 1, label: 'Yes' }, SMS: { value: 1, label: 'Yes' } } } }],
+    // Yes/No and picklists map to Brevo booleans and categories only.
+    ['field_type_incompatible', { EMAIL: 'Email', COMPANY: 'DoNotCall' }, 'R5', 'COMPANY'],
+    ['field_type_incompatible', { EMAIL: 'Email', COMPANY: 'LeadSource' }, 'R5', 'COMPANY'],
     ['field_multipicklist', { EMAIL: 'Email', COMPANY: 'Interests__c' }, 'R6', 'COMPANY'],
     ['field_identifier', { EMAIL: 'Email', COMPANY: 'AccountId' }, 'R6', 'COMPANY'],
-    ['attribute_boolean', { EMAIL: 'Email', OPT_IN: 'FirstName' }, 'R6', 'OPT_IN'],
-    ['attribute_category', { EMAIL: 'Email', LANGUAGE: 'FirstName' }, 'R6', 'LANGUAGE'],
+    ['field_type_incompatible', { EMAIL: 'Email', OPT_IN: 'FirstName' }, 'R5', 'OPT_IN'],
+    ['field_type_incompatible', { EMAIL: 'Email', LANGUAGE: 'FirstName' }, 'R5', 'LANGUAGE'],
     ['attribute_calculated', { EMAIL: 'Email', ORDERS_LAST_30_DAYS: 'Visits__c' }, 'R6', 'ORDERS_LAST_30_DAYS'],
     ['invalid_input', { EMAIL: 'Email; DROP' }, 'input', 'mapping.EMAIL'],
     // EXT_ID holds the link to the Salesforce record: a field mapped to it would overwrite the link.
@@ -99,9 +103,16 @@ describe('mapping (R5, R6): every rule answers 422 with the rule code on the att
   });
 
   it('saves each field’s direction and the conflict policy, returns them, and a later save without them goes back to the defaults', async () => {
-    const settings = { directions: { FIRSTNAME: 'salesforce_to_brevo', LASTNAME: 'brevo_to_salesforce' }, conflictPolicy: 'salesforce_wins' };
+    const settings = {
+      directions: { FIRSTNAME: 'salesforce_to_brevo', LASTNAME: 'brevo_to_salesforce' },
+      conflictPolicy: 'salesforce_wins',
+      valuePairs: { 'DOUBLE_OPT-IN': { Email: { value: 1, label: 'Yes' }, None: { value: 2, label: 'No' } } },
+    };
     // A direction for an attribute not mapped is not kept.
-    const saved = await putMapping({ EMAIL: 'Email', FIRSTNAME: 'FirstName', LASTNAME: 'LastName' }, contactsId, { ...settings, directions: { ...settings.directions, SCORE: 'both' } });
+    const saved = await putMapping({ EMAIL: 'Email', FIRSTNAME: 'FirstName', LASTNAME: 'LastName', 'DOUBLE_OPT-IN': 'Preferred_Channel__c', OPT_IN: 'HasOptedOutOfEmail' }, contactsId, {
+      ...settings,
+      directions: { ...settings.directions, SCORE: 'both' },
+    });
     expect(saved.status).toBe(200);
     expect(saved.body.mappingSettings).toEqual(settings);
     const options = await request(bff.app).get(`/api/v1/integrations/${contactsId}/mapping/options`).set(bearer(token));

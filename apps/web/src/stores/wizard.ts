@@ -1,4 +1,14 @@
-import { describeMappingOptions, suggestMapping, validateMapping, type ConflictPolicy, type MappingSettings, type RuleIssue, type SyncDirection } from '@contact-sync/rules';
+import {
+  describeMappingOptions,
+  suggestMapping,
+  suggestValuePairs,
+  validateMapping,
+  type ConflictPolicy,
+  type MappingSettings,
+  type RuleIssue,
+  type SyncDirection,
+  type ValuePairs,
+} from '@contact-sync/rules';
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import { ApiError } from '../api/api-error.ts';
@@ -172,6 +182,7 @@ export const useWizardStore = defineStore('wizard', () => {
       const initial = saved ?? suggestMapping(inputs.salesforceFields, inputs.brevoAttributes);
       mapping.value = { ...initial };
       mappingSettings.value = saved ? { ...(inputs.mappingSettings ?? current.mappingSettings ?? {}) } : {};
+      if (!saved) for (const attribute of Object.keys(initial)) proposeValuePairs(attribute, initial[attribute]!);
       suggested.value = saved ? new Set() : new Set(Object.keys(initial));
     } catch (caught) {
       error.value = describeError(caught);
@@ -187,6 +198,7 @@ export const useWizardStore = defineStore('wizard', () => {
     mapping.value = next;
     // Another field may not take the direction chosen for the previous one: back to the default.
     setDirection(attribute, null);
+    proposeValuePairs(attribute, field);
     if (suggested.value.has(attribute)) suggested.value = new Set([...suggested.value].filter((name) => name !== attribute));
     serverIssues.value = [];
   }
@@ -199,6 +211,32 @@ export const useWizardStore = defineStore('wizard', () => {
     else delete next[attribute];
     mappingSettings.value = Object.keys(next).length > 0 ? { ...rest, directions: next } : rest;
     serverIssues.value = [];
+  }
+
+  /** A picklist chosen for a category attribute: its values paired by label, for the user to confirm or change. */
+  function proposeValuePairs(attribute: string, fieldName: string): void {
+    const inputs = mappingInputs.value;
+    const field = inputs?.salesforceFields.find((candidate) => candidate.name === fieldName);
+    const brevoAttribute = inputs?.brevoAttributes.find((candidate) => candidate.name === attribute);
+    const pairs = field?.type === 'picklist' && brevoAttribute ? suggestValuePairs(field, brevoAttribute) : null;
+    setValuePairs(attribute, pairs);
+  }
+
+  function setValuePairs(attribute: string, pairs: ValuePairs | null): void {
+    const { valuePairs = {}, ...rest } = mappingSettings.value;
+    const next = { ...valuePairs };
+    if (pairs) next[attribute] = pairs;
+    else delete next[attribute];
+    mappingSettings.value = Object.keys(next).length > 0 ? { ...rest, valuePairs: next } : rest;
+    serverIssues.value = [];
+  }
+
+  /** One Salesforce value's Brevo option; `null`: not synced. */
+  function setValuePair(attribute: string, salesforceValue: string, option: { value: number; label: string } | null): void {
+    const pairs = { ...(mappingSettings.value.valuePairs?.[attribute] ?? {}) };
+    if (option) pairs[salesforceValue] = option;
+    else delete pairs[salesforceValue];
+    setValuePairs(attribute, pairs);
   }
 
   function setConflictPolicy(policy: ConflictPolicy): void {
@@ -287,7 +325,7 @@ export const useWizardStore = defineStore('wizard', () => {
     reachableIndex, stepIndex,
     reset, load, refresh, goTo, advance,
     connectStarted, connectFinished, saveConsent,
-    loadMappingOptions, setMapping, setDirection, setConflictPolicy, saveMapping,
+    loadMappingOptions, setMapping, setDirection, setValuePair, setConflictPolicy, saveMapping,
     loadLists, createList, saveList,
     loadPreview, activate,
   };

@@ -40,7 +40,7 @@ export const en = {
     },
     attribute: {
       boolean: 'Yes/No (boolean) attributes are not supported.',
-      category: 'Category attributes are not supported.',
+      category: 'Multiple-choice attributes are not supported.',
       calculated: 'Calculated attributes are computed by Brevo and cannot be synced.',
       transactional: 'Transactional attributes cannot be synced.',
       typeUnsupported: 'Brevo attributes of type {attributeType} are not supported.',
@@ -50,6 +50,12 @@ export const en = {
       formula: '{salesforceField} is a formula: Salesforce computes it, so it syncs Salesforce → Brevo only.',
       readOnly: 'Salesforce does not let the integration edit {salesforceField} (a read-only or system field): it syncs Salesforce → Brevo only.',
       identifier: '{attribute} identifies the contact a Salesforce record creates in Brevo: it cannot sync Brevo → Salesforce only.',
+    },
+    values: {
+      pairUnknown: '{value} is not a value of {salesforceField} any more: choose the pairs again.',
+      pairedTwice: 'The Brevo option {value} is paired with both {first} and {second}: pair it with one Salesforce value only.',
+      unpaired: 'The value "{value}" of {field} has no pair in {attribute}: it was not synced. Pair it in the mapping.',
+      booleanInvalid: 'The value "{value}" is not Yes or No; it was not synced.',
     },
     conflict: {
       salesforceKept: '{attribute} was changed in both Salesforce and Brevo since the last sync: the Salesforce value was kept, as this integration’s conflict rule decides.',
@@ -117,6 +123,7 @@ export const en = {
       salesforce_rejected: 'Check the record in Salesforce (validation rules, permissions), then retry.',
       conflict_salesforce_kept: 'Nothing to do if the Salesforce value is right. Otherwise edit it in Salesforce, or change the conflict rule in the mapping.',
       conflict_brevo_kept: 'Nothing to do if the Brevo value is right. Otherwise edit it in Brevo, or change the conflict rule in the mapping.',
+      value_unpaired: 'Pair this value in the mapping (Edit mapping): it is synced at the next change of the record.',
       quota_exceeded: 'Wait for next month or ask support to raise the quota, then activate again.',
     },
   },
