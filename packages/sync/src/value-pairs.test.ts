@@ -6,15 +6,15 @@ import { CONTACT_MAPPING, engineDeps, listMembers, startSyncedIntegration, type 
 
 /**
  * Yes/No and picklist pairs against both sandboxes: a Salesforce checkbox ↔ a Brevo boolean, and the
- * restricted picklist Preferred_Channel__c ↔ a Brevo category whose options the user paired by label
- * (None left unpaired: never guessed).
+ * restricted picklist Preferred_Channel__c ↔ the seeded Brevo category CHANNEL, whose options the
+ * user paired by label (None has no option: never guessed; Post has no Salesforce value).
  */
 const database = useTestDatabase('sync_value_pairs');
 const CHANNEL_OPTIONS = [
   { value: 1, label: 'Email' },
   { value: 2, label: 'SMS' },
   { value: 3, label: 'Phone' },
-  { value: 4, label: 'Fax' },
+  { value: 4, label: 'Post' },
 ];
 const mappingSettings = {
   valuePairs: { CHANNEL: { Email: CHANNEL_OPTIONS[0]!, SMS: CHANNEL_OPTIONS[1]!, Phone: CHANNEL_OPTIONS[2]! } },
@@ -28,10 +28,9 @@ type Row = { Id: string; Preferred_Channel__c: string | null; Newsletter__c: boo
 beforeAll(async () => {
   synced = await startSyncedIntegration(database.connection.db!, {}, {
     overrides: { mapping: { ...CONTACT_MAPPING, CHANNEL: 'Preferred_Channel__c', NEWSLETTER: 'Newsletter__c' }, mappingSettings },
-    prepare: async (h) => {
-      await h.client.contacts.createAttribute({ attributeCategory: 'category', attributeName: 'CHANNEL', type: 'category', enumeration: CHANNEL_OPTIONS });
-    },
   });
+  const { attributes } = await synced.harness.client.contacts.getAttributes();
+  expect(attributes.find((attribute) => attribute.name === 'CHANNEL')?.enumeration?.map(({ value, label }) => ({ value, label }))).toEqual(CHANNEL_OPTIONS);
   ({ harness, integration } = synced);
 });
 afterAll(async () => {
@@ -78,7 +77,7 @@ describe('Yes/No and picklist ↔ category', () => {
     const before = (await salesforceRows()).get(secondId)!;
     const newsletter = !(first!.attributes.NEWSLETTER ?? false);
     await harness.client.contacts.updateContact({ identifier: String(first!.id), identifierType: 'contact_id', attributes: { CHANNEL: 3, NEWSLETTER: newsletter } });
-    // Fax is a Brevo option no Salesforce value is paired with (and the picklist is restricted); Brevo sends back its label.
+    // Post is a Brevo option no Salesforce value is paired with (and the picklist is restricted); Brevo sends back its label.
     await harness.client.contacts.updateContact({ identifier: String(second!.id), identifierType: 'contact_id', attributes: { CHANNEL: 4 } });
     await harness.brevo.deliveries.idle();
 
@@ -87,7 +86,7 @@ describe('Yes/No and picklist ↔ category', () => {
     expect(rows.get(firstId)).toMatchObject({ Preferred_Channel__c: 'Phone', Newsletter__c: newsletter });
     expect(rows.get(secondId)!.Preferred_Channel__c).toBe(before.Preferred_Channel__c);
     const issues = await harness.store.errors.listForRun(result.brevoToSalesforce.runId!);
-    expect(issues.find((issue) => issue.salesforceId === secondId)).toMatchObject({ code: 'value_unpaired', severity: 'warning', params: { value: 'Fax' } });
+    expect(issues.find((issue) => issue.salesforceId === secondId)).toMatchObject({ code: 'value_unpaired', severity: 'warning', params: { value: 'Post' } });
     expect(issues.some((issue) => issue.code === 'invalid_input')).toBe(false);
 
     // The Salesforce write comes back as unchanged: nothing more goes to Brevo.

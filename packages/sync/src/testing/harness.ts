@@ -221,13 +221,11 @@ export async function listDifferences(harness: Harness, integration: Integration
 export async function startSyncedIntegration(
   db: Db,
   receiverOptions: Parameters<typeof startWebhookReceiver>[1] = {},
-  setup: { overrides?: Partial<IntegrationSnapshot>; prepare?: (harness: Harness) => Promise<void> } = {},
+  setup: { overrides?: Partial<IntegrationSnapshot> } = {},
 ) {
   const harness = await startHarness(db, { webhooks: { batchWindowMs: 20 } });
   const receiver = await startWebhookReceiver(harness.store, receiverOptions);
   const integration = await createIntegration(harness, setup.overrides);
-  // After createIntegration, which re-seeds the Brevo account: attributes the test needs.
-  await setup.prepare?.(harness);
   const { registerIntegrationWebhook } = await import('../webhooks.ts');
   const { runIntegration } = await import('../run-integration.ts');
   await registerIntegrationWebhook(integration.id, { brevo: harness.client, store: harness.store, secrets: FAKE_SEALER, bffPublicUrl: receiver.url });
