@@ -203,14 +203,19 @@ export const useWizardStore = defineStore('wizard', () => {
     serverIssues.value = [];
   }
 
+  /** One attribute's entry of a per-attribute setting; `null` takes it out (and the setting, once empty). */
+  function setAttributeSetting<K extends 'directions' | 'valuePairs'>(key: K, attribute: string, value: NonNullable<MappingSettings[K]>[string] | null): void {
+    const { [key]: current, ...rest } = mappingSettings.value;
+    const next: Record<string, unknown> = { ...current };
+    if (value) next[attribute] = value;
+    else delete next[attribute];
+    mappingSettings.value = Object.keys(next).length > 0 ? { ...rest, [key]: next } : rest;
+    serverIssues.value = [];
+  }
+
   /** `null`: the pair's default direction. */
   function setDirection(attribute: string, direction: SyncDirection | null): void {
-    const { directions = {}, ...rest } = mappingSettings.value;
-    const next = { ...directions };
-    if (direction) next[attribute] = direction;
-    else delete next[attribute];
-    mappingSettings.value = Object.keys(next).length > 0 ? { ...rest, directions: next } : rest;
-    serverIssues.value = [];
+    setAttributeSetting('directions', attribute, direction);
   }
 
   /** A picklist chosen for a category attribute: its values paired by label, for the user to confirm or change. */
@@ -223,12 +228,7 @@ export const useWizardStore = defineStore('wizard', () => {
   }
 
   function setValuePairs(attribute: string, pairs: ValuePairs | null): void {
-    const { valuePairs = {}, ...rest } = mappingSettings.value;
-    const next = { ...valuePairs };
-    if (pairs) next[attribute] = pairs;
-    else delete next[attribute];
-    mappingSettings.value = Object.keys(next).length > 0 ? { ...rest, valuePairs: next } : rest;
-    serverIssues.value = [];
+    setAttributeSetting('valuePairs', attribute, pairs);
   }
 
   /** One Salesforce value's Brevo option; `null`: not synced. */
