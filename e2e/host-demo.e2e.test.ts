@@ -235,7 +235,7 @@ describe('host demo in a real browser', { timeout: 240_000 }, () => {
     await session.checkA11y();
     await session.checkLanguage();
     await session.app.getByRole('button', { name: "Modifica l'abbinamento" }).click();
-    await session.app.locator('#cs-mapping-editor tr[data-attribute="EMAIL"] select').waitFor();
+    await session.app.locator('#cs-mapping-editor tr[data-attribute="EMAIL"]').getByLabel('EMAIL', { exact: true }).waitFor();
     await session.shot('modifica-abbinamento');
     await session.checkLanguage();
   });

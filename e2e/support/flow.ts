@@ -15,14 +15,14 @@ export const LABELS = {
     connect: 'Connect your account', continue: 'Continue', consent: 'Opt-in consent', mapping: 'Map fields', list: 'Choose a list',
     newList: 'create a new list', newListName: 'Name of the new list', preview: 'Preview', activate: 'Save and activate', draft: "Save and don't activate",
     emailOrSms: 'Map at least Email or SMS.', mappedTwice: 'is already mapped to', active: 'Active', error: 'Error', draftStatus: 'Draft', upgrade: 'Upgrade to BrevoPlus',
-    upgradeAction: 'Upgrade', unavailable: /^Not available \(\d+\), and why$/, formula: 'Formula fields are not supported.', suggested: 'We paired',
+    upgradeAction: 'Upgrade', unavailable: /^Not available \(\d+\), and why$/, identifier: 'Record Ids and lookups cannot be synced.', suggested: 'We paired',
   },
   it: {
     integrations: 'Integrazioni', createMenu: 'Crea', setUpContacts: 'Configura Contatti Salesforce', name: 'Nome', create: 'Crea integrazione',
     connect: 'Collega il tuo account', continue: 'Continua', consent: 'Consenso opt-in', mapping: 'Abbina i campi', list: 'Scegli una lista',
     newList: 'crea una nuova lista', newListName: 'Nome della nuova lista', preview: 'Anteprima', activate: 'Salva e attiva', draft: 'Salva e non attivare',
     emailOrSms: 'Abbina almeno il campo Email o SMS.', mappedTwice: 'è già abbinato a', active: 'Attiva', error: 'Errore', draftStatus: 'Bozza', upgrade: 'Passa a BrevoPlus',
-    upgradeAction: 'Passa a BrevoPlus', unavailable: /^Non disponibili \(\d+\), e perché$/, formula: 'I campi formula non sono supportati.', suggested: 'Abbiamo abbinato',
+    upgradeAction: 'Passa a BrevoPlus', unavailable: /^Non disponibili \(\d+\), e perché$/, identifier: 'Gli Id dei record e i campi di ricerca non possono essere sincronizzati.', suggested: 'Abbiamo abbinato',
   },
 } as const;
 
@@ -167,33 +167,33 @@ export async function createThroughList(session: Session, name: string): Promise
   await continueButton.click();
 
   await app.getByRole('heading', { level: 2, name: labels.mapping }).waitFor();
-  await app.locator('tr[data-attribute="EMAIL"] select').waitFor();
+  await app.locator('tr[data-attribute="EMAIL"]').getByLabel('EMAIL', { exact: true }).waitFor();
   // The obvious pairs are suggested, to confirm: Email → EMAIL, the names, the mobile to SMS.
   await app.getByText(labels.suggested).waitFor();
-  expect(await app.locator('tr[data-attribute="EMAIL"] select').inputValue()).toBe('Email');
-  expect(await app.locator('tr[data-attribute="FIRSTNAME"] select').inputValue()).toBe('FirstName');
+  expect(await app.locator('tr[data-attribute="EMAIL"]').getByLabel('EMAIL', { exact: true }).inputValue()).toBe('Email');
+  expect(await app.locator('tr[data-attribute="FIRSTNAME"]').getByLabel('FIRSTNAME', { exact: true }).inputValue()).toBe('FirstName');
   expect(await continueButton.isDisabled()).toBe(false);
   await session.shot('mapping-suggested');
   await session.checkLanguage();
   // What cannot be mapped waits in one collapsed group, each with its reason.
   const unavailable = app.getByText(labels.unavailable);
   await unavailable.click();
-  await app.getByText(labels.formula, { exact: false }).first().waitFor();
+  await app.getByText(labels.identifier, { exact: false }).first().waitFor();
   await session.shot('mapping-unavailable');
   await unavailable.click();
   // Instant feedback, before any submit: a field mapped twice, Email/SMS required.
-  await app.locator('tr[data-attribute="LASTNAME"] select').selectOption('FirstName');
+  await app.locator('tr[data-attribute="LASTNAME"]').getByLabel('LASTNAME', { exact: true }).selectOption('FirstName');
   await app.locator('tr[data-attribute="LASTNAME"] [data-code="salesforce_field_mapped_twice"]').waitFor();
   expect(await app.locator('tr[data-attribute="LASTNAME"] .cs-field-error').innerText()).toContain(labels.mappedTwice);
-  await app.locator('tr[data-attribute="EMAIL"] select').selectOption('');
-  await app.locator('tr[data-attribute="SMS"] select').selectOption('');
+  await app.locator('tr[data-attribute="EMAIL"]').getByLabel('EMAIL', { exact: true }).selectOption('');
+  await app.locator('tr[data-attribute="SMS"]').getByLabel('SMS', { exact: true }).selectOption('');
   await app.getByText(labels.emailOrSms).waitFor();
   expect(await continueButton.isDisabled()).toBe(true);
   await session.shot('mapping-errors');
   await session.checkA11y();
   await session.checkLanguage();
-  await app.locator('tr[data-attribute="LASTNAME"] select').selectOption('LastName');
-  await app.locator('tr[data-attribute="EMAIL"] select').selectOption('Email');
+  await app.locator('tr[data-attribute="LASTNAME"]').getByLabel('LASTNAME', { exact: true }).selectOption('LastName');
+  await app.locator('tr[data-attribute="EMAIL"]').getByLabel('EMAIL', { exact: true }).selectOption('Email');
   await app.getByText(labels.emailOrSms).waitFor({ state: 'detached' });
   expect(await continueButton.isDisabled()).toBe(false);
   await session.shot('mapping-valid');

@@ -46,7 +46,15 @@ describe('integration lifecycle, through to activation', () => {
     expect(options.body.options[0].attribute.name).toBe('EMAIL');
     expect(options.body.options[0].eligibleFields).toContain('Email');
     const optIn = options.body.options.find((o: { attribute: { name: string } }) => o.attribute.name === 'OPT_IN');
-    expect(optIn.issue.code).toBe('attribute_boolean');
+    // A Yes/No attribute takes the object's checkboxes only; a category its picklists, whose values the user pairs.
+    expect(optIn).toMatchObject({ kind: 'boolean', issue: null });
+    expect(optIn.eligibleFields).toContain('HasOptedOutOfEmail');
+    expect(optIn.eligibleFields).not.toContain('FirstName');
+    const language = options.body.options.find((o: { attribute: { name: string } }) => o.attribute.name === 'LANGUAGE');
+    expect(language).toMatchObject({ kind: 'category', attribute: { enumeration: expect.arrayContaining([{ value: 2, label: 'Italiano' }]) } });
+    expect(options.body.salesforceFields.find((f: { name: string }) => f.name === 'LeadSource').picklistValues).toEqual(
+      expect.arrayContaining([{ value: 'Web', label: 'Web', active: true }]),
+    );
     expect(options.body.salesforceFields.find((f: { name: string }) => f.name === 'FirstName')).toMatchObject({ type: 'string', length: 40 });
 
     const mapping = { EMAIL: 'Email', FIRSTNAME: 'FirstName', LASTNAME: 'LastName', SMS: 'MobilePhone' };

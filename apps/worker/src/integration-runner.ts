@@ -2,7 +2,7 @@ import { createBrevoClient } from '@contact-sync/brevo';
 import { IntegrationStatus, isSyncing, type IntegrationStatus as Status } from '@contact-sync/rules';
 import { createSalesforceConnection, type SalesforceConnectionHandle } from '@contact-sync/salesforce';
 import type { SecretBox } from '@contact-sync/secrets';
-import { accountRepository, integrationRepository, mappingOf, streamKeyOfIntegration, type IntegrationDoc, type SyncStore } from '@contact-sync/store';
+import { accountRepository, integrationRepository, mappingOf, mappingSettingsOf, streamKeyOfIntegration, type IntegrationDoc, type SyncStore } from '@contact-sync/store';
 import { registerIntegrationWebhook, runIntegration, sharedBrevoLimits, sharedSalesforceLimits, type EngineDeps, type IntegrationSnapshot, type IntegrationStatusPort, type StreamTarget } from '@contact-sync/sync';
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
@@ -40,7 +40,7 @@ export function createIntegrationRunner(deps: { connection: Connection; secrets:
       logger.info({ integrationId, status: change.status, code: change.code }, 'integration status changed');
     },
     async saveRepairedMapping(integrationId, mapping, removed) {
-      await integrations.repairMapping(doc.accountId, integrationId, mapping, 'mapping_repaired', new Date());
+      await integrations.repairMapping(doc.accountId, integrationId, mapping, mappingSettingsOf(doc), 'mapping_repaired', new Date());
       logger.warn({ integrationId, removed }, 'mapping repaired: link attributes taken out');
     },
   });
@@ -55,6 +55,7 @@ export function createIntegrationRunner(deps: { connection: Connection; secrets:
       kind: doc.kind,
       status: doc.status,
       mapping,
+      mappingSettings: mappingSettingsOf(doc),
       listId: doc.list.id,
       notificationEmail: account?.notificationEmail ?? null,
     };

@@ -5,6 +5,7 @@ import {
   integrationNameSchema,
   integrationStatusSchema,
   mappingSchema,
+  mappingSettingsSchema,
   POLLING_REASONS,
 } from '@contact-sync/rules';
 import { z } from 'zod';
@@ -78,6 +79,8 @@ export const integrationSchema = z
     salesforce: salesforceConnectionSchema.nullable(),
     consent: consentSchema.nullable(),
     mapping: mappingSchema.nullable(),
+    // Optional in the type so clients written before it keep compiling; this BFF always sends it.
+    mappingSettings: mappingSettingsSchema.optional(),
     list: brevoListRefSchema.nullable(),
     activatedAt: isoDateTimeSchema.nullable(),
     lastSyncAt: isoDateTimeSchema.nullable(),

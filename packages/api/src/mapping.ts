@@ -1,4 +1,4 @@
-import { mappingSchema } from '@contact-sync/rules';
+import { mappingSchema, mappingSettingsSchema } from '@contact-sync/rules';
 import { z } from 'zod';
 import { ruleIssueSchema } from './issues.ts';
 
@@ -13,12 +13,14 @@ export const salesforceFieldSchema = z
     createable: z.boolean().optional(),
     updateable: z.boolean().optional(),
     nillable: z.boolean().optional(),
+    picklistValues: z.array(z.object({ value: z.string(), label: z.string().nullable().optional(), active: z.boolean().optional() })).optional(),
+    restrictedPicklist: z.boolean().optional(),
   })
   .meta({ id: 'SalesforceField' });
 
 /** A Brevo contact attribute as GET /v3/contacts/attributes lists it (the part the rules read). */
 export const brevoAttributeSchema = z
-  .object({ name: z.string(), category: z.string(), type: z.string().optional() })
+  .object({ name: z.string(), category: z.string(), type: z.string().optional(), enumeration: z.array(z.object({ value: z.number(), label: z.string() })).optional() })
   .meta({ id: 'BrevoAttribute' });
 
 /**
@@ -28,7 +30,7 @@ export const brevoAttributeSchema = z
 export const mappingOptionSchema = z
   .object({
     attribute: brevoAttributeSchema,
-    kind: z.enum(['email', 'sms', 'text', 'date', 'float']).nullable(),
+    kind: z.enum(['email', 'sms', 'text', 'date', 'float', 'boolean', 'category']).nullable(),
     issue: ruleIssueSchema.nullable(),
     eligibleFields: z.array(z.string()),
     ineligibleFields: z.array(z.object({ field: z.string(), issue: ruleIssueSchema })),
@@ -43,10 +45,16 @@ export const mappingOptionsResponseSchema = z
     salesforceFields: z.array(salesforceFieldSchema),
     brevoAttributes: z.array(brevoAttributeSchema),
     mapping: mappingSchema.nullable(),
+    mappingSettings: mappingSettingsSchema,
   })
   .meta({ id: 'MappingOptions' });
 export type MappingOptionsResponse = z.infer<typeof mappingOptionsResponseSchema>;
 
-/** `{ [brevoAttribute]: salesforceFieldName }` (R5: one field per attribute by construction). */
-export const mappingBodySchema = z.strictObject({ mapping: mappingSchema }).meta({ id: 'MappingBody' });
+/**
+ * `mapping`: `{ [brevoAttribute]: salesforceFieldName }` (R5: one field per attribute by construction).
+ * `settings`: per-attribute directions and the conflict policy; absent: the defaults (both ways, the later change wins).
+ */
+export const mappingBodySchema = z
+  .strictObject({ mapping: mappingSchema, settings: mappingSettingsSchema.optional() })
+  .meta({ id: 'MappingBody' });
 export type MappingBody = z.infer<typeof mappingBodySchema>;

@@ -10,5 +10,6 @@ export async function listAttributes(client: BrevoClient, retry?: RetryOptions):
     name: attribute.name,
     category: attribute.category,
     ...(attribute.type !== undefined ? { type: attribute.type } : {}),
+    ...(attribute.enumeration ? { enumeration: attribute.enumeration.map((option) => ({ value: option.value, label: option.label })) } : {}),
   }));
 }

@@ -16,7 +16,7 @@ export const BATCH_UPDATE_MAX = 100;
 
 export interface BatchContactUpdate {
   id: number;
-  attributes?: Record<string, string | number | null>;
+  attributes?: Record<string, string | number | boolean | null>;
   ext_id?: string;
   listIds?: number[];
   unlinkListIds?: number[];
@@ -30,7 +30,7 @@ export async function updateContactsBatch(client: BrevoClient, contacts: readonl
 
 export interface ImportRow {
   email?: string;
-  attributes: Record<string, string | number | null>;
+  attributes: Record<string, string | number | boolean | null>;
 }
 
 /**

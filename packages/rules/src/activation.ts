@@ -2,7 +2,7 @@ import { RuleCode } from './codes.ts';
 import { checkConsent, type ConsentRecord } from './consent.ts';
 import type { BrevoAttribute, SalesforceField } from './field-types.ts';
 import { createIssue, type RuleIssue } from './issue.ts';
-import { validateMapping } from './mapping.ts';
+import { validateMapping, type MappingSettings } from './mapping.ts';
 import { checkPlan } from './plan.ts';
 import { hasQuotaLeft, MONTHLY_OPERATION_QUOTA, quotaExceededIssue } from './quota.ts';
 
@@ -10,6 +10,7 @@ export interface ActivationInput {
   readonly plan: string | null | undefined;
   readonly consent: Partial<ConsentRecord> | null | undefined;
   readonly mapping: Readonly<Record<string, string>>;
+  readonly mappingSettings?: MappingSettings;
   readonly salesforceFields: readonly SalesforceField[];
   readonly brevoAttributes: readonly BrevoAttribute[];
   readonly listId: number | string | null | undefined;
@@ -28,7 +29,7 @@ export function validateActivation(input: ActivationInput): RuleIssue[] {
   if (plan) issues.push(plan);
   const consent = checkConsent(input.consent);
   if (consent) issues.push(consent);
-  issues.push(...validateMapping(input.mapping, input.salesforceFields, input.brevoAttributes));
+  issues.push(...validateMapping(input.mapping, input.salesforceFields, input.brevoAttributes, input.mappingSettings));
   if (input.listId == null || input.listId === '') issues.push(createIssue(RuleCode.ListRequired, 'listId'));
   if (input.quota) {
     const limit = input.quota.limit ?? MONTHLY_OPERATION_QUOTA;

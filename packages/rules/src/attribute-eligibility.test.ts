@@ -10,14 +10,14 @@ describe('describeAttributeEligibility (R6)', () => {
     [{ name: 'NOTES', category: 'normal' }, 'text'],
     [{ name: 'BIRTHDAY', category: 'normal', type: 'date' }, 'date'],
     [{ name: 'SCORE', category: 'normal', type: 'float' }, 'float'],
+    [{ name: 'OPT_IN', category: 'normal', type: 'boolean' }, 'boolean'],
+    [{ name: 'GENDER', category: 'category', type: 'category' }, 'category'],
+    [{ name: 'GENDER2', category: 'category' }, 'category'],
   ])('%j is mappable as %s', (attribute, kind) => {
     expect(describeAttributeEligibility(attribute)).toEqual({ mappable: true, kind });
   });
 
   it.each<[BrevoAttribute, string]>([
-    [{ name: 'OPT_IN', category: 'normal', type: 'boolean' }, 'attribute_boolean'],
-    [{ name: 'GENDER', category: 'category', type: 'category' }, 'attribute_category'],
-    [{ name: 'GENDER2', category: 'category' }, 'attribute_category'],
     [{ name: 'HOBBIES', category: 'normal', type: 'multiple-choice' }, 'attribute_category'],
     [{ name: 'TOTAL', category: 'calculated' }, 'attribute_calculated'],
     [{ name: 'GLOBAL', category: 'global' }, 'attribute_calculated'],

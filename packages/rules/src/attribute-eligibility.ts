@@ -17,12 +17,12 @@ export type AttributeEligibility =
   | { readonly mappable: true; readonly kind: BrevoTargetKind }
   | { readonly mappable: false; readonly issue: RuleIssue };
 
-const KIND_BY_TYPE: Readonly<Record<string, BrevoTargetKind>> = { text: 'text', date: 'date', float: 'float' };
+const KIND_BY_TYPE: Readonly<Record<string, BrevoTargetKind>> = { text: 'text', date: 'date', float: 'float', boolean: 'boolean' };
 
 /**
- * R6 from the Brevo side. Only `normal` attributes hold per-contact data we
- * can write: category (and multiple-choice) attributes are dropdowns,
- * calculated and global ones are computed by Brevo, transactional ones are
+ * R6 from the Brevo side. `normal` attributes (text, date, float, boolean) and
+ * category attributes hold per-contact data we can write; multiple-choice ones
+ * are not synced yet; calculated and global ones are computed by Brevo, transactional ones are
  * order data. `id` and `user` typed attributes are Brevo-managed. The link
  * attributes (EXT_ID) belong to the sync (R14).
  */
@@ -37,14 +37,14 @@ export function describeAttributeEligibility(attribute: BrevoAttribute): Attribu
   });
   switch (attribute.category) {
     case 'category':
-      return reason(RuleCode.AttributeCategory);
+      // A dropdown: fed by a picklist whose values the user pairs with its options.
+      return { mappable: true, kind: 'category' };
     case 'calculated':
     case 'global':
       return reason(RuleCode.AttributeCalculated);
     case 'transactional':
       return reason(RuleCode.AttributeTransactional);
   }
-  if (attribute.type === 'boolean') return reason(RuleCode.AttributeBoolean);
   if (attribute.type === 'category' || attribute.type === 'multiple-choice') return reason(RuleCode.AttributeCategory);
   // Brevo lists normal attributes without a type as text.
   const kind = KIND_BY_TYPE[attribute.type ?? 'text'];

@@ -1,6 +1,8 @@
 import { RuleCode } from './codes.ts';
 import { parseBrevoDate, toSalesforceDatetime } from './dates.ts';
 import { isValidEmail } from './email.ts';
+import { effectiveDirection, syncsToSalesforce, type SyncDirection } from './field-directions.ts';
+import { parseBoolean, salesforceValueOf, type ValuePairs } from './value-pairs.ts';
 import type { SalesforceField } from './field-types.ts';
 import { createIssue, type RuleIssue } from './issue.ts';
 import { checkEmptiedRequiredField } from './last-name.ts';
@@ -9,7 +11,7 @@ import { checkTextLength } from './text-length.ts';
 import { isEmptied } from './values.ts';
 
 /** A value to write to a Salesforce field; `null` clears it. */
-export type SalesforceFieldValue = string | number | null;
+export type SalesforceFieldValue = string | number | boolean | null;
 
 /**
  * What one Brevo contact change writes to its Salesforce record.
@@ -46,10 +48,19 @@ type FieldOutcome =
   | { readonly warning: RuleIssue }
   | { readonly error: RuleIssue };
 
-function convertValue(field: SalesforceField, value: unknown): FieldOutcome {
+function convertValue(field: SalesforceField, value: unknown, attribute: string, pairs: ValuePairs | undefined): FieldOutcome {
   const required = checkEmptiedRequiredField(field, value);
   if (required) return { warning: required };
   if (isEmptied(value)) return { write: null };
+  if (field.type === 'boolean') {
+    const yesNo = parseBoolean(value);
+    return yesNo === null ? { warning: createIssue(RuleCode.BooleanInvalid, field.name, { value: String(value) }) } : { write: yesNo };
+  }
+  if (field.type === 'picklist') {
+    // Only a paired option is written: a restricted picklist would refuse the whole record, and nothing is guessed.
+    const salesforceValue = salesforceValueOf(pairs, value);
+    return salesforceValue === null ? { warning: createIssue(RuleCode.ValueUnpaired, field.name, { value: String(value), attribute }) } : { write: salesforceValue };
+  }
   if (field.type === 'date' || field.type === 'datetime') {
     const date = parseBrevoDate(value);
     if (date === null) return { warning: createIssue(RuleCode.DateInvalid, field.name, { value: String(value) }) };
@@ -81,23 +92,25 @@ function convertValue(field: SalesforceField, value: unknown): FieldOutcome {
  * attribute absent from `values` is left unchanged. Applies R7 (only valid
  * `YYYY-MM-DD` dates are written; a datetime field gets midnight UTC), R8
  * (emptied LastName / required field not written) and R9 (too long: not
- * written, record error). Fields Salesforce does not let us update
- * (formulas, `updateable: false`) are skipped without a warning: they only
- * flow Salesforce → Brevo.
+ * written, record error). Pairs that do not sync Brevo → Salesforce are
+ * skipped without a warning: those the user set to Salesforce → Brevo only,
+ * and fields Salesforce does not let us update (formulas, `updateable: false`).
  */
 export function mapBrevoContactToSalesforce(
   values: Readonly<Record<string, unknown>>,
   mapping: Readonly<Record<string, string>>,
   fieldsByName: ReadonlyMap<string, SalesforceField>,
+  settings: { readonly directions?: Readonly<Record<string, SyncDirection>>; readonly valuePairs?: Readonly<Record<string, ValuePairs>> } = {},
 ): SalesforceRecordChange {
+  const directions = settings.directions ?? {};
   const fields: Record<string, SalesforceFieldValue> = {};
   const warnings: RuleIssue[] = [];
   const errors: RuleIssue[] = [];
   for (const [attribute, fieldName] of Object.entries(mapping)) {
     const field = fieldsByName.get(fieldName);
     const value = values[attribute];
-    if (!field || value === undefined || field.updateable === false || field.calculated === true) continue;
-    const outcome = convertValue(field, value);
+    if (!field || value === undefined || !syncsToSalesforce(effectiveDirection(attribute, field, directions[attribute]))) continue;
+    const outcome = convertValue(field, value, attribute, settings.valuePairs?.[attribute]);
     if ('write' in outcome) fields[field.name] = outcome.write;
     else if ('warning' in outcome) warnings.push(outcome.warning);
     else errors.push(outcome.error);

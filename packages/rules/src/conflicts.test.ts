@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isEchoOfOwnWrite, isMadeWithOwnKey, resolveConflict } from './conflicts.ts';
+import { decideConflict, isEchoOfOwnWrite, isMadeWithOwnKey, resolveConflict } from './conflicts.ts';
 import { hashMappedValues } from './hash.ts';
 
 describe('resolveConflict (R17)', () => {
@@ -14,6 +14,27 @@ describe('resolveConflict (R17)', () => {
     ['unreadable Brevo time', '2026-11-27T10:00:00.000Z', 'yesterday', 'salesforce'],
   ])('%s → %s', (_label, salesforceModifiedAt, brevoModifiedAt, winner) => {
     expect(resolveConflict({ salesforceModifiedAt, brevoModifiedAt })).toBe(winner);
+  });
+
+  it.each([
+    ['later_wins', '2026-11-27T10:00:00.000Z', '2026-11-27T10:00:01.000Z', 'brevo'],
+    ['later_wins', '2026-11-27T10:00:02.000Z', '2026-11-27T10:00:01.000Z', 'salesforce'],
+    ['salesforce_wins', '2026-11-27T10:00:00.000Z', '2026-11-27T10:00:01.000Z', 'salesforce'],
+    ['salesforce_wins', '2026-11-27T10:00:02.000Z', null, 'salesforce'],
+    ['brevo_wins', '2026-11-27T10:00:02.000Z', '2026-11-27T10:00:01.000Z', 'brevo'],
+    ['brevo_wins', '2026-11-27T10:00:02.000Z', null, 'brevo'],
+  ] as const)('policy %s: Salesforce %s, Brevo %s → %s', (policy, salesforceModifiedAt, brevoModifiedAt, winner) => {
+    expect(resolveConflict({ salesforceModifiedAt, brevoModifiedAt }, policy)).toBe(winner);
+  });
+
+  it('records the decision for the user: the field, the attribute, the policy and who kept its value', () => {
+    const times = { salesforceModifiedAt: '2026-11-27T10:00:00.000Z', brevoModifiedAt: '2026-11-27T10:00:01.000Z' };
+    const pair = { attribute: 'FIRSTNAME', salesforceField: 'FirstName' };
+    expect(decideConflict(times, 'later_wins', pair)).toMatchObject({
+      winner: 'brevo',
+      issue: { code: 'conflict_brevo_kept', rule: 'R17', field: 'FirstName', params: { attribute: 'FIRSTNAME', policy: 'later_wins' } },
+    });
+    expect(decideConflict(times, 'salesforce_wins', pair).issue.code).toBe('conflict_salesforce_kept');
   });
 
   it('accepts Dates', () => {

@@ -1,4 +1,22 @@
+import { z } from 'zod';
+import { RuleCode } from './codes.ts';
+import { createIssue, type RuleIssue } from './issue.ts';
+
 export type ConflictWinner = 'salesforce' | 'brevo';
+
+/**
+ * R17, chosen per integration: what decides a field changed on both sides since the last sync.
+ * `later_wins` is the seed's rule and the default.
+ */
+export const ConflictPolicy = {
+  LaterWins: 'later_wins',
+  SalesforceWins: 'salesforce_wins',
+  BrevoWins: 'brevo_wins',
+} as const;
+export type ConflictPolicy = (typeof ConflictPolicy)[keyof typeof ConflictPolicy];
+export const CONFLICT_POLICIES: readonly ConflictPolicy[] = Object.values(ConflictPolicy);
+export const DEFAULT_CONFLICT_POLICY: ConflictPolicy = ConflictPolicy.LaterWins;
+export const conflictPolicySchema = z.enum(CONFLICT_POLICIES as [ConflictPolicy, ...ConflictPolicy[]], { error: RuleCode.InvalidInput });
 
 function toMillis(value: string | Date | null | undefined): number {
   if (value == null) return Number.NaN;
@@ -14,12 +32,28 @@ function toMillis(value: string | Date | null | undefined): number {
 export function resolveConflict({ salesforceModifiedAt, brevoModifiedAt }: {
   salesforceModifiedAt: string | Date | null | undefined;
   brevoModifiedAt: string | Date | null | undefined;
-}): ConflictWinner {
+}, policy: ConflictPolicy = DEFAULT_CONFLICT_POLICY): ConflictWinner {
+  if (policy === ConflictPolicy.SalesforceWins) return 'salesforce';
+  if (policy === ConflictPolicy.BrevoWins) return 'brevo';
   const salesforce = toMillis(salesforceModifiedAt);
   const brevo = toMillis(brevoModifiedAt);
   if (Number.isNaN(brevo)) return 'salesforce';
   if (Number.isNaN(salesforce)) return 'brevo';
   return brevo > salesforce ? 'brevo' : 'salesforce';
+}
+
+/**
+ * R17: the decision on one field changed on both sides, as the record warning the user reads on
+ * the integration's page (the Salesforce field, the attribute, which side kept its value).
+ */
+export function decideConflict(
+  times: Parameters<typeof resolveConflict>[0],
+  policy: ConflictPolicy,
+  pair: { attribute: string; salesforceField: string },
+): { winner: ConflictWinner; issue: RuleIssue } {
+  const winner = resolveConflict(times, policy);
+  const code = winner === 'salesforce' ? RuleCode.ConflictSalesforceKept : RuleCode.ConflictBrevoKept;
+  return { winner, issue: createIssue(code, pair.salesforceField, { attribute: pair.attribute, policy }) };
 }
 
 /**

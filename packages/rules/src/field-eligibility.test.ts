@@ -4,9 +4,6 @@ import { describeFieldEligibility } from './field-eligibility.ts';
 
 describe('describeFieldEligibility (R5/R6)', () => {
   it.each([
-    ['FullName__c', 'field_formula'],
-    ['HasOptedOutOfEmail', 'field_boolean'],
-    ['LeadSource', 'field_picklist'],
     ['Salutation2__c', 'field_picklist'],
     ['Interests__c', 'field_multipicklist'],
     ['Id', 'field_identifier'],
@@ -31,14 +28,16 @@ describe('describeFieldEligibility (R5/R6)', () => {
     ['NumberOfEmployees', ['float']],
     ['Score__c', ['float']],
     ['Probability__c', ['float']],
+    ['HasOptedOutOfEmail', ['boolean']],
+    ['LeadSource', ['category']],
   ])('%s feeds %j', (name, kinds) => {
     const eligibility = describeFieldEligibility(field(name));
     expect(eligibility.mappable && [...eligibility.targets].sort()).toEqual([...kinds].sort());
   });
 
-  it('a formula is reported as a formula even when its type would be fine', () => {
-    const eligibility = describeFieldEligibility({ name: 'F', type: 'boolean', calculated: true });
-    expect(!eligibility.mappable && eligibility.issue.code).toBe('field_formula');
+  it('a formula maps like any field of its type (it syncs Salesforce → Brevo only)', () => {
+    const eligibility = describeFieldEligibility(field('FullName__c'));
+    expect(eligibility.mappable && [...eligibility.targets].sort()).toEqual(['email', 'text']);
   });
 
   it('an unknown future type is unsupported, not a crash', () => {

@@ -35,24 +35,27 @@ const TARGETS_BY_TYPE: Readonly<Record<string, ReadonlySet<BrevoTargetKind>>> = 
   percent: targets('float'),
   int: targets('float'),
   long: targets('float'),
+  // Yes/No ↔ a Brevo boolean; a picklist's values ↔ a category's options, paired by the user (value-pairs.ts).
+  boolean: targets('boolean'),
+  picklist: targets('category'),
 };
 
 /**
  * R6: types that are never mappable, with their own reason. `combobox` is a
- * picklist that also accepts free text: shown as a picklist, like Brevo does.
+ * picklist that also accepts free text: its values cannot be paired.
  */
 const UNSUPPORTED_TYPES: Readonly<Record<string, RuleCode>> = {
-  boolean: RuleCode.FieldBoolean,
-  picklist: RuleCode.FieldPicklist,
   combobox: RuleCode.FieldPicklist,
   multipicklist: RuleCode.FieldMultipicklist,
   id: RuleCode.FieldIdentifier,
   reference: RuleCode.FieldIdentifier,
 };
 
+/**
+ * A formula maps like any field of its type: it is read-only, so it syncs Salesforce → Brevo only
+ * (`allowedDirections`, with that reason).
+ */
 function computeFieldEligibility(field: SalesforceField): FieldEligibility {
-  // A formula is read-only and recomputed by Salesforce: the reason that matters most.
-  if (field.calculated === true) return { mappable: false, issue: createIssue(RuleCode.FieldFormula, field.name) };
   const unsupported = UNSUPPORTED_TYPES[field.type];
   if (unsupported) return { mappable: false, issue: createIssue(unsupported, field.name, { fieldType: field.type }) };
   const kinds = TARGETS_BY_TYPE[field.type];

@@ -26,6 +26,23 @@ export interface SalesforceField {
   readonly createable?: boolean;
   readonly updateable?: boolean;
   readonly nillable?: boolean;
+  /** Picklists: the values Salesforce offers (describe's `picklistValues`). */
+  readonly picklistValues?: readonly SalesforcePicklistValue[];
+  /** A restricted picklist refuses any other value (`INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST`). */
+  readonly restrictedPicklist?: boolean;
+}
+
+/** One entry of describe's `picklistValues`. */
+export interface SalesforcePicklistValue {
+  readonly value: string;
+  readonly label?: string | null;
+  readonly active?: boolean;
+}
+
+/** One option of a Brevo category attribute (`enumeration` of GET /v3/contacts/attributes). */
+export interface BrevoCategoryOption {
+  readonly value: number;
+  readonly label: string;
 }
 
 export type BrevoAttributeCategory = 'normal' | 'transactional' | 'category' | 'calculated' | 'global';
@@ -38,6 +55,8 @@ export interface BrevoAttribute {
   readonly name: string;
   readonly category: BrevoAttributeCategory | (string & {});
   readonly type?: BrevoAttributeType;
+  /** Category attributes: the options a contact may hold (Brevo stores the numeric `value`). */
+  readonly enumeration?: readonly BrevoCategoryOption[];
 }
 
 /** The contact's email: Brevo's identifier, sent as `email`, listed first by the form. */
@@ -58,4 +77,4 @@ export function isLinkAttribute(name: string): boolean {
 }
 
 /** What a Brevo attribute holds, as far as the mapping rules are concerned. */
-export type BrevoTargetKind = 'email' | 'sms' | 'text' | 'date' | 'float';
+export type BrevoTargetKind = 'email' | 'sms' | 'text' | 'date' | 'float' | 'boolean' | 'category';

@@ -26,6 +26,8 @@ export * from './statuses.ts';
 
 export * from './field-types.ts';
 export * from './field-eligibility.ts';
+export * from './field-directions.ts';
+export * from './value-pairs.ts';
 export * from './attribute-eligibility.ts';
 export * from './mapping-eligibility.ts';
 export * from './mapping.ts';

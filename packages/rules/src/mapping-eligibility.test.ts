@@ -21,22 +21,27 @@ describe('describeMappingOptions (R5/R6)', () => {
   });
 
   it.each([
-    ['EMAIL', ['FirstName', 'LastName', 'Company', 'Email', 'Nickname__c']],
+    ['EMAIL', ['FirstName', 'LastName', 'Company', 'Email', 'Nickname__c', 'FullName__c']],
     ['SMS', ['Phone', 'MobilePhone']],
     ['BIRTHDAY', ['Birthdate__c', 'LastVisit__c', 'CreatedDate']],
     ['REVENUE', ['AnnualRevenue', 'NumberOfEmployees', 'Score__c', 'Probability__c']],
     [
       'FIRSTNAME',
-      ['FirstName', 'LastName', 'Company', 'Email', 'Phone', 'MobilePhone', 'Description', 'Website', 'Nickname__c'],
+      // A formula maps like its type (it then syncs Salesforce → Brevo only: field-directions.ts).
+      ['FirstName', 'LastName', 'Company', 'Email', 'Phone', 'MobilePhone', 'Description', 'Website', 'Nickname__c', 'FullName__c'],
     ],
   ])('%s offers %j', (attribute, names) => {
     expect(eligibleNames(attribute)).toEqual(names);
   });
 
   it.each([
-    ['FIRSTNAME', 'FullName__c', 'field_formula'],
-    ['FIRSTNAME', 'HasOptedOutOfEmail', 'field_boolean'],
-    ['FIRSTNAME', 'LeadSource', 'field_picklist'],
+        ['FIRSTNAME', 'HasOptedOutOfEmail', 'field_type_incompatible'],
+    ['FIRSTNAME', 'LeadSource', 'field_type_incompatible'],
+    ['FIRSTNAME', 'Salutation2__c', 'field_picklist'],
+    ['OPT_IN', 'FirstName', 'field_type_incompatible'],
+    ['OPT_IN', 'LeadSource', 'field_type_incompatible'],
+    ['GENDER', 'HasOptedOutOfEmail', 'field_type_incompatible'],
+    ['GENDER', 'Interests__c', 'field_multipicklist'],
     ['FIRSTNAME', 'Interests__c', 'field_multipicklist'],
     ['FIRSTNAME', 'Id', 'field_identifier'],
     ['FIRSTNAME', 'OwnerId', 'field_identifier'],
@@ -60,8 +65,6 @@ describe('describeMappingOptions (R5/R6)', () => {
   });
 
   it.each([
-    ['OPT_IN', 'attribute_boolean'],
-    ['GENDER', 'attribute_category'],
     ['TOTAL_ORDERS', 'attribute_calculated'],
     ['ACCOUNT_TOTAL', 'attribute_calculated'],
     ['ORDER_ID', 'attribute_transactional'],
@@ -86,6 +89,6 @@ describe('describeMappingOptions (R5/R6)', () => {
       expect(option.eligibleFields.length + option.ineligibleFields.length).toBe(300);
     }
     const email = result.find((o) => o.attribute.name === 'EMAIL')!;
-    expect(email.eligibleFields.every((f) => (f.type === 'string' || f.type === 'email') && !f.calculated)).toBe(true);
+    expect(email.eligibleFields.every((f) => f.type === 'string' || f.type === 'email')).toBe(true);
   });
 });

@@ -48,6 +48,8 @@ const KIND_LABEL: Readonly<Record<BrevoTargetKind, string>> = {
   text: 'text',
   date: 'date',
   float: 'float',
+  boolean: 'boolean',
+  category: 'category',
 };
 
 // Per field object, the answer for each kind: describe results are reused for

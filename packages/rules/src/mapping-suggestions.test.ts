@@ -32,7 +32,7 @@ const accountAttributes: BrevoAttribute[] = [
 ];
 
 describe('suggestMapping', () => {
-  it('pairs the obvious fields by name and type: Email, names, the mobile to SMS, title, city, birthdate', () => {
+  it('pairs the obvious fields by name and type: Email, names, the mobile to SMS, title, city, birthdate, a Yes/No', () => {
     expect(suggestMapping(contactFields, accountAttributes)).toEqual({
       EMAIL: 'Email',
       SMS: 'MobilePhone',
@@ -41,10 +41,11 @@ describe('suggestMapping', () => {
       JOB_TITLE: 'Title',
       CITY: 'MailingCity',
       BIRTHDAY: 'Birthdate',
+      NEWSLETTER: 'Newsletter__c',
     });
   });
 
-  it('never suggests what the rules refuse (boolean, formula, the link attribute, a non-phone for SMS, a field twice) nor Brevo\'s other identifiers', () => {
+  it('never suggests what the rules refuse (a type mismatch, formula, the link attribute, a non-phone for SMS, a field twice) nor Brevo\'s other identifiers', () => {
     expect(suggestMapping([{ name: 'LandlineNumber', type: 'phone' }, { name: 'Whatsapp', type: 'phone' }], accountAttributes)).toEqual({});
     const onlyText: SalesforceField[] = [
       { name: 'Email', type: 'email' },

@@ -36,10 +36,10 @@ describe('validateMapping (R5/R6)', () => {
     ['unknown field', { EMAIL: 'Email', FIRSTNAME: 'Nope__c' }, [['unknown_salesforce_field', 'FIRSTNAME']]],
     ['incompatible', { EMAIL: 'Email', BIRTHDAY: 'FirstName' }, [['field_type_incompatible', 'BIRTHDAY']]],
     ['phone to EMAIL', { EMAIL: 'Phone' }, [['field_type_incompatible', 'EMAIL']]],
-    ['formula field', { EMAIL: 'Email', FIRSTNAME: 'FullName__c' }, [['field_formula', 'FIRSTNAME']]],
-    ['picklist field', { EMAIL: 'Email', FIRSTNAME: 'LeadSource' }, [['field_picklist', 'FIRSTNAME']]],
-    ['boolean attribute', { EMAIL: 'Email', OPT_IN: 'FirstName' }, [['attribute_boolean', 'OPT_IN']]],
-    ['category attribute', { EMAIL: 'Email', GENDER: 'FirstName' }, [['attribute_category', 'GENDER']]],
+    ['picklist field to text', { EMAIL: 'Email', FIRSTNAME: 'LeadSource' }, [['field_type_incompatible', 'FIRSTNAME']]],
+    ['combobox field', { EMAIL: 'Email', FIRSTNAME: 'Salutation2__c' }, [['field_picklist', 'FIRSTNAME']]],
+    ['text to a boolean attribute', { EMAIL: 'Email', OPT_IN: 'FirstName' }, [['field_type_incompatible', 'OPT_IN']]],
+    ['text to a category attribute', { EMAIL: 'Email', GENDER: 'FirstName' }, [['field_type_incompatible', 'GENDER']]],
     [
       'one field for two attributes',
       { EMAIL: 'Email', FIRSTNAME: 'FirstName', LASTNAME: 'FirstName' },
@@ -72,8 +72,8 @@ describe('validateMapping (R5/R6)', () => {
   });
 
   it('names the Salesforce field in the params of a field reason', () => {
-    const [issue] = validateMapping({ EMAIL: 'Email', FIRSTNAME: 'FullName__c' }, leadFields, brevoAttributes);
-    expect(issue).toMatchObject({ field: 'FIRSTNAME', params: { field: 'FIRSTNAME', salesforceField: 'FullName__c' } });
+    const [issue] = validateMapping({ EMAIL: 'Email', FIRSTNAME: 'Salutation2__c' }, leadFields, brevoAttributes);
+    expect(issue).toMatchObject({ field: 'FIRSTNAME', params: { field: 'FIRSTNAME', salesforceField: 'Salutation2__c' } });
   });
 });
 

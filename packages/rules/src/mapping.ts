@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { describeAttributeEligibility, linkAttributeIssue } from './attribute-eligibility.ts';
 import { RuleCode } from './codes.ts';
+import { conflictPolicySchema } from './conflicts.ts';
+import { checkDirection, syncDirectionSchema, type SyncDirection } from './field-directions.ts';
+import { checkValuePairs, valuePairsSchema } from './value-pairs.ts';
 import { BREVO_EMAIL_ATTRIBUTE, BREVO_SMS_ATTRIBUTE, isLinkAttribute, type BrevoAttribute, type SalesforceField } from './field-types.ts';
 import { createIssue, type RuleIssue } from './issue.ts';
 import { checkFieldForKind, orderBrevoAttributes } from './mapping-eligibility.ts';
@@ -21,6 +24,25 @@ export const mappingSchema = z.record(brevoAttributeNameSchema, salesforceFieldN
 export type Mapping = z.infer<typeof mappingSchema>;
 
 /**
+ * What the user chose beside the pairs, all optional (absent: the seed's behaviour):
+ * - `directions`: per Brevo attribute, which way it syncs (default both ways where Salesforce lets
+ *   us write the field, see `allowedDirections`);
+ * - `conflictPolicy`: what decides a field changed on both sides since the last sync (R17);
+ * - `valuePairs`: per picklist ↔ category attribute, the option each Salesforce value is written as.
+ */
+export const mappingSettingsSchema = z.strictObject({
+  conflictPolicy: conflictPolicySchema.optional(),
+  directions: z.record(brevoAttributeNameSchema, syncDirectionSchema).optional(),
+  valuePairs: z.record(brevoAttributeNameSchema, valuePairsSchema).optional(),
+});
+export type MappingSettings = z.infer<typeof mappingSettingsSchema>;
+
+/** The per-attribute directions of some settings (none chosen: empty). */
+export function directionsOf(settings: MappingSettings | null | undefined): Readonly<Record<string, SyncDirection>> {
+  return settings?.directions ?? {};
+}
+
+/**
  * R5/R6: every problem of a mapping against the org's fields and the
  * account's attributes; empty when the mapping can be saved. Issues name the
  * Brevo attribute (`field`) so the form shows them on the right row.
@@ -32,7 +54,9 @@ export function validateMapping(
   mapping: Readonly<Record<string, string>>,
   salesforceFields: readonly SalesforceField[],
   brevoAttributes: readonly BrevoAttribute[],
+  settings: MappingSettings = {},
 ): RuleIssue[] {
+  const directions = directionsOf(settings);
   const fieldsByName = new Map(salesforceFields.map((field) => [field.name, field]));
   const attributesByName = new Map(orderBrevoAttributes(brevoAttributes).map((attribute) => [attribute.name, attribute]));
   const attributeByFieldName = new Map<string, string>();
@@ -42,7 +66,9 @@ export function validateMapping(
     issues.push(createIssue(RuleCode.EmailOrSmsRequired));
   }
   for (const [attributeName, fieldName] of Object.entries(mapping)) {
-    const issue = checkMappingEntry(attributeName, fieldName, attributesByName, fieldsByName, attributeByFieldName);
+    const issue = checkMappingEntry(attributeName, fieldName, attributesByName, fieldsByName, attributeByFieldName)
+      ?? checkDirection(attributeName, fieldsByName.get(fieldName)!, directions[attributeName])
+      ?? checkValuePairs(attributesByName.get(attributeName)!, fieldsByName.get(fieldName)!, settings.valuePairs?.[attributeName]);
     if (issue) issues.push(issue);
   }
   return issues;

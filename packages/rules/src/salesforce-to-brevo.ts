@@ -1,6 +1,8 @@
 import { RuleCode } from './codes.ts';
 import { toBrevoDate } from './dates.ts';
 import { isValidEmail, normalizeEmail } from './email.ts';
+import { effectiveDirection, syncsToBrevo, type SyncDirection } from './field-directions.ts';
+import { brevoOptionOf, parseBoolean, type ValuePairs } from './value-pairs.ts';
 import { BREVO_EMAIL_ATTRIBUTE, BREVO_SMS_ATTRIBUTE, type SalesforceField } from './field-types.ts';
 import { createIssue, type RuleIssue } from './issue.ts';
 import { parseNumber } from './numbers.ts';
@@ -10,7 +12,7 @@ import { isEmptied } from './values.ts';
 export type SalesforceRecord = Readonly<Record<string, unknown>> & { readonly Id: string };
 
 /** A value to write to a Brevo attribute; `null` clears it. */
-export type BrevoAttributeValue = string | number | null;
+export type BrevoAttributeValue = string | number | boolean | null;
 
 /**
  * What one Salesforce record changes in Brevo. Absent properties are left
@@ -30,7 +32,12 @@ export interface BrevoContactChange {
   readonly warnings: readonly RuleIssue[];
 }
 
-export type SalesforceToBrevoOptions = SmsFormatOptions;
+export interface SalesforceToBrevoOptions extends SmsFormatOptions {
+  /** Per Brevo attribute, the direction the user chose (absent: the default, see `effectiveDirection`). */
+  readonly directions?: Readonly<Record<string, SyncDirection>>;
+  /** Per picklist ↔ category attribute, the option each Salesforce value is written as. */
+  readonly valuePairs?: Readonly<Record<string, ValuePairs>>;
+}
 
 const NUMBER_TYPES = new Set(['double', 'currency', 'percent', 'int', 'long']);
 
@@ -42,7 +49,8 @@ export function indexFieldsByName(fields: readonly SalesforceField[]): ReadonlyM
  * The per-record core of Salesforce → Brevo. Reads each mapped field of
  * `record` (a field not present in the record is left unchanged) and applies
  * R7 (dates; datetime → UTC date part), R10 (phones), R11 (emptied phone kept),
- * R14 (emptied email kept, the other fields still sync). The value conversion
+ * R14 (emptied email kept, the other fields still sync). A pair the user set to sync
+ * Brevo → Salesforce only is not read. The value conversion
  * follows the Salesforce field's type; the mapping is assumed validated (R5).
  */
 export function mapSalesforceRecordToBrevo(
@@ -61,6 +69,7 @@ export function mapSalesforceRecordToBrevo(
     const field = fieldsByName.get(fieldName);
     const value = record[fieldName];
     if (!field || value === undefined) continue;
+    if (!syncsToBrevo(effectiveDirection(attribute, field, options.directions?.[attribute]))) continue;
 
     if (field.type === 'phone') {
       const decision = decidePhoneChange(value, field.name);
@@ -102,6 +111,19 @@ export function mapSalesforceRecordToBrevo(
       const number = parseNumber(value);
       if (number === null) warnings.push(createIssue(RuleCode.NumberInvalid, field.name, { value: String(value) }));
       else attributes[attribute] = number;
+      continue;
+    }
+    if (field.type === 'boolean') {
+      const yesNo = parseBoolean(value);
+      if (yesNo === null) warnings.push(createIssue(RuleCode.BooleanInvalid, field.name, { value: String(value) }));
+      else attributes[attribute] = yesNo;
+      continue;
+    }
+    if (field.type === 'picklist') {
+      // Never guessed: a value the user did not pair is not sent.
+      const option = brevoOptionOf(options.valuePairs?.[attribute], String(value));
+      if (option === null) warnings.push(createIssue(RuleCode.ValueUnpaired, field.name, { value: String(value), attribute }));
+      else attributes[attribute] = option.value;
       continue;
     }
     attributes[attribute] = String(value);

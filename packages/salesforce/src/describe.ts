@@ -11,7 +11,10 @@ export function toSalesforceField(field: {
   createable?: boolean;
   updateable?: boolean;
   nillable?: boolean;
+  picklistValues?: { value: string; label?: string | null; active?: boolean }[] | null;
+  restrictedPicklist?: boolean;
 }): SalesforceField {
+  const picklist = field.type === 'picklist' || field.type === 'multipicklist';
   return {
     name: field.name,
     label: field.label ?? field.name,
@@ -21,6 +24,12 @@ export function toSalesforceField(field: {
     createable: field.createable === true,
     updateable: field.updateable === true,
     nillable: field.nillable === true,
+    ...(picklist
+      ? {
+          picklistValues: (field.picklistValues ?? []).map((entry) => ({ value: entry.value, label: entry.label ?? entry.value, active: entry.active !== false })),
+          restrictedPicklist: field.restrictedPicklist === true,
+        }
+      : {}),
   };
 }
 

@@ -5,6 +5,7 @@ export {
   integrationModel,
   integrationRepository,
   mappingOf,
+  mappingSettingsOf,
   salesforceTokenContext,
   type IntegrationDoc,
   type IntegrationRepository,

@@ -3,7 +3,10 @@ import {
   normalizeNameForComparison,
   type ConsentRecord,
   type IntegrationKind,
+  type ConflictPolicy,
   type Mapping,
+  type MappingSettings,
+  type SyncDirection,
 } from '@contact-sync/rules';
 import type { SealedSecret, SecretBox } from '@contact-sync/secrets';
 import { isValidObjectId, Schema, Types, type Connection, type Model } from 'mongoose';
@@ -31,6 +34,10 @@ export interface SalesforceConnectionDoc {
 export interface MappingEntryDoc {
   attribute: string;
   field: string;
+  /** The direction the user chose for the pair; absent: the default (`effectiveDirection`). */
+  direction?: SyncDirection | null;
+  /** Picklist ↔ category: each Salesforce value and the Brevo option it is written as (stored as pairs: values are user data). */
+  valuePairs?: { salesforce: string; value: number; label: string }[] | null;
 }
 
 export interface IntegrationDoc {
@@ -49,6 +56,8 @@ export interface IntegrationDoc {
    * data and never become document keys (no `$`/`.` key surprises).
    */
   mappingEntries: MappingEntryDoc[] | null;
+  /** R17 as the user chose it; null: the default (`DEFAULT_CONFLICT_POLICY`). */
+  conflictPolicy?: ConflictPolicy | null;
   list: { id: number; name: string } | null;
   activatedAt: Date | null;
   createdAt: Date;
@@ -80,7 +89,21 @@ const integrationSchema = new Schema<IntegrationDoc>(
     statusReason: { type: new Schema({ code: String, at: Date }, { _id: false }), default: null },
     salesforce: { type: salesforceConnectionSchema, default: null },
     consent: { type: new Schema({ optIn: Boolean, by: String, at: String }, { _id: false }), default: null },
-    mappingEntries: { type: [new Schema({ attribute: String, field: String }, { _id: false })], default: null },
+    mappingEntries: {
+      type: [
+        new Schema(
+          {
+            attribute: String,
+            field: String,
+            direction: { type: String, default: null },
+            valuePairs: { type: [new Schema({ salesforce: String, value: Number, label: String }, { _id: false })], default: null },
+          },
+          { _id: false },
+        ),
+      ],
+      default: null,
+    },
+    conflictPolicy: { type: String, default: null },
     list: { type: new Schema({ id: Number, name: String }, { _id: false }), default: null },
     activatedAt: { type: Date, default: null },
   },
@@ -111,6 +134,35 @@ export class IntegrationNameTakenError extends Error {
 export function mappingOf(integration: Pick<IntegrationDoc, 'mappingEntries'>): Mapping | null {
   if (!integration.mappingEntries) return null;
   return Object.fromEntries(integration.mappingEntries.map((entry) => [entry.attribute, entry.field]));
+}
+
+/** What the user chose beside the pairs (directions, conflict policy): only what differs from the defaults. */
+export function mappingSettingsOf(integration: Pick<IntegrationDoc, 'mappingEntries' | 'conflictPolicy'>): MappingSettings {
+  const entries = integration.mappingEntries ?? [];
+  const directions = Object.fromEntries(entries.flatMap((entry) => (entry.direction ? [[entry.attribute, entry.direction]] : [])));
+  const valuePairs = Object.fromEntries(
+    entries.flatMap((entry) =>
+      entry.valuePairs ? [[entry.attribute, Object.fromEntries(entry.valuePairs.map((pair) => [pair.salesforce, { value: pair.value, label: pair.label }]))]] : [],
+    ),
+  );
+  return {
+    ...(integration.conflictPolicy ? { conflictPolicy: integration.conflictPolicy } : {}),
+    ...(Object.keys(directions).length > 0 ? { directions } : {}),
+    ...(Object.keys(valuePairs).length > 0 ? { valuePairs } : {}),
+  };
+}
+
+/** The stored pairs of a mapping, each with its chosen direction (settings of unmapped attributes are dropped). */
+function mappingEntriesOf(mapping: Mapping, settings: MappingSettings): MappingEntryDoc[] {
+  return Object.entries(mapping).map(([attribute, field]) => {
+    const pairs = settings.valuePairs?.[attribute];
+    return {
+      attribute,
+      field,
+      direction: settings.directions?.[attribute] ?? null,
+      valuePairs: pairs ? Object.entries(pairs).map(([salesforce, option]) => ({ salesforce, value: option.value, label: option.label })) : null,
+    };
+  });
 }
 
 /** Additional data the Salesforce tokens are sealed with: they open only for their own integration. */
@@ -199,15 +251,15 @@ export function integrationRepository(connection: Connection, secrets: SecretBox
 
     setConsent: (accountId: string, id: string, consent: ConsentRecord) => update(accountId, id, { consent }),
 
-    setMapping: (accountId: string, id: string, mapping: Mapping) =>
-      update(accountId, id, { mappingEntries: Object.entries(mapping).map(([attribute, field]) => ({ attribute, field })) }),
+    setMapping: (accountId: string, id: string, mapping: Mapping, settings: MappingSettings = {}) =>
+      update(accountId, id, { mappingEntries: mappingEntriesOf(mapping, settings), conflictPolicy: settings.conflictPolicy ?? null }),
 
     setList: (accountId: string, id: string, list: { id: number; name: string }) => update(accountId, id, { list }),
 
     /** The sync repaired a saved mapping (it named a link attribute): the mapping without it, and why, in one write. */
-    repairMapping: (accountId: string, id: string, mapping: Mapping, code: string, now: Date) =>
+    repairMapping: (accountId: string, id: string, mapping: Mapping, settings: MappingSettings, code: string, now: Date) =>
       update(accountId, id, {
-        mappingEntries: Object.entries(mapping).map(([attribute, field]) => ({ attribute, field })),
+        mappingEntries: mappingEntriesOf(mapping, settings),
         statusReason: { code, at: now },
       }),
 

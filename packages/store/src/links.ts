@@ -7,7 +7,8 @@ import type { Db } from './sync-db.ts';
 export interface BrevoValues {
   email?: string;
   sms?: string;
-  attributes: Record<string, string | number | null>;
+  /** Category attributes hold the option's numeric value; Yes/No ones a boolean. */
+  attributes: Record<string, string | number | boolean | null>;
 }
 
 /** One Salesforce record linked to one Brevo contact (R14: by Salesforce Id, stored as `ext_id`). */

@@ -18,7 +18,7 @@ type Row = { Id: string; FirstName: string | null; LastName: string; Title: stri
 beforeAll(async () => {
   // Activation: the webhook first, then the initial load (whose own writes come back as echoes).
   // Edited and checked through Brevo's API between runs: see BREVO_LIMITS_OFF_FOR_API_CHECKS.
-  synced = await startSyncedIntegration(database.connection.db!, {}, BREVO_LIMITS_OFF_FOR_API_CHECKS);
+  synced = await startSyncedIntegration(database.connection.db!, {}, { brevo: BREVO_LIMITS_OFF_FOR_API_CHECKS });
   ({ harness, receiver, integration, members } = synced);
 });
 afterAll(async () => {
@@ -172,12 +172,47 @@ describe('Brevo → Salesforce', () => {
     await editInBrevo(brevoLater.brevoId, { JOB_TITLE: 'Brevo late' });
     await harness.conn.sobject('Contact').update({ Id: salesforceLater.salesforceId, Title: 'Salesforce late' });
 
-    await runIntegration(integration, engineDeps(harness));
+    const result = await runIntegration(integration, engineDeps(harness));
     expect((await salesforceRecord(brevoLater.salesforceId))!.Title).toBe('Brevo late');
     expect((await salesforceRecord(salesforceLater.salesforceId))!.Title).toBe('Salesforce late');
     const inBrevo = new Map((await listMembers(harness.client, integration.listId)).map((m) => [m.id, m.attributes.JOB_TITLE]));
     expect(inBrevo.get(brevoLater.brevoId)).toBe('Brevo late');
     expect(inBrevo.get(salesforceLater.brevoId)).toBe('Salesforce late');
+    // Each decision is a record warning on the integration's page: the field, the attribute, the rule.
+    const decisions = (await harness.store.errors.listForRun(result.brevoToSalesforce.runId!)).filter((issue) => issue.rule === 'R17');
+    expect(decisions.find((issue) => issue.salesforceId === brevoLater.salesforceId)).toMatchObject({ code: 'conflict_brevo_kept', field: 'Title', severity: 'warning' });
+    expect(decisions.find((issue) => issue.salesforceId === salesforceLater.salesforceId)).toMatchObject({ code: 'conflict_salesforce_kept', field: 'Title', severity: 'warning' });
+  });
+
+  it('R17 by the integration’s policy: with "Salesforce wins" a later Brevo edit of the same field is not written, and the decision is recorded', async () => {
+    const { brevoId, salesforceId } = memberAt(8);
+    const salesforceWins: IntegrationSnapshot = { ...integration, mappingSettings: { conflictPolicy: 'salesforce_wins' } };
+    await harness.conn.sobject('Contact').update({ Id: salesforceId, Title: 'Salesforce first' });
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await editInBrevo(brevoId, { JOB_TITLE: 'Brevo later', CITY: 'Brevo city' });
+    const result = await runIntegration(salesforceWins, engineDeps(harness));
+    // The conflicting field keeps Salesforce's value on both sides; the field changed only in Brevo is written.
+    expect(await salesforceRecord(salesforceId)).toMatchObject({ Title: 'Salesforce first' });
+    const mailingCity = await harness.conn.query<{ MailingCity: string }>(`SELECT MailingCity FROM Contact WHERE Id = '${salesforceId}'`);
+    expect(mailingCity.records[0]!.MailingCity).toBe('Brevo city');
+    const inBrevo = new Map((await listMembers(harness.client, integration.listId)).map((m) => [m.id, m.attributes.JOB_TITLE]));
+    expect(inBrevo.get(brevoId)).toBe('Salesforce first');
+    const issues = await harness.store.errors.listForRun(result.brevoToSalesforce.runId!);
+    expect(issues.find((issue) => issue.salesforceId === salesforceId)).toMatchObject({ code: 'conflict_salesforce_kept', rule: 'R17', field: 'Title', severity: 'warning' });
+  });
+
+  it('follows each field’s direction: Salesforce → Brevo only is never written to Salesforce, Brevo → Salesforce only never to Brevo', async () => {
+    const { brevoId, salesforceId } = memberAt(9);
+    const directed: IntegrationSnapshot = { ...integration, mappingSettings: { directions: { FIRSTNAME: 'salesforce_to_brevo', JOB_TITLE: 'brevo_to_salesforce' } } };
+    const before = await salesforceRecord(salesforceId);
+    await editInBrevo(brevoId, { FIRSTNAME: 'Not for Salesforce', JOB_TITLE: 'For Salesforce' });
+    await runIntegration(directed, engineDeps(harness));
+    expect(await salesforceRecord(salesforceId)).toMatchObject({ FirstName: before!.FirstName, Title: 'For Salesforce' });
+
+    await harness.conn.sobject('Contact').update({ Id: salesforceId, FirstName: 'For Brevo', Title: 'Not for Brevo' });
+    await syncSalesforceToBrevo(directed, engineDeps(harness));
+    const member = (await listMembers(harness.client, integration.listId)).find((m) => m.id === brevoId)!;
+    expect(member.attributes).toMatchObject({ FIRSTNAME: 'For Brevo', JOB_TITLE: 'For Salesforce' });
   });
 
   it('applies duplicate and out-of-order webhooks once, in the order of the changes', async () => {

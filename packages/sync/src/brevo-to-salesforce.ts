@@ -4,6 +4,9 @@ import {
   classifySalesforceDeleteError,
   createIssue,
   decideBrevoToSalesforce,
+  decideConflict,
+  DEFAULT_CONFLICT_POLICY,
+  effectiveDirection,
   fnv1a64,
   hashMappedValues,
   indexFieldsByName,
@@ -12,10 +15,11 @@ import {
   mapBrevoContactToSalesforce,
   mapSalesforceRecordToBrevo,
   quotaMonth,
-  resolveConflict,
   RuleCode,
-  type CountryCode,
+  SyncDirection,
+  canonicalCategoryValue,
   type RuleIssue,
+  type ValuePairs,
   type SalesforceField,
 } from '@contact-sync/rules';
 import { emptyCounts, type BrevoValues, type LinkDoc, type RecordContact, type RecordErrorDoc, type RunCounts, type WebhookEventDoc } from '@contact-sync/store';
@@ -25,7 +29,7 @@ import { brevoCaller, faultOf, salesforceCaller } from './classify.ts';
 import { describeFieldsLoader } from './describe-fields.ts';
 import { objectOf, type IntegrationSnapshot } from './integration.ts';
 import { sendQuotaNotice } from './notices.ts';
-import { diffValues, type SalesforceRow } from './plan.ts';
+import { diffValues, mappingOptionsOf, planContextOf, type SalesforceRow } from './plan.ts';
 import { recordErrorOf } from './record-issues.ts';
 import { callPolicyOf, DEFAULT_ENGINE_OPTIONS, isPaused, pauseAfter, type EngineDeps } from './salesforce-to-brevo.ts';
 
@@ -50,15 +54,20 @@ interface PendingWrite {
   fields: Record<string, unknown>;
 }
 
-/** The Brevo values a change leaves, folding each event's changed attributes over what we knew (mapped attributes only). */
-function foldEvents(link: LinkDoc, events: readonly WebhookEventDoc[], mapping: Readonly<Record<string, string>>): { values: BrevoValues; touchedAt: Map<string, Date> } {
+/**
+ * The Brevo values a change leaves, folding each event's changed attributes over what we knew (mapped attributes only).
+ * Values are read as the sync writes them, so that an echo of our own write hashes the same: Yes/No as booleans, a
+ * category option (Brevo sends its label) as its numeric value.
+ */
+function foldEvents(link: LinkDoc, events: readonly WebhookEventDoc[], mapping: Readonly<Record<string, string>>, valuePairs: Readonly<Record<string, ValuePairs>> = {}): { values: BrevoValues; touchedAt: Map<string, Date> } {
   const values: BrevoValues = { ...link.values, attributes: { ...link.values.attributes } };
   const touchedAt = new Map<string, Date>();
   for (const event of events) {
     for (const [name, raw] of Object.entries(event.content)) {
       if (!(name in mapping)) continue;
       touchedAt.set(name, event.modifiedAt);
-      const value = raw === '' || raw === null || raw === undefined ? null : typeof raw === 'boolean' ? String(raw) : (raw as string | number);
+      const pairs = valuePairs[name];
+      const value = raw === '' || raw === null || raw === undefined ? null : typeof raw === 'boolean' ? raw : pairs ? canonicalCategoryValue(pairs, raw as string | number) : (raw as string | number);
       if (name === 'EMAIL') {
         if (value === null) delete values.email;
         else values.email = String(value).toLowerCase();
@@ -229,6 +238,13 @@ export async function applyBrevoEvents(integration: IntegrationSnapshot, deps: E
   try {
     const fields = await (deps.loadFields ?? describeFieldsLoader(deps.salesforce, callSalesforce))(object);
     const fieldsByName = indexFieldsByName(fields);
+    const planContext = planContextOf(integration, fieldsByName);
+    const conflictPolicy = integration.mappingSettings?.conflictPolicy ?? DEFAULT_CONFLICT_POLICY;
+    // Only a pair that syncs both ways can conflict: one way, the other side's change is not synced.
+    const syncsBothWays = (attribute: string) => {
+      const field = fieldsByName.get(integration.mapping[attribute] ?? '');
+      return field !== undefined && effectiveDirection(attribute, field, planContext.directions?.[attribute]) === SyncDirection.Both;
+    };
     result.counts.read = pending.length;
 
     // 1. Which Salesforce record each event is about (R12: only linked contacts).
@@ -254,7 +270,7 @@ export async function applyBrevoEvents(integration: IntegrationSnapshot, deps: E
         deleteCandidates.push(group);
         continue;
       }
-      const { values, touchedAt } = foldEvents(group.link, group.events, integration.mapping);
+      const { values, touchedAt } = foldEvents(group.link, group.events, integration.mapping, planContext.valuePairs);
       if (isEchoOfOwnWrite(hashMappedValues(values), group.link.hash)) {
         ignored.push(...group.events.map((event) => event._id));
         result.counts.skippedUnchanged += group.events.length;
@@ -294,7 +310,8 @@ export async function applyBrevoEvents(integration: IntegrationSnapshot, deps: E
         ignored.push(...eventIds); // Deleted in Salesforce meanwhile: the next Salesforce → Brevo run unlinks it.
         continue;
       }
-      const salesforceNow = mapSalesforceRecordToBrevo(row, integration.mapping, fieldsByName, integration.smsDefaultCountry ? { defaultCountry: integration.smsDefaultCountry as CountryCode } : {});
+      // What Salesforce holds now, whatever the pair's direction: a conflict is about both sides' values.
+      const salesforceNow = mapSalesforceRecordToBrevo(row, integration.mapping, fieldsByName, { ...mappingOptionsOf(planContext), directions: {} });
       const salesforceValues = byAttribute({
         ...(salesforceNow.email === undefined ? {} : { email: salesforceNow.email }),
         ...(salesforceNow.sms === undefined ? {} : { sms: salesforceNow.sms }),
@@ -304,10 +321,16 @@ export async function applyBrevoEvents(integration: IntegrationSnapshot, deps: E
       const toWrite: Record<string, unknown> = {};
       for (const [attribute, value] of Object.entries(update.changed)) {
         const salesforceChanged = attribute in salesforceValues && (salesforceValues[attribute] ?? null) !== (known[attribute] ?? null) && !(attribute === 'SMS' && sameSms(String(salesforceValues[attribute]), known[attribute]));
-        if (salesforceChanged && resolveConflict({ salesforceModifiedAt: row.SystemModstamp, brevoModifiedAt: update.touchedAt.get(attribute) }) === 'salesforce') continue;
+        if (salesforceChanged && syncsBothWays(attribute)) {
+          // R17 by the integration's policy; the decision is a record warning the user reads.
+          const times = { salesforceModifiedAt: row.SystemModstamp, brevoModifiedAt: update.touchedAt.get(attribute) };
+          const decision = decideConflict(times, conflictPolicy, { attribute, salesforceField: integration.mapping[attribute]! });
+          addIssue(decision.issue, 'warning', link);
+          if (decision.winner === 'salesforce') continue;
+        }
         toWrite[attribute] = value;
       }
-      const change = mapBrevoContactToSalesforce(toWrite, integration.mapping, fieldsByName as ReadonlyMap<string, SalesforceField>);
+      const change = mapBrevoContactToSalesforce(toWrite, integration.mapping, fieldsByName as ReadonlyMap<string, SalesforceField>, planContext);
       for (const warning of change.warnings) addIssue(warning, 'warning', link);
       for (const error of change.errors) addIssue(error, 'error', link);
       if (Object.keys(change.fields).length === 0) {

@@ -41,14 +41,14 @@ export interface WriteOutcome {
   failures: WriteFailure[];
 }
 
-function attributesOf(values: BrevoValues): Record<string, string | number | null> {
-  const attributes: Record<string, string | number | null> = { ...values.attributes };
+function attributesOf(values: BrevoValues): Record<string, string | number | boolean | null> {
+  const attributes: Record<string, string | number | boolean | null> = { ...values.attributes };
   if (values.sms !== undefined) attributes.SMS = values.sms;
   return attributes;
 }
 
 function importRowOf(write: PlannedWrite): ImportRow {
-  const attributes: Record<string, string | number | null> = {};
+  const attributes: Record<string, string | number | boolean | null> = {};
   for (const [name, value] of Object.entries(attributesOf(write.values))) if (value !== null) attributes[name] = value;
   attributes.EXT_ID = write.salesforceId;
   return { ...(write.values.email ? { email: write.values.email } : {}), attributes };

@@ -1,4 +1,4 @@
-import type { IntegrationKind, IntegrationStatus, SalesforceField, SalesforceObjectName } from '@contact-sync/rules';
+import type { IntegrationKind, IntegrationStatus, MappingSettings, SalesforceField, SalesforceObjectName } from '@contact-sync/rules';
 import { salesforceObjectOf } from '@contact-sync/rules';
 
 /**
@@ -14,6 +14,8 @@ export interface IntegrationSnapshot {
   status: IntegrationStatus;
   /** Brevo attribute → Salesforce field (R5-validated). */
   mapping: Readonly<Record<string, string>>;
+  /** Per-pair directions and the conflict policy (R17); absent: the defaults. */
+  mappingSettings?: MappingSettings;
   listId: number;
   /** Where R16's quota emails go; null: none sent. */
   notificationEmail: string | null;

@@ -7,11 +7,16 @@ import {
   hashMappedValues,
   mapSalesforceRecordToBrevo,
   RuleCode,
+  type BrevoAttributeValue,
   type CountryCode,
   type RuleIssue,
   type SalesforceField,
   type SalesforceRecord,
+  type SalesforceToBrevoOptions,
+  type SyncDirection,
+  type ValuePairs,
 } from '@contact-sync/rules';
+import type { IntegrationSnapshot } from './integration.ts';
 
 /** A Salesforce row as the watermark query returns it. */
 export type SalesforceRow = SalesforceRecord & { SystemModstamp: string; IsDeleted?: boolean };
@@ -71,9 +76,33 @@ export interface PlanContext {
   mapping: Readonly<Record<string, string>>;
   fieldsByName: ReadonlyMap<string, SalesforceField>;
   defaultCountry?: CountryCode;
+  /** Per attribute, the direction the user chose (absent: the default). */
+  directions?: Readonly<Record<string, SyncDirection>>;
+  /** Per picklist ↔ category attribute, the option each Salesforce value is written as. */
+  valuePairs?: Readonly<Record<string, ValuePairs>>;
 }
 
-function mergeValues(previous: BrevoValues | undefined, change: { email?: string; sms?: string; attributes: Readonly<Record<string, string | number | null>> }): BrevoValues {
+/** How one integration's records are planned: the run, the stream and the preview alike. */
+export function planContextOf(integration: Pick<IntegrationSnapshot, 'mapping' | 'mappingSettings' | 'smsDefaultCountry'>, fieldsByName: ReadonlyMap<string, SalesforceField>): PlanContext {
+  return {
+    mapping: integration.mapping,
+    fieldsByName,
+    ...(integration.smsDefaultCountry ? { defaultCountry: integration.smsDefaultCountry as CountryCode } : {}),
+    ...(integration.mappingSettings?.directions ? { directions: integration.mappingSettings.directions } : {}),
+    ...(integration.mappingSettings?.valuePairs ? { valuePairs: integration.mappingSettings.valuePairs } : {}),
+  };
+}
+
+/** The options `mapSalesforceRecordToBrevo` reads of a plan context. */
+export function mappingOptionsOf(context: PlanContext): SalesforceToBrevoOptions {
+  return {
+    ...(context.defaultCountry ? { defaultCountry: context.defaultCountry } : {}),
+    ...(context.directions ? { directions: context.directions } : {}),
+    ...(context.valuePairs ? { valuePairs: context.valuePairs } : {}),
+  };
+}
+
+function mergeValues(previous: BrevoValues | undefined, change: { email?: string; sms?: string; attributes: Readonly<Record<string, BrevoAttributeValue>> }): BrevoValues {
   const email = change.email ?? previous?.email;
   const sms = change.sms ?? previous?.sms;
   return {
@@ -127,7 +156,7 @@ export function planPage(rows: readonly SalesforceRow[], links: ReadonlyMap<stri
       planned.push(actions.length > 0 && link ? { kind: 'delete', remove: { ...base, link } } : { kind: 'ignored', ...base });
       continue;
     }
-    const change = mapSalesforceRecordToBrevo(row, context.mapping, context.fieldsByName, context.defaultCountry ? { defaultCountry: context.defaultCountry } : {});
+    const change = mapSalesforceRecordToBrevo(row, context.mapping, context.fieldsByName, mappingOptionsOf(context));
     if (change.rejections.length > 0) {
       planned.push({ kind: 'rejected', ...base, issues: [...change.rejections] });
       continue;

@@ -1,12 +1,12 @@
 import type { BrevoClient } from '@getbrevo/brevo';
 import { listContacts } from '@contact-sync/brevo';
 import { streamQuery, watermarkQuery, type SalesforceRequester } from '@contact-sync/salesforce';
-import { duplicateIssue, indexFieldsByName, MONTHLY_OPERATION_QUOTA, type CountryCode, type RuleIssue } from '@contact-sync/rules';
+import { duplicateIssue, indexFieldsByName, MONTHLY_OPERATION_QUOTA, type RuleIssue } from '@contact-sync/rules';
 import { emptyCounts, watermarkOf, type BrevoValues, type LinkDoc, type RunCounts, type SyncStore } from '@contact-sync/store';
 import { brevoCaller, salesforceCaller, type CallPolicy } from './classify.ts';
 import { describeFieldsLoader } from './describe-fields.ts';
 import { objectOf, type FieldsLoader, type IntegrationSnapshot } from './integration.ts';
-import { countRow, decideOnOwner, operationsOf, planPage, recordQueryFields, type BrevoOwner, type PlannedRow, type PlannedWrite, type RowResult, type SalesforceRow } from './plan.ts';
+import { countRow, decideOnOwner, operationsOf, planContextOf, planPage, recordQueryFields, type BrevoOwner, type PlannedRow, type PlannedWrite, type RowResult, type SalesforceRow } from './plan.ts';
 import { DEFAULT_ENGINE_OPTIONS } from './salesforce-to-brevo.ts';
 
 export interface PreviewSample {
@@ -88,11 +88,7 @@ export async function previewIntegration(integration: IntegrationSnapshot, deps:
   const candidates: Candidate[] = [];
   const planChunk = async (rows: SalesforceRow[]) => {
     const links = deps.store ? await deps.store.links.findBySalesforceIds(integration.id, rows.map((row) => row.Id)) : new Map<string, LinkDoc>();
-    const planned = planPage(rows, links, {
-      mapping: integration.mapping,
-      fieldsByName,
-      ...(integration.smsDefaultCountry ? { defaultCountry: integration.smsDefaultCountry as CountryCode } : {}),
-    });
+    const planned = planPage(rows, links, planContextOf(integration, fieldsByName));
     for (const row of planned) {
       if (row.kind === 'create' || row.kind === 'update') {
         candidates.push(row);

@@ -7,7 +7,6 @@ import {
   RuleCode,
   statusAfterRun,
   warningThreshold,
-  type CountryCode,
   type RuleIssue,
   type SalesforceField,
 } from '@contact-sync/rules';
@@ -21,7 +20,7 @@ import { BrevoWriter, type WriteOutcome } from './brevo-writer.ts';
 import { describeFieldsLoader } from './describe-fields.ts';
 import { objectOf, type FieldsLoader, type IntegrationSnapshot, type IntegrationStatusPort } from './integration.ts';
 import { DEFAULT_NOTICE_SENDER, sendQuotaNotice, type NoticeSender } from './notices.ts';
-import { contactOf, countRow, operationsOf, planPage, recordQueryFields, type PlannedRow, type RowResult, type SalesforceRow } from './plan.ts';
+import { contactOf, countRow, operationsOf, planContextOf, planPage, recordQueryFields, type PlannedRow, type RowResult, type SalesforceRow } from './plan.ts';
 import { readAhead } from './read-ahead.ts';
 import { recordErrorOf } from './record-issues.ts';
 
@@ -417,11 +416,7 @@ async function processChunk(context: Context, rows: SalesforceRow[], from: Water
   // A first load skips the lookup, except for deleted rows (a record created and deleted during the run must still be unlinked).
   const lookup = context.noLinksAtStart ? rows.filter((row) => row.IsDeleted === true) : rows;
   const links = outside?.links ?? (lookup.length === 0 ? new Map<string, LinkDoc>() : await store.links.findBySalesforceIds(integration.id, lookup.map((row) => row.Id)));
-  let planned = planPage(rows, links, {
-    mapping: integration.mapping,
-    fieldsByName: context.fieldsByName,
-    ...(integration.smsDefaultCountry ? { defaultCountry: integration.smsDefaultCountry as CountryCode } : {}),
-  });
+  let planned = planPage(rows, links, planContextOf(integration, context.fieldsByName));
   await checkpoint('planned');
 
   // 2. Reserve: what earlier attempts of this chunk made + what this one will make.

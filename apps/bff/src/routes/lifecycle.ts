@@ -1,6 +1,6 @@
 import { ROUTES, type WizardStep } from '@contact-sync/api';
 import { checkPlan, hasQuotaLeft, IntegrationStatus, quotaMonth, validateActivation, type RuleIssue } from '@contact-sync/rules';
-import { mappingOf, type IntegrationDoc } from '@contact-sync/store';
+import { mappingOf, mappingSettingsOf, type IntegrationDoc } from '@contact-sync/store';
 import express, { type Router } from 'express';
 import type { BffContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
@@ -37,6 +37,7 @@ async function checkActivation(ctx: BffContext, auth: HostAuth, integration: Int
     plan: auth.plan,
     consent: integration.consent,
     mapping: mappingOf(integration) ?? {},
+    mappingSettings: mappingSettingsOf(integration),
     salesforceFields: inputs.salesforceFields,
     brevoAttributes: inputs.brevoAttributes,
     listId: integration.list?.id,

@@ -1,6 +1,6 @@
 import { ROUTES } from '@contact-sync/api';
 import { isSyncing, quotaMonth } from '@contact-sync/rules';
-import { createSyncStore, mappingOf, type SyncStore } from '@contact-sync/store';
+import { createSyncStore, mappingOf, mappingSettingsOf, type SyncStore } from '@contact-sync/store';
 import { previewIntegration, type IntegrationSnapshot } from '@contact-sync/sync';
 import { RetriesExhaustedError } from '@contact-sync/retry';
 import { BrevoError } from '@getbrevo/brevo';
@@ -45,6 +45,7 @@ export function syncRoutes(ctx: BffContext, guards: RouteGuards): Router {
       kind: integration.kind,
       status: integration.status,
       mapping,
+      mappingSettings: mappingSettingsOf(integration),
       listId: integration.list?.id ?? 0,
       notificationEmail: null,
     };

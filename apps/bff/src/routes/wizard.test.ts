@@ -16,8 +16,8 @@ beforeAll(async () => {
   expect((await connectSalesforce(bff, token, contactsId)).outcome.ok).toBe(true);
 });
 
-const putMapping = (mapping: unknown, id = contactsId) =>
-  request(bff.app).put(`/api/v1/integrations/${id}/mapping`).set(bearer(token)).send({ mapping });
+const putMapping = (mapping: unknown, id = contactsId, settings?: unknown) =>
+  request(bff.app).put(`/api/v1/integrations/${id}/mapping`).set(bearer(token)).send({ mapping, ...(settings === undefined ? {} : { settings }) });
 
 describe('consent (R4)', () => {
   it('is required before mapping, and only an explicit true counts', async () => {
@@ -36,20 +36,28 @@ describe('consent (R4)', () => {
 });
 
 describe('mapping (R5, R6): every rule answers 422 with the rule code on the attribute row', () => {
-  const cases: [string, Record<string, string>, string, string | undefined][] = [
+  const cases: [string, Record<string, string>, string, string | undefined, unknown?][] = [
     ['email_or_sms_required', { FIRSTNAME: 'FirstName' }, 'R5', undefined],
     ['unknown_brevo_attribute', { EMAIL: 'Email', NOT_AN_ATTRIBUTE: 'FirstName' }, 'R5', 'NOT_AN_ATTRIBUTE'],
     ['unknown_salesforce_field', { EMAIL: 'Email', FIRSTNAME: 'Nope__c' }, 'R5', 'FIRSTNAME'],
     ['salesforce_field_mapped_twice', { EMAIL: 'Email', FIRSTNAME: 'FirstName', LASTNAME: 'FirstName' }, 'R5', 'LASTNAME'],
     ['field_type_incompatible', { EMAIL: 'Email', BIRTHDAY: 'FirstName' }, 'R5', 'BIRTHDAY'],
     ['field_type_incompatible', { EMAIL: 'Email', SCORE: 'Title' }, 'R5', 'SCORE'],
-    ['field_formula', { EMAIL: 'Email', FIRSTNAME: 'Full_Name__c' }, 'R6', 'FIRSTNAME'],
-    ['field_boolean', { EMAIL: 'Email', COMPANY: 'DoNotCall' }, 'R6', 'COMPANY'],
-    ['field_picklist', { EMAIL: 'Email', COMPANY: 'LeadSource' }, 'R6', 'COMPANY'],
+    // A formula syncs Salesforce → Brevo only; EMAIL identifies the contact (never Brevo → Salesforce only).
+    ['direction_formula', { EMAIL: 'Email', FIRSTNAME: 'Full_Name__c' }, 'R5', 'FIRSTNAME', { directions: { FIRSTNAME: 'both' } }],
+    ['direction_identifier', { EMAIL: 'Email' }, 'R5', 'EMAIL', { directions: { EMAIL: 'brevo_to_salesforce' } }],
+    ['invalid_input', { EMAIL: 'Email' }, 'input', 'settings.directions.EMAIL', { directions: { EMAIL: 'sideways' } }],
+    ['invalid_input', { EMAIL: 'Email' }, 'input', 'settings.conflictPolicy', { conflictPolicy: 'coin_toss' }],
+    // Picklist ↔ category: a pair names a value the field has and an option the attribute has, each option once.
+    ['value_pair_unknown', { EMAIL: 'Email', 'DOUBLE_OPT-IN': 'Preferred_Channel__c' }, 'R5', 'DOUBLE_OPT-IN', { valuePairs: { 'DOUBLE_OPT-IN': { Fax: { value: 1, label: 'Yes' } } } }],
+    ['value_paired_twice', { EMAIL: 'Email', 'DOUBLE_OPT-IN': 'Preferred_Channel__c' }, 'R5', 'DOUBLE_OPT-IN', { valuePairs: { 'DOUBLE_OPT-IN': { Email: { value: 1, label: 'Yes' }, SMS: { value: 1, label: 'Yes' } } } }],
+    // Yes/No and picklists map to Brevo booleans and categories only.
+    ['field_type_incompatible', { EMAIL: 'Email', COMPANY: 'DoNotCall' }, 'R5', 'COMPANY'],
+    ['field_type_incompatible', { EMAIL: 'Email', COMPANY: 'LeadSource' }, 'R5', 'COMPANY'],
     ['field_multipicklist', { EMAIL: 'Email', COMPANY: 'Interests__c' }, 'R6', 'COMPANY'],
     ['field_identifier', { EMAIL: 'Email', COMPANY: 'AccountId' }, 'R6', 'COMPANY'],
-    ['attribute_boolean', { EMAIL: 'Email', OPT_IN: 'FirstName' }, 'R6', 'OPT_IN'],
-    ['attribute_category', { EMAIL: 'Email', LANGUAGE: 'FirstName' }, 'R6', 'LANGUAGE'],
+    ['field_type_incompatible', { EMAIL: 'Email', OPT_IN: 'FirstName' }, 'R5', 'OPT_IN'],
+    ['field_type_incompatible', { EMAIL: 'Email', LANGUAGE: 'FirstName' }, 'R5', 'LANGUAGE'],
     ['attribute_calculated', { EMAIL: 'Email', ORDERS_LAST_30_DAYS: 'Visits__c' }, 'R6', 'ORDERS_LAST_30_DAYS'],
     ['invalid_input', { EMAIL: 'Email; DROP' }, 'input', 'mapping.EMAIL'],
     // EXT_ID holds the link to the Salesforce record: a field mapped to it would overwrite the link.
@@ -57,9 +65,9 @@ describe('mapping (R5, R6): every rule answers 422 with the rule code on the att
     ['attribute_link', { EMAIL: 'Email', ext_id: 'Title' }, 'R14', 'ext_id'],
   ];
 
-  it.each(cases)('%s', async (code, mapping, rule, field) => {
+  it.each(cases)('%s', async (code, mapping, rule, field, settings) => {
     const before = await request(bff.app).get(`/api/v1/integrations/${contactsId}`).set(bearer(token));
-    const response = await putMapping(mapping);
+    const response = await putMapping(mapping, contactsId, settings);
     expect(response.status).toBe(422);
     expect(response.body.error.code).toBe('validation_failed');
     const issue = (response.body.error.details.issues as { code: string; rule: string; field?: string; messageKey: string }[]).find((i) => i.code === code);
@@ -92,6 +100,25 @@ describe('mapping (R5, R6): every rule answers 422 with the rule code on the att
     const response = await putMapping({ EMAIL: 'Email', SMS: 'MobilePhone', LAST_PURCHASE_DATE: 'Last_Contacted__c', SCORE: 'Score__c' });
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({ nextStep: 'list', mapping: { SMS: 'MobilePhone' } });
+  });
+
+  it('saves each field’s direction and the conflict policy, returns them, and a later save without them goes back to the defaults', async () => {
+    const settings = {
+      directions: { FIRSTNAME: 'salesforce_to_brevo', LASTNAME: 'brevo_to_salesforce' },
+      conflictPolicy: 'salesforce_wins',
+      valuePairs: { 'DOUBLE_OPT-IN': { Email: { value: 1, label: 'Yes' }, None: { value: 2, label: 'No' } } },
+    };
+    // A direction for an attribute not mapped is not kept.
+    const saved = await putMapping({ EMAIL: 'Email', FIRSTNAME: 'FirstName', LASTNAME: 'LastName', 'DOUBLE_OPT-IN': 'Preferred_Channel__c', OPT_IN: 'HasOptedOutOfEmail' }, contactsId, {
+      ...settings,
+      directions: { ...settings.directions, SCORE: 'both' },
+    });
+    expect(saved.status).toBe(200);
+    expect(saved.body.mappingSettings).toEqual(settings);
+    const options = await request(bff.app).get(`/api/v1/integrations/${contactsId}/mapping/options`).set(bearer(token));
+    expect(options.body.mappingSettings).toEqual(settings);
+    const reset = await putMapping({ EMAIL: 'Email', FIRSTNAME: 'FirstName' });
+    expect(reset.body.mappingSettings).toEqual({});
   });
 });
 

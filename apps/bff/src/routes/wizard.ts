@@ -1,7 +1,7 @@
 import { ROUTES } from '@contact-sync/api';
 import { findList } from '@contact-sync/brevo';
 import { checkConsent, describeMappingOptions, recordConsent, salesforceObjectOf, validateMapping } from '@contact-sync/rules';
-import { mappingOf } from '@contact-sync/store';
+import { mappingOf, mappingSettingsOf } from '@contact-sync/store';
 import express, { type Router } from 'express';
 import type { BffContext } from '../context.ts';
 import { ApiError, validationFailed } from '../errors.ts';
@@ -37,6 +37,7 @@ export function wizardRoutes(ctx: BffContext, guards: RouteGuards): Router {
         salesforceFields,
         brevoAttributes,
         mapping: mappingOf(integration),
+        mappingSettings: mappingSettingsOf(integration),
       },
     };
   });
@@ -45,9 +46,9 @@ export function wizardRoutes(ctx: BffContext, guards: RouteGuards): Router {
     const integration = await loadIntegration(ctx, auth, params.id);
     if (checkConsent(integration.consent)) throw new ApiError('consent_required');
     const { salesforceFields, brevoAttributes } = await loadMappingInputs(ctx, integration);
-    const issues = validateMapping(body.mapping, salesforceFields, brevoAttributes);
+    const issues = validateMapping(body.mapping, salesforceFields, brevoAttributes, body.settings);
     if (issues.length > 0) throw validationFailed(issues);
-    return integrationResponse(ctx, await ctx.integrations.setMapping(auth.accountId, params.id, body.mapping));
+    return integrationResponse(ctx, await ctx.integrations.setMapping(auth.accountId, params.id, body.mapping, body.settings));
   });
 
   mountRoute(router, ctx, guards, ROUTES.putList, async ({ auth, params, body }) => {

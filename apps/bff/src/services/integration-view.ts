@@ -1,6 +1,6 @@
 import type { IntegrationDto, WizardStep } from '@contact-sync/api';
 import { checkConsent, IntegrationStatus, quotaMonth } from '@contact-sync/rules';
-import { mappingOf, type IntegrationDoc } from '@contact-sync/store';
+import { mappingOf, mappingSettingsOf, type IntegrationDoc } from '@contact-sync/store';
 import type { IntegrationFacts, SyncFacts } from '../context.ts';
 
 /** The first wizard step a draft has not done; `preview` once all are done (SPEC §2 steps 3–7). */
@@ -45,6 +45,7 @@ export function toIntegrationDto(integration: IntegrationDoc, facts: Integration
       : null,
     consent: integration.consent ? { by: integration.consent.by, at: iso(integration.consent.at)! } : null,
     mapping: mappingOf(integration),
+    mappingSettings: mappingSettingsOf(integration),
     list: integration.list ? { id: integration.list.id, name: integration.list.name } : null,
     activatedAt: iso(integration.activatedAt),
     lastSyncAt: iso(runs.lastSyncAt),

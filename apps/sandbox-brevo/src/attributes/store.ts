@@ -62,6 +62,18 @@ export function seedAttributes(): Attribute[] {
         { value: 5, label: 'Español' },
       ],
     },
+    // The options of Salesforce's Preferred_Channel__c but one (Post): a picklist to pair by label, one value left over.
+    {
+      name: 'CHANNEL',
+      category: 'category',
+      type: 'category',
+      enumeration: [
+        { value: 1, label: 'Email' },
+        { value: 2, label: 'SMS' },
+        { value: 3, label: 'Phone' },
+        { value: 4, label: 'Post' },
+      ],
+    },
     { name: 'ORDERS_LAST_30_DAYS', category: 'calculated', calculatedValue: 'COUNT[ORDER_ID,ORDER_DATE,>,NOW(-30)]' },
   ];
 }

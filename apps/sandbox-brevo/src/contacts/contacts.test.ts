@@ -177,3 +177,22 @@ describe('contacts', () => {
     expect(array.status).toBe(400);
   });
 });
+
+describe('category, boolean and multiple-choice attributes', () => {
+  it('lists category enumerations and multiple-choice options, and stores a contact\'s option, Yes/No and choices as Brevo returns them', async () => {
+    const { client } = sandbox;
+    await client.contacts.createAttribute({ attributeCategory: 'category', attributeName: 'CONTACT_BY', type: 'category', enumeration: [{ value: 1, label: 'Email' }, { value: 2, label: 'SMS' }] });
+    await client.contacts.createAttribute({ attributeCategory: 'normal', attributeName: 'HOBBIES', type: 'multiple-choice', multiCategoryOptions: ['Chess', 'Golf'] } as never);
+    const { attributes } = await client.contacts.getAttributes();
+    expect(attributes.find((attribute) => attribute.name === 'CONTACT_BY')).toMatchObject({ category: 'category', type: 'category', enumeration: [{ value: 1, label: 'Email' }, { value: 2, label: 'SMS' }] });
+    expect(attributes.find((attribute) => attribute.name === 'NEWSLETTER')).toMatchObject({ category: 'normal', type: 'boolean' });
+    expect(attributes.find((attribute) => attribute.name === 'HOBBIES')).toMatchObject({ category: 'normal', type: 'multiple-choice', multiCategoryOptions: ['Chess', 'Golf'] });
+
+    // A category is written by its option's numeric value.
+    await client.contacts.updateContact({ identifier: 1, attributes: { CONTACT_BY: 2, NEWSLETTER: true, HOBBIES: ['Golf'] } });
+    const contact = await client.contacts.getContactInfo({ identifier: 1 });
+    expect(contact.attributes).toMatchObject({ CONTACT_BY: 'SMS', NEWSLETTER: true, HOBBIES: ['Golf'] });
+    await client.contacts.updateContact({ identifier: 1, attributes: { NEWSLETTER: false } });
+    expect((await client.contacts.getContactInfo({ identifier: 1 })).attributes).toMatchObject({ NEWSLETTER: false });
+  });
+});

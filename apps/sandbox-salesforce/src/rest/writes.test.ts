@@ -63,6 +63,25 @@ describe('single-record CRUD', () => {
     });
   });
 
+  it('serves picklistValues and restrictedPicklist in describe, and refuses another value of a restricted picklist with INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', async () => {
+    const describe = await conn.sobject('Contact').describe();
+    const channel = describe.fields.find((field) => field.name === 'Preferred_Channel__c')!;
+    expect(channel).toMatchObject({ type: 'picklist', restrictedPicklist: true });
+    expect(channel.picklistValues!.map((entry) => entry.value)).toEqual(['Email', 'SMS', 'Phone', 'None']);
+    expect(channel.picklistValues![0]).toEqual({ active: true, defaultValue: false, label: 'Email', validFor: null, value: 'Email' });
+    expect(describe.fields.find((field) => field.name === 'Newsletter__c')).toMatchObject({ type: 'boolean', nillable: false, soapType: 'xsd:boolean' });
+
+    const id = await contactId(EDGE.contactWithCase.LastName);
+    await expect(conn.sobject('Contact').update({ Id: id, Preferred_Channel__c: 'Fax' })).rejects.toMatchObject({
+      errorCode: 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST',
+      message: 'Preferred Channel: bad value for restricted picklist field: Fax',
+      data: { fields: ['Preferred_Channel__c'] },
+    });
+    // An unrestricted picklist takes any value, as Salesforce's does.
+    expect(await conn.sobject('Contact').update({ Id: id, LeadSource: 'Trade show', Preferred_Channel__c: 'SMS', Newsletter__c: true })).toMatchObject({ success: true });
+    expect(await conn.sobject('Contact').retrieve(id)).toMatchObject({ LeadSource: 'Trade show', Preferred_Channel__c: 'SMS', Newsletter__c: true });
+  });
+
   it('reports REQUIRED_FIELD_MISSING for LastName, and Company on Lead, also when blanked by an update', async () => {
     await expect(conn.sobject('Contact').create({ FirstName: 'No last' })).rejects.toMatchObject({
       errorCode: 'REQUIRED_FIELD_MISSING',

@@ -1,4 +1,5 @@
 import type { HttpClient } from './http-client.ts';
+import type { MappingSettings } from '@contact-sync/rules';
 import type {
   BrevoList,
   BrevoListPage,
@@ -32,7 +33,8 @@ export function createContactSyncApi(http: HttpClient) {
       http.request<Integration>('POST', `${integration(id)}/salesforce/complete`, { body: authorization }),
     putConsent: (id: string) => http.request<Integration>('PUT', `${integration(id)}/consent`, { body: { optIn: true } }),
     getMappingOptions: (id: string) => http.request<MappingOptionsResponse>('GET', `${integration(id)}/mapping/options`),
-    putMapping: (id: string, mapping: Record<string, string>) => http.request<Integration>('PUT', `${integration(id)}/mapping`, { body: { mapping } }),
+    putMapping: (id: string, mapping: Record<string, string>, settings: MappingSettings = {}) =>
+      http.request<Integration>('PUT', `${integration(id)}/mapping`, { body: { mapping, settings } }),
     listBrevoLists: (offset: number, limit: number) => http.request<BrevoListPage>('GET', '/brevo/lists', { query: { offset, limit } }),
     createBrevoList: (name: string) => http.request<BrevoList>('POST', '/brevo/lists', { body: { name } }),
     putList: (id: string, listId: number) => http.request<Integration>('PUT', `${integration(id)}/list`, { body: { listId } }),

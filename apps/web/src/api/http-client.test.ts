@@ -29,7 +29,7 @@ describe('http client', () => {
     const [url, init] = fetch.mock.calls[1] as unknown as [string, RequestInit];
     expect(url).toBe('http://bff.test/api/v1/integrations/abc/mapping');
     expect(init.method).toBe('PUT');
-    expect(init.body).toBe('{"mapping":{"EMAIL":"Email"}}');
+    expect(init.body).toBe('{"mapping":{"EMAIL":"Email"},"settings":{}}');
   });
 
   it('turns the error body into an ApiError with its issues', async () => {

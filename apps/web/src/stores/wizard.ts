@@ -1,4 +1,14 @@
-import { describeMappingOptions, suggestMapping, validateMapping, type RuleIssue } from '@contact-sync/rules';
+import {
+  describeMappingOptions,
+  suggestMapping,
+  suggestValuePairs,
+  validateMapping,
+  type ConflictPolicy,
+  type MappingSettings,
+  type RuleIssue,
+  type SyncDirection,
+  type ValuePairs,
+} from '@contact-sync/rules';
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import { ApiError } from '../api/api-error.ts';
@@ -35,6 +45,8 @@ export const useWizardStore = defineStore('wizard', () => {
 
   const mappingInputs = shallowRef<MappingOptionsResponse | null>(null);
   const mapping = ref<Record<string, string>>({});
+  /** Directions and conflict policy chosen beside the pairs (empty: the defaults). */
+  const mappingSettings = ref<MappingSettings>({});
   /** Attributes whose field the form suggested (a mapping not saved yet) and the user has not changed. */
   const suggested = ref<ReadonlySet<string>>(new Set());
   /** Issues of the last rejected save (422), shown until the mapping changes. */
@@ -62,7 +74,7 @@ export const useWizardStore = defineStore('wizard', () => {
   );
   /** R5/R6 checked on every change, no round-trip. */
   const localIssues = computed<RuleIssue[]>(() =>
-    mappingInputs.value ? validateMapping(mapping.value, mappingInputs.value.salesforceFields, mappingInputs.value.brevoAttributes) : [],
+    mappingInputs.value ? validateMapping(mapping.value, mappingInputs.value.salesforceFields, mappingInputs.value.brevoAttributes, mappingSettings.value) : [],
   );
   const mappingIssues = computed<ApiIssue[]>(() => (serverIssues.value.length > 0 ? serverIssues.value : localIssues.value));
   const canContinueMapping = computed(() => mappingInputs.value !== null && mappingIssues.value.length === 0);
@@ -75,6 +87,7 @@ export const useWizardStore = defineStore('wizard', () => {
     consentChecked.value = false;
     mappingInputs.value = null;
     mapping.value = {};
+    mappingSettings.value = {};
     suggested.value = new Set();
     serverIssues.value = [];
     lists.value = [];
@@ -168,6 +181,8 @@ export const useWizardStore = defineStore('wizard', () => {
       // A first mapping starts from the obvious pairs (the rules' suggestion), for the user to confirm or change.
       const initial = saved ?? suggestMapping(inputs.salesforceFields, inputs.brevoAttributes);
       mapping.value = { ...initial };
+      mappingSettings.value = saved ? { ...(inputs.mappingSettings ?? current.mappingSettings ?? {}) } : {};
+      if (!saved) for (const attribute of Object.keys(initial)) proposeValuePairs(attribute, initial[attribute]!);
       suggested.value = saved ? new Set() : new Set(Object.keys(initial));
     } catch (caught) {
       error.value = describeError(caught);
@@ -181,7 +196,51 @@ export const useWizardStore = defineStore('wizard', () => {
     if (field) next[attribute] = field;
     else delete next[attribute];
     mapping.value = next;
+    // Another field may not take the direction chosen for the previous one: back to the default.
+    setDirection(attribute, null);
+    proposeValuePairs(attribute, field);
     if (suggested.value.has(attribute)) suggested.value = new Set([...suggested.value].filter((name) => name !== attribute));
+    serverIssues.value = [];
+  }
+
+  /** One attribute's entry of a per-attribute setting; `null` takes it out (and the setting, once empty). */
+  function setAttributeSetting<K extends 'directions' | 'valuePairs'>(key: K, attribute: string, value: NonNullable<MappingSettings[K]>[string] | null): void {
+    const { [key]: current, ...rest } = mappingSettings.value;
+    const next: Record<string, unknown> = { ...current };
+    if (value) next[attribute] = value;
+    else delete next[attribute];
+    mappingSettings.value = Object.keys(next).length > 0 ? { ...rest, [key]: next } : rest;
+    serverIssues.value = [];
+  }
+
+  /** `null`: the pair's default direction. */
+  function setDirection(attribute: string, direction: SyncDirection | null): void {
+    setAttributeSetting('directions', attribute, direction);
+  }
+
+  /** A picklist chosen for a category attribute: its values paired by label, for the user to confirm or change. */
+  function proposeValuePairs(attribute: string, fieldName: string): void {
+    const inputs = mappingInputs.value;
+    const field = inputs?.salesforceFields.find((candidate) => candidate.name === fieldName);
+    const brevoAttribute = inputs?.brevoAttributes.find((candidate) => candidate.name === attribute);
+    const pairs = field?.type === 'picklist' && brevoAttribute ? suggestValuePairs(field, brevoAttribute) : null;
+    setValuePairs(attribute, pairs);
+  }
+
+  function setValuePairs(attribute: string, pairs: ValuePairs | null): void {
+    setAttributeSetting('valuePairs', attribute, pairs);
+  }
+
+  /** One Salesforce value's Brevo option; `null`: not synced. */
+  function setValuePair(attribute: string, salesforceValue: string, option: { value: number; label: string } | null): void {
+    const pairs = { ...(mappingSettings.value.valuePairs?.[attribute] ?? {}) };
+    if (option) pairs[salesforceValue] = option;
+    else delete pairs[salesforceValue];
+    setValuePairs(attribute, pairs);
+  }
+
+  function setConflictPolicy(policy: ConflictPolicy): void {
+    mappingSettings.value = { ...mappingSettings.value, conflictPolicy: policy };
     serverIssues.value = [];
   }
 
@@ -191,7 +250,7 @@ export const useWizardStore = defineStore('wizard', () => {
     saving.value = true;
     error.value = null;
     try {
-      adopt(await api().putMapping(id, mapping.value));
+      adopt(await api().putMapping(id, mapping.value, mappingSettings.value));
       return true;
     } catch (caught) {
       if (caught instanceof ApiError && caught.status === 422 && caught.issues.length > 0) serverIssues.value = caught.issues;
@@ -261,12 +320,12 @@ export const useWizardStore = defineStore('wizard', () => {
 
   return {
     integration, step, loading, saving, error, connect, consentChecked,
-    mappingInputs, mapping, suggested, serverIssues, mappingOptions, localIssues, mappingIssues, canContinueMapping,
+    mappingInputs, mapping, mappingSettings, suggested, serverIssues, mappingOptions, localIssues, mappingIssues, canContinueMapping,
     lists, listCount, selectedListId, preview, previewUnavailable,
     reachableIndex, stepIndex,
     reset, load, refresh, goTo, advance,
     connectStarted, connectFinished, saveConsent,
-    loadMappingOptions, setMapping, saveMapping,
+    loadMappingOptions, setMapping, setDirection, setValuePair, setConflictPolicy, saveMapping,
     loadLists, createList, saveList,
     loadPreview, activate,
   };

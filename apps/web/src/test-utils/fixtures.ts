@@ -42,7 +42,17 @@ export const SALESFORCE_FIELDS: SalesforceField[] = [
   { name: 'Birthdate', label: 'Birthdate', type: 'date' },
   { name: 'Full_Name__c', label: 'Full Name', type: 'string', calculated: true, length: 255 },
   { name: 'HasOptedOutOfEmail', label: 'Email Opt Out', type: 'boolean' },
-  { name: 'LeadSource', label: 'Lead Source', type: 'picklist' },
+  {
+    name: 'LeadSource',
+    label: 'Lead Source',
+    type: 'picklist',
+    picklistValues: [
+      { value: 'Web', label: 'Web', active: true },
+      { value: 'Phone Inquiry', label: 'Phone Inquiry', active: true },
+      { value: 'Other', label: 'Other', active: true },
+    ],
+  },
+  { name: 'Interests__c', label: 'Interests', type: 'multipicklist' },
 ];
 
 export const BREVO_ATTRIBUTES: BrevoAttribute[] = [
@@ -52,10 +62,21 @@ export const BREVO_ATTRIBUTES: BrevoAttribute[] = [
   { name: 'LASTNAME', category: 'normal', type: 'text' },
   { name: 'BIRTHDAY', category: 'normal', type: 'date' },
   { name: 'NEWSLETTER', category: 'normal', type: 'boolean' },
+  {
+    name: 'SOURCE',
+    category: 'category',
+    type: 'category',
+    enumeration: [
+      { value: 1, label: 'web' },
+      { value: 2, label: 'Phone inquiry' },
+      { value: 3, label: 'Event' },
+    ],
+  },
+  { name: 'HOBBIES', category: 'normal', type: 'multiple-choice' },
 ];
 
 export function makeMappingInputs(mapping: Record<string, string> | null = null): MappingOptionsResponse {
-  return { salesforceObject: 'Contact', salesforceFields: SALESFORCE_FIELDS, brevoAttributes: BREVO_ATTRIBUTES, mapping };
+  return { salesforceObject: 'Contact', salesforceFields: SALESFORCE_FIELDS, brevoAttributes: BREVO_ATTRIBUTES, mapping, mappingSettings: {} };
 }
 
 export function makePreview(overrides: Partial<Preview> = {}): Preview {

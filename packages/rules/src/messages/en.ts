@@ -40,11 +40,26 @@ export const en = {
     },
     attribute: {
       boolean: 'Yes/No (boolean) attributes are not supported.',
-      category: 'Category attributes are not supported.',
+      category: 'Multiple-choice attributes are not supported.',
       calculated: 'Calculated attributes are computed by Brevo and cannot be synced.',
       transactional: 'Transactional attributes cannot be synced.',
       typeUnsupported: 'Brevo attributes of type {attributeType} are not supported.',
       link: '{attribute} holds the link between each Brevo contact and its Salesforce record: the integration fills it, so it cannot be mapped.',
+    },
+    direction: {
+      formula: '{salesforceField} is a formula: Salesforce computes it, so it syncs Salesforce → Brevo only.',
+      readOnly: 'Salesforce does not let the integration edit {salesforceField} (a read-only or system field): it syncs Salesforce → Brevo only.',
+      identifier: '{attribute} identifies the contact a Salesforce record creates in Brevo: it cannot sync Brevo → Salesforce only.',
+    },
+    values: {
+      pairUnknown: '{value} is not a value of {salesforceField} any more: choose the pairs again.',
+      pairedTwice: 'The Brevo option {value} is paired with both {first} and {second}: pair it with one Salesforce value only.',
+      unpaired: 'The value "{value}" of {field} has no pair in {attribute}: it was not synced. Pair it in the mapping.',
+      booleanInvalid: 'The value "{value}" is not Yes or No; it was not synced.',
+    },
+    conflict: {
+      salesforceKept: '{attribute} was changed in both Salesforce and Brevo since the last sync: the Salesforce value was kept, as this integration’s conflict rule decides.',
+      brevoKept: '{attribute} was changed in both Salesforce and Brevo since the last sync: the Brevo value was written to Salesforce, as this integration’s conflict rule decides.',
     },
     contact: {
       noEmailOrSms: 'This record has neither an email address nor a mobile number, and Brevo needs one of them: it was not sent to Brevo and cost nothing.',
@@ -106,6 +121,9 @@ export const en = {
       not_linked: 'Nothing to do: contacts created in Brevo are not created in Salesforce.',
       invalid_input: "Check the record's values against Brevo's formats, then retry.",
       salesforce_rejected: 'Check the record in Salesforce (validation rules, permissions), then retry.',
+      conflict_salesforce_kept: 'Nothing to do if the Salesforce value is right. Otherwise edit it in Salesforce, or change the conflict rule in the mapping.',
+      conflict_brevo_kept: 'Nothing to do if the Brevo value is right. Otherwise edit it in Brevo, or change the conflict rule in the mapping.',
+      value_unpaired: 'Pair this value in the mapping (Edit mapping): it is synced at the next change of the record.',
       quota_exceeded: 'Wait for next month or ask support to raise the quota, then activate again.',
     },
   },

@@ -42,11 +42,26 @@ export const it = {
     },
     attribute: {
       boolean: 'Gli attributi di tipo booleano (Sì/No) non sono supportati.',
-      category: 'Gli attributi di tipo categoria non sono supportati.',
+      category: 'Gli attributi a scelta multipla non sono supportati.',
       calculated: 'Gli attributi calcolati sono gestiti da Brevo e non possono essere sincronizzati.',
       transactional: 'Gli attributi transazionali non possono essere sincronizzati.',
       typeUnsupported: 'Gli attributi Brevo di tipo {attributeType} non sono supportati.',
       link: '{attribute} contiene il collegamento tra ogni contatto Brevo e il suo record Salesforce: lo compila l’integrazione, quindi non può essere abbinato.',
+    },
+    direction: {
+      formula: '{salesforceField} è un campo formula: lo calcola Salesforce, quindi si sincronizza solo da Salesforce a Brevo.',
+      readOnly: 'Salesforce non permette all’integrazione di modificare {salesforceField} (un campo di sola lettura o di sistema): si sincronizza solo da Salesforce a Brevo.',
+      identifier: '{attribute} identifica il contatto che un record Salesforce crea in Brevo: non può sincronizzarsi solo da Brevo a Salesforce.',
+    },
+    values: {
+      pairUnknown: '{value} non è più un valore di {salesforceField}: scegli di nuovo gli abbinamenti.',
+      pairedTwice: 'L’opzione Brevo {value} è abbinata sia a {first} sia a {second}: abbinala a un solo valore Salesforce.',
+      unpaired: 'Il valore "{value}" di {field} non ha un abbinamento in {attribute}: non è stato sincronizzato. Abbinalo nell’abbinamento dei campi.',
+      booleanInvalid: 'Il valore "{value}" non è Sì o No; non è stato sincronizzato.',
+    },
+    conflict: {
+      salesforceKept: '{attribute} è stato modificato sia in Salesforce sia in Brevo dall’ultima sincronizzazione: è stato mantenuto il valore di Salesforce, come stabilisce la regola dei conflitti di questa integrazione.',
+      brevoKept: '{attribute} è stato modificato sia in Salesforce sia in Brevo dall’ultima sincronizzazione: il valore di Brevo è stato scritto in Salesforce, come stabilisce la regola dei conflitti di questa integrazione.',
     },
     contact: {
       noEmailOrSms: 'Questo record non ha né un indirizzo email né un numero di cellulare, e Brevo ne richiede almeno uno: non è stato inviato a Brevo e non ha consumato quota.',
@@ -108,6 +123,9 @@ export const it = {
       not_linked: 'Nessuna azione: i contatti creati in Brevo non vengono creati in Salesforce.',
       invalid_input: 'Controlla i valori del record rispetto ai formati di Brevo, poi riprova.',
       salesforce_rejected: 'Controlla il record in Salesforce (regole di convalida, permessi), poi riprova.',
+      value_unpaired: 'Abbina questo valore (Modifica l’abbinamento): verrà sincronizzato alla prossima modifica del record.',
+      conflict_salesforce_kept: 'Nulla da fare se il valore di Salesforce è giusto. Altrimenti modificalo in Salesforce, o cambia la regola dei conflitti nell’abbinamento.',
+      conflict_brevo_kept: 'Nulla da fare se il valore di Brevo è giusto. Altrimenti modificalo in Brevo, o cambia la regola dei conflitti nell’abbinamento.',
       quota_exceeded: 'Attendi il mese prossimo o chiedi al supporto di aumentare la quota, poi attiva di nuovo.',
     },
   },

@@ -240,11 +240,11 @@ export async function listDifferences(harness: Harness, integration: Integration
 export async function startSyncedIntegration(
   db: Db,
   receiverOptions: Parameters<typeof startWebhookReceiver>[1] = {},
-  brevoOptions: Parameters<typeof startBrevo>[0] = {},
+  setup: { overrides?: Partial<IntegrationSnapshot>; brevo?: Parameters<typeof startBrevo>[0] } = {},
 ) {
-  const harness = await startHarness(db, { webhooks: { batchWindowMs: 20 }, ...brevoOptions });
+  const harness = await startHarness(db, { webhooks: { batchWindowMs: 20 }, ...setup.brevo });
   const receiver = await startWebhookReceiver(harness.store, receiverOptions);
-  const integration = await createIntegration(harness);
+  const integration = await createIntegration(harness, setup.overrides);
   const { registerIntegrationWebhook } = await import('../webhooks.ts');
   const { runIntegration } = await import('../run-integration.ts');
   await registerIntegrationWebhook(integration.id, { brevo: harness.client, store: harness.store, secrets: FAKE_SEALER, bffPublicUrl: receiver.url });

@@ -232,6 +232,6 @@ describe('integration detail page', () => {
     await wrapper.get('tr[data-attribute="FIRSTNAME"] select').setValue('FirstName');
     await button(wrapper, 'Save mapping').trigger('submit');
     await flushPromises();
-    expect(api.putMapping).toHaveBeenCalledWith(INTEGRATION_ID, { EMAIL: 'Email', FIRSTNAME: 'FirstName' });
+    expect(api.putMapping).toHaveBeenCalledWith(INTEGRATION_ID, { EMAIL: 'Email', FIRSTNAME: 'FirstName' }, {});
   });
 });

@@ -46,16 +46,19 @@ describe('mapping step', () => {
 
   it('offers each attribute only the fields it may take; the rest wait, with their reasons, in one collapsed group', async () => {
     const { wrapper } = await renderMappingStep();
-    const offered = row(wrapper, 'FIRSTNAME').findAll('option').map((option) => option.attributes('value'));
-    expect(offered).toEqual(['', 'Email', 'FirstName', 'LastName', 'MobilePhone']);
-    expect(wrapper.findAll('option[disabled]')).toHaveLength(0);
+    const offered = row(wrapper, 'FIRSTNAME').get('select').findAll('option').map((option) => option.attributes('value'));
+    // A formula maps like its type, Salesforce → Brevo only (see the direction test).
+    expect(offered).toEqual(['', 'Email', 'FirstName', 'LastName', 'MobilePhone', 'Full_Name__c']);
+    expect(wrapper.findAll('select[id$="-select"] option[disabled]')).toHaveLength(0);
     const unavailable = wrapper.get('details[data-testid="unavailable"]');
     expect(unavailable.attributes('open')).toBeUndefined();
-    expect(unavailable.get('summary').text()).toBe('Not available (5), and why');
-    expect(unavailable.get('[data-field="Full_Name__c"]').text()).toBe('Full Name (Full_Name__c) (text): Formula fields are not supported.');
-    expect(unavailable.get('[data-field="LeadSource"]').text()).toContain('Picklist fields are not supported.');
-    expect(unavailable.get('[data-attribute="NEWSLETTER"]').text()).toBe('NEWSLETTER (boolean): Yes/No (boolean) attributes are not supported.');
-    expect(wrapper.find('tr[data-attribute="NEWSLETTER"]').exists()).toBe(false);
+    expect(unavailable.get('summary').text()).toBe('Not available (3), and why');
+    expect(unavailable.get('[data-field="Interests__c"]').text()).toContain('Multi-select picklist fields are not supported.');
+    expect(unavailable.get('[data-attribute="HOBBIES"]').text()).toBe('HOBBIES (multiple choice): Multiple-choice attributes are not supported.');
+    expect(wrapper.find('tr[data-attribute="HOBBIES"]').exists()).toBe(false);
+    // Yes/No and picklists map to their Brevo counterparts only.
+    expect(row(wrapper, 'NEWSLETTER').get('select').findAll('option').map((option) => option.attributes('value'))).toEqual(['', 'HasOptedOutOfEmail']);
+    expect(row(wrapper, 'SOURCE').get('select').findAll('option').map((option) => option.attributes('value'))).toEqual(['', 'LeadSource']);
   });
 
   it('blocks Continue until Email or SMS is mapped, with instant feedback and no request', async () => {
@@ -127,8 +130,69 @@ describe('mapping step', () => {
     await row(wrapper, 'BIRTHDAY').get('select').setValue('Birthdate');
     await wrapper.get('form').trigger('submit');
     await flushPromises();
-    expect(api.putMapping).toHaveBeenCalledWith(INTEGRATION_ID, { EMAIL: 'Email', BIRTHDAY: 'Birthdate' });
+    expect(api.putMapping).toHaveBeenCalledWith(INTEGRATION_ID, { EMAIL: 'Email', BIRTHDAY: 'Birthdate' }, {});
     expect(wrapper.emitted('done')).toHaveLength(1);
+  });
+
+  it('sets a direction per field, offers only what Salesforce allows with the reason, and a conflict rule', async () => {
+    const { wrapper, api } = await renderMappingStep({ mapping: {} });
+    await row(wrapper, 'EMAIL').get('select').setValue('Email');
+    const direction = (attribute: string) => row(wrapper, attribute).get('[data-testid="direction"]');
+    // Both ways by default; EMAIL identifies the contact, so never Brevo → Salesforce only.
+    expect((direction('EMAIL').element as HTMLSelectElement).value).toBe('both');
+    expect(direction('EMAIL').get('option[value="brevo_to_salesforce"]').attributes('disabled')).toBeDefined();
+    expect(row(wrapper, 'EMAIL').get('[data-testid="direction-reason"]').attributes('data-code')).toBe('direction_identifier');
+
+    await row(wrapper, 'FIRSTNAME').get('select').setValue('Full_Name__c');
+    expect((direction('FIRSTNAME').element as HTMLSelectElement).value).toBe('salesforce_to_brevo');
+    expect(direction('FIRSTNAME').attributes('disabled')).toBeDefined();
+    expect(row(wrapper, 'FIRSTNAME').get('[data-testid="direction-reason"]').text()).toBe('Full_Name__c is a formula: Salesforce computes it, so it syncs Salesforce → Brevo only.');
+
+    await row(wrapper, 'LASTNAME').get('select').setValue('LastName');
+    await direction('LASTNAME').setValue('brevo_to_salesforce');
+    await wrapper.get('[data-testid="conflict-policy"]').setValue('salesforce_wins');
+    await wrapper.get('form').trigger('submit');
+    await flushPromises();
+    expect(api.putMapping).toHaveBeenCalledWith(
+      INTEGRATION_ID,
+      { EMAIL: 'Email', FIRSTNAME: 'Full_Name__c', LASTNAME: 'LastName' },
+      { directions: { LASTNAME: 'brevo_to_salesforce' }, conflictPolicy: 'salesforce_wins' },
+    );
+  });
+
+  it('pairs a picklist’s values with the category’s options by label, for the user to confirm or change; an unpaired value is not synced', async () => {
+    const { wrapper, api } = await renderMappingStep({ mapping: { EMAIL: 'Email' } });
+    await row(wrapper, 'SOURCE').get('select').setValue('LeadSource');
+    const pairs = row(wrapper, 'SOURCE').get('[data-testid="value-pairs"]');
+    const pairOf = (value: string) => pairs.get(`tr[data-value="${value}"] select`).element as HTMLSelectElement;
+    expect([pairOf('Web').value, pairOf('Phone Inquiry').value, pairOf('Other').value]).toEqual(['1', '2', '']);
+    expect(pairs.text()).toContain('Not synced');
+    await pairs.get('tr[data-value="Other"] select').setValue('3');
+    await pairs.get('tr[data-value="Web"] select').setValue('');
+    await wrapper.get('form').trigger('submit');
+    await flushPromises();
+    expect(api.putMapping).toHaveBeenCalledWith(
+      INTEGRATION_ID,
+      { EMAIL: 'Email', SOURCE: 'LeadSource' },
+      { valuePairs: { SOURCE: { 'Phone Inquiry': { value: 2, label: 'Phone inquiry' }, Other: { value: 3, label: 'Event' } } } },
+    );
+  });
+
+  it('refuses, on the row and before any request, one Brevo option paired with two values', async () => {
+    const { wrapper, api } = await renderMappingStep({ mapping: { EMAIL: 'Email' } });
+    await row(wrapper, 'SOURCE').get('select').setValue('LeadSource');
+    await row(wrapper, 'SOURCE').get('tr[data-value="Other"] select').setValue('1');
+    expect(row(wrapper, 'SOURCE').get('.cs-field-error').attributes('data-code')).toBe('value_paired_twice');
+    expect(continueButton(wrapper).attributes('disabled')).toBeDefined();
+    expect(api.putMapping).not.toHaveBeenCalled();
+  });
+
+  it('a field changed on the row goes back to its default direction', async () => {
+    const { wrapper } = await renderMappingStep({ mapping: { EMAIL: 'Email', LASTNAME: 'LastName' } });
+    const direction = () => row(wrapper, 'LASTNAME').get('[data-testid="direction"]');
+    await direction().setValue('salesforce_to_brevo');
+    await row(wrapper, 'LASTNAME').get('select').setValue('FirstName');
+    expect((direction().element as HTMLSelectElement).value).toBe('both');
   });
 
   it('translates reasons, types and messages to Italian', async () => {
@@ -136,8 +200,8 @@ describe('mapping step', () => {
     expect(wrapper.text()).toContain('Abbina almeno il campo Email o SMS.');
     expect(continueButton(wrapper).text()).toBe('Continua');
     const unavailable = wrapper.get('details[data-testid="unavailable"]');
-    expect(unavailable.get('summary').text()).toBe('Non disponibili (5), e perché');
-    expect(unavailable.get('[data-field="Full_Name__c"]').text()).toBe('Full Name (Full_Name__c) (testo): I campi formula non sono supportati.');
-    expect(unavailable.get('[data-attribute="NEWSLETTER"]').text()).toContain('(booleano)');
+    expect(unavailable.get('summary').text()).toBe('Non disponibili (3), e perché');
+    expect(unavailable.get('[data-field="Interests__c"]').text()).toContain('(elenco a selezione multipla)');
+    expect(unavailable.get('[data-attribute="HOBBIES"]').text()).toBe('HOBBIES (scelta multipla): Gli attributi a scelta multipla non sono supportati.');
   });
 });
