@@ -70,4 +70,13 @@ describe('fuzz findings', () => {
     expect(operations.length).toBeGreaterThan(10);
     expect(missing).toEqual([]);
   });
+
+  it.each([
+    ['POST', '/api/v1/integrations', { kind: 'salesforce-leads', name: `\t${'*'.repeat(100)}` }],
+    ['POST', '/api/v1/brevo/lists', { name: ` ${'l'.repeat(200)}` }],
+  ] as const)('%s %s: a string longer than its documented maxLength is refused even when trimming would shorten it (a tab and 100 characters were accepted)', async (method, path, body) => {
+    const response = await request(bff.app)[method === 'POST' ? 'post' : 'put'](path).set(bearer(await bff.token())).send(body);
+    expect(response.status).toBe(422);
+    expect(documentedStatuses(path, method.toLowerCase())).toContain(422);
+  });
 });

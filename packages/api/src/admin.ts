@@ -18,6 +18,7 @@ export const brevoApiKeySchema = z
  */
 export const brevoApiKeyNameSchema = z
   .string()
+  .max(128) // as sent, which is what the API document's maxLength describes
   .trim()
   .min(1)
   .max(128)

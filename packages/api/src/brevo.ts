@@ -17,6 +17,6 @@ export type BrevoListPage = z.infer<typeof brevoListPageSchema>;
 
 /** Creates a list in the account's Brevo (in the plugin's folder, created when missing). */
 export const createBrevoListBodySchema = z
-  .strictObject({ name: z.string().trim().min(1).max(200) })
+  .strictObject({ name: z.string().max(200).trim().min(1) })
   .meta({ id: 'CreateBrevoListBody' });
 export type CreateBrevoListBody = z.infer<typeof createBrevoListBodySchema>;

@@ -142,7 +142,7 @@ export type RecordErrorGroupDto = z.infer<typeof recordErrorGroupSchema>;
 export const recordErrorQuerySchema = z.strictObject({
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
   limit: z.coerce.number().int().min(1).max(500).default(10),
-  q: z.string().trim().max(200).optional(),
+  q: z.string().max(200).trim().optional(),
   code: z.string().regex(/^[a-z_]{1,64}$/).optional(),
 });
 

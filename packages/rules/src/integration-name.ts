@@ -11,9 +11,13 @@ export const INTEGRATION_NAME_MAX_LENGTH = 100;
  */
 const DIRECTION_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/;
 
-/** R2: the name as the API stores it: trimmed, 1–100 characters, no direction controls. Error messages are rule codes. */
+/**
+ * R2: the name as the API stores it: trimmed, 1–100 characters, no direction controls. Error messages are rule codes.
+ * The length is checked before trimming too: the API document promises `maxLength` of the string as sent.
+ */
 export const integrationNameSchema = z
   .string({ error: RuleCode.NameRequired })
+  .max(INTEGRATION_NAME_MAX_LENGTH, { error: RuleCode.NameTooLong })
   .trim()
   .min(1, { error: RuleCode.NameRequired })
   .max(INTEGRATION_NAME_MAX_LENGTH, { error: RuleCode.NameTooLong })
