@@ -79,4 +79,10 @@ describe('fuzz findings', () => {
     expect(response.status).toBe(422);
     expect(documentedStatuses(path, method.toLowerCase())).toContain(422);
   });
+
+  it('GET /api/v1/brevo/lists?offset= (empty) is refused with 422, not read as offset 0', async () => {
+    const response = await request(bff.app).get('/api/v1/brevo/lists?limit=21&offset=').set(bearer(await bff.token()));
+    expect(response.status).toBe(422);
+    expect(response.body.error.code).toBe('validation_failed');
+  });
 });

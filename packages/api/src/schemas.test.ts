@@ -24,6 +24,10 @@ describe('request schemas', () => {
     expect(pageQuerySchema.parse({ offset: '20', limit: '50' })).toEqual({ offset: 20, limit: 50 });
     expect(pageQuerySchema.safeParse({ limit: '51' }).success).toBe(false);
   });
+
+  it.each(['', ' ', '1e3', '0x10', '-1', '2.5', 'ten'])('refuses %j as a paging number (the document says integer; "" was read as 0)', (offset) => {
+    expect(pageQuerySchema.safeParse({ offset }).success).toBe(false);
+  });
 });
 
 describe('error codes', () => {

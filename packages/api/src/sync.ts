@@ -1,6 +1,6 @@
 import { RUN_TRIGGERS } from '@contact-sync/rules';
 import { z } from 'zod';
-import { isoDateTimeSchema } from './common.ts';
+import { isoDateTimeSchema, queryIntegerSchema } from './common.ts';
 import { quotaSchema } from './integrations.ts';
 import { ruleIssueSchema } from './issues.ts';
 
@@ -140,8 +140,8 @@ export type RecordErrorGroupDto = z.infer<typeof recordErrorGroupSchema>;
 
 /** `q` (name, email or record id, case-insensitive) and `code` (one cause) narrow the list; paging as elsewhere, up to 500 for an export. */
 export const recordErrorQuerySchema = z.strictObject({
-  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
-  limit: z.coerce.number().int().min(1).max(500).default(10),
+  offset: queryIntegerSchema(0, 1_000_000, 0),
+  limit: queryIntegerSchema(1, 500, 10),
   q: z.string().max(200).trim().optional(),
   code: z.string().regex(/^[a-z_]{1,64}$/).optional(),
 });
