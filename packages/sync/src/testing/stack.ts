@@ -81,11 +81,21 @@ export interface AppProcess {
   kill(): Promise<void>;
 }
 
-/** Starts `apps/<name>` as `npm start` does (`node --import tsx src/main.ts`) with exactly `env`, once it prints "ready on". */
+/**
+ * Where a test's processes send Brevo's webhooks when the test gives no receiver: a port nothing listens on.
+ * The apps' default (localhost:4000) is the developer's own `npm start` BFF, which then logged refused
+ * deliveries of integrations it never had.
+ */
+const NO_WEBHOOK_RECEIVER = 'http://127.0.0.1:9';
+
+/**
+ * Starts `apps/<name>` as `npm start` does (`node --import tsx src/main.ts`) with `env` and nothing else of this
+ * process's environment (a worker gets no webhook receiver unless `env` names one), once it prints "ready on".
+ */
 export async function startAppProcess(name: 'bff' | 'worker', env: Record<string, string>): Promise<AppProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: join(appsDir, name),
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...(name === 'worker' ? { BFF_PUBLIC_URL: NO_WEBHOOK_RECEIVER } : {}), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
