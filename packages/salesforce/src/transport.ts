@@ -12,8 +12,14 @@ export interface SalesforceTransportOptions {
   timeoutMs?: number | undefined;
 }
 
+/**
+ * jsforce's own retries are off (`maxRetries: 0`): every Salesforce call of the product goes through the
+ * retry policy (`@contact-sync/retry`, with the error classification of `errors.ts`). Under it, jsforce
+ * retried each GET 5 more times on a 5xx or a dropped connection (0.5 + 1 + 2 + 4 + 8 s), so a failing
+ * org held a worker slot about 80 s per run, and a GET was sent up to 30 times.
+ */
 export function configureSalesforceTransport(options: SalesforceTransportOptions = {}): void {
-  setDefaults({ httpProxy: options.httpProxy, timeout: options.timeoutMs, followRedirect: true });
+  setDefaults({ httpProxy: options.httpProxy, timeout: options.timeoutMs, followRedirect: true, retry: { maxRetries: 0 } });
 }
 
 configureSalesforceTransport({ timeoutMs: 60_000 });
