@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IntegrationSnapshot } from './integration.ts';
 import { runIntegration } from './run-integration.ts';
 import { applySalesforceChanges } from './salesforce-to-brevo.ts';
-import { BREVO_LIMITS_OFF_FOR_API_CHECKS, engineDeps, listMembers, startSyncedIntegration, type Harness } from './testing/harness.ts';
+import { BREVO_LIMITS_OFF_FOR_API_CHECKS, engineDeps, LEAD_MAPPING, listMembers, startSyncedIntegration, type Harness } from './testing/harness.ts';
 
 /**
  * Opt-outs follow the contact (issue 16 §3), against both sandboxes, on by default: a Brevo blocklisting or
@@ -189,5 +189,35 @@ describe('opt-outs follow the contact', () => {
     expect((await contactOf(inSalesforce.id)).emailBlacklisted).toBe(false);
     expect((await optedOut()).get(inBrevo.attributes.EXT_ID as string)).toBe(false);
     expect(first.brevoToSalesforce.operations).toBe(0);
+  });
+});
+
+describe('opt-outs of Leads', () => {
+  it('a Lead opted out in Salesforce is blocklisted, and a Lead blocklisted in Brevo gets the flag', async () => {
+    const leads = await startSyncedIntegration(database.connection.db!, {}, {
+      brevo: BREVO_LIMITS_OFF_FOR_API_CHECKS,
+      overrides: { kind: 'salesforce-leads', mapping: LEAD_MAPPING },
+    });
+    try {
+      const { harness: h, integration: leadIntegration } = leads;
+      const flags = async () => new Map((await h.conn.query<Row>('SELECT Id, HasOptedOutOfEmail FROM Lead')).records.map((row) => [row.Id, row.HasOptedOutOfEmail]));
+      const listed = (await listMembers(h.client, leadIntegration.listId)) as Member[];
+      const before = await flags();
+      for (const member of listed) expect(member.emailBlacklisted ?? false).toBe(before.get(member.attributes.EXT_ID as string));
+      const [inSalesforce, inBrevo] = listed.filter((member) => !member.emailBlacklisted);
+      await h.conn.sobject('Lead').update({ Id: inSalesforce!.attributes.EXT_ID as string, HasOptedOutOfEmail: true });
+      await h.client.contacts.updateContact({ identifier: String(inBrevo!.id), identifierType: 'contact_id', emailBlacklisted: true });
+      await h.brevo.deliveries.idle();
+      const first = await runIntegration(leadIntegration, engineDeps(h));
+      expect(first.brevoToSalesforce.operations).toBe(1);
+      expect(first.salesforceToBrevo?.operations).toBe(1);
+      expect((await flags()).get(inBrevo!.attributes.EXT_ID as string)).toBe(true);
+      const blocklisted = await h.client.contacts.getContactInfo({ identifier: String(inSalesforce!.id), identifierType: 'contact_id' });
+      expect(blocklisted.emailBlacklisted).toBe(true);
+      await h.brevo.deliveries.idle();
+      expectNothingMore(await runIntegration(leadIntegration, engineDeps(h)));
+    } finally {
+      await leads.stop();
+    }
   });
 });
