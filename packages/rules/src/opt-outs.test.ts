@@ -71,12 +71,12 @@ describe('decideOptOutFromBrevo (Brevo → Salesforce)', () => {
   const clears: OptOutSettings = { enabled: true, resubscribeClears: true };
   it.each<[string, boolean | null, SyncedOptOut, OptOutSettings, ReturnType<typeof decideOptOutFromBrevo>]>([
     ['blocklisted: the flag is set', true, {}, on, { synced: { optedOut: true, emailBlacklisted: true }, write: true }],
-    ['blocklisted, the flag already set in Salesforce: nothing written', true, { optedOut: true, emailBlacklisted: false }, on, { synced: { optedOut: true, emailBlacklisted: true } }],
+    ['blocklisted again after a re-subscription, the flag still set: it must be set (written only if Salesforce holds another value)', true, { optedOut: true, emailBlacklisted: false }, on, { synced: { optedOut: true, emailBlacklisted: true }, write: true }],
     ['blocklisted as we know (our own write coming back): nothing', true, { optedOut: true, emailBlacklisted: true }, on, null],
     ['blocklisted again after the flag was cleared in Salesforce: nothing (no change in Brevo)', true, { emailBlacklisted: true }, on, null],
     ['re-subscribed, option off: the flag stays', false, { optedOut: true, emailBlacklisted: true }, on, { synced: { optedOut: true, emailBlacklisted: false } }],
     ['re-subscribed, option on: the flag is cleared', false, { optedOut: true, emailBlacklisted: true }, clears, { synced: { emailBlacklisted: false }, write: false }],
-    ['re-subscribed, option on, the flag already cleared in Salesforce: nothing written', false, { emailBlacklisted: true }, clears, { synced: { emailBlacklisted: false } }],
+    ['re-subscribed, option on, the flag cleared in Salesforce meanwhile: it must be clear (written only if Salesforce holds another value)', false, { emailBlacklisted: true }, clears, { synced: { emailBlacklisted: false }, write: false }],
     ['never blocklisted: nothing', false, {}, clears, null],
     ['not blocklisted as we know: nothing', false, { emailBlacklisted: false }, clears, null],
     ['unknown: nothing', null, { optedOut: true, emailBlacklisted: true }, clears, null],

@@ -79,7 +79,10 @@ export function decideOptOutFromSalesforce(flag: unknown, synced: SyncedOptOut):
 
 export interface BrevoOptOutDecision {
   readonly synced: SyncedOptOut;
-  /** The value to write to `HasOptedOutOfEmail`; absent: the field is not written. */
+  /**
+   * The value `HasOptedOutOfEmail` must hold; absent: the field is left as it is. The caller writes it only
+   * when Salesforce holds another value (a write that changes nothing is not made, R16).
+   */
   readonly write?: boolean;
 }
 
@@ -92,9 +95,9 @@ export function decideOptOutFromBrevo(blocklisted: boolean | null, synced: Synce
   if (blocklisted === null) return null;
   if (blocklisted) {
     if (synced.emailBlacklisted === true) return null;
-    return { synced: { optedOut: true, emailBlacklisted: true }, ...(synced.optedOut === true ? {} : { write: true }) };
+    return { synced: { optedOut: true, emailBlacklisted: true }, write: true };
   }
   if (synced.emailBlacklisted !== true) return null;
-  if (settings.resubscribeClears && synced.optedOut === true) return { synced: { emailBlacklisted: false }, write: false };
+  if (settings.resubscribeClears) return { synced: { emailBlacklisted: false }, write: false };
   return { synced: { ...synced, emailBlacklisted: false } };
 }
