@@ -8,7 +8,7 @@ import { stackUrls, type StackUrls } from './support/stack.ts';
 /**
  * Issue 16 as a marketer meets it in the mapping step: a field set to sync one way, a picklist
  * whose values are paired with a Brevo category's options by label (one changed, one left unpaired),
- * a conflict rule; then the integration's page shows the unpaired value's record warnings and
+ * a conflict rule, opt-outs that also follow a re-subscription; then the integration's page shows the unpaired value's record warnings and
  * "Edit mapping" shows every choice as it was saved. Screenshots: artifacts/screenshots/mapping-choices/.
  */
 let urls: StackUrls;
@@ -77,6 +77,12 @@ describe('mapping beyond the seed, in a real browser', { timeout: 240_000 }, () 
     await pairOf('Phone').selectOption({ label: 'Post' });
 
     await app.getByLabel('When a field changed in both Salesforce and Brevo since the last sync').selectOption({ label: 'Salesforce wins' });
+    // Opt-outs follow the contact unless I say otherwise; I also want a re-subscription to clear the flag.
+    const optOuts = app.getByRole('group', { name: 'Email opt-outs' });
+    expect(await optOuts.getByRole('checkbox', { name: /^Opt-outs follow the contact/ }).isChecked()).toBe(true);
+    const resubscribe = optOuts.getByRole('checkbox', { name: 'A re-subscription in Brevo clears Email Opt Out (HasOptedOutOfEmail) in Salesforce' });
+    expect(await resubscribe.isChecked()).toBe(false);
+    await resubscribe.check();
     await session.shot('mapping-choices');
     await session.checkA11y();
     expect(await continueButton.isDisabled()).toBe(false);
@@ -110,6 +116,9 @@ describe('mapping beyond the seed, in a real browser', { timeout: 240_000 }, () 
     expect(await savedPairs.getByLabel('Phone', { exact: true }).locator('option:checked').innerText()).toBe('Post');
     expect(await savedPairs.getByLabel('None', { exact: true }).locator('option:checked').innerText()).toBe('Not synced');
     expect(await editor.getByLabel('When a field changed in both Salesforce and Brevo since the last sync').inputValue()).toBe('salesforce_wins');
+    const savedOptOuts = editor.getByRole('group', { name: 'Email opt-outs' });
+    expect(await savedOptOuts.getByRole('checkbox', { name: /^Opt-outs follow the contact/ }).isChecked()).toBe(true);
+    expect(await savedOptOuts.getByRole('checkbox', { name: /^A re-subscription in Brevo clears/ }).isChecked()).toBe(true);
     await session.shot('edit-mapping-choices');
   });
 });

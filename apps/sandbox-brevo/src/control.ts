@@ -140,6 +140,14 @@ export function brevoControlRouter({ state, inbox, deliveries, rateLimiter, impo
     });
   });
 
+  // A recipient unsubscribing from a campaign (the sandbox sends none): blocklisted, `unsubscribed` webhook sent.
+  router.post('/accounts/:accountId/contacts/:contactId/unsubscribe', (req, res) => {
+    const account = accountOf(req.params.accountId);
+    const contact = account?.contacts.get(Number(req.params.contactId));
+    if (!account || !contact) return void res.status(404).json({ error: 'not_found' });
+    res.json({ unsubscribed: account.contacts.unsubscribe(contact) });
+  });
+
   router.get('/state', (_req, res) => {
     res.json({
       accounts: state.allAccounts().map((account) => ({

@@ -81,7 +81,7 @@ describe('worker runner on the BFF documents', () => {
     expect(state.brevoWebhookId).toBeTypeOf('number');
     const webhook = harness.brevo.state.account('acc_demo').webhooks.get(state.brevoWebhookId!);
     expect(JSON.stringify(state.webhookSecretSealed)).not.toContain(webhook.auth!.token);
-    expect(webhook).toMatchObject({ type: 'marketing', events: ['contactUpdated', 'contactDeleted'], batched: true });
+    expect(webhook).toMatchObject({ type: 'marketing', events: ['contactUpdated', 'contactDeleted', 'unsubscribed'], batched: true });
     // The seeded org has rejected records (R10, R15): status error, as SPEC §4 says.
     expect((await integrations.findByIdForWorker(id))!.status).toBe('error');
 

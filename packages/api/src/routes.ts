@@ -227,7 +227,7 @@ export const ROUTES = {
   },
   receiveBrevoWebhook: {
     operationId: 'receiveBrevoWebhook', method: 'post', path: '/api/v1/webhooks/brevo/:integrationId', tag: 'webhooks', auth: 'none',
-    summary: "Brevo marketing webhook (contact_updated, contact_deleted) of one integration, authenticated by the integration's bearer secret; stored once, applied by the worker",
+    summary: "Brevo marketing webhook (contact_updated, contact_deleted, unsubscribed) of one integration, authenticated by the integration's bearer secret; stored once, applied by the worker",
     params: brevoWebhookParamsSchema, body: brevoWebhookBodySchema,
     response: { status: 200, description: 'Stored (a redelivery is counted as a duplicate, not stored again)', schema: brevoWebhookResponseSchema },
     // Missing or wrong secret (an unknown integration looks the same), checked before the body is read; a body that is not JSON;

@@ -180,7 +180,7 @@ const brevoWebhookPayloadSchema = z.looseObject({
 });
 export const brevoWebhookBodySchema = z
   .union([brevoWebhookPayloadSchema, z.array(brevoWebhookPayloadSchema).min(1).max(1000)])
-  .meta({ id: 'BrevoWebhookBody', description: '`contact_updated` / `contact_deleted` payloads; other events are acknowledged and ignored.' });
+  .meta({ id: 'BrevoWebhookBody', description: '`contact_updated` / `contact_deleted` / `unsubscribed` payloads; other events are acknowledged and ignored.' });
 
 export const brevoWebhookParamsSchema = z.strictObject({ integrationId: z.string().min(1).max(64) });
 

@@ -18,6 +18,8 @@ export interface BatchContactUpdate {
   id: number;
   attributes?: Record<string, string | number | boolean | null>;
   ext_id?: string;
+  /** true blocklists the contact's email (opt-outs); the sync never sends false. */
+  emailBlacklisted?: boolean;
   listIds?: number[];
   unlinkListIds?: number[];
 }
@@ -63,6 +65,7 @@ export interface BrevoContactSummary {
   id: number;
   email?: string;
   attributes: Record<string, unknown>;
+  emailBlacklisted?: boolean;
   listIds: number[];
   modifiedAt?: string;
 }

@@ -2,7 +2,8 @@ import type { BrevoClient } from '@getbrevo/brevo';
 
 /**
  * Registers the marketing webhook the Brevo → Salesforce direction lives on:
- * `contactUpdated` and `contactDeleted`, batched, bearer-authenticated with
+ * `contactUpdated`, `contactDeleted` and `unsubscribed` (a recipient unsubscribed from a campaign: the
+ * opt-out reaches Salesforce), batched, bearer-authenticated with
  * the integration's own secret.
  */
 export async function registerContactWebhook(
@@ -13,7 +14,7 @@ export async function registerContactWebhook(
     url: options.url,
     description: options.description,
     type: 'marketing',
-    events: ['contactUpdated', 'contactDeleted'],
+    events: ['contactUpdated', 'contactDeleted', 'unsubscribed'],
     auth: { type: 'bearer', token: options.secret },
     // Up to a batch of events per call: a bulk write (an initial load's import) otherwise queues one call
     // per contact at Brevo, and a marketer's edit made meanwhile is delivered only after all of them.

@@ -50,3 +50,4 @@ export * from './identifiers.ts';
 export * from './deletes.ts';
 export * from './quota.ts';
 export * from './conflicts.ts';
+export * from './opt-outs.ts';

@@ -4,6 +4,7 @@ import { RuleCode } from './codes.ts';
 import { conflictPolicySchema } from './conflicts.ts';
 import { checkDirection, syncDirectionSchema, type SyncDirection } from './field-directions.ts';
 import { checkValuePairs, valuePairsSchema } from './value-pairs.ts';
+import { optOutSettingsSchema } from './opt-outs.ts';
 import { BREVO_EMAIL_ATTRIBUTE, BREVO_SMS_ATTRIBUTE, isLinkAttribute, type BrevoAttribute, type SalesforceField } from './field-types.ts';
 import { createIssue, type RuleIssue } from './issue.ts';
 import { checkFieldForKind, orderBrevoAttributes } from './mapping-eligibility.ts';
@@ -34,6 +35,8 @@ export const mappingSettingsSchema = z.strictObject({
   conflictPolicy: conflictPolicySchema.optional(),
   directions: z.record(brevoAttributeNameSchema, syncDirectionSchema).optional(),
   valuePairs: z.record(brevoAttributeNameSchema, valuePairsSchema).optional(),
+  /** Absent: the defaults (`DEFAULT_OPT_OUT_SETTINGS`). */
+  optOuts: optOutSettingsSchema.optional(),
 });
 export type MappingSettings = z.infer<typeof mappingSettingsSchema>;
 

@@ -6,6 +6,7 @@ import {
   type ConflictPolicy,
   type Mapping,
   type MappingSettings,
+  type OptOutSettings,
   type SyncDirection,
 } from '@contact-sync/rules';
 import type { SealedSecret, SecretBox } from '@contact-sync/secrets';
@@ -58,6 +59,8 @@ export interface IntegrationDoc {
   mappingEntries: MappingEntryDoc[] | null;
   /** R17 as the user chose it; null: the default (`DEFAULT_CONFLICT_POLICY`). */
   conflictPolicy?: ConflictPolicy | null;
+  /** Opt-outs as the user chose them; null: the defaults (`DEFAULT_OPT_OUT_SETTINGS`). */
+  optOuts?: OptOutSettings | null;
   list: { id: number; name: string } | null;
   activatedAt: Date | null;
   createdAt: Date;
@@ -104,6 +107,7 @@ const integrationSchema = new Schema<IntegrationDoc>(
       default: null,
     },
     conflictPolicy: { type: String, default: null },
+    optOuts: { type: new Schema({ enabled: Boolean, resubscribeClears: Boolean }, { _id: false }), default: null },
     list: { type: new Schema({ id: Number, name: String }, { _id: false }), default: null },
     activatedAt: { type: Date, default: null },
   },
@@ -137,7 +141,7 @@ export function mappingOf(integration: Pick<IntegrationDoc, 'mappingEntries'>): 
 }
 
 /** What the user chose beside the pairs (directions, conflict policy): only what differs from the defaults. */
-export function mappingSettingsOf(integration: Pick<IntegrationDoc, 'mappingEntries' | 'conflictPolicy'>): MappingSettings {
+export function mappingSettingsOf(integration: Pick<IntegrationDoc, 'mappingEntries' | 'conflictPolicy' | 'optOuts'>): MappingSettings {
   const entries = integration.mappingEntries ?? [];
   const directions = Object.fromEntries(entries.flatMap((entry) => (entry.direction ? [[entry.attribute, entry.direction]] : [])));
   const valuePairs = Object.fromEntries(
@@ -147,6 +151,7 @@ export function mappingSettingsOf(integration: Pick<IntegrationDoc, 'mappingEntr
   );
   return {
     ...(integration.conflictPolicy ? { conflictPolicy: integration.conflictPolicy } : {}),
+    ...(integration.optOuts ? { optOuts: { enabled: integration.optOuts.enabled, resubscribeClears: integration.optOuts.resubscribeClears } } : {}),
     ...(Object.keys(directions).length > 0 ? { directions } : {}),
     ...(Object.keys(valuePairs).length > 0 ? { valuePairs } : {}),
   };
@@ -252,7 +257,7 @@ export function integrationRepository(connection: Connection, secrets: SecretBox
     setConsent: (accountId: string, id: string, consent: ConsentRecord) => update(accountId, id, { consent }),
 
     setMapping: (accountId: string, id: string, mapping: Mapping, settings: MappingSettings = {}) =>
-      update(accountId, id, { mappingEntries: mappingEntriesOf(mapping, settings), conflictPolicy: settings.conflictPolicy ?? null }),
+      update(accountId, id, { mappingEntries: mappingEntriesOf(mapping, settings), conflictPolicy: settings.conflictPolicy ?? null, optOuts: settings.optOuts ?? null }),
 
     setList: (accountId: string, id: string, list: { id: number; name: string }) => update(accountId, id, { list }),
 

@@ -9,6 +9,10 @@ export interface BrevoValues {
   sms?: string;
   /** Category attributes hold the option's numeric value; Yes/No ones a boolean. */
   attributes: Record<string, string | number | boolean | null>;
+  /** Opt-outs (rules' `SyncedOptOut`): the Salesforce flag as last synced (absent: not set). */
+  optedOut?: true;
+  /** Opt-outs: Brevo's blocklisting of the email as last seen or written (absent: not known). */
+  emailBlacklisted?: boolean;
 }
 
 /** One Salesforce record linked to one Brevo contact (R14: by Salesforce Id, stored as `ext_id`). */

@@ -1,7 +1,8 @@
 import type { Db } from './sync-db.ts';
 import { isDuplicateKeyError } from './sync-db.ts';
 
-export type WebhookEventKind = 'contact_updated' | 'contact_deleted';
+/** `unsubscribed`: the contact unsubscribed from a campaign (opt-outs). */
+export type WebhookEventKind = 'contact_updated' | 'contact_deleted' | 'unsubscribed';
 export type WebhookEventState = 'pending' | 'applied' | 'ignored' | 'failed';
 
 /** A Brevo marketing webhook call stored before it is acknowledged. */

@@ -5,6 +5,7 @@ import {
   createIssue,
   decideBrevoToSalesforce,
   decideConflict,
+  decideOptOutFromBrevo,
   DEFAULT_CONFLICT_POLICY,
   effectiveDirection,
   fnv1a64,
@@ -14,6 +15,7 @@ import {
   isEchoOfOwnWrite,
   mapBrevoContactToSalesforce,
   mapSalesforceRecordToBrevo,
+  OPT_OUT_FIELD,
   quotaMonth,
   RuleCode,
   SyncDirection,
@@ -29,7 +31,7 @@ import { brevoCaller, faultOf, salesforceCaller } from './classify.ts';
 import { describeFieldsLoader } from './describe-fields.ts';
 import { objectOf, type IntegrationSnapshot } from './integration.ts';
 import { sendQuotaNotice } from './notices.ts';
-import { diffValues, mappingOptionsOf, planContextOf, type SalesforceRow } from './plan.ts';
+import { diffValues, mappingOptionsOf, planContextOf, syncedOptOutOf, withSyncedOptOut, type SalesforceRow } from './plan.ts';
 import { recordErrorOf } from './record-issues.ts';
 import { callPolicyOf, DEFAULT_ENGINE_OPTIONS, isPaused, pauseAfter, type EngineDeps } from './salesforce-to-brevo.ts';
 
@@ -146,12 +148,12 @@ async function linksOfEvents(integrationId: string, events: readonly WebhookEven
     }
     return unresolved;
   };
-  const few = restEmails.length <= BREVO_LOOKUPS_MAX && rest.every((event) => event.kind === 'contact_updated');
+  const few = restEmails.length <= BREVO_LOOKUPS_MAX && rest.every((event) => event.kind !== 'contact_deleted');
   // A contact Brevo no longer knows by that email (changed again since, deleted, Brevo-only) is looked for among the links.
   const byLinks = few ? await askBrevo(restEmails) : restEmails;
   if (byLinks.length > 0) {
     for (const [email, link] of await deps.store.links.findByEmails(integrationId, byLinks)) byEmail.set(email, link);
-    const updatedEmails = new Set(rest.filter((event) => event.kind === 'contact_updated').map((event) => event.email!));
+    const updatedEmails = new Set(rest.filter((event) => event.kind !== 'contact_deleted').map((event) => event.email!));
     // Not asked yet (a few were all asked above): those Brevo may know by another ext_id.
     if (!few) await askBrevo(byLinks.filter((email) => updatedEmails.has(email) && !byEmail.has(email)));
   }
@@ -198,6 +200,22 @@ async function deletesConfirmedByBrevo(links: readonly LinkDoc[], deps: EngineDe
 }
 
 /**
+ * Opt-outs: whether Brevo blocklists each of these contacts' email now (`emailBlacklisted`), by contact id,
+ * 20 a call. Read rather than taken from an event: a blocklisting changes no attribute, and a forged event
+ * must not lift an opt-out. A contact Brevo no longer has, or whose id is not known yet, is absent.
+ */
+async function blocklistedInBrevo(links: readonly LinkDoc[], deps: EngineDeps, callBrevo: ReturnType<typeof brevoCaller>): Promise<Map<number, boolean>> {
+  const blocklisted = new Map<number, boolean>();
+  const ids = [...new Set(links.flatMap((link) => (link.brevoId == null ? [] : [link.brevoId])))];
+  for (let i = 0; i < ids.length; i += CONTACT_IDS_MAX) {
+    const slice = ids.slice(i, i + CONTACT_IDS_MAX);
+    const page = await callBrevo('brevo.contacts.list', () => listContacts(deps.brevo, { ids: slice, limit: CONTACT_IDS_MAX, offset: 0 }));
+    for (const contact of page.data.contacts) blocklisted.set(contact.id, contact.emailBlacklisted === true);
+  }
+  return blocklisted;
+}
+
+/**
  * Brevo → Salesforce: applies the stored webhook events of one integration,
  * oldest change first. Only contacts linked to a Salesforce record sync back
  * (R12). Per contact, the events fold into the values Brevo now holds; an echo
@@ -205,7 +223,8 @@ async function deletesConfirmedByBrevo(links: readonly LinkDoc[], deps: EngineDe
  * changed in Salesforce since the last sync goes to the later change (R17);
  * the rules decide what may be written (R7 dates, R8 emptied last name, R9
  * length). Updates and deletes (R13) go through sObject Collections, 200 per call; a delete only once Brevo
- * confirms the contact is gone.
+ * confirms the contact is gone. Opt-outs: a contact Brevo blocklisted (read from Brevo for the events that may
+ * say so) or that unsubscribed sets `HasOptedOutOfEmail` in the same write (`decideOptOutFromBrevo`).
  */
 export async function applyBrevoEvents(integration: IntegrationSnapshot, deps: EngineDeps, batchLimit = 2000): Promise<BrevoToSalesforceResult> {
   const options = { ...DEFAULT_ENGINE_OPTIONS, ...deps.options };
@@ -264,19 +283,34 @@ export async function applyBrevoEvents(integration: IntegrationSnapshot, deps: E
 
     // 2. Per record: delete (R13), echo (R17), or the fields to write.
     const deleteCandidates: Group[] = [];
-    const updates: { group: Group; values: BrevoValues; changed: Record<string, unknown>; touchedAt: Map<string, Date> }[] = [];
+    const folded: { group: Group; values: BrevoValues; touchedAt: Map<string, Date>; echo: boolean }[] = [];
     for (const group of groups.values()) {
       if (group.events.some((event) => event.kind === 'contact_deleted')) {
         deleteCandidates.push(group);
         continue;
       }
       const { values, touchedAt } = foldEvents(group.link, group.events, integration.mapping, planContext.valuePairs);
-      if (isEchoOfOwnWrite(hashMappedValues(values), group.link.hash)) {
+      folded.push({ group, values, touchedAt, echo: isEchoOfOwnWrite(hashMappedValues(values), group.link.hash) });
+    }
+    // Opt-outs: Brevo's blocklisting, for the contacts whose events may carry one (an unsubscribe, a change of no
+    // attribute, or any change but the echo of our own write).
+    const optOuts = planContext.optOuts;
+    const mayCarryOptOut = (entry: (typeof folded)[number]) => !entry.echo || entry.group.events.some((event) => event.kind === 'unsubscribed' || Object.keys(event.content).length === 0);
+    const blocklisted = optOuts?.enabled ? await blocklistedInBrevo(folded.filter(mayCarryOptOut).map((entry) => entry.group.link), deps, callBrevo) : new Map<number, boolean>();
+    const updates: { group: Group; values: BrevoValues; changed: Record<string, unknown>; touchedAt: Map<string, Date>; optOut?: boolean }[] = [];
+    for (const entry of folded) {
+      const { group, touchedAt } = entry;
+      let { values } = entry;
+      const unsubscribed = group.events.some((event) => event.kind === 'unsubscribed');
+      const brevoBlocklisted = unsubscribed ? true : group.link.brevoId == null ? null : (blocklisted.get(group.link.brevoId) ?? null);
+      const optOut = optOuts?.enabled ? decideOptOutFromBrevo(brevoBlocklisted, syncedOptOutOf(group.link.values), optOuts) : null;
+      if (optOut) values = withSyncedOptOut(values, optOut.synced);
+      if (entry.echo && !optOut) {
         ignored.push(...group.events.map((event) => event._id));
         result.counts.skippedUnchanged += group.events.length;
         continue;
       }
-      updates.push({ group, values, changed: changedAttributes(group.link.values, values), touchedAt });
+      updates.push({ group, values, changed: changedAttributes(group.link.values, values), touchedAt, ...(optOut?.write === undefined ? {} : { optOut: optOut.write }) });
     }
 
     // 2b. R13: a delete only when Brevo confirms the contact is gone (an event may be forged); otherwise nothing is deleted.
@@ -297,7 +331,8 @@ export async function applyBrevoEvents(integration: IntegrationSnapshot, deps: E
     const ids = updates.map((update) => update.group.link.salesforceId);
     for (let i = 0; i < ids.length; i += COLLECTION_MAX) {
       const slice = ids.slice(i, i + COLLECTION_MAX);
-      const soql = `SELECT ${selectFields(Object.values(integration.mapping)).filter((f) => f !== 'IsDeleted').join(', ')} FROM ${object} WHERE Id IN (${slice.map(quoteSoql).join(', ')})`;
+      const read = optOuts?.enabled ? [...Object.values(integration.mapping), OPT_OUT_FIELD] : Object.values(integration.mapping);
+      const soql = `SELECT ${selectFields(read).filter((f) => f !== 'IsDeleted').join(', ')} FROM ${object} WHERE Id IN (${slice.map(quoteSoql).join(', ')})`;
       for await (const page of streamQuery<SalesforceRow>(deps.salesforce, soql, { call: callSalesforce })) for (const row of page.records) current.set(row.Id, row);
     }
 
@@ -333,7 +368,11 @@ export async function applyBrevoEvents(integration: IntegrationSnapshot, deps: E
       const change = mapBrevoContactToSalesforce(toWrite, integration.mapping, fieldsByName as ReadonlyMap<string, SalesforceField>, planContext);
       for (const warning of change.warnings) addIssue(warning, 'warning', link);
       for (const error of change.errors) addIssue(error, 'error', link);
-      if (Object.keys(change.fields).length === 0) {
+      // The opt-out decides the flag over a Brevo attribute mapped to it; written only when Salesforce holds another value.
+      const fields: Record<string, unknown> = { ...change.fields };
+      if (update.optOut !== undefined && row[OPT_OUT_FIELD] !== update.optOut) fields[OPT_OUT_FIELD] = update.optOut;
+      else if (update.optOut !== undefined) delete fields[OPT_OUT_FIELD];
+      if (Object.keys(fields).length === 0) {
         (change.errors.length > 0 ? failed : ignored).push(...eventIds);
         if (change.errors.length > 0) result.counts.rejected += 1;
         else result.counts.skippedUnchanged += 1;
@@ -342,7 +381,7 @@ export async function applyBrevoEvents(integration: IntegrationSnapshot, deps: E
         continue;
       }
       if (change.errors.length > 0) result.counts.rejected += 1;
-      writes.push({ group: update.group, values: update.values, fields: change.fields });
+      writes.push({ group: update.group, values: update.values, fields });
     }
 
     // 4. Quota for the writes, reserved under a key of the events (a replay charges nothing twice).

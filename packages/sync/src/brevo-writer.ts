@@ -58,7 +58,10 @@ function batchUpdateOf(write: PlannedWrite, brevoId: number, listId: number, ful
   const source = full ? write.values : write.changed;
   const attributes = attributesOf(source);
   if (source.email !== undefined) attributes.EMAIL = source.email;
-  return { id: brevoId, attributes, listIds: [listId] };
+  // Opt-outs: only ever a blocklisting (an import cannot set one per contact: a created contact gets it here, after its
+  // read-back). Brevo lifts a blocklisting when the email changes: a blocklisted contact's new email is blocklisted again.
+  const blocklist = source.emailBlacklisted === true || (source.email !== undefined && write.values.emailBlacklisted === true);
+  return { id: brevoId, attributes, ...(blocklist ? { emailBlacklisted: true } : {}), listIds: [listId] };
 }
 
 /** Brevo keeps SMS numbers without the `+`: compare digits. */
@@ -77,6 +80,7 @@ function holds(contact: BrevoContactSummary, values: BrevoValues): boolean {
   if (values.email !== undefined && (contact.email ?? '').toLowerCase() !== values.email.toLowerCase()) return false;
   const attributes = contact.attributes ?? {};
   if (values.sms !== undefined && !sameSms(values.sms, attributes.SMS)) return false;
+  if (values.emailBlacklisted === true && contact.emailBlacklisted !== true) return false;
   for (const [name, value] of Object.entries(values.attributes)) {
     if (value === null) continue;
     if (!looseEqual(value, attributes[name])) return false;

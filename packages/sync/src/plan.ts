@@ -1,12 +1,17 @@
 import type { BrevoValues, LinkDoc, RecordContact, RunCounts } from '@contact-sync/store';
 import {
   checkContactIdentifier,
+  decideOptOutFromSalesforce,
   decideSalesforceDelete,
   duplicateIssue,
+  effectiveOptOuts,
   findDuplicatesInBatch,
   hashMappedValues,
   mapSalesforceRecordToBrevo,
+  OPT_OUT_FIELD,
   RuleCode,
+  type OptOutSettings,
+  type SyncedOptOut,
   type BrevoAttributeValue,
   type CountryCode,
   type RuleIssue,
@@ -24,9 +29,10 @@ export type SalesforceRow = SalesforceRecord & { SystemModstamp: string; IsDelet
 /** Read with every record, mapped or not: who the record is, for its record errors. */
 const CONTACT_FIELDS = ['Name', 'Email'] as const;
 
-/** The fields the engine reads of each record (run, retry and preview alike). */
-export function recordQueryFields(mapping: Readonly<Record<string, string>>): string[] {
-  return [...Object.values(mapping), ...CONTACT_FIELDS];
+/** The fields the engine reads of each record (run, retry and preview alike): the opt-out flag too when opt-outs are on. */
+export function recordQueryFields({ mapping, optOuts }: Pick<PlanContext, 'mapping' | 'optOuts'>): string[] {
+  const fields = [...Object.values(mapping), ...CONTACT_FIELDS];
+  return optOuts?.enabled && !fields.includes(OPT_OUT_FIELD) ? [...fields, OPT_OUT_FIELD] : fields;
 }
 
 /** Who a record is, as its record errors show it. */
@@ -67,6 +73,8 @@ export type PlannedRow =
   | { kind: 'update'; write: PlannedWrite }
   | { kind: 'delete'; remove: PlannedDelete }
   | { kind: 'unchanged'; salesforceId: string; modstamp: string }
+  /** Only what the link knows of the opt-out changed (the flag cleared in Salesforce): the link is saved, Brevo is not written, nothing charged. */
+  | { kind: 'recorded'; write: PlannedWrite }
   | { kind: 'rejected'; salesforceId: string; modstamp: string; issues: RuleIssue[] }
   /** Not sent (R5: a new contact with neither email nor SMS); a warning, nothing charged. */
   | { kind: 'skipped'; salesforceId: string; modstamp: string; issue: RuleIssue }
@@ -80,6 +88,8 @@ export interface PlanContext {
   directions?: Readonly<Record<string, SyncDirection>>;
   /** Per picklist ↔ category attribute, the option each Salesforce value is written as. */
   valuePairs?: Readonly<Record<string, ValuePairs>>;
+  /** Opt-outs as they apply to this object (off without a usable `HasOptedOutOfEmail`). */
+  optOuts?: OptOutSettings;
 }
 
 /** How one integration's records are planned: the run, the stream and the preview alike. */
@@ -90,6 +100,7 @@ export function planContextOf(integration: Pick<IntegrationSnapshot, 'mapping' |
     ...(integration.smsDefaultCountry ? { defaultCountry: integration.smsDefaultCountry as CountryCode } : {}),
     ...(integration.mappingSettings?.directions ? { directions: integration.mappingSettings.directions } : {}),
     ...(integration.mappingSettings?.valuePairs ? { valuePairs: integration.mappingSettings.valuePairs } : {}),
+    optOuts: effectiveOptOuts(integration.mappingSettings?.optOuts, fieldsByName),
   };
 }
 
@@ -102,6 +113,20 @@ export function mappingOptionsOf(context: PlanContext): SalesforceToBrevoOptions
   };
 }
 
+/** What a link knows of the opt-out (rules' `SyncedOptOut`). */
+export function syncedOptOutOf(values: BrevoValues | undefined): SyncedOptOut {
+  return {
+    ...(values?.optedOut === true ? { optedOut: true as const } : {}),
+    ...(values?.emailBlacklisted === undefined ? {} : { emailBlacklisted: values.emailBlacklisted }),
+  };
+}
+
+/** The values with the link's opt-out knowledge replaced by `synced`. */
+export function withSyncedOptOut(values: BrevoValues, synced: SyncedOptOut): BrevoValues {
+  const { optedOut: _optedOut, emailBlacklisted: _emailBlacklisted, ...rest } = values;
+  return { ...rest, ...synced };
+}
+
 function mergeValues(previous: BrevoValues | undefined, change: { email?: string; sms?: string; attributes: Readonly<Record<string, BrevoAttributeValue>> }): BrevoValues {
   const email = change.email ?? previous?.email;
   const sms = change.sms ?? previous?.sms;
@@ -109,6 +134,7 @@ function mergeValues(previous: BrevoValues | undefined, change: { email?: string
     ...(email === undefined ? {} : { email }),
     ...(sms === undefined ? {} : { sms }),
     attributes: { ...(previous?.attributes ?? {}), ...change.attributes },
+    ...syncedOptOutOf(previous),
   };
 }
 
@@ -124,7 +150,14 @@ export function diffValues(previous: BrevoValues | undefined, next: BrevoValues)
   for (const [name, value] of Object.entries(next.attributes)) {
     if (!sameValue(previous?.attributes[name], value)) changed.attributes[name] = value;
   }
+  // Only ever a blocklisting: nothing the sync does lifts one (rules/opt-outs.ts).
+  if (next.emailBlacklisted === true && previous?.emailBlacklisted !== true) changed.emailBlacklisted = true;
   return changed;
+}
+
+/** Whether a write would change nothing in Brevo (what the link knows of the opt-out aside). */
+function isEmptyChange(changed: BrevoValues): boolean {
+  return changed.email === undefined && changed.sms === undefined && Object.keys(changed.attributes).length === 0 && changed.emailBlacklisted !== true;
 }
 
 /**
@@ -161,7 +194,9 @@ export function planPage(rows: readonly SalesforceRow[], links: ReadonlyMap<stri
       planned.push({ kind: 'rejected', ...base, issues: [...change.rejections] });
       continue;
     }
-    const values = mergeValues(link?.values, change);
+    let values = mergeValues(link?.values, change);
+    const optOut = context.optOuts?.enabled ? decideOptOutFromSalesforce(row[OPT_OUT_FIELD], syncedOptOutOf(link?.values)) : null;
+    if (optOut) values = withSyncedOptOut(values, optOut.synced);
     const missingIdentifier = checkContactIdentifier(values, context.mapping, link !== undefined && link.brevoId !== null);
     if (missingIdentifier) {
       planned.push({ kind: 'skipped', ...base, issue: missingIdentifier });
@@ -177,17 +212,20 @@ export function planPage(rows: readonly SalesforceRow[], links: ReadonlyMap<stri
       values,
       hash,
       changed: diffValues(link?.brevoId != null ? link.values : undefined, values),
-      warnings: change.warnings.filter((warning) => keepsSomething(warning, link, context.mapping)),
+      warnings: [...change.warnings.filter((warning) => keepsSomething(warning, link, context.mapping)), ...(optOut?.warning ? [optOut.warning] : [])],
       ...(link ? { link } : {}),
     };
-    planned.push(link && link.brevoId !== null ? { kind: 'update', write } : { kind: 'create', write });
+    const linked = link !== undefined && link.brevoId !== null;
+    // Only the opt-out's bookkeeping changed: a write would change nothing in Brevo (and cost an operation).
+    const onlyOptOutKnowledge = linked && optOut !== null && isEmptyChange(write.changed) && hashMappedValues(withSyncedOptOut(values, {})) === hashMappedValues(withSyncedOptOut(link.values, {}));
+    planned.push(onlyOptOutKnowledge ? { kind: 'recorded', write } : linked ? { kind: 'update', write } : { kind: 'create', write });
   }
 
   // R15 inside the page: the first claimant (watermark order) keeps an email/SMS.
   // Unchanged linked records keep claiming what they hold, so a replay or re-read decides the same way.
   const claimOf = (key: string, values: BrevoValues) => ({ key, ...(values.email ? { email: values.email } : {}), ...(values.sms ? { sms: values.sms } : {}) });
   const claims = planned.flatMap((row) => {
-    if (row.kind === 'create' || row.kind === 'update') return [claimOf(row.write.salesforceId, row.write.values)];
+    if (row.kind === 'create' || row.kind === 'update' || row.kind === 'recorded') return [claimOf(row.write.salesforceId, row.write.values)];
     if (row.kind !== 'unchanged') return [];
     const link = links.get(row.salesforceId);
     return link ? [claimOf(row.salesforceId, link.values)] : [];
@@ -224,6 +262,7 @@ export function countRow(counts: RunCounts, row: PlannedRow, result: RowResult):
       return;
     case 'unchanged':
     case 'ignored':
+    case 'recorded':
       counts.skippedUnchanged += 1;
       return;
     case 'delete':

@@ -83,7 +83,7 @@ export async function previewIntegration(integration: IntegrationSnapshot, deps:
   // A draft has no state yet: read, never created (the preview writes nothing).
   const state = deps.store ? await deps.store.state.find(integration.id) : null;
   const watermark = state ? watermarkOf(state) : null;
-  const soql = watermarkQuery(object, recordQueryFields(integration.mapping), watermark);
+  const soql = watermarkQuery(object, recordQueryFields(planContextOf(integration, fieldsByName)), watermark);
   const chunkSize = DEFAULT_ENGINE_OPTIONS.chunkSize;
   const candidates: Candidate[] = [];
   const planChunk = async (rows: SalesforceRow[]) => {

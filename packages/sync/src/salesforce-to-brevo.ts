@@ -209,7 +209,7 @@ export async function syncSalesforceToBrevo(integration: IntegrationSnapshot, de
     const context = await createRunContext(integration, deps, setup, run._id, initialLoad && !(await store.links.hasAny(integration.id)));
 
     let watermark = watermarkOf(state);
-    const soql = watermarkQuery(objectOf(integration), recordQueryFields(integration.mapping), watermark);
+    const soql = watermarkQuery(objectOf(integration), recordQueryFields(planContextOf(integration, context.fieldsByName)), watermark);
     let buffer: SalesforceRow[] = [];
     let total: number | null = null;
     let done = 0;
@@ -292,8 +292,8 @@ async function stopAtQuota(integration: IntegrationSnapshot, deps: EngineDeps, r
 }
 
 /** The mapped fields of these records (at most COLLECTION_MAX), deleted ones included, as the watermark query reads them. */
-async function recordsById(integration: IntegrationSnapshot, ids: readonly string[], deps: EngineDeps, call: Caller): Promise<SalesforceRow[]> {
-  const soql = `SELECT ${selectFields(recordQueryFields(integration.mapping)).join(', ')} FROM ${objectOf(integration)} WHERE Id IN (${ids.map(quoteSoql).join(', ')}) ORDER BY SystemModstamp ASC, Id ASC`;
+async function recordsById(integration: IntegrationSnapshot, fieldsByName: ReadonlyMap<string, SalesforceField>, ids: readonly string[], deps: EngineDeps, call: Caller): Promise<SalesforceRow[]> {
+  const soql = `SELECT ${selectFields(recordQueryFields(planContextOf(integration, fieldsByName))).join(', ')} FROM ${objectOf(integration)} WHERE Id IN (${ids.map(quoteSoql).join(', ')}) ORDER BY SystemModstamp ASC, Id ASC`;
   const rows: SalesforceRow[] = [];
   for await (const page of streamQuery<SalesforceRow>(deps.salesforce, soql, { all: true, call })) rows.push(...page.records);
   return rows;
@@ -384,13 +384,13 @@ function cutToQuota(planned: PlannedRow[], allowed: number): PlannedRow[] {
 }
 
 function modstampOf(row: PlannedRow): string {
-  if (row.kind === 'create' || row.kind === 'update') return row.write.modstamp;
+  if (row.kind === 'create' || row.kind === 'update' || row.kind === 'recorded') return row.write.modstamp;
   if (row.kind === 'delete') return row.remove.modstamp;
   return row.modstamp;
 }
 
 function salesforceIdOf(row: PlannedRow): string {
-  if (row.kind === 'create' || row.kind === 'update') return row.write.salesforceId;
+  if (row.kind === 'create' || row.kind === 'update' || row.kind === 'recorded') return row.write.salesforceId;
   if (row.kind === 'delete') return row.remove.salesforceId;
   return row.salesforceId;
 }
@@ -465,7 +465,9 @@ async function processChunk(context: Context, rows: SalesforceRow[], from: Water
       lastWriteKey: key,
     });
   }
-  await store.links.upsertMany(newLinks, new Set(updates.map((write) => write.salesforceId)));
+  // Links whose only change is what they know of the opt-out: saved as they were written, not stamped with the chunk key (which counts writes for the quota).
+  const recorded = planned.flatMap((row) => (row.kind === 'recorded' && row.write.link ? [{ ...row.write.link, values: row.write.values, hash: row.write.hash }] : []));
+  await store.links.upsertMany([...newLinks, ...recorded], new Set([...updates.map((write) => write.salesforceId), ...recorded.map((link) => link.salesforceId)]));
   await store.links.markDeleted(integration.id, outcome.deleted, key, at);
   await checkpoint('links-saved');
 
@@ -507,6 +509,7 @@ async function processChunk(context: Context, rows: SalesforceRow[], from: Water
     }
     if (row.kind !== 'unchanged' && row.kind !== 'ignored') dealtWith.push(salesforceIdOf(row));
     countRow(counts, row, resultOf(row, outcome, failed, deleted));
+    if (row.kind === 'recorded') for (const warning of row.write.warnings) recordErrors.push(issueOf(warning, 'warning', row.write.salesforceId));
     if ((row.kind === 'create' || row.kind === 'update') && outcome.written.has(row.write.salesforceId)) {
       for (const warning of row.write.warnings) recordErrors.push(issueOf(warning, 'warning', row.write.salesforceId, outcome.written.get(row.write.salesforceId)));
     }
@@ -559,7 +562,7 @@ export async function retrySalesforceRecords(integration: IntegrationSnapshot, s
     const context = await createRunContext(integration, deps, setup, run._id, false);
     for (let i = 0; i < ids.length; i += COLLECTION_MAX) {
       const slice = ids.slice(i, i + COLLECTION_MAX);
-      const rows = await recordsById(integration, slice, deps, callSalesforce);
+      const rows = await recordsById(integration, context.fieldsByName, slice, deps, callSalesforce);
       const chunk = await processChunk(context, rows, null, i / COLLECTION_MAX, { key: `retry|${integration.id}|${run._id}|${i}` });
       if (await recordOutOfWatermarkChunk(integration, deps, run._id, result, chunk, { done: i + slice.length, total: ids.length }, now)) return result;
     }
@@ -590,7 +593,7 @@ export async function applySalesforceChanges(integration: IntegrationSnapshot, c
   result.runId = run._id;
   try {
     const context = await createRunContext(integration, deps, setup, run._id, false);
-    const fields = Object.values(integration.mapping);
+    const fields = recordQueryFields(planContextOf(integration, context.fieldsByName));
     const links = await store.links.findBySalesforceIds(integration.id, changes.map((change) => change.id));
     const current = changes.filter((change) => {
       const stamp = links.get(change.id)?.salesforceModstamp;
@@ -600,7 +603,7 @@ export async function applySalesforceChanges(integration: IntegrationSnapshot, c
     const whole = new Map<string, SalesforceRow>();
     const toRead = [...partial];
     for (let i = 0; i < toRead.length; i += COLLECTION_MAX) {
-      for (const row of await recordsById(integration, toRead.slice(i, i + COLLECTION_MAX), deps, callSalesforce)) whole.set(row.Id, row);
+      for (const row of await recordsById(integration, context.fieldsByName, toRead.slice(i, i + COLLECTION_MAX), deps, callSalesforce)) whole.set(row.Id, row);
     }
     const rows = current.flatMap((change) => {
       if (!partial.has(change.id)) return [rowOfChange(change, fields)];

@@ -20,7 +20,7 @@ function sha256(value: string): string {
 
 /**
  * On activation: registers the integration's Brevo marketing webhook
- * (`contactUpdated`, `contactDeleted`) with a fresh per-integration bearer
+ * (`contactUpdated`, `contactDeleted`, `unsubscribed`) with a fresh per-integration bearer
  * secret. The secret is kept sealed (for rotation) and as a SHA-256 (to verify
  * calls without decrypting). Idempotent: an integration that has one keeps it.
  */
@@ -66,7 +66,8 @@ export interface WebhookAnswer {
   ownWrites: number;
 }
 
-const EVENTS = new Set(['contact_updated', 'contact_deleted']);
+/** `unsubscribed`: a recipient unsubscribed from a campaign (opt-outs follow the contact). */
+const EVENTS = new Set(['contact_updated', 'contact_deleted', 'unsubscribed']);
 const MAX_PAYLOADS = 1000;
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -46,7 +46,7 @@ const OTHER_ID = '665f1c2b9a1e4b00bbbbbbbb';
 const ROUTE = '/api/v1/webhooks/brevo/{integrationId}';
 /** express.json's '1mb'. */
 const BODY_LIMIT_BYTES = 1024 * 1024;
-const HANDLED = ['contact_updated', 'contact_deleted'] as const;
+const HANDLED = ['contact_updated', 'contact_deleted', 'unsubscribed'] as const;
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 const events = () => db.connection.db!.collection<WebhookEventDoc>(WEBHOOK_EVENTS);
@@ -176,7 +176,7 @@ function expectStoredAs(event: WebhookEventDoc, sent: Payload) {
 // ── properties ──────────────────────────────────────────────────────────────
 
 describe('Brevo webhook receiver, fuzzed with the valid secret', () => {
-  it('stores exactly one event for a valid contact_updated / contact_deleted payload, whatever its values; a body that is not JSON is refused (415) unread', async () => {
+  it('stores exactly one event for a valid contact_updated / contact_deleted / unsubscribed payload, whatever its values; a body that is not JSON is refused (415) unread', async () => {
     const contentType = fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', 'application/octet-stream', 'application/x-www-form-urlencoded');
     await fc.assert(
       fc.asyncProperty(handledPayload, contentType, async (payload, type) => {

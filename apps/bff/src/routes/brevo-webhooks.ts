@@ -19,7 +19,7 @@ const authenticatedOf = (res: Response): AuthenticatedWebhook => res.locals.webh
 
 /**
  * POST /api/v1/webhooks/brevo/:integrationId (ROUTES.receiveBrevoWebhook) — Brevo's marketing webhooks
- * (`contact_updated`, `contact_deleted`) for one integration. The order is the point: nothing of the body
+ * (`contact_updated`, `contact_deleted`, `unsubscribed`) for one integration. The order is the point: nothing of the body
  * is read before the integration's bearer secret is checked (one read by `_id`), so an unauthenticated
  * caller costs no parsing.
  * 1. Per client address, failed authentications are limited (429): a flood of forged calls is cut off

@@ -107,6 +107,7 @@ describe('mapping (R5, R6): every rule answers 422 with the rule code on the att
       directions: { FIRSTNAME: 'salesforce_to_brevo', LASTNAME: 'brevo_to_salesforce' },
       conflictPolicy: 'salesforce_wins',
       valuePairs: { 'DOUBLE_OPT-IN': { Email: { value: 1, label: 'Yes' }, None: { value: 2, label: 'No' } } },
+      optOuts: { enabled: false, resubscribeClears: true },
     };
     // A direction for an attribute not mapped is not kept.
     const saved = await putMapping({ EMAIL: 'Email', FIRSTNAME: 'FirstName', LASTNAME: 'LastName', 'DOUBLE_OPT-IN': 'Preferred_Channel__c', OPT_IN: 'HasOptedOutOfEmail' }, contactsId, {
@@ -119,6 +120,12 @@ describe('mapping (R5, R6): every rule answers 422 with the rule code on the att
     expect(options.body.mappingSettings).toEqual(settings);
     const reset = await putMapping({ EMAIL: 'Email', FIRSTNAME: 'FirstName' });
     expect(reset.body.mappingSettings).toEqual({});
+    // Opt-out settings are two booleans, both required; anything else is refused and changes nothing.
+    for (const optOuts of [{ enabled: true }, { enabled: 'yes', resubscribeClears: false }, { enabled: true, resubscribeClears: false, unblocklist: true }]) {
+      const refused = await putMapping({ EMAIL: 'Email' }, contactsId, { optOuts });
+      expect(refused.status).toBe(422);
+    }
+    expect((await request(bff.app).get(`/api/v1/integrations/${contactsId}/mapping/options`).set(bearer(token))).body.mappingSettings).toEqual({});
   });
 });
 

@@ -20,7 +20,9 @@ export type ContactEvent =
       context: WriteContext;
       at: number;
     }
-  | { kind: 'deleted'; contact: Contact; context: WriteContext; at: number };
+  | { kind: 'deleted'; contact: Contact; context: WriteContext; at: number }
+  /** A recipient unsubscribed from a campaign (Brevo blocklists the email): the marketing webhook's `unsubscribed`. */
+  | { kind: 'unsubscribed'; contact: Contact; at: number };
 
 export interface ContactQuery {
   modifiedSince?: number;
@@ -127,6 +129,20 @@ export class ContactStore {
     this.holes++;
     this.version++;
     this.emit({ kind: 'deleted', contact, context, at: this.now() });
+  }
+
+  /**
+   * A recipient unsubscribing through a campaign's link, as Brevo handles it: the email is blocklisted and
+   * the `unsubscribed` marketing event is sent (not `contact_updated`: no attribute changed). Once per
+   * blocklisting: false when the email was already blocklisted.
+   */
+  unsubscribe(contact: Contact): boolean {
+    if (contact.emailBlacklisted) return false;
+    contact.emailBlacklisted = true;
+    contact.modifiedAt = Math.max(this.now(), contact.modifiedAt + 1);
+    this.version++;
+    this.emit({ kind: 'unsubscribed', contact, at: contact.modifiedAt });
+    return true;
   }
 
   /** List membership changes made from the list side (`/contacts/lists/{id}/contacts/add|remove`). */

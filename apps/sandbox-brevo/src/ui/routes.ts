@@ -84,6 +84,14 @@ export function uiRouter(state: SandboxState, inbox: Inbox, defaultAccount: stri
     res.redirect(303, `/?account=${encodeURIComponent(account.accountId)}`);
   });
 
+  // What a recipient's click on a campaign's unsubscribe link does.
+  router.post('/contacts/:id/unsubscribe', (req, res) => {
+    const account = accountOf(req.query.account);
+    const contact = findContact(account, req.params.id);
+    if (contact) account.contacts.unsubscribe(contact);
+    res.redirect(303, `/?account=${encodeURIComponent(account.accountId)}`);
+  });
+
   router.post('/contacts/:id/delete', (req, res) => {
     const account = accountOf(req.query.account);
     const contact = findContact(account, req.params.id);
@@ -136,6 +144,11 @@ function editPage(account: AccountState, contact: Contact, error: string | undef
       <label><span>EMAIL</span> <input name="email" value="${contact.email ?? ''}"></label>
       ${fields}
       <button type="submit">Save</button> <a href="/?account=${encodeURIComponent(account.accountId)}">Cancel</a>
-    </form>`,
+    </form>
+    ${contact.emailBlacklisted
+      ? html`<p class="muted">This email is blocklisted.</p>`
+      : html`<form method="post" action="/contacts/${contact.id}/unsubscribe?account=${encodeURIComponent(account.accountId)}">
+          <button type="submit">Unsubscribe, as the recipient would from a campaign</button>
+        </form>`}`,
   );
 }

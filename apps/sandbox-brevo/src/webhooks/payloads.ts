@@ -12,13 +12,23 @@ export type MarketingPayload = Record<string, unknown>;
  * `ts` (seconds); `contact_updated` adds `content` (the changed attributes)
  * and, since the 2026-11-01 changelog, `api_key_name` (the key that made the
  * change, '' when it was not made through the API) so an integration can
- * ignore echoes of its own writes. `list_addition` carries `list_id`.
+ * ignore echoes of its own writes. `list_addition` carries `list_id`. `unsubscribed` (a recipient
+ * unsubscribed from a campaign) has the campaign fields the page lists for every campaign event
+ * (`camp_id`, `campaign name`, `tag`, `date_sent`/`date_event`, `ts_sent`/`ts_event`); the sandbox sends
+ * no campaigns, so they name none.
  */
 export function payloadsFor(event: ContactEvent, webhook: Webhook, accountKey: string): MarketingPayload[] {
   const common = { id: webhook.id, email: event.contact.email ?? '', key: accountKey, date: formatWebhookDate(event.at), ts: Math.floor(event.at / 1000) };
   const payloads: MarketingPayload[] = [];
   if (event.kind === 'deleted') {
     if (webhook.events.includes('contactDeleted')) payloads.push({ ...common, event: 'contact_deleted' });
+    return payloads;
+  }
+  if (event.kind === 'unsubscribed') {
+    const at = common.date;
+    if (webhook.events.includes('unsubscribed')) {
+      payloads.push({ ...common, event: 'unsubscribed', camp_id: 0, 'campaign name': '', tag: '', date_sent: at, date_event: at, ts_sent: common.ts, ts_event: common.ts });
+    }
     return payloads;
   }
   if (webhook.events.includes('contactUpdated')) {

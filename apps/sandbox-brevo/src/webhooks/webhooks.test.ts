@@ -109,6 +109,38 @@ describe('webhook delivery', () => {
     expect(events.find((e) => e.event === 'contact_deleted')).not.toHaveProperty('content');
   });
 
+  it('a recipient unsubscribing blocklists the email (as the client reads it) and posts unsubscribed, once', async () => {
+    await registerMarketingWebhook({ events: ['contactUpdated', 'contactDeleted', 'unsubscribed'] });
+    const contact = await sandbox.client.contacts.getContactInfo({ identifier: 1 });
+    expect(contact.emailBlacklisted).toBe(false);
+    const unsubscribe = () => fetch(`${sandbox.url}/__sandbox/accounts/acc_demo/contacts/1/unsubscribe`, { method: 'POST' }).then((r) => r.json());
+    expect(await unsubscribe()).toEqual({ unsubscribed: true });
+    expect(await unsubscribe()).toEqual({ unsubscribed: false });
+    expect((await sandbox.client.contacts.getContactInfo({ identifier: 1 })).emailBlacklisted).toBe(true);
+    const listed = await sandbox.client.contacts.getContacts({ ids: [1], limit: 1, offset: 0 });
+    expect(listed.contacts?.[0]).toMatchObject({ id: 1, emailBlacklisted: true });
+    const [request] = await waitFor(() => (receiver.received.length >= 1 ? receiver.received : undefined));
+    await sandbox.deliveries.idle();
+    expect(receiver.received).toHaveLength(1);
+    expect(request!.body).toMatchObject({ event: 'unsubscribed', email: contact.email, camp_id: expect.any(Number), ts_event: expect.any(Number) });
+    const body = request!.body as { ts: number; content?: unknown; api_key_name?: unknown };
+    expect(Math.abs(body.ts - Date.now() / 1000)).toBeLessThan(10);
+    // Not a contact change: no content, no key.
+    expect(body).not.toHaveProperty('content');
+    expect(body).not.toHaveProperty('api_key_name');
+  });
+
+  it('sends no unsubscribed event to a webhook not subscribed to it; a batch update blocklists as the client asks', async () => {
+    await registerMarketingWebhook();
+    await sandbox.client.contacts.updateBatchContacts({ contacts: [{ id: 2, emailBlacklisted: true }] });
+    expect((await sandbox.client.contacts.getContactInfo({ identifier: 2 })).emailBlacklisted).toBe(true);
+    await fetch(`${sandbox.url}/__sandbox/accounts/acc_demo/contacts/3/unsubscribe`, { method: 'POST' });
+    await waitFor(() => receiver.received.length >= 1 || undefined);
+    await sandbox.deliveries.idle();
+    // The blocklisting by the API is a contact change of no attribute; the unsubscribe is not sent at all.
+    expect(receiver.received.map((r) => r.body)).toEqual([expect.objectContaining({ event: 'contact_updated', content: [{}], api_key_name: 'sandbox-demo' })]);
+  });
+
   it('retries an unreachable or throttled receiver on the configured schedule, and discards on other errors', async () => {
     await registerMarketingWebhook();
     let answers = [429, 200];

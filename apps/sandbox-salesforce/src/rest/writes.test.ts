@@ -146,6 +146,20 @@ describe('sObject Collections', () => {
     expect(row.Title).toBe('VP');
   });
 
+  it('describes HasOptedOutOfEmail as an updateable checkbox on Contact and Lead, writes it through a collection and filters on it', async () => {
+    for (const object of ['Contact', 'Lead'] as const) {
+      const described = await conn.sobject(object).describe();
+      expect(described.fields.find((f) => f.name === 'HasOptedOutOfEmail')).toMatchObject({ type: 'boolean', label: 'Email Opt Out', nillable: false, createable: true, updateable: true, calculated: false });
+      const [first, second] = (await conn.query<Row>(`SELECT Id FROM ${object} WHERE HasOptedOutOfEmail = false ORDER BY Id LIMIT 2`)).records.map((r) => r.Id);
+      const results = await conn.sobject(object).update([{ Id: first!, HasOptedOutOfEmail: true }, { Id: second!, HasOptedOutOfEmail: false }]);
+      expect(results).toEqual([{ id: first, success: true, errors: [] }, { id: second, success: true, errors: [] }]);
+      // Not a boolean: the whole request is refused as it cannot be read, as Salesforce does.
+      await expect(conn.sobject(object).update([{ Id: second!, HasOptedOutOfEmail: 'maybe' as unknown as boolean }])).rejects.toMatchObject({ errorCode: 'JSON_PARSER_ERROR' });
+      const optedOut = (await conn.query<Row>(`SELECT Id, HasOptedOutOfEmail FROM ${object} WHERE Id IN ('${first}', '${second}') ORDER BY Id`)).records;
+      expect(optedOut.map((row) => [row.Id, row.HasOptedOutOfEmail])).toEqual([[first, true], [second, false]]);
+    }
+  });
+
   it('rolls everything back with allOrNone', async () => {
     const ids = (await conn.query<Row>('SELECT Id, Title FROM Contact ORDER BY SystemModstamp LIMIT 2')).records.map((r) => r.Id) as [string, string];
     const results = await conn.sobject('Contact').update(

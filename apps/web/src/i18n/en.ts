@@ -144,6 +144,12 @@ export const en = {
     conflictPolicy: 'When a field changed in both Salesforce and Brevo since the last sync',
     conflictPolicyHint: 'The decision is listed with the record errors of the run that made it.',
     conflictPolicies: { later_wins: 'the later change wins (default)', salesforce_wins: 'Salesforce wins', brevo_wins: 'Brevo wins' },
+    optOuts: {
+      legend: 'Email opt-outs',
+      enabled: 'Opt-outs follow the contact: a Brevo unsubscribe or blocklisting sets {field}, and {field} set in Salesforce blocklists the email in Brevo',
+      hint: 'Clearing {field} in Salesforce never lifts a blocklisting in Brevo: only the contact, or you in Brevo, can.',
+      resubscribeClears: 'A re-subscription in Brevo clears {field} in Salesforce',
+    },
   },
   lists: {
     intro: 'Synced contacts are added to one Brevo list.',

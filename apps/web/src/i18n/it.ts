@@ -146,6 +146,12 @@ export const it: UiCatalogue = {
     conflictPolicy: 'Quando un campo è cambiato sia in Salesforce sia in Brevo dall’ultima sincronizzazione',
     conflictPolicyHint: 'La decisione è elencata tra gli errori dei record dell’esecuzione che l’ha presa.',
     conflictPolicies: { later_wins: 'vince la modifica più recente (predefinito)', salesforce_wins: 'vince Salesforce', brevo_wins: 'vince Brevo' },
+    optOuts: {
+      legend: 'Rifiuto delle email',
+      enabled: 'Il rifiuto segue il contatto: una disiscrizione o un blocco in Brevo imposta {field}, e {field} impostato in Salesforce blocca l’email in Brevo',
+      hint: 'Togliere {field} in Salesforce non toglie mai un blocco in Brevo: può toglierlo solo il contatto, o tu in Brevo.',
+      resubscribeClears: 'Una nuova iscrizione in Brevo toglie {field} in Salesforce',
+    },
   },
   lists: {
     intro: 'I contatti sincronizzati vengono aggiunti a una lista Brevo.',

@@ -5,6 +5,7 @@ import {
   validateMapping,
   type ConflictPolicy,
   type MappingSettings,
+  type OptOutSettings,
   type RuleIssue,
   type SyncDirection,
   type ValuePairs,
@@ -244,6 +245,11 @@ export const useWizardStore = defineStore('wizard', () => {
     serverIssues.value = [];
   }
 
+  function setOptOuts(optOuts: OptOutSettings): void {
+    mappingSettings.value = { ...mappingSettings.value, optOuts };
+    serverIssues.value = [];
+  }
+
   async function saveMapping(): Promise<boolean> {
     const id = integration.value?.id;
     if (!id || !canContinueMapping.value) return false;
@@ -325,7 +331,7 @@ export const useWizardStore = defineStore('wizard', () => {
     reachableIndex, stepIndex,
     reset, load, refresh, goTo, advance,
     connectStarted, connectFinished, saveConsent,
-    loadMappingOptions, setMapping, setDirection, setValuePair, setConflictPolicy, saveMapping,
+    loadMappingOptions, setMapping, setDirection, setValuePair, setConflictPolicy, setOptOuts, saveMapping,
     loadLists, createList, saveList,
     loadPreview, activate,
   };

@@ -61,6 +61,9 @@ export const en = {
       salesforceKept: '{attribute} was changed in both Salesforce and Brevo since the last sync: the Salesforce value was kept, as this integration’s conflict rule decides.',
       brevoKept: '{attribute} was changed in both Salesforce and Brevo since the last sync: the Brevo value was written to Salesforce, as this integration’s conflict rule decides.',
     },
+    optOut: {
+      keptInBrevo: 'Email opt-out was cleared in Salesforce, but the contact stays blocklisted in Brevo: a blocklisting is the contact’s own choice, and only the contact (or you, in Brevo) can lift it.',
+    },
     contact: {
       noEmailOrSms: 'This record has neither an email address nor a mobile number, and Brevo needs one of them: it was not sent to Brevo and cost nothing.',
     },
@@ -123,6 +126,7 @@ export const en = {
       salesforce_rejected: 'Check the record in Salesforce (validation rules, permissions), then retry.',
       conflict_salesforce_kept: 'Nothing to do if the Salesforce value is right. Otherwise edit it in Salesforce, or change the conflict rule in the mapping.',
       conflict_brevo_kept: 'Nothing to do if the Brevo value is right. Otherwise edit it in Brevo, or change the conflict rule in the mapping.',
+      opt_out_kept_in_brevo: 'Nothing to do if the contact still does not want emails. If they asked to receive them again, lift the blocklisting in Brevo.',
       value_unpaired: 'Pair this value in the mapping (Edit mapping): it is synced at the next change of the record.',
       quota_exceeded: 'Wait for next month or ask support to raise the quota, then activate again.',
     },

@@ -63,6 +63,9 @@ export const it = {
       salesforceKept: '{attribute} è stato modificato sia in Salesforce sia in Brevo dall’ultima sincronizzazione: è stato mantenuto il valore di Salesforce, come stabilisce la regola dei conflitti di questa integrazione.',
       brevoKept: '{attribute} è stato modificato sia in Salesforce sia in Brevo dall’ultima sincronizzazione: il valore di Brevo è stato scritto in Salesforce, come stabilisce la regola dei conflitti di questa integrazione.',
     },
+    optOut: {
+      keptInBrevo: 'Il rifiuto delle email è stato tolto in Salesforce, ma il contatto resta nella lista di blocco di Brevo: il blocco è una scelta del contatto, e solo il contatto (o tu, in Brevo) può toglierlo.',
+    },
     contact: {
       noEmailOrSms: 'Questo record non ha né un indirizzo email né un numero di cellulare, e Brevo ne richiede almeno uno: non è stato inviato a Brevo e non ha consumato quota.',
     },
@@ -123,6 +126,7 @@ export const it = {
       not_linked: 'Nessuna azione: i contatti creati in Brevo non vengono creati in Salesforce.',
       invalid_input: 'Controlla i valori del record rispetto ai formati di Brevo, poi riprova.',
       salesforce_rejected: 'Controlla il record in Salesforce (regole di convalida, permessi), poi riprova.',
+      opt_out_kept_in_brevo: 'Nulla da fare se il contatto continua a non volere email. Se ha chiesto di riceverle di nuovo, togli il blocco in Brevo.',
       value_unpaired: 'Abbina questo valore (Modifica l’abbinamento): verrà sincronizzato alla prossima modifica del record.',
       conflict_salesforce_kept: 'Nulla da fare se il valore di Salesforce è giusto. Altrimenti modificalo in Salesforce, o cambia la regola dei conflitti nell’abbinamento.',
       conflict_brevo_kept: 'Nulla da fare se il valore di Brevo è giusto. Altrimenti modificalo in Brevo, o cambia la regola dei conflitti nell’abbinamento.',

@@ -7,10 +7,11 @@ import { CONNECTED, INTEGRATION_ID, makeIntegration, makeMappingInputs } from '.
 import { createTestContext, render } from '../../test-utils/render.ts';
 import MappingStep from './mapping-step.vue';
 
-async function renderMappingStep(options: { locale?: string; mapping?: Record<string, string> | null } = {}) {
+async function renderMappingStep(options: { locale?: string; mapping?: Record<string, string> | null; withoutFields?: readonly string[] } = {}) {
   const api = createFakeApi();
   api.getIntegration.mockResolvedValue(makeIntegration({ nextStep: 'mapping', salesforce: CONNECTED, consent: { by: 'u1', at: '2026-11-27T10:02:00.000Z' } }));
-  api.getMappingOptions.mockResolvedValue(makeMappingInputs(options.mapping ?? null));
+  const inputs = makeMappingInputs(options.mapping ?? null);
+  api.getMappingOptions.mockResolvedValue({ ...inputs, salesforceFields: inputs.salesforceFields.filter((field) => !options.withoutFields?.includes(field.name)) });
   const context = createTestContext({ api, ...(options.locale ? { locale: options.locale } : {}) });
   await useWizardStore(context.pinia).load(INTEGRATION_ID, 'mapping');
   const result = await render(MappingStep, options, context);
@@ -195,6 +196,35 @@ describe('mapping step', () => {
     expect((direction().element as HTMLSelectElement).value).toBe('both');
   });
 
+  it('offers opt-outs on by default where the object has Email Opt Out; the user turns them off, or asks re-subscriptions to clear the flag', async () => {
+    const { wrapper, api } = await renderMappingStep({ mapping: { EMAIL: 'Email' } });
+    const optOuts = wrapper.get('fieldset[data-testid="opt-outs"]');
+    expect(optOuts.get('legend').text()).toBe('Email opt-outs');
+    const enabled = optOuts.get<HTMLInputElement>('[data-testid="opt-outs-enabled"]');
+    const resubscribe = optOuts.get<HTMLInputElement>('[data-testid="opt-outs-resubscribe"]');
+    expect(enabled.element.checked).toBe(true);
+    expect(resubscribe.element.checked).toBe(false);
+    expect(optOuts.text()).toContain('Clearing Email Opt Out (HasOptedOutOfEmail) in Salesforce never lifts a blocklisting in Brevo');
+
+    await resubscribe.setValue(true);
+    await wrapper.get('form').trigger('submit');
+    await flushPromises();
+    expect(api.putMapping).toHaveBeenLastCalledWith(INTEGRATION_ID, { EMAIL: 'Email' }, { optOuts: { enabled: true, resubscribeClears: true } });
+
+    await enabled.setValue(false);
+    // Off, there is nothing to re-subscribe: the second option goes with the first.
+    expect(resubscribe.element.disabled).toBe(true);
+    expect(resubscribe.element.checked).toBe(false);
+    await wrapper.get('form').trigger('submit');
+    await flushPromises();
+    expect(api.putMapping).toHaveBeenLastCalledWith(INTEGRATION_ID, { EMAIL: 'Email' }, { optOuts: { enabled: false, resubscribeClears: true } });
+  });
+
+  it('offers no opt-outs for an object without the Email Opt Out checkbox', async () => {
+    const { wrapper } = await renderMappingStep({ mapping: { EMAIL: 'Email' }, withoutFields: ['HasOptedOutOfEmail'] });
+    expect(wrapper.find('[data-testid="opt-outs"]').exists()).toBe(false);
+  });
+
   it('translates reasons, types and messages to Italian', async () => {
     const { wrapper } = await renderMappingStep({ locale: 'it', mapping: {} });
     expect(wrapper.text()).toContain('Abbina almeno il campo Email o SMS.');
@@ -203,5 +233,8 @@ describe('mapping step', () => {
     expect(unavailable.get('summary').text()).toBe('Non disponibili (3), e perché');
     expect(unavailable.get('[data-field="Interests__c"]').text()).toContain('(elenco a selezione multipla)');
     expect(unavailable.get('[data-attribute="HOBBIES"]').text()).toBe('HOBBIES (scelta multipla): Gli attributi a scelta multipla non sono supportati.');
+    const optOuts = wrapper.get('[data-testid="opt-outs"]');
+    expect(optOuts.get('legend').text()).toBe('Rifiuto delle email');
+    expect(optOuts.text()).toContain('Una nuova iscrizione in Brevo toglie Email Opt Out (HasOptedOutOfEmail) in Salesforce');
   });
 });
