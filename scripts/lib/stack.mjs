@@ -36,6 +36,8 @@ export const DEFAULT_PORTS = {
   bff: 4000,
   web: 5180,
   host: 5170,
+  /** The worker's `/metrics` and `/healthz`. A plan without it (the browser tests', the benchmarks') starts workers that open no port. */
+  workerMetrics: 4001,
 };
 
 /** The port plan from the environment (the variables each app reads), else the defaults. */
@@ -48,6 +50,7 @@ export function portsFromEnvironment(source = process.env) {
     bff: read('BFF_PORT', DEFAULT_PORTS.bff),
     web: read('WEB_PORT', DEFAULT_PORTS.web),
     host: read('HOST_DEMO_PORT', DEFAULT_PORTS.host),
+    workerMetrics: read('WORKER_METRICS_PORT', DEFAULT_PORTS.workerMetrics),
   };
 }
 
@@ -75,6 +78,7 @@ export function stackEnvironment(ports, mongoUri) {
     WEB_PORT: String(ports.web),
     WEB_PUBLIC_URL: url(ports.web),
     HOST_DEMO_PORT: String(ports.host),
+    ...(ports.workerMetrics === undefined ? {} : { WORKER_METRICS_PORT: String(ports.workerMetrics) }),
   };
 }
 
@@ -86,11 +90,13 @@ export function isBuilt(app) {
   return existsSync(appEntry(app));
 }
 
+/** @typedef {Omit<typeof DEFAULT_PORTS, 'workerMetrics'> & { workerMetrics?: number }} PortPlan */
+
 /**
  * Starts the database (unless `mongoUri` is given) and the selected apps.
  * @param {import('./process-group.mjs').ProcessGroup} group
- * @param {{ only?: 'devdb' | 'sandboxes' | 'product', ports?: typeof DEFAULT_PORTS, mongoUri?: string, dataDir?: string, env?: Record<string, string> }} options
- * @returns {Promise<{ started: string[], ports: typeof DEFAULT_PORTS, env: Record<string, string> }>}
+ * @param {{ only?: 'devdb' | 'sandboxes' | 'product', ports?: PortPlan, mongoUri?: string, dataDir?: string, env?: Record<string, string> }} options
+ * @returns {Promise<{ started: string[], ports: PortPlan, env: Record<string, string> }>}
  */
 export async function startStack(group, options = {}) {
   const { only, ports = portsFromEnvironment(), dataDir = join(repoRoot, '.data', 'devdb') } = options;

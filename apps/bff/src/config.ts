@@ -4,6 +4,7 @@ import {
   DEV_ADMIN_SECRET,
   DEV_HOST_JWT_SECRET,
   encryptionEnv,
+  metricsTokenEnv,
   refineEncryptionKeyId,
   refineProductionSecrets,
   SANDBOX_SALESFORCE_CLIENT_SECRET,
@@ -21,8 +22,7 @@ export const bffConfigSchema = z
     BFF_HOST: z.string().min(1).default('localhost'),
     /** Which proxies in front of the BFF to believe about the client address (per-address rate limits). */
     TRUST_PROXY: trustProxySchema,
-    /** Bearer token that `/metrics` asks for; in production `/metrics` is served only with one. */
-    METRICS_TOKEN: z.string().optional(),
+    ...metricsTokenEnv,
     BFF_PUBLIC_URL: env.url('http://localhost:4000'),
     MONGODB_URI: env.mongoUri(),
     HOST_JWT_SECRET: env.secret(32).default(DEV_HOST_JWT_SECRET),
@@ -54,12 +54,9 @@ export const bffConfigSchema = z
   })
   .superRefine((config, ctx) => {
     refineEncryptionKeyId(config, ctx);
-    if (config.METRICS_TOKEN !== undefined && config.METRICS_TOKEN.length < 32) {
-      ctx.addIssue({ code: 'custom', path: ['METRICS_TOKEN'], message: 'must be at least 32 characters' });
-    }
     if (config.NODE_ENV !== 'production') return;
     refineProductionSecrets(config, ctx, {
-      shared: config.METRICS_TOKEN === undefined ? ['HOST_JWT_SECRET', 'ADMIN_SECRET'] : ['HOST_JWT_SECRET', 'ADMIN_SECRET', 'METRICS_TOKEN'],
+      shared: ['HOST_JWT_SECRET', 'ADMIN_SECRET', 'METRICS_TOKEN'],
       issued: ['SALESFORCE_CLIENT_SECRET'],
       encryptionKeys: 'ENCRYPTION_KEYS',
     });

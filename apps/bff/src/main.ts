@@ -1,4 +1,4 @@
-import { secretBoxFromEnv } from '@contact-sync/secrets';
+import { metricsClosedWarning, secretBoxFromEnv } from '@contact-sync/secrets';
 import { connectStore, ensureBffIndexes, accountRepository } from '@contact-sync/store';
 import { createApp } from './app.ts';
 import { loadBffConfig } from './config.ts';
@@ -21,7 +21,8 @@ async function main(): Promise<void> {
 
   const hooks = createSyncHooks({ config, connection, secrets });
   const app = createApp({ config, connection, secrets, logger, syncFacts: syncFactsFromStore(connection), hooks });
-  if (config.NODE_ENV === 'production' && config.METRICS_TOKEN === undefined) logger.warn('METRICS_TOKEN is not set: /metrics is not served');
+  const metricsClosed = metricsClosedWarning(config);
+  if (metricsClosed) logger.warn(metricsClosed);
   const server = app.listen(config.BFF_PORT, config.BFF_HOST, () => {
     const bound = server.address();
     const listening = bound && typeof bound === 'object' ? ` (listening on ${bound.family === 'IPv6' ? `[${bound.address}]` : bound.address}:${bound.port})` : '';

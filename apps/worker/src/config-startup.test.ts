@@ -31,6 +31,9 @@ describe('worker start-up configuration', () => {
     { variable: 'ENCRYPTION_KEY_ID', value: 'not-a-listed-key' },
     { variable: 'NOTICE_SENDER_EMAIL', value: 'no-reply-at-contact-sync' },
     { variable: 'LOG_LEVEL', value: 'chatty' },
+    { variable: 'WORKER_METRICS_PORT', value: '70000' },
+    { variable: 'METRICS_TOKEN', value: 'too-short-for-a-token' },
+    { variable: 'METRICS_TOKEN', value: 'metrics'.repeat(6), with: production },
     // Secrets checked by their value in production (issue 12); the other cases are in config.test.ts.
     { variable: 'ENCRYPTION_KEYS', value: `prod1:${DEV_ENCRYPTION_KEYS.split(':')[1]}`, with: production },
     { variable: 'ENCRYPTION_KEYS', value: `${DEV_ENCRYPTION_KEYS},`, with: { ...production, ENCRYPTION_KEY_ID: 'dev1' } },

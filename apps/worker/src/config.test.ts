@@ -40,7 +40,20 @@ describe('worker configuration', () => {
     ['the development key with a trailing comma', { ENCRYPTION_KEYS: `${DEV_ENCRYPTION_KEYS},`, ENCRYPTION_KEY_ID: 'dev1' }, 'ENCRYPTION_KEYS'],
     ['a key of one repeated byte', { ENCRYPTION_KEYS: `prod1:${Buffer.alloc(32, 7).toString('base64')}` }, 'ENCRYPTION_KEYS'],
     ['the sandbox connected app secret', { SALESFORCE_CLIENT_SECRET: 'sandbox-client-secret' }, 'SALESFORCE_CLIENT_SECRET'],
+    ['a guessable METRICS_TOKEN', { METRICS_TOKEN: 'metrics'.repeat(6) }, 'METRICS_TOKEN'],
+    ['the published development admin secret as METRICS_TOKEN', { METRICS_TOKEN: 'dev-only-admin-secret-change-me-32chars' }, 'METRICS_TOKEN'],
   ])('refuses in production %s, naming it', (_case, change, variable) => {
     expect(problems({ ...PRODUCTION, ...change })).toEqual([variable]);
+  });
+
+  // Issue 17: the worker's /metrics and /healthz.
+  it('opens no port unless WORKER_METRICS_PORT says which (0: one the system picks), on loopback unless told otherwise', () => {
+    const development = loadWorkerConfig({ MONGODB_URI: 'mongodb://h/db' });
+    expect([development.WORKER_METRICS_PORT, development.WORKER_METRICS_HOST, development.METRICS_TOKEN]).toEqual([undefined, 'localhost', undefined]);
+    expect(loadWorkerConfig({ MONGODB_URI: 'mongodb://h/db', WORKER_METRICS_PORT: '0' }).WORKER_METRICS_PORT).toBe(0);
+    expect(loadWorkerConfig({ MONGODB_URI: 'mongodb://h/db', WORKER_METRICS_PORT: '9464', WORKER_METRICS_HOST: '0.0.0.0' })).toMatchObject({ WORKER_METRICS_PORT: 9464, WORKER_METRICS_HOST: '0.0.0.0' });
+    for (const port of ['-1', '65536', '9464.5', 'metrics']) expect(problems({ MONGODB_URI: 'mongodb://h/db', WORKER_METRICS_PORT: port }), port).toEqual(['WORKER_METRICS_PORT']);
+    expect(problems({ MONGODB_URI: 'mongodb://h/db', METRICS_TOKEN: 'short' })).toEqual(['METRICS_TOKEN']);
+    expect(loadWorkerConfig({ ...PRODUCTION, METRICS_TOKEN: randomBytes(36).toString('base64') }).METRICS_TOKEN).toHaveLength(48);
   });
 });

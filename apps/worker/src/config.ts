@@ -1,5 +1,5 @@
 import { env, loadConfig } from '@contact-sync/config';
-import { encryptionEnv, refineEncryptionKeyId, refineProductionSecrets, SANDBOX_SALESFORCE_CLIENT_SECRET } from '@contact-sync/secrets';
+import { encryptionEnv, metricsTokenEnv, refineEncryptionKeyId, refineProductionSecrets, SANDBOX_SALESFORCE_CLIENT_SECRET } from '@contact-sync/secrets';
 import { z } from 'zod';
 
 /** The worker's environment (the Salesforce, Brevo and encryption variables are the BFF's). */
@@ -13,6 +13,14 @@ export const workerConfigSchema = z
     /** The watermark run's interval while changes arrive in real time: the safety net. */
     SYNC_SAFETY_NET_SECONDS: z.coerce.number().int().min(60, 'must be at least 60 (seconds)').default(900),
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+    /**
+     * Port of the worker's own HTTP server (`/metrics`, `/healthz`). Unset: none (any number of workers
+     * share a machine, and the tests' workers open nothing); 0: one the system picks, said on the ready line.
+     */
+    WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
+    /** Interface it listens on: loopback by default, as the BFF's; `0.0.0.0` (or an address) opens it deliberately. */
+    WORKER_METRICS_HOST: z.string().min(1).default('localhost'),
+    ...metricsTokenEnv,
     BFF_PUBLIC_URL: env.url('http://localhost:4000'),
     BREVO_API_URL: env.url('http://localhost:4020/v3'),
     /** Brevo's `/contacts/*` limit per account: 10 calls a second on every plan, 20 on Professional and Enterprise. */
@@ -28,7 +36,7 @@ export const workerConfigSchema = z
   .superRefine((config, ctx) => {
     refineEncryptionKeyId(config, ctx);
     // The worker opens every stored token and key: it refuses public or guessable secrets as the BFF does.
-    if (config.NODE_ENV === 'production') refineProductionSecrets(config, ctx, { issued: ['SALESFORCE_CLIENT_SECRET'], encryptionKeys: 'ENCRYPTION_KEYS' });
+    if (config.NODE_ENV === 'production') refineProductionSecrets(config, ctx, { shared: ['METRICS_TOKEN'], issued: ['SALESFORCE_CLIENT_SECRET'], encryptionKeys: 'ENCRYPTION_KEYS' });
   });
 
 export type WorkerConfig = z.infer<typeof workerConfigSchema>;

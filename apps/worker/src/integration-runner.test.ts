@@ -7,6 +7,7 @@ import { BREVO_LIMITS_OFF_FOR_API_CHECKS, listMembers, startHarness, startWebhoo
 import { createActiveIntegration } from '../../../packages/sync/src/testing/stack.ts';
 import { loadWorkerConfig } from './config.ts';
 import { createIntegrationRunner, failureBackoffMs } from './integration-runner.ts';
+import { createWorkerMetrics } from './metrics.ts';
 
 const database = useTestDatabase('worker_runner');
 let harness: Harness;
@@ -29,7 +30,9 @@ describe('worker runner on the BFF documents', () => {
     const integrations = integrationRepository(database.connection, secrets);
     const { id } = await createActiveIntegration(database.connection, secrets, harness, 'Failing org');
     const config = loadWorkerConfig({ MONGODB_URI: database.uri, BREVO_API_URL: harness.brevo.baseUrl, SALESFORCE_LOGIN_URL: harness.salesforce.url, BFF_PUBLIC_URL: receiver.url, SYNC_INTERVAL_SECONDS: '60' });
-    const runner = createIntegrationRunner({ connection: database.connection, secrets, store: harness.store, config, logger: pino({ level: 'silent' }) });
+    const metrics = createWorkerMetrics({ defaultMetrics: false });
+    const runner = createIntegrationRunner({ connection: database.connection, secrets, store: harness.store, config, logger: pino({ level: 'silent' }), metrics });
+    const runsEnded = async () => (await metrics.runsEnded.get()).values.map(({ labels, value }) => `${labels.trigger} ${labels.end} ${value}`);
     const faults = `${harness.salesforce.url}/__sandbox/faults`;
     await fetch(faults, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ pathPrefix: '/services/data', status: 503, times: 100_000 }) });
     try {
@@ -47,6 +50,9 @@ describe('worker runner on the BFF documents', () => {
       harness.salesforce.calls.reset();
       await runner.runOne(id, { stillOwner: async () => true, othersWaiting: async () => false, trigger: 'schedule' });
       expect(harness.salesforce.calls.snapshot().total).toBe(0);
+      // Counted (the run held back is not a run); the fleet's back-off count (the worker's gauge) sees it.
+      expect(await runsEnded()).toEqual(['schedule failed 1']);
+      expect(await harness.store.state.countBackingOff(new Date())).toBe(1);
       // Failures in a row wait 1, 2, 4… intervals, at most an hour.
       expect([1, 2, 3, 4, 10].map((failures) => failureBackoffMs(failures, 60) / 60_000)).toEqual([1, 2, 4, 8, 60]);
     } finally {
@@ -56,6 +62,8 @@ describe('worker runner on the BFF documents', () => {
     await runner.runOne(id, { stillOwner: async () => true, othersWaiting: async () => false, trigger: 'sync_now' });
     const after = await harness.store.state.get(id);
     expect(after).toMatchObject({ failuresInARow: 0, backoffUntil: null });
+    expect(await harness.store.state.countBackingOff(new Date())).toBe(0);
+    expect(await runsEnded()).toEqual(['schedule failed 1', 'sync_now completed 1']);
     // The seeded org's rejected records keep it in error, now for them.
     expect((await integrations.findByIdForWorker(id))!.statusReason?.code).toBe('record_errors');
   }, 180_000);

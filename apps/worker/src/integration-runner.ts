@@ -7,6 +7,7 @@ import { registerIntegrationWebhook, runIntegration, sharedBrevoLimits, sharedSa
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
 import type { WorkerConfig } from './config.ts';
+import { countRun, runEndOf, type WorkerMetrics } from './metrics.ts';
 import type { RunContext, SyncingIntegration } from './scheduler.ts';
 
 const SYNCING: Status[] = [IntegrationStatus.Active, IntegrationStatus.Error];
@@ -28,10 +29,14 @@ export function failureBackoffMs(failures: number, intervalSeconds: number): num
  * every change is conditional on the integration still syncing, so a pause
  * or delete made meanwhile in the BFF wins.
  */
-export function createIntegrationRunner(deps: { connection: Connection; secrets: SecretBox; store: SyncStore; config: WorkerConfig; logger: Logger }) {
+export function createIntegrationRunner(deps: { connection: Connection; secrets: SecretBox; store: SyncStore; config: WorkerConfig; logger: Logger; metrics?: WorkerMetrics }) {
   const integrations = integrationRepository(deps.connection, deps.secrets);
   const accounts = accountRepository(deps.connection, deps.secrets);
-  const { config, logger } = deps;
+  const { config, logger, metrics } = deps;
+  // Every call of the engine (runs and streamed batches) counted by API: no label names the integration.
+  const callCounting = metrics
+    ? { onCall: (api: 'salesforce' | 'brevo') => metrics.apiCalls.inc({ api }), onRateLimited: (api: 'salesforce' | 'brevo') => metrics.apiRateLimited.inc({ api }) }
+    : {};
 
   const statusesFor = (doc: IntegrationDoc): IntegrationStatusPort => ({
     async setStatus(integrationId, change) {
@@ -89,7 +94,7 @@ export function createIntegrationRunner(deps: { connection: Connection; secrets:
         brevoLimits: sharedBrevoLimits(deps.store.rateBudgets, doc.accountId, { contactsPerSecond: config.BREVO_CONTACTS_PER_SECOND }),
         // The org's daily-limit pause holds every integration on the org.
         ...(doc.salesforce ? { salesforceOrg: sharedSalesforceLimits(deps.store.rateBudgets, doc.salesforce.orgId) } : {}),
-        options: { sender: { email: config.NOTICE_SENDER_EMAIL, name: 'Salesforce contacts integration' } },
+        options: { sender: { email: config.NOTICE_SENDER_EMAIL, name: 'Salesforce contacts integration' }, ...callCounting },
       },
     };
   }
@@ -141,7 +146,12 @@ export function createIntegrationRunner(deps: { connection: Connection; secrets:
       const started = Date.now();
       // A long run (an initial load) gives way between chunks once it has had its slice and others wait.
       const shouldYield = async () => Date.now() - started > RUN_SLICE_MS && (await context.othersWaiting());
-      const result = await runIntegration(engine.snapshot, { ...engine.deps, salesforce: salesforce.connection, stillOwner: context.stillOwner, trigger: context.trigger, shouldYield });
+      let result: Awaited<ReturnType<typeof runIntegration>> | undefined;
+      try {
+        result = await runIntegration(engine.snapshot, { ...engine.deps, salesforce: salesforce.connection, stillOwner: context.stillOwner, trigger: context.trigger, shouldYield });
+      } finally {
+        if (metrics) countRun(metrics, context.trigger, result ? runEndOf(result) : null, (Date.now() - started) / 1000);
+      }
       const failed = [result.brevoToSalesforce, result.salesforceToBrevo].find((direction) => direction?.end === 'failed');
       if (failed) {
         const failures = await deps.store.state.recordFailure(integrationId, new Date(), (n) => failureBackoffMs(n, config.SYNC_INTERVAL_SECONDS));

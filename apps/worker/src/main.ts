@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { secretBoxFromEnv } from '@contact-sync/secrets';
+import { metricsAccess, metricsClosedWarning, secretBoxFromEnv } from '@contact-sync/secrets';
 import { connectStore, createSyncStore, ensureSyncIndexes } from '@contact-sync/store';
 import pino from 'pino';
 import { loadWorkerConfig } from './config.ts';
 import { createIntegrationRunner } from './integration-runner.ts';
+import { cachedFor, createWorkerMetrics, registerWorkerGauges } from './metrics.ts';
+import { startMetricsServer } from './metrics-server.ts';
 import { SyncScheduler } from './scheduler.ts';
 import { StreamSupervisor } from './stream-supervisor.ts';
 
@@ -12,6 +14,8 @@ for (const name of ['http_proxy', 'https_proxy', 'HTTP_PROXY', 'HTTPS_PROXY']) d
 
 /** A stream batch takes seconds: its integration lease outlives a worker killed during one by this much at most. */
 const STREAM_BATCH_LEASE_MS = 15_000;
+/** The integrations-in-back-off gauge counts in the database at most this often, however often it is scraped. */
+const BACKOFF_COUNT_TTL_MS = 15_000;
 
 async function main(): Promise<void> {
   const config = loadWorkerConfig();
@@ -20,7 +24,8 @@ async function main(): Promise<void> {
   const connection = await connectStore(config.MONGODB_URI);
   const store = createSyncStore(connection.db!);
   await ensureSyncIndexes(store);
-  const runner = createIntegrationRunner({ connection, secrets, store, config, logger });
+  const metrics = createWorkerMetrics();
+  const runner = createIntegrationRunner({ connection, secrets, store, config, logger, metrics });
   const workerId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const scheduler = new SyncScheduler({
     db: connection.db!,
@@ -31,6 +36,7 @@ async function main(): Promise<void> {
     listSyncing: runner.listSyncing,
     runOne: runner.runOne,
     onError: (error, where) => logger.error({ err: error, where }, 'worker error'),
+    onScheduleLag: (lagMs) => metrics.scheduleLag.observe(lagMs / 1000),
   });
   await scheduler.start();
   const streams = new StreamSupervisor({
@@ -46,8 +52,25 @@ async function main(): Promise<void> {
     onError: (error, where) => logger.error({ err: error, where }, 'worker error'),
   });
   streams.start();
+  registerWorkerGauges(metrics, {
+    runsInProgress: () => scheduler.runsInProgress(),
+    streamsHeld: () => streams.heldKeys().length,
+    integrationsBackingOff: cachedFor(BACKOFF_COUNT_TTL_MS, () => store.state.countBackingOff(new Date()), (error) => logger.warn({ err: error }, 'metrics: integrations in back-off not counted')),
+  });
+  const metricsClosed = metricsClosedWarning(config);
+  if (metricsClosed && config.WORKER_METRICS_PORT !== undefined) logger.warn(metricsClosed);
+  const served =
+    config.WORKER_METRICS_PORT === undefined
+      ? null
+      : await startMetricsServer({
+          port: config.WORKER_METRICS_PORT,
+          host: config.WORKER_METRICS_HOST,
+          registry: metrics.registry,
+          access: metricsAccess(config),
+          onError: (error) => logger.error({ err: error }, 'metrics server error'),
+        });
   const host = new URL(config.MONGODB_URI.replace(/^mongodb(\+srv)?:/, 'http:')).host;
-  console.log(`worker ready on ${host}`);
+  console.log(`worker ready on ${host}${served ? ` (metrics and health on ${served.url})` : ''}`);
 
   let stopping = false;
   const shutdown = (signal: string) => {

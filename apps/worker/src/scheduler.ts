@@ -1,4 +1,4 @@
-import { Agenda } from 'agenda';
+import { Agenda, type JobRepository } from 'agenda';
 import { MongoBackend } from '@agendajs/mongo-backend';
 import type { Lease, RunTrigger, SyncStore, Db } from '@contact-sync/store';
 
@@ -48,6 +48,8 @@ export interface SchedulerOptions {
   requestPollMs?: number;
   now?: () => Date;
   onError?: (error: unknown, where: string) => void;
+  /** A recurring job started by this worker, this long after it was due (ms). */
+  onScheduleLag?: (lagMs: number) => void;
 }
 
 interface SyncJobData {
@@ -81,12 +83,16 @@ export class SyncScheduler {
   private readonly now: () => Date;
   private stopped = false;
   private running = new Set<Promise<unknown>>();
+  /** When each job this worker locked was due, by job id, until it starts. */
+  private readonly dueAt = new Map<string, Date>();
 
   constructor(private readonly options: SchedulerOptions) {
     this.leaseTtlMs = options.leaseTtlMs ?? 120_000;
     this.now = options.now ?? (() => new Date());
+    const backend = new MongoBackend({ mongo: options.db, collection: JOBS_COLLECTION });
+    recordDueTimes(backend.repository, this.dueAt);
     this.agenda = new Agenda({
-      backend: new MongoBackend({ mongo: options.db, collection: JOBS_COLLECTION }),
+      backend,
       processEvery: options.processEveryMs ?? 1_000,
       maxConcurrency: options.concurrency,
       defaultConcurrency: options.concurrency,
@@ -97,6 +103,11 @@ export class SyncScheduler {
       SYNC_JOB,
       async (job) => {
         const data = job.attrs.data as SyncJobData;
+        const id = String(job.attrs._id);
+        const due = this.dueAt.get(id);
+        this.dueAt.delete(id);
+        // `lastRunAt`: when Agenda started this run.
+        if (data.kind === 'recurring' && due && job.attrs.lastRunAt) options.onScheduleLag?.(Math.max(0, job.attrs.lastRunAt.getTime() - due.getTime()));
         // Agenda cancels a job not touched within its lock lifetime (the run would go on under our lease): touched as the lease is renewed.
         const run = this.runWithLease(data.integrationId, () => job.touch(), data.kind === 'now' ? (data.trigger ?? 'sync_now') : 'schedule');
         this.running.add(run);
@@ -145,6 +156,11 @@ export class SyncScheduler {
     } finally {
       this.watchingRequests = false;
     }
+  }
+
+  /** Jobs this worker is running (each a run of one integration, or a run found going elsewhere and skipped). */
+  runsInProgress(): number {
+    return this.running.size;
   }
 
   /** Stops taking jobs and waits for the runs in progress (their leases are released). */
@@ -281,4 +297,20 @@ export class SyncScheduler {
       }
     }
   }
+}
+
+/**
+ * Keeps the time each job this worker locks was due (its `nextRunAt` as locked). Agenda's run sets
+ * `lastRunAt` to the start and moves `nextRunAt` on to the next run before it calls the job's function
+ * (agenda 6.2 `Job.run`), so the function no longer sees when its run was due: it is read where Agenda
+ * locks the job, from the document its atomic lock returns. A job locked and then released (not due
+ * within a poll) is overwritten by its next lock.
+ */
+function recordDueTimes(repository: JobRepository, dueAt: Map<string, Date>): void {
+  const getNextJobToRun = repository.getNextJobToRun.bind(repository);
+  repository.getNextJobToRun = async (...args) => {
+    const job = await getNextJobToRun(...args);
+    if (job?._id !== undefined && job.nextRunAt) dueAt.set(String(job._id), job.nextRunAt);
+    return job;
+  };
 }

@@ -9,3 +9,4 @@ export {
   SANDBOX_SALESFORCE_CLIENT_SECRET,
 } from './published-defaults.ts';
 export { estimatedEntropyBits, isRepetitive, MIN_SECRET_ENTROPY_BITS, refineProductionSecrets, type ProductionSecrets } from './production-secrets.ts';
+export { bearerMatcher, metricsAccess, metricsClosedWarning, metricsTokenEnv, type MetricsAccess } from './metrics-token.ts';

@@ -74,6 +74,13 @@ export class SyncStateStore {
   async ensureIndexes(): Promise<void> {
     // The workers look for requested runs every second.
     await this.collection.createIndex({ requestedAt: 1 }, { name: 'requested_at' });
+    // The workers' metrics count the integrations in back-off: a range over this index, as long as their number.
+    await this.collection.createIndex({ backoffUntil: 1 }, { name: 'backoff_until' });
+  }
+
+  /** Integrations whose scheduled runs are held back by failures now (every worker's, not only this one's). */
+  async countBackingOff(now: Date, maxTimeMS = 2_000): Promise<number> {
+    return this.collection.countDocuments({ backoffUntil: { $gt: now } }, { maxTimeMS });
   }
 
   async get(integrationId: string): Promise<SyncStateDoc> {

@@ -76,10 +76,18 @@ export function faultOf(error: unknown): IntegrationFault {
   return { kind: 'other', message };
 }
 
+/** Salesforce refused a call for a limit: the daily allowance or concurrent requests (REQUEST_LIMIT_EXCEEDED), or an HTTP 429. */
+export function isSalesforceRateLimited(error: unknown): boolean {
+  const code = salesforceErrorCode(error);
+  return code === 'REQUEST_LIMIT_EXCEEDED' || code === 'ERROR_HTTP_429';
+}
+
 export interface CallPolicy {
   retry?: RetryOptions;
-  /** Counts calls per API, for runs and benchmarks. */
+  /** Counts calls per API (each attempt), for runs, benchmarks and the worker's metrics. */
   onCall?: (api: 'salesforce' | 'brevo', label: string) => void;
+  /** An attempt the API refused for a rate limit (Brevo's 429, Salesforce's `isSalesforceRateLimited`). */
+  onRateLimited?: (api: 'salesforce' | 'brevo', label: string) => void;
   /** The Brevo account's rate limits (default: each caller paces itself by the headers it sees). */
   brevoLimits?: BrevoRateLimits;
 }
@@ -87,9 +95,14 @@ export interface CallPolicy {
 export function salesforceCaller(policy: CallPolicy = {}) {
   return <T>(label: string, fn: () => Promise<T>): Promise<T> =>
     withRetry(
-      () => {
+      async () => {
         policy.onCall?.('salesforce', label);
-        return fn();
+        try {
+          return await fn();
+        } catch (error) {
+          if (isSalesforceRateLimited(error)) policy.onRateLimited?.('salesforce', label);
+          throw error;
+        }
       },
       classifySalesforceCall,
       policy.retry,
@@ -118,6 +131,7 @@ export function brevoCaller(policy: CallPolicy = {}) {
           return result;
         } catch (error) {
           if (error instanceof BrevoError && error.statusCode === 429) {
+            policy.onRateLimited?.('brevo', label);
             const headers = readRateLimit(error.rawResponse?.headers as HeaderBag | undefined);
             await limits.afterCall(label, { ...headers, remaining: 0, resetSeconds: headers.resetSeconds ?? 1 });
           }

@@ -35,7 +35,8 @@ export interface EngineOptions {
   /** How long runs wait after Salesforce's daily limit when the org's answer did not say its usage (else `dailyLimitPauseMs`). */
   salesforceLimitPauseMs: number;
   retry?: RetryOptions;
-  onCall?: (api: 'salesforce' | 'brevo', label: string) => void;
+  onCall?: CallPolicy['onCall'];
+  onRateLimited?: CallPolicy['onRateLimited'];
   sender: NoticeSender;
 }
 
@@ -130,10 +131,11 @@ export function withRunFieldsLoader(deps: EngineDeps): EngineDeps {
 }
 
 /** The retry policy, call counting and the account's Brevo rate limits every caller of a run shares. */
-export function callPolicyOf(deps: EngineDeps, options: Pick<EngineOptions, 'retry' | 'onCall'> = { ...DEFAULT_ENGINE_OPTIONS, ...deps.options }): CallPolicy {
+export function callPolicyOf(deps: EngineDeps, options: Pick<EngineOptions, 'retry' | 'onCall' | 'onRateLimited'> = { ...DEFAULT_ENGINE_OPTIONS, ...deps.options }): CallPolicy {
   return {
     ...(options.retry ? { retry: options.retry } : {}),
     ...(options.onCall ? { onCall: options.onCall } : {}),
+    ...(options.onRateLimited ? { onRateLimited: options.onRateLimited } : {}),
     ...(deps.brevoLimits ? { brevoLimits: deps.brevoLimits } : {}),
   };
 }

@@ -2,8 +2,8 @@ import { ROUTES } from '@contact-sync/api';
 import { buildOpenApiDocument } from '@contact-sync/api/openapi';
 import express, { type Router } from 'express';
 import type { BffContext } from '../context.ts';
+import { metricsAccess } from '@contact-sync/secrets';
 import { ApiError } from '../errors.ts';
-import { createBearerAuth } from '../middleware/bearer-auth.ts';
 import { mountRoute, type RouteGuards } from '../route.ts';
 
 const PING_TIMEOUT_MS = 2_000;
@@ -28,10 +28,10 @@ export function operationsRoutes(ctx: BffContext, guards: RouteGuards): Router {
   });
 
   // Behind METRICS_TOKEN when one is set; in production only then (Prometheus sends it as a bearer token).
-  const token = ctx.config.METRICS_TOKEN;
-  const metricsGuard = token !== undefined ? [createBearerAuth(token)] : [];
-  router.get(ROUTES.metrics.path, ...metricsGuard, async (_req, res, next) => {
-    if (token === undefined && ctx.config.NODE_ENV === 'production') return next(new ApiError('not_found'));
+  const access = metricsAccess(ctx.config);
+  router.get(ROUTES.metrics.path, async (req, res, next) => {
+    const verdict = access(req.get('authorization'));
+    if (verdict !== 'served') return next(new ApiError(verdict === 'unauthorized' ? 'unauthorized' : 'not_found'));
     res.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
   });
 
