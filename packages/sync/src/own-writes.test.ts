@@ -2,7 +2,7 @@ import { useTestDatabase } from '@contact-sync/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_API_KEY_NAME } from '@contact-sync/sandbox-brevo';
 import { runIntegration } from './run-integration.ts';
-import { engineDeps, startSyncedIntegration } from './testing/harness.ts';
+import { BREVO_LIMITS_OFF_FOR_API_CHECKS, engineDeps, startSyncedIntegration } from './testing/harness.ts';
 
 // With the name of the account's Brevo key known (set by the operator with the key), Brevo's
 // `api_key_name` tells the integration's own writes from everyone else's on arrival.
@@ -10,7 +10,8 @@ const database = useTestDatabase('sync_own_writes');
 let synced: Awaited<ReturnType<typeof startSyncedIntegration>>;
 
 beforeAll(async () => {
-  synced = await startSyncedIntegration(database.connection.db!, { ownApiKeyName: DEFAULT_API_KEY_NAME });
+  // Checked through Brevo's API: see BREVO_LIMITS_OFF_FOR_API_CHECKS.
+  synced = await startSyncedIntegration(database.connection.db!, { ownApiKeyName: DEFAULT_API_KEY_NAME }, { brevo: BREVO_LIMITS_OFF_FOR_API_CHECKS });
 });
 afterAll(async () => {
   await synced.stop();

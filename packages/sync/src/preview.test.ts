@@ -3,13 +3,14 @@ import { useTestDatabase } from '@contact-sync/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { previewIntegration } from './preview.ts';
 import { syncSalesforceToBrevo } from './salesforce-to-brevo.ts';
-import { createIntegration, engineDeps, startHarness, type Harness } from './testing/harness.ts';
+import { BREVO_LIMITS_OFF_FOR_API_CHECKS, createIntegration, engineDeps, startHarness, type Harness } from './testing/harness.ts';
 
 const database = useTestDatabase('sync_preview');
 let harness: Harness;
 
 beforeAll(async () => {
-  harness = await startHarness(database.connection.db!);
+  // Set up and checked through Brevo's API: see BREVO_LIMITS_OFF_FOR_API_CHECKS.
+  harness = await startHarness(database.connection.db!, BREVO_LIMITS_OFF_FOR_API_CHECKS);
 });
 afterAll(async () => {
   await harness.stop();

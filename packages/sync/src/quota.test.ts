@@ -3,13 +3,14 @@ import { quotaMonth } from '@contact-sync/rules';
 import { watermarkOf } from '@contact-sync/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syncSalesforceToBrevo } from './salesforce-to-brevo.ts';
-import { createIntegration, engineDeps, listMembers, startHarness, type Harness } from './testing/harness.ts';
+import { BREVO_LIMITS_OFF_FOR_API_CHECKS, createIntegration, engineDeps, listMembers, startHarness, type Harness } from './testing/harness.ts';
 
 const database = useTestDatabase('sync_quota');
 let harness: Harness;
 
 beforeAll(async () => {
-  harness = await startHarness(database.connection.db!);
+  // Checked through Brevo's API between runs: see BREVO_LIMITS_OFF_FOR_API_CHECKS.
+  harness = await startHarness(database.connection.db!, BREVO_LIMITS_OFF_FOR_API_CHECKS);
 });
 afterAll(async () => {
   await harness.stop();

@@ -2,7 +2,7 @@ import { useTestDatabase } from '@contact-sync/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { IntegrationSnapshot } from './integration.ts';
 import { runIntegration } from './run-integration.ts';
-import { createIntegration, engineDeps, listDifferences, listMembers, startSyncedIntegration, type Harness } from './testing/harness.ts';
+import { BREVO_LIMITS_OFF_FOR_API_CHECKS, createIntegration, engineDeps, listDifferences, listMembers, startSyncedIntegration, type Harness } from './testing/harness.ts';
 import { waitUntil } from './testing/stack.ts';
 import { brevoTitles, editTitle, quotaUsed, startStream, type StreamUnderTest } from './testing/stream.ts';
 
@@ -18,7 +18,8 @@ let harness: Harness;
 let stream: StreamUnderTest | undefined;
 
 beforeAll(async () => {
-  synced = await startSyncedIntegration(database.connection.db!);
+  // Checked through Brevo's API: see BREVO_LIMITS_OFF_FOR_API_CHECKS.
+  synced = await startSyncedIntegration(database.connection.db!, {}, { brevo: BREVO_LIMITS_OFF_FOR_API_CHECKS });
   harness = synced.harness;
 });
 afterEach(async () => {
