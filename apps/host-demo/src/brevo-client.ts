@@ -27,18 +27,38 @@ export class BrevoCallError extends Error {
   }
 }
 
+const RATE_LIMIT_RETRIES = 3;
+
+/** Brevo's `x-sib-ratelimit-reset` is the seconds until the window resets; at least 100 ms, at most 3 s. */
+export function rateLimitWaitMs(reset: string | null): number {
+  const seconds = Number(reset);
+  return Number.isFinite(seconds) && seconds > 0 ? Math.min(3_000, Math.max(100, seconds * 1_000)) : 500;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 export function createBrevoClient(apiUrl: string, fetchImpl: typeof fetch = fetch) {
   const base = apiUrl.replace(/\/+$/, '');
   /** The sandbox's control routes live beside /v3. */
   const sandboxBase = base.replace(/\/v3$/, '');
 
   async function call<T>(apiKey: string, method: string, path: string, body?: unknown): Promise<T> {
-    const response = await fetchImpl(`${base}${path}`, {
-      method,
-      headers: { 'api-key': apiKey, accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(10_000),
-    });
+    const send = () =>
+      fetchImpl(`${base}${path}`, {
+        method,
+        headers: { 'api-key': apiKey, accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(10_000),
+      });
+    let response = await send();
+    // The page stands in for Brevo's own dashboard, which API rate limits do not reach; the demo shares the
+    // account's API budget with the integrations' syncs, so a 429 (a request Brevo did not handle) waits for the
+    // window Brevo names and is sent again, a few times at most.
+    for (let retries = 0; response.status === 429 && retries < RATE_LIMIT_RETRIES; retries += 1) {
+      await response.arrayBuffer();
+      await sleep(rateLimitWaitMs(response.headers.get('x-sib-ratelimit-reset')));
+      response = await send();
+    }
     if (!response.ok) {
       const text = await response.text();
       let message = text;
