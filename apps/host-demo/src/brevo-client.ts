@@ -1,3 +1,5 @@
+import { RetriesExhaustedError, withRetry, type ErrorClassifier } from '@contact-sync/retry';
+
 /** The few Brevo calls the host's Contacts page makes, server side, with the account's API key. */
 export interface BrevoContact {
   id: number;
@@ -22,6 +24,8 @@ export class BrevoCallError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** For a 429: how long Brevo asks to wait (`x-sib-ratelimit-reset`). */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
   }
@@ -35,30 +39,26 @@ export function rateLimitWaitMs(reset: string | null): number {
   return Number.isFinite(seconds) && seconds > 0 ? Math.min(3_000, Math.max(100, seconds * 1_000)) : 500;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * The page stands in for Brevo's own dashboard, which API rate limits do not reach; the demo shares the account's
+ * API budget with the integrations' syncs, so a 429 (a request Brevo did not handle) is sent again after the
+ * window Brevo names, a few times at most. Any other failure is shown as it is.
+ */
+const rateLimitedOnly: ErrorClassifier = (error) =>
+  error instanceof BrevoCallError && error.status === 429 ? { retry: true, reason: 'http_429', ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }) } : { retry: false };
 
 export function createBrevoClient(apiUrl: string, fetchImpl: typeof fetch = fetch) {
   const base = apiUrl.replace(/\/+$/, '');
   /** The sandbox's control routes live beside /v3. */
   const sandboxBase = base.replace(/\/v3$/, '');
 
-  async function call<T>(apiKey: string, method: string, path: string, body?: unknown): Promise<T> {
-    const send = () =>
-      fetchImpl(`${base}${path}`, {
-        method,
-        headers: { 'api-key': apiKey, accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(10_000),
-      });
-    let response = await send();
-    // The page stands in for Brevo's own dashboard, which API rate limits do not reach; the demo shares the
-    // account's API budget with the integrations' syncs, so a 429 (a request Brevo did not handle) waits for the
-    // window Brevo names and is sent again, a few times at most.
-    for (let retries = 0; response.status === 429 && retries < RATE_LIMIT_RETRIES; retries += 1) {
-      await response.arrayBuffer();
-      await sleep(rateLimitWaitMs(response.headers.get('x-sib-ratelimit-reset')));
-      response = await send();
-    }
+  async function callOnce<T>(apiKey: string, method: string, path: string, body?: unknown): Promise<T> {
+    const response = await fetchImpl(`${base}${path}`, {
+      method,
+      headers: { 'api-key': apiKey, accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(10_000),
+    });
     if (!response.ok) {
       const text = await response.text();
       let message = text;
@@ -67,9 +67,19 @@ export function createBrevoClient(apiUrl: string, fetchImpl: typeof fetch = fetc
       } catch {
         // not JSON: keep the text
       }
-      throw new BrevoCallError(response.status, message || response.statusText);
+      const retryAfterMs = response.status === 429 ? rateLimitWaitMs(response.headers.get('x-sib-ratelimit-reset')) : undefined;
+      throw new BrevoCallError(response.status, message || response.statusText, retryAfterMs);
     }
     return (response.status === 204 ? undefined : await response.json()) as T;
+  }
+
+  async function call<T>(apiKey: string, method: string, path: string, body?: unknown): Promise<T> {
+    try {
+      return await withRetry(() => callOnce<T>(apiKey, method, path, body), rateLimitedOnly, { maxAttempts: 1 + RATE_LIMIT_RETRIES, baseDelayMs: 100, maxDelayMs: 3_000 });
+    } catch (error) {
+      // The page shows Brevo's own answer, not the retry policy's wrapper.
+      throw error instanceof RetriesExhaustedError ? error.lastError : error;
+    }
   }
 
   return {
