@@ -18,10 +18,9 @@ export const brevoApiKeySchema = z
  */
 export const brevoApiKeyNameSchema = z
   .string()
-  .max(128) // as sent, which is what the API document's maxLength describes
+  .max(128) // as sent, which is what the API document's maxLength describes (trimming only shortens it)
   .trim()
   .min(1)
-  .max(128)
   // Unicode's control characters (C0, DEL, C1) as ranges: OpenAPI tools cannot generate values for `\p{Cc}`.
   // eslint-disable-next-line no-control-regex -- refusing them is the point
   .regex(/^[^\u0000-\u001f\u007f-\u009f]+$/, 'must not contain control characters');

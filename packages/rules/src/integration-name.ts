@@ -13,14 +13,14 @@ const DIRECTION_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/;
 
 /**
  * R2: the name as the API stores it: trimmed, 1–100 characters, no direction controls. Error messages are rule codes.
- * The length is checked before trimming too: the API document promises `maxLength` of the string as sent.
+ * The length is checked before trimming: the API document promises `maxLength` of the string as sent, and trimming
+ * only shortens it.
  */
 export const integrationNameSchema = z
   .string({ error: RuleCode.NameRequired })
   .max(INTEGRATION_NAME_MAX_LENGTH, { error: RuleCode.NameTooLong })
   .trim()
   .min(1, { error: RuleCode.NameRequired })
-  .max(INTEGRATION_NAME_MAX_LENGTH, { error: RuleCode.NameTooLong })
   .refine((name) => !DIRECTION_CONTROLS.test(name), { error: RuleCode.NameDirectionControl });
 
 /** The form of a name used to compare names: trimmed and case-folded. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { RuleCode } from './codes.ts';
+import { isWritableField } from './field-directions.ts';
 import type { SalesforceField } from './field-types.ts';
 import { createIssue, type RuleIssue } from './issue.ts';
 
@@ -26,7 +27,7 @@ export const DEFAULT_OPT_OUT_SETTINGS: OptOutSettings = { enabled: true, resubsc
 /** The object's opt-out checkbox when the integration may read and write it (describe), else null. */
 export function optOutFieldOf(fields: Iterable<SalesforceField> | ReadonlyMap<string, SalesforceField>): SalesforceField | null {
   const field = fields instanceof Map ? fields.get(OPT_OUT_FIELD) : [...(fields as Iterable<SalesforceField>)].find((candidate) => candidate.name === OPT_OUT_FIELD);
-  if (!field || field.type !== 'boolean' || field.calculated === true || field.updateable === false) return null;
+  if (!field || field.type !== 'boolean' || !isWritableField(field)) return null;
   return field;
 }
 
