@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IntegrationSnapshot } from './integration.ts';
 import { runIntegration } from './run-integration.ts';
 import { applySalesforceChanges } from './salesforce-to-brevo.ts';
+import { receiveBrevoWebhook } from './webhooks.ts';
 import { BREVO_LIMITS_OFF_FOR_API_CHECKS, engineDeps, LEAD_MAPPING, listMembers, startSyncedIntegration, type Harness } from './testing/harness.ts';
 
 /**
@@ -95,6 +96,20 @@ describe('opt-outs follow the contact', () => {
     expect(first.brevoToSalesforce.operations).toBe(1);
     expect(first.salesforceToBrevo?.operations ?? 0).toBe(0);
     expectNothingMore(echo);
+  });
+
+  it('an unsubscribe delivered as "unsubscribe" (the name of the event on Brevo\'s marketing-webhooks page) is the same opt-out', async () => {
+    const member = await subscribedMember();
+    const salesforceId = member.attributes.EXT_ID as string;
+    const webhook = harness.brevo.state.account('acc_demo').webhooks.all().at(-1)!;
+    const answer = await receiveBrevoWebhook(
+      { integrationId: integration.id, authorization: `Bearer ${webhook.auth!.token}`, body: { event: 'unsubscribe', email: member.email, id: webhook.id, camp_id: 1, ts: Math.floor(Date.now() / 1000) } },
+      { store: harness.store },
+    );
+    expect(answer).toMatchObject({ status: 200, stored: 1 });
+    expect((await harness.store.events.pending(integration.id, 10)).map((event) => event.kind)).toEqual(['unsubscribed']);
+    await runAndSettle();
+    expect((await optedOut()).get(salesforceId)).toBe(true);
   });
 
   it('a recipient unsubscribing from a campaign (the unsubscribed event) sets HasOptedOutOfEmail', async () => {

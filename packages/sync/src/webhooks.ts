@@ -66,8 +66,17 @@ export interface WebhookAnswer {
   ownWrites: number;
 }
 
-/** `unsubscribed`: a recipient unsubscribed from a campaign (opt-outs follow the contact). */
-const EVENTS = new Set(['contact_updated', 'contact_deleted', 'unsubscribed']);
+/**
+ * The stored kind of each event handled. An unsubscribe (opt-outs follow the contact) is registered as
+ * `unsubscribed`; Brevo's marketing-webhooks page names the delivered event "Unsubscribe", and its `event` value
+ * could not be read here, so both spellings are taken as one kind.
+ */
+const KIND_OF_EVENT: Readonly<Record<string, WebhookEventDoc['kind']>> = {
+  contact_updated: 'contact_updated',
+  contact_deleted: 'contact_deleted',
+  unsubscribed: 'unsubscribed',
+  unsubscribe: 'unsubscribed',
+};
 const MAX_PAYLOADS = 1000;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -100,20 +109,21 @@ function cleanContent(content: unknown): Record<string, unknown> | null {
 
 function eventOf(integrationId: string, payload: Record<string, unknown>, now: Date): WebhookEventDoc | null | 'invalid' {
   if (typeof payload.event !== 'string') return 'invalid';
-  if (!EVENTS.has(payload.event)) return null;
+  const kind = Object.hasOwn(KIND_OF_EVENT, payload.event) ? KIND_OF_EVENT[payload.event]! : null;
+  if (kind === null) return null;
   if (typeof payload.email !== 'string' || payload.email.length > 320) return 'invalid';
   const ts = typeof payload.ts === 'number' ? payload.ts : Number.NaN;
   // Seconds since 1970 that a Date can hold: beyond them the event would be stored with an Invalid Date.
   const modifiedAt = new Date(ts * 1000);
   if (Number.isNaN(modifiedAt.getTime())) return 'invalid';
-  const content = payload.event === 'contact_updated' ? cleanContent(payload.content ?? {}) : {};
+  const content = kind === 'contact_updated' ? cleanContent(payload.content ?? {}) : {};
   if (content === null) return 'invalid';
   // Brevo's `date` is a string; any other value (a 1 MB nesting would overflow canonicalJson's stack) is left out of the key.
   const date = typeof payload.date === 'string' ? payload.date : null;
   return {
     _id: sha256(`${integrationId}\n${canonicalJson({ event: payload.event, email: payload.email, ts, content, date })}`),
     integrationId,
-    kind: payload.event as WebhookEventDoc['kind'],
+    kind,
     brevoId: null,
     email: payload.email.trim().toLowerCase() || null,
     content,

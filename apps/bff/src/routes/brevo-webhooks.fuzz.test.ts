@@ -46,7 +46,7 @@ const OTHER_ID = '665f1c2b9a1e4b00bbbbbbbb';
 const ROUTE = '/api/v1/webhooks/brevo/{integrationId}';
 /** express.json's '1mb'. */
 const BODY_LIMIT_BYTES = 1024 * 1024;
-const HANDLED = ['contact_updated', 'contact_deleted', 'unsubscribed'] as const;
+const HANDLED = ['contact_updated', 'contact_deleted', 'unsubscribed', 'unsubscribe'] as const;
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 const events = () => db.connection.db!.collection<WebhookEventDoc>(WEBHOOK_EVENTS);
@@ -161,7 +161,7 @@ function expectStoredAs(event: WebhookEventDoc, sent: Payload) {
   // As the receiver parses it (NaN and Infinity become null, -0 becomes 0).
   const payload = JSON.parse(JSON.stringify(sent)) as Payload;
   expect(event.integrationId).toBe(ID);
-  expect(event.kind).toBe(payload.event);
+  expect(event.kind).toBe(payload.event === 'unsubscribe' ? 'unsubscribed' : payload.event);
   expect(event.state).toBe('pending');
   expect(event.email).toBe(asStored(payload.email.trim().toLowerCase()) || null);
   expect(event.modifiedAt.getTime()).toBe(new Date(payload.ts * 1000).getTime());
