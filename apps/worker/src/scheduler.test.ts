@@ -171,6 +171,32 @@ describe('worker scheduling', () => {
       expect(triggers).toEqual(['brevo_change']);
     }, 90_000);
 
+    it("continuations of long runs hold at most half of a worker's slots: a short run starts while two loads continue", async () => {
+      const running = new Set<string>();
+      let mostLoadsAtOnce = 0;
+      let loadsReleased = false;
+      const ran: string[] = [];
+      const scheduler = alone('worker-split', async (integrationId) => {
+        running.add(integrationId);
+        mostLoadsAtOnce = Math.max(mostLoadsAtOnce, [...running].filter((id) => id.startsWith('int-load')).length);
+        ran.push(integrationId);
+        // A load's slice goes on until the test lets it end.
+        while (integrationId.startsWith('int-load') && !loadsReleased) await sleep(50);
+        running.delete(integrationId);
+      });
+      await scheduler.start();
+      await store.state.requestSync('int-load-1', new Date(), 'continuation');
+      await store.state.requestSync('int-load-2', new Date(), 'continuation');
+      await until(() => running.size > 0, 'a load started');
+      await sleep(1_000); // ten polls: the second load would have taken the free slot by now
+      await store.state.requestSync('int-short', new Date(), 'sync_now');
+      await until(() => ran.includes('int-short'), 'the short run started');
+      expect(mostLoadsAtOnce).toBe(1);
+      loadsReleased = true;
+      await until(() => ran.includes('int-load-1') && ran.includes('int-load-2'), 'both loads ran');
+      expect(mostLoadsAtOnce).toBe(1);
+    }, 90_000);
+
     it('Agenda does not cancel a run longer than the lock lifetime while the run holds its lease', async () => {
       const leaseTtlMs = 6_000;
       let finished = false;

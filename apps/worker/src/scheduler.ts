@@ -1,8 +1,15 @@
-import { Agenda, type JobRepository } from 'agenda';
+import { Agenda, type Job, type JobRepository } from 'agenda';
 import { MongoBackend } from '@agendajs/mongo-backend';
 import type { Lease, RunTrigger, SyncStore, Db } from '@contact-sync/store';
 
 export const SYNC_JOB = 'sync-integration';
+/**
+ * The continuation of a long run (an initial load that gave way between chunks) is a job of its own
+ * name, so that Agenda can cap how many of a worker's slots continuations hold (`continuationSlots`):
+ * the other slots stay free for the short runs of other integrations.
+ */
+export const CONTINUATION_JOB = 'sync-integration-continuation';
+const SYNC_JOBS = [SYNC_JOB, CONTINUATION_JOB];
 export const JOBS_COLLECTION = 'agendaJobs';
 const RECONCILE_LEASE = '__worker_reconcile__';
 const RELEASE_RETRY_MS = 1_000;
@@ -37,6 +44,11 @@ export interface SchedulerOptions {
   /** The shortest interval of the recurring jobs (the reconcile runs at least this often, at most every 5 s). */
   intervalSeconds: number;
   concurrency: number;
+  /**
+   * How many of the `concurrency` slots continuations of long runs may hold at once (default: half,
+   * at least one). A long run's first slice runs in any slot and gives way once others wait.
+   */
+  continuationSlots?: number;
   /** Integrations that should have a recurring job (active or error), each with its interval. */
   listSyncing: () => Promise<SyncingIntegration[]>;
   /** One run of one integration; called only while this worker holds the integration's lease. */
@@ -99,27 +111,27 @@ export class SyncScheduler {
       defaultLockLifetime: this.leaseTtlMs,
       name: options.workerId,
     });
-    this.agenda.define(
-      SYNC_JOB,
-      async (job) => {
-        const data = job.attrs.data as SyncJobData;
-        const id = String(job.attrs._id);
-        const due = this.dueAt.get(id);
-        this.dueAt.delete(id);
-        // `lastRunAt`: when Agenda started this run.
-        if (data.kind === 'recurring' && due && job.attrs.lastRunAt) options.onScheduleLag?.(Math.max(0, job.attrs.lastRunAt.getTime() - due.getTime()));
-        // Agenda cancels a job not touched within its lock lifetime (the run would go on under our lease): touched as the lease is renewed.
-        const run = this.runWithLease(data.integrationId, () => job.touch(), data.kind === 'now' ? (data.trigger ?? 'sync_now') : 'schedule');
-        this.running.add(run);
-        try {
-          await run;
-        } finally {
-          this.running.delete(run);
-        }
-      },
-      // A requested run's job is done once run (recurring jobs have a next run and stay).
-      { removeOnComplete: true },
-    );
+    const runJob = async (job: Job) => {
+      const data = job.attrs.data as SyncJobData;
+      const id = String(job.attrs._id);
+      const due = this.dueAt.get(id);
+      this.dueAt.delete(id);
+      // `lastRunAt`: when Agenda started this run.
+      if (data.kind === 'recurring' && due && job.attrs.lastRunAt) options.onScheduleLag?.(Math.max(0, job.attrs.lastRunAt.getTime() - due.getTime()));
+      // Agenda cancels a job not touched within its lock lifetime (the run would go on under our lease): touched as the lease is renewed.
+      const run = this.runWithLease(data.integrationId, () => job.touch(), data.kind === 'now' ? (data.trigger ?? 'sync_now') : 'schedule');
+      this.running.add(run);
+      try {
+        await run;
+      } finally {
+        this.running.delete(run);
+      }
+    };
+    // A requested run's job is done once run (recurring jobs have a next run and stay).
+    this.agenda.define(SYNC_JOB, runJob, { removeOnComplete: true });
+    const continuationSlots = Math.min(options.concurrency, options.continuationSlots ?? Math.max(1, Math.floor(options.concurrency / 2)));
+    // lockLimit: a worker locks no more continuations than it can run, leaving the rest to other workers.
+    this.agenda.define(CONTINUATION_JOB, runJob, { removeOnComplete: true, concurrency: continuationSlots, lockLimit: continuationSlots });
     this.agenda.on('error', (error) => options.onError?.(error, 'agenda'));
   }
 
@@ -151,7 +163,8 @@ export class SyncScheduler {
     try {
       for (const request of await this.options.store.state.syncRequests()) {
         if (!(await this.options.store.state.takeSyncRequest(request.integrationId, request.at))) continue;
-        await this.agenda.now<SyncJobData>(SYNC_JOB, { integrationId: request.integrationId, kind: 'now', trigger: request.trigger });
+        const name = request.trigger === 'continuation' ? CONTINUATION_JOB : SYNC_JOB;
+        await this.agenda.now<SyncJobData>(name, { integrationId: request.integrationId, kind: 'now', trigger: request.trigger });
       }
     } finally {
       this.watchingRequests = false;
@@ -220,7 +233,7 @@ export class SyncScheduler {
   }
 
   async unschedule(integrationId: string): Promise<void> {
-    await this.agenda.cancel({ name: SYNC_JOB, data: { integrationId } });
+    await this.agenda.cancel({ names: SYNC_JOBS, data: { integrationId } });
   }
 
   /**
@@ -235,7 +248,7 @@ export class SyncScheduler {
 
   /** Whether a sync job is due and unlocked since more than a second: no worker had a free slot for it. */
   async jobsWaiting(): Promise<boolean> {
-    const waiting = await this.jobs().findOne({ name: SYNC_JOB, lockedAt: null, nextRunAt: { $lte: new Date(this.now().getTime() - WAITING_MS) } }, { projection: { _id: 1 } });
+    const waiting = await this.jobs().findOne({ name: { $in: SYNC_JOBS }, lockedAt: null, nextRunAt: { $lte: new Date(this.now().getTime() - WAITING_MS) } }, { projection: { _id: 1 } });
     return waiting !== null;
   }
 
