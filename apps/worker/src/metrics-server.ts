@@ -41,7 +41,7 @@ export async function startMetricsServer(options: MetricsServerOptions): Promise
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, 'method_not_allowed');
     if (path === '/healthz') return res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify({ status: 'ok' }));
     const verdict = options.access(req.headers.authorization);
-    if (verdict !== 'served') return sendError(res, verdict === 'unauthorized' ? 'unauthorized' : 'not_found');
+    if (verdict !== 'served') return sendError(res, verdict);
     const body = await options.registry.metrics();
     res.writeHead(200, { 'content-type': options.registry.contentType }).end(req.method === 'HEAD' ? undefined : body);
   };

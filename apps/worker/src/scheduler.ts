@@ -102,7 +102,8 @@ export class SyncScheduler {
     this.leaseTtlMs = options.leaseTtlMs ?? 120_000;
     this.now = options.now ?? (() => new Date());
     const backend = new MongoBackend({ mongo: options.db, collection: JOBS_COLLECTION });
-    recordDueTimes(backend.repository, this.dueAt);
+    // Only a worker that reports its schedule lag needs the due times (the wrapper reaches into Agenda).
+    if (options.onScheduleLag) recordDueTimes(backend.repository, this.dueAt);
     this.agenda = new Agenda({
       backend,
       processEvery: options.processEveryMs ?? 1_000,

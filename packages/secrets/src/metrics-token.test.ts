@@ -16,7 +16,7 @@ describe('who may read /metrics (the BFF and the worker)', () => {
   it('without one: anyone outside production, no one in production (as if there were no route)', () => {
     expect(metricsAccess({ NODE_ENV: 'development' })(undefined)).toBe('served');
     expect(metricsAccess({ NODE_ENV: 'test' })(undefined)).toBe('served');
-    expect(metricsAccess({ NODE_ENV: 'production' })(`Bearer ${TOKEN}`)).toBe('not_served');
+    expect(metricsAccess({ NODE_ENV: 'production' })(`Bearer ${TOKEN}`)).toBe('not_found');
     expect(metricsClosedWarning({ NODE_ENV: 'production' })).toMatch(/METRICS_TOKEN is not set/);
     expect(metricsClosedWarning({ NODE_ENV: 'production', METRICS_TOKEN: TOKEN })).toBeNull();
     expect(metricsClosedWarning({ NODE_ENV: 'development' })).toBeNull();

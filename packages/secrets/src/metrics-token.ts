@@ -23,8 +23,11 @@ export function bearerMatcher(secret: string): (authorization: string | undefine
   };
 }
 
-/** `served`: answer the scrape; `unauthorized`: 401; `not_served`: 404, as if there were no such route. */
-export type MetricsAccess = 'served' | 'unauthorized' | 'not_served';
+/**
+ * `served`: answer the scrape; else the error code both processes answer with: `unauthorized` (401) or
+ * `not_found` (404, as if there were no such route).
+ */
+export type MetricsAccess = 'served' | 'unauthorized' | 'not_found';
 
 /**
  * Who may read `/metrics`: with `METRICS_TOKEN` set, only its bearer (Prometheus' `authorization`
@@ -33,7 +36,7 @@ export type MetricsAccess = 'served' | 'unauthorized' | 'not_served';
  */
 export function metricsAccess(config: { NODE_ENV: string; METRICS_TOKEN?: string | undefined }): (authorization: string | undefined) => MetricsAccess {
   const token = config.METRICS_TOKEN;
-  if (token === undefined) return () => (config.NODE_ENV === 'production' ? 'not_served' : 'served');
+  if (token === undefined) return () => (config.NODE_ENV === 'production' ? 'not_found' : 'served');
   const matches = bearerMatcher(token);
   return (authorization) => (matches(authorization) ? 'served' : 'unauthorized');
 }

@@ -31,7 +31,7 @@ export function operationsRoutes(ctx: BffContext, guards: RouteGuards): Router {
   const access = metricsAccess(ctx.config);
   router.get(ROUTES.metrics.path, async (req, res, next) => {
     const verdict = access(req.get('authorization'));
-    if (verdict !== 'served') return next(new ApiError(verdict === 'unauthorized' ? 'unauthorized' : 'not_found'));
+    if (verdict !== 'served') return next(new ApiError(verdict));
     res.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
   });
 
