@@ -102,13 +102,14 @@ function filterable(field: FieldDef, ref: FieldRef, ctx: BindContext): FieldDef 
   return field;
 }
 
-/** LIKE: `%` any run, `_` one character, `\%` `\_` literal; case-insensitive. */
+/** LIKE: `%` any run, `_` one character; `\%` `\_` `\\` literal (the parser keeps them escaped); case-insensitive. */
 export function likeToRegExp(pattern: string): RegExp {
   let source = '';
   for (let i = 0; i < pattern.length; i += 1) {
     const c = pattern[i]!;
-    if (c === '\\' && (pattern[i + 1] === '%' || pattern[i + 1] === '_')) {
-      source += pattern[i + 1];
+    const next = pattern[i + 1];
+    if (c === '\\' && (next === '%' || next === '_' || next === '\\')) {
+      source += next === '\\' ? '\\\\' : next;
       i += 1;
     } else if (c === '%') source += '[\\s\\S]*';
     else if (c === '_') source += '[\\s\\S]';
