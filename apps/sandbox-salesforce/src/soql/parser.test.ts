@@ -116,6 +116,15 @@ describe('parseSoql: malformed queries', () => {
   });
 });
 
+describe('parseSoql: length', () => {
+  it('refuses a query over 100,000 characters, as Salesforce does', () => {
+    const soql = (n: number) => `SELECT Id FROM Contact WHERE LastName IN ('${'x'.repeat(n - 45)}')`;
+    expect(soql(100_000)).toHaveLength(100_000);
+    expect(parseSoql(soql(100_000)).where).toMatchObject({ kind: 'in' });
+    expect(() => parseSoql(soql(100_001))).toThrow(expect.objectContaining({ errorCode: 'MALFORMED_QUERY', message: 'SOQL statements can not be longer than 100000 characters' }));
+  });
+});
+
 describe('compileQuery: binding to describe', () => {
   const compileError = (soql: string) => {
     try {

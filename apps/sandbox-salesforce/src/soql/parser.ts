@@ -24,6 +24,8 @@ import { TextPositions } from './positions.ts';
  * without parentheses). Every error is a `SalesforceError`.
  */
 export function parseSoql(soql: string): SelectQuery {
+  // Salesforce's hard limit, which also bounds what a query costs the library to parse.
+  if (soql.length > MAX_SOQL_LENGTH) throw new SalesforceError(400, 'MALFORMED_QUERY', `SOQL statements can not be longer than ${MAX_SOQL_LENGTH} characters`);
   let parsed: Query;
   try {
     parsed = parseQuery(soql);
@@ -33,6 +35,7 @@ export function parseSoql(soql: string): SelectQuery {
   return new QueryMapper(soql, parsed).map();
 }
 
+const MAX_SOQL_LENGTH = 100_000;
 const COMPARISONS: Record<string, ComparisonOp> = { '=': '=', '!=': '!=', '<>': '!=', '<': '<', '<=': '<=', '>': '>', '>=': '>=' };
 /** Backslash escapes of SOQL string literals; `\%` and `\_` stay escaped (they only mean something to LIKE). */
 const ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', b: '\b', f: '\f', '"': '"', "'": "'", '\\': '\\', _: '\\_', '%': '\\%' };

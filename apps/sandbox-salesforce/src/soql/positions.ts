@@ -46,7 +46,7 @@ export class TextPositions {
     }
     const needle = text.toLowerCase();
     for (let at = this.lower.indexOf(needle, from); at !== -1; at = this.lower.indexOf(needle, at + 1)) {
-      if (!this.isWordAt(at, needle.length) || this.strings.some((s) => at >= s.start && at < s.end)) continue;
+      if (!this.isWordAt(at, needle.length) || this.inString(at)) continue;
       found.push(at);
       if (first) break;
     }
@@ -63,6 +63,11 @@ export class TextPositions {
       else hi = mid;
     }
     return lo;
+  }
+
+  private inString(at: number): boolean {
+    const before = this.strings[this.firstStringFrom(at + 1) - 1];
+    return before !== undefined && at < before.end;
   }
 
   /** Not part of a longer name: `Id` is not found in `AccountId` nor in `Account.Id`. */
