@@ -1,3 +1,4 @@
+import { composeQuery, parseQuery } from '@jetstreamapp/soql-parser-js';
 import { describe, expect, it } from 'vitest';
 import { SalesforceError } from '../errors.ts';
 import { compileQuery, likeToRegExp } from './compile.ts';
@@ -113,6 +114,19 @@ describe('parseSoql: malformed queries', () => {
     expect(caught).toBeInstanceOf(SalesforceError);
     expect(caught).toMatchObject({ status: 400, errorCode: 'MALFORMED_QUERY' });
     expect((caught as Error).message).toContain(message);
+  });
+});
+
+describe('parseSoql: what the library composes', () => {
+  // The product composes its SOQL with the same library (composeQuery): the text it writes must read back the same.
+  const withoutPositions = (query: unknown) => JSON.stringify(query, (key, value: unknown) => (key === 'pos' ? undefined : value));
+  it.each([
+    'SELECT Id FROM Contact WHERE ((a = 1 OR b = 2) AND (NOT (c = 3 OR d = 4))) OR e = null',
+    "SELECT Id FROM Contact WHERE (NOT a = 1) OR NOT (b = 'x') ORDER BY Id DESC NULLS LAST LIMIT 5",
+    "SELECT Id FROM Contact WHERE Title LIKE '%50\\%%' AND Title LIKE '%\\\\%' AND LastName = 'O\\'Brien'",
+    "SELECT Id FROM Contact WHERE CreatedDate = LAST_N_DAYS:30 AND Birthdate > 2020-01-01 AND X__c NOT IN (1, 2) AND Z__c INCLUDES ('a;b', 'c')",
+  ])('%s', (soql) => {
+    expect(withoutPositions(parseSoql(composeQuery(parseQuery(soql))))).toBe(withoutPositions(parseSoql(soql)));
   });
 });
 
