@@ -5,9 +5,7 @@ import { makeId } from '../org/ids.ts';
 import { formatDateTime } from '../org/values.ts';
 import { compileQuery, fieldValue, type CompiledQuery } from '../soql/compile.ts';
 import { executeQuery } from '../soql/execute.ts';
-import { queryError } from '../soql/messages.ts';
 import { parseSoql } from '../soql/parser.ts';
-import { SoqlSyntaxError } from '../soql/tokenizer.ts';
 import type { SandboxState } from '../state.ts';
 import { jsonBody } from './body.ts';
 import { ctx } from './context.ts';
@@ -89,13 +87,7 @@ export function bulkQueryRouter(state: SandboxState): Router {
     if (!(delimiter in DELIMITERS) || (lineEnding !== 'LF' && lineEnding !== 'CRLF')) {
       throw new SalesforceError(400, 'INVALIDJOB', 'InvalidJob : invalid columnDelimiter or lineEnding');
     }
-    let query: CompiledQuery;
-    try {
-      query = compileQuery(parseSoql(body.query), body.query);
-    } catch (error) {
-      if (error instanceof SoqlSyntaxError) throw queryError('MALFORMED_QUERY', body.query, error.pos, error.message);
-      throw error;
-    }
+    const query = compileQuery(parseSoql(body.query), body.query);
     if (query.count) throw new SalesforceError(400, 'INVALIDJOB', 'InvalidJob : Aggregate queries are not supported');
     const job: BulkQueryJob = {
       id: makeId('750', sequence++),

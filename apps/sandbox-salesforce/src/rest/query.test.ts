@@ -157,7 +157,7 @@ describe('REST query through jsforce', () => {
   it('reports MALFORMED_QUERY, INVALID_FIELD and INVALID_TYPE as Salesforce does', async () => {
     await expect(conn.query('SELECT Id FORM Contact')).rejects.toMatchObject({
       errorCode: 'MALFORMED_QUERY',
-      message: "\nSELECT Id FORM Contact\n          ^\nERROR at Row:1:Column:11\nunexpected token: 'FORM'",
+      message: "\nSELECT Id FORM Contact\n               ^\nERROR at Row:1:Column:16\nunexpected token: 'Contact'",
     });
     await expect(conn.query('SELECT Id, Nope__c FROM Contact')).rejects.toMatchObject({
       errorCode: 'INVALID_FIELD',

@@ -4,9 +4,7 @@ import type { SandboxState } from '../state.ts';
 import { compileQuery } from '../soql/compile.ts';
 import type { Cursor } from '../soql/cursors.ts';
 import { executeQuery } from '../soql/execute.ts';
-import { queryError } from '../soql/messages.ts';
 import { parseSoql } from '../soql/parser.ts';
-import { SoqlSyntaxError } from '../soql/tokenizer.ts';
 import { ctx } from './context.ts';
 import { renderRecord } from './render.ts';
 
@@ -51,13 +49,7 @@ export function queryRouter(state: SandboxState): Router {
     if (typeof q !== 'string' || q.trim() === '') {
       throw new SalesforceError(400, 'MALFORMED_QUERY', 'A query string has to be specified');
     }
-    let compiled;
-    try {
-      compiled = compileQuery(parseSoql(q), q);
-    } catch (error) {
-      if (error instanceof SoqlSyntaxError) throw queryError('MALFORMED_QUERY', q, error.pos, error.message);
-      throw error;
-    }
+    const compiled = compileQuery(parseSoql(q), q);
     const result = executeQuery(compiled, org.tables[compiled.def.name], scanAll);
     if (compiled.count) {
       res.json({ totalSize: result.totalSize, done: true, records: [] });

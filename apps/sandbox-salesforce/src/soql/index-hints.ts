@@ -1,5 +1,5 @@
 import type { Condition, FieldRef } from './ast.ts';
-import { literalValue, type BindContext } from './values.ts';
+import { literalTarget, literalValue, type BindContext } from './values.ts';
 
 /**
  * What a WHERE clause tells the executor about where matching rows can be,
@@ -18,7 +18,9 @@ export function modstampLowerBound(condition: Condition, ctx: BindContext): numb
     case 'compare': {
       const field = ctx.resolve(condition.field);
       if (!MODSTAMP_FIELDS.has(field.name) || !['>', '>=', '='].includes(condition.op)) return undefined;
-      const value = literalValue(field, condition.value, ctx);
+      const target = literalTarget(field, condition.value, ctx);
+      // A date literal's range: `>` starts after its end, `=` and `>=` at its start.
+      const value = 'value' in target ? target.value : condition.op === '>' ? target.to : target.from;
       return typeof value === 'number' ? value : undefined;
     }
     case 'and': {

@@ -1,8 +1,8 @@
+import { composeQuery, parseQuery } from '@jetstreamapp/soql-parser-js';
 import { describe, expect, it } from 'vitest';
 import { SalesforceError } from '../errors.ts';
 import { compileQuery, likeToRegExp } from './compile.ts';
 import { parseSoql } from './parser.ts';
-import { SoqlSyntaxError } from './tokenizer.ts';
 
 describe('parseSoql: valid queries', () => {
   const valid: [string, unknown][] = [
@@ -45,6 +45,24 @@ describe('parseSoql: valid queries', () => {
     ['SELECT FIELDS(ALL) FROM Contact LIMIT 200', { fields: [{ fieldsFunction: 'ALL' }], limit: 200 }],
     ["SELECT Id FROM Contact WHERE Interests__c INCLUDES ('Events;Offers', 'Webinars')", { where: { kind: 'includes', excludes: false, values: [{ value: 'Events;Offers' }, {}] } }],
     ["SELECT Id FROM Contact WHERE Interests__c EXCLUDES ('Events')", { where: { kind: 'includes', excludes: true } }],
+    ['SELECT Id FROM Contact WHERE CreatedDate = N_DAYS_AGO:3 AND Birthdate = THIS_FISCAL_YEAR', { where: { items: [{ value: { kind: 'dateLiteral', name: 'N_DAYS_AGO', n: 3 } }, { value: { name: 'THIS_FISCAL_YEAR' } }] } }],
+    // LIKE keeps `\\`, `\%` and `\_` escaped for its pattern; elsewhere `\\` is one backslash.
+    ["SELECT Id FROM Contact WHERE Title LIKE '%\\\\%\\%\\_' AND Title != 'a\\\\b'", { where: { items: [{ pattern: { value: '%\\\\%\\%\\_' } }, { value: { value: 'a\\b' } }] } }],
+    [
+      "SELECT Id FROM Contact WHERE ((a = 1 OR b = 2) AND (NOT (c = 3 OR d = 4))) OR e = 5",
+      {
+        where: {
+          kind: 'or',
+          items: [
+            { kind: 'and', items: [{ kind: 'or', items: [{ field: { name: 'a', pos: 31 } }, { field: { name: 'b' } }] }, { kind: 'not', item: { kind: 'or', items: [{}, {}] } }] },
+            { kind: 'compare', field: { name: 'e', pos: 78 }, value: { value: 5, pos: 82 } },
+          ],
+        },
+      },
+    ],
+    ["SELECT Id FROM Contact WHERE (NOT a = 1) OR NOT (b = 'x')", { where: { kind: 'or', items: [{ kind: 'not', item: { field: { name: 'a' } } }, { kind: 'not', item: { value: { value: 'x' } } }] } }],
+    // A field named like a word inside a string: positions skip string literals.
+    ["SELECT Id FROM Contact WHERE Title = 'Email' AND Email = null", { where: { items: [{ value: { pos: 37 } }, { field: { name: 'Email', pos: 49 } }] } }],
   ];
   it.each(valid)('%s', (soql, expected) => {
     expect(parseSoql(soql)).toMatchObject(expected as object);
@@ -54,16 +72,31 @@ describe('parseSoql: valid queries', () => {
 describe('parseSoql: malformed queries', () => {
   const malformed: [string, string][] = [
     ['SELECT FROM Contact', "unexpected token: 'FROM'"],
-    ['SELECT Id FORM Contact', "unexpected token: 'FORM'"],
+    // The library reads `Id FORM` as a field and its alias, so the query breaks at 'Contact'.
+    ['SELECT Id FORM Contact', "\nSELECT Id FORM Contact\n               ^\nERROR at Row:1:Column:16\nunexpected token: 'Contact'"],
     ['SELECT Id, FROM Contact', "unexpected token: 'FROM'"],
     ['SELECT Id FROM', "unexpected token: '<EOF>'"],
     ['SELECT Id FROM Contact WHERE', "unexpected token: '<EOF>'"],
-    ["SELECT Id FROM Contact WHERE LastName = 'x' AND FirstName = 'y' OR Email = null", "unexpected token: 'OR'"],
+    ["SELECT Id FROM Contact WHERE LastName = 'x' AND FirstName = 'y' OR Email = null", "ERROR at Row:1:Column:65\nunexpected token: 'OR'"],
+    ["SELECT Id FROM Contact WHERE (a = 'x' OR (b = 1 AND c = 2 OR d = 3))", "ERROR at Row:1:Column:59\nunexpected token: 'OR'"],
+    ["SELECT Id FROM Contact WHERE LastName = 'unterminated", "ERROR at Row:1:Column:41\nline 1:40 mismatched character '<EOF>' expecting '''"],
+    ["SELECT Id FROM Contact WHERE LastName = 'a\\qb'", "Illegal character sequence '\\q' in string literal."],
+    // What the library parses but the sandbox does not execute.
+    ['SELECT Id, Name n FROM Contact', "ERROR at Row:1:Column:17\nunexpected token: 'n'"],
+    ['SELECT Id, COUNT() FROM Contact', "unexpected token: 'COUNT'"],
+    ['SELECT LastName, COUNT(Id) FROM Contact GROUP BY LastName', "unexpected token: 'COUNT'"],
+    ['SELECT COUNT() FROM Contact GROUP BY LastName', "unexpected token: 'GROUP'"],
+    ['SELECT Id, (SELECT Id FROM Cases) FROM Contact', "unexpected token: 'SELECT'"],
+    ['SELECT Id FROM Contact WHERE Id IN (SELECT ContactId FROM Case)', "ERROR at Row:1:Column:37\nunexpected token: 'SELECT'"],
+    ['SELECT toLabel(Status) FROM Lead', "unexpected token: 'toLabel'"],
+    ['SELECT Id FROM Contact WHERE CALENDAR_YEAR(CreatedDate) = 2024', "unexpected token: 'CALENDAR_YEAR'"],
+    ['SELECT Id FROM Contact WHERE Score__c = USD5000', "unexpected token: 'USD5000'"],
+    ['SELECT Id FROM Contact WITH SECURITY_ENFORCED', "unexpected token: 'WITH'"],
+    ['SELECT Id FROM Contact ORDER BY Id FOR VIEW', "unexpected token: 'FOR'"],
     ["SELECT Id FROM Contact WHERE (LastName = 'x'", "unexpected token: '<EOF>'"],
-    ["SELECT Id FROM Contact WHERE LastName = 'unterminated", 'mismatched character'],
     ['SELECT Id FROM Contact LIMIT ten', "unexpected token: 'ten'"],
     ['SELECT Id FROM Contact LIMIT 1.5', "unexpected token: '1.5'"],
-    ["SELECT Id FROM Contact WHERE LastName IN ()", "unexpected token: ')'"],
+    ["SELECT Id FROM Contact WHERE LastName IN ()", "unexpected token: '('"],
     ['SELECT Id FROM Contact WHERE LastName = Smith', "unexpected token: 'Smith'"],
     ['SELECT Id FROM Contact ORDER BY', "unexpected token: '<EOF>'"],
     ['SELECT Id FROM Contact ORDER BY Id NULLS MIDDLE', "unexpected token: 'MIDDLE'"],
@@ -78,8 +111,31 @@ describe('parseSoql: malformed queries', () => {
     } catch (error) {
       caught = error;
     }
-    expect(caught).toBeInstanceOf(SoqlSyntaxError);
+    expect(caught).toBeInstanceOf(SalesforceError);
+    expect(caught).toMatchObject({ status: 400, errorCode: 'MALFORMED_QUERY' });
     expect((caught as Error).message).toContain(message);
+  });
+});
+
+describe('parseSoql: what the library composes', () => {
+  // The product composes its SOQL with the same library (composeQuery): the text it writes must read back the same.
+  const withoutPositions = (query: unknown) => JSON.stringify(query, (key, value: unknown) => (key === 'pos' ? undefined : value));
+  it.each([
+    'SELECT Id FROM Contact WHERE ((a = 1 OR b = 2) AND (NOT (c = 3 OR d = 4))) OR e = null',
+    "SELECT Id FROM Contact WHERE (NOT a = 1) OR NOT (b = 'x') ORDER BY Id DESC NULLS LAST LIMIT 5",
+    "SELECT Id FROM Contact WHERE Title LIKE '%50\\%%' AND Title LIKE '%\\\\%' AND LastName = 'O\\'Brien'",
+    "SELECT Id FROM Contact WHERE CreatedDate = LAST_N_DAYS:30 AND Birthdate > 2020-01-01 AND X__c NOT IN (1, 2) AND Z__c INCLUDES ('a;b', 'c')",
+  ])('%s', (soql) => {
+    expect(withoutPositions(parseSoql(composeQuery(parseQuery(soql))))).toBe(withoutPositions(parseSoql(soql)));
+  });
+});
+
+describe('parseSoql: length', () => {
+  it('refuses a query over 100,000 characters, as Salesforce does', () => {
+    const soql = (n: number) => `SELECT Id FROM Contact WHERE LastName IN ('${'x'.repeat(n - 45)}')`;
+    expect(soql(100_000)).toHaveLength(100_000);
+    expect(parseSoql(soql(100_000)).where).toMatchObject({ kind: 'in' });
+    expect(() => parseSoql(soql(100_001))).toThrow(expect.objectContaining({ errorCode: 'MALFORMED_QUERY', message: 'SOQL statements can not be longer than 100000 characters' }));
   });
 });
 
@@ -136,5 +192,8 @@ describe('compileQuery: binding to describe', () => {
     expect(likeToRegExp('100\\%').test('100%')).toBe(true);
     expect(likeToRegExp('100\\%').test('1000')).toBe(false);
     expect(likeToRegExp('a.b').test('axb')).toBe(false);
+    // `\\` is a backslash (the parser keeps it escaped in LIKE patterns), so the `%` after it is a wildcard.
+    expect(likeToRegExp('a\\\\%').test('a\\xyz')).toBe(true);
+    expect(likeToRegExp('a\\\\%').test('a%')).toBe(false);
   });
 });

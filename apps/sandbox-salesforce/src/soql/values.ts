@@ -3,11 +3,11 @@ import type { FieldDef, StoredRecord } from '../org/fields.ts';
 import { normaliseId } from '../org/ids.ts';
 import { parseDateTime } from '../org/values.ts';
 import type { FieldRef, Literal } from './ast.ts';
+import { dateLiteralRange } from './date-literals.ts';
 import { queryError } from './messages.ts';
 
 /** SOQL values: reading a row's field, comparing values, and typing literals against fields. */
 export type Value = string | number | boolean | null;
-const DAY_MS = 86_400_000;
 const NUMERIC = new Set(['double', 'currency', 'percent', 'int']);
 
 /** What binding a condition needs: the query text (for error carets), the clock, field lookup. */
@@ -42,6 +42,21 @@ function typeName(field: FieldDef): string {
   return 'string';
 }
 
+/**
+ * What a literal stands for against a field: one value, or for a relative
+ * date literal (TODAY, LAST_N_DAYS:n...) the range [from, to) of its days.
+ */
+export type Target = { value: Value } | { from: Value; to: Value };
+
+export function literalTarget(field: FieldDef, literal: Literal, ctx: BindContext): Target {
+  if (literal.kind !== 'dateLiteral' || (field.type !== 'datetime' && field.type !== 'date')) return { value: literalValue(field, literal, ctx) };
+  const range = dateLiteralRange(literal, ctx.now);
+  if (!range) throw queryError('MALFORMED_QUERY', ctx.soql, literal.pos, `unexpected token: '${literal.name}'`);
+  if (field.type === 'datetime') return range;
+  const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  return { from: day(range.from), to: day(range.to) };
+}
+
 /** Converts a literal to a comparable value for a field, or throws Salesforce's type error. */
 export function literalValue(field: FieldDef, literal: Literal, ctx: BindContext): Value {
   const mismatch = (quoted: boolean): SalesforceError =>
@@ -55,11 +70,9 @@ export function literalValue(field: FieldDef, literal: Literal, ctx: BindContext
   switch (field.type) {
     case 'datetime':
       if (literal.kind === 'datetime') return parseDateTime(literal.value) ?? invalidLiteral(ctx, literal);
-      if (literal.kind === 'dateLiteral') return dateLiteralStart(literal, ctx.now);
       throw mismatch(false);
     case 'date':
       if (literal.kind === 'date') return literal.value;
-      if (literal.kind === 'dateLiteral') return new Date(dateLiteralStart(literal, ctx.now)).toISOString().slice(0, 10);
       throw mismatch(false);
     case 'boolean':
       if (literal.kind === 'boolean') return literal.value;
@@ -85,21 +98,4 @@ export function literalValue(field: FieldDef, literal: Literal, ctx: BindContext
 
 function invalidLiteral(ctx: BindContext, literal: Literal): never {
   throw queryError('MALFORMED_QUERY', ctx.soql, literal.pos, `line 1:${literal.pos} no viable alternative at character ' '`);
-}
-
-/** Start (UTC midnight) of a relative date literal's range; LAST_N_DAYS:n starts n days back. */
-function dateLiteralStart(literal: Extract<Literal, { kind: 'dateLiteral' }>, now: number): number {
-  const today = Math.floor(now / DAY_MS) * DAY_MS;
-  switch (literal.name) {
-    case 'YESTERDAY':
-      return today - DAY_MS;
-    case 'TOMORROW':
-      return today + DAY_MS;
-    case 'LAST_N_DAYS':
-      return today - (literal.n ?? 0) * DAY_MS;
-    case 'NEXT_N_DAYS':
-      return today + DAY_MS;
-    default:
-      return today;
-  }
 }
