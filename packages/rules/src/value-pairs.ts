@@ -30,6 +30,12 @@ export function brevoOptionKey(option: BrevoOption): string {
   return option.value === undefined ? option.label : String(option.value);
 }
 
+/** Whether the field's values are paired with the attribute's options: picklist ↔ category, multi-select picklist ↔ multiple-choice. */
+export function pairsValues(field: SalesforceField, attribute: BrevoAttribute): boolean {
+  if (field.type === 'picklist') return attribute.category === 'category';
+  return field.type === 'multipicklist' && attribute.type === 'multiple-choice';
+}
+
 /** The picklist values a field offers now (inactive ones are kept by records but not offered). */
 export function activePicklistValues(field: SalesforceField): { value: string; label: string }[] {
   return (field.picklistValues ?? []).filter((entry) => entry.active !== false).map((entry) => ({ value: entry.value, label: entry.label ?? entry.value }));
