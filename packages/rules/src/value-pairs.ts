@@ -72,7 +72,9 @@ export function checkValuePairs(attribute: BrevoAttribute, field: SalesforceFiel
       return createIssue(RuleCode.ValuePairUnknown, attribute.name, { value: salesforceValue, salesforceField: field.name });
     }
     const key = brevoOptionKey(option);
-    if (!options.has(key)) return createIssue(RuleCode.ValuePairUnknown, attribute.name, { value: option.label, salesforceField: attribute.name });
+    // A category option is named by its number, a multiple-choice one by its label only: a pair of the other shape is not one of its options.
+    const shapeFits = (option.value === undefined) === (attribute.type === 'multiple-choice');
+    if (!shapeFits || !options.has(key)) return createIssue(RuleCode.ValuePairUnknown, attribute.name, { value: option.label, salesforceField: attribute.name });
     const other = salesforceValueOf.get(key);
     if (other !== undefined) return createIssue(RuleCode.ValuePairedTwice, attribute.name, { value: option.label, first: other, second: salesforceValue });
     salesforceValueOf.set(key, salesforceValue);
