@@ -217,11 +217,22 @@ describe('multiple-choice attributes', () => {
     expect((await client.contacts.getContactInfo({ identifier: id })).attributes).toMatchObject({ INTERESTS: ['Workshops', 'Product Updates'] });
     // Emptied: the attribute is gone from the contact.
     await client.contacts.updateContact({ identifier: id, attributes: { INTERESTS: null } as never });
-    expect((await client.contacts.getContactInfo({ identifier: id })).attributes.INTERESTS).toBeUndefined();
+    expect((await client.contacts.getContactInfo({ identifier: id })).attributes).not.toHaveProperty('INTERESTS');
 
     const { processId } = await client.contacts.importContacts({ jsonBody: [{ email: 'imported@example.test', attributes: { INTERESTS: ['Events'] } }], listIds: [2] });
     await waitFor(async () => ((await client.process.getProcess({ processId })).status === 'completed' ? true : undefined), 20_000);
     expect((await client.contacts.getContactInfo({ identifier: 'imported@example.test' })).attributes).toMatchObject({ INTERESTS: ['Events'] });
+  });
+
+  it('adds options to a multiple-choice attribute through updateAttribute, and refuses them for another attribute or over 200 characters', async () => {
+    const { client } = sandbox;
+    await client.contacts.updateAttribute({ attributeCategory: 'normal', attributeName: 'INTERESTS', multiCategoryOptions: ['Tastings', 'Events'] });
+    const { attributes } = await client.contacts.getAttributes();
+    expect(attributes.find((attribute) => attribute.name === 'INTERESTS')?.multiCategoryOptions).toEqual(['Newsletter', 'Events', 'Product Updates', 'Webinars', 'Workshops', 'Tastings']);
+    const id = await createContactId(client, { email: 'tastings@example.test', attributes: { INTERESTS: ['Tastings'] } });
+    expect((await client.contacts.getContactInfo({ identifier: id })).attributes).toMatchObject({ INTERESTS: ['Tastings'] });
+    expect((await brevoError(client.contacts.updateAttribute({ attributeCategory: 'normal', attributeName: 'FIRSTNAME', multiCategoryOptions: ['A'] }))).statusCode).toBe(400);
+    expect((await brevoError(client.contacts.updateAttribute({ attributeCategory: 'normal', attributeName: 'INTERESTS', multiCategoryOptions: ['x'.repeat(201)] }))).statusCode).toBe(400);
   });
 
   it('ignores a value that is not a list of the attribute\'s labels (a label it does not offer, a text), as it ignores any value of the wrong type', async () => {
