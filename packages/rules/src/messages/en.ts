@@ -32,7 +32,7 @@ export const en = {
     field: {
       formula: 'Formula fields are not supported.',
       boolean: 'Yes/No (boolean) fields are not supported.',
-      picklist: 'Picklist fields are not supported.',
+      picklist: 'A combo box also takes free text, so its values cannot be paired with Brevo options.',
       identifier: 'Record Ids and lookups cannot be synced.',
       typeUnsupported: 'Salesforce fields of type {fieldType} are not supported.',
       requiredEmptied: '{field} is required in Salesforce: emptying it in Brevo was not written to Salesforce.',

@@ -34,7 +34,7 @@ export const it = {
     field: {
       formula: 'I campi formula non sono supportati.',
       boolean: 'I campi di tipo booleano (Sì/No) non sono supportati.',
-      picklist: 'I campi di tipo elenco di selezione non sono supportati.',
+      picklist: 'Una casella combinata accetta anche testo libero, quindi i suoi valori non si possono abbinare alle opzioni Brevo.',
       identifier: 'Gli Id dei record e i campi di ricerca non possono essere sincronizzati.',
       typeUnsupported: 'I campi Salesforce di tipo {fieldType} non sono supportati.',
       requiredEmptied: '{field} è obbligatorio in Salesforce: la cancellazione in Brevo non è stata riportata in Salesforce.',

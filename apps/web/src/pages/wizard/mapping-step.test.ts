@@ -54,7 +54,7 @@ describe('mapping step', () => {
     const unavailable = wrapper.get('details[data-testid="unavailable"]');
     expect(unavailable.attributes('open')).toBeUndefined();
     expect(unavailable.get('summary').text()).toBe('Not available (3), and why');
-    expect(unavailable.get('[data-field="Region__c"]').text()).toContain('Picklist fields are not supported.');
+    expect(unavailable.get('[data-field="Region__c"]').text()).toContain('A combo box also takes free text, so its values cannot be paired with Brevo options.');
     expect(unavailable.get('[data-attribute="ORDERS_TOTAL"]').text()).toBe('ORDERS_TOTAL (calculated): Calculated attributes are computed by Brevo and cannot be synced.');
     expect(wrapper.find('tr[data-attribute="ORDERS_TOTAL"]').exists()).toBe(false);
     // A multi-select picklist and a multiple-choice attribute are offered to each other only.
@@ -265,7 +265,7 @@ describe('mapping step', () => {
     expect(continueButton(wrapper).text()).toBe('Continua');
     const unavailable = wrapper.get('details[data-testid="unavailable"]');
     expect(unavailable.get('summary').text()).toBe('Non disponibili (3), e perché');
-    expect(unavailable.get('[data-field="Region__c"]').text()).toContain('I campi di tipo elenco di selezione non sono supportati.');
+    expect(unavailable.get('[data-field="Region__c"]').text()).toContain('Una casella combinata accetta anche testo libero, quindi i suoi valori non si possono abbinare alle opzioni Brevo.');
     expect(unavailable.get('[data-attribute="ORDERS_TOTAL"]').text()).toBe('ORDERS_TOTAL (calcolato): Gli attributi calcolati sono gestiti da Brevo e non possono essere sincronizzati.');
     const optOuts = wrapper.get('[data-testid="opt-outs"]');
     expect(optOuts.get('legend').text()).toBe('Rifiuto delle email');
