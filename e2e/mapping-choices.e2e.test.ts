@@ -7,7 +7,8 @@ import { stackUrls, type StackUrls } from './support/stack.ts';
 
 /**
  * Issue 16 as a marketer meets it in the mapping step: a field set to sync one way, a picklist
- * whose values are paired with a Brevo category's options by label (one changed, one left unpaired),
+ * whose values are paired with a Brevo category's options by label (one changed, one left unpaired), a
+ * multi-select picklist's values with a multiple-choice attribute's options (the unpaired one given a pair),
  * a conflict rule, opt-outs that also follow a re-subscription; then the integration's page shows the unpaired value's record warnings and
  * "Edit mapping" shows every choice as it was saved. Screenshots: artifacts/screenshots/mapping-choices/.
  */
@@ -76,6 +77,16 @@ describe('mapping beyond the seed, in a real browser', { timeout: 240_000 }, () 
     // I send phone people to Post instead.
     await pairOf('Phone').selectOption({ label: 'Post' });
 
+    // The interests: a multi-select picklist's values paired with a multiple-choice attribute's options the same way;
+    // Offers has no option of its name, so I send it to Workshops.
+    const interests = app.locator('tr[data-attribute="INTERESTS"]');
+    await interests.getByLabel('INTERESTS', { exact: true }).selectOption({ label: 'Interests (Interests__c)' });
+    const interestPairs = interests.getByTestId('value-pairs');
+    await interestPairs.waitFor();
+    expect(await interestPairs.getByLabel('Events', { exact: true }).locator('option:checked').innerText()).toBe('Events');
+    expect(await interestPairs.getByLabel('Offers', { exact: true }).locator('option:checked').innerText()).toBe('Not synced');
+    await interestPairs.getByLabel('Offers', { exact: true }).selectOption({ label: 'Workshops' });
+
     await app.getByLabel('When a field changed in both Salesforce and Brevo since the last sync').selectOption({ label: 'Salesforce wins' });
     // Opt-outs follow the contact unless I say otherwise; I also want a re-subscription to clear the flag.
     const optOuts = app.getByRole('group', { name: 'Email opt-outs' });
@@ -115,6 +126,9 @@ describe('mapping beyond the seed, in a real browser', { timeout: 240_000 }, () 
     expect(await editor.locator('tr[data-attribute="FIRSTNAME"]').getByLabel('Sync').inputValue()).toBe('both');
     expect(await savedPairs.getByLabel('Phone', { exact: true }).locator('option:checked').innerText()).toBe('Post');
     expect(await savedPairs.getByLabel('None', { exact: true }).locator('option:checked').innerText()).toBe('Not synced');
+    const savedInterests = editor.locator('tr[data-attribute="INTERESTS"]').getByTestId('value-pairs');
+    expect(await savedInterests.getByLabel('Offers', { exact: true }).locator('option:checked').innerText()).toBe('Workshops');
+    expect(await savedInterests.getByLabel('Webinars', { exact: true }).locator('option:checked').innerText()).toBe('Webinars');
     expect(await editor.getByLabel('When a field changed in both Salesforce and Brevo since the last sync').inputValue()).toBe('salesforce_wins');
     const savedOptOuts = editor.getByRole('group', { name: 'Email opt-outs' });
     expect(await savedOptOuts.getByRole('checkbox', { name: /^Opt-outs follow the contact/ }).isChecked()).toBe(true);

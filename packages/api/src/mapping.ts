@@ -20,7 +20,13 @@ export const salesforceFieldSchema = z
 
 /** A Brevo contact attribute as GET /v3/contacts/attributes lists it (the part the rules read). */
 export const brevoAttributeSchema = z
-  .object({ name: z.string(), category: z.string(), type: z.string().optional(), enumeration: z.array(z.object({ value: z.number(), label: z.string() })).optional() })
+  .object({
+    name: z.string(),
+    category: z.string(),
+    type: z.string().optional(),
+    enumeration: z.array(z.object({ value: z.number(), label: z.string() })).optional(),
+    multiCategoryOptions: z.array(z.string()).optional(),
+  })
   .meta({ id: 'BrevoAttribute' });
 
 /**
@@ -30,7 +36,7 @@ export const brevoAttributeSchema = z
 export const mappingOptionSchema = z
   .object({
     attribute: brevoAttributeSchema,
-    kind: z.enum(['email', 'sms', 'text', 'date', 'float', 'boolean', 'category']).nullable(),
+    kind: z.enum(['email', 'sms', 'text', 'date', 'float', 'boolean', 'category', 'multipleChoice']).nullable(),
     issue: ruleIssueSchema.nullable(),
     eligibleFields: z.array(z.string()),
     ineligibleFields: z.array(z.object({ field: z.string(), issue: ruleIssueSchema })),

@@ -21,7 +21,7 @@ export const previewSampleSchema = z
     salesforceId: z.string(),
     /** What Brevo would hold (creates and updates). */
     values: z
-      .object({ email: z.string().optional(), sms: z.string().optional(), attributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])) })
+      .object({ email: z.string().optional(), sms: z.string().optional(), attributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.array(z.string()).readonly(), z.null()])) })
       .optional(),
     /** Why it would be rejected. */
     issues: z.array(ruleIssueSchema).optional(),

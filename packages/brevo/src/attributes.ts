@@ -11,5 +11,6 @@ export async function listAttributes(client: BrevoClient, retry?: RetryOptions):
     category: attribute.category,
     ...(attribute.type !== undefined ? { type: attribute.type } : {}),
     ...(attribute.enumeration ? { enumeration: attribute.enumeration.map((option) => ({ value: option.value, label: option.label })) } : {}),
+    ...(attribute.multiCategoryOptions ? { multiCategoryOptions: [...attribute.multiCategoryOptions] } : {}),
   }));
 }

@@ -1,3 +1,4 @@
+import type { BrevoAttributeValue } from '@contact-sync/rules';
 import type { BrevoClient } from '@getbrevo/brevo';
 import { readRateLimit, type BrevoRateLimit } from './brevo-call.ts';
 
@@ -16,7 +17,7 @@ export const BATCH_UPDATE_MAX = 100;
 
 export interface BatchContactUpdate {
   id: number;
-  attributes?: Record<string, string | number | boolean | null>;
+  attributes?: Record<string, BrevoAttributeValue>;
   ext_id?: string;
   /** true blocklists the contact's email (opt-outs); the sync never sends false. */
   emailBlacklisted?: boolean;
@@ -32,7 +33,7 @@ export async function updateContactsBatch(client: BrevoClient, contacts: readonl
 
 export interface ImportRow {
   email?: string;
-  attributes: Record<string, string | number | boolean | null>;
+  attributes: Record<string, BrevoAttributeValue>;
 }
 
 /**

@@ -13,12 +13,13 @@ describe('describeAttributeEligibility (R6)', () => {
     [{ name: 'OPT_IN', category: 'normal', type: 'boolean' }, 'boolean'],
     [{ name: 'GENDER', category: 'category', type: 'category' }, 'category'],
     [{ name: 'GENDER2', category: 'category' }, 'category'],
+    [{ name: 'HOBBIES', category: 'normal', type: 'multiple-choice', multiCategoryOptions: ['Chess'] }, 'multipleChoice'],
   ])('%j is mappable as %s', (attribute, kind) => {
     expect(describeAttributeEligibility(attribute)).toEqual({ mappable: true, kind });
   });
 
   it.each<[BrevoAttribute, string]>([
-    [{ name: 'HOBBIES', category: 'normal', type: 'multiple-choice' }, 'attribute_category'],
+    [{ name: 'TYPED', category: 'normal', type: 'category' }, 'attribute_category'],
     [{ name: 'TOTAL', category: 'calculated' }, 'attribute_calculated'],
     [{ name: 'GLOBAL', category: 'global' }, 'attribute_calculated'],
     [{ name: 'ORDER_ID', category: 'transactional', type: 'id' }, 'attribute_transactional'],

@@ -17,12 +17,18 @@ export type AttributeEligibility =
   | { readonly mappable: true; readonly kind: BrevoTargetKind }
   | { readonly mappable: false; readonly issue: RuleIssue };
 
-const KIND_BY_TYPE: Readonly<Record<string, BrevoTargetKind>> = { text: 'text', date: 'date', float: 'float', boolean: 'boolean' };
+const KIND_BY_TYPE: Readonly<Record<string, BrevoTargetKind>> = {
+  text: 'text',
+  date: 'date',
+  float: 'float',
+  boolean: 'boolean',
+  // Checkboxes: fed by a multi-select picklist whose values the user pairs with its options.
+  'multiple-choice': 'multipleChoice',
+};
 
 /**
- * R6 from the Brevo side. `normal` attributes (text, date, float, boolean) and
- * category attributes hold per-contact data we can write; multiple-choice ones
- * are not synced yet; calculated and global ones are computed by Brevo, transactional ones are
+ * R6 from the Brevo side. `normal` attributes (text, date, float, boolean, multiple-choice) and
+ * category attributes hold per-contact data we can write; calculated and global ones are computed by Brevo, transactional ones are
  * order data. `id` and `user` typed attributes are Brevo-managed. The link
  * attributes (EXT_ID) belong to the sync (R14).
  */
@@ -45,7 +51,8 @@ export function describeAttributeEligibility(attribute: BrevoAttribute): Attribu
     case 'transactional':
       return reason(RuleCode.AttributeTransactional);
   }
-  if (attribute.type === 'category' || attribute.type === 'multiple-choice') return reason(RuleCode.AttributeCategory);
+  // A normal attribute typed category has no options of its own to pair with.
+  if (attribute.type === 'category') return reason(RuleCode.AttributeCategory);
   // Brevo lists normal attributes without a type as text.
   const kind = KIND_BY_TYPE[attribute.type ?? 'text'];
   return kind ? { mappable: true, kind } : reason(RuleCode.AttributeTypeUnsupported);

@@ -2,7 +2,7 @@ import { RuleCode } from './codes.ts';
 import { parseBrevoDate, toSalesforceDatetime } from './dates.ts';
 import { isValidEmail } from './email.ts';
 import { effectiveDirection, syncsToSalesforce, type SyncDirection } from './field-directions.ts';
-import { parseBoolean, salesforceValueOf, type ValuePairs } from './value-pairs.ts';
+import { canonicalChoices, parseBoolean, salesforceChoicesOf, salesforceValueOf, type ValuePairs } from './value-pairs.ts';
 import type { SalesforceField } from './field-types.ts';
 import { createIssue, type RuleIssue } from './issue.ts';
 import { checkEmptiedRequiredField } from './last-name.ts';
@@ -44,13 +44,24 @@ const NUMBER_TYPES = new Set(['double', 'currency', 'percent', 'int', 'long']);
 const INTEGER_TYPES = new Set(['int', 'long']);
 
 type FieldOutcome =
-  | { readonly write: SalesforceFieldValue }
+  | { readonly write: SalesforceFieldValue; readonly warnings?: readonly RuleIssue[] }
   | { readonly warning: RuleIssue }
+  | { readonly warnings: readonly RuleIssue[] }
   | { readonly error: RuleIssue };
 
-function convertValue(field: SalesforceField, value: unknown, attribute: string, pairs: ValuePairs | undefined): FieldOutcome {
+/** A multiple-choice value: the paired Salesforce values (with those Brevo cannot hold kept from the record now), a warning per unpaired option. */
+function convertChoices(field: SalesforceField, value: unknown, attribute: string, pairs: ValuePairs | undefined, current: unknown): FieldOutcome {
+  const labels = isEmptied(value) ? [] : canonicalChoices(value);
+  if (labels === null) return { warning: createIssue(RuleCode.InvalidInput, field.name) };
+  const choices = salesforceChoicesOf(field, pairs, labels, current);
+  const warnings = choices.unpaired.map((label) => createIssue(RuleCode.ValueUnpaired, field.name, { value: label, attribute }));
+  return choices.write === undefined ? { warnings } : { write: choices.write, warnings };
+}
+
+function convertValue(field: SalesforceField, value: unknown, attribute: string, pairs: ValuePairs | undefined, current: unknown): FieldOutcome {
   const required = checkEmptiedRequiredField(field, value);
   if (required) return { warning: required };
+  if (field.type === 'multipicklist') return convertChoices(field, value, attribute, pairs, current);
   if (isEmptied(value)) return { write: null };
   if (field.type === 'boolean') {
     const yesNo = parseBoolean(value);
@@ -100,7 +111,12 @@ export function mapBrevoContactToSalesforce(
   values: Readonly<Record<string, unknown>>,
   mapping: Readonly<Record<string, string>>,
   fieldsByName: ReadonlyMap<string, SalesforceField>,
-  settings: { readonly directions?: Readonly<Record<string, SyncDirection>>; readonly valuePairs?: Readonly<Record<string, ValuePairs>> } = {},
+  settings: {
+    readonly directions?: Readonly<Record<string, SyncDirection>>;
+    readonly valuePairs?: Readonly<Record<string, ValuePairs>>;
+    /** The Salesforce record now: a multi-select picklist keeps the values Brevo cannot hold (no pair). */
+    readonly current?: Readonly<Record<string, unknown>>;
+  } = {},
 ): SalesforceRecordChange {
   const directions = settings.directions ?? {};
   const fields: Record<string, SalesforceFieldValue> = {};
@@ -110,10 +126,11 @@ export function mapBrevoContactToSalesforce(
     const field = fieldsByName.get(fieldName);
     const value = values[attribute];
     if (!field || value === undefined || !syncsToSalesforce(effectiveDirection(attribute, field, directions[attribute]))) continue;
-    const outcome = convertValue(field, value, attribute, settings.valuePairs?.[attribute]);
+    const outcome = convertValue(field, value, attribute, settings.valuePairs?.[attribute], settings.current?.[field.name]);
     if ('write' in outcome) fields[field.name] = outcome.write;
-    else if ('warning' in outcome) warnings.push(outcome.warning);
-    else errors.push(outcome.error);
+    if ('warnings' in outcome) warnings.push(...(outcome.warnings ?? []));
+    if ('warning' in outcome) warnings.push(outcome.warning);
+    if ('error' in outcome) errors.push(outcome.error);
   }
   return { fields, warnings, errors };
 }

@@ -5,7 +5,6 @@ import { describeFieldEligibility } from './field-eligibility.ts';
 describe('describeFieldEligibility (R5/R6)', () => {
   it.each([
     ['Salutation2__c', 'field_picklist'],
-    ['Interests__c', 'field_multipicklist'],
     ['Id', 'field_identifier'],
     ['OwnerId', 'field_identifier'],
     ['Address', 'field_type_unsupported'],
@@ -30,6 +29,7 @@ describe('describeFieldEligibility (R5/R6)', () => {
     ['Probability__c', ['float']],
     ['HasOptedOutOfEmail', ['boolean']],
     ['LeadSource', ['category']],
+    ['Interests__c', ['multipleChoice']],
   ])('%s feeds %j', (name, kinds) => {
     const eligibility = describeFieldEligibility(field(name));
     expect(eligibility.mappable && [...eligibility.targets].sort()).toEqual([...kinds].sort());

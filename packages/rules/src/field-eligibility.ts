@@ -35,9 +35,11 @@ const TARGETS_BY_TYPE: Readonly<Record<string, ReadonlySet<BrevoTargetKind>>> = 
   percent: targets('float'),
   int: targets('float'),
   long: targets('float'),
-  // Yes/No ↔ a Brevo boolean; a picklist's values ↔ a category's options, paired by the user (value-pairs.ts).
+  // Yes/No ↔ a Brevo boolean; a picklist's values ↔ a category's options, a multi-select picklist's ↔ a
+  // multiple-choice attribute's options, paired by the user (value-pairs.ts).
   boolean: targets('boolean'),
   picklist: targets('category'),
+  multipicklist: targets('multipleChoice'),
 };
 
 /**
@@ -46,7 +48,6 @@ const TARGETS_BY_TYPE: Readonly<Record<string, ReadonlySet<BrevoTargetKind>>> = 
  */
 const UNSUPPORTED_TYPES: Readonly<Record<string, RuleCode>> = {
   combobox: RuleCode.FieldPicklist,
-  multipicklist: RuleCode.FieldMultipicklist,
   id: RuleCode.FieldIdentifier,
   reference: RuleCode.FieldIdentifier,
 };

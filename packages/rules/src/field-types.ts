@@ -45,6 +45,15 @@ export interface BrevoCategoryOption {
   readonly label: string;
 }
 
+/**
+ * An option a Salesforce picklist value is paired with: a category option (Brevo stores its numeric
+ * `value`) or a multiple-choice option (Brevo knows it by its label only, so no `value`).
+ */
+export interface BrevoOption {
+  readonly value?: number;
+  readonly label: string;
+}
+
 export type BrevoAttributeCategory = 'normal' | 'transactional' | 'category' | 'calculated' | 'global';
 
 export type BrevoAttributeType =
@@ -57,6 +66,8 @@ export interface BrevoAttribute {
   readonly type?: BrevoAttributeType;
   /** Category attributes: the options a contact may hold (Brevo stores the numeric `value`). */
   readonly enumeration?: readonly BrevoCategoryOption[];
+  /** Multiple-choice attributes: the options a contact may hold several of, by label. */
+  readonly multiCategoryOptions?: readonly string[];
 }
 
 /** The contact's email: Brevo's identifier, sent as `email`, listed first by the form. */
@@ -77,4 +88,4 @@ export function isLinkAttribute(name: string): boolean {
 }
 
 /** What a Brevo attribute holds, as far as the mapping rules are concerned. */
-export type BrevoTargetKind = 'email' | 'sms' | 'text' | 'date' | 'float' | 'boolean' | 'category';
+export type BrevoTargetKind = 'email' | 'sms' | 'text' | 'date' | 'float' | 'boolean' | 'category' | 'multipleChoice';

@@ -21,6 +21,7 @@ describe('describeMappingOptions (R5/R6)', () => {
   });
 
   it.each([
+    ['HOBBIES', ['Interests__c']],
     ['EMAIL', ['FirstName', 'LastName', 'Company', 'Email', 'Nickname__c', 'FullName__c']],
     ['SMS', ['Phone', 'MobilePhone']],
     ['BIRTHDAY', ['Birthdate__c', 'LastVisit__c', 'CreatedDate']],
@@ -41,8 +42,11 @@ describe('describeMappingOptions (R5/R6)', () => {
     ['OPT_IN', 'FirstName', 'field_type_incompatible'],
     ['OPT_IN', 'LeadSource', 'field_type_incompatible'],
     ['GENDER', 'HasOptedOutOfEmail', 'field_type_incompatible'],
-    ['GENDER', 'Interests__c', 'field_multipicklist'],
-    ['FIRSTNAME', 'Interests__c', 'field_multipicklist'],
+    // A multi-select picklist feeds a multiple-choice attribute only, and only it feeds one.
+    ['GENDER', 'Interests__c', 'field_type_incompatible'],
+    ['FIRSTNAME', 'Interests__c', 'field_type_incompatible'],
+    ['HOBBIES', 'LeadSource', 'field_type_incompatible'],
+    ['HOBBIES', 'FirstName', 'field_type_incompatible'],
     ['FIRSTNAME', 'Id', 'field_identifier'],
     ['FIRSTNAME', 'OwnerId', 'field_identifier'],
     ['FIRSTNAME', 'Address', 'field_type_unsupported'],

@@ -50,6 +50,7 @@ const KIND_LABEL: Readonly<Record<BrevoTargetKind, string>> = {
   float: 'float',
   boolean: 'boolean',
   category: 'category',
+  multipleChoice: 'multiple-choice',
 };
 
 // Per field object, the answer for each kind: describe results are reused for

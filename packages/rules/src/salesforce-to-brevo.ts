@@ -2,7 +2,7 @@ import { RuleCode } from './codes.ts';
 import { toBrevoDate } from './dates.ts';
 import { isValidEmail, normalizeEmail } from './email.ts';
 import { effectiveDirection, syncsToBrevo, type SyncDirection } from './field-directions.ts';
-import { brevoOptionOf, parseBoolean, type ValuePairs } from './value-pairs.ts';
+import { brevoChoicesOf, brevoOptionOf, parseBoolean, type ValuePairs } from './value-pairs.ts';
 import { BREVO_EMAIL_ATTRIBUTE, BREVO_SMS_ATTRIBUTE, type SalesforceField } from './field-types.ts';
 import { createIssue, type RuleIssue } from './issue.ts';
 import { parseNumber } from './numbers.ts';
@@ -11,8 +11,8 @@ import { isEmptied } from './values.ts';
 
 export type SalesforceRecord = Readonly<Record<string, unknown>> & { readonly Id: string };
 
-/** A value to write to a Brevo attribute; `null` clears it. */
-export type BrevoAttributeValue = string | number | boolean | null;
+/** A value to write to a Brevo attribute; `null` clears it. A multiple-choice attribute takes its option labels (`canonicalChoices`). */
+export type BrevoAttributeValue = string | number | boolean | readonly string[] | null;
 
 /**
  * What one Salesforce record changes in Brevo. Absent properties are left
@@ -35,7 +35,7 @@ export interface BrevoContactChange {
 export interface SalesforceToBrevoOptions extends SmsFormatOptions {
   /** Per Brevo attribute, the direction the user chose (absent: the default, see `effectiveDirection`). */
   readonly directions?: Readonly<Record<string, SyncDirection>>;
-  /** Per picklist ↔ category attribute, the option each Salesforce value is written as. */
+  /** Per picklist ↔ category (or multi-select ↔ multiple-choice) attribute, the option each Salesforce value is written as. */
   readonly valuePairs?: Readonly<Record<string, ValuePairs>>;
 }
 
@@ -122,8 +122,15 @@ export function mapSalesforceRecordToBrevo(
     if (field.type === 'picklist') {
       // Never guessed: a value the user did not pair is not sent.
       const option = brevoOptionOf(options.valuePairs?.[attribute], String(value));
-      if (option === null) warnings.push(createIssue(RuleCode.ValueUnpaired, field.name, { value: String(value), attribute }));
+      if (option?.value === undefined) warnings.push(createIssue(RuleCode.ValueUnpaired, field.name, { value: String(value), attribute }));
       else attributes[attribute] = option.value;
+      continue;
+    }
+    if (field.type === 'multipicklist') {
+      // The paired values are written, each unpaired one is left out with its warning (value-pairs.ts).
+      const choices = brevoChoicesOf(options.valuePairs?.[attribute], String(value));
+      for (const unpaired of choices.unpaired) warnings.push(createIssue(RuleCode.ValueUnpaired, field.name, { value: unpaired, attribute }));
+      if (choices.write) attributes[attribute] = choices.write;
       continue;
     }
     attributes[attribute] = String(value);

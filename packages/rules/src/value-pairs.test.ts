@@ -57,6 +57,7 @@ describe('checkValuePairs and validateMapping', () => {
     ['a changed pair', { Web: { value: 3, label: 'Event' } }, null],
     ['a Salesforce value the field does not have', { Nope: { value: 1, label: 'web' } }, 'value_pair_unknown'],
     ['a Brevo option the attribute does not have', { Web: { value: 9, label: 'Gone' } }, 'value_pair_unknown'],
+    ['a multiple-choice option (a label only, even one reading as an option number)', { Web: { label: '1' } }, 'value_pair_unknown'],
     ['one option for two values', { Web: { value: 1, label: 'web' }, 'Partner Referral': { value: 1, label: 'web' } }, 'value_paired_twice'],
   ])('%s → %s', (_label, given, code) => {
     expect(checkValuePairs(source, leadSource, given)?.code ?? null).toBe(code);

@@ -37,8 +37,11 @@ export interface MappingEntryDoc {
   field: string;
   /** The direction the user chose for the pair; absent: the default (`effectiveDirection`). */
   direction?: SyncDirection | null;
-  /** Picklist ↔ category: each Salesforce value and the Brevo option it is written as (stored as pairs: values are user data). */
-  valuePairs?: { salesforce: string; value: number; label: string }[] | null;
+  /**
+   * Picklist ↔ category (and multi-select ↔ multiple-choice): each Salesforce value and the Brevo option it is written
+   * as, a multiple-choice option by its label only (stored as pairs: values are user data).
+   */
+  valuePairs?: { salesforce: string; value?: number | null; label: string }[] | null;
 }
 
 export interface IntegrationDoc {
@@ -146,7 +149,9 @@ export function mappingSettingsOf(integration: Pick<IntegrationDoc, 'mappingEntr
   const directions = Object.fromEntries(entries.flatMap((entry) => (entry.direction ? [[entry.attribute, entry.direction]] : [])));
   const valuePairs = Object.fromEntries(
     entries.flatMap((entry) =>
-      entry.valuePairs ? [[entry.attribute, Object.fromEntries(entry.valuePairs.map((pair) => [pair.salesforce, { value: pair.value, label: pair.label }]))]] : [],
+      entry.valuePairs
+        ? [[entry.attribute, Object.fromEntries(entry.valuePairs.map((pair) => [pair.salesforce, { ...(typeof pair.value === 'number' ? { value: pair.value } : {}), label: pair.label }]))]]
+        : [],
     ),
   );
   return {
@@ -165,7 +170,7 @@ function mappingEntriesOf(mapping: Mapping, settings: MappingSettings): MappingE
       attribute,
       field,
       direction: settings.directions?.[attribute] ?? null,
-      valuePairs: pairs ? Object.entries(pairs).map(([salesforce, option]) => ({ salesforce, value: option.value, label: option.label })) : null,
+      valuePairs: pairs ? Object.entries(pairs).map(([salesforce, option]) => ({ salesforce, ...(option.value === undefined ? {} : { value: option.value }), label: option.label })) : null,
     };
   });
 }

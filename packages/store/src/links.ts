@@ -1,3 +1,4 @@
+import type { BrevoAttributeValue } from '@contact-sync/rules';
 import type { Db } from './sync-db.ts';
 
 /**
@@ -7,8 +8,8 @@ import type { Db } from './sync-db.ts';
 export interface BrevoValues {
   email?: string;
   sms?: string;
-  /** Category attributes hold the option's numeric value; Yes/No ones a boolean. */
-  attributes: Record<string, string | number | boolean | null>;
+  /** Category attributes hold the option's numeric value; Yes/No ones a boolean; multiple-choice ones their labels (`canonicalChoices`). */
+  attributes: Record<string, BrevoAttributeValue>;
   /** Opt-outs (rules' `SyncedOptOut`): the Salesforce flag as last synced (absent: not set). */
   optedOut?: true;
   /** Opt-outs: Brevo's blocklisting of the email as last seen or written (absent: not known). */

@@ -20,6 +20,8 @@ import {
   RuleCode,
   SyncDirection,
   canonicalCategoryValue,
+  canonicalChoices,
+  sameBrevoValue,
   type RuleIssue,
   type ValuePairs,
   type SalesforceField,
@@ -59,7 +61,7 @@ interface PendingWrite {
 /**
  * The Brevo values a change leaves, folding each event's changed attributes over what we knew (mapped attributes only).
  * Values are read as the sync writes them, so that an echo of our own write hashes the same: Yes/No as booleans, a
- * category option (Brevo sends its label) as its numeric value.
+ * category option (Brevo sends its label) as its numeric value, multiple choices as their sorted labels.
  */
 function foldEvents(link: LinkDoc, events: readonly WebhookEventDoc[], mapping: Readonly<Record<string, string>>, valuePairs: Readonly<Record<string, ValuePairs>> = {}): { values: BrevoValues; touchedAt: Map<string, Date> } {
   const values: BrevoValues = { ...link.values, attributes: { ...link.values.attributes } };
@@ -69,7 +71,7 @@ function foldEvents(link: LinkDoc, events: readonly WebhookEventDoc[], mapping: 
       if (!(name in mapping)) continue;
       touchedAt.set(name, event.modifiedAt);
       const pairs = valuePairs[name];
-      const value = raw === '' || raw === null || raw === undefined ? null : typeof raw === 'boolean' ? raw : pairs ? canonicalCategoryValue(pairs, raw as string | number) : (raw as string | number);
+      const value = raw === '' || raw === null || raw === undefined ? null : typeof raw === 'boolean' ? raw : Array.isArray(raw) ? canonicalChoices(raw) : pairs ? canonicalCategoryValue(pairs, raw as string | number) : (raw as string | number);
       if (name === 'EMAIL') {
         if (value === null) delete values.email;
         else values.email = String(value).toLowerCase();
@@ -355,7 +357,7 @@ export async function applyBrevoEvents(integration: IntegrationSnapshot, deps: E
       const known = byAttribute(link.values);
       const toWrite: Record<string, unknown> = {};
       for (const [attribute, value] of Object.entries(update.changed)) {
-        const salesforceChanged = attribute in salesforceValues && (salesforceValues[attribute] ?? null) !== (known[attribute] ?? null) && !(attribute === 'SMS' && sameSms(String(salesforceValues[attribute]), known[attribute]));
+        const salesforceChanged = attribute in salesforceValues && !sameBrevoValue(salesforceValues[attribute], known[attribute]) && !(attribute === 'SMS' && sameSms(String(salesforceValues[attribute]), known[attribute]));
         if (salesforceChanged && syncsBothWays(attribute)) {
           // R17 by the integration's policy; the decision is a record warning the user reads.
           const times = { salesforceModifiedAt: row.SystemModstamp, brevoModifiedAt: update.touchedAt.get(attribute) };
@@ -365,7 +367,7 @@ export async function applyBrevoEvents(integration: IntegrationSnapshot, deps: E
         }
         toWrite[attribute] = value;
       }
-      const change = mapBrevoContactToSalesforce(toWrite, integration.mapping, fieldsByName as ReadonlyMap<string, SalesforceField>, planContext);
+      const change = mapBrevoContactToSalesforce(toWrite, integration.mapping, fieldsByName as ReadonlyMap<string, SalesforceField>, { ...planContext, current: row });
       for (const warning of change.warnings) addIssue(warning, 'warning', link);
       for (const error of change.errors) addIssue(error, 'error', link);
       // The opt-out decides the flag over a Brevo attribute mapped to it; written only when Salesforce holds another value.

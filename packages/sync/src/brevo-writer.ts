@@ -13,7 +13,7 @@ import {
   type ImportRow,
   type ProcessStatus,
 } from '@contact-sync/brevo';
-import { createIssue, duplicateFieldFromBrevoError, duplicateIssue, RuleCode, type RuleIssue } from '@contact-sync/rules';
+import { createIssue, duplicateFieldFromBrevoError, duplicateIssue, RuleCode, sameBrevoValue, type BrevoAttributeValue, type RuleIssue } from '@contact-sync/rules';
 import type { BrevoValues } from '@contact-sync/store';
 import type { Caller } from './classify.ts';
 import { decideOnOwner, type BrevoOwner, type PlannedDelete, type PlannedWrite } from './plan.ts';
@@ -41,14 +41,14 @@ export interface WriteOutcome {
   failures: WriteFailure[];
 }
 
-function attributesOf(values: BrevoValues): Record<string, string | number | boolean | null> {
-  const attributes: Record<string, string | number | boolean | null> = { ...values.attributes };
+function attributesOf(values: BrevoValues): Record<string, BrevoAttributeValue> {
+  const attributes: Record<string, BrevoAttributeValue> = { ...values.attributes };
   if (values.sms !== undefined) attributes.SMS = values.sms;
   return attributes;
 }
 
 function importRowOf(write: PlannedWrite): ImportRow {
-  const attributes: Record<string, string | number | boolean | null> = {};
+  const attributes: Record<string, BrevoAttributeValue> = {};
   for (const [name, value] of Object.entries(attributesOf(write.values))) if (value !== null) attributes[name] = value;
   attributes.EXT_ID = write.salesforceId;
   return { ...(write.values.email ? { email: write.values.email } : {}), attributes };
@@ -71,6 +71,7 @@ export function sameSms(a: string | undefined, b: unknown): boolean {
 
 function looseEqual(expected: unknown, actual: unknown): boolean {
   if (expected === null || expected === undefined) return actual === null || actual === undefined || actual === '';
+  if (Array.isArray(expected)) return sameBrevoValue(expected, actual);
   if (typeof expected === 'number' || typeof actual === 'number') return Number(expected) === Number(actual);
   return String(expected) === String(actual);
 }

@@ -10,6 +10,7 @@ import {
   mapSalesforceRecordToBrevo,
   OPT_OUT_FIELD,
   RuleCode,
+  sameBrevoValue,
   type OptOutSettings,
   type SyncedOptOut,
   type BrevoAttributeValue,
@@ -138,17 +139,13 @@ function mergeValues(previous: BrevoValues | undefined, change: { email?: string
   };
 }
 
-function sameValue(a: unknown, b: unknown): boolean {
-  return (a ?? null) === (b ?? null);
-}
-
 /** What differs between what Brevo holds (as far as we know) and the new values. */
 export function diffValues(previous: BrevoValues | undefined, next: BrevoValues): BrevoValues {
   const changed: BrevoValues = { attributes: {} };
-  if (next.email !== undefined && !sameValue(previous?.email, next.email)) changed.email = next.email;
-  if (next.sms !== undefined && !sameValue(previous?.sms, next.sms)) changed.sms = next.sms;
+  if (next.email !== undefined && !sameBrevoValue(previous?.email, next.email)) changed.email = next.email;
+  if (next.sms !== undefined && !sameBrevoValue(previous?.sms, next.sms)) changed.sms = next.sms;
   for (const [name, value] of Object.entries(next.attributes)) {
-    if (!sameValue(previous?.attributes[name], value)) changed.attributes[name] = value;
+    if (!sameBrevoValue(previous?.attributes[name], value)) changed.attributes[name] = value;
   }
   // Only ever a blocklisting: nothing the sync does lifts one (rules/opt-outs.ts).
   if (next.emailBlacklisted === true && previous?.emailBlacklisted !== true) changed.emailBlacklisted = true;

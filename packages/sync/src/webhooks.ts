@@ -92,7 +92,18 @@ function verify(authorization: string, expectedHash: string | null | undefined):
   return presented.length === expected.length && timingSafeEqual(presented, expected);
 }
 
-/** Only plain attribute names (Brevo's are upper-case identifiers): `$`-prefixed or prototype keys are dropped. */
+/** A multiple-choice attribute's labels: Brevo offers options of at most 200 characters; a few hundred is far more than any attribute has. */
+const MAX_CHOICES = 500;
+const MAX_CHOICE_LENGTH = 200;
+
+function isChoices(value: unknown): value is string[] {
+  return Array.isArray(value) && value.length <= MAX_CHOICES && value.every((item) => typeof item === 'string' && item.length <= MAX_CHOICE_LENGTH);
+}
+
+/**
+ * Only plain attribute names (Brevo's are upper-case identifiers): `$`-prefixed or prototype keys are dropped, and
+ * values that are neither scalars nor a multiple-choice attribute's labels.
+ */
 function cleanContent(content: unknown): Record<string, unknown> | null {
   const items = Array.isArray(content) ? content : [content];
   const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
@@ -100,7 +111,7 @@ function cleanContent(content: unknown): Record<string, unknown> | null {
     if (!isRecord(item)) return null;
     for (const [key, value] of Object.entries(item)) {
       if (!/^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(key)) continue;
-      if (value !== null && !['string', 'number', 'boolean'].includes(typeof value)) continue;
+      if (value !== null && !['string', 'number', 'boolean'].includes(typeof value) && !isChoices(value)) continue;
       out[key] = value;
     }
   }

@@ -113,6 +113,17 @@ describe('POST /api/v1/webhooks/brevo/:integrationId', () => {
     expect(await store.events.countPending(OTHER_ID)).toBe(1);
   });
 
+  it('keeps a multiple-choice attribute’s labels, and drops values that are neither scalars nor a bounded list of labels', async () => {
+    const content = { INTERESTS: ['Events', 'Webinars'], NESTED: { a: 1 }, MIXED: ['Events', 1], TOO_MANY: Array.from({ length: 501 }, () => 'x'), TOO_LONG: ['x'.repeat(201)] };
+    const response = await receiveBrevoWebhook(
+      { integrationId: OTHER_ID, authorization: `Bearer ${OTHER_SECRET}`, body: { ...event, ts: 1_790_000_600, content: [content] } },
+      { store },
+    );
+    expect(response).toMatchObject({ status: 200, stored: 1 });
+    const stored = (await store.events.pending(OTHER_ID, 100)).find((doc) => doc.content.INTERESTS !== undefined);
+    expect(stored!.content).toEqual({ INTERESTS: ['Events', 'Webinars'] });
+  });
+
   it('acknowledges events it does not handle without storing them', async () => {
     const response = await post(JSON.stringify({ event: 'list_addition', email: 'a@b.test', ts: 1_790_000_200 }), `Bearer ${SECRET}`);
     expect(response.status).toBe(200);

@@ -54,7 +54,10 @@ describe('mapping (R5, R6): every rule answers 422 with the rule code on the att
     // Yes/No and picklists map to Brevo booleans and categories only.
     ['field_type_incompatible', { EMAIL: 'Email', COMPANY: 'DoNotCall' }, 'R5', 'COMPANY'],
     ['field_type_incompatible', { EMAIL: 'Email', COMPANY: 'LeadSource' }, 'R5', 'COMPANY'],
-    ['field_multipicklist', { EMAIL: 'Email', COMPANY: 'Interests__c' }, 'R6', 'COMPANY'],
+    // A multi-select picklist feeds a multiple-choice attribute only, its values paired with options the attribute has.
+    ['field_type_incompatible', { EMAIL: 'Email', COMPANY: 'Interests__c' }, 'R5', 'COMPANY'],
+    ['value_pair_unknown', { EMAIL: 'Email', INTERESTS: 'Interests__c' }, 'R5', 'INTERESTS', { valuePairs: { INTERESTS: { Offers: { label: 'Offers' } } } }],
+    ['value_pair_unknown', { EMAIL: 'Email', INTERESTS: 'Interests__c' }, 'R5', 'INTERESTS', { valuePairs: { INTERESTS: { Events: { value: 2, label: 'Events' } } } }],
     ['field_identifier', { EMAIL: 'Email', COMPANY: 'AccountId' }, 'R6', 'COMPANY'],
     ['field_type_incompatible', { EMAIL: 'Email', OPT_IN: 'FirstName' }, 'R5', 'OPT_IN'],
     ['field_type_incompatible', { EMAIL: 'Email', LANGUAGE: 'FirstName' }, 'R5', 'LANGUAGE'],
@@ -106,11 +109,12 @@ describe('mapping (R5, R6): every rule answers 422 with the rule code on the att
     const settings = {
       directions: { FIRSTNAME: 'salesforce_to_brevo', LASTNAME: 'brevo_to_salesforce' },
       conflictPolicy: 'salesforce_wins',
-      valuePairs: { 'DOUBLE_OPT-IN': { Email: { value: 1, label: 'Yes' }, None: { value: 2, label: 'No' } } },
+      // A multiple-choice option is kept by its label only: it has no number.
+      valuePairs: { 'DOUBLE_OPT-IN': { Email: { value: 1, label: 'Yes' }, None: { value: 2, label: 'No' } }, INTERESTS: { Events: { label: 'Events' }, Webinars: { label: 'Webinars' } } },
       optOuts: { enabled: false, resubscribeClears: true },
     };
     // A direction for an attribute not mapped is not kept.
-    const saved = await putMapping({ EMAIL: 'Email', FIRSTNAME: 'FirstName', LASTNAME: 'LastName', 'DOUBLE_OPT-IN': 'Preferred_Channel__c', OPT_IN: 'HasOptedOutOfEmail' }, contactsId, {
+    const saved = await putMapping({ EMAIL: 'Email', FIRSTNAME: 'FirstName', LASTNAME: 'LastName', 'DOUBLE_OPT-IN': 'Preferred_Channel__c', OPT_IN: 'HasOptedOutOfEmail', INTERESTS: 'Interests__c' }, contactsId, {
       ...settings,
       directions: { ...settings.directions, SCORE: 'both' },
     });

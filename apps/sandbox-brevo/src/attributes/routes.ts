@@ -50,11 +50,7 @@ export function attributesRouter(): Router {
       const type = body.type ?? 'text';
       if (typeof type !== 'string' || !TYPES_BY_CATEGORY[category].includes(type as AttributeType)) throw invalid('type is not valid');
       attribute.type = type as AttributeType;
-      if (type === 'multiple-choice') {
-        const options = body.multiCategoryOptions;
-        if (!Array.isArray(options) || !options.every((o) => typeof o === 'string' && o.length <= 200)) throw invalid('multiCategoryOptions is not valid');
-        attribute.multiCategoryOptions = options as string[];
-      }
+      if (type === 'multiple-choice') attribute.multiCategoryOptions = parseMultiCategoryOptions(body.multiCategoryOptions);
     }
     account.attributes.create(attribute);
     res.status(201).end();
@@ -67,6 +63,12 @@ export function attributesRouter(): Router {
     const patch: Partial<Attribute> = {};
     if (body.enumeration !== undefined) patch.enumeration = parseEnumeration(body.enumeration);
     if (typeof body.value === 'string') patch.calculatedValue = body.value;
+    if (body.multiCategoryOptions !== undefined) {
+      // "Use this option to add multiple-choice attributes options" (updateAttribute): added to those it has.
+      const current = account.attributes.get(req.params.name);
+      if (current?.type !== 'multiple-choice') throw invalid('multiCategoryOptions is only for multiple-choice attributes');
+      patch.multiCategoryOptions = [...new Set([...(current.multiCategoryOptions ?? []), ...parseMultiCategoryOptions(body.multiCategoryOptions)])];
+    }
     account.attributes.update(category, req.params.name, patch);
     res.status(204).end();
   });
@@ -92,4 +94,10 @@ function parseEnumeration(value: unknown): EnumerationItem[] {
     if (!Number.isSafeInteger(v) || typeof label !== 'string' || label.length > 200) throw invalid('enumeration is not valid');
     return { value: v as number, label };
   });
+}
+
+/** "None of the category or multicategory option values can exceed 200 characters." */
+function parseMultiCategoryOptions(value: unknown): string[] {
+  if (!Array.isArray(value) || !value.every((option) => typeof option === 'string' && option.length <= 200)) throw invalid('multiCategoryOptions is not valid');
+  return value as string[];
 }

@@ -74,6 +74,8 @@ export function seedAttributes(): Attribute[] {
         { value: 4, label: 'Post' },
       ],
     },
+    // Salesforce's Interests__c values but Offers, plus Workshops: a multi-select picklist to pair by label, one value left over.
+    { name: 'INTERESTS', category: 'normal', type: 'multiple-choice', multiCategoryOptions: ['Newsletter', 'Events', 'Product Updates', 'Webinars', 'Workshops'] },
     { name: 'ORDERS_LAST_30_DAYS', category: 'calculated', calculatedValue: 'COUNT[ORDER_ID,ORDER_DATE,>,NOW(-30)]' },
   ];
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { brevoError, createContactId, startSandbox, type StartedSandbox } from '../test-support.ts';
+import { brevoError, createContactId, startSandbox, waitFor, type StartedSandbox } from '../test-support.ts';
 
 let sandbox: StartedSandbox;
 beforeAll(async () => {
@@ -194,5 +194,53 @@ describe('category, boolean and multiple-choice attributes', () => {
     expect(contact.attributes).toMatchObject({ CONTACT_BY: 'SMS', NEWSLETTER: true, HOBBIES: ['Golf'] });
     await client.contacts.updateContact({ identifier: 1, attributes: { NEWSLETTER: false } });
     expect((await client.contacts.getContactInfo({ identifier: 1 })).attributes).toMatchObject({ NEWSLETTER: false });
+  });
+});
+
+describe('multiple-choice attributes', () => {
+  it('serves the seeded INTERESTS options, and stores a contact\'s choices by label through createContact, updateContact, the batch and a JSON import', async () => {
+    const { client } = sandbox;
+    const { attributes } = await client.contacts.getAttributes();
+    expect(attributes.find((attribute) => attribute.name === 'INTERESTS')).toEqual({
+      name: 'INTERESTS',
+      category: 'normal',
+      type: 'multiple-choice',
+      multiCategoryOptions: ['Newsletter', 'Events', 'Product Updates', 'Webinars', 'Workshops'],
+    });
+
+    // createContact's reference: {"COUNTRIES": ["India","China"]}; each label once.
+    const id = await createContactId(client, { email: 'choices@example.test', attributes: { INTERESTS: ['Events', 'Newsletter', 'Events'] } });
+    expect((await client.contacts.getContactInfo({ identifier: id })).attributes).toMatchObject({ INTERESTS: ['Events', 'Newsletter'] });
+    await client.contacts.updateContact({ identifier: id, attributes: { INTERESTS: ['Webinars'] } });
+    expect((await client.contacts.getContactInfo({ identifier: id })).attributes).toMatchObject({ INTERESTS: ['Webinars'] });
+    await client.contacts.updateBatchContacts({ contacts: [{ id, attributes: { INTERESTS: ['Workshops', 'Product Updates'] } }] });
+    expect((await client.contacts.getContactInfo({ identifier: id })).attributes).toMatchObject({ INTERESTS: ['Workshops', 'Product Updates'] });
+    // Emptied: the attribute is gone from the contact.
+    await client.contacts.updateContact({ identifier: id, attributes: { INTERESTS: null } as never });
+    expect((await client.contacts.getContactInfo({ identifier: id })).attributes).not.toHaveProperty('INTERESTS');
+
+    const { processId } = await client.contacts.importContacts({ jsonBody: [{ email: 'imported@example.test', attributes: { INTERESTS: ['Events'] } }], listIds: [2] });
+    await waitFor(async () => ((await client.process.getProcess({ processId })).status === 'completed' ? true : undefined), 20_000);
+    expect((await client.contacts.getContactInfo({ identifier: 'imported@example.test' })).attributes).toMatchObject({ INTERESTS: ['Events'] });
+  });
+
+  it('adds options to a multiple-choice attribute through updateAttribute, and refuses them for another attribute or over 200 characters', async () => {
+    const { client } = sandbox;
+    await client.contacts.updateAttribute({ attributeCategory: 'normal', attributeName: 'INTERESTS', multiCategoryOptions: ['Tastings', 'Events'] });
+    const { attributes } = await client.contacts.getAttributes();
+    expect(attributes.find((attribute) => attribute.name === 'INTERESTS')?.multiCategoryOptions).toEqual(['Newsletter', 'Events', 'Product Updates', 'Webinars', 'Workshops', 'Tastings']);
+    const id = await createContactId(client, { email: 'tastings@example.test', attributes: { INTERESTS: ['Tastings'] } });
+    expect((await client.contacts.getContactInfo({ identifier: id })).attributes).toMatchObject({ INTERESTS: ['Tastings'] });
+    expect((await brevoError(client.contacts.updateAttribute({ attributeCategory: 'normal', attributeName: 'FIRSTNAME', multiCategoryOptions: ['A'] }))).statusCode).toBe(400);
+    expect((await brevoError(client.contacts.updateAttribute({ attributeCategory: 'normal', attributeName: 'INTERESTS', multiCategoryOptions: ['x'.repeat(201)] }))).statusCode).toBe(400);
+  });
+
+  it('ignores a value that is not a list of the attribute\'s labels (a label it does not offer, a text), as it ignores any value of the wrong type', async () => {
+    const { client } = sandbox;
+    const id = await createContactId(client, { email: 'kept@example.test', attributes: { INTERESTS: ['Events'] } });
+    await client.contacts.updateContact({ identifier: id, attributes: { INTERESTS: ['Events', 'Golf'], FIRSTNAME: 'Kept' } });
+    await client.contacts.updateContact({ identifier: id, attributes: { INTERESTS: 'Webinars' } });
+    const contact = await client.contacts.getContactInfo({ identifier: id });
+    expect(contact.attributes).toMatchObject({ INTERESTS: ['Events'], FIRSTNAME: 'Kept' });
   });
 });

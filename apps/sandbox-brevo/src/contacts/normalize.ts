@@ -1,4 +1,4 @@
-import type { AttributeStore } from '../attributes/store.ts';
+import type { Attribute, AttributeStore } from '../attributes/store.ts';
 import { isCalendarDate } from '../dates.ts';
 import { invalid } from '../errors.ts';
 import type { AttributeValue, ContactWrite } from './model.ts';
@@ -74,7 +74,7 @@ export function normalizeAttributes(raw: unknown, attributes: AttributeStore, al
       values[name] = String(value);
       continue;
     }
-    const coerced = coerce(definition.type, value, definition.enumeration);
+    const coerced = coerce(definition.type, value, definition);
     if (coerced !== undefined && definition.category !== 'calculated' && definition.category !== 'global') values[name] = coerced;
   }
   return email === undefined ? { values } : { values, email };
@@ -83,7 +83,7 @@ export function normalizeAttributes(raw: unknown, attributes: AttributeStore, al
 function coerce(
   type: string | undefined,
   value: unknown,
-  enumeration: { value: number; label: string }[] | undefined,
+  { enumeration, multiCategoryOptions }: Pick<Attribute, 'enumeration' | 'multiCategoryOptions'>,
 ): AttributeValue | undefined {
   switch (type) {
     case 'text':
@@ -105,7 +105,10 @@ function coerce(
       return match?.label;
     }
     case 'multiple-choice':
-      return Array.isArray(value) && value.every((item) => typeof item === 'string') ? (value as string[]) : undefined;
+      // An array of the attribute's option labels ({"COUNTRIES": ["India","China"]} in createContact's reference). A value
+      // that is not one, or names a label the attribute does not offer, does not match the type: ignored, as documented.
+      if (!Array.isArray(value) || !value.every((item) => typeof item === 'string' && multiCategoryOptions?.includes(item))) return undefined;
+      return [...new Set(value as string[])];
     default:
       return undefined;
   }

@@ -66,12 +66,16 @@ export function uiRouter(state: SandboxState, inbox: Inbox, defaultAccount: stri
     const account = accountOf(req.query.account);
     const contact = findContact(account, req.params.id);
     if (!contact) return void res.status(404).type('html').send(page('Not found', html`<p>Contact not found.</p>`));
-    const form = req.body as Record<string, string>;
+    const form = req.body as Record<string, string | string[]>;
     const raw: Record<string, unknown> = {};
     for (const attribute of account.attributes.list()) {
-      const value = form[`attr_${attribute.name}`];
-      if (value === undefined) continue;
-      raw[attribute.name] = attribute.type === 'boolean' ? (value === '' ? '' : value === 'true') : value;
+      const submitted = form[`attr_${attribute.name}`];
+      if (submitted === undefined) continue;
+      // A multiple-choice attribute's boxes come with an empty hidden entry, so that none ticked clears it.
+      const chosen = [submitted].flat().filter((one) => one !== '');
+      const value = [submitted].flat()[0] ?? '';
+      if (attribute.type === 'multiple-choice') raw[attribute.name] = chosen.length > 0 ? chosen : '';
+      else raw[attribute.name] = attribute.type === 'boolean' ? (value === '' ? '' : value === 'true') : value;
     }
     if (typeof form.email === 'string') raw.EMAIL = form.email.trim();
     try {
@@ -133,7 +137,10 @@ function editPage(account: AccountState, contact: Contact, error: string | undef
           ? html`<select name="attr_${attribute.name}"><option value=""></option>${(attribute.enumeration ?? []).map((item) => html`<option value="${item.label}" ${item.label === value ? 'selected' : ''}>${item.label}</option>`)}</select>`
           : attribute.type === 'boolean'
             ? html`<select name="attr_${attribute.name}"><option value=""></option><option value="true" ${value === 'true' ? 'selected' : ''}>true</option><option value="false" ${value === 'false' ? 'selected' : ''}>false</option></select>`
-            : html`<input name="attr_${attribute.name}" value="${value}" ${attribute.type === 'date' ? html`placeholder="YYYY-MM-DD"` : ''}>`;
+            : attribute.type === 'multiple-choice'
+              ? html`<input type="hidden" name="attr_${attribute.name}" value="">${(attribute.multiCategoryOptions ?? []).map((option) => html`<label><input type="checkbox" name="attr_${attribute.name}" value="${option}" ${Array.isArray(current) && current.includes(option) ? 'checked' : ''}> ${option}</label>`)}`
+              : html`<input name="attr_${attribute.name}" value="${value}" ${attribute.type === 'date' ? html`placeholder="YYYY-MM-DD"` : ''}>`;
+      if (attribute.type === 'multiple-choice') return html`<fieldset><legend>${attribute.name}</legend> ${input} <span class="muted">${attribute.type}</span></fieldset>`;
       return html`<label><span>${attribute.name}</span> ${input} <span class="muted">${attribute.type ?? attribute.category}</span></label>`;
     });
   return page(

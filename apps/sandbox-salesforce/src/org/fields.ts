@@ -120,8 +120,8 @@ export const f = {
   int: (name: string, label: string, digits: number) => field(name, label, 'int', { digits }),
   picklist: (name: string, label: string, values: string[], options: Options = {}) =>
     field(name, label, 'picklist', { length: 255, picklistValues: values, ...options }),
-  multipicklist: (name: string, label: string, values: string[]) =>
-    field(name, label, 'multipicklist', { length: 4099, picklistValues: values, filterable: true, sortable: false }),
+  multipicklist: (name: string, label: string, values: string[], options: Options = {}) =>
+    field(name, label, 'multipicklist', { length: 4099, picklistValues: values, filterable: true, sortable: false, ...options }),
   reference: (name: string, label: string, referenceTo: string[], relationshipName: string, options: Options = {}) =>
     field(name, label, 'reference', { length: 18, referenceTo, relationshipName, ...options }),
   formula: (

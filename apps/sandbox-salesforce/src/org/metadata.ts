@@ -82,7 +82,8 @@ const contactFields: FieldDef[] = [
   f.double('Score__c', 'Score', 18, 2),
   f.currency('Annual_Spend__c', 'Annual Spend', 16, 2),
   f.percent('Discount__c', 'Discount', 5, 2),
-  f.multipicklist('Interests__c', 'Interests', INTERESTS),
+  // Restricted, as Salesforce makes a new custom multi-select picklist by default.
+  f.multipicklist('Interests__c', 'Interests', INTERESTS, { restrictedPicklist: true }),
   f.picklist('Preferred_Channel__c', 'Preferred Channel', CHANNELS, { restrictedPicklist: true }),
   f.boolean('Newsletter__c', 'Newsletter'),
   f.textarea('Notes__c', 'Notes', 32768),
@@ -135,7 +136,8 @@ const leadFields: FieldDef[] = [
   f.double('Score__c', 'Score', 18, 2),
   f.currency('Budget__c', 'Budget', 16, 2),
   f.percent('Probability__c', 'Probability', 5, 2),
-  f.multipicklist('Interests__c', 'Interests', INTERESTS),
+  // Restricted, as Salesforce makes a new custom multi-select picklist by default.
+  f.multipicklist('Interests__c', 'Interests', INTERESTS, { restrictedPicklist: true }),
   f.boolean('Newsletter__c', 'Newsletter'),
   f.textarea('Notes__c', 'Notes', 32768),
 ];

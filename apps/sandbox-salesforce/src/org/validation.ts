@@ -66,7 +66,8 @@ function coerce(field: FieldDef, value: unknown): unknown {
     default:
       if (typeof value === 'string') return value === '' ? null : value;
       if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-      throw deserializeError('string', value);
+      // A multi-select picklist takes its values joined by ';', never a JSON array.
+      throw deserializeError(field.type === 'multipicklist' ? 'multipicklist' : 'string', value);
   }
 }
 
@@ -84,9 +85,12 @@ function checkValue(field: FieldDef, value: unknown, problems: RecordError[]): v
       }
       return;
     }
-    if (field.type === 'picklist' && field.restrictedPicklist && !field.picklistValues.includes(value)) {
+    // A multi-select picklist's value is its values joined by ';': each must be one of a restricted field's values.
+    const chosen = field.type === 'multipicklist' ? value.split(';') : [value];
+    const refused = field.restrictedPicklist && (field.type === 'picklist' || field.type === 'multipicklist') ? chosen.find((one) => !field.picklistValues.includes(one)) : undefined;
+    if (refused !== undefined) {
       problems.push(
-        recordError('INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', `${field.label}: bad value for restricted picklist field: ${value}`, [
+        recordError('INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', `${field.label}: bad value for restricted picklist field: ${refused}`, [
           field.name,
         ]),
       );

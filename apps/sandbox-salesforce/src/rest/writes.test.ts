@@ -82,6 +82,24 @@ describe('single-record CRUD', () => {
     expect(await conn.sobject('Contact').retrieve(id)).toMatchObject({ LeadSource: 'Trade show', Preferred_Channel__c: 'SMS', Newsletter__c: true });
   });
 
+  it('takes a multi-select picklist as its values joined by ";", refuses a value a restricted one lacks, and refuses an array as Salesforce’s JSON parser does', async () => {
+    const describe = await conn.sobject('Contact').describe();
+    const interests = describe.fields.find((field) => field.name === 'Interests__c')!;
+    expect(interests).toMatchObject({ type: 'multipicklist', restrictedPicklist: true, soapType: 'xsd:string' });
+    expect(interests.picklistValues!.map((entry) => entry.value)).toEqual(['Newsletter', 'Events', 'Product Updates', 'Webinars', 'Offers']);
+
+    const id = await contactId(EDGE.contactWithCase.LastName);
+    expect(await conn.sobject('Contact').update({ Id: id, Interests__c: 'Events;Offers' })).toMatchObject({ success: true });
+    expect(await conn.sobject('Contact').retrieve(id)).toMatchObject({ Interests__c: 'Events;Offers' });
+    await expect(conn.sobject('Contact').update({ Id: id, Interests__c: 'Events;Golf' })).rejects.toMatchObject({
+      errorCode: 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST',
+      message: 'Interests: bad value for restricted picklist field: Golf',
+      data: { fields: ['Interests__c'] },
+    });
+    await expect(conn.sobject('Contact').update({ Id: id, Interests__c: ['Events'] } as never)).rejects.toMatchObject({ errorCode: 'JSON_PARSER_ERROR' });
+    expect(await conn.sobject('Contact').retrieve(id)).toMatchObject({ Interests__c: 'Events;Offers' });
+  });
+
   it('reports REQUIRED_FIELD_MISSING for LastName, and Company on Lead, also when blanked by an update', async () => {
     await expect(conn.sobject('Contact').create({ FirstName: 'No last' })).rejects.toMatchObject({
       errorCode: 'REQUIRED_FIELD_MISSING',

@@ -133,7 +133,7 @@ export const en = {
     unavailableDetail: '({type}): {reason}',
     errorsHeading: 'Fix these before you continue:',
     blocked: 'Continue is available once the mapping has no errors.',
-    kinds: { email: 'email', sms: 'mobile (SMS)', text: 'text', date: 'date', float: 'number', boolean: 'Yes/No', category: 'category' },
+    kinds: { email: 'email', sms: 'mobile (SMS)', text: 'text', date: 'date', float: 'number', boolean: 'Yes/No', category: 'category', multipleChoice: 'multiple choice' },
     loadingOptions: 'Reading the Salesforce fields and Brevo attributes…',
     direction: 'Sync',
     valuePairsCaption: 'Each Salesforce value and the Brevo option it becomes (paired by label: check them). A value not paired is not synced.',

@@ -135,7 +135,7 @@ export const it: UiCatalogue = {
     unavailableDetail: '({type}): {reason}',
     errorsHeading: 'Correggi prima di continuare:',
     blocked: "Potrai continuare quando l'abbinamento non avrà errori.",
-    kinds: { email: 'email', sms: 'cellulare (SMS)', text: 'testo', date: 'data', float: 'numero', boolean: 'Sì/No', category: 'categoria' },
+    kinds: { email: 'email', sms: 'cellulare (SMS)', text: 'testo', date: 'data', float: 'numero', boolean: 'Sì/No', category: 'categoria', multipleChoice: 'scelta multipla' },
     loadingOptions: 'Lettura dei campi Salesforce e degli attributi Brevo…',
     direction: 'Sincronizza',
     valuePairsCaption: 'Ogni valore Salesforce e l’opzione Brevo che diventa (abbinati per etichetta: controllali). Un valore non abbinato non viene sincronizzato.',

@@ -1,8 +1,10 @@
 import {
   describeMappingOptions,
+  pairsValues,
   suggestMapping,
   suggestValuePairs,
   validateMapping,
+  type BrevoOption,
   type ConflictPolicy,
   type MappingSettings,
   type OptOutSettings,
@@ -219,12 +221,12 @@ export const useWizardStore = defineStore('wizard', () => {
     setAttributeSetting('directions', attribute, direction);
   }
 
-  /** A picklist chosen for a category attribute: its values paired by label, for the user to confirm or change. */
+  /** A picklist chosen for a category attribute (a multi-select one for a multiple-choice attribute): its values paired by label, for the user to confirm or change. */
   function proposeValuePairs(attribute: string, fieldName: string): void {
     const inputs = mappingInputs.value;
     const field = inputs?.salesforceFields.find((candidate) => candidate.name === fieldName);
     const brevoAttribute = inputs?.brevoAttributes.find((candidate) => candidate.name === attribute);
-    const pairs = field?.type === 'picklist' && brevoAttribute ? suggestValuePairs(field, brevoAttribute) : null;
+    const pairs = field && brevoAttribute && pairsValues(field, brevoAttribute) ? suggestValuePairs(field, brevoAttribute) : null;
     setValuePairs(attribute, pairs);
   }
 
@@ -233,7 +235,7 @@ export const useWizardStore = defineStore('wizard', () => {
   }
 
   /** One Salesforce value's Brevo option; `null`: not synced. */
-  function setValuePair(attribute: string, salesforceValue: string, option: { value: number; label: string } | null): void {
+  function setValuePair(attribute: string, salesforceValue: string, option: BrevoOption | null): void {
     const pairs = { ...(mappingSettings.value.valuePairs?.[attribute] ?? {}) };
     if (option) pairs[salesforceValue] = option;
     else delete pairs[salesforceValue];

@@ -52,7 +52,17 @@ export const SALESFORCE_FIELDS: SalesforceField[] = [
       { value: 'Other', label: 'Other', active: true },
     ],
   },
-  { name: 'Interests__c', label: 'Interests', type: 'multipicklist' },
+  { name: 'Region__c', label: 'Region', type: 'combobox', length: 255 },
+  {
+    name: 'Interests__c',
+    label: 'Interests',
+    type: 'multipicklist',
+    picklistValues: [
+      { value: 'Golf', label: 'Golf', active: true },
+      { value: 'Chess', label: 'Chess', active: true },
+      { value: 'Sailing', label: 'Sailing', active: true },
+    ],
+  },
 ];
 
 export const BREVO_ATTRIBUTES: BrevoAttribute[] = [
@@ -72,7 +82,8 @@ export const BREVO_ATTRIBUTES: BrevoAttribute[] = [
       { value: 3, label: 'Event' },
     ],
   },
-  { name: 'HOBBIES', category: 'normal', type: 'multiple-choice' },
+  { name: 'HOBBIES', category: 'normal', type: 'multiple-choice', multiCategoryOptions: ['chess', 'Golf', 'Cooking; baking'] },
+  { name: 'ORDERS_TOTAL', category: 'calculated' },
 ];
 
 export function makeMappingInputs(mapping: Record<string, string> | null = null): MappingOptionsResponse {

@@ -47,6 +47,7 @@ export const brevoAttributes: readonly BrevoAttribute[] = [
   { name: 'PHONE_TEXT', category: 'normal', type: 'text' },
   { name: 'OPT_IN', category: 'normal', type: 'boolean' },
   { name: 'GENDER', category: 'category', type: 'category' },
+  { name: 'HOBBIES', category: 'normal', type: 'multiple-choice', multiCategoryOptions: ['Chess', 'Golf'] },
   { name: 'TOTAL_ORDERS', category: 'calculated' },
   { name: 'ACCOUNT_TOTAL', category: 'global' },
   { name: 'ORDER_ID', category: 'transactional', type: 'id' },

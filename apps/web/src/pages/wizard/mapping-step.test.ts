@@ -54,9 +54,12 @@ describe('mapping step', () => {
     const unavailable = wrapper.get('details[data-testid="unavailable"]');
     expect(unavailable.attributes('open')).toBeUndefined();
     expect(unavailable.get('summary').text()).toBe('Not available (3), and why');
-    expect(unavailable.get('[data-field="Interests__c"]').text()).toContain('Multi-select picklist fields are not supported.');
-    expect(unavailable.get('[data-attribute="HOBBIES"]').text()).toBe('HOBBIES (multiple choice): Multiple-choice attributes are not supported.');
-    expect(wrapper.find('tr[data-attribute="HOBBIES"]').exists()).toBe(false);
+    expect(unavailable.get('[data-field="Region__c"]').text()).toContain('A combo box also takes free text, so its values cannot be paired with Brevo options.');
+    expect(unavailable.get('[data-attribute="ORDERS_TOTAL"]').text()).toBe('ORDERS_TOTAL (calculated): Calculated attributes are computed by Brevo and cannot be synced.');
+    expect(wrapper.find('tr[data-attribute="ORDERS_TOTAL"]').exists()).toBe(false);
+    // A multi-select picklist and a multiple-choice attribute are offered to each other only.
+    expect(unavailable.find('[data-field="Interests__c"]').exists()).toBe(false);
+    expect(row(wrapper, 'HOBBIES').get('select').findAll('option').map((option) => option.attributes('value'))).toEqual(['', 'Interests__c']);
     // Yes/No and picklists map to their Brevo counterparts only.
     expect(row(wrapper, 'NEWSLETTER').get('select').findAll('option').map((option) => option.attributes('value'))).toEqual(['', 'HasOptedOutOfEmail']);
     expect(row(wrapper, 'SOURCE').get('select').findAll('option').map((option) => option.attributes('value'))).toEqual(['', 'LeadSource']);
@@ -179,6 +182,37 @@ describe('mapping step', () => {
     );
   });
 
+  it('pairs a multi-select picklist’s values with the multiple-choice attribute’s options by label, for the user to confirm or change', async () => {
+    const { wrapper, api } = await renderMappingStep({ mapping: { EMAIL: 'Email' } });
+    expect(row(wrapper, 'HOBBIES').get('select').findAll('option').map((option) => option.attributes('value'))).toEqual(['', 'Interests__c']);
+    expect(row(wrapper, 'HOBBIES').find('[data-testid="value-pairs"]').exists()).toBe(false);
+    await row(wrapper, 'HOBBIES').get('select').setValue('Interests__c');
+    const pairs = row(wrapper, 'HOBBIES').get('[data-testid="value-pairs"]');
+    const pairOf = (value: string) => pairs.get(`tr[data-value="${value}"] select`);
+    // The options are the attribute's labels (it has no numbers); Sailing has none of its name: not synced.
+    expect(pairOf('Golf').findAll('option').map((option) => option.text())).toEqual(['Not synced', 'chess', 'Golf', 'Cooking; baking']);
+    expect([pairOf('Golf'), pairOf('Chess'), pairOf('Sailing')].map((select) => (select.element as HTMLSelectElement).value)).toEqual(['Golf', 'chess', '']);
+    await pairOf('Sailing').setValue('Cooking; baking');
+    await pairOf('Chess').setValue('');
+    await wrapper.get('form').trigger('submit');
+    await flushPromises();
+    expect(api.putMapping).toHaveBeenCalledWith(
+      INTEGRATION_ID,
+      { EMAIL: 'Email', HOBBIES: 'Interests__c' },
+      { valuePairs: { HOBBIES: { Golf: { label: 'Golf' }, Sailing: { label: 'Cooking; baking' } } } },
+    );
+  });
+
+  it('shows a multiple-choice option paired twice on its row, in Italian too', async () => {
+    const { wrapper, api } = await renderMappingStep({ mapping: { EMAIL: 'Email' }, locale: 'it' });
+    await row(wrapper, 'HOBBIES').get('select').setValue('Interests__c');
+    expect(row(wrapper, 'HOBBIES').text()).toContain('scelta multipla');
+    await row(wrapper, 'HOBBIES').get('tr[data-value="Sailing"] select').setValue('Golf');
+    expect(row(wrapper, 'HOBBIES').get('.cs-field-error').attributes('data-code')).toBe('value_paired_twice');
+    expect(continueButton(wrapper).attributes('disabled')).toBeDefined();
+    expect(api.putMapping).not.toHaveBeenCalled();
+  });
+
   it('refuses, on the row and before any request, one Brevo option paired with two values', async () => {
     const { wrapper, api } = await renderMappingStep({ mapping: { EMAIL: 'Email' } });
     await row(wrapper, 'SOURCE').get('select').setValue('LeadSource');
@@ -231,8 +265,8 @@ describe('mapping step', () => {
     expect(continueButton(wrapper).text()).toBe('Continua');
     const unavailable = wrapper.get('details[data-testid="unavailable"]');
     expect(unavailable.get('summary').text()).toBe('Non disponibili (3), e perché');
-    expect(unavailable.get('[data-field="Interests__c"]').text()).toContain('(elenco a selezione multipla)');
-    expect(unavailable.get('[data-attribute="HOBBIES"]').text()).toBe('HOBBIES (scelta multipla): Gli attributi a scelta multipla non sono supportati.');
+    expect(unavailable.get('[data-field="Region__c"]').text()).toContain('Una casella combinata accetta anche testo libero, quindi i suoi valori non si possono abbinare alle opzioni Brevo.');
+    expect(unavailable.get('[data-attribute="ORDERS_TOTAL"]').text()).toBe('ORDERS_TOTAL (calcolato): Gli attributi calcolati sono gestiti da Brevo e non possono essere sincronizzati.');
     const optOuts = wrapper.get('[data-testid="opt-outs"]');
     expect(optOuts.get('legend').text()).toBe('Rifiuto delle email');
     expect(optOuts.text()).toContain('Una nuova iscrizione in Brevo toglie Email Opt Out (HasOptedOutOfEmail) in Salesforce');
