@@ -30,15 +30,12 @@ export const en = {
       typeIncompatible: 'A Salesforce {fieldType} field cannot be mapped to a Brevo {attributeType} attribute.',
     },
     field: {
-      formula: 'Formula fields are not supported.',
-      boolean: 'Yes/No (boolean) fields are not supported.',
       picklist: 'A combo box also takes free text, so its values cannot be paired with Brevo options.',
       identifier: 'Record Ids and lookups cannot be synced.',
       typeUnsupported: 'Salesforce fields of type {fieldType} are not supported.',
       requiredEmptied: '{field} is required in Salesforce: emptying it in Brevo was not written to Salesforce.',
     },
     attribute: {
-      boolean: 'Yes/No (boolean) attributes are not supported.',
       category: 'This attribute is typed category outside Brevo’s category attributes: it has no options to pair values with.',
       calculated: 'Calculated attributes are computed by Brevo and cannot be synced.',
       transactional: 'Transactional attributes cannot be synced.',

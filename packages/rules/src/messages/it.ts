@@ -32,15 +32,12 @@ export const it = {
       typeIncompatible: 'Un campo Salesforce di tipo {fieldType} non può essere abbinato a un attributo Brevo di tipo {attributeType}.',
     },
     field: {
-      formula: 'I campi formula non sono supportati.',
-      boolean: 'I campi di tipo booleano (Sì/No) non sono supportati.',
       picklist: 'Una casella combinata accetta anche testo libero, quindi i suoi valori non si possono abbinare alle opzioni Brevo.',
       identifier: 'Gli Id dei record e i campi di ricerca non possono essere sincronizzati.',
       typeUnsupported: 'I campi Salesforce di tipo {fieldType} non sono supportati.',
       requiredEmptied: '{field} è obbligatorio in Salesforce: la cancellazione in Brevo non è stata riportata in Salesforce.',
     },
     attribute: {
-      boolean: 'Gli attributi di tipo booleano (Sì/No) non sono supportati.',
       category: 'Questo attributo è di tipo categoria fuori dagli attributi categoria di Brevo: non ha opzioni con cui abbinare i valori.',
       calculated: 'Gli attributi calcolati sono gestiti da Brevo e non possono essere sincronizzati.',
       transactional: 'Gli attributi transazionali non possono essere sincronizzati.',
