@@ -31,7 +31,7 @@ async function newLead(fields: Record<string, unknown> = {}): Promise<string> {
 describe('convertLead (SOAP API)', () => {
   it('converts a lead into a new Account and Contact, and the lead shows the converted ids', async () => {
     const leadId = await newLead();
-    const result = await conn.soap.convertLead({ leadId, convertedStatus: 'Closed - Converted', doNotCreateOpportunity: true } as never);
+    const result = await conn.soap.convertLead({ leadId, convertedStatus: 'Closed - Converted', doNotCreateOpportunity: true });
     expect(result).toMatchObject({ success: true, leadId, opportunityId: null, errors: [] });
     expect(result.contactId).toMatch(/^003[A-Za-z0-9]{15}$/);
     expect(result.accountId).toMatch(/^001[A-Za-z0-9]{15}$/);
@@ -49,12 +49,12 @@ describe('convertLead (SOAP API)', () => {
   it('answers one result per LeadConvert, each succeeding or failing on its own', async () => {
     const first = await newLead();
     const second = await newLead({ Email: 'second@navy.test' });
-    await conn.soap.convertLead({ leadId: second, convertedStatus: 'Closed - Converted', doNotCreateOpportunity: true } as never);
+    await conn.soap.convertLead({ leadId: second, convertedStatus: 'Closed - Converted', doNotCreateOpportunity: true });
     const results = await conn.soap.convertLead([
       { leadId: first, convertedStatus: 'Closed - Converted', doNotCreateOpportunity: true },
       { leadId: second, convertedStatus: 'Closed - Converted', doNotCreateOpportunity: true },
       { leadId: first, convertedStatus: 'Open - Not Contacted', doNotCreateOpportunity: true },
-    ] as never);
+    ]);
     expect(results).toHaveLength(3);
     expect(results[0]).toMatchObject({ success: true, leadId: first });
     expect(results[1]).toMatchObject({ success: false, contactId: null, errors: [{ statusCode: 'CANNOT_UPDATE_CONVERTED_LEAD', message: 'cannot reference converted lead' }] });
@@ -64,12 +64,12 @@ describe('convertLead (SOAP API)', () => {
 
   it('uses the Account and Contact it is given, and refuses a status that is not a converted one', async () => {
     const leadId = await newLead();
-    const refused = await conn.soap.convertLead({ leadId, convertedStatus: 'Working - Contacted', doNotCreateOpportunity: true } as never);
+    const refused = await conn.soap.convertLead({ leadId, convertedStatus: 'Working - Contacted', doNotCreateOpportunity: true });
     expect(refused).toMatchObject({ success: false, errors: [{ statusCode: 'INVALID_STATUS' }] });
 
     const account = await conn.sobject('Account').create({ Name: 'Existing' });
     const contact = await conn.sobject('Contact').create({ LastName: 'Existing', Email: 'existing@acme.test', AccountId: account.id });
-    const result = await conn.soap.convertLead({ leadId, convertedStatus: 'Closed - Converted', accountId: account.id, contactId: contact.id, doNotCreateOpportunity: true } as never);
+    const result = await conn.soap.convertLead({ leadId, convertedStatus: 'Closed - Converted', accountId: account.id, contactId: contact.id, doNotCreateOpportunity: true });
     expect(result).toMatchObject({ success: true, accountId: account.id, contactId: contact.id });
     const kept = (await conn.sobject('Contact').retrieve(contact.id!)) as unknown as Row;
     expect(kept).toMatchObject({ LastName: 'Existing', Email: 'existing@acme.test' });
@@ -77,7 +77,7 @@ describe('convertLead (SOAP API)', () => {
 
   it('makes the lead read-only: an update is refused with CANNOT_UPDATE_CONVERTED_LEAD, alone or in a collection', async () => {
     const leadId = await newLead();
-    await conn.soap.convertLead({ leadId, convertedStatus: 'Closed - Converted', doNotCreateOpportunity: true } as never);
+    await conn.soap.convertLead({ leadId, convertedStatus: 'Closed - Converted', doNotCreateOpportunity: true });
     await expect(conn.sobject('Lead').update({ Id: leadId, Title: 'Admiral' })).rejects.toMatchObject({ errorCode: 'CANNOT_UPDATE_CONVERTED_LEAD', message: 'cannot reference converted lead' });
     const [saved] = await conn.sobject('Lead').update([{ Id: leadId, Title: 'Admiral' }], { allOrNone: false });
     expect(saved).toMatchObject({ success: false, errors: [expect.objectContaining({ statusCode: 'CANNOT_UPDATE_CONVERTED_LEAD' })] });
@@ -94,7 +94,7 @@ describe('convertLead (SOAP API)', () => {
   it('publishes the conversion as one transaction: Account and Contact created, Lead updated with its converted fields', async () => {
     const leadId = await newLead();
     const before = sandbox.org.changes.replay('/data/ChangeEvents', -2).at(-1)?.replayId ?? 0;
-    const result = await conn.soap.convertLead({ leadId, convertedStatus: 'Closed - Converted', doNotCreateOpportunity: true } as never);
+    const result = await conn.soap.convertLead({ leadId, convertedStatus: 'Closed - Converted', doNotCreateOpportunity: true });
     const events = sandbox.org.changes.replay('/data/ChangeEvents', before).map((event) => event.data.payload);
     const contactCreate = events.find((payload) => payload.ChangeEventHeader.entityName === 'Contact');
     const leadUpdate = events.find((payload) => payload.ChangeEventHeader.entityName === 'Lead');
@@ -118,7 +118,7 @@ describe('convertLead (SOAP API)', () => {
 
     // An expired access token: jsforce refreshes it on the fault and the call goes through.
     await fetch(`${sandbox.url}/__sandbox/tokens/expire`, { method: 'POST' });
-    const result = await conn.soap.convertLead({ leadId, convertedStatus: 'Closed - Converted', doNotCreateOpportunity: true } as never);
+    const result = await conn.soap.convertLead({ leadId, convertedStatus: 'Closed - Converted', doNotCreateOpportunity: true });
     expect(result).toMatchObject({ success: true });
   });
 });
