@@ -13,6 +13,7 @@ import { IntegrationStatus, type IntegrationKind } from './statuses.ts';
 
 /** The lead's conversion fields, as a query or a change event gives them. */
 export interface LeadConversionFields {
+  readonly [field: string]: unknown;
   IsConverted?: unknown;
   ConvertedContactId?: unknown;
 }
@@ -25,6 +26,14 @@ export interface SiblingIntegration {
   id: string;
   kind: IntegrationKind;
   status: IntegrationStatus;
+}
+
+/** Salesforce's key prefix of Lead ids: a Brevo contact whose ext_id starts so is (or was) a lead's. */
+export const LEAD_ID_PREFIX = '00Q';
+
+/** The record error of a converted lead whose Brevo contact no longer syncs. */
+export function convertedNotSyncedIssue(contactId: string): RuleIssue {
+  return createIssue(RuleCode.LeadConvertedNotSynced, 'IsConverted', { contactId });
 }
 
 /** The Contact a lead was converted to, or null while it is not converted. */
@@ -58,7 +67,7 @@ export function decideLeadConversion(lead: LeadConversionFields, linked: boolean
   if (contactId === null) return { action: 'none' };
   if (!linked) return { action: 'ignore' };
   const integrationId = coveringContactsIntegration(siblings);
-  if (integrationId === null) return { action: 'stop', contactId, issue: createIssue(RuleCode.LeadConvertedNotSynced, 'IsConverted', { contactId }) };
+  if (integrationId === null) return { action: 'stop', contactId, issue: convertedNotSyncedIssue(contactId) };
   return { action: 'follow', contactId, integrationId, issue: createIssue(RuleCode.LeadConvertedFollowed, 'IsConverted', { contactId }) };
 }
 
