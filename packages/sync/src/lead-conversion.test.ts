@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IntegrationSnapshot } from './integration.ts';
 import { runIntegration } from './run-integration.ts';
 import { applySalesforceChanges, type EngineDeps } from './salesforce-to-brevo.ts';
-import { BREVO_LIMITS_OFF_FOR_API_CHECKS, engineDeps, LEAD_MAPPING, listMembers, startSyncedIntegration, type Harness } from './testing/harness.ts';
+import { BREVO_LIMITS_OFF_FOR_API_CHECKS, engineDeps, FAKE_SEALER, LEAD_MAPPING, listMembers, startSyncedIntegration, type Harness } from './testing/harness.ts';
+import { registerIntegrationWebhook } from './webhooks.ts';
 
 /**
  * Converted leads (issue 16 §5) against both sandboxes: a Leads and a Contacts integration of the same
@@ -35,7 +36,9 @@ beforeAll(async () => {
   ({ harness, integration: contacts } = synced);
   const list = await harness.client.contacts.createList({ name: `Salesforce leads ${Date.now()}`, folderId: 1 });
   leads = { ...contacts, id: randomBytes(12).toString('hex'), kind: 'salesforce-leads', mapping: LEAD_MAPPING, listId: list.id };
+  await registerIntegrationWebhook(leads.id, { brevo: harness.client, store: harness.store, secrets: FAKE_SEALER, bffPublicUrl: synced.receiver.url });
   await runIntegration(leads, depsOf(leads));
+  await harness.brevo.deliveries.idle();
 });
 afterAll(async () => {
   await synced.stop();
@@ -168,7 +171,7 @@ describe('a converted lead with a Contacts integration on the same org', () => {
 });
 
 describe('a converted lead without a Contacts integration on the org', () => {
-  it('stops syncing with a record error, once; the Brevo contact is kept, in its list, still naming the lead', async () => {
+  it('stops syncing with a record error, once; the Brevo contact is kept, in its list, still naming the lead; Brevo edits are not written to the lead', async () => {
     const { leadId, email, brevoId } = await syncedLead();
     const contactId = await convert(leadId);
 
@@ -185,5 +188,18 @@ describe('a converted lead without a Contacts integration on the org', () => {
     const again = await runIntegration(leads, depsOf(leads, false));
     expect(again.salesforceToBrevo?.operations).toBe(0);
     expect((await errorsOf(leads, leadId)).filter((error) => error.resolvedAt == null)).toHaveLength(1);
+
+    await harness.brevo.deliveries.idle();
+    await runIntegration(leads, depsOf(leads, false));
+    await harness.client.contacts.updateContact({ identifier: String(brevoId), identifierType: 'contact_id', attributes: { FIRSTNAME: 'Elena' } });
+    await harness.brevo.deliveries.idle();
+    const edited = await runIntegration(leads, depsOf(leads, false));
+    expect(edited.brevoToSalesforce.counts.updated).toBe(0);
+    expect(edited.brevoToSalesforce.counts.failed).toBe(0);
+    expect(edited.brevoToSalesforce.errors).toBe(1);
+    const lead = (await harness.conn.sobject('Lead').retrieve(leadId)) as unknown as { FirstName: string };
+    expect(lead.FirstName).toBe('Lena');
+    const brevoSide = (await errorsOf(leads, leadId)).filter((error) => error.direction === 'brevo_to_salesforce');
+    expect(brevoSide).toEqual([expect.objectContaining({ code: RuleCode.LeadConvertedNotSynced, severity: 'error' })]);
   });
 });
