@@ -249,7 +249,8 @@ export function planPage(rows: readonly SalesforceRow[], links: ReadonlyMap<stri
     };
     const linked = link !== undefined && link.brevoId !== null;
     // Only the opt-out's bookkeeping changed: a write would change nothing in Brevo (and cost an operation).
-    const onlyOptOutKnowledge = linked && optOut !== null && isEmptyChange(write.changed) && hashMappedValues(withSyncedOptOut(values, {})) === hashMappedValues(withSyncedOptOut(link.values, {}));
+    // (Never for a link that followed a converted lead: its write sets Brevo's ext_id and list.)
+    const onlyOptOutKnowledge = linked && link.movedFrom === undefined && optOut !== null && isEmptyChange(write.changed) && hashMappedValues(withSyncedOptOut(values, {})) === hashMappedValues(withSyncedOptOut(link.values, {}));
     planned.push(onlyOptOutKnowledge ? { kind: 'recorded', write } : linked ? { kind: 'update', write } : { kind: 'create', write });
   }
 

@@ -106,7 +106,7 @@ describe('convertLead (SOAP API)', () => {
     expect(contactCreate!.ChangeEventHeader.transactionKey).toBe(leadUpdate!.ChangeEventHeader.transactionKey);
   });
 
-  it('refuses a call without a valid session as Salesforce does (a fault jsforce refreshes on), and counts calls', async () => {
+  it('refuses a call without a valid session as Salesforce does (a fault jsforce refreshes on)', async () => {
     const leadId = await newLead();
     const response = await fetch(`${sandbox.url}/services/Soap/u/62.0`, {
       method: 'POST',
