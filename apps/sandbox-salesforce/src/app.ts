@@ -8,6 +8,7 @@ import { revokeRouter } from './oauth/revoke.ts';
 import { tokenRouter } from './oauth/token.ts';
 import type { Org } from './org/org.ts';
 import { restErrorHandler, restRouter } from './rest/router.ts';
+import { soapRouter } from './soap/router.ts';
 import { seedDemoOrg } from './seed/demo.ts';
 import { createOrgs, DEMO_ORG_ID, DEMO_USER_ID } from './seed/users.ts';
 import { LATEST_VERSION, SandboxState, type SandboxOptions } from './state.ts';
@@ -83,6 +84,7 @@ export function createSalesforceSandbox(options: Partial<SandboxOptions> = {}): 
   app.use(revokeRouter(state));
   app.use(identityRouter(state));
   app.use(restRouter(state));
+  app.use(soapRouter(state));
   app.use(recordsUiRouter(state));
 
   app.use((req: Request, res: Response) => {

@@ -50,6 +50,14 @@ export function createIntegrationRunner(deps: { connection: Connection; secrets:
     },
   });
 
+  function siblingsOf(accountId: string, orgId: string, selfId: string) {
+    return async () =>
+      (await integrations.listOnSalesforceOrgForWorker(accountId, orgId)).flatMap((sibling) => {
+        const id = sibling._id.toHexString();
+        return id === selfId ? [] : [{ id, kind: sibling.kind, status: sibling.status }];
+      });
+  }
+
   async function snapshotOf(doc: IntegrationDoc): Promise<IntegrationSnapshot | null> {
     const mapping = mappingOf(doc);
     if (!mapping || !doc.list) return null;
@@ -94,6 +102,8 @@ export function createIntegrationRunner(deps: { connection: Connection; secrets:
         brevoLimits: sharedBrevoLimits(deps.store.rateBudgets, doc.accountId, { contactsPerSecond: config.BREVO_CONTACTS_PER_SECOND }),
         // The org's daily-limit pause holds every integration on the org.
         ...(doc.salesforce ? { salesforceOrg: sharedSalesforceLimits(deps.store.rateBudgets, doc.salesforce.orgId) } : {}),
+        // Converted leads follow their Contact into a Contacts integration of the same account and org.
+        ...(doc.salesforce ? { siblings: siblingsOf(doc.accountId, doc.salesforce.orgId, doc._id.toHexString()) } : {}),
         options: { sender: { email: config.NOTICE_SENDER_EMAIL, name: 'Salesforce contacts integration' }, ...callCounting },
       },
     };

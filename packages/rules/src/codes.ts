@@ -56,6 +56,8 @@ export const RuleCode = {
   DeleteRefused: 'delete_refused',
   DeleteFailed: 'delete_failed',
   DeleteUnconfirmed: 'delete_unconfirmed',
+  LeadConvertedFollowed: 'lead_converted_followed',
+  LeadConvertedNotSynced: 'lead_converted_not_synced',
   QuotaWarning: 'quota_warning',
   QuotaExceeded: 'quota_exceeded',
 } as const;
@@ -126,6 +128,8 @@ export const CODE_INFO = {
   delete_refused: { messageKey: 'rules.delete.refused', rule: 'R13' },
   delete_failed: { messageKey: 'rules.delete.failed', rule: 'R13' },
   delete_unconfirmed: { messageKey: 'rules.delete.unconfirmed', rule: 'R13' },
+  lead_converted_followed: { messageKey: 'rules.leadConversion.followed', rule: 'R14' },
+  lead_converted_not_synced: { messageKey: 'rules.leadConversion.notSynced', rule: 'R14' },
   quota_warning: { messageKey: 'rules.quota.warning', rule: 'R16' },
   quota_exceeded: { messageKey: 'rules.quota.exceeded', rule: 'R16' },
 } as const satisfies Record<RuleCode, CodeInfo>;

@@ -48,6 +48,7 @@ export * from './hash.ts';
 export * from './duplicates.ts';
 export * from './identifiers.ts';
 export * from './deletes.ts';
+export * from './lead-conversion.ts';
 export * from './quota.ts';
 export * from './conflicts.ts';
 export * from './opt-outs.ts';

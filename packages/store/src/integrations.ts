@@ -381,6 +381,10 @@ export function integrationRepository(connection: Connection, secrets: SecretBox
 
     /** Integrations the worker should sync (active, or active with record errors). */
     listSyncingForWorker: () => Integration.find({ status: { $in: SYNCING } }).lean<IntegrationDoc[]>().exec(),
+
+    /** Converted leads: an account's integrations on one Salesforce org (by the `salesforce_account` index), oldest first. */
+    listOnSalesforceOrgForWorker: (accountId: string, orgId: string) =>
+      Integration.find({ 'salesforce.orgId': orgId, accountId }, { kind: 1, status: 1, createdAt: 1 }).sort({ createdAt: 1, _id: 1 }).lean<Pick<IntegrationDoc, '_id' | 'kind' | 'status'>[]>().exec(),
   };
 }
 

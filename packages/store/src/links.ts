@@ -36,7 +36,25 @@ export interface LinkDoc {
   lastWriteKey?: string;
   /** R13 tombstone: the Salesforce record was deleted and the contact unlinked. Treated as no link. */
   deleted?: boolean;
+  /**
+   * Converted leads (rules' lead-conversion.ts): the lead this link followed to its Contact. Brevo's
+   * ext_id still names the lead until the Contacts integration's next write, which sets it.
+   */
+  movedFrom?: LinkKey;
+  /** A tombstone left by `move`: where the link went. */
+  movedTo?: LinkKey;
+  /** The lead was converted to this Contact and no Contacts integration covers it: the link no longer syncs either way. */
+  convertedTo?: string;
 }
+
+/** Which link: one integration's, of one Salesforce record. */
+export interface LinkKey {
+  integrationId: string;
+  salesforceId: string;
+}
+
+/** How `LinkStore.move` ended: moved (now or by an earlier attempt), or refused because the target record already has another Brevo contact. */
+export type MoveOutcome = { moved: true; link: LinkDoc } | { moved: false; reason: 'target_linked' | 'source_gone' };
 
 export const LINKS = 'sync_links';
 
@@ -168,6 +186,53 @@ export class LinkStore {
       deleted: true,
     }));
     await this.replaceMany(docs);
+  }
+
+  /**
+   * Converted leads: the link of `from` (a lead) becomes the link of `to` (its Contact, in a Contacts
+   * integration), the same Brevo contact, so there is never a second one. Without transactions the
+   * move is two single-document writes whose order makes any interruption safe to repeat: the
+   * target is inserted first (the unique `_id` lets only one link claim the Contact), then the
+   * source becomes a tombstone naming the target. A repeat finds the target already there with
+   * the same Brevo contact and finishes the tombstone. A target already linked to another Brevo
+   * contact is refused (R15: never a merge). The moved link is written on the next Contacts write
+   * (its hash is cleared): Brevo then gets the Contact's values, list and ext_id.
+   */
+  async move(from: LinkKey, to: LinkKey, now: Date): Promise<MoveOutcome> {
+    const sourceId = linkId(from.integrationId, from.salesforceId);
+    const targetId = linkId(to.integrationId, to.salesforceId);
+    const source = await this.collection.findOne({ _id: sourceId });
+    const existing = await this.collection.findOne({ _id: targetId });
+    if (!source || source.deleted === true) {
+      // An earlier attempt finished the move: the tombstone names the target, which holds the link.
+      const finished = source?.movedTo?.integrationId === to.integrationId && source.movedTo.salesforceId === to.salesforceId;
+      return finished && existing && existing.deleted !== true ? { moved: true, link: strip(existing) } : { moved: false, reason: 'source_gone' };
+    }
+    const { _id: _source, deleted: _deleted, convertedTo: _convertedTo, lastWriteKey: _key, salesforceModstamp: _stamp, ...kept } = source;
+    const target: StoredLink = { ...kept, _id: targetId, integrationId: to.integrationId, salesforceId: to.salesforceId, hash: '', movedFrom: from, lastWrittenAt: now, deleted: false };
+    if (existing && existing.deleted !== true && existing.brevoId !== source.brevoId) return { moved: false, reason: 'target_linked' };
+    if (!existing) {
+      try {
+        await this.collection.insertOne(target);
+      } catch (error) {
+        if ((error as { code?: number }).code !== 11000) throw error;
+        // Another worker linked the Contact meanwhile: the move goes on only if that link is this same Brevo contact.
+        const raced = await this.collection.findOne({ _id: targetId });
+        if (raced && raced.deleted !== true && raced.brevoId !== source.brevoId) return { moved: false, reason: 'target_linked' };
+      }
+    } else if (existing.deleted === true) {
+      // A tombstone of the Contact's (unlinked earlier): replaced only while it is still one.
+      await this.collection.replaceOne({ _id: targetId, deleted: true }, target);
+    }
+    const tombstone: StoredLink = { _id: sourceId, integrationId: from.integrationId, salesforceId: from.salesforceId, brevoId: null, values: { attributes: {} }, hash: '', lastWrittenAt: now, deleted: true, movedTo: to };
+    await this.collection.replaceOne({ _id: sourceId, brevoId: source.brevoId }, tombstone);
+    const moved = await this.collection.findOne({ _id: targetId });
+    return moved && moved.deleted !== true && moved.brevoId === source.brevoId ? { moved: true, link: strip(moved) } : { moved: false, reason: 'target_linked' };
+  }
+
+  /** Converted leads: no Contacts integration takes the lead's contact; the link stays, marked, and no longer syncs. */
+  async markConverted(integrationId: string, salesforceId: string, contactId: string): Promise<void> {
+    await this.collection.updateOne({ _id: linkId(integrationId, salesforceId) }, { $set: { convertedTo: contactId } });
   }
 
   /** Brevo deleted the contact (R13 the other way): the link goes. */

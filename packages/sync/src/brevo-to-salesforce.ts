@@ -21,6 +21,7 @@ import {
   SyncDirection,
   canonicalCategoryValue,
   canonicalChoices,
+  convertedNotSyncedIssue,
   sameBrevoValue,
   type RuleIssue,
   type ValuePairs,
@@ -281,6 +282,14 @@ export async function applyBrevoEvents(integration: IntegrationSnapshot, deps: E
       const group = groups.get(link.salesforceId) ?? { link, events: [] };
       group.events.push(event);
       groups.set(link.salesforceId, group);
+    }
+    // A converted lead is read-only in Salesforce, and no Contacts integration took its contact (rules' lead-conversion.ts).
+    for (const [salesforceId, group] of groups) {
+      if (group.link.convertedTo === undefined) continue;
+      groups.delete(salesforceId);
+      ignored.push(...group.events.map((event) => event._id));
+      result.counts.skippedUnchanged += group.events.length;
+      addIssue(convertedNotSyncedIssue(group.link.convertedTo), 'error', group.link);
     }
 
     // 2. Per record: delete (R13), echo (R17), or the fields to write.

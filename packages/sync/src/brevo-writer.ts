@@ -27,6 +27,11 @@ export interface WriterOptions {
   importTimeoutMs: number;
   now: () => Date;
   sleep: (ms: number) => Promise<void>;
+  /**
+   * Converted leads: a new Contact whose email or SMS is on a Brevo contact with a lead's ext_id may
+   * take that contact over (rules' `isConvertedInto`); true when the lead's link was moved to it.
+   */
+  takeOverConvertedLead?: (write: PlannedWrite, owner: BrevoOwner) => Promise<boolean>;
 }
 
 export interface WriteFailure {
@@ -61,7 +66,9 @@ function batchUpdateOf(write: PlannedWrite, brevoId: number, listId: number, ful
   // Opt-outs: only ever a blocklisting (an import cannot set one per contact: a created contact gets it here, after its
   // read-back). Brevo lifts a blocklisting when the email changes: a blocklisted contact's new email is blocklisted again.
   const blocklist = source.emailBlacklisted === true || (source.email !== undefined && write.values.emailBlacklisted === true);
-  return { id: brevoId, attributes, ...(blocklist ? { emailBlacklisted: true } : {}), listIds: [listId] };
+  // A link that followed a converted lead: Brevo's ext_id still names the lead (R14: it must name the record).
+  const relink = write.link?.movedFrom !== undefined;
+  return { id: brevoId, attributes, ...(relink ? { ext_id: write.salesforceId } : {}), ...(blocklist ? { emailBlacklisted: true } : {}), listIds: [listId] };
 }
 
 /** Brevo keeps SMS numbers without the `+`: compare digits. */
@@ -158,9 +165,12 @@ export class BrevoWriter {
     for (const write of missing) {
       // Not created: either our contact already existed (it has our ext_id: adopt it) or another
       // contact holds the email or SMS (R15: an error, never a merge). The preview decides the same way.
-      const decision = decideOnOwner(write, await this.ownerOf(write));
+      const owner = await this.ownerOf(write);
+      const decision = decideOnOwner(write, owner);
       if (decision.kind === 'adopt') fixups.push({ key: write.salesforceId, item: batchUpdateOf(write, decision.brevoId, this.options.listId, true) });
-      else if (decision.kind === 'duplicate') outcome.failures.push({ salesforceId: write.salesforceId, issue: decision.issue });
+      else if (decision.kind === 'duplicate' && owner && (await this.options.takeOverConvertedLead?.(write, owner))) {
+        fixups.push({ key: write.salesforceId, item: { ...batchUpdateOf(write, owner.id, this.options.listId, true), ext_id: write.salesforceId } });
+      } else if (decision.kind === 'duplicate') outcome.failures.push({ salesforceId: write.salesforceId, issue: decision.issue });
       else outcome.failures.push({ salesforceId: write.salesforceId, issue: createIssue(RuleCode.InvalidInput, 'email', { reason: 'Brevo did not import the contact' }) });
     }
     if (fixups.length > 0) await this.batch(fixups, outcome, (key, id) => outcome.written.set(key, id));

@@ -1,12 +1,14 @@
 import type { BrevoValues, LinkDoc, RecordContact, RunCounts } from '@contact-sync/store';
 import {
   checkContactIdentifier,
+  decideLeadConversion,
   decideOptOutFromSalesforce,
   decideSalesforceDelete,
   duplicateIssue,
   effectiveOptOuts,
   findDuplicatesInBatch,
   hashMappedValues,
+  LEAD_CONVERSION_FIELDS,
   mapSalesforceRecordToBrevo,
   OPT_OUT_FIELD,
   RuleCode,
@@ -16,13 +18,16 @@ import {
   type BrevoAttributeValue,
   type CountryCode,
   type RuleIssue,
+  type LeadConversionDecision,
   type SalesforceField,
+  type SalesforceObjectName,
   type SalesforceRecord,
+  type SiblingIntegration,
   type SalesforceToBrevoOptions,
   type SyncDirection,
   type ValuePairs,
 } from '@contact-sync/rules';
-import type { IntegrationSnapshot } from './integration.ts';
+import { objectOf, type IntegrationSnapshot } from './integration.ts';
 
 /** A Salesforce row as the watermark query returns it. */
 export type SalesforceRow = SalesforceRecord & { SystemModstamp: string; IsDeleted?: boolean };
@@ -30,10 +35,12 @@ export type SalesforceRow = SalesforceRecord & { SystemModstamp: string; IsDelet
 /** Read with every record, mapped or not: who the record is, for its record errors. */
 const CONTACT_FIELDS = ['Name', 'Email'] as const;
 
-/** The fields the engine reads of each record (run, retry and preview alike): the opt-out flag too when opt-outs are on. */
-export function recordQueryFields({ mapping, optOuts }: Pick<PlanContext, 'mapping' | 'optOuts'>): string[] {
+/** The fields the engine reads of each record (run, retry and preview alike): the opt-out flag too when opt-outs are on, and a lead's conversion. */
+export function recordQueryFields({ mapping, optOuts, object }: Pick<PlanContext, 'mapping' | 'optOuts' | 'object'>): string[] {
   const fields = [...Object.values(mapping), ...CONTACT_FIELDS];
-  return optOuts?.enabled && !fields.includes(OPT_OUT_FIELD) ? [...fields, OPT_OUT_FIELD] : fields;
+  if (optOuts?.enabled) fields.push(OPT_OUT_FIELD);
+  if (object === 'Lead') fields.push(...LEAD_CONVERSION_FIELDS);
+  return [...new Set(fields)];
 }
 
 /** Who a record is, as its record errors show it. */
@@ -79,7 +86,9 @@ export type PlannedRow =
   | { kind: 'rejected'; salesforceId: string; modstamp: string; issues: RuleIssue[] }
   /** Not sent (R5: a new contact with neither email nor SMS); a warning, nothing charged. */
   | { kind: 'skipped'; salesforceId: string; modstamp: string; issue: RuleIssue }
-  | { kind: 'ignored'; salesforceId: string; modstamp: string };
+  | { kind: 'ignored'; salesforceId: string; modstamp: string }
+  /** A linked lead converted (rules' lead-conversion.ts): its link follows the Contact or stops; nothing is written to Brevo, nothing charged. */
+  | { kind: 'converted'; salesforceId: string; modstamp: string; link: LinkDoc; decision: Extract<LeadConversionDecision, { action: 'follow' | 'stop' }> };
 
 export interface PlanContext {
   mapping: Readonly<Record<string, string>>;
@@ -91,12 +100,22 @@ export interface PlanContext {
   valuePairs?: Readonly<Record<string, ValuePairs>>;
   /** Opt-outs as they apply to this object (off without a usable `HasOptedOutOfEmail`). */
   optOuts?: OptOutSettings;
+  /** The integration's object (absent: Contact): a Lead's conversion is read and decided. */
+  object?: SalesforceObjectName;
+  /** Converted leads: the other integrations of the same account and Salesforce org (absent: none). */
+  siblings?: readonly SiblingIntegration[];
 }
 
 /** How one integration's records are planned: the run, the stream and the preview alike. */
-export function planContextOf(integration: Pick<IntegrationSnapshot, 'mapping' | 'mappingSettings' | 'smsDefaultCountry'>, fieldsByName: ReadonlyMap<string, SalesforceField>): PlanContext {
+export function planContextOf(
+  integration: Pick<IntegrationSnapshot, 'mapping' | 'mappingSettings' | 'smsDefaultCountry'> & Partial<Pick<IntegrationSnapshot, 'kind'>>,
+  fieldsByName: ReadonlyMap<string, SalesforceField>,
+  siblings?: readonly SiblingIntegration[],
+): PlanContext {
   return {
     mapping: integration.mapping,
+    ...(integration.kind ? { object: objectOf({ kind: integration.kind }) } : {}),
+    ...(siblings ? { siblings } : {}),
     fieldsByName,
     ...(integration.smsDefaultCountry ? { defaultCountry: integration.smsDefaultCountry as CountryCode } : {}),
     ...(integration.mappingSettings?.directions ? { directions: integration.mappingSettings.directions } : {}),
@@ -186,6 +205,19 @@ export function planPage(rows: readonly SalesforceRow[], links: ReadonlyMap<stri
       planned.push(actions.length > 0 && link ? { kind: 'delete', remove: { ...base, link } } : { kind: 'ignored', ...base });
       continue;
     }
+    if (context.object === 'Lead') {
+      // A converted lead is read-only in Salesforce and the Contact carries on: never created, updated or unlinked as a lead again.
+      const live = link !== undefined && link.convertedTo === undefined ? link : undefined;
+      const conversion = decideLeadConversion(row, live !== undefined, context.siblings ?? []);
+      if (conversion.action === 'ignore') {
+        planned.push({ kind: 'ignored', ...base });
+        continue;
+      }
+      if (conversion.action !== 'none' && live) {
+        planned.push({ kind: 'converted', ...base, link: live, decision: conversion });
+        continue;
+      }
+    }
     const change = mapSalesforceRecordToBrevo(row, context.mapping, context.fieldsByName, mappingOptionsOf(context));
     if (change.rejections.length > 0) {
       planned.push({ kind: 'rejected', ...base, issues: [...change.rejections] });
@@ -214,7 +246,8 @@ export function planPage(rows: readonly SalesforceRow[], links: ReadonlyMap<stri
     };
     const linked = link !== undefined && link.brevoId !== null;
     // Only the opt-out's bookkeeping changed: a write would change nothing in Brevo (and cost an operation).
-    const onlyOptOutKnowledge = linked && optOut !== null && isEmptyChange(write.changed) && hashMappedValues(withSyncedOptOut(values, {})) === hashMappedValues(withSyncedOptOut(link.values, {}));
+    // (Never for a link that followed a converted lead: its write sets Brevo's ext_id and list.)
+    const onlyOptOutKnowledge = linked && link.movedFrom === undefined && optOut !== null && isEmptyChange(write.changed) && hashMappedValues(withSyncedOptOut(values, {})) === hashMappedValues(withSyncedOptOut(link.values, {}));
     planned.push(onlyOptOutKnowledge ? { kind: 'recorded', write } : linked ? { kind: 'update', write } : { kind: 'create', write });
   }
 
@@ -260,6 +293,7 @@ export function countRow(counts: RunCounts, row: PlannedRow, result: RowResult):
     case 'unchanged':
     case 'ignored':
     case 'recorded':
+    case 'converted':
       counts.skippedUnchanged += 1;
       return;
     case 'delete':

@@ -9,6 +9,7 @@ import {
   warningThreshold,
   type RuleIssue,
   type SalesforceField,
+  type SiblingIntegration,
 } from '@contact-sync/rules';
 import { emptyCounts, watermarkOf, type LinkDoc, type RecordErrorDoc, type RunCounts, type RunTrigger, type SyncStore, type Watermark } from '@contact-sync/store';
 import type { RetryOptions } from '@contact-sync/retry';
@@ -18,6 +19,7 @@ import type { BrevoRateLimits } from './rate-limits.ts';
 import { apiUsageOf, CONCURRENCY_LIMIT_PAUSE_MS, dailyLimitPauseMs, type SalesforceOrgLimits } from './salesforce-limits.ts';
 import { BrevoWriter, type WriteOutcome } from './brevo-writer.ts';
 import { describeFieldsLoader } from './describe-fields.ts';
+import { applyLeadConversion, convertedLeadTakeOver } from './lead-conversion.ts';
 import { objectOf, type FieldsLoader, type IntegrationSnapshot, type IntegrationStatusPort } from './integration.ts';
 import { DEFAULT_NOTICE_SENDER, sendQuotaNotice, type NoticeSender } from './notices.ts';
 import { contactOf, countRow, operationsOf, planContextOf, planPage, recordQueryFields, type PlannedRow, type RowResult, type SalesforceRow } from './plan.ts';
@@ -77,6 +79,8 @@ export interface EngineDeps {
    * committed and asks for its continuation, which queues behind them.
    */
   shouldYield?: () => Promise<boolean>;
+  /** Converted leads: the other integrations of the same account and Salesforce org (absent: none, so a converted lead's contact stops syncing). */
+  siblings?: () => Promise<readonly SiblingIntegration[]>;
 }
 
 /** `yielded`: a long run stopped between two chunks for other integrations' runs, and asked for its continuation. */
@@ -106,6 +110,8 @@ interface Context {
   limit: number;
   /** No link existed when the run started: chunks skip the link lookup (a record seen twice in the run is found again by its ext_id). */
   noLinksAtStart: boolean;
+  /** A Leads integration's siblings, read once per run (converted leads); empty otherwise. */
+  siblings: readonly SiblingIntegration[];
 }
 
 interface ChunkResult {
@@ -173,11 +179,13 @@ async function createRunContext(
       importTimeoutMs: options.importTimeoutMs,
       now,
       sleep: deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+      ...(objectOf(integration) === 'Contact' ? { takeOverConvertedLead: convertedLeadTakeOver(integration, deps, callSalesforce, now) } : {}),
     }),
     fieldsByName: indexFieldsByName(fields),
     runId,
     limit: await deps.store.quota.limitOf(integration.id),
     noLinksAtStart,
+    siblings: objectOf(integration) === 'Lead' && deps.siblings ? await deps.siblings() : [],
   };
 }
 
@@ -418,7 +426,7 @@ async function processChunk(context: Context, rows: SalesforceRow[], from: Water
   // A first load skips the lookup, except for deleted rows (a record created and deleted during the run must still be unlinked).
   const lookup = context.noLinksAtStart ? rows.filter((row) => row.IsDeleted === true) : rows;
   const links = outside?.links ?? (lookup.length === 0 ? new Map<string, LinkDoc>() : await store.links.findBySalesforceIds(integration.id, lookup.map((row) => row.Id)));
-  let planned = planPage(rows, links, planContextOf(integration, context.fieldsByName));
+  let planned = planPage(rows, links, planContextOf(integration, context.fieldsByName, context.siblings));
   await checkpoint('planned');
 
   // 2. Reserve: what earlier attempts of this chunk made + what this one will make.
@@ -471,6 +479,8 @@ async function processChunk(context: Context, rows: SalesforceRow[], from: Water
   const recorded = planned.flatMap((row) => (row.kind === 'recorded' && row.write.link ? [{ ...row.write.link, values: row.write.values, hash: row.write.hash }] : []));
   await store.links.upsertMany([...newLinks, ...recorded], new Set([...updates.map((write) => write.salesforceId), ...recorded.map((link) => link.salesforceId)]));
   await store.links.markDeleted(integration.id, outcome.deleted, key, at);
+  const conversions = new Map<string, Awaited<ReturnType<typeof applyLeadConversion>>>();
+  for (const row of planned) if (row.kind === 'converted') conversions.set(row.salesforceId, await applyLeadConversion(store, integration.id, row, at));
   await checkpoint('links-saved');
 
   // 5. Settle to what this chunk wrote over all its attempts.
@@ -512,6 +522,8 @@ async function processChunk(context: Context, rows: SalesforceRow[], from: Water
     if (row.kind !== 'unchanged' && row.kind !== 'ignored') dealtWith.push(salesforceIdOf(row));
     countRow(counts, row, resultOf(row, outcome, failed, deleted));
     if (row.kind === 'recorded') for (const warning of row.write.warnings) recordErrors.push(issueOf(warning, 'warning', row.write.salesforceId));
+    const conversion = conversions.get(salesforceIdOf(row));
+    if (row.kind === 'converted' && conversion) recordErrors.push(issueOf(conversion.issue, conversion.severity, row.salesforceId, row.link.brevoId));
     if ((row.kind === 'create' || row.kind === 'update') && outcome.written.has(row.write.salesforceId)) {
       for (const warning of row.write.warnings) recordErrors.push(issueOf(warning, 'warning', row.write.salesforceId, outcome.written.get(row.write.salesforceId)));
     }

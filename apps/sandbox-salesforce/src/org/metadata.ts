@@ -11,8 +11,8 @@ export interface ObjectDef {
   byLowerName: Map<string, FieldDef>;
 }
 
-export type SObjectName = 'Contact' | 'Lead' | 'Case';
-export const SOBJECT_NAMES: readonly SObjectName[] = ['Contact', 'Lead', 'Case'];
+export type SObjectName = 'Contact' | 'Lead' | 'Case' | 'Account';
+export const SOBJECT_NAMES: readonly SObjectName[] = ['Contact', 'Lead', 'Case', 'Account'];
 
 const DAY_MS = 86_400_000;
 
@@ -119,8 +119,15 @@ const leadFields: FieldDef[] = [
   f.int('NumberOfEmployees', 'Employees', 8),
   f.reference('OwnerId', 'Owner ID', ['User'], 'Owner', { nillable: false, defaultedOnCreate: true }),
   f.boolean('HasOptedOutOfEmail', 'Email Opt Out'),
+  // Set by lead conversion (org/convert.ts), never by a write.
   f.boolean('IsConverted', 'Converted', { createable: false, updateable: false }),
   f.date('ConvertedDate', 'Converted Date', { createable: false, updateable: false }),
+  f.reference('ConvertedAccountId', 'Converted Account ID', ['Account'], 'ConvertedAccount', { createable: false, updateable: false }),
+  f.reference('ConvertedContactId', 'Converted Contact ID', ['Contact'], 'ConvertedContact', { createable: false, updateable: false }),
+  f.reference('ConvertedOpportunityId', 'Converted Opportunity ID', ['Opportunity'], 'ConvertedOpportunity', {
+    createable: false,
+    updateable: false,
+  }),
   ...f.audit(),
   f.formula('Full_Name__c', 'Full Name (formula)', 'string', 'FirstName & " " & LastName', fullName),
   f.formula(
@@ -168,6 +175,15 @@ const caseFields: FieldDef[] = [
   ...f.audit(),
 ];
 
+/** Only what lead conversion needs: the Account it creates or is given. */
+const accountFields: FieldDef[] = [
+  f.id(),
+  f.isDeleted(),
+  f.string('Name', 'Account Name', 255, { nillable: false, required: true, nameField: true }),
+  f.reference('OwnerId', 'Owner ID', ['User'], 'Owner', { nillable: false, defaultedOnCreate: true }),
+  ...f.audit(),
+];
+
 function objectDef(name: SObjectName, label: string, labelPlural: string, fields: FieldDef[]): ObjectDef {
   return {
     name,
@@ -183,6 +199,7 @@ export const OBJECTS: Record<SObjectName, ObjectDef> = {
   Contact: objectDef('Contact', 'Contact', 'Contacts', contactFields),
   Lead: objectDef('Lead', 'Lead', 'Leads', leadFields),
   Case: objectDef('Case', 'Case', 'Cases', caseFields),
+  Account: objectDef('Account', 'Account', 'Accounts', accountFields),
 };
 
 /** Object names are case-insensitive in URLs and SOQL. */

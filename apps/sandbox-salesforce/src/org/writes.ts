@@ -79,6 +79,10 @@ export function findWritable(org: Org, def: ObjectDef, rawId: string): StoredRec
 
 export function prepareUpdate(org: Org, def: ObjectDef, rawId: string, body: unknown, userId: string): PreparedWrite {
   const record = findWritable(org, def, rawId);
+  // A converted lead is read-only (org/convert.ts): Salesforce refuses every update of it.
+  if (def.name === 'Lead' && record.IsConverted === true) {
+    throw new RecordFailure([recordError('CANNOT_UPDATE_CONVERTED_LEAD', 'cannot reference converted lead', [])]);
+  }
   const validated: ValidatedWrite = validateWrite(def, body, 'update', record);
   checkReferences(org, def, validated.values);
   return {

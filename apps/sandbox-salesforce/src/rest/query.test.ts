@@ -215,6 +215,6 @@ describe('describe', () => {
     expect(kase.keyPrefix).toBe('500');
     await expect(conn.sobject('Widget__c').describe()).rejects.toMatchObject({ errorCode: 'NOT_FOUND' });
     const global = await conn.describeGlobal();
-    expect(global.sobjects.map((s) => s.name)).toEqual(['Contact', 'Lead', 'Case']);
+    expect(global.sobjects.map((s) => s.name)).toEqual(['Contact', 'Lead', 'Case', 'Account']);
   });
 });

@@ -103,6 +103,7 @@ const COMPOUND_PARTS: Record<SObjectName, Readonly<Record<string, readonly [stri
     Country: ['Address', 'Country'],
   },
   Case: {},
+  Account: {},
 };
 
 /** Never in a change event: the record's own Id (it is in recordIds), the recycle-bin flag, SystemModstamp, formulas, and the full name the Name compound replaces. */

@@ -76,6 +76,36 @@ describe('records UI', () => {
     expect(davis.IsDeleted).toBe(false);
   });
 
+  it('converts a lead from its record page; the converted lead is shown read-only and its edits are refused', async () => {
+    const created = await post('/records/Lead', { LastName: 'Convertible', FirstName: 'Connie', Company: 'Convert Co', Email: 'connie@example.com', City: 'Turin' });
+    const location = created.headers.get('location')!;
+    const leadPage = await (await fetch(`${sandbox.url}${location}`)).text();
+    expect(leadPage).toContain(`<a href="${location}/convert">Convert</a>`);
+    const dialog = await (await fetch(`${sandbox.url}${location}/convert`)).text();
+    expect(dialog).toContain('<option>Closed - Converted</option>');
+
+    const wrongContact = await post(`${location}/convert`, { convertedStatus: 'Closed - Converted', contactId: '003000000000000AAA' });
+    expect(wrongContact.status).toBe(400);
+    expect(await wrongContact.text()).toContain('INVALID_CROSS_REFERENCE_KEY: invalid cross reference id: 003000000000000AAA');
+
+    const converted = await post(`${location}/convert`, { convertedStatus: 'Closed - Converted' });
+    expect(converted.status).toBe(303);
+    const contactLocation = converted.headers.get('location')!;
+    expect(contactLocation).toMatch(/^\/records\/Contact\/003/);
+    const contact = sandbox.org.tables.Contact.get(contactLocation.split('/').at(-1)!)!;
+    expect(contact).toMatchObject({ FirstName: 'Connie', LastName: 'Convertible', Email: 'connie@example.com', MailingCity: 'Turin' });
+
+    const lead = sandbox.org.tables.Lead.get(location.split('/').at(-1)!)!;
+    expect(lead).toMatchObject({ IsConverted: true, ConvertedContactId: contact.Id, Status: 'Closed - Converted' });
+    const readOnly = await (await fetch(`${sandbox.url}${location}`)).text();
+    expect(readOnly).toContain('This lead was converted');
+    expect(readOnly).not.toContain('<button type="submit">Save</button>');
+    const edit = await post(location, { LastName: 'Convertible', Company: 'Convert Co', Title: 'Boss' });
+    expect(edit.status).toBe(400);
+    expect(await edit.text()).toContain('CANNOT_UPDATE_CONVERTED_LEAD: cannot reference converted lead');
+    expect(lead.Title).toBeUndefined();
+  });
+
   it('refuses cross-site posts', async () => {
     const row = rowByLastName('Nothing');
     const response = await post(`/records/Contact/${row.Id}/delete`, {}, { origin: 'https://evil.test' });

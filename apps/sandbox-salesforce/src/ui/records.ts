@@ -1,6 +1,7 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { RecordFailure, SalesforceError } from '../errors.ts';
 import type { FieldDef, StoredRecord } from '../org/fields.ts';
+import { CONVERTED_STATUSES, convertLead } from '../org/convert.ts';
 import { normaliseId } from '../org/ids.ts';
 import { OBJECTS, type ObjectDef } from '../org/metadata.ts';
 import type { Org } from '../org/org.ts';
@@ -125,13 +126,36 @@ function formPage(def: ObjectDef, row: StoredRecord | undefined, values: Record<
         .join('')
     : '';
   const action = row ? `/records/${def.name}/${escapeHtml(row.Id)}` : `/records/${def.name}`;
+  const alert = problems.length ? `<div class="error" role="alert"><ul>${problems.map((p) => `<li>${escapeHtml(p)}</li>`).join('')}</ul></div>` : '';
+  const system = row ? `<div class="card"><h2>System information</h2><table>${readOnly}</table></div>` : '';
+  if (row && def.name === 'Lead' && row.IsConverted === true) {
+    // A converted lead is read-only, as on Salesforce's record page.
+    const contactId = escapeHtml(row.ConvertedContactId);
+    return `<main>${nav(def)}<h1>Converted ${escapeHtml(def.label)}: ${escapeHtml(row.Name ?? row.Id)}</h1>${alert}
+<div class="card"><p role="status">This lead was converted on ${escapeHtml(row.ConvertedDate)} to the contact <a href="/records/Contact/${contactId}">${contactId}</a>. Its fields can no longer be edited.</p></div>
+${system}</main>`;
+  }
   return `<main>${nav(def)}<h1>${row ? `Edit ${escapeHtml(def.label)}: ${escapeHtml(row.Name ?? row.Id)}` : `New ${escapeHtml(def.label)}`}</h1>
-${problems.length ? `<div class="error" role="alert"><ul>${problems.map((p) => `<li>${escapeHtml(p)}</li>`).join('')}</ul></div>` : ''}
+${alert}
 <div class="card"><form method="post" action="${action}">
 ${editable.map((f) => input(f, values[f.name])).join('\n')}
 <p><button type="submit">Save</button></p></form>
+${row && def.name === 'Lead' ? `<p><a href="${action}/convert">Convert</a></p>` : ''}
 ${row ? `<form method="post" action="${action}/delete"><button class="danger" type="submit">Delete</button></form>` : ''}</div>
-${row ? `<div class="card"><h2>System information</h2><table>${readOnly}</table></div>` : ''}</main>`;
+${system}</main>`;
+}
+
+/** Salesforce's "Convert Lead" dialog, reduced to what conversion takes: the converted status, and the Account and Contact to use (new ones by default). */
+function convertPage(row: StoredRecord, values: Record<string, unknown>, problems: string[]): string {
+  const action = `/records/Lead/${escapeHtml(row.Id)}/convert`;
+  const text = (name: string) => escapeHtml(values[name] ?? '');
+  return `<main>${nav(OBJECTS.Lead)}<h1>Convert Lead: ${escapeHtml(row.Name ?? row.Id)}</h1>
+${problems.length ? `<div class="error" role="alert"><ul>${problems.map((p) => `<li>${escapeHtml(p)}</li>`).join('')}</ul></div>` : ''}
+<div class="card"><form method="post" action="${action}">
+<label for="f-convertedStatus">Converted Status *</label><select id="f-convertedStatus" name="convertedStatus">${CONVERTED_STATUSES.map((status) => `<option>${escapeHtml(status)}</option>`).join('')}</select>
+<label for="f-accountId">Existing Account ID <small>(empty: a new Account named after the company)</small></label><input id="f-accountId" type="text" name="accountId" value="${text('accountId')}">
+<label for="f-contactId">Existing Contact ID <small>(empty: a new Contact from the lead)</small></label><input id="f-contactId" type="text" name="contactId" value="${text('contactId')}">
+<p><button type="submit">Convert</button></p></form></div></main>`;
 }
 
 /** Form fields → a JSON-like body: empty → null, checkbox → boolean, multi-select → `a;b`. */
@@ -227,6 +251,32 @@ export function recordsUiRouter(state: SandboxState): Router {
       res.redirect(303, `/records/${def.name}/${row.Id}`);
     } catch (error) {
       send(res, 400, `${def.label} ${row.Id}`, formPage(def, row, { ...row, ...submitted }, problemsOf(error)));
+    }
+  });
+
+  router.get('/records/Lead/:id/convert', (req, res) => {
+    const row = findRow(OBJECTS.Lead, req.params.id);
+    if (!row) return notFound(res);
+    if (row.IsConverted === true) return res.redirect(303, `/records/Lead/${row.Id}`);
+    send(res, 200, `Convert Lead ${row.Id}`, convertPage(row, {}, []));
+  });
+
+  router.post('/records/Lead/:id/convert', sameOrigin, form, (req, res) => {
+    const row = findRow(OBJECTS.Lead, req.params.id);
+    if (!row) return notFound(res);
+    const submitted = (req.body ?? {}) as Record<string, unknown>;
+    const optional = (value: unknown) => (typeof value === 'string' && value.trim() !== '' ? value.trim() : null);
+    try {
+      const result = save(() =>
+        convertLead(
+          org(),
+          { leadId: row.Id, convertedStatus: String(submitted.convertedStatus ?? ''), accountId: optional(submitted.accountId), contactId: optional(submitted.contactId) },
+          DEMO_USER_ID,
+        ),
+      );
+      res.redirect(303, `/records/Contact/${result.contactId}`);
+    } catch (error) {
+      send(res, 400, `Convert Lead ${row.Id}`, convertPage(row, submitted, problemsOf(error)));
     }
   });
 

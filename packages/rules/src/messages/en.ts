@@ -94,6 +94,10 @@ export const en = {
       failed: 'The record could not be deleted in Salesforce: {reason}.',
       unconfirmed: 'A notice that this contact was deleted in Brevo arrived, but Brevo still has the contact: the Salesforce record was not deleted.',
     },
+    leadConversion: {
+      followed: 'This lead was converted in Salesforce to the contact {contactId}: its Brevo contact now syncs with that contact, through this account’s Salesforce contacts integration.',
+      notSynced: 'This lead was converted in Salesforce to the contact {contactId}, and no Salesforce contacts integration of this org syncs contacts: its Brevo contact no longer syncs. It was kept in Brevo.',
+    },
     quota: {
       warning: 'This integration has used {used} of its {limit} monthly operations.',
       exceeded: 'This integration reached its monthly quota of {limit} operations and was disabled.',
@@ -116,6 +120,8 @@ export const en = {
       text_too_long: 'Shorten the value in Brevo to the Salesforce field length, or map a longer field.',
       delete_refused: 'Delete or reassign the related records (such as cases) in Salesforce, then delete the record there.',
       delete_failed: 'Retry; if it keeps failing, check the record in Salesforce.',
+      lead_converted_followed: 'Nothing to do: the Brevo contact stays one contact and follows the new Salesforce contact.',
+      lead_converted_not_synced: 'To keep this contact in sync, create (or resume) a Salesforce contacts integration on the same Salesforce account: the contact then follows the converted lead.',
       delete_unconfirmed: 'Nothing to do if the contact should stay. To delete the record, delete the contact in Brevo (or the record in Salesforce).',
       not_linked: 'Nothing to do: contacts created in Brevo are not created in Salesforce.',
       invalid_input: "Check the record's values against Brevo's formats, then retry.",

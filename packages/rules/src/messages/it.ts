@@ -96,6 +96,10 @@ export const it = {
       failed: 'Il record non può essere eliminato in Salesforce: {reason}.',
       unconfirmed: 'È arrivato l’avviso che questo contatto è stato eliminato in Brevo, ma Brevo ha ancora il contatto: il record Salesforce non è stato eliminato.',
     },
+    leadConversion: {
+      followed: 'Questo lead è stato convertito in Salesforce nel contatto {contactId}: il suo contatto Brevo ora si sincronizza con quel contatto, tramite l’integrazione dei contatti Salesforce di questo account.',
+      notSynced: 'Questo lead è stato convertito in Salesforce nel contatto {contactId} e nessuna integrazione dei contatti Salesforce di questa org sincronizza i contatti: il suo contatto Brevo non si sincronizza più. È stato mantenuto in Brevo.',
+    },
     quota: {
       warning: 'Questa integrazione ha usato {used} delle sue {limit} operazioni mensili.',
       exceeded: 'Questa integrazione ha raggiunto la quota mensile di {limit} operazioni ed è stata disattivata.',
@@ -118,6 +122,8 @@ export const it = {
       text_too_long: 'Accorcia il valore in Brevo alla lunghezza del campo Salesforce, oppure abbina un campo più lungo.',
       delete_refused: 'Elimina o riassegna i record collegati (come i casi) in Salesforce, poi elimina il record lì.',
       delete_failed: 'Riprova; se continua a non riuscire, controlla il record in Salesforce.',
+      lead_converted_followed: 'Nulla da fare: il contatto Brevo resta un solo contatto e segue il nuovo contatto Salesforce.',
+      lead_converted_not_synced: 'Per mantenere sincronizzato questo contatto, crea (o riprendi) un’integrazione dei contatti Salesforce sullo stesso account Salesforce: il contatto seguirà allora il lead convertito.',
       delete_unconfirmed: 'Nulla da fare se il contatto deve restare. Per eliminare il record, elimina il contatto in Brevo (o il record in Salesforce).',
       not_linked: 'Nessuna azione: i contatti creati in Brevo non vengono creati in Salesforce.',
       invalid_input: 'Controlla i valori del record rispetto ai formati di Brevo, poi riprova.',
