@@ -51,3 +51,4 @@ export * from './deletes.ts';
 export * from './quota.ts';
 export * from './conflicts.ts';
 export * from './opt-outs.ts';
+export * from './record-filter.ts';
