@@ -35,6 +35,11 @@ export interface LinkDoc {
   lastWriteKey?: string;
   /** R13 tombstone: the Salesforce record was deleted and the contact unlinked. Treated as no link. */
   deleted?: boolean;
+  /**
+   * The record stopped matching the integration's record filter: its contact was taken out of the list (not deleted),
+   * and nothing syncs either way until the record matches again, when it joins the list again.
+   */
+  leftList?: true;
 }
 
 export const LINKS = 'sync_links';

@@ -1,16 +1,22 @@
-import type { BrevoValues, LinkDoc, RecordContact, RunCounts } from '@contact-sync/store';
+import { watermarkOf, type BrevoValues, type LinkDoc, type RecordContact, type RunCounts, type SyncStateDoc, type Watermark } from '@contact-sync/store';
+import { watermarkQuery } from '@contact-sync/salesforce';
 import {
   checkContactIdentifier,
+  compileRecordFilter,
   decideOptOutFromSalesforce,
   decideSalesforceDelete,
   duplicateIssue,
   effectiveOptOuts,
+  filterFields,
+  filterKeyOf,
   findDuplicatesInBatch,
   hashMappedValues,
   mapSalesforceRecordToBrevo,
   OPT_OUT_FIELD,
+  recordMatchesFilter,
   RuleCode,
   type OptOutSettings,
+  type RecordFilter,
   type SyncedOptOut,
   type BrevoAttributeValue,
   type CountryCode,
@@ -21,7 +27,7 @@ import {
   type SyncDirection,
   type ValuePairs,
 } from '@contact-sync/rules';
-import type { IntegrationSnapshot } from './integration.ts';
+import { objectOf, type IntegrationSnapshot } from './integration.ts';
 
 /** A Salesforce row as the watermark query returns it. */
 export type SalesforceRow = SalesforceRecord & { SystemModstamp: string; IsDeleted?: boolean };
@@ -29,10 +35,32 @@ export type SalesforceRow = SalesforceRecord & { SystemModstamp: string; IsDelet
 /** Read with every record, mapped or not: who the record is, for its record errors. */
 const CONTACT_FIELDS = ['Name', 'Email'] as const;
 
-/** The fields the engine reads of each record (run, retry and preview alike): the opt-out flag too when opt-outs are on. */
-export function recordQueryFields({ mapping, optOuts }: Pick<PlanContext, 'mapping' | 'optOuts'>): string[] {
+/** The fields the engine reads of each record (run, retry and preview alike): the opt-out flag too when opt-outs are on, and the record filter's. */
+export function recordQueryFields({ mapping, optOuts, filter }: Pick<PlanContext, 'mapping' | 'optOuts' | 'filter'>): string[] {
   const fields = [...Object.values(mapping), ...CONTACT_FIELDS];
-  return optOuts?.enabled && !fields.includes(OPT_OUT_FIELD) ? [...fields, OPT_OUT_FIELD] : fields;
+  if (optOuts?.enabled) fields.push(OPT_OUT_FIELD);
+  fields.push(...filterFields(filter));
+  return [...new Set(fields)];
+}
+
+/**
+ * Where a watermark run reads from: the stored watermark, or the start when the integration's record filter is not
+ * the one the records up to the watermark were read with (a changed filter: every record is read again, so that
+ * those that stopped matching leave the list and those that started join it; unchanged ones cost nothing).
+ */
+export function readFrom(state: Pick<SyncStateDoc, 'watermarkTs' | 'watermarkId' | 'filterKey'>, context: Pick<PlanContext, 'filter'>): { from: Watermark | null; filterChanged: boolean } {
+  const filterChanged = (state.filterKey ?? null) !== filterKeyOf(context.filter);
+  return { from: filterChanged ? null : watermarkOf(state), filterChanged };
+}
+
+/**
+ * The watermark query of a run and of its preview. The record filter is in the query only while no record is in the
+ * list (a first load: nothing can leave it), so that Salesforce sends only the records that match; otherwise every
+ * changed record is read and the planner decides (one that stopped matching leaves the list).
+ */
+export function runQueryOf(integration: Pick<IntegrationSnapshot, 'kind'>, context: PlanContext, from: Watermark | null, noLinks: boolean): string {
+  const matching = noLinks && context.filter ? compileRecordFilter(context.filter, context.fieldsByName) : undefined;
+  return watermarkQuery(objectOf(integration), recordQueryFields(context), from, matching);
 }
 
 /** Who a record is, as its record errors show it. */
@@ -61,6 +89,13 @@ export interface PlannedDelete {
   link: LinkDoc;
 }
 
+/** A linked record that stopped matching the record filter: its contact leaves the list (not deleted), the link stays. */
+export interface PlannedLeave {
+  salesforceId: string;
+  modstamp: string;
+  link: LinkDoc;
+}
+
 export interface RecordIssue {
   salesforceId: string;
   issue: RuleIssue;
@@ -78,6 +113,10 @@ export type PlannedRow =
   | { kind: 'rejected'; salesforceId: string; modstamp: string; issues: RuleIssue[] }
   /** Not sent (R5: a new contact with neither email nor SMS); a warning, nothing charged. */
   | { kind: 'skipped'; salesforceId: string; modstamp: string; issue: RuleIssue }
+  /** Stopped matching the record filter: out of the list (one operation, R16: a list unlink). */
+  | { kind: 'leave'; leave: PlannedLeave }
+  /** Does not match the record filter and is not in the list: nothing sent, nothing charged. */
+  | { kind: 'notMatching'; salesforceId: string; modstamp: string }
   | { kind: 'ignored'; salesforceId: string; modstamp: string };
 
 export interface PlanContext {
@@ -90,6 +129,8 @@ export interface PlanContext {
   valuePairs?: Readonly<Record<string, ValuePairs>>;
   /** Opt-outs as they apply to this object (off without a usable `HasOptedOutOfEmail`). */
   optOuts?: OptOutSettings;
+  /** Only the records that match are synced (absent: every record). */
+  filter?: RecordFilter;
 }
 
 /** How one integration's records are planned: the run, the stream and the preview alike. */
@@ -101,6 +142,7 @@ export function planContextOf(integration: Pick<IntegrationSnapshot, 'mapping' |
     ...(integration.mappingSettings?.directions ? { directions: integration.mappingSettings.directions } : {}),
     ...(integration.mappingSettings?.valuePairs ? { valuePairs: integration.mappingSettings.valuePairs } : {}),
     optOuts: effectiveOptOuts(integration.mappingSettings?.optOuts, fieldsByName),
+    ...(integration.mappingSettings?.filter ? { filter: integration.mappingSettings.filter } : {}),
   };
 }
 
@@ -189,6 +231,11 @@ export function planPage(rows: readonly SalesforceRow[], links: ReadonlyMap<stri
       planned.push(actions.length > 0 && link ? { kind: 'delete', remove: { ...base, link } } : { kind: 'ignored', ...base });
       continue;
     }
+    if (!recordMatchesFilter(row, context.filter, context.fieldsByName)) {
+      const inList = link !== undefined && link.brevoId !== null && link.leftList !== true;
+      planned.push(inList ? { kind: 'leave', leave: { ...base, link } } : { kind: 'notMatching', ...base });
+      continue;
+    }
     const change = mapSalesforceRecordToBrevo(row, context.mapping, context.fieldsByName, mappingOptionsOf(context));
     if (change.rejections.length > 0) {
       planned.push({ kind: 'rejected', ...base, issues: [...change.rejections] });
@@ -203,7 +250,8 @@ export function planPage(rows: readonly SalesforceRow[], links: ReadonlyMap<stri
       continue;
     }
     const hash = hashMappedValues(values);
-    if (link && link.hash === hash && link.brevoId !== null) {
+    // A record that left the list and matches again is written (its update puts it back in the list) even when unchanged.
+    if (link && link.hash === hash && link.brevoId !== null && link.leftList !== true) {
       planned.push({ kind: 'unchanged', ...base });
       continue;
     }
@@ -217,7 +265,7 @@ export function planPage(rows: readonly SalesforceRow[], links: ReadonlyMap<stri
     };
     const linked = link !== undefined && link.brevoId !== null;
     // Only the opt-out's bookkeeping changed: a write would change nothing in Brevo (and cost an operation).
-    const onlyOptOutKnowledge = linked && optOut !== null && isEmptyChange(write.changed) && hashMappedValues(withSyncedOptOut(values, {})) === hashMappedValues(withSyncedOptOut(link.values, {}));
+    const onlyOptOutKnowledge = linked && link.leftList !== true && optOut !== null && isEmptyChange(write.changed) && hashMappedValues(withSyncedOptOut(values, {})) === hashMappedValues(withSyncedOptOut(link.values, {}));
     planned.push(onlyOptOutKnowledge ? { kind: 'recorded', write } : linked ? { kind: 'update', write } : { kind: 'create', write });
   }
 
@@ -241,7 +289,7 @@ export function planPage(rows: readonly SalesforceRow[], links: ReadonlyMap<stri
 
 /** Operations a planned row charges (R16): one per record written, list link/unlink included. */
 export function operationsOf(row: PlannedRow): number {
-  return row.kind === 'create' || row.kind === 'update' || row.kind === 'delete' ? 1 : 0;
+  return row.kind === 'create' || row.kind === 'update' || row.kind === 'delete' || row.kind === 'leave' ? 1 : 0;
 }
 
 /** How a planned row ended: written (or deleted) in Brevo, refused as a duplicate (R15), or failed. */
@@ -268,6 +316,13 @@ export function countRow(counts: RunCounts, row: PlannedRow, result: RowResult):
     case 'delete':
       if (result === 'written') counts.deleted += 1;
       else counts.failed += 1;
+      return;
+    case 'leave':
+      if (result === 'written') counts.leftList += 1;
+      else counts.failed += 1;
+      return;
+    case 'notMatching':
+      counts.notMatching += 1;
       return;
     case 'create':
     case 'update':
