@@ -6,6 +6,7 @@ import {
   type ConflictPolicy,
   type MappingSettings,
   type OptOutSettings,
+  type RecordFilter,
   type RuleIssue,
   type SyncDirection,
   type ValuePairs,
@@ -250,6 +251,13 @@ export const useWizardStore = defineStore('wizard', () => {
     serverIssues.value = [];
   }
 
+  /** The record filter; `null`: none (every record syncs). */
+  function setFilter(filter: RecordFilter | null): void {
+    const { filter: _previous, ...rest } = mappingSettings.value;
+    mappingSettings.value = filter ? { ...rest, filter } : rest;
+    serverIssues.value = [];
+  }
+
   async function saveMapping(): Promise<boolean> {
     const id = integration.value?.id;
     if (!id || !canContinueMapping.value) return false;
@@ -331,7 +339,7 @@ export const useWizardStore = defineStore('wizard', () => {
     reachableIndex, stepIndex,
     reset, load, refresh, goTo, advance,
     connectStarted, connectFinished, saveConsent,
-    loadMappingOptions, setMapping, setDirection, setValuePair, setConflictPolicy, setOptOuts, saveMapping,
+    loadMappingOptions, setMapping, setDirection, setValuePair, setConflictPolicy, setOptOuts, setFilter, saveMapping,
     loadLists, createList, saveList,
     loadPreview, activate,
   };

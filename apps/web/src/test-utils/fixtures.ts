@@ -35,17 +35,18 @@ export const CONNECTED = {
 
 export const SALESFORCE_FIELDS: SalesforceField[] = [
   { name: 'Id', label: 'Contact ID', type: 'id' },
-  { name: 'Email', label: 'Email', type: 'email', length: 80 },
+  { name: 'Email', label: 'Email', type: 'email', length: 80, filterable: true },
   { name: 'FirstName', label: 'First Name', type: 'string', length: 40 },
-  { name: 'LastName', label: 'Last Name', type: 'string', length: 80 },
+  { name: 'LastName', label: 'Last Name', type: 'string', length: 80, filterable: true },
   { name: 'MobilePhone', label: 'Mobile Phone', type: 'phone', length: 40 },
-  { name: 'Birthdate', label: 'Birthdate', type: 'date' },
+  { name: 'Birthdate', label: 'Birthdate', type: 'date', filterable: true },
   { name: 'Full_Name__c', label: 'Full Name', type: 'string', calculated: true, length: 255 },
   { name: 'HasOptedOutOfEmail', label: 'Email Opt Out', type: 'boolean' },
   {
     name: 'LeadSource',
     label: 'Lead Source',
     type: 'picklist',
+    filterable: true,
     picklistValues: [
       { value: 'Web', label: 'Web', active: true },
       { value: 'Phone Inquiry', label: 'Phone Inquiry', active: true },
