@@ -194,9 +194,17 @@ describe('sync with a record filter', () => {
     expect(await memberIds()).not.toContain(other!.Id);
   });
 
-  it('the stream decides the same: an update that does not carry the filtered field is read whole, and its record leaves', async () => {
-    const member = (await listMembers(harness.client, integration.listId))[0]!;
-    const salesforceId = member.attributes.EXT_ID as string;
+  it('the stream decides the same: an update that does not carry the filtered field is read whole, so a record stays or leaves by its values', async () => {
+    const [member, stays] = await listMembers(harness.client, integration.listId);
+    const salesforceId = member!.attributes.EXT_ID as string;
+    // Still matching: an edit of Title alone (the event has no LeadSource) is synced, and the record stays.
+    const staying = stays!.attributes.EXT_ID as string;
+    await harness.conn.sobject('Contact').update({ Id: staying, Title: 'Still from the web' });
+    const edit = { id: staying, deleted: false, complete: false, values: { Title: 'Still from the web' }, modstamp: await modstampOf(staying), origins: [] };
+    const kept = await applySalesforceChanges(integration, [edit], engineDeps(harness), `stream|${integration.id}|filter-stays`);
+    expect(kept.counts).toMatchObject({ updated: 1, leftList: 0 });
+    expect(await memberIds()).toContain(staying);
+
     await harness.conn.sobject('Contact').update({ Id: salesforceId, LeadSource: 'Partner Referral', Title: 'Streamed' });
     // The event of a later edit of Title alone: LeadSource is not in it.
     const change = { id: salesforceId, deleted: false, complete: false, values: { Title: 'Streamed' }, modstamp: await modstampOf(salesforceId), origins: [] };
