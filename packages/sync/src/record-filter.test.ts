@@ -4,9 +4,8 @@ import { useTestDatabase } from '@contact-sync/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IntegrationSnapshot } from './integration.ts';
 import { previewIntegration } from './preview.ts';
-import { runIntegration } from './run-integration.ts';
 import { applySalesforceChanges } from './salesforce-to-brevo.ts';
-import { BREVO_LIMITS_OFF_FOR_API_CHECKS, engineDeps, explainedRecords, listMembers, startSyncedIntegration, type Harness } from './testing/harness.ts';
+import { BREVO_LIMITS_OFF_FOR_API_CHECKS, engineDeps, explainedRecords, listMembers, runAndSettle as settle, startSyncedIntegration, type Harness } from './testing/harness.ts';
 
 /**
  * Sync only the records that match (issue 16 §4), against both sandboxes: the rules' SOQL and evaluator agree with
@@ -50,13 +49,7 @@ async function modstampOf(id: string): Promise<string> {
   return (await harness.conn.query<{ SystemModstamp: string }>(`SELECT SystemModstamp FROM Contact WHERE Id = '${id}'`)).records[0]!.SystemModstamp;
 }
 
-async function runAndSettle(snapshot: IntegrationSnapshot = integration) {
-  await harness.brevo.deliveries.idle();
-  const first = await runIntegration(snapshot, engineDeps(harness));
-  await harness.brevo.deliveries.idle();
-  const echo = await runIntegration(snapshot, engineDeps(harness));
-  return { first, echo };
-}
+const runAndSettle = (snapshot: IntegrationSnapshot = integration) => settle(harness, snapshot);
 
 describe('the rules and the Salesforce query engine agree', () => {
   const CONDITIONS: FilterCondition[] = [
