@@ -54,12 +54,20 @@ export function readFrom(state: Pick<SyncStateDoc, 'watermarkTs' | 'watermarkId'
 }
 
 /**
+ * The longest record filter condition put in a query. jsforce sends a query in the URL, which Salesforce bounds (and
+ * a SOQL statement too); the largest filter the rules allow compiles to far more. A longer one stays out of the query:
+ * the planner decides every record anyway, so only the records read change, not what is synced.
+ */
+export const MAX_FILTER_SOQL_LENGTH = 4_000;
+
+/**
  * The watermark query of a run and of its preview. The record filter is in the query only while no record is in the
  * list (a first load: nothing can leave it), so that Salesforce sends only the records that match; otherwise every
  * changed record is read and the planner decides (one that stopped matching leaves the list).
  */
 export function runQueryOf(integration: Pick<IntegrationSnapshot, 'kind'>, context: PlanContext, from: Watermark | null, noLinks: boolean): string {
-  const matching = noLinks && context.filter ? compileRecordFilter(context.filter, context.fieldsByName) : undefined;
+  const compiled = noLinks && context.filter ? compileRecordFilter(context.filter, context.fieldsByName) : undefined;
+  const matching = compiled !== undefined && compiled.length <= MAX_FILTER_SOQL_LENGTH ? compiled : undefined;
   return watermarkQuery(objectOf(integration), recordQueryFields(context), from, matching);
 }
 

@@ -3,6 +3,7 @@ import { compileRecordFilter, indexFieldsByName, recordMatchesFilter, validateRe
 import { useTestDatabase } from '@contact-sync/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IntegrationSnapshot } from './integration.ts';
+import { MAX_FILTER_SOQL_LENGTH, planContextOf, runQueryOf } from './plan.ts';
 import { previewIntegration } from './preview.ts';
 import { applySalesforceChanges } from './salesforce-to-brevo.ts';
 import { BREVO_LIMITS_OFF_FOR_API_CHECKS, engineDeps, explainedRecords, listMembers, runAndSettle as settle, startSyncedIntegration, type Harness } from './testing/harness.ts';
@@ -119,6 +120,19 @@ describe('the rules and the Salesforce query engine agree', () => {
     const byEvaluator = records.filter((record) => recordMatchesFilter(record, filter, fieldsByName)).map((record) => record.Id as string);
     expect(byEvaluator.sort()).toEqual([...bySalesforce].sort());
     expect(bySalesforce.size).toBeGreaterThan(0);
+  });
+});
+
+describe('the run query', () => {
+  it('has the filter only for a first load, and only while it stays short enough for a URL', () => {
+    const query = (filter: RecordFilter, noLinks: boolean) => runQueryOf(integration, planContextOf({ ...integration, mappingSettings: { filter } }, fieldsByName), null, noLinks);
+    expect(query(WEB_ONLY, true)).toContain("WHERE ((LeadSource = 'Web'))");
+    expect(query(WEB_ONLY, false)).not.toContain('WHERE');
+    // The largest filter the rules allow: 20 lists of 100 values of 255 characters.
+    const values = Array.from({ length: 100 }, (_, index) => `${index}`.padEnd(255, 'x'));
+    const largest: RecordFilter = { groups: [{ conditions: Array.from({ length: 20 }, () => ({ field: 'Title', operator: 'in' as const, values })) }] };
+    expect(compileRecordFilter(largest, fieldsByName).length).toBeGreaterThan(MAX_FILTER_SOQL_LENGTH);
+    expect(query(largest, true)).not.toContain('WHERE');
   });
 });
 
