@@ -9,7 +9,8 @@ import { stackUrls, type StackUrls } from './support/stack.ts';
  * Issue 16 as a marketer meets it in the mapping step: a field set to sync one way, a picklist
  * whose values are paired with a Brevo category's options by label (one changed, one left unpaired), a
  * multi-select picklist's values with a multiple-choice attribute's options (the unpaired one given a pair),
- * a conflict rule, opt-outs that also follow a re-subscription; then the integration's page shows the unpaired value's record warnings and
+ * a conflict rule, opt-outs that also follow a re-subscription, and a record filter that the preview's count follows;
+ * then the integration's page shows the unpaired value's record warnings and
  * "Edit mapping" shows every choice as it was saved. Screenshots: artifacts/screenshots/mapping-choices/.
  */
 let urls: StackUrls;
@@ -105,6 +106,32 @@ describe('mapping beyond the seed, in a real browser', { timeout: 240_000 }, () 
     await continueButton.click();
     await app.getByRole('heading', { level: 2, name: labels.preview }).waitFor();
     await app.getByTestId('preview').waitFor();
+    const toCreate = async () => Number((await app.getByTestId('to-create').innerText()).replace(/\D/g, ''));
+    const everyRecord = await toCreate();
+    expect(everyRecord).toBeGreaterThan(0);
+
+    // Only the contacts who came from the web: back to the mapping, one condition.
+    await app.getByRole('navigation').getByRole('button', { name: new RegExp(labels.mapping) }).click();
+    const filter = app.getByRole('group', { name: 'Records to sync' });
+    await filter.getByRole('button', { name: 'Add a condition' }).click();
+    await filter.getByLabel('Field of condition 1, group 1').selectOption({ label: 'Lead Source (LeadSource)' });
+    // No value yet: the form says so at once, and waits.
+    await filter.locator('[data-code="filter_value_required"]').waitFor();
+    expect(await continueButton.isDisabled()).toBe(true);
+    expect(await filter.getByLabel('Comparison of condition 1, group 1').inputValue()).toBe('equals');
+    await filter.getByLabel('Value of condition 1, group 1').selectOption({ label: 'Web' });
+    expect(await filter.locator('[data-code]').count()).toBe(0);
+    await session.shot('record-filter');
+    await session.checkA11y();
+    await continueButton.click();
+    await app.getByRole('heading', { level: 2, name: labels.list }).waitFor();
+    await continueButton.click();
+    await app.getByRole('heading', { level: 2, name: labels.preview }).waitFor();
+    await app.getByTestId('preview').waitFor();
+    const webOnly = await toCreate();
+    expect(webOnly).toBeGreaterThan(0);
+    expect(webOnly).toBeLessThan(everyRecord);
+    await session.shot('preview-filtered');
     await app.getByRole('button', { name: labels.activate }).click();
 
     await app.getByRole('heading', { level: 1, name: 'Integrations' }).waitFor();
@@ -133,6 +160,9 @@ describe('mapping beyond the seed, in a real browser', { timeout: 240_000 }, () 
     const savedOptOuts = editor.getByRole('group', { name: 'Email opt-outs' });
     expect(await savedOptOuts.getByRole('checkbox', { name: /^Opt-outs follow the contact/ }).isChecked()).toBe(true);
     expect(await savedOptOuts.getByRole('checkbox', { name: /^A re-subscription in Brevo clears/ }).isChecked()).toBe(true);
+    const savedFilter = editor.getByRole('group', { name: 'Records to sync' });
+    expect(await savedFilter.getByLabel('Field of condition 1, group 1').inputValue()).toBe('LeadSource');
+    expect(await savedFilter.getByLabel('Value of condition 1, group 1').inputValue()).toBe('Web');
     await session.shot('edit-mapping-choices');
   });
 });

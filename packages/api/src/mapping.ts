@@ -13,6 +13,7 @@ export const salesforceFieldSchema = z
     createable: z.boolean().optional(),
     updateable: z.boolean().optional(),
     nillable: z.boolean().optional(),
+    filterable: z.boolean().optional(),
     picklistValues: z.array(z.object({ value: z.string(), label: z.string().nullable().optional(), active: z.boolean().optional() })).optional(),
     restrictedPicklist: z.boolean().optional(),
   })

@@ -38,6 +38,10 @@ export const previewSchema = z
     unchanged: z.number().int().min(0),
     /** New records with neither email nor SMS: not sent, no quota (R5). */
     noEmailOrSms: z.number().int().min(0),
+    /** Linked records that stopped matching the record filter: they would leave the list (not deleted). */
+    toLeave: z.number().int().min(0),
+    /** Records that do not match the record filter and are not in the list: not sent. */
+    notMatching: z.number().int().min(0),
     /** Records rejected (a record with two issues counts once here, under each reason in `rejected`). */
     rejectedRecords: z.number().int().min(0),
     rejected: z.array(previewReasonSchema),
@@ -65,6 +69,10 @@ export const runCountsSchema = z
     noEmailOrSms: z.number().int().min(0),
     rejected: z.number().int().min(0),
     failed: z.number().int().min(0),
+    /** Linked records that stopped matching the record filter: their contacts left the list (not deleted). */
+    leftList: z.number().int().min(0),
+    /** Records that do not match the record filter and are not in the list: not sent, no quota. */
+    notMatching: z.number().int().min(0),
   })
   .meta({ id: 'RunCounts' });
 

@@ -38,6 +38,11 @@ export const RuleCode = {
   ValuePairedTwice: 'value_paired_twice',
   ValueUnpaired: 'value_unpaired',
   BooleanInvalid: 'boolean_invalid',
+  FilterUnknownField: 'filter_unknown_field',
+  FilterFieldNotFilterable: 'filter_field_not_filterable',
+  FilterOperatorUnsupported: 'filter_operator_unsupported',
+  FilterValueRequired: 'filter_value_required',
+  FilterValueInvalid: 'filter_value_invalid',
 
   DateInvalid: 'date_invalid',
   NumberInvalid: 'number_invalid',
@@ -110,6 +115,11 @@ export const CODE_INFO = {
   value_paired_twice: { messageKey: 'rules.values.pairedTwice', rule: 'R5' },
   value_unpaired: { messageKey: 'rules.values.unpaired', rule: 'R5' },
   boolean_invalid: { messageKey: 'rules.values.booleanInvalid', rule: 'R5' },
+  filter_unknown_field: { messageKey: 'rules.filter.unknownField', rule: 'R5' },
+  filter_field_not_filterable: { messageKey: 'rules.filter.notFilterable', rule: 'R5' },
+  filter_operator_unsupported: { messageKey: 'rules.filter.operatorUnsupported', rule: 'R5' },
+  filter_value_required: { messageKey: 'rules.filter.valueRequired', rule: 'R5' },
+  filter_value_invalid: { messageKey: 'rules.filter.valueInvalid', rule: 'R5' },
 
   date_invalid: { messageKey: 'rules.date.invalid', rule: 'R7' },
   number_invalid: { messageKey: 'rules.number.invalid', rule: 'R5' },

@@ -26,6 +26,8 @@ export interface SalesforceField {
   readonly createable?: boolean;
   readonly updateable?: boolean;
   readonly nillable?: boolean;
+  /** Salesforce can filter a query on it (describe's `filterable`): a record filter may name it. */
+  readonly filterable?: boolean;
   /** Picklists: the values Salesforce offers (describe's `picklistValues`). */
   readonly picklistValues?: readonly SalesforcePicklistValue[];
   /** A restricted picklist refuses any other value (`INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST`). */

@@ -52,3 +52,4 @@ export * from './lead-conversion.ts';
 export * from './quota.ts';
 export * from './conflicts.ts';
 export * from './opt-outs.ts';
+export * from './record-filter.ts';

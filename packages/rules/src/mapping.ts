@@ -5,6 +5,7 @@ import { conflictPolicySchema } from './conflicts.ts';
 import { checkDirection, syncDirectionSchema, type SyncDirection } from './field-directions.ts';
 import { checkValuePairs, valuePairsSchema } from './value-pairs.ts';
 import { optOutSettingsSchema } from './opt-outs.ts';
+import { recordFilterSchema, validateRecordFilter } from './record-filter.ts';
 import { BREVO_EMAIL_ATTRIBUTE, BREVO_SMS_ATTRIBUTE, isLinkAttribute, type BrevoAttribute, type SalesforceField } from './field-types.ts';
 import { createIssue, type RuleIssue } from './issue.ts';
 import { checkFieldForKind, orderBrevoAttributes } from './mapping-eligibility.ts';
@@ -29,7 +30,8 @@ export type Mapping = z.infer<typeof mappingSchema>;
  * - `directions`: per Brevo attribute, which way it syncs (default both ways where Salesforce lets
  *   us write the field, see `allowedDirections`);
  * - `conflictPolicy`: what decides a field changed on both sides since the last sync (R17);
- * - `valuePairs`: per picklist ↔ category attribute, the option each Salesforce value is written as.
+ * - `valuePairs`: per picklist ↔ category attribute, the option each Salesforce value is written as;
+ * - `filter`: only the records that match it are synced (issue 16 §4, `record-filter.ts`).
  */
 export const mappingSettingsSchema = z.strictObject({
   conflictPolicy: conflictPolicySchema.optional(),
@@ -37,6 +39,8 @@ export const mappingSettingsSchema = z.strictObject({
   valuePairs: z.record(brevoAttributeNameSchema, valuePairsSchema).optional(),
   /** Absent: the defaults (`DEFAULT_OPT_OUT_SETTINGS`). */
   optOuts: optOutSettingsSchema.optional(),
+  /** Absent: every record. */
+  filter: recordFilterSchema.optional(),
 });
 export type MappingSettings = z.infer<typeof mappingSettingsSchema>;
 
@@ -48,7 +52,8 @@ export function directionsOf(settings: MappingSettings | null | undefined): Read
 /**
  * R5/R6: every problem of a mapping against the org's fields and the
  * account's attributes; empty when the mapping can be saved. Issues name the
- * Brevo attribute (`field`) so the form shows them on the right row.
+ * Brevo attribute (`field`) so the form shows them on the right row; the record filter's name its
+ * condition (`filter.<group>.<condition>`).
  *
  * A Salesforce field may feed only one attribute: Brevo → Salesforce would
  * otherwise have two values for one field and no way to choose.
@@ -74,6 +79,7 @@ export function validateMapping(
       ?? checkValuePairs(attributesByName.get(attributeName)!, fieldsByName.get(fieldName)!, settings.valuePairs?.[attributeName]);
     if (issue) issues.push(issue);
   }
+  if (settings.filter) issues.push(...validateRecordFilter(settings.filter, salesforceFields));
   return issues;
 }
 

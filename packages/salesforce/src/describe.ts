@@ -11,6 +11,7 @@ export function toSalesforceField(field: {
   createable?: boolean;
   updateable?: boolean;
   nillable?: boolean;
+  filterable?: boolean;
   picklistValues?: { value: string; label?: string | null; active?: boolean }[] | null;
   restrictedPicklist?: boolean;
 }): SalesforceField {
@@ -24,6 +25,7 @@ export function toSalesforceField(field: {
     createable: field.createable === true,
     updateable: field.updateable === true,
     nillable: field.nillable === true,
+    filterable: field.filterable === true,
     ...(picklist
       ? {
           picklistValues: (field.picklistValues ?? []).map((entry) => ({ value: entry.value, label: entry.label ?? entry.value, active: entry.active !== false })),

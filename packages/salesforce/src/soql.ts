@@ -36,12 +36,17 @@ export function selectFields(fields: readonly string[]): string[] {
 /**
  * The incremental query: every record after the `(SystemModstamp, Id)`
  * watermark, in watermark order, so a page boundary is always a valid resume point.
+ * `matching`: only the records that also meet this condition (a record filter, composed by the
+ * rules package's `compileRecordFilter`: never text from a request).
  */
-export function watermarkQuery(object: string, fields: readonly string[], after: { ts: string; id: string } | null): string {
+export function watermarkQuery(object: string, fields: readonly string[], after: { ts: string; id: string } | null, matching?: string): string {
   const select = `SELECT ${selectFields(fields).join(', ')} FROM ${assertFieldName(object)}`;
   const order = ' ORDER BY SystemModstamp ASC, Id ASC';
-  if (!after) return select + order;
-  const ts = toSoqlDateTime(after.ts);
-  const id = quoteSoql(assertSalesforceId(after.id));
-  return `${select} WHERE SystemModstamp > ${ts} OR (SystemModstamp = ${ts} AND Id > ${id})${order}`;
+  let range: string | null = null;
+  if (after) {
+    const ts = toSoqlDateTime(after.ts);
+    range = `SystemModstamp > ${ts} OR (SystemModstamp = ${ts} AND Id > ${quoteSoql(assertSalesforceId(after.id))})`;
+  }
+  if (!matching) return range ? `${select} WHERE ${range}${order}` : select + order;
+  return `${select} WHERE (${matching})${range ? ` AND (${range})` : ''}${order}`;
 }

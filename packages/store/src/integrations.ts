@@ -7,6 +7,7 @@ import {
   type Mapping,
   type MappingSettings,
   type OptOutSettings,
+  type RecordFilter,
   type SyncDirection,
 } from '@contact-sync/rules';
 import type { SealedSecret, SecretBox } from '@contact-sync/secrets';
@@ -64,6 +65,8 @@ export interface IntegrationDoc {
   conflictPolicy?: ConflictPolicy | null;
   /** Opt-outs as the user chose them; null: the defaults (`DEFAULT_OPT_OUT_SETTINGS`). */
   optOuts?: OptOutSettings | null;
+  /** Only the records that match are synced (issue 16 §4); null: every record. */
+  recordFilter?: RecordFilter | null;
   list: { id: number; name: string } | null;
   activatedAt: Date | null;
   createdAt: Date;
@@ -111,6 +114,27 @@ const integrationSchema = new Schema<IntegrationDoc>(
     },
     conflictPolicy: { type: String, default: null },
     optOuts: { type: new Schema({ enabled: Boolean, resubscribeClears: Boolean }, { _id: false }), default: null },
+    recordFilter: {
+      type: new Schema(
+        {
+          groups: [
+            new Schema(
+              {
+                conditions: [
+                  new Schema(
+                    { field: String, operator: String, value: { type: String, default: undefined }, values: { type: [String], default: undefined } },
+                    { _id: false },
+                  ),
+                ],
+              },
+              { _id: false },
+            ),
+          ],
+        },
+        { _id: false },
+      ),
+      default: null,
+    },
     list: { type: new Schema({ id: Number, name: String }, { _id: false }), default: null },
     activatedAt: { type: Date, default: null },
   },
@@ -144,7 +168,7 @@ export function mappingOf(integration: Pick<IntegrationDoc, 'mappingEntries'>): 
 }
 
 /** What the user chose beside the pairs (directions, conflict policy): only what differs from the defaults. */
-export function mappingSettingsOf(integration: Pick<IntegrationDoc, 'mappingEntries' | 'conflictPolicy' | 'optOuts'>): MappingSettings {
+export function mappingSettingsOf(integration: Pick<IntegrationDoc, 'mappingEntries' | 'conflictPolicy' | 'optOuts' | 'recordFilter'>): MappingSettings {
   const entries = integration.mappingEntries ?? [];
   const directions = Object.fromEntries(entries.flatMap((entry) => (entry.direction ? [[entry.attribute, entry.direction]] : [])));
   const valuePairs = Object.fromEntries(
@@ -159,6 +183,21 @@ export function mappingSettingsOf(integration: Pick<IntegrationDoc, 'mappingEntr
     ...(integration.optOuts ? { optOuts: { enabled: integration.optOuts.enabled, resubscribeClears: integration.optOuts.resubscribeClears } } : {}),
     ...(Object.keys(directions).length > 0 ? { directions } : {}),
     ...(Object.keys(valuePairs).length > 0 ? { valuePairs } : {}),
+    ...(integration.recordFilter ? { filter: recordFilterOf(integration.recordFilter) } : {}),
+  };
+}
+
+/** The stored filter as plain data (a mongoose subdocument carries more than its fields). */
+function recordFilterOf(stored: RecordFilter): RecordFilter {
+  return {
+    groups: stored.groups.map((group) => ({
+      conditions: group.conditions.map(({ field, operator, value, values }) => ({
+        field,
+        operator,
+        ...(value === undefined || value === null ? {} : { value }),
+        ...(values ? { values: [...values] } : {}),
+      })),
+    })),
   };
 }
 
@@ -262,7 +301,12 @@ export function integrationRepository(connection: Connection, secrets: SecretBox
     setConsent: (accountId: string, id: string, consent: ConsentRecord) => update(accountId, id, { consent }),
 
     setMapping: (accountId: string, id: string, mapping: Mapping, settings: MappingSettings = {}) =>
-      update(accountId, id, { mappingEntries: mappingEntriesOf(mapping, settings), conflictPolicy: settings.conflictPolicy ?? null, optOuts: settings.optOuts ?? null }),
+      update(accountId, id, {
+        mappingEntries: mappingEntriesOf(mapping, settings),
+        conflictPolicy: settings.conflictPolicy ?? null,
+        optOuts: settings.optOuts ?? null,
+        recordFilter: settings.filter ?? null,
+      }),
 
     setList: (accountId: string, id: string, list: { id: number; name: string }) => update(accountId, id, { list }),
 

@@ -45,6 +45,11 @@ export interface LinkDoc {
   movedTo?: LinkKey;
   /** The lead was converted to this Contact and no Contacts integration covers it: the link no longer syncs either way. */
   convertedTo?: string;
+  /**
+   * The record stopped matching the integration's record filter: its contact was taken out of the list (not deleted),
+   * and nothing syncs either way until the record matches again, when it joins the list again.
+   */
+  leftList?: true;
 }
 
 /** Which link: one integration's, of one Salesforce record. */

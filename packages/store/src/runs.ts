@@ -17,6 +17,10 @@ export interface RunCounts {
   noEmailOrSms: number;
   rejected: number;
   failed: number;
+  /** Linked records that stopped matching the record filter: their contacts left the list (not deleted). */
+  leftList: number;
+  /** Records that do not match the record filter and are not in the list: not sent, nothing charged. */
+  notMatching: number;
 }
 
 export interface RunDoc {
@@ -39,7 +43,7 @@ export interface RunDoc {
 export const RUNS = 'sync_runs';
 
 export function emptyCounts(): RunCounts {
-  return { read: 0, created: 0, updated: 0, deleted: 0, skippedUnchanged: 0, noEmailOrSms: 0, rejected: 0, failed: 0 };
+  return { read: 0, created: 0, updated: 0, deleted: 0, skippedUnchanged: 0, noEmailOrSms: 0, rejected: 0, failed: 0, leftList: 0, notMatching: 0 };
 }
 
 /**

@@ -22,6 +22,11 @@ export interface SyncStateDoc extends Partial<RunSummary> {
   watermarkId: string | null;
   /** False until the initial load has reached the end of the query once. */
   initialLoadDone: boolean;
+  /**
+   * The record filter (`filterKeyOf`) the records up to the watermark were read with; absent or null: none. A run that
+   * finds the integration's filter changed reads every record again from the start (`restartForFilter`).
+   */
+  filterKey?: string | null;
   /** Salesforce's `totalSize` of the run in progress, for the progress bar. */
   lastTotal?: number;
   /** Runs wait until then (Salesforce REQUEST_LIMIT_EXCEEDED, Brevo long rate-limit reset). */
@@ -100,6 +105,19 @@ export class SyncStateStore {
       { $set: { watermarkTs: to.ts, watermarkId: to.id, updatedAt: new Date() } },
     );
     return result.modifiedCount === 1;
+  }
+
+  /**
+   * The integration's record filter changed since the records up to the watermark were read: the watermark goes back
+   * to the start (every record is read again, and those that stopped or started matching leave or join the list),
+   * conditional on where it was, as `advanceWatermark`. A state without a watermark only takes the new key.
+   */
+  async restartForFilter(integrationId: string, from: Watermark | null, filterKey: string | null): Promise<boolean> {
+    const result = await this.collection.updateOne(
+      { _id: integrationId, watermarkTs: from?.ts ?? null, watermarkId: from?.id ?? null },
+      { $set: { watermarkTs: null, watermarkId: null, filterKey, updatedAt: new Date() } },
+    );
+    return result.matchedCount === 1;
   }
 
   /** When the chunk's import first started (kept across a crash and replay of the same chunk). */

@@ -279,6 +279,13 @@ export async function applyBrevoEvents(integration: IntegrationSnapshot, deps: E
         result.counts.skippedUnchanged += 1;
         continue;
       }
+      if (link.leftList === true) {
+        // Its record stopped matching the record filter: the contact is outside the sync, and nothing of it (an edit,
+        // a delete, an opt-out) is written to Salesforce until the record matches again.
+        ignored.push(event._id);
+        result.counts.notMatching += 1;
+        continue;
+      }
       const group = groups.get(link.salesforceId) ?? { link, events: [] };
       group.events.push(event);
       groups.set(link.salesforceId, group);

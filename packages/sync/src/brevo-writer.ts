@@ -16,7 +16,7 @@ import {
 import { createIssue, duplicateFieldFromBrevoError, duplicateIssue, RuleCode, sameBrevoValue, type BrevoAttributeValue, type RuleIssue } from '@contact-sync/rules';
 import type { BrevoValues } from '@contact-sync/store';
 import type { Caller } from './classify.ts';
-import { decideOnOwner, type BrevoOwner, type PlannedDelete, type PlannedWrite } from './plan.ts';
+import { decideOnOwner, type BrevoOwner, type PlannedDelete, type PlannedLeave, type PlannedWrite } from './plan.ts';
 
 export interface WriterOptions {
   listId: number;
@@ -43,6 +43,8 @@ export interface WriteOutcome {
   /** Salesforce Id → Brevo contact id, for every create and update Brevo confirmed. */
   written: Map<string, number>;
   deleted: string[];
+  /** Salesforce Ids whose contacts Brevo took out of the list (the record stopped matching the filter). */
+  left: string[];
   failures: WriteFailure[];
 }
 
@@ -110,8 +112,14 @@ export class BrevoWriter {
     private readonly options: WriterOptions,
   ) {}
 
-  async write(creates: readonly PlannedWrite[], updates: readonly PlannedWrite[], deletes: readonly PlannedDelete[], importSince: Date | null): Promise<WriteOutcome> {
-    const outcome: WriteOutcome = { written: new Map(), deleted: [], failures: [] };
+  async write(
+    creates: readonly PlannedWrite[],
+    updates: readonly PlannedWrite[],
+    deletes: readonly PlannedDelete[],
+    importSince: Date | null,
+    leaves: readonly PlannedLeave[] = [],
+  ): Promise<WriteOutcome> {
+    const outcome: WriteOutcome = { written: new Map(), deleted: [], left: [], failures: [] };
     if (creates.length > 0) await this.create(creates, outcome, importSince ?? this.options.now());
     if (updates.length > 0) {
       await this.batch(
@@ -128,6 +136,14 @@ export class BrevoWriter {
         (key) => outcome.deleted.push(key),
       );
     }
+    if (leaves.length > 0) {
+      // The record stopped matching the filter: out of the list, still linked (ext_id kept), the contact itself stays.
+      await this.batch(
+        leaves.map((leave) => ({ key: leave.salesforceId, item: { id: leave.link.brevoId!, unlinkListIds: [this.options.listId] } })),
+        outcome,
+        (key) => outcome.left.push(key),
+      );
+    }
     return outcome;
   }
 
@@ -136,7 +152,7 @@ export class BrevoWriter {
    * deleted in Brevo meanwhile is a failure of its own; the others are written.
    */
   async relink(links: readonly { salesforceId: string; brevoId: number }[]): Promise<WriteOutcome> {
-    const outcome: WriteOutcome = { written: new Map(), deleted: [], failures: [] };
+    const outcome: WriteOutcome = { written: new Map(), deleted: [], left: [], failures: [] };
     await this.batch(
       links.map((link) => ({ key: link.salesforceId, item: { id: link.brevoId, ext_id: link.salesforceId } })),
       outcome,

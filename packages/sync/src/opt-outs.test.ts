@@ -5,7 +5,7 @@ import type { IntegrationSnapshot } from './integration.ts';
 import { runIntegration } from './run-integration.ts';
 import { applySalesforceChanges } from './salesforce-to-brevo.ts';
 import { receiveBrevoWebhook } from './webhooks.ts';
-import { BREVO_LIMITS_OFF_FOR_API_CHECKS, engineDeps, LEAD_MAPPING, listMembers, startSyncedIntegration, type Harness } from './testing/harness.ts';
+import { BREVO_LIMITS_OFF_FOR_API_CHECKS, engineDeps, LEAD_MAPPING, listMembers, runAndSettle as settle, startSyncedIntegration, type Harness } from './testing/harness.ts';
 
 /**
  * Opt-outs follow the contact (issue 16 §3), against both sandboxes, on by default: a Brevo blocklisting or
@@ -44,13 +44,7 @@ async function contactOf(id: number): Promise<Member> {
 }
 
 /** Runs until both directions have nothing left, and says what each run cost. */
-async function runAndSettle(snapshot: IntegrationSnapshot = integration) {
-  await harness.brevo.deliveries.idle();
-  const first = await runIntegration(snapshot, engineDeps(harness));
-  await harness.brevo.deliveries.idle();
-  const echo = await runIntegration(snapshot, engineDeps(harness));
-  return { first, echo };
-}
+const runAndSettle = (snapshot: IntegrationSnapshot = integration) => settle(harness, snapshot);
 
 function expectNothingMore(echo: Awaited<ReturnType<typeof runIntegration>>) {
   expect(echo.brevoToSalesforce.counts.updated).toBe(0);

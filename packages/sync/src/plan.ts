@@ -1,19 +1,25 @@
-import type { BrevoValues, LinkDoc, RecordContact, RunCounts } from '@contact-sync/store';
+import { watermarkOf, type BrevoValues, type LinkDoc, type RecordContact, type RunCounts, type SyncStateDoc, type Watermark } from '@contact-sync/store';
+import { watermarkQuery } from '@contact-sync/salesforce';
 import {
   checkContactIdentifier,
   decideLeadConversion,
+  compileRecordFilter,
   decideOptOutFromSalesforce,
   decideSalesforceDelete,
   duplicateIssue,
   effectiveOptOuts,
+  filterFields,
+  filterKeyOf,
   findDuplicatesInBatch,
   hashMappedValues,
   LEAD_CONVERSION_FIELDS,
   mapSalesforceRecordToBrevo,
   OPT_OUT_FIELD,
+  recordMatchesFilter,
   RuleCode,
   sameBrevoValue,
   type OptOutSettings,
+  type RecordFilter,
   type SyncedOptOut,
   type BrevoAttributeValue,
   type CountryCode,
@@ -35,12 +41,41 @@ export type SalesforceRow = SalesforceRecord & { SystemModstamp: string; IsDelet
 /** Read with every record, mapped or not: who the record is, for its record errors. */
 const CONTACT_FIELDS = ['Name', 'Email'] as const;
 
-/** The fields the engine reads of each record (run, retry and preview alike): the opt-out flag too when opt-outs are on, and a lead's conversion. */
-export function recordQueryFields({ mapping, optOuts, object }: Pick<PlanContext, 'mapping' | 'optOuts' | 'object'>): string[] {
+/** The fields the engine reads of each record (run, retry and preview alike): the opt-out flag too when opt-outs are on, a lead's conversion, and the record filter's. */
+export function recordQueryFields({ mapping, optOuts, object, filter }: Pick<PlanContext, 'mapping' | 'optOuts' | 'object' | 'filter'>): string[] {
   const fields = [...Object.values(mapping), ...CONTACT_FIELDS];
   if (optOuts?.enabled) fields.push(OPT_OUT_FIELD);
   if (object === 'Lead') fields.push(...LEAD_CONVERSION_FIELDS);
+  fields.push(...filterFields(filter));
   return [...new Set(fields)];
+}
+
+/**
+ * Where a watermark run reads from: the stored watermark, or the start when the integration's record filter is not
+ * the one the records up to the watermark were read with (a changed filter: every record is read again, so that
+ * those that stopped matching leave the list and those that started join it; unchanged ones cost nothing).
+ */
+export function readFrom(state: Pick<SyncStateDoc, 'watermarkTs' | 'watermarkId' | 'filterKey'>, context: Pick<PlanContext, 'filter'>): { from: Watermark | null; filterChanged: boolean } {
+  const filterChanged = (state.filterKey ?? null) !== filterKeyOf(context.filter);
+  return { from: filterChanged ? null : watermarkOf(state), filterChanged };
+}
+
+/**
+ * The longest record filter condition put in a query. jsforce sends a query in the URL, which Salesforce bounds (and
+ * a SOQL statement too); the largest filter the rules allow compiles to far more. A longer one stays out of the query:
+ * the planner decides every record anyway, so only the records read change, not what is synced.
+ */
+export const MAX_FILTER_SOQL_LENGTH = 4_000;
+
+/**
+ * The watermark query of a run and of its preview. The record filter is in the query only while no record is in the
+ * list (a first load: nothing can leave it), so that Salesforce sends only the records that match; otherwise every
+ * changed record is read and the planner decides (one that stopped matching leaves the list).
+ */
+export function runQueryOf(integration: Pick<IntegrationSnapshot, 'kind'>, context: PlanContext, from: Watermark | null, noLinks: boolean): string {
+  const compiled = noLinks && context.filter ? compileRecordFilter(context.filter, context.fieldsByName) : undefined;
+  const matching = compiled !== undefined && compiled.length <= MAX_FILTER_SOQL_LENGTH ? compiled : undefined;
+  return watermarkQuery(objectOf(integration), recordQueryFields(context), from, matching);
 }
 
 /** Who a record is, as its record errors show it. */
@@ -69,6 +104,13 @@ export interface PlannedDelete {
   link: LinkDoc;
 }
 
+/** A linked record that stopped matching the record filter: its contact leaves the list (not deleted), the link stays. */
+export interface PlannedLeave {
+  salesforceId: string;
+  modstamp: string;
+  link: LinkDoc;
+}
+
 export interface RecordIssue {
   salesforceId: string;
   issue: RuleIssue;
@@ -86,9 +128,13 @@ export type PlannedRow =
   | { kind: 'rejected'; salesforceId: string; modstamp: string; issues: RuleIssue[] }
   /** Not sent (R5: a new contact with neither email nor SMS); a warning, nothing charged. */
   | { kind: 'skipped'; salesforceId: string; modstamp: string; issue: RuleIssue }
-  | { kind: 'ignored'; salesforceId: string; modstamp: string }
   /** A linked lead converted (rules' lead-conversion.ts): its link follows the Contact or stops; nothing is written to Brevo, nothing charged. */
-  | { kind: 'converted'; salesforceId: string; modstamp: string; link: LinkDoc; decision: Extract<LeadConversionDecision, { action: 'follow' | 'stop' }> };
+  | { kind: 'converted'; salesforceId: string; modstamp: string; link: LinkDoc; decision: Extract<LeadConversionDecision, { action: 'follow' | 'stop' }> }
+  /** Stopped matching the record filter: out of the list (one operation, R16: a list unlink). */
+  | { kind: 'leave'; leave: PlannedLeave }
+  /** Does not match the record filter and is not in the list: nothing sent, nothing charged. */
+  | { kind: 'notMatching'; salesforceId: string; modstamp: string }
+  | { kind: 'ignored'; salesforceId: string; modstamp: string };
 
 export interface PlanContext {
   mapping: Readonly<Record<string, string>>;
@@ -104,6 +150,8 @@ export interface PlanContext {
   object?: SalesforceObjectName;
   /** Converted leads: the other integrations of the same account and Salesforce org (absent: none). */
   siblings?: readonly SiblingIntegration[];
+  /** Only the records that match are synced (absent: every record). */
+  filter?: RecordFilter;
 }
 
 /** How one integration's records are planned: the run, the stream and the preview alike. */
@@ -121,6 +169,7 @@ export function planContextOf(
     ...(integration.mappingSettings?.directions ? { directions: integration.mappingSettings.directions } : {}),
     ...(integration.mappingSettings?.valuePairs ? { valuePairs: integration.mappingSettings.valuePairs } : {}),
     optOuts: effectiveOptOuts(integration.mappingSettings?.optOuts, fieldsByName),
+    ...(integration.mappingSettings?.filter ? { filter: integration.mappingSettings.filter } : {}),
   };
 }
 
@@ -218,6 +267,11 @@ export function planPage(rows: readonly SalesforceRow[], links: ReadonlyMap<stri
         continue;
       }
     }
+    if (!recordMatchesFilter(row, context.filter, context.fieldsByName)) {
+      const inList = link !== undefined && link.brevoId !== null && link.leftList !== true;
+      planned.push(inList ? { kind: 'leave', leave: { ...base, link } } : { kind: 'notMatching', ...base });
+      continue;
+    }
     const change = mapSalesforceRecordToBrevo(row, context.mapping, context.fieldsByName, mappingOptionsOf(context));
     if (change.rejections.length > 0) {
       planned.push({ kind: 'rejected', ...base, issues: [...change.rejections] });
@@ -232,7 +286,8 @@ export function planPage(rows: readonly SalesforceRow[], links: ReadonlyMap<stri
       continue;
     }
     const hash = hashMappedValues(values);
-    if (link && link.hash === hash && link.brevoId !== null) {
+    // A record that left the list and matches again is written (its update puts it back in the list) even when unchanged.
+    if (link && link.hash === hash && link.brevoId !== null && link.leftList !== true) {
       planned.push({ kind: 'unchanged', ...base });
       continue;
     }
@@ -246,8 +301,8 @@ export function planPage(rows: readonly SalesforceRow[], links: ReadonlyMap<stri
     };
     const linked = link !== undefined && link.brevoId !== null;
     // Only the opt-out's bookkeeping changed: a write would change nothing in Brevo (and cost an operation).
-    // (Never for a link that followed a converted lead: its write sets Brevo's ext_id and list.)
-    const onlyOptOutKnowledge = linked && link.movedFrom === undefined && optOut !== null && isEmptyChange(write.changed) && hashMappedValues(withSyncedOptOut(values, {})) === hashMappedValues(withSyncedOptOut(link.values, {}));
+    // (Never for a link that followed a converted lead: its write sets Brevo's ext_id and list; nor for one that left the list.)
+    const onlyOptOutKnowledge = linked && link.movedFrom === undefined && link.leftList !== true && optOut !== null && isEmptyChange(write.changed) && hashMappedValues(withSyncedOptOut(values, {})) === hashMappedValues(withSyncedOptOut(link.values, {}));
     planned.push(onlyOptOutKnowledge ? { kind: 'recorded', write } : linked ? { kind: 'update', write } : { kind: 'create', write });
   }
 
@@ -271,7 +326,7 @@ export function planPage(rows: readonly SalesforceRow[], links: ReadonlyMap<stri
 
 /** Operations a planned row charges (R16): one per record written, list link/unlink included. */
 export function operationsOf(row: PlannedRow): number {
-  return row.kind === 'create' || row.kind === 'update' || row.kind === 'delete' ? 1 : 0;
+  return row.kind === 'create' || row.kind === 'update' || row.kind === 'delete' || row.kind === 'leave' ? 1 : 0;
 }
 
 /** How a planned row ended: written (or deleted) in Brevo, refused as a duplicate (R15), or failed. */
@@ -299,6 +354,13 @@ export function countRow(counts: RunCounts, row: PlannedRow, result: RowResult):
     case 'delete':
       if (result === 'written') counts.deleted += 1;
       else counts.failed += 1;
+      return;
+    case 'leave':
+      if (result === 'written') counts.leftList += 1;
+      else counts.failed += 1;
+      return;
+    case 'notMatching':
+      counts.notMatching += 1;
       return;
     case 'create':
     case 'update':

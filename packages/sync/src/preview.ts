@@ -1,12 +1,12 @@
 import type { BrevoClient } from '@getbrevo/brevo';
 import { listContacts } from '@contact-sync/brevo';
-import { streamQuery, watermarkQuery, type SalesforceRequester } from '@contact-sync/salesforce';
+import { streamQuery, type SalesforceRequester } from '@contact-sync/salesforce';
 import { duplicateIssue, indexFieldsByName, MONTHLY_OPERATION_QUOTA, type RuleIssue } from '@contact-sync/rules';
-import { emptyCounts, watermarkOf, type BrevoValues, type LinkDoc, type RunCounts, type SyncStore } from '@contact-sync/store';
+import { emptyCounts, type BrevoValues, type LinkDoc, type RunCounts, type SyncStore } from '@contact-sync/store';
 import { brevoCaller, salesforceCaller, type CallPolicy } from './classify.ts';
 import { describeFieldsLoader } from './describe-fields.ts';
 import { objectOf, type FieldsLoader, type IntegrationSnapshot } from './integration.ts';
-import { countRow, decideOnOwner, operationsOf, planContextOf, planPage, recordQueryFields, type BrevoOwner, type PlannedRow, type PlannedWrite, type RowResult, type SalesforceRow } from './plan.ts';
+import { countRow, decideOnOwner, operationsOf, planContextOf, planPage, readFrom, runQueryOf, type BrevoOwner, type PlannedRow, type PlannedWrite, type RowResult, type SalesforceRow } from './plan.ts';
 import { DEFAULT_ENGINE_OPTIONS } from './salesforce-to-brevo.ts';
 
 export interface PreviewSample {
@@ -82,13 +82,16 @@ export async function previewIntegration(integration: IntegrationSnapshot, deps:
 
   // A draft has no state yet: read, never created (the preview writes nothing).
   const state = deps.store ? await deps.store.state.find(integration.id) : null;
-  const watermark = state ? watermarkOf(state) : null;
-  const soql = watermarkQuery(object, recordQueryFields(planContextOf(integration, fieldsByName)), watermark);
+  const planContext = planContextOf(integration, fieldsByName);
+  // From where the run would read (the start again after a filter change), with the filter in the query as the run has it.
+  const watermark = state ? readFrom(state, planContext).from : null;
+  const noLinks = deps.store ? !(await deps.store.links.hasAny(integration.id)) : true;
+  const soql = runQueryOf(integration, planContext, watermark, noLinks);
   const chunkSize = DEFAULT_ENGINE_OPTIONS.chunkSize;
   const candidates: Candidate[] = [];
   const planChunk = async (rows: SalesforceRow[]) => {
     const links = deps.store ? await deps.store.links.findBySalesforceIds(integration.id, rows.map((row) => row.Id)) : new Map<string, LinkDoc>();
-    const planned = planPage(rows, links, planContextOf(integration, fieldsByName));
+    const planned = planPage(rows, links, planContext);
     for (const row of planned) {
       if (row.kind === 'create' || row.kind === 'update') {
         candidates.push(row);

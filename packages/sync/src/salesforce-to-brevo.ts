@@ -1,7 +1,8 @@
 import type { BrevoClient } from '@getbrevo/brevo';
-import { assertSalesforceId, COLLECTION_MAX, quoteSoql, selectFields, streamQuery, watermarkQuery, type SalesforceRequester } from '@contact-sync/salesforce';
+import { assertSalesforceId, COLLECTION_MAX, quoteSoql, selectFields, streamQuery, type SalesforceRequester } from '@contact-sync/salesforce';
 import {
   indexFieldsByName,
+  filterKeyOf,
   IntegrationStatus,
   quotaMonth,
   RuleCode,
@@ -22,7 +23,7 @@ import { describeFieldsLoader } from './describe-fields.ts';
 import { applyLeadConversion, convertedLeadTakeOver } from './lead-conversion.ts';
 import { objectOf, type FieldsLoader, type IntegrationSnapshot, type IntegrationStatusPort } from './integration.ts';
 import { DEFAULT_NOTICE_SENDER, sendQuotaNotice, type NoticeSender } from './notices.ts';
-import { contactOf, countRow, operationsOf, planContextOf, planPage, recordQueryFields, type PlannedRow, type RowResult, type SalesforceRow } from './plan.ts';
+import { contactOf, countRow, operationsOf, planContextOf, planPage, readFrom, recordQueryFields, runQueryOf, type PlannedRow, type RowResult, type SalesforceRow } from './plan.ts';
 import { readAhead } from './read-ahead.ts';
 import { recordErrorOf } from './record-issues.ts';
 
@@ -218,8 +219,13 @@ export async function syncSalesforceToBrevo(integration: IntegrationSnapshot, de
   try {
     const context = await createRunContext(integration, deps, setup, run._id, initialLoad && !(await store.links.hasAny(integration.id)));
 
-    let watermark = watermarkOf(state);
-    const soql = watermarkQuery(objectOf(integration), recordQueryFields(planContextOf(integration, context.fieldsByName)), watermark);
+    const planContext = planContextOf(integration, context.fieldsByName);
+    const start = readFrom(state, planContext);
+    let watermark = start.from;
+    if (start.filterChanged && !(await store.state.restartForFilter(integration.id, watermarkOf(state), filterKeyOf(planContext.filter)))) {
+      throw new Error('watermark moved under this run; another run owns the integration');
+    }
+    const soql = runQueryOf(integration, planContext, watermark, context.noLinksAtStart);
     let buffer: SalesforceRow[] = [];
     let total: number | null = null;
     let done = 0;
@@ -377,6 +383,7 @@ function addCounts(result: SalesforceToBrevoResult, chunk: ChunkResult): void {
 /** What Brevo's answer made of a planned row (`countRow`). */
 function resultOf(row: PlannedRow, outcome: WriteOutcome, failed: ReadonlyMap<string, RuleIssue>, deleted: ReadonlySet<string>): RowResult {
   if (row.kind === 'delete') return deleted.has(row.remove.salesforceId) ? 'written' : 'failed';
+  if (row.kind === 'leave') return outcome.left.includes(row.leave.salesforceId) ? 'written' : 'failed';
   if (row.kind !== 'create' && row.kind !== 'update') return 'written';
   const failure = failed.get(row.write.salesforceId);
   if (failure) return failure.code === RuleCode.Duplicate ? 'duplicate' : 'failed';
@@ -396,12 +403,14 @@ function cutToQuota(planned: PlannedRow[], allowed: number): PlannedRow[] {
 function modstampOf(row: PlannedRow): string {
   if (row.kind === 'create' || row.kind === 'update' || row.kind === 'recorded') return row.write.modstamp;
   if (row.kind === 'delete') return row.remove.modstamp;
+  if (row.kind === 'leave') return row.leave.modstamp;
   return row.modstamp;
 }
 
 function salesforceIdOf(row: PlannedRow): string {
   if (row.kind === 'create' || row.kind === 'update' || row.kind === 'recorded') return row.write.salesforceId;
   if (row.kind === 'delete') return row.remove.salesforceId;
+  if (row.kind === 'leave') return row.leave.salesforceId;
   return row.salesforceId;
 }
 
@@ -454,8 +463,9 @@ async function processChunk(context: Context, rows: SalesforceRow[], from: Water
   const creates = planned.flatMap((row) => (row.kind === 'create' ? [row.write] : []));
   const updates = planned.flatMap((row) => (row.kind === 'update' ? [row.write] : []));
   const deletes = planned.flatMap((row) => (row.kind === 'delete' ? [row.remove] : []));
+  const leaves = planned.flatMap((row) => (row.kind === 'leave' ? [row.leave] : []));
   const importSince = creates.length > 0 ? await store.state.importSince(integration.id, key, now()) : null;
-  const outcome = await context.writer.write(creates, updates, deletes, importSince);
+  const outcome = await context.writer.write(creates, updates, deletes, importSince, leaves);
   await checkpoint('brevo-written');
 
   // 4. Links for what Brevo confirmed; tombstones for unlinked records.
@@ -477,7 +487,15 @@ async function processChunk(context: Context, rows: SalesforceRow[], from: Water
   }
   // Links whose only change is what they know of the opt-out: saved as they were written, not stamped with the chunk key (which counts writes for the quota).
   const recorded = planned.flatMap((row) => (row.kind === 'recorded' && row.write.link ? [{ ...row.write.link, values: row.write.values, hash: row.write.hash }] : []));
-  await store.links.upsertMany([...newLinks, ...recorded], new Set([...updates.map((write) => write.salesforceId), ...recorded.map((link) => link.salesforceId)]));
+  // Out of the list: the link stays (marked), stamped with the chunk key like every write the quota counts.
+  const left = new Set(outcome.left);
+  const leftLinks: LinkDoc[] = leaves.flatMap((leave) =>
+    left.has(leave.salesforceId) ? [{ ...leave.link, leftList: true as const, lastWrittenAt: at, salesforceModstamp: leave.modstamp, lastWriteKey: key }] : [],
+  );
+  await store.links.upsertMany(
+    [...newLinks, ...recorded, ...leftLinks],
+    new Set([...updates.map((write) => write.salesforceId), ...recorded.map((link) => link.salesforceId), ...leftLinks.map((link) => link.salesforceId)]),
+  );
   await store.links.markDeleted(integration.id, outcome.deleted, key, at);
   const conversions = new Map<string, Awaited<ReturnType<typeof applyLeadConversion>>>();
   for (const row of planned) if (row.kind === 'converted') conversions.set(row.salesforceId, await applyLeadConversion(store, integration.id, row, at));
@@ -487,7 +505,7 @@ async function processChunk(context: Context, rows: SalesforceRow[], from: Water
   let usedAfter: number | null = null;
   let made = 0;
   if (reservation) {
-    made = earlier === undefined ? newLinks.length + outcome.deleted.length : await store.links.countWrittenBy(integration.id, key);
+    made = earlier === undefined ? newLinks.length + outcome.deleted.length + leftLinks.length : await store.links.countWrittenBy(integration.id, key);
     const settled = await store.quota.settle(reservation, made);
     usedAfter = settled.usedAfter;
     reservation = settled;
@@ -594,8 +612,8 @@ export async function retrySalesforceRecords(integration: IntegrationSnapshot, s
  * everything after it). `key` is the quota key of this batch (stable across
  * a crash and the replay of the same events). Changes older than what a link
  * already holds are dropped (events replayed after a run read the record), and
- * records an update describes only in part, which Brevo does not hold yet,
- * are read whole first.
+ * records an update describes only in part, which Brevo does not hold yet
+ * (or any, when the integration has a record filter), are read whole first.
  */
 export async function applySalesforceChanges(integration: IntegrationSnapshot, changes: readonly RecordChange[], deps: EngineDeps, key: string): Promise<SalesforceToBrevoResult> {
   const setup = engineSetup(deps);
@@ -607,13 +625,16 @@ export async function applySalesforceChanges(integration: IntegrationSnapshot, c
   result.runId = run._id;
   try {
     const context = await createRunContext(integration, deps, setup, run._id, false);
-    const fields = recordQueryFields(planContextOf(integration, context.fieldsByName));
+    const planContext = planContextOf(integration, context.fieldsByName);
+    const fields = recordQueryFields(planContext);
     const links = await store.links.findBySalesforceIds(integration.id, changes.map((change) => change.id));
     const current = changes.filter((change) => {
       const stamp = links.get(change.id)?.salesforceModstamp;
       return !stamp || Date.parse(toIso(change.modstamp)) >= Date.parse(toIso(stamp));
     });
-    const partial = new Set(current.filter((change) => !change.deleted && !change.complete && links.get(change.id)?.brevoId == null).map((change) => assertSalesforceId(change.id)));
+    // With a record filter every update is read whole: whether the record matches depends on fields the event may not carry.
+    const readWhole = (change: RecordChange) => planContext.filter !== undefined || links.get(change.id)?.brevoId == null;
+    const partial = new Set(current.filter((change) => !change.deleted && !change.complete && readWhole(change)).map((change) => assertSalesforceId(change.id)));
     const whole = new Map<string, SalesforceRow>();
     const toRead = [...partial];
     for (let i = 0; i < toRead.length; i += COLLECTION_MAX) {

@@ -147,7 +147,7 @@ describe('GET /api/v1/integrations/:id/runs', () => {
       status: 'succeeded',
       startedAt: new Date(t0).toISOString(),
       finishedAt: new Date(t0 + 4_000).toISOString(),
-      counts: { read: 20, created: 12, updated: 0, deleted: 0, skipped: 5, noEmailOrSms: 0, rejected: 3, failed: 0 },
+      counts: { read: 20, created: 12, updated: 0, deleted: 0, skipped: 5, noEmailOrSms: 0, rejected: 3, failed: 0, leftList: 0, notMatching: 0 },
       operations: 12,
       progress: { done: 20, total: 20 },
       outcome: null,

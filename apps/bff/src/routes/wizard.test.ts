@@ -66,6 +66,13 @@ describe('mapping (R5, R6): every rule answers 422 with the rule code on the att
     // EXT_ID holds the link to the Salesforce record: a field mapped to it would overwrite the link.
     ['attribute_link', { EMAIL: 'Email', EXT_ID: 'Title' }, 'R14', 'EXT_ID'],
     ['attribute_link', { EMAIL: 'Email', ext_id: 'Title' }, 'R14', 'ext_id'],
+    // Record filters (issue 16 §4): checked against the live describe, each issue on its condition's row.
+    ['filter_unknown_field', { EMAIL: 'Email' }, 'R5', 'filter.0.0', { filter: { groups: [{ conditions: [{ field: 'Nope__c', operator: 'equals', value: 'x' }] }] } }],
+    ['filter_field_not_filterable', { EMAIL: 'Email' }, 'R5', 'filter.0.0', { filter: { groups: [{ conditions: [{ field: 'Notes__c', operator: 'contains', value: 'x' }] }] } }],
+    ['filter_operator_unsupported', { EMAIL: 'Email' }, 'R5', 'filter.1.0', { filter: { groups: [{ conditions: [{ field: 'Title', operator: 'isEmpty' }] }, { conditions: [{ field: 'Score__c', operator: 'contains', value: '5' }] }] } }],
+    ['filter_value_required', { EMAIL: 'Email' }, 'R5', 'filter.0.1', { filter: { groups: [{ conditions: [{ field: 'Title', operator: 'isEmpty' }, { field: 'Title', operator: 'equals' }] }] } }],
+    ['filter_value_invalid', { EMAIL: 'Email' }, 'R5', 'filter.0.0', { filter: { groups: [{ conditions: [{ field: 'LeadSource', operator: 'in', values: ['Web', 'Fax'] }] }] } }],
+    ['filter_value_invalid', { EMAIL: 'Email' }, 'R5', 'filter.0.0', { filter: { groups: [{ conditions: [{ field: 'Birthdate', operator: 'lessThan', value: '2025-02-30' }] }] } }],
   ];
 
   it.each(cases)('%s', async (code, mapping, rule, field, settings) => {
@@ -130,6 +137,48 @@ describe('mapping (R5, R6): every rule answers 422 with the rule code on the att
       expect(refused.status).toBe(422);
     }
     expect((await request(bff.app).get(`/api/v1/integrations/${contactsId}/mapping/options`).set(bearer(token))).body.mappingSettings).toEqual({});
+  });
+});
+
+describe('record filter (issue 16 §4)', () => {
+  const webOrHighScore = {
+    groups: [
+      { conditions: [{ field: 'LeadSource', operator: 'in', values: ['Web', 'Other'] }, { field: 'Email', operator: 'isNotEmpty' }] },
+      { conditions: [{ field: 'Score__c', operator: 'greaterThan', value: '90.5' }] },
+    ],
+  };
+
+  it('is saved with the mapping, returned, and a later save without it syncs every record again', async () => {
+    const saved = await putMapping({ EMAIL: 'Email', FIRSTNAME: 'FirstName' }, contactsId, { filter: webOrHighScore });
+    expect(saved.status).toBe(200);
+    expect(saved.body.mappingSettings).toEqual({ filter: webOrHighScore });
+    const options = await request(bff.app).get(`/api/v1/integrations/${contactsId}/mapping/options`).set(bearer(token));
+    expect(options.body.mappingSettings).toEqual({ filter: webOrHighScore });
+    // The form offers only the fields Salesforce can filter on: it needs describe's filterable.
+    const fields = options.body.salesforceFields as { name: string; filterable?: boolean }[];
+    expect(fields.find((field) => field.name === 'LeadSource')?.filterable).toBe(true);
+    expect(fields.find((field) => field.name === 'Notes__c')?.filterable).toBe(false);
+    const reset = await putMapping({ EMAIL: 'Email', FIRSTNAME: 'FirstName' });
+    expect(reset.body.mappingSettings).toEqual({});
+  });
+
+  const condition = { field: 'Title', operator: 'equals', value: 'x' };
+  it.each<[string, unknown]>([
+    ['11 groups', { groups: Array.from({ length: 11 }, () => ({ conditions: [condition] })) }],
+    ['21 conditions', { groups: [{ conditions: Array(21).fill(condition) }] }],
+    ['a value of 256 characters', { groups: [{ conditions: [{ ...condition, value: 'x'.repeat(256) }] }] }],
+    ['101 values in a list', { groups: [{ conditions: [{ field: 'Title', operator: 'in', values: Array(101).fill('x') }] }] }],
+    ['a field that is SOQL, not a name', { groups: [{ conditions: [{ ...condition, field: 'Title = null OR Id' }] }] }],
+    ['raw SOQL beside the conditions', { groups: [{ conditions: [condition] }], where: 'Id != null' }],
+    ['an empty filter', { groups: [] }],
+  ])('refuses %s (422 invalid_input), saving nothing', async (_what, filter) => {
+    await putMapping({ EMAIL: 'Email' }, contactsId, { filter: webOrHighScore });
+    const response = await putMapping({ EMAIL: 'Email', FIRSTNAME: 'FirstName' }, contactsId, { filter });
+    expect(response.status).toBe(422);
+    expect((response.body.error.details.issues as { code: string }[]).map((issue) => issue.code)).toContain('invalid_input');
+    const after = await request(bff.app).get(`/api/v1/integrations/${contactsId}/mapping/options`).set(bearer(token));
+    expect(after.body.mapping).toEqual({ EMAIL: 'Email' });
+    expect(after.body.mappingSettings).toEqual({ filter: webOrHighScore });
   });
 });
 

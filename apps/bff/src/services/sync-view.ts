@@ -75,6 +75,8 @@ export function toPreviewDto(result: PreviewResult, quota: PreviewDto['quota'], 
     toDelete: counts.deleted,
     unchanged: counts.skippedUnchanged,
     noEmailOrSms: counts.noEmailOrSms,
+    toLeave: counts.leftList,
+    notMatching: counts.notMatching,
     rejectedRecords: counts.rejected,
     rejected,
     samples: {

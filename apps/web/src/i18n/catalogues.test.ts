@@ -21,6 +21,8 @@ const GROUPS = Object.keys(messages.en).join('|');
  */
 const SAME_IN_BOTH = new Set([
   'Email', 'SMS', 'Lead', 'Lead Salesforce', 'Salesforce', 'Salesforce → Brevo', 'Brevo → Salesforce', 'URL', 'file', 'id', 'email',
+  // 'No' is Italian too.
+  'No',
   '{used} / {limit}', '{name}', 'Salesforce: {user} ({org})', '{label} — {reason}', '({type}): {reason}', '{shown} di {total}',
 ]);
 

@@ -108,10 +108,10 @@ describe('the Italian UI', () => {
             direction: j % 2 ? 'brevo_to_salesforce' : 'salesforce_to_brevo',
             finishedAt: status === 'running' ? null : '2026-11-27T10:05:04.000Z',
             progress: { done: 10, total: 40 },
-            counts: { read: 20, created: 1, updated: 1, deleted: 1, skipped: 1, noEmailOrSms: 1, rejected: 1, failed: 1 },
+            counts: { read: 20, created: 1, updated: 1, deleted: 1, skipped: 1, noEmailOrSms: 1, rejected: 1, failed: 1, leftList: 1, notMatching: 1 },
           }),
         ),
-      ).concat([makeRun({ id: 'idle', trigger: 'schedule', counts: { read: 0, created: 0, updated: 0, deleted: 0, skipped: 0, noEmailOrSms: 0, rejected: 0, failed: 0 } })]),
+      ).concat([makeRun({ id: 'idle', trigger: 'schedule', counts: { read: 0, created: 0, updated: 0, deleted: 0, skipped: 0, noEmailOrSms: 0, rejected: 0, failed: 0, leftList: 0, notMatching: 0 } })]),
     );
     api.listRecordErrors.mockResolvedValue(makeRecordErrorPage(everyRecordError(), { truncated: true, total: 999 }));
     api.getMappingOptions.mockResolvedValue(makeMappingInputs({ EMAIL: 'Email' }));

@@ -8,6 +8,7 @@ import {
   type ConflictPolicy,
   type MappingSettings,
   type OptOutSettings,
+  type RecordFilter,
   type RuleIssue,
   type SyncDirection,
   type ValuePairs,
@@ -252,6 +253,13 @@ export const useWizardStore = defineStore('wizard', () => {
     serverIssues.value = [];
   }
 
+  /** The record filter; `null`: none (every record syncs). */
+  function setFilter(filter: RecordFilter | null): void {
+    const { filter: _previous, ...rest } = mappingSettings.value;
+    mappingSettings.value = filter ? { ...rest, filter } : rest;
+    serverIssues.value = [];
+  }
+
   async function saveMapping(): Promise<boolean> {
     const id = integration.value?.id;
     if (!id || !canContinueMapping.value) return false;
@@ -333,7 +341,7 @@ export const useWizardStore = defineStore('wizard', () => {
     reachableIndex, stepIndex,
     reset, load, refresh, goTo, advance,
     connectStarted, connectFinished, saveConsent,
-    loadMappingOptions, setMapping, setDirection, setValuePair, setConflictPolicy, setOptOuts, saveMapping,
+    loadMappingOptions, setMapping, setDirection, setValuePair, setConflictPolicy, setOptOuts, setFilter, saveMapping,
     loadLists, createList, saveList,
     loadPreview, activate,
   };

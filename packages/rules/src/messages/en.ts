@@ -53,6 +53,13 @@ export const en = {
       unpaired: 'The value "{value}" of {field} has no pair in {attribute}: it was not synced. Pair it in the mapping.',
       booleanInvalid: 'The value "{value}" is not Yes or No; it was not synced.',
     },
+    filter: {
+      unknownField: 'The Salesforce field {salesforceField} does not exist.',
+      notFilterable: 'Salesforce cannot filter records on {salesforceField}.',
+      operatorUnsupported: 'This condition does not apply to {salesforceField} (a {fieldType} field).',
+      valueRequired: 'Enter a value for {salesforceField}.',
+      valueInvalid: '"{value}" is not a valid value of {salesforceField} (a {fieldType} field).',
+    },
     conflict: {
       salesforceKept: '{attribute} was changed in both Salesforce and Brevo since the last sync: the Salesforce value was kept, as this integration’s conflict rule decides.',
       brevoKept: '{attribute} was changed in both Salesforce and Brevo since the last sync: the Brevo value was written to Salesforce, as this integration’s conflict rule decides.',

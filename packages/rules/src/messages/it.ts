@@ -55,6 +55,13 @@ export const it = {
       unpaired: 'Il valore "{value}" di {field} non ha un abbinamento in {attribute}: non è stato sincronizzato. Abbinalo nell’abbinamento dei campi.',
       booleanInvalid: 'Il valore "{value}" non è Sì o No; non è stato sincronizzato.',
     },
+    filter: {
+      unknownField: 'Il campo Salesforce {salesforceField} non esiste.',
+      notFilterable: 'Salesforce non può filtrare i record per {salesforceField}.',
+      operatorUnsupported: 'Questa condizione non si applica a {salesforceField} (un campo {fieldType}).',
+      valueRequired: 'Inserisci un valore per {salesforceField}.',
+      valueInvalid: '"{value}" non è un valore valido di {salesforceField} (un campo {fieldType}).',
+    },
     conflict: {
       salesforceKept: '{attribute} è stato modificato sia in Salesforce sia in Brevo dall’ultima sincronizzazione: è stato mantenuto il valore di Salesforce, come stabilisce la regola dei conflitti di questa integrazione.',
       brevoKept: '{attribute} è stato modificato sia in Salesforce sia in Brevo dall’ultima sincronizzazione: il valore di Brevo è stato scritto in Salesforce, come stabilisce la regola dei conflitti di questa integrazione.',

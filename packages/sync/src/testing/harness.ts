@@ -262,3 +262,13 @@ export async function startSyncedIntegration(
     },
   };
 }
+
+/** Runs the integration, then once more after Brevo delivered the first run's webhooks (its echoes): what each run did. */
+export async function runAndSettle(harness: Harness, integration: IntegrationSnapshot) {
+  const { runIntegration } = await import('../run-integration.ts');
+  await harness.brevo.deliveries.idle();
+  const first = await runIntegration(integration, engineDeps(harness));
+  await harness.brevo.deliveries.idle();
+  const echo = await runIntegration(integration, engineDeps(harness));
+  return { first, echo };
+}

@@ -109,7 +109,7 @@ describe('integration detail page', () => {
 
   it('folds the runs that read nothing into one line, and shows them on demand', async () => {
     const api = activeApi();
-    const idle = (n: number) => makeRun({ id: `idle${n}`, trigger: 'schedule', initialLoad: false, startedAt: `2026-11-27T11:0${n}:00.000Z`, finishedAt: `2026-11-27T11:0${n}:01.000Z`, operations: 0, counts: { read: 0, created: 0, updated: 0, deleted: 0, skipped: 0, noEmailOrSms: 0, rejected: 0, failed: 0 } });
+    const idle = (n: number) => makeRun({ id: `idle${n}`, trigger: 'schedule', initialLoad: false, startedAt: `2026-11-27T11:0${n}:00.000Z`, finishedAt: `2026-11-27T11:0${n}:01.000Z`, operations: 0, counts: { read: 0, created: 0, updated: 0, deleted: 0, skipped: 0, noEmailOrSms: 0, rejected: 0, failed: 0, leftList: 0, notMatching: 0 } });
     api.listRuns.mockResolvedValue([idle(3), idle(2), idle(1), makeRun()]);
     const { wrapper } = await renderDetail(api);
     await flushPromises();
