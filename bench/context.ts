@@ -1,3 +1,4 @@
+import type { FleetOptions } from './benchmarks/fleet.ts';
 import type { BenchStack } from './support/stack.ts';
 
 /** What every benchmark gets from the runner. */
@@ -8,4 +9,6 @@ export interface BenchContext {
   loadSeconds: number;
   /** Records the naive baseline (#2) upserts one by one before extrapolating to all (`--naive-sample`). */
   naiveSample: number;
+  /** Benchmark #7's fleet and phases (`--fleet-*`). */
+  fleet: FleetOptions;
 }

@@ -4,11 +4,16 @@
 //   --duration <s>     seconds per load measurement (default 10; 5 while developing)
 //   --naive-sample <n> records the naive baseline upserts before extrapolating (default 2,000: ≈ 3.5 min under Brevo's 10/s)
 //   --skip-million     no 1,000,000-Contact initial load (≈ 1.5 GB of sandbox memory and several minutes)
+//   --fleet-integrations <n>, --fleet-accounts <n>   #7's fleet (default 2,000 over 500 Brevo accounts)
+//   --fleet-workers <list>  worker counts #7 measures in turn (default 1,2,4; one of the last count is then SIGKILLed, if 2 or more)
+//   --fleet-minutes <n>     minutes #7 measures per worker count after its warm-up (default 5)
+//   --fleet-big-load <n>    Contacts of #7's initial load beside the fleet (default 100,000; 0: none)
 //   --list             the benchmark names
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { repoRoot } from '../scripts/lib/paths.mjs';
 import { bffLoadBenchmark } from './benchmarks/bff-load.ts';
+import { DEFAULT_FLEET, fleetBenchmark, type FleetOptions } from './benchmarks/fleet.ts';
 import { microfrontendBenchmark } from './benchmarks/microfrontend.ts';
 import { changeLatencyBenchmark } from './benchmarks/change-latency.ts';
 import { incrementalBenchmark } from './benchmarks/incremental.ts';
@@ -27,6 +32,11 @@ const { values } = parseArgs({
     duration: { type: 'string', default: '10' },
     'naive-sample': { type: 'string', default: '2000' },
     'skip-million': { type: 'boolean', default: false },
+    'fleet-integrations': { type: 'string', default: String(DEFAULT_FLEET.integrations) },
+    'fleet-accounts': { type: 'string', default: String(DEFAULT_FLEET.accounts) },
+    'fleet-workers': { type: 'string', default: DEFAULT_FLEET.workers.join(',') },
+    'fleet-minutes': { type: 'string', default: String(DEFAULT_FLEET.minutes) },
+    'fleet-big-load': { type: 'string', default: String(DEFAULT_FLEET.bigLoad) },
     list: { type: 'boolean', default: false },
   },
 });
@@ -36,7 +46,7 @@ for (const name of ['http_proxy', 'https_proxy', 'HTTP_PROXY', 'HTTPS_PROXY']) d
 
 const runner = new Runner<BenchContext>();
 runner.register(initialLoadBenchmark).register(naiveBaselineBenchmark).register(incrementalBenchmark).register(changeLatencyBenchmark);
-runner.register(bffLoadBenchmark).register(microfrontendBenchmark);
+runner.register(bffLoadBenchmark).register(microfrontendBenchmark).register(fleetBenchmark);
 // Last: it resets both sandboxes, and the Brevo sandbox then holds a million contacts.
 if (!values['skip-million']) runner.register(initialLoadMillionBenchmark);
 
@@ -48,6 +58,20 @@ const loadSeconds = Number(values.duration);
 if (!Number.isFinite(loadSeconds) || loadSeconds < 1) throw new Error('--duration takes a number of seconds ≥ 1');
 const naiveSample = Number(values['naive-sample']);
 if (!Number.isInteger(naiveSample) || naiveSample < 100) throw new Error('--naive-sample takes a number of records ≥ 100');
+const whole = (name: string, min: number, max: number) => {
+  const value = Number(values[name as keyof typeof values]);
+  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`--${name} takes a whole number from ${min} to ${max.toLocaleString('en-US')}`);
+  return value;
+};
+const fleetWorkers = values['fleet-workers'].split(',').map(Number);
+if (fleetWorkers.some((count) => !Number.isInteger(count) || count < 1 || count > 16)) throw new Error('--fleet-workers takes worker counts from 1 to 16, comma-separated (e.g. 1,2,4)');
+const fleet: FleetOptions = {
+  integrations: whole('fleet-integrations', 1, 10_000),
+  accounts: whole('fleet-accounts', 1, 10_000),
+  workers: fleetWorkers,
+  minutes: whole('fleet-minutes', 1, 60),
+  bigLoad: whole('fleet-big-load', 0, 100_000),
+};
 
 const machine = describeMachine();
 const commit = currentCommit(repoRoot);
@@ -63,6 +87,7 @@ const context: BenchContext = {
   stack: () => (stack ??= BenchStack.create()),
   loadSeconds,
   naiveSample,
+  fleet,
 };
 
 const stop = async () => {

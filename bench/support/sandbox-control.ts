@@ -7,6 +7,8 @@
 export interface CallCount {
   total: number;
   byRoute: Record<string, number>;
+  /** Answers by HTTP status (e.g. `429`). */
+  byStatus: Record<string, number>;
 }
 
 async function control<T>(base: string, method: string, path: string, body?: unknown): Promise<T> {
@@ -28,6 +30,12 @@ class SandboxControl {
 
   resetCalls(): Promise<void> {
     return control(this.url, 'DELETE', '/calls');
+  }
+
+  /** Each API call answered after a random time in the range (null: at once, the default). */
+  async setLatency(range: { minMs: number; maxMs: number } | null): Promise<void> {
+    if (range) await control(this.url, 'PUT', '/latency', range);
+    else await control(this.url, 'DELETE', '/latency');
   }
 
   /** Back to the seed: records, tokens, webhooks, call counts. */

@@ -66,29 +66,37 @@ export class BenchStack {
   readonly ports: Ports;
   readonly #group: ProcessGroup;
   readonly #dataDir: string;
+  /** Where its processes' output goes (artifacts/bench-logs, or a folder of it for a stack of its own). */
+  readonly logDir: string;
   #env: Record<string, string> = {};
   #services: Promise<ServiceUrls> | null = null;
   #host: Promise<string> | null = null;
   /** Processes we stop on purpose before the end (their exit is not reported as a crash). */
   readonly #expectedExits = new Set<string>();
 
-  private constructor(ports: Ports) {
+  private constructor(ports: Ports, logFolder?: string) {
     this.ports = ports;
     this.#dataDir = mkdtempSync(join(tmpdir(), 'contact-sync-bench-db-'));
-    rmSync(logDir, { recursive: true, force: true });
-    mkdirSync(logDir, { recursive: true });
+    this.logDir = logFolder ? join(logDir, logFolder) : logDir;
+    rmSync(this.logDir, { recursive: true, force: true });
+    mkdirSync(this.logDir, { recursive: true });
+    const shownDir = this.logDir.slice(repoRoot.length + 1);
     this.#group = new ProcessGroup({
-      output: (name: string, line: string) => appendFileSync(join(logDir, `${name}.log`), line + '\n'),
+      output: (name: string, line: string) => appendFileSync(join(this.logDir, `${name}.log`), line + '\n'),
       onUnexpectedExit: (name: string, code: number | null, signal: string | null) => {
-        if (!this.#expectedExits.has(name)) console.error(`  ✗ ${name} exited (${signal ?? code}); see artifacts/bench-logs/${name}.log`);
+        if (!this.#expectedExits.has(name)) console.error(`  ✗ ${name} exited (${signal ?? code}); see ${shownDir}/${name}.log`);
       },
     });
   }
 
-  static async create(): Promise<BenchStack> {
+  /**
+   * `logFolder`: a stack of its own beside the run's shared one (a benchmark whose workers must not see
+   * the others' integrations), logging to artifacts/bench-logs/<logFolder>/.
+   */
+  static async create(logFolder?: string): Promise<BenchStack> {
     const ports: Ports = { devdb: 0, salesforce: 0, brevo: 0, bff: 0, web: 0, host: 0 };
     for (const name of Object.keys(ports) as (keyof Ports)[]) ports[name] = await findFreePort();
-    return new BenchStack(ports);
+    return new BenchStack(ports, logFolder);
   }
 
   /** The database (or MONGODB_URI's server, in a database of its own), both sandboxes and the BFF. */
@@ -161,9 +169,9 @@ export class BenchStack {
    * it with SIGTERM: it then releases its integration leases, and the next
    * worker can run them at once.
    */
-  async worker(name: string, env: Record<string, string> = {}): Promise<OwnProcess> {
+  async worker(name: string, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<OwnProcess> {
     await this.services();
-    const { child } = await this.#startApp('worker', env, name);
+    const { child } = await this.#startApp('worker', env, name, nodeArgs);
     return this.#own(name, child);
   }
 

@@ -7,6 +7,7 @@ import type { RunDto } from '@contact-sync/api';
 import type { Connection } from 'jsforce';
 import { DEFAULT_API_KEY, DEFAULT_API_KEY_NAME } from '../../apps/sandbox-brevo/src/app.ts';
 import { raiseQuota } from '../../apps/worker/src/raise-quota.ts';
+import { BENCH_MAPPING } from './bench-mapping.ts';
 import { processPeakRssMb } from './machine.ts';
 import { ProductApi } from './product-api.ts';
 import { BrevoControl, SalesforceControl } from './sandbox-control.ts';
@@ -27,8 +28,7 @@ export const SYNC_ACCOUNT = {
   salesforcePassword: 'demo1234',
 } as const;
 
-/** Brevo attribute ← Salesforce field: the identifier and the text fields every generated Contact has. */
-export const BENCH_MAPPING = { EMAIL: 'Email', FIRSTNAME: 'FirstName', LASTNAME: 'LastName', JOB_TITLE: 'Title', CITY: 'MailingCity' } as const;
+export { BENCH_MAPPING };
 
 /**
  * A worker that syncs only when asked (activation, Sync now): no scheduled run

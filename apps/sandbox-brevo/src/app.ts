@@ -1,4 +1,4 @@
-import { CallCounter, createControlRouter, FaultInjector } from '@contact-sync/sandbox-kit';
+import { ApiLatency, CallCounter, createControlRouter, FaultInjector, type LatencyRange } from '@contact-sync/sandbox-kit';
 import express, { type Express } from 'express';
 import { accountRouter, DEFAULT_PROFILES, type AccountProfile } from './account.ts';
 import { attributesRouter } from './attributes/routes.ts';
@@ -37,6 +37,8 @@ export interface BrevoSandboxOptions {
   /** Base URL the sandbox is reachable at (import report links). Default: the request's own host. */
   publicUrl?: string;
   now?: () => number;
+  /** Each API call waits a random time in this range before it is handled (Brevo: 40–80 ms). Default: none. */
+  latency?: LatencyRange | null;
 }
 
 export interface BrevoSandbox {
@@ -44,6 +46,8 @@ export interface BrevoSandbox {
   state: SandboxState;
   faults: FaultInjector;
   calls: CallCounter;
+  /** Answer times of the API (`latency` option, `/__sandbox/latency`). */
+  latency: ApiLatency;
   rateLimiter: RateLimiter;
   deliveries: WebhookDelivery;
   imports: ImportRunner;
@@ -67,6 +71,7 @@ export function createBrevoSandbox(options: BrevoSandboxOptions = {}): BrevoSand
   const state = new SandboxState(now, options.seed ?? {});
   const faults = new FaultInjector();
   const calls = new CallCounter();
+  const latency = new ApiLatency(options.latency ?? null);
   const inbox = new Inbox();
   const rateLimiter = new RateLimiter({ enabled: true, tier: 'general', ...options.rateLimits }, now);
   const deliveries = new WebhookDelivery(
@@ -103,6 +108,7 @@ export function createBrevoSandbox(options: BrevoSandboxOptions = {}): BrevoSand
     createControlRouter({
       faults,
       calls,
+      latency,
       reset: () => {
         deliveries.clear();
         inbox.clear();
@@ -113,10 +119,11 @@ export function createBrevoSandbox(options: BrevoSandboxOptions = {}): BrevoSand
       },
     }),
   );
-  app.use('/__sandbox', brevoControlRouter({ state, inbox, deliveries, rateLimiter, imports }));
+  app.use('/__sandbox', brevoControlRouter({ state, keys, inbox, deliveries, rateLimiter, imports }));
 
   const v3 = express.Router();
   v3.use(calls.middleware());
+  v3.use(latency.middleware());
   v3.use(express.json({ limit: JSON_LIMIT, type: () => true }));
   v3.use(apiKeyAuth(keys, (accountId) => state.account(accountId)));
   v3.use(rateLimiter.middleware());
@@ -144,6 +151,7 @@ export function createBrevoSandbox(options: BrevoSandboxOptions = {}): BrevoSand
     state,
     faults,
     calls,
+    latency,
     rateLimiter,
     deliveries,
     imports,

@@ -1,4 +1,5 @@
 import { env } from '@contact-sync/config';
+import { latencyEnv } from '@contact-sync/sandbox-kit';
 import { z } from 'zod';
 import { rateLimitTierSchema } from './rate-limit.ts';
 
@@ -17,6 +18,8 @@ export const brevoSandboxConfigSchema = z.object({
     .refine((items) => items.length <= 10 && items.every((n) => Number.isFinite(n) && n >= 0 && n <= 86_400), {
       error: 'must be up to 10 comma-separated numbers of seconds (0..86400)',
     }),
+  /** Milliseconds each API call waits before its answer, `<min>-<max>` (Brevo: 40-80). Unset: none. */
+  BREVO_SANDBOX_LATENCY_MS: latencyEnv,
   BREVO_SANDBOX_SEED_CONTACTS: z.coerce.number().int().min(0).max(1_000_000).default(40),
 });
 

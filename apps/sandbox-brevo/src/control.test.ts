@@ -31,3 +31,36 @@ describe('account control routes', () => {
     expect((await control('/accounts/acc_demo/contacts/find', { emails: 'ada@example.test' })).status).toBe(400);
   });
 });
+
+describe('fleet control routes', () => {
+  it('add an API key for another account: it works at once, in that account only; a duplicate or malformed key is refused', async () => {
+    const key = 'xkeysib-fleet-0001-abcdef';
+    expect(await control('/api-keys', { key, accountId: 'acc_fleet_1', name: 'fleet 1' })).toEqual({ status: 201, body: { accountId: 'acc_fleet_1', name: 'fleet 1' } });
+    const list = await sandbox.clientWithKey(key).contacts.createList({ name: 'Fleet list', folderId: 1 });
+    await sandbox.clientWithKey(key).contacts.createContact({ email: 'fleet@example.test', listIds: [list.id!] });
+    expect((await control(`/accounts/acc_fleet_1/lists/${list.id}`)).body).toMatchObject({ name: 'Fleet list', members: 1 });
+    expect((await control('/accounts/acc_demo/contacts/find', { emails: ['fleet@example.test'] })).body.contacts).toEqual([null]);
+
+    expect((await control('/api-keys', { key, accountId: 'acc_other', name: 'again' })).status).toBe(409);
+    for (const body of [{ key: 'not-a-key', accountId: 'acc_x', name: 'x' }, { key: 'xkeysib-fleet-0002-abcdef', accountId: 'acc x/..', name: 'x' }, { key: 'xkeysib-fleet-0002-abcdef', accountId: 'acc_x' }, { key: 'xkeysib-fleet-0002-abcdef', accountId: 'acc_x', name: 'x', admin: true }]) {
+      expect((await control('/api-keys', body)).status, JSON.stringify(body)).toBe(400);
+    }
+    await expect(sandbox.clientWithKey('xkeysib-fleet-0002-abcdef').contacts.getLists()).rejects.toThrow();
+  });
+
+  it('answer API calls after the latency set through /__sandbox/latency', async () => {
+    const put = await fetch(`${sandbox.url}/__sandbox/latency`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ minMs: 200, maxMs: 250 }) });
+    expect(put.status).toBe(200);
+    try {
+      const started = performance.now();
+      await sandbox.client.contacts.getLists();
+      expect(performance.now() - started).toBeGreaterThanOrEqual(198);
+    } finally {
+      await fetch(`${sandbox.url}/__sandbox/latency`, { method: 'DELETE' });
+    }
+    const started = performance.now();
+    await sandbox.client.contacts.getLists();
+    expect(performance.now() - started).toBeLessThan(150);
+  });
+});
+

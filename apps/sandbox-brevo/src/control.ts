@@ -1,5 +1,6 @@
 import express, { type Router } from 'express';
 import { z } from 'zod';
+import type { ApiKeyGrant } from './auth.ts';
 import { contactJson } from './contacts/serialize.ts';
 import { toCsv } from './imports/csv.ts';
 import { IMPORT_REPORT_KINDS, type ImportReportKind } from './imports/processes.ts';
@@ -31,8 +32,19 @@ const webhookSettingsSchema = z
   })
   .strict();
 
+/** A key for another account (a benchmark's fleet of Brevo accounts); kept across resets, as the keys given at start are. */
+const apiKeySchema = z
+  .object({
+    key: z.string().regex(/^xkeysib-[A-Za-z0-9-]{8,120}$/, 'a Brevo key: xkeysib- then 8 to 120 letters, digits or dashes'),
+    accountId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+    name: z.string().trim().min(1).max(64),
+  })
+  .strict();
+
 export interface SandboxControlDeps {
   state: SandboxState;
+  /** The API keys the sandbox accepts (the app's map: a key added here works at once). */
+  keys: Map<string, ApiKeyGrant>;
   inbox: Inbox;
   deliveries: WebhookDelivery;
   rateLimiter: RateLimiter;
@@ -42,11 +54,27 @@ export interface SandboxControlDeps {
 /**
  * Brevo-specific control routes, beside sandbox-kit's reset/faults/calls:
  * inbox, webhook deliveries and their retry settings, rate limits on/off,
- * the "import fails half-way" fault, import reports, per-account counts.
+ * the "import fails half-way" fault, import reports, per-account counts, API keys of more accounts.
  */
-export function brevoControlRouter({ state, inbox, deliveries, rateLimiter, imports }: SandboxControlDeps): Router {
+export function brevoControlRouter({ state, keys, inbox, deliveries, rateLimiter, imports }: SandboxControlDeps): Router {
   const router = express.Router();
   router.use(express.json({ limit: '100kb' }));
+
+  router.post('/api-keys', (req, res) => {
+    const parsed = apiKeySchema.safeParse(req.body);
+    if (!parsed.success) {
+      res.status(400).json({ error: 'invalid_request', issues: parsed.error.issues });
+      return;
+    }
+    const { key, accountId, name } = parsed.data;
+    if (keys.has(key)) {
+      res.status(409).json({ error: 'duplicate_key' });
+      return;
+    }
+    keys.set(key, { accountId, name });
+    state.account(accountId);
+    res.status(201).json({ accountId, name });
+  });
 
   router.get('/inbox', (_req, res) => {
     res.json({ emails: inbox.all() });

@@ -12,6 +12,7 @@ async function main(): Promise<void> {
     rateLimits: { enabled: config.BREVO_SANDBOX_RATE_LIMITS, tier: config.BREVO_SANDBOX_RATE_LIMIT_TIER },
     webhookRetryDelaysMs: config.BREVO_SANDBOX_WEBHOOK_RETRY_SECONDS.map((seconds) => seconds * 1000),
     seed: { contacts: config.BREVO_SANDBOX_SEED_CONTACTS },
+    latency: config.BREVO_SANDBOX_LATENCY_MS,
   });
   const running = await listen(sandbox.app, config.BREVO_SANDBOX_PORT, config.BREVO_SANDBOX_HOST);
   console.log(`brevo sandbox ready on ${publicUrl}/v3`);

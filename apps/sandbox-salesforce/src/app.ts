@@ -1,5 +1,5 @@
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
-import { CallCounter, createControlRouter, FaultInjector } from '@contact-sync/sandbox-kit';
+import { ApiLatency, CallCounter, createControlRouter, FaultInjector, type LatencyRange } from '@contact-sync/sandbox-kit';
 import { salesforceControlRouter } from './control.ts';
 import { renderFault } from './faults.ts';
 import { authorizeRouter } from './oauth/authorize.ts';
@@ -23,6 +23,8 @@ export interface SalesforceSandbox {
   org: Org;
   faults: FaultInjector;
   calls: CallCounter;
+  /** Answer times of the API (off unless set: `latency` option, `/__sandbox/latency`). */
+  latency: ApiLatency;
   /** The Streaming API's CometD endpoint (Change Data Capture). */
   cometd: CometdEndpoint;
   /** Back to the seeded state: records, tokens, cursors, API usage, streaming clients. */
@@ -46,9 +48,11 @@ const isApiPath = (path: string) => path.startsWith('/services/') || path.starts
  * `publicUrl` must be where clients reach it: tokens' `instance_url`,
  * identity URLs and `nextRecordsUrl`s are built from it.
  */
-export function createSalesforceSandbox(options: Partial<SandboxOptions> = {}): SalesforceSandbox {
-  const state = new SandboxState({ ...DEFAULTS, ...options });
+export function createSalesforceSandbox(options: Partial<SandboxOptions> & { latency?: LatencyRange | null } = {}): SalesforceSandbox {
+  const { latency: latencyRange = null, ...sandboxOptions } = options;
+  const state = new SandboxState({ ...DEFAULTS, ...sandboxOptions });
   const faults = new FaultInjector();
+  const latency = new ApiLatency(latencyRange);
   const calls = new CallCounter();
   const cometd = new CometdEndpoint(state);
 
@@ -68,7 +72,7 @@ export function createSalesforceSandbox(options: Partial<SandboxOptions> = {}): 
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
 
-  app.use('/__sandbox', createControlRouter({ faults, calls, reset }));
+  app.use('/__sandbox', createControlRouter({ faults, calls, reset, latency }));
   app.use('/__sandbox', salesforceControlRouter(state, cometd));
   app.use('/__sandbox/streaming', streamingControlRouter(state, cometd));
 
@@ -76,6 +80,8 @@ export function createSalesforceSandbox(options: Partial<SandboxOptions> = {}): 
   app.use((req: Request, res: Response, next: NextFunction) => (req.path.startsWith('/services/data/') ? countCalls(req, res, next) : next()));
   const cometdHandler = cometd.handler();
   const injectFaults = faults.middleware(renderFault);
+  const delay = latency.middleware();
+  app.use((req: Request, res: Response, next: NextFunction) => (isApiPath(req.path) ? delay(req, res, next) : next()));
   app.use((req: Request, res: Response, next: NextFunction) => (isApiPath(req.path) ? injectFaults(req, res, next) : next()));
 
   app.post('/cometd/:version', (req: Request, res: Response, next: NextFunction) => (isStreamingVersion(String(req.params.version)) ? cometdHandler(req, res, next) : next()));
@@ -97,7 +103,7 @@ export function createSalesforceSandbox(options: Partial<SandboxOptions> = {}): 
     res.status(status && status >= 400 && status < 500 ? status : 500).type('text/plain').send('Request failed');
   });
 
-  return { app, state, get org() { return state.orgs.get(DEMO_ORG_ID)!; }, faults, calls, cometd, reset };
+  return { app, state, get org() { return state.orgs.get(DEMO_ORG_ID)!; }, faults, calls, latency, cometd, reset };
 }
 
 /** CometD endpoints of the versions with durable streaming (37.0) up to the org's. */

@@ -45,4 +45,45 @@ describe('/__sandbox control routes', () => {
     const unknown = await fetch(`${sandbox.url}/__sandbox/tokens/revoke`, json({ username: 'who@nowhere.test' }));
     expect(unknown.status).toBe(400);
   });
+
+  it('creates an org of its own with a user and generated Contacts at the user\'s domain; a reset drops it', async () => {
+    const created = await fetch(`${sandbox.url}/__sandbox/orgs`, json({ name: 'Fleet 7', username: 'Admin@Org7.Fleet.test', password: 'fleet-pass-7', contacts: 120 }));
+    expect(created.status).toBe(201);
+    const org = (await created.json()) as { orgId: string; userId: string; username: string; contacts: number };
+    expect(org).toMatchObject({ username: 'admin@org7.fleet.test', contacts: 120 });
+    expect(org.orgId).toMatch(/^00D/);
+
+    const conn = await login(sandbox.url, 'admin@org7.fleet.test', 'fleet-pass-7');
+    const identity = await conn.identity();
+    expect([identity.organization_id, identity.user_id]).toEqual([org.orgId, org.userId]);
+    const { records } = await conn.query<{ Email: string | null }>('SELECT Email FROM Contact');
+    expect(records).toHaveLength(120);
+    expect(records.filter((record) => record.Email !== null).every((record) => record.Email!.endsWith('@org7.fleet.test'))).toBe(true);
+    // The demo org is its own.
+    expect((await (await login(sandbox.url)).query('SELECT COUNT() FROM Contact')).totalSize).not.toBe(120);
+
+    expect((await fetch(`${sandbox.url}/__sandbox/orgs`, json({ name: 'Again', username: 'admin@org7.fleet.test', password: 'fleet-pass-7' }))).status).toBe(409);
+    for (const body of [{ name: 'x', username: 'not-an-email', password: 'fleet-pass-7' }, { name: 'x', username: 'a@b.test', password: 'short' }, { name: 'x', username: 'a@b.test', password: 'fleet-pass-7', contacts: 100_001 }, { name: 'x', username: 'a@b.test', password: 'fleet-pass-7', admin: true }]) {
+      expect((await fetch(`${sandbox.url}/__sandbox/orgs`, json(body))).status, JSON.stringify(body)).toBe(400);
+    }
+
+    expect((await fetch(`${sandbox.url}/__sandbox/reset`, { method: 'POST' })).status).toBe(204);
+    await expect(login(sandbox.url, 'admin@org7.fleet.test', 'fleet-pass-7')).rejects.toThrow(/login failed/);
+  });
+
+  it('answers API calls after the latency set through /__sandbox/latency, and not its control routes', async () => {
+    const conn = await login(sandbox.url);
+    const put = await fetch(`${sandbox.url}/__sandbox/latency`, { ...json({ minMs: 200, maxMs: 250 }), method: 'PUT' });
+    expect(put.status).toBe(200);
+    try {
+      const started = performance.now();
+      await conn.query('SELECT Id FROM Contact LIMIT 1');
+      expect(performance.now() - started).toBeGreaterThanOrEqual(198);
+      const control = performance.now();
+      await fetch(`${sandbox.url}/__sandbox/api-usage`);
+      expect(performance.now() - control).toBeLessThan(150);
+    } finally {
+      await fetch(`${sandbox.url}/__sandbox/latency`, { method: 'DELETE' });
+    }
+  });
 });

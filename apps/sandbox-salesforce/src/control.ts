@@ -1,6 +1,8 @@
 import express, { type Router } from 'express';
 import { z } from 'zod';
+import { makeId } from './org/ids.ts';
 import { OBJECTS, SOBJECT_NAMES } from './org/metadata.ts';
+import { Org } from './org/org.ts';
 import { renderRecord } from './rest/render.ts';
 import { LATEST_VERSION, type SandboxState } from './state.ts';
 import { generateRecords } from './seed/generator.ts';
@@ -23,6 +25,22 @@ const generateSchema = z
 const apiUsageSchema = z
   .object({ used: z.number().int().min(0).optional(), limit: z.number().int().min(1).optional(), username: z.string().optional() })
   .strict();
+
+/**
+ * A small org of its own with one API user and generated Contacts (e-mails at the user's domain),
+ * for benchmarks of many integrations: each connects to its own org, as customers do.
+ */
+const orgSchema = z
+  .object({
+    name: z.string().trim().min(1).max(80),
+    username: z.email().max(80),
+    password: z.string().min(8).max(64),
+    contacts: z.number().int().min(0).max(100_000).default(0),
+    seed: z.number().int().optional(),
+  })
+  .strict();
+/** Sequence numbers of the orgs and users made through `/orgs`, far from the seeded ones'. */
+const CREATED_ID_BASE = 5_000_000_000;
 
 const revokeSchema = z.object({ username: z.string() }).strict();
 
@@ -49,6 +67,39 @@ export function salesforceControlRouter(state: SandboxState, cometd: CometdEndpo
     const started = Date.now();
     const result = generateRecords(found.org, found.user.id, parsed.data);
     res.status(201).json({ ...result, object: parsed.data.object, total: found.org.tables[parsed.data.object].size, ms: Date.now() - started });
+  });
+
+  router.post('/orgs', (req, res) => {
+    const parsed = orgSchema.safeParse(req.body);
+    if (!parsed.success) {
+      res.status(400).json({ error: 'invalid_request', issues: parsed.error.issues });
+      return;
+    }
+    const { name, password, contacts, seed } = parsed.data;
+    const username = parsed.data.username.toLowerCase();
+    if (state.userByUsername(username)) {
+      res.status(409).json({ error: 'duplicate_username' });
+      return;
+    }
+    const sequence = CREATED_ID_BASE + state.orgs.size;
+    const org = new Org(makeId('00D', sequence), name, true, state.options.dailyApiLimit);
+    const user = {
+      id: makeId('005', sequence),
+      orgId: org.id,
+      username,
+      password,
+      firstName: 'Fleet',
+      lastName: name,
+      email: username,
+      timezone: 'Europe/Rome',
+      locale: 'en_US',
+      language: 'en_US',
+    };
+    state.orgs.set(org.id, org);
+    state.users.push(user);
+    const emailDomain = username.slice(username.indexOf('@') + 1);
+    if (contacts > 0) generateRecords(org, user.id, { object: 'Contact', count: contacts, stamps: 'past', emailDomain, ...(seed === undefined ? {} : { seed }) });
+    res.status(201).json({ orgId: org.id, userId: user.id, username, contacts: org.tables.Contact.size });
   });
 
   router.post('/tokens/expire', (_req, res) => {

@@ -19,6 +19,7 @@ const sandbox = createSalesforceSandbox({
   redirectUris: config.SALESFORCE_SANDBOX_REDIRECT_URIS,
   accessTokenTtlSeconds: config.SALESFORCE_SANDBOX_TOKEN_TTL_SECONDS,
   dailyApiLimit: config.SALESFORCE_SANDBOX_DAILY_API_LIMIT,
+  latency: config.SALESFORCE_SANDBOX_LATENCY_MS,
 });
 const running = await listen(sandbox.app, config.SALESFORCE_SANDBOX_PORT);
 console.log(`salesforce sandbox ready on ${config.SALESFORCE_SANDBOX_PUBLIC_URL.replace(/\/+$/, '')}`);

@@ -57,3 +57,13 @@ describe('worker configuration', () => {
     expect(loadWorkerConfig({ ...PRODUCTION, METRICS_TOKEN: randomBytes(36).toString('base64') }).METRICS_TOKEN).toHaveLength(48);
   });
 });
+
+describe('WORKER_LEASE_SECONDS', () => {
+  it('defaults to the scheduler\'s 120 s and refuses under 10 s or a non-number', () => {
+    const base = { MONGODB_URI: 'mongodb://h/db' };
+    expect(loadWorkerConfig(base).WORKER_LEASE_SECONDS).toBe(120);
+    expect(loadWorkerConfig({ ...base, WORKER_LEASE_SECONDS: '10' }).WORKER_LEASE_SECONDS).toBe(10);
+    expect(problems({ ...base, WORKER_LEASE_SECONDS: '9' })).toEqual(['WORKER_LEASE_SECONDS']);
+    expect(problems({ ...base, WORKER_LEASE_SECONDS: 'soon' })).toEqual(['WORKER_LEASE_SECONDS']);
+  });
+});

@@ -1,6 +1,7 @@
 import { env, loadConfig } from '@contact-sync/config';
 import { encryptionEnv, metricsTokenEnv, refineEncryptionKeyId, refineProductionSecrets, SANDBOX_SALESFORCE_CLIENT_SECRET } from '@contact-sync/secrets';
 import { z } from 'zod';
+import { DEFAULT_LEASE_TTL_MS } from './scheduler.ts';
 
 /** The worker's environment (the Salesforce, Brevo and encryption variables are the BFF's). */
 export const workerConfigSchema = z
@@ -13,6 +14,11 @@ export const workerConfigSchema = z
     /** The watermark run's interval while changes arrive in real time: the safety net. */
     SYNC_SAFETY_NET_SECONDS: z.coerce.number().int().min(60, 'must be at least 60 (seconds)').default(900),
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+    /**
+     * How long a run's integration lease (and Agenda's lock of its job) outlives a worker that dies
+     * mid-run: the longest another worker waits to take its integrations over. Renewed every third of it.
+     */
+    WORKER_LEASE_SECONDS: z.coerce.number().int().min(10, 'must be at least 10 (seconds)').max(3_600).default(DEFAULT_LEASE_TTL_MS / 1000),
     /**
      * Port of the worker's own HTTP server (`/metrics`, `/healthz`). Unset: none (any number of workers
      * share a machine, and the tests' workers open nothing); 0: one the system picks, said on the ready line.

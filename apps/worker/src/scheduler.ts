@@ -13,6 +13,8 @@ const SYNC_JOBS = [SYNC_JOB, CONTINUATION_JOB];
 export const JOBS_COLLECTION = 'agendaJobs';
 const RECONCILE_LEASE = '__worker_reconcile__';
 const RELEASE_RETRY_MS = 1_000;
+/** How long an integration's lease (and Agenda's lock of its job) outlives a worker that dies holding it. */
+export const DEFAULT_LEASE_TTL_MS = 120_000;
 /** How often workers look for requested runs (an indexed query that usually finds none). */
 const REQUEST_POLL_MS = 1_000;
 
@@ -99,7 +101,7 @@ export class SyncScheduler {
   private readonly dueAt = new Map<string, Date>();
 
   constructor(private readonly options: SchedulerOptions) {
-    this.leaseTtlMs = options.leaseTtlMs ?? 120_000;
+    this.leaseTtlMs = options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
     this.now = options.now ?? (() => new Date());
     const backend = new MongoBackend({ mongo: options.db, collection: JOBS_COLLECTION });
     // Only a worker that reports its schedule lag needs the due times (the wrapper reaches into Agenda).

@@ -20,6 +20,8 @@ export interface GenerateRequest {
   seed?: number;
   /** `past` (default): history older than every row; `now`: fresh changes after every row. */
   stamps?: 'past' | 'now';
+  /** Every e-mail at this domain (default: a mix of common ones), so that the records of many orgs stay distinct. */
+  emailDomain?: string;
 }
 
 interface Pools {
@@ -71,7 +73,7 @@ export function generateRecords(org: Org, userId: string, request: GenerateReque
       LastName: last,
       Name: `${first} ${last}`,
       // Missing e-mail stays an undefined property: deleting it would drop the row into slow (dictionary) mode.
-      Email: i % 20 === 19 ? undefined : `${first}.${last}.${seq}@${p.domains[i % p.domains.length]}`.toLowerCase().replace(/[^a-z0-9.@-]/g, ''),
+      Email: i % 20 === 19 ? undefined : `${first}.${last}.${seq}@${request.emailDomain ?? p.domains[i % p.domains.length]}`.toLowerCase().replace(/[^a-z0-9.@-]/g, ''),
       Phone: i % 50 === 49 ? '12345' : `+1 555 ${seq.padStart(7, '0').slice(-7)}`,
       Title: p.titles[i % p.titles.length],
       HasOptedOutOfEmail: false,
