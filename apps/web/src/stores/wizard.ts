@@ -317,6 +317,8 @@ export const useWizardStore = defineStore('wizard', () => {
     if (!id) return;
     loading.value = true;
     previewUnavailable.value = false;
+    // Not the preview of an earlier visit (the mapping, filter or list may have changed since): nothing until this one is in.
+    preview.value = null;
     try {
       preview.value = await api().getPreview(id);
     } catch {
