@@ -25,9 +25,27 @@ export interface BatchContactUpdate {
   unlinkListIds?: number[];
 }
 
-export async function updateContactsBatch(client: BrevoClient, contacts: readonly BatchContactUpdate[]): Promise<Paced<void>> {
+/**
+ * `allUpdated` is false when Brevo answered 207 Multi-Status: some contacts of the batch were not updated (its body
+ * names them, `{ successIds, failureIds }`, but the SDK types the answer as void, so the caller narrows the batch
+ * down itself and learns each refusal's reason from `updateContactById`).
+ */
+export async function updateContactsBatch(client: BrevoClient, contacts: readonly BatchContactUpdate[]): Promise<Paced<{ allUpdated: boolean }>> {
   if (contacts.length > BATCH_UPDATE_MAX) throw new Error(`at most ${BATCH_UPDATE_MAX} contacts per batch update`);
   const { rawResponse } = await client.contacts.updateBatchContacts({ contacts: contacts.map((c) => ({ ...c })) }).withRawResponse();
+  return { data: { allUpdated: rawResponse.status !== 207 }, rateLimit: readRateLimit(rawResponse.headers) };
+}
+
+/**
+ * PUT /contacts/{id}: one contact's update, as its batch item would make it. For a batch item Brevo did not update
+ * (207): this route answers its error (`{ code, message }`, a duplicate's included) where the batch names only ids.
+ */
+export async function updateContactById(client: BrevoClient, update: BatchContactUpdate): Promise<Paced<void>> {
+  const { id, attributes, ...rest } = update;
+  const { rawResponse } = await client.contacts
+    // The SDK types no null or list attribute value here; the route takes them as a batch item does.
+    .updateContact({ identifier: String(id), identifierType: 'contact_id', ...rest, ...(attributes ? { attributes: attributes as Record<string, string | number | boolean> } : {}) })
+    .withRawResponse();
   return { data: undefined, rateLimit: readRateLimit(rawResponse.headers) };
 }
 

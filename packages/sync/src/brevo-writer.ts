@@ -8,6 +8,7 @@ import {
   importContacts,
   listContacts,
   updateContactsBatch,
+  updateContactById,
   type BatchContactUpdate,
   type BrevoContactSummary,
   type ImportRow,
@@ -283,24 +284,43 @@ export class BrevoWriter {
     outcome: WriteOutcome,
     onDone: (key: string, brevoId: number) => void,
   ): Promise<void> {
+    // A batch Brevo refused (400/404) or updated only in part (207): halves until each refused contact is alone.
+    let refusal: unknown = null;
     try {
-      await this.call('brevo.contacts.batch', () => updateContactsBatch(this.client, items.map((entry) => entry.item)));
-      for (const entry of items) onDone(entry.key, entry.item.id);
+      const { data } = await this.call('brevo.contacts.batch', () => updateContactsBatch(this.client, items.map((entry) => entry.item)));
+      if (data.allUpdated) {
+        for (const entry of items) onDone(entry.key, entry.item.id);
+        return;
+      }
     } catch (error) {
       const status = brevoStatus(error);
       if (status !== 400 && status !== 404) throw error;
-      if (items.length > 1) {
-        const half = Math.ceil(items.length / 2);
-        await this.batchSlice(items.slice(0, half), outcome, onDone);
-        await this.batchSlice(items.slice(half), outcome, onDone);
-        return;
-      }
-      const body = brevoErrorBody(error);
-      const duplicate = duplicateFieldFromBrevoError(body);
-      const issue = duplicate
-        ? duplicateIssue(duplicate)
-        : createIssue(RuleCode.InvalidInput, undefined, { reason: body?.message ?? `Brevo answered ${status}` });
-      outcome.failures.push({ salesforceId: items[0]!.key, issue });
+      refusal = error;
     }
+    if (items.length > 1) {
+      const half = Math.ceil(items.length / 2);
+      await this.batchSlice(items.slice(0, half), outcome, onDone);
+      await this.batchSlice(items.slice(half), outcome, onDone);
+      return;
+    }
+    const entry = items[0]!;
+    if (refusal === null) {
+      // 207 names no reason: the same update alone answers it (or succeeds, if what refused it is gone).
+      try {
+        await this.call('brevo.contacts.update', () => updateContactById(this.client, entry.item));
+        onDone(entry.key, entry.item.id);
+        return;
+      } catch (error) {
+        const status = brevoStatus(error);
+        if (status !== 400 && status !== 404) throw error;
+        refusal = error;
+      }
+    }
+    const body = brevoErrorBody(refusal);
+    const duplicate = duplicateFieldFromBrevoError(body);
+    const issue = duplicate
+      ? duplicateIssue(duplicate)
+      : createIssue(RuleCode.InvalidInput, undefined, { reason: body?.message ?? `Brevo answered ${brevoStatus(refusal)}` });
+    outcome.failures.push({ salesforceId: entry.key, issue });
   }
 }
