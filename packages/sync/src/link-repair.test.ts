@@ -20,7 +20,9 @@ describe('a saved mapping that feeds EXT_ID (R14)', () => {
     // As saved before the mapping refused it: EXT_ID fed from Department.
     const integration = await createIntegration(harness, { mapping: { ...CONTACT_MAPPING, EXT_ID: 'Department' } });
     const deps = engineDeps(harness);
-    await syncSalesforceToBrevo(integration, deps);
+    // The first load as it was before EXT_ID could be mapped (departments repeat: Brevo refuses a second contact
+    // with one ext_id, so a load with this mapping links no contact that shares a department).
+    await syncSalesforceToBrevo({ ...integration, mapping: CONTACT_MAPPING }, deps);
     // Each edit then overwrote the contact's link with the field's value: the damage the issue describes.
     const edited = (await harness.conn.query<{ Id: string }>("SELECT Id FROM Contact WHERE Email LIKE '%@example.com' ORDER BY Id LIMIT 5")).records;
     for (const [index, { Id }] of edited.entries()) {
