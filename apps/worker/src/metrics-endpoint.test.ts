@@ -80,7 +80,11 @@ describe('a worker process with WORKER_METRICS_PORT=0', () => {
     harness.brevo.faults.add({ pathPrefix: '/v3/contacts', status: 429, times: 1, retryAfterSeconds: 1 });
     harness.salesforce.faults.add({ pathPrefix: '/services/data', status: 429, times: 1 });
     let text = '';
-    await waitUntil('the run counted', async () => sample((text = await scrape()), 'worker_sync_runs_total{trigger="schedule",end="completed"}') === 1, 90_000);
+    // Counted as it ends; in progress until its job is over (the lease released just after).
+    await waitUntil('the run counted and over', async () => {
+      text = await scrape();
+      return sample(text, 'worker_sync_runs_total{trigger="schedule",end="completed"}') === 1 && sample(text, 'worker_sync_runs_in_progress') === 0;
+    }, 90_000);
     expect((await harness.store.state.get(integration.id)).initialLoadDone).toBe(true);
 
     expect(sample(text, 'worker_sync_run_duration_seconds_count{trigger="schedule"}')).toBe(1);
