@@ -1,7 +1,7 @@
 import { quotaMonth } from '@contact-sync/rules';
 import { createSalesforceConnection, type SalesforceConnectionHandle } from '@contact-sync/salesforce';
 import { streamKeyOf, type StreamStateDoc } from '@contact-sync/store';
-import { CLIENT } from '../../../../apps/sandbox-salesforce/src/test-support.ts';
+import { CLIENT } from '@contact-sync/sandbox-salesforce';
 import type { IntegrationSnapshot } from '../integration.ts';
 import { runIntegration } from '../run-integration.ts';
 import { StreamSession, type StreamOptions } from '../stream-session.ts';
