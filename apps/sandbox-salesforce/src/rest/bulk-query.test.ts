@@ -1,27 +1,18 @@
-import type { Connection } from 'jsforce';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { login, startSandbox, type StartedSandbox } from '../test-support.ts';
+import { describe, expect, it } from 'vitest';
+import { useSandbox } from '../test-support.ts';
 
-let sandbox: StartedSandbox;
-let conn: Connection;
-beforeAll(async () => {
-  sandbox = await startSandbox();
-  conn = await login(sandbox.url);
-});
-afterAll(async () => {
-  await sandbox.server.close();
-});
+const sandbox = useSandbox();
 
 describe('Bulk API 2.0 query jobs', () => {
   it('runs a query job through jsforce bulk2 (create, poll, results)', async () => {
-    const records = (await (await conn.bulk2.query('SELECT Id, LastName, Email, SystemModstamp FROM Lead', { pollInterval: 50, pollTimeout: 5000 })).toArray()) as Record<string, string>[];
+    const records = (await (await sandbox.conn.bulk2.query('SELECT Id, LastName, Email, SystemModstamp FROM Lead', { pollInterval: 50, pollTimeout: 5000 })).toArray()) as Record<string, string>[];
     expect(records).toHaveLength(100);
     expect(records[0]!.Id).toMatch(/^00Q/);
     expect(records[0]!.SystemModstamp).toMatch(/Z$/);
   });
 
   it('pages results with maxRecords, Sforce-Locator and Sforce-NumberOfRecords; the last locator is "null"', async () => {
-    const job = (await conn.request({
+    const job = (await sandbox.conn.request({
       method: 'POST',
       url: '/jobs/query',
       body: JSON.stringify({ operation: 'queryAll', query: 'SELECT Id, IsDeleted FROM Contact' }),
@@ -29,12 +20,12 @@ describe('Bulk API 2.0 query jobs', () => {
     })) as { id: string; state: string; object: string };
     expect(job).toMatchObject({ state: 'UploadComplete', object: 'Contact' });
     expect(job.id).toMatch(/^750/);
-    const first = (await conn.request(`/jobs/query/${job.id}`)) as { state: string };
+    const first = (await sandbox.conn.request(`/jobs/query/${job.id}`)) as { state: string };
     expect(first.state).toBe('UploadComplete');
-    const info = (await conn.request(`/jobs/query/${job.id}`)) as { state: string; numberRecordsProcessed: number };
+    const info = (await sandbox.conn.request(`/jobs/query/${job.id}`)) as { state: string; numberRecordsProcessed: number };
     expect(info).toMatchObject({ state: 'JobComplete', numberRecordsProcessed: 203 });
 
-    const auth = { Authorization: `Bearer ${conn.accessToken}` };
+    const auth = { Authorization: `Bearer ${sandbox.conn.accessToken}` };
     const base = `${sandbox.url}/services/data/v62.0/jobs/query/${job.id}/results`;
     let locator: string | null = null;
     const lines: string[] = [];
@@ -54,13 +45,13 @@ describe('Bulk API 2.0 query jobs', () => {
     expect(new Set(lines).size).toBe(203);
     expect(lines.filter((l) => l.endsWith('"true"'))).toHaveLength(1);
 
-    await conn.request({ method: 'DELETE', url: `/jobs/query/${job.id}` });
-    await expect(conn.request(`/jobs/query/${job.id}`)).rejects.toMatchObject({ errorCode: 'NOT_FOUND' });
+    await sandbox.conn.request({ method: 'DELETE', url: `/jobs/query/${job.id}` });
+    await expect(sandbox.conn.request(`/jobs/query/${job.id}`)).rejects.toMatchObject({ errorCode: 'NOT_FOUND' });
   });
 
   it('refuses a malformed query at creation', async () => {
     await expect(
-      conn.request({ method: 'POST', url: '/jobs/query', body: JSON.stringify({ operation: 'query', query: 'SELECT FROM Lead' }), headers: { 'content-type': 'application/json' } }),
+      sandbox.conn.request({ method: 'POST', url: '/jobs/query', body: JSON.stringify({ operation: 'query', query: 'SELECT FROM Lead' }), headers: { 'content-type': 'application/json' } }),
     ).rejects.toMatchObject({ errorCode: 'MALFORMED_QUERY' });
   });
 });

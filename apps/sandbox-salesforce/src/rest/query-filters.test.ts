@@ -1,22 +1,18 @@
-import type { Connection } from 'jsforce';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { login, startSandbox, type StartedSandbox } from '../test-support.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useSandbox } from '../test-support.ts';
 
 /**
  * Every operator a record filter compiles to, run through jsforce's `conn.query`
  * against four contacts of their own (`Department = 'Filter-Table'`), nulls included.
  */
-let sandbox: StartedSandbox;
-let conn: Connection;
+const sandbox = useSandbox();
 const DAY_MS = 86_400_000;
 const todayStart = Math.floor(Date.now() / DAY_MS) * DAY_MS;
 const isoDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 beforeAll(async () => {
-  sandbox = await startSandbox();
-  conn = await login(sandbox.url);
   const base = { Department: 'Filter-Table' };
-  const created = await conn.sobject('Contact').create([
+  const created = await sandbox.conn.sobject('Contact').create([
     {
       ...base,
       LastName: 'Alpha',
@@ -54,9 +50,6 @@ beforeAll(async () => {
     },
   ]);
   expect(created.every((r) => r.success)).toBe(true);
-});
-afterAll(async () => {
-  await sandbox.server.close();
 });
 
 const ALL = ['Alpha', 'Beta', 'Gamma', "O'Neil"];
@@ -117,17 +110,17 @@ describe('WHERE operators through conn.query', () => {
   ];
   it.each(cases)('%s', async (where, expected) => {
     const soql = `SELECT LastName FROM Contact WHERE Department = 'Filter-Table' AND (${where})`;
-    const rows = (await conn.query<{ LastName: string }>(soql)).records;
+    const rows = (await sandbox.conn.query<{ LastName: string }>(soql)).records;
     expect(rows.map((r) => r.LastName).sort()).toEqual(expected);
   });
 
   it('counts the same rows with COUNT()', async () => {
-    expect((await conn.query("SELECT COUNT() FROM Contact WHERE Department = 'Filter-Table'")).totalSize).toBe(ALL.length);
-    expect((await conn.query("SELECT COUNT() FROM Contact WHERE Department = 'Filter-Table' AND Email = null")).totalSize).toBe(1);
+    expect((await sandbox.conn.query("SELECT COUNT() FROM Contact WHERE Department = 'Filter-Table'")).totalSize).toBe(ALL.length);
+    expect((await sandbox.conn.query("SELECT COUNT() FROM Contact WHERE Department = 'Filter-Table' AND Email = null")).totalSize).toBe(1);
   });
 
   it('refuses AND and OR mixed at one level, as Salesforce does', async () => {
-    await expect(conn.query("SELECT Id FROM Contact WHERE Department = 'Filter-Table' AND LastName = 'Alpha' OR LastName = 'Beta'")).rejects.toMatchObject({
+    await expect(sandbox.conn.query("SELECT Id FROM Contact WHERE Department = 'Filter-Table' AND LastName = 'Alpha' OR LastName = 'Beta'")).rejects.toMatchObject({
       errorCode: 'MALFORMED_QUERY',
       message: expect.stringContaining("unexpected token: 'OR'"),
     });

@@ -1,32 +1,23 @@
-import type { Connection } from 'jsforce';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { login, startSandbox, type StartedSandbox } from '../test-support.ts';
+import { describe, expect, it } from 'vitest';
+import { useSandbox } from '../test-support.ts';
 
-let sandbox: StartedSandbox;
-let conn: Connection;
-beforeAll(async () => {
-  sandbox = await startSandbox();
-  conn = await login(sandbox.url);
-});
-afterAll(async () => {
-  await sandbox.server.close();
-});
+const sandbox = useSandbox();
 
 type Row = Record<string, unknown> & { Id: string; SystemModstamp: string };
 
 describe('REST query through jsforce', () => {
   it('lists versions and resources', async () => {
-    const versions = (await conn.request('/services/data')) as { version: string; label: string }[];
+    const versions = (await sandbox.conn.request('/services/data')) as { version: string; label: string }[];
     expect(versions.at(-1)).toEqual({ label: "Winter '25", url: '/services/data/v62.0', version: '62.0' });
     expect(versions[0]!.version).toBe('20.0');
-    const resources = (await conn.request('/services/data/v62.0')) as Record<string, string>;
+    const resources = (await sandbox.conn.request('/services/data/v62.0')) as Record<string, string>;
     expect(resources.query).toBe('/services/data/v62.0/query');
-    const old = await fetch(`${sandbox.url}/services/data/v19.0/limits`, { headers: { Authorization: `Bearer ${conn.accessToken}` } });
+    const old = await fetch(`${sandbox.url}/services/data/v19.0/limits`, { headers: { Authorization: `Bearer ${sandbox.conn.accessToken}` } });
     expect(old.status).toBe(404);
   });
 
   it('answers records with attributes and totalSize', async () => {
-    const result = await conn.query<Row>("SELECT Id, FirstName, LastName, Email, SystemModstamp, IsDeleted FROM Contact WHERE LastName = 'davis'");
+    const result = await sandbox.conn.query<Row>("SELECT Id, FirstName, LastName, Email, SystemModstamp, IsDeleted FROM Contact WHERE LastName = 'davis'");
     expect(result.totalSize).toBe(1);
     expect(result.done).toBe(true);
     const row = result.records[0]!;
@@ -38,7 +29,7 @@ describe('REST query through jsforce', () => {
 
   it('pages with nextRecordsUrl and the batchSize header; queryMore and autoFetch walk all pages', async () => {
     const headers = { 'Sforce-Query-Options': 'batchSize=200' };
-    const first = (await conn.request({ method: 'GET', url: '/query?q=' + encodeURIComponent('SELECT Id FROM Contact'), headers })) as {
+    const first = (await sandbox.conn.request({ method: 'GET', url: '/query?q=' + encodeURIComponent('SELECT Id FROM Contact'), headers })) as {
       totalSize: number;
       done: boolean;
       nextRecordsUrl?: string;
@@ -48,13 +39,13 @@ describe('REST query through jsforce', () => {
     expect(first.done).toBe(false);
     expect(first.records).toHaveLength(200);
     expect(first.nextRecordsUrl).toMatch(/^\/services\/data\/v62\.0\/query\/01g[A-Za-z0-9]{15}-200$/);
-    const second = await conn.queryMore<Row>(first.nextRecordsUrl!);
+    const second = await sandbox.conn.queryMore<Row>(first.nextRecordsUrl!);
     expect(second.records).toHaveLength(2);
     expect(second.done).toBe(true);
     const ids = new Set([...first.records, ...second.records].map((r) => r.Id));
     expect(ids.size).toBe(202);
 
-    const all = await conn.query<Row>('SELECT Id FROM Lead', { autoFetch: true, maxFetch: 10_000, headers: { 'Sforce-Query-Options': 'batchSize=50' } });
+    const all = await sandbox.conn.query<Row>('SELECT Id FROM Lead', { autoFetch: true, maxFetch: 10_000, headers: { 'Sforce-Query-Options': 'batchSize=50' } });
     expect(all.records).toHaveLength(100);
   });
 
@@ -62,20 +53,20 @@ describe('REST query through jsforce', () => {
     const headers = { 'Sforce-Query-Options': 'batchSize=200' };
     const soql = encodeURIComponent('SELECT Id, IsDeleted FROM Contact ORDER BY SystemModstamp');
     type Page = { totalSize: number; done: boolean; nextRecordsUrl?: string; records: Row[] };
-    const first = (await conn.request({ method: 'GET', url: `/queryAll?q=${soql}`, headers })) as Page;
+    const first = (await sandbox.conn.request({ method: 'GET', url: `/queryAll?q=${soql}`, headers })) as Page;
     expect(first.totalSize).toBe(203);
     expect(first.nextRecordsUrl).toMatch(/\/services\/data\/v62\.0\/query\/01g/);
-    const viaQueryAll = (await conn.request(first.nextRecordsUrl!.replace('/query/', '/queryAll/'))) as Page;
+    const viaQueryAll = (await sandbox.conn.request(first.nextRecordsUrl!.replace('/query/', '/queryAll/'))) as Page;
     expect(viaQueryAll.records).toHaveLength(3);
     // The seeded deleted contact was deleted last, so it sits on the last page.
     expect(viaQueryAll.records.at(-1)!.IsDeleted).toBe(true);
-    const viaJsforce = await conn.query<Row>('SELECT Id, IsDeleted FROM Contact', { scanAll: true, autoFetch: true, headers });
+    const viaJsforce = await sandbox.conn.query<Row>('SELECT Id, IsDeleted FROM Contact', { scanAll: true, autoFetch: true, headers });
     expect(viaJsforce.records.filter((r) => r.IsDeleted)).toHaveLength(1);
     expect(viaJsforce.records).toHaveLength(203);
   });
 
   it('answers 405 with the allowed methods for a known resource', async () => {
-    await expect(conn.request({ method: 'PUT', url: '/sobjects/Contact/003000000000000AAA', body: '{}' })).rejects.toMatchObject({
+    await expect(sandbox.conn.request({ method: 'PUT', url: '/sobjects/Contact/003000000000000AAA', body: '{}' })).rejects.toMatchObject({
       errorCode: 'METHOD_NOT_ALLOWED',
       message: "HTTP Method 'PUT' not allowed. Allowed are HEAD,GET,PATCH,DELETE",
     });
@@ -86,7 +77,7 @@ describe('REST query through jsforce', () => {
     let mark: Row | undefined;
     for (;;) {
       const where = mark ? `WHERE SystemModstamp > ${mark.SystemModstamp} OR (SystemModstamp = ${mark.SystemModstamp} AND Id > '${mark.Id}') ` : '';
-      const page = await conn.query<Row>(`SELECT Id, SystemModstamp FROM Contact ${where}ORDER BY SystemModstamp, Id LIMIT 37`);
+      const page = await sandbox.conn.query<Row>(`SELECT Id, SystemModstamp FROM Contact ${where}ORDER BY SystemModstamp, Id LIMIT 37`);
       if (page.records.length === 0) break;
       seen.push(...page.records);
       mark = page.records.at(-1);
@@ -98,16 +89,16 @@ describe('REST query through jsforce', () => {
   });
 
   it('sorts by several fields with NULLS LAST, and applies LIMIT and OFFSET', async () => {
-    const result = await conn.query<Row>('SELECT Id, Email, LastName FROM Contact ORDER BY Email DESC NULLS LAST, LastName ASC LIMIT 5 OFFSET 2');
+    const result = await sandbox.conn.query<Row>('SELECT Id, Email, LastName FROM Contact ORDER BY Email DESC NULLS LAST, LastName ASC LIMIT 5 OFFSET 2');
     expect(result.records).toHaveLength(5);
     const emails = result.records.map((r) => String(r.Email).toLowerCase());
     expect([...emails].sort().reverse()).toEqual(emails);
-    const nullsFirst = await conn.query<Row>('SELECT Id, Email FROM Contact ORDER BY Email ASC NULLS FIRST LIMIT 1');
+    const nullsFirst = await sandbox.conn.query<Row>('SELECT Id, Email FROM Contact ORDER BY Email ASC NULLS FIRST LIMIT 1');
     expect(nullsFirst.records[0]!.Email).toBeNull();
   });
 
   it('filters with IN, LIKE, NOT, null, booleans, numbers and dates', async () => {
-    const q = async (where: string) => (await conn.query<Row>(`SELECT Id, FirstName, LastName, Email, Phone FROM Contact WHERE ${where}`)).records;
+    const q = async (where: string) => (await sandbox.conn.query<Row>(`SELECT Id, FirstName, LastName, Email, Phone FROM Contact WHERE ${where}`)).records;
     expect((await q("LastName IN ('Davis', 'Shortphone')")).map((r) => r.LastName).sort()).toEqual(['Davis', 'Shortphone']);
     expect((await q("Email LIKE 'shared.inbox@%'")).length).toBe(2);
     expect((await q("NOT LastName LIKE '%a%'")).every((r) => !String(r.LastName).toLowerCase().includes('a'))).toBe(true);
@@ -121,7 +112,7 @@ describe('REST query through jsforce', () => {
   });
 
   it('answers the SOQL jsforce builds from find(), sort(), limit() and count()', async () => {
-    const rows = await conn
+    const rows = await sandbox.conn
       .sobject('Contact')
       .find<Row>(
         { $or: [{ LastName: 'Davis' }, { LastName: { $like: 'Short%' } }], Email: { $ne: null }, FirstName: { $nin: ['Nobody', "O'Hara"] } },
@@ -130,57 +121,57 @@ describe('REST query through jsforce', () => {
       .sort({ SystemModstamp: 1, Id: -1 })
       .limit(10);
     expect(rows.map((r) => r.LastName).sort()).toEqual(['Davis', 'Shortphone']);
-    expect(await conn.sobject('Lead').count({ Company: { $ne: null } })).toBe(100);
+    expect(await sandbox.conn.sobject('Lead').count({ Company: { $ne: null } })).toBe(100);
   });
 
   it('expands FIELDS(STANDARD) / FIELDS(CUSTOM) and filters multi-select picklists with INCLUDES / EXCLUDES', async () => {
-    const custom = await conn.query<Row>('SELECT FIELDS(CUSTOM) FROM Contact LIMIT 1');
+    const custom = await sandbox.conn.query<Row>('SELECT FIELDS(CUSTOM) FROM Contact LIMIT 1');
     expect(Object.keys(custom.records[0]!).filter((k) => k !== 'attributes').every((k) => k.endsWith('__c'))).toBe(true);
-    const standard = await conn.query<Row>('SELECT FIELDS(STANDARD) FROM Contact LIMIT 1');
+    const standard = await sandbox.conn.query<Row>('SELECT FIELDS(STANDARD) FROM Contact LIMIT 1');
     expect(standard.records[0]).toHaveProperty('SystemModstamp');
     expect(standard.records[0]).not.toHaveProperty('Score__c');
-    const all = await conn.query<Row>('SELECT Id, Interests__c FROM Contact WHERE Interests__c != null', { autoFetch: true });
+    const all = await sandbox.conn.query<Row>('SELECT Id, Interests__c FROM Contact WHERE Interests__c != null', { autoFetch: true });
     const expected = all.records.filter((r) => String(r.Interests__c).split(';').includes('Events')).map((r) => r.Id).sort();
-    const included = await conn.query<Row>("SELECT Id FROM Contact WHERE Interests__c INCLUDES ('Events')", { autoFetch: true });
+    const included = await sandbox.conn.query<Row>("SELECT Id FROM Contact WHERE Interests__c INCLUDES ('Events')", { autoFetch: true });
     expect(included.records.map((r) => r.Id).sort()).toEqual(expected);
     expect(expected.length).toBeGreaterThan(0);
-    const excluded = await conn.query("SELECT COUNT() FROM Contact WHERE Interests__c EXCLUDES ('Events')");
+    const excluded = await sandbox.conn.query("SELECT COUNT() FROM Contact WHERE Interests__c EXCLUDES ('Events')");
     expect(excluded.totalSize).toBe(202 - expected.length);
   });
 
   it('counts with COUNT()', async () => {
-    const result = await conn.query("SELECT COUNT() FROM Lead WHERE Company != null");
+    const result = await sandbox.conn.query("SELECT COUNT() FROM Lead WHERE Company != null");
     expect(result.totalSize).toBe(100);
     expect(result.records).toEqual([]);
   });
 
   it('reports MALFORMED_QUERY, INVALID_FIELD and INVALID_TYPE as Salesforce does', async () => {
-    await expect(conn.query('SELECT Id FORM Contact')).rejects.toMatchObject({
+    await expect(sandbox.conn.query('SELECT Id FORM Contact')).rejects.toMatchObject({
       errorCode: 'MALFORMED_QUERY',
       message: "\nSELECT Id FORM Contact\n               ^\nERROR at Row:1:Column:16\nunexpected token: 'Contact'",
     });
-    await expect(conn.query('SELECT Id, Nope__c FROM Contact')).rejects.toMatchObject({
+    await expect(sandbox.conn.query('SELECT Id, Nope__c FROM Contact')).rejects.toMatchObject({
       errorCode: 'INVALID_FIELD',
       message: expect.stringContaining("No such column 'Nope__c' on entity 'Contact'."),
     });
-    await expect(conn.query('SELECT Id FROM Widget__c')).rejects.toMatchObject({ errorCode: 'INVALID_TYPE' });
-    await expect(conn.query("SELECT Id FROM Contact WHERE SystemModstamp > '2024-01-01'")).rejects.toMatchObject({
+    await expect(sandbox.conn.query('SELECT Id FROM Widget__c')).rejects.toMatchObject({ errorCode: 'INVALID_TYPE' });
+    await expect(sandbox.conn.query("SELECT Id FROM Contact WHERE SystemModstamp > '2024-01-01'")).rejects.toMatchObject({
       errorCode: 'INVALID_FIELD',
       message: expect.stringContaining("value of filter criterion for field 'SystemModstamp' must be of type dateTime and should not be enclosed in quotes"),
     });
-    await expect(conn.query("SELECT Id FROM Contact WHERE LastName = 'a' AND FirstName = 'b' OR Email = null")).rejects.toMatchObject({
+    await expect(sandbox.conn.query("SELECT Id FROM Contact WHERE LastName = 'a' AND FirstName = 'b' OR Email = null")).rejects.toMatchObject({
       errorCode: 'MALFORMED_QUERY',
     });
   });
 
   it('answers INVALID_QUERY_LOCATOR for an unknown locator', async () => {
-    await expect(conn.queryMore('01gZZ0000000000AAA-200')).rejects.toMatchObject({ errorCode: 'INVALID_QUERY_LOCATOR' });
+    await expect(sandbox.conn.queryMore('01gZZ0000000000AAA-200')).rejects.toMatchObject({ errorCode: 'INVALID_QUERY_LOCATOR' });
   });
 });
 
 describe('describe', () => {
   it('describes Contact with standard and custom fields of every type the mapping form handles', async () => {
-    const describe = await conn.sobject('Contact').describe();
+    const describe = await sandbox.conn.sobject('Contact').describe();
     expect(describe.name).toBe('Contact');
     expect(describe.keyPrefix).toBe('003');
     const field = (name: string) => describe.fields.find((f) => f.name === name)!;
@@ -207,14 +198,14 @@ describe('describe', () => {
   });
 
   it('describes Lead (Company required, Status picklist) and Case, and 404s an unknown object', async () => {
-    const lead = await conn.sobject('Lead').describe();
+    const lead = await sandbox.conn.sobject('Lead').describe();
     expect(lead.fields.find((f) => f.name === 'Company')).toMatchObject({ length: 255, nillable: false });
     expect(lead.fields.find((f) => f.name === 'FirstName')).toMatchObject({ length: 40 });
     expect(lead.fields.find((f) => f.name === "Status")!.picklistValues!.length).toBeGreaterThan(1);
-    const kase = await conn.sobject('Case').describe();
+    const kase = await sandbox.conn.sobject('Case').describe();
     expect(kase.keyPrefix).toBe('500');
-    await expect(conn.sobject('Widget__c').describe()).rejects.toMatchObject({ errorCode: 'NOT_FOUND' });
-    const global = await conn.describeGlobal();
+    await expect(sandbox.conn.sobject('Widget__c').describe()).rejects.toMatchObject({ errorCode: 'NOT_FOUND' });
+    const global = await sandbox.conn.describeGlobal();
     expect(global.sobjects.map((s) => s.name)).toEqual(['Contact', 'Lead', 'Case', 'Account']);
   });
 });

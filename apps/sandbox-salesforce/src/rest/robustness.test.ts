@@ -1,17 +1,8 @@
-import type { Connection } from 'jsforce';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { login, startSandbox, type StartedSandbox } from '../test-support.ts';
+import { describe, expect, it } from 'vitest';
+import { useSandbox } from '../test-support.ts';
 
 /** Bad input anywhere gets a Salesforce-shaped 4xx, never a 500 or a stack trace. */
-let sandbox: StartedSandbox;
-let conn: Connection;
-beforeAll(async () => {
-  sandbox = await startSandbox();
-  conn = await login(sandbox.url);
-});
-afterAll(async () => {
-  await sandbox.server.close();
-});
+const sandbox = useSandbox();
 
 const cases: [string, string, string | undefined][] = [
   ['POST', '/sobjects/Contact', 'null'],
@@ -47,7 +38,7 @@ describe('bad input', () => {
   it.each(cases)('%s %s %s', async (method, path, body) => {
     const response = await fetch(`${sandbox.url}/services/data/v62.0${path}`, {
       method,
-      headers: { Authorization: `Bearer ${conn.accessToken}`, 'content-type': 'application/json' },
+      headers: { Authorization: `Bearer ${sandbox.conn.accessToken}`, 'content-type': 'application/json' },
       ...(body !== undefined ? { body } : {}),
     });
     expect(response.status).toBeGreaterThanOrEqual(400);

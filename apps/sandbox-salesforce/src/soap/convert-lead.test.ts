@@ -1,6 +1,5 @@
-import type { Connection } from 'jsforce';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { login, startSandbox, type StartedSandbox } from '../test-support.ts';
+import { describe, expect, it } from 'vitest';
+import { useSandbox } from '../test-support.ts';
 
 /**
  * Lead conversion through jsforce's SOAP client (`conn.soap.convertLead`), as Salesforce answers it:
@@ -8,49 +7,38 @@ import { login, startSandbox, type StartedSandbox } from '../test-support.ts';
  * the converted fields in describe and queries, the Contact carrying the lead's standard fields, and
  * the conversion published as one Change Data Capture transaction.
  */
-let sandbox: StartedSandbox;
-let conn: Connection;
-beforeAll(async () => {
-  sandbox = await startSandbox();
-});
-beforeEach(async () => {
-  await fetch(`${sandbox.url}/__sandbox/reset`, { method: 'POST' });
-  conn = await login(sandbox.url);
-});
-afterAll(async () => {
-  await sandbox.server.close();
-});
+const sandbox = useSandbox({ resetEach: true });
 
 type Row = Record<string, unknown> & { Id: string };
 
 async function newLead(fields: Record<string, unknown> = {}): Promise<string> {
-  const created = await conn.sobject('Lead').create({ FirstName: 'Grace', LastName: 'Hopper', Company: 'Navy', Email: 'grace@navy.test', MobilePhone: '+1 202 555 0100', City: 'Arlington', ...fields });
+  const created = await sandbox.conn.sobject('Lead').create({ FirstName: 'Grace', LastName: 'Hopper', Company: 'Navy', Email: 'grace@navy.test', MobilePhone: '+1 202 555 0100', City: 'Arlington', ...fields });
   return created.id!;
 }
 
 describe('convertLead (SOAP API)', () => {
   it('converts a lead into a new Account and Contact, and the lead shows the converted ids', async () => {
     const leadId = await newLead();
-    const result = await conn.soap.convertLead({ leadId, convertedStatus: 'Closed - Converted', doNotCreateOpportunity: true });
+    const result = await sandbox.conn.soap.convertLead({ leadId, convertedStatus: 'Closed - Converted', doNotCreateOpportunity: true });
     expect(result).toMatchObject({ success: true, leadId, opportunityId: null, errors: [] });
     expect(result.contactId).toMatch(/^003[A-Za-z0-9]{15}$/);
     expect(result.accountId).toMatch(/^001[A-Za-z0-9]{15}$/);
 
-    const lead = (await conn.query<Row>(`SELECT Id, IsConverted, ConvertedContactId, ConvertedAccountId, ConvertedOpportunityId, ConvertedDate, Status FROM Lead WHERE Id = '${leadId}'`)).records[0]!;
+    const lead = (await sandbox.conn.query<Row>(`SELECT Id, IsConverted, ConvertedContactId, ConvertedAccountId, ConvertedOpportunityId, ConvertedDate, Status FROM Lead WHERE Id = '${leadId}'`)).records[0]!;
     expect(lead).toMatchObject({ IsConverted: true, ConvertedContactId: result.contactId, ConvertedAccountId: result.accountId, ConvertedOpportunityId: null, Status: 'Closed - Converted' });
     expect(lead.ConvertedDate).toBe(new Date().toISOString().slice(0, 10));
 
-    const contact = (await conn.sobject('Contact').retrieve(result.contactId!)) as unknown as Row;
+    const contact = (await sandbox.conn.sobject('Contact').retrieve(result.contactId!)) as unknown as Row;
     expect(contact).toMatchObject({ FirstName: 'Grace', LastName: 'Hopper', Email: 'grace@navy.test', MobilePhone: '+1 202 555 0100', MailingCity: 'Arlington', AccountId: result.accountId });
-    const account = (await conn.query<Row>(`SELECT Id, Name FROM Account WHERE Id = '${result.accountId}'`)).records[0];
+    const account = (await sandbox.conn.query<Row>(`SELECT Id, Name FROM Account WHERE Id = '${result.accountId}'`)).records[0];
     expect(account).toMatchObject({ Name: 'Navy' });
   });
 
   it('answers one result per LeadConvert, each succeeding or failing on its own', async () => {
     const first = await newLead();
     const second = await newLead({ Email: 'second@navy.test' });
-    await conn.soap.convertLead({ leadId: second, convertedStatus: 'Closed - Converted', doNotCreateOpportunity: true });
-    const results = await conn.soap.convertLead([
+    await sandbox.conn.soap.convertLead({ leadId: second, convertedStatus: 'Closed - Converted', doNotCreateOpportunity: true });
+    const results = await sandbox.conn.soap.convertLead([
       { leadId: first, convertedStatus: 'Closed - Converted', doNotCreateOpportunity: true },
       { leadId: second, convertedStatus: 'Closed - Converted', doNotCreateOpportunity: true },
       { leadId: first, convertedStatus: 'Open - Not Contacted', doNotCreateOpportunity: true },
@@ -64,27 +52,27 @@ describe('convertLead (SOAP API)', () => {
 
   it('uses the Account and Contact it is given, and refuses a status that is not a converted one', async () => {
     const leadId = await newLead();
-    const refused = await conn.soap.convertLead({ leadId, convertedStatus: 'Working - Contacted', doNotCreateOpportunity: true });
+    const refused = await sandbox.conn.soap.convertLead({ leadId, convertedStatus: 'Working - Contacted', doNotCreateOpportunity: true });
     expect(refused).toMatchObject({ success: false, errors: [{ statusCode: 'INVALID_STATUS' }] });
 
-    const account = await conn.sobject('Account').create({ Name: 'Existing' });
-    const contact = await conn.sobject('Contact').create({ LastName: 'Existing', Email: 'existing@acme.test', AccountId: account.id });
-    const result = await conn.soap.convertLead({ leadId, convertedStatus: 'Closed - Converted', accountId: account.id, contactId: contact.id, doNotCreateOpportunity: true });
+    const account = await sandbox.conn.sobject('Account').create({ Name: 'Existing' });
+    const contact = await sandbox.conn.sobject('Contact').create({ LastName: 'Existing', Email: 'existing@acme.test', AccountId: account.id });
+    const result = await sandbox.conn.soap.convertLead({ leadId, convertedStatus: 'Closed - Converted', accountId: account.id, contactId: contact.id, doNotCreateOpportunity: true });
     expect(result).toMatchObject({ success: true, accountId: account.id, contactId: contact.id });
-    const kept = (await conn.sobject('Contact').retrieve(contact.id!)) as unknown as Row;
+    const kept = (await sandbox.conn.sobject('Contact').retrieve(contact.id!)) as unknown as Row;
     expect(kept).toMatchObject({ LastName: 'Existing', Email: 'existing@acme.test' });
   });
 
   it('makes the lead read-only: an update is refused with CANNOT_UPDATE_CONVERTED_LEAD, alone or in a collection', async () => {
     const leadId = await newLead();
-    await conn.soap.convertLead({ leadId, convertedStatus: 'Closed - Converted', doNotCreateOpportunity: true });
-    await expect(conn.sobject('Lead').update({ Id: leadId, Title: 'Admiral' })).rejects.toMatchObject({ errorCode: 'CANNOT_UPDATE_CONVERTED_LEAD', message: 'cannot reference converted lead' });
-    const [saved] = await conn.sobject('Lead').update([{ Id: leadId, Title: 'Admiral' }], { allOrNone: false });
+    await sandbox.conn.soap.convertLead({ leadId, convertedStatus: 'Closed - Converted', doNotCreateOpportunity: true });
+    await expect(sandbox.conn.sobject('Lead').update({ Id: leadId, Title: 'Admiral' })).rejects.toMatchObject({ errorCode: 'CANNOT_UPDATE_CONVERTED_LEAD', message: 'cannot reference converted lead' });
+    const [saved] = await sandbox.conn.sobject('Lead').update([{ Id: leadId, Title: 'Admiral' }], { allOrNone: false });
     expect(saved).toMatchObject({ success: false, errors: [expect.objectContaining({ statusCode: 'CANNOT_UPDATE_CONVERTED_LEAD' })] });
   });
 
   it('describes the converted fields as Salesforce does: read-only references', async () => {
-    const describe = await conn.sobject('Lead').describe();
+    const describe = await sandbox.conn.sobject('Lead').describe();
     const field = (name: string) => describe.fields.find((candidate) => candidate.name === name);
     expect(field('ConvertedContactId')).toMatchObject({ type: 'reference', referenceTo: ['Contact'], createable: false, updateable: false });
     expect(field('ConvertedAccountId')).toMatchObject({ type: 'reference', referenceTo: ['Account'], createable: false, updateable: false });
@@ -94,7 +82,7 @@ describe('convertLead (SOAP API)', () => {
   it('publishes the conversion as one transaction: Account and Contact created, Lead updated with its converted fields', async () => {
     const leadId = await newLead();
     const before = sandbox.org.changes.replay('/data/ChangeEvents', -2).at(-1)?.replayId ?? 0;
-    const result = await conn.soap.convertLead({ leadId, convertedStatus: 'Closed - Converted', doNotCreateOpportunity: true });
+    const result = await sandbox.conn.soap.convertLead({ leadId, convertedStatus: 'Closed - Converted', doNotCreateOpportunity: true });
     const events = sandbox.org.changes.replay('/data/ChangeEvents', before).map((event) => event.data.payload);
     const contactCreate = events.find((payload) => payload.ChangeEventHeader.entityName === 'Contact');
     const leadUpdate = events.find((payload) => payload.ChangeEventHeader.entityName === 'Lead');
@@ -118,7 +106,7 @@ describe('convertLead (SOAP API)', () => {
 
     // An expired access token: jsforce refreshes it on the fault and the call goes through.
     await fetch(`${sandbox.url}/__sandbox/tokens/expire`, { method: 'POST' });
-    const result = await conn.soap.convertLead({ leadId, convertedStatus: 'Closed - Converted', doNotCreateOpportunity: true });
+    const result = await sandbox.conn.soap.convertLead({ leadId, convertedStatus: 'Closed - Converted', doNotCreateOpportunity: true });
     expect(result).toMatchObject({ success: true });
   });
 });
