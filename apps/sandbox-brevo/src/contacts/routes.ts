@@ -71,6 +71,12 @@ export function contactsRouter(): Router {
    * read the raw response to see the 207 body). Items are applied one by
    * one; an item that fails (unknown contact, duplicate identifier, bad
    * value) is listed in failureIds by the identifier it was given.
+   * Not verified against today's Brevo: its reference page now lists only 204
+   * and 400, and a user reported a 404 `document_not_found` ("No contact found
+   * for indexes 3,4") for unknown contacts where the docs of the time promised
+   * this 207 (sendinblue/APIv3-php-library#257). The sync treats a 400, a 404
+   * and a 207 alike (halves the batch until each refused contact is alone), so
+   * it does not depend on which one Brevo sends.
    */
   router.post('/contacts/batch', (req, res) => {
     const { account, writeContext } = sandboxRequest(req);
