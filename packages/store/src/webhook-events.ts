@@ -1,5 +1,4 @@
-import type { Db } from './sync-db.ts';
-import { isDuplicateKeyError } from './sync-db.ts';
+import { findByIds, isDuplicateKeyError, type Db } from './sync-db.ts';
 
 /** `unsubscribed`: the contact unsubscribed from a campaign (opt-outs). */
 export type WebhookEventKind = 'contact_updated' | 'contact_deleted' | 'unsubscribed';
@@ -37,9 +36,8 @@ export const WEBHOOK_EVENTS = 'sync_webhook_events';
 /** Handled events by `_id` (the dedupe key). */
 export const HANDLED_WEBHOOK_EVENTS = 'sync_webhook_events_handled';
 
-/** Point operations by `_id` per command or in flight at once (see LinkStore). */
+/** Deletes by `_id` per bulkWrite (see LinkStore). */
 const BY_ID_PER_COMMAND = 50;
-const READ_CONCURRENCY = 8;
 
 /**
  * Pending and handled events live apart, so a run reads only what is still to
@@ -88,15 +86,7 @@ export class WebhookEventStore {
       const clashes = new Set(((error as { writeErrors?: { index?: number }[] }).writeErrors ?? []).map((e) => e.index!));
       inserted = events.filter((_event, index) => !clashes.has(index));
     }
-    const redelivered: string[] = [];
-    let next = 0;
-    const reader = async () => {
-      while (next < inserted.length) {
-        const id = inserted[next++]!._id;
-        if (await this.handled.findOne({ _id: id }, { projection: { _id: 1 } })) redelivered.push(id);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, inserted.length) }, reader));
+    const redelivered = (await findByIds(this.handled, inserted.map((event) => event._id), { _id: 1 })).map((doc) => doc._id);
     await this.deleteByIds(redelivered);
     return inserted.length - redelivered.length;
   }
