@@ -1,4 +1,4 @@
-import { CONTACT_IDS_MAX, findContact, listContacts } from '@contact-sync/brevo';
+import { CONTACT_IDS_MAX, findContact, listContacts, type BrevoContactSummary } from '@contact-sync/brevo';
 import { deleteRecords, quoteSoql, selectFields, streamQuery, updateRecords, COLLECTION_MAX } from '@contact-sync/salesforce';
 import {
   classifySalesforceDeleteError,
@@ -189,13 +189,8 @@ function contactOfLink(link: LinkDoc): RecordContact {
 async function deletesConfirmedByBrevo(links: readonly LinkDoc[], deps: EngineDeps, callBrevo: ReturnType<typeof brevoCaller>): Promise<Set<string>> {
   const confirmed = new Set<string>();
   const withId = links.filter((link) => link.brevoId != null);
-  for (let i = 0; i < withId.length; i += CONTACT_IDS_MAX) {
-    const slice = withId.slice(i, i + CONTACT_IDS_MAX);
-    const ids = slice.map((link) => link.brevoId!);
-    const page = await callBrevo('brevo.contacts.list', () => listContacts(deps.brevo, { ids, limit: CONTACT_IDS_MAX, offset: 0 }));
-    const existing = new Set(page.data.contacts.map((contact) => contact.id));
-    for (const link of slice) if (!existing.has(link.brevoId!)) confirmed.add(link.salesforceId);
-  }
+  const existing = await contactsByIds(withId.map((link) => link.brevoId!), deps, callBrevo);
+  for (const link of withId) if (!existing.has(link.brevoId!)) confirmed.add(link.salesforceId);
   for (const link of links.filter((candidate) => candidate.brevoId == null)) {
     if (!(await callBrevo('brevo.contacts.get', () => findContact(deps.brevo, link.salesforceId, 'ext_id')))) confirmed.add(link.salesforceId);
   }
@@ -208,14 +203,20 @@ async function deletesConfirmedByBrevo(links: readonly LinkDoc[], deps: EngineDe
  * must not lift an opt-out. A contact Brevo no longer has, or whose id is not known yet, is absent.
  */
 async function blocklistedInBrevo(links: readonly LinkDoc[], deps: EngineDeps, callBrevo: ReturnType<typeof brevoCaller>): Promise<Map<number, boolean>> {
-  const blocklisted = new Map<number, boolean>();
-  const ids = [...new Set(links.flatMap((link) => (link.brevoId == null ? [] : [link.brevoId])))];
-  for (let i = 0; i < ids.length; i += CONTACT_IDS_MAX) {
-    const slice = ids.slice(i, i + CONTACT_IDS_MAX);
+  const contacts = await contactsByIds(links.flatMap((link) => (link.brevoId == null ? [] : [link.brevoId])), deps, callBrevo);
+  return new Map([...contacts].map(([id, contact]) => [id, contact.emailBlacklisted === true]));
+}
+
+/** The contacts Brevo has of these ids, `CONTACT_IDS_MAX` a call (`GET /contacts?ids=`); those it no longer has are absent. */
+async function contactsByIds(ids: readonly number[], deps: EngineDeps, callBrevo: ReturnType<typeof brevoCaller>): Promise<Map<number, BrevoContactSummary>> {
+  const unique = [...new Set(ids)];
+  const contacts = new Map<number, BrevoContactSummary>();
+  for (let i = 0; i < unique.length; i += CONTACT_IDS_MAX) {
+    const slice = unique.slice(i, i + CONTACT_IDS_MAX);
     const page = await callBrevo('brevo.contacts.list', () => listContacts(deps.brevo, { ids: slice, limit: CONTACT_IDS_MAX, offset: 0 }));
-    for (const contact of page.data.contacts) blocklisted.set(contact.id, contact.emailBlacklisted === true);
+    for (const contact of page.data.contacts) contacts.set(contact.id, contact);
   }
-  return blocklisted;
+  return contacts;
 }
 
 /**
