@@ -1,17 +1,21 @@
 import { useTestDatabase } from '@contact-sync/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runIntegration } from './run-integration.ts';
 import { syncSalesforceToBrevo } from './salesforce-to-brevo.ts';
-import { BREVO_LIMITS_OFF_FOR_API_CHECKS, createIntegration, engineDeps, listMembers, startHarness, type Harness } from './testing/harness.ts';
+import { BREVO_LIMITS_OFF_FOR_API_CHECKS, createIntegration, engineDeps, FAKE_SEALER, listMembers, startHarness, startWebhookReceiver, type Harness } from './testing/harness.ts';
+import { registerIntegrationWebhook } from './webhooks.ts';
 
 const database = useTestDatabase('sync_import_outcome');
 let harness: Harness;
+let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
 const GENERATED = 2_400;
 const CHUNK = 1_000;
 
 beforeAll(async () => {
   // An account with no contact yet, so that every row of the org is new to Brevo; set up and checked through Brevo's
   // API between runs (see BREVO_LIMITS_OFF_FOR_API_CHECKS).
-  harness = await startHarness(database.connection.db!, { ...BREVO_LIMITS_OFF_FOR_API_CHECKS, seed: { contacts: 0 } });
+  harness = await startHarness(database.connection.db!, { ...BREVO_LIMITS_OFF_FOR_API_CHECKS, seed: { contacts: 0 }, webhooks: { batchWindowMs: 20 } });
+  receiver = await startWebhookReceiver(harness.store);
   const generated = await fetch(`${harness.salesforce.url}/__sandbox/generate`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -20,6 +24,7 @@ beforeAll(async () => {
   expect(generated.status).toBe(201);
 });
 afterAll(async () => {
+  await receiver.close();
   await harness.stop();
 });
 
@@ -35,6 +40,26 @@ function brevoCalls(): Record<string, number> {
 
 async function contactByEmail(email: string) {
   return harness.client.contacts.getContactInfo({ identifier: email, identifierType: 'email_id' });
+}
+
+/**
+ * An initial load fooled by the list's size: one record's row skipped (its email is another person's contact, outside
+ * the list) while a marketer adds a contact to the list. Returns that record, wrongly linked.
+ */
+async function fooledLoad(integration: Awaited<ReturnType<typeof createIntegration>>) {
+  const [taken] = (await harness.conn.query<{ Id: string; Email: string; Title: string | null }>("SELECT Id, Email, Title FROM Contact WHERE Email LIKE '%@%' ORDER BY Id DESC LIMIT 1")).records;
+  await harness.client.contacts.createContact({ email: taken!.Email, attributes: { LASTNAME: 'Someone Else', JOB_TITLE: 'Their own title' } });
+  let added = false;
+  const addDuringImport = async () => {
+    if (!added) {
+      added = true;
+      await harness.client.contacts.createContact({ email: 'added.by.a.marketer@example.test', listIds: [integration.listId] });
+    }
+    await untilImportsEnd();
+  };
+  harness.brevo.calls.reset();
+  const result = await syncSalesforceToBrevo(integration, engineDeps(harness, { sleep: addDuringImport, options: { chunkSize: 10_000, pageSize: 500 } }));
+  return { taken: taken!, result };
 }
 
 describe("an import's outcome, learned without reading the list back", () => {
@@ -62,19 +87,8 @@ describe("an import's outcome, learned without reading the list back", () => {
   it("fooled by someone else's add to the list while a row is skipped: the wrong link is found out at the record's first write, which never touches the other person's contact", async () => {
     const integration = await createIntegration(harness, { mappingSettings: { optOuts: { enabled: false, resubscribeClears: false } } });
     // One record's email already belongs to another person's Brevo contact, outside the list: its import row is skipped.
-    const [taken] = (await harness.conn.query<{ Id: string; Email: string }>("SELECT Id, Email FROM Contact WHERE Email LIKE '%@%' ORDER BY Id DESC LIMIT 1")).records;
-    await harness.client.contacts.createContact({ email: taken!.Email, attributes: { LASTNAME: 'Someone Else', JOB_TITLE: 'Their own title' } });
     // Meanwhile a marketer adds a contact to the list: the list grows by as many contacts as the import had rows.
-    let added = false;
-    const addDuringImport = async () => {
-      if (!added) {
-        added = true;
-        await harness.client.contacts.createContact({ email: 'added.by.a.marketer@example.test', listIds: [integration.listId] });
-      }
-      await untilImportsEnd();
-    };
-    harness.brevo.calls.reset();
-    const first = await syncSalesforceToBrevo(integration, engineDeps(harness, { sleep: addDuringImport, options: { chunkSize: 10_000, pageSize: 500 } }));
+    const { taken, result: first } = await fooledLoad(integration);
     expect(first.end).toBe('completed');
     expect(brevoCalls()['GET /contacts']).toBeUndefined();
     // What the inference can miss: the skipped row counted as created and linked, with no Brevo id.
@@ -98,5 +112,22 @@ describe("an import's outcome, learned without reading the list back", () => {
     expect(errors.filter((error) => error.salesforceId === taken!.Id)).toMatchObject([{ rule: 'R15', code: 'duplicate', field: 'email', severity: 'error' }]);
     expect(later.counts).toMatchObject({ updated: 0, created: 0, rejected: 1 });
     expect((await harness.store.links.findBySalesforceIds(integration.id, [taken!.Id])).has(taken!.Id)).toBe(false);
+  });
+
+  it("Brevo → Salesforce, the same coincidence: the other person's edits in Brevo are not written to the wrongly linked record", async () => {
+    const integration = await createIntegration(harness, { mappingSettings: { optOuts: { enabled: false, resubscribeClears: false } } });
+    await registerIntegrationWebhook(integration.id, { brevo: harness.client, store: harness.store, secrets: FAKE_SEALER, bffPublicUrl: receiver.url });
+    const { taken } = await fooledLoad(integration);
+    expect((await harness.store.links.findBySalesforceIds(integration.id, [taken.Id])).get(taken.Id)).toMatchObject({ brevoId: null });
+    await harness.brevo.deliveries.idle();
+    await runIntegration(integration, engineDeps(harness));
+
+    // The other person edits their own contact in Brevo: its webhook names it by the email the wrong link holds.
+    await harness.client.contacts.updateContact({ identifier: taken.Email, identifierType: 'email_id', attributes: { JOB_TITLE: 'Edited by someone else' } });
+    await harness.brevo.deliveries.idle();
+    const result = await runIntegration(integration, engineDeps(harness));
+    expect(result.brevoToSalesforce.end).toBe('completed');
+    const [record] = (await harness.conn.query<{ Title: string | null }>(`SELECT Title FROM Contact WHERE Id = '${taken.Id}'`)).records;
+    expect(record!.Title).toBe(taken.Title);
   });
 });
