@@ -63,7 +63,7 @@ async function fooledLoad(integration: Awaited<ReturnType<typeof createIntegrati
 }
 
 describe("an import's outcome, learned without reading the list back", () => {
-  it('an initial load of N records costs one import and one look at the list per chunk, and one look before: every contact linked by its ext_id', async () => {
+  it('an initial load of N records costs one import and one look at the list per chunk, and one look before: every contact linked by its ext_id, its id looked up once, at its first write', async () => {
     // Opt-outs off: opted-out records go in an import of their own (counted in opt-outs.test.ts).
     const integration = await createIntegration(harness, { mappingSettings: { optOuts: { enabled: false, resubscribeClears: false } } });
     harness.brevo.calls.reset();
@@ -82,6 +82,19 @@ describe("an import's outcome, learned without reading the list back", () => {
     expect(new Set(members.map((member) => member.attributes.EXT_ID))).toEqual(new Set(links.map((link) => link.salesforceId)));
     // Linked by ext_id (R14): no Brevo id was needed, so none was fetched.
     expect(links.every((link) => link.brevoId === null)).toBe(true);
+
+    // A record's first write after the load: its link is resolved by ext_id once, then written by id, and keeps the id.
+    const record = links[0]!.salesforceId;
+    const contact = await harness.client.contacts.getContactInfo({ identifier: record, identifierType: 'ext_id' });
+    for (const title of ['First change', 'Second change']) {
+      await harness.conn.sobject('Contact').update({ Id: record, Title: title });
+      harness.brevo.calls.reset();
+      const run = await syncSalesforceToBrevo(integration, engineDeps(harness, { sleep: untilImportsEnd }));
+      expect(run.counts).toMatchObject({ read: 1, updated: 1 });
+      expect(brevoCalls()).toEqual(title === 'First change' ? { 'GET /contacts/:id': 1, 'POST /contacts/batch': 1 } : { 'POST /contacts/batch': 1 });
+      expect((await harness.store.links.findBySalesforceIds(integration.id, [record])).get(record)?.brevoId).toBe(contact.id);
+      expect((await contactByEmail(contact.email!)).attributes).toMatchObject({ JOB_TITLE: title });
+    }
   });
 
   it("fooled by someone else's add to the list while a row is skipped: the wrong link is found out at the record's first write, which never touches the other person's contact", async () => {
