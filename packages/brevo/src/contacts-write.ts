@@ -58,9 +58,11 @@ export interface ImportRow {
  * POST /contacts/import with a JSON body: asynchronous, answers a process id.
  * `updateExistingContacts: false`: an email already held by another contact
  * is never merged into it (R15); our own contact from an interrupted earlier
- * import is found again by its EXT_ID when links are read back.
+ * import is found again by its EXT_ID. `blocklist` blocklists every row's email
+ * (`emailBlacklist`: "To blacklist all the contacts for email"): opted-out
+ * records are imported apart from the others.
  */
-export async function importContacts(client: BrevoClient, listId: number, rows: readonly ImportRow[]): Promise<Paced<number>> {
+export async function importContacts(client: BrevoClient, listId: number, rows: readonly ImportRow[], options: { blocklist?: boolean } = {}): Promise<Paced<number>> {
   const { data, rawResponse } = await client.contacts
     .importContacts({
       jsonBody: rows.map((row) => ({ ...(row.email ? { email: row.email } : {}), attributes: { ...row.attributes } })),
@@ -68,9 +70,16 @@ export async function importContacts(client: BrevoClient, listId: number, rows: 
       updateExistingContacts: false,
       emptyContactsAttributes: false,
       disableNotification: true,
+      ...(options.blocklist ? { emailBlacklist: true } : {}),
     })
     .withRawResponse();
   return { data: data.processId, rateLimit: readRateLimit(rawResponse.headers) };
+}
+
+/** How many contacts the list holds (GET /contacts/lists/{listId}, `uniqueSubscribers`: "Number of unique contacts in the list"). */
+export async function listSize(client: BrevoClient, listId: number): Promise<Paced<number>> {
+  const { data, rawResponse } = await client.contacts.getList({ listId }).withRawResponse();
+  return { data: data.uniqueSubscribers, rateLimit: readRateLimit(rawResponse.headers) };
 }
 
 export type ProcessStatus = 'queued' | 'in_process' | 'processing' | 'completed' | 'failed' | 'cancelled';

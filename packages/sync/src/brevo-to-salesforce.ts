@@ -157,6 +157,14 @@ async function linksOfEvents(integrationId: string, events: readonly WebhookEven
   if (byLinks.length > 0) {
     for (const [email, link] of await deps.store.links.findByEmails(integrationId, byLinks)) byEmail.set(email, link);
     const updatedEmails = new Set(rest.filter((event) => event.kind !== 'contact_deleted').map((event) => event.email!));
+    // A link an import made (no id) may name a contact its import never created (`BrevoWriter.allLanded`), and its
+    // email another person's contact: it stands for that email's update events only when the contact holding its
+    // ext_id holds that email.
+    for (const [email, link] of byEmail) {
+      if (link.brevoId !== null || !updatedEmails.has(email)) continue;
+      const own = await callBrevo('brevo.contacts.get', () => findContact(deps.brevo, link.salesforceId, 'ext_id'));
+      if (own?.email?.toLowerCase() !== email) byEmail.delete(email);
+    }
     // Not asked yet (a few were all asked above): those Brevo may know by another ext_id.
     if (!few) await askBrevo(byLinks.filter((email) => updatedEmails.has(email) && !byEmail.has(email)));
   }
@@ -184,7 +192,10 @@ function contactOfLink(link: LinkDoc): RecordContact {
  * R13's Brevo delete, confirmed: of the links whose contacts a `contact_deleted` event names, the Salesforce Ids
  * whose contact Brevo no longer has. A webhook's secret can be read by anyone holding the account's Brevo key,
  * so an event alone must not delete a Salesforce record: a forged one names a contact that still exists. Contacts
- * are asked for by id, 20 a call; one whose id is not known yet (its import not read back) by its ext_id.
+ * are asked for by id, 20 a call; one whose link knows no id (made by an import) by its ext_id. Such a link may be
+ * one its import never created (`BrevoWriter.allLanded`: a row skipped while someone else added a contact to the
+ * list), found by an email that was another person's: packages/sync/README.md "An import's outcome" says what that
+ * leaves open.
  */
 async function deletesConfirmedByBrevo(links: readonly LinkDoc[], deps: EngineDeps, callBrevo: ReturnType<typeof brevoCaller>): Promise<Set<string>> {
   const confirmed = new Set<string>();
@@ -198,13 +209,24 @@ async function deletesConfirmedByBrevo(links: readonly LinkDoc[], deps: EngineDe
 }
 
 /**
- * Opt-outs: whether Brevo blocklists each of these contacts' email now (`emailBlacklisted`), by contact id,
- * 20 a call. Read rather than taken from an event: a blocklisting changes no attribute, and a forged event
- * must not lift an opt-out. A contact Brevo no longer has, or whose id is not known yet, is absent.
+ * Opt-outs: whether Brevo blocklists each of these contacts' email now (`emailBlacklisted`), by Salesforce Id. Read
+ * rather than taken from an event: a blocklisting changes no attribute, and a forged event must not lift an opt-out.
+ * Contacts are asked for by id, 20 a call; one whose link knows no id (made by an import) by its ext_id, one call
+ * each. A contact Brevo no longer has is absent.
  */
-async function blocklistedInBrevo(links: readonly LinkDoc[], deps: EngineDeps, callBrevo: ReturnType<typeof brevoCaller>): Promise<Map<number, boolean>> {
-  const contacts = await contactsByIds(links.flatMap((link) => (link.brevoId == null ? [] : [link.brevoId])), deps, callBrevo);
-  return new Map([...contacts].map(([id, contact]) => [id, contact.emailBlacklisted === true]));
+async function blocklistedInBrevo(links: readonly LinkDoc[], deps: EngineDeps, callBrevo: ReturnType<typeof brevoCaller>): Promise<Map<string, boolean>> {
+  const blocklisted = new Map<string, boolean>();
+  const withId = links.filter((link) => link.brevoId != null);
+  const contacts = await contactsByIds(withId.map((link) => link.brevoId!), deps, callBrevo);
+  for (const link of withId) {
+    const contact = contacts.get(link.brevoId!);
+    if (contact) blocklisted.set(link.salesforceId, contact.emailBlacklisted === true);
+  }
+  for (const salesforceId of new Set(links.filter((link) => link.brevoId == null).map((link) => link.salesforceId))) {
+    const contact = await callBrevo('brevo.contacts.get', () => findContact(deps.brevo, salesforceId, 'ext_id'));
+    if (contact) blocklisted.set(salesforceId, contact.emailBlacklisted === true);
+  }
+  return blocklisted;
 }
 
 /** The contacts Brevo has of these ids, `CONTACT_IDS_MAX` a call (`GET /contacts?ids=`); those it no longer has are absent. */
@@ -315,13 +337,13 @@ export async function applyBrevoEvents(integration: IntegrationSnapshot, deps: E
     // attribute, or any change but the echo of our own write).
     const optOuts = planContext.optOuts;
     const mayCarryOptOut = (entry: (typeof folded)[number]) => !entry.echo || entry.group.events.some((event) => event.kind === 'unsubscribed' || Object.keys(event.content).length === 0);
-    const blocklisted = optOuts?.enabled ? await blocklistedInBrevo(folded.filter(mayCarryOptOut).map((entry) => entry.group.link), deps, callBrevo) : new Map<number, boolean>();
+    const blocklisted = optOuts?.enabled ? await blocklistedInBrevo(folded.filter(mayCarryOptOut).map((entry) => entry.group.link), deps, callBrevo) : new Map<string, boolean>();
     const updates: { group: Group; values: BrevoValues; changed: Record<string, unknown>; touchedAt: Map<string, Date>; optOut?: boolean }[] = [];
     for (const entry of folded) {
       const { group, touchedAt } = entry;
       let { values } = entry;
       const unsubscribed = group.events.some((event) => event.kind === 'unsubscribed');
-      const brevoBlocklisted = unsubscribed ? true : group.link.brevoId == null ? null : (blocklisted.get(group.link.brevoId) ?? null);
+      const brevoBlocklisted = unsubscribed ? true : (blocklisted.get(group.link.salesforceId) ?? null);
       const optOut = optOuts?.enabled ? decideOptOutFromBrevo(brevoBlocklisted, syncedOptOutOf(group.link.values), optOuts) : null;
       if (optOut) values = withSyncedOptOut(values, optOut.synced);
       if (entry.echo && !optOut) {

@@ -7,6 +7,7 @@ import {
   getProcessStatus,
   importContacts,
   listContacts,
+  listSize,
   updateContactsBatch,
   updateContactById,
   type BatchContactUpdate,
@@ -15,7 +16,7 @@ import {
   type ProcessStatus,
 } from '@contact-sync/brevo';
 import { createIssue, duplicateFieldFromBrevoError, duplicateIssue, RuleCode, sameBrevoValue, type BrevoAttributeValue, type RuleIssue } from '@contact-sync/rules';
-import type { BrevoValues } from '@contact-sync/store';
+import type { BrevoValues, LinkDoc } from '@contact-sync/store';
 import type { Caller } from './classify.ts';
 import { decideOnOwner, type BrevoOwner, type PlannedDelete, type PlannedLeave, type PlannedWrite } from './plan.ts';
 
@@ -23,7 +24,7 @@ export interface WriterOptions {
   listId: number;
   /** Allowance for the clock difference with Brevo when reading back imported contacts. */
   clockSkewMs: number;
-  /** Delay before the first look for an import's contacts; doubles up to 8× between looks (the process status: see awaitImport). */
+  /** Delay before the first look at an import's list (`allLanded`) or for its contacts (`awaitImport`); at most 8× that between looks. */
   importPollMs: number;
   importTimeoutMs: number;
   now: () => Date;
@@ -41,8 +42,11 @@ export interface WriteFailure {
 }
 
 export interface WriteOutcome {
-  /** Salesforce Id → Brevo contact id, for every create and update Brevo confirmed. */
-  written: Map<string, number>;
+  /**
+   * Salesforce Id → Brevo contact id, for every create and update Brevo confirmed. null: created by an import that
+   * landed whole, linked by its ext_id (R14); its id is looked up at its first later write (`resolveByExtId`).
+   */
+  written: Map<string, number | null>;
   deleted: string[];
   /** Salesforce Ids whose contacts Brevo took out of the list (the record stopped matching the filter). */
   left: string[];
@@ -62,17 +66,32 @@ function importRowOf(write: PlannedWrite): ImportRow {
   return { ...(write.values.email ? { email: write.values.email } : {}), attributes };
 }
 
+/**
+ * The contact id a write names. Every batch item names its contact by id, never by the email or SMS a link last wrote:
+ * a link an import made may be wrong (`allLanded`), and that email may be another person's contact. The engine
+ * resolves such links by ext_id before writing (`resolveByExtId`).
+ */
+function idOf(link: Pick<LinkDoc, 'salesforceId' | 'brevoId'>): number {
+  if (link.brevoId === null) throw new Error(`link of ${link.salesforceId} has no Brevo id: resolve it by ext_id before writing`);
+  return link.brevoId;
+}
+
 function batchUpdateOf(write: PlannedWrite, brevoId: number, listId: number, full: boolean): BatchContactUpdate {
   const source = full ? write.values : write.changed;
   const attributes = attributesOf(source);
   if (source.email !== undefined) attributes.EMAIL = source.email;
-  // Opt-outs: only ever a blocklisting (an import cannot set one per contact: a created contact gets it here, after its
-  // read-back). Brevo lifts a blocklisting when the email changes: a blocklisted contact's new email is blocklisted again.
+  // Opt-outs: only ever a blocklisting (opted-out records are imported apart, blocklisted; an adopted contact gets it here).
+  // Brevo lifts a blocklisting when the email changes: a blocklisted contact's new email is blocklisted again.
   const blocklist = source.emailBlacklisted === true || (source.email !== undefined && write.values.emailBlacklisted === true);
   // A link that followed a converted lead: Brevo's ext_id still names the lead (R14: it must name the record).
   const relink = write.link?.movedFrom !== undefined;
   return { id: brevoId, attributes, ...(relink ? { ext_id: write.salesforceId } : {}), ...(blocklist ? { emailBlacklisted: true } : {}), listIds: [listId] };
 }
+
+/** GET /contacts answers at most 1,000 contacts a call. */
+const LIST_PAGE = 1000;
+/** Links resolved one call each at most, before the list's size is asked whether reading the list costs less. */
+const RESOLVE_ONE_BY_ONE_MAX = 20;
 
 /** Brevo keeps SMS numbers without the `+`: compare digits. */
 export function sameSms(a: string | undefined, b: unknown): boolean {
@@ -100,13 +119,19 @@ function holds(contact: BrevoContactSummary, values: BrevoValues): boolean {
 }
 
 /**
- * Brevo writes of one chunk. Creates go through one asynchronous import
- * (`/contacts/import`, up to 10 MB of JSON: thousands of contacts per call)
- * and are read back from the list to learn their ids; updates and deletes go
+ * Brevo writes of one chunk. Creates go through an asynchronous import
+ * (`/contacts/import`, up to 10 MB of JSON: thousands of contacts per call),
+ * linked by their ext_id without reading them back when the list grew by every
+ * row (`allLanded`), else read back from the list; updates and deletes go
  * through `/contacts/batch` (100 per call) by contact id. Every write is
  * idempotent, so a chunk replayed after a crash converges to the same state.
  */
 export class BrevoWriter {
+  /** The list's size after this writer's last import that landed whole; null once another write may have changed it. */
+  private knownListSize: number | null = null;
+  /** Milliseconds per row of the last import that landed: when to look first at the next one. */
+  private msPerRow: number | null = null;
+
   constructor(
     private readonly client: BrevoClient,
     private readonly call: Caller,
@@ -122,9 +147,11 @@ export class BrevoWriter {
   ): Promise<WriteOutcome> {
     const outcome: WriteOutcome = { written: new Map(), deleted: [], left: [], failures: [] };
     if (creates.length > 0) await this.create(creates, outcome, importSince ?? this.options.now());
+    // An update may add a contact to the list, a delete or a leave take one out: the next import looks at the list afresh.
+    if (updates.length > 0 || deletes.length > 0 || leaves.length > 0) this.knownListSize = null;
     if (updates.length > 0) {
       await this.batch(
-        updates.map((write) => ({ key: write.salesforceId, item: batchUpdateOf(write, write.link!.brevoId!, this.options.listId, false) })),
+        updates.map((write) => ({ key: write.salesforceId, item: batchUpdateOf(write, idOf(write.link!), this.options.listId, false) })),
         outcome,
         (key, id) => outcome.written.set(key, id),
       );
@@ -132,7 +159,7 @@ export class BrevoWriter {
     if (deletes.length > 0) {
       // R13: out of the integration's list and unlinked (ext_id cleared); the contact itself stays.
       await this.batch(
-        deletes.map((remove) => ({ key: remove.salesforceId, item: { id: remove.link.brevoId!, unlinkListIds: [this.options.listId], ext_id: '' } })),
+        deletes.map((remove) => ({ key: remove.salesforceId, item: { id: idOf(remove.link), unlinkListIds: [this.options.listId], ext_id: '' } })),
         outcome,
         (key) => outcome.deleted.push(key),
       );
@@ -140,7 +167,7 @@ export class BrevoWriter {
     if (leaves.length > 0) {
       // The record stopped matching the filter: out of the list, still linked (ext_id kept), the contact itself stays.
       await this.batch(
-        leaves.map((leave) => ({ key: leave.salesforceId, item: { id: leave.link.brevoId!, unlinkListIds: [this.options.listId] } })),
+        leaves.map((leave) => ({ key: leave.salesforceId, item: { id: idOf(leave.link), unlinkListIds: [this.options.listId] } })),
         outcome,
         (key) => outcome.left.push(key),
       );
@@ -162,9 +189,107 @@ export class BrevoWriter {
     return outcome;
   }
 
+  /**
+   * The Brevo ids of links an import made (null `brevoId`), by ext_id (R14): null when Brevo holds no contact with
+   * that ext_id (the import did not create it: its row was skipped, and the list's size said otherwise, `allLanded`;
+   * or it was deleted in Brevo since). Looked up one call each (GET /contacts/{ext_id}?identifierType=ext_id), or,
+   * when they are more than the list has pages of 1,000 (a bulk change after an initial load), read from the list
+   * first, the rest (out of the list) one by one.
+   */
+  async resolveByExtId(extIds: readonly string[]): Promise<Map<string, number | null>> {
+    const resolved = new Map<string, number | null>();
+    const wanted = new Set(extIds);
+    if (wanted.size > RESOLVE_ONE_BY_ONE_MAX && Math.ceil((await this.currentListSize()) / LIST_PAGE) < wanted.size) {
+      for (const [extId, contact] of await this.readBack(wanted, null)) resolved.set(extId, contact.id);
+    }
+    for (const extId of wanted) {
+      if (resolved.has(extId)) continue;
+      const contact = await this.call('brevo.contacts.get', () => findContact(this.client, extId, 'ext_id'));
+      resolved.set(extId, contact ? contact.id : null);
+    }
+    return resolved;
+  }
+
   private async create(creates: readonly PlannedWrite[], outcome: WriteOutcome, since: Date): Promise<void> {
-    const processId = (await this.call('brevo.contacts.import', () => importContacts(this.client, this.options.listId, creates.map(importRowOf)))).data;
-    const { status, found } = await this.awaitImport(processId, creates, since);
+    // An import blocklists all its rows or none (`emailBlacklist`): opted-out records are imported apart.
+    const groups = [creates.filter((write) => write.values.emailBlacklisted !== true), creates.filter((write) => write.values.emailBlacklisted === true)];
+    const before = this.knownListSize ?? (await this.currentListSize());
+    this.knownListSize = null;
+    const imports: { processId: number; rows: readonly PlannedWrite[] }[] = [];
+    for (const [index, rows] of groups.entries()) {
+      if (rows.length === 0) continue;
+      const blocklist = index === 1;
+      imports.push({ processId: (await this.call('brevo.contacts.import', () => importContacts(this.client, this.options.listId, rows.map(importRowOf), { blocklist }))).data, rows });
+    }
+    const landing = await this.allLanded(imports.map((entry) => entry.processId), before, creates.length);
+    if (landing === 'landed') {
+      this.knownListSize = before + creates.length;
+      for (const write of creates) outcome.written.set(write.salesforceId, null);
+      return;
+    }
+    for (const { processId, rows } of imports) await this.createdOrRefused(processId, rows, outcome, since, landing === 'unknown' ? null : landing.get(processId)!);
+  }
+
+  private async currentListSize(): Promise<number> {
+    return (await this.call('brevo.contacts.listSize', () => listSize(this.client, this.options.listId))).data;
+  }
+
+  /**
+   * Whether every row of these imports joined the list: its size (`uniqueSubscribers`) grew by the rows imported.
+   * With `updateExistingContacts: false` a row is created (and joins the list), or skipped, or refused, so a list
+   * that grew by every row means every row was created, linked by its ext_id without reading anything back. One
+   * call a look, on the contacts endpoints (36,000 an hour); `/processes` (100 an hour) is asked only when the size
+   * stops growing short of the mark, at an interval that doubles. The next look is timed by the pace the imports keep.
+   *
+   * What it can miss: a contact someone else adds to the list while one of our rows is skipped (its email already
+   * another contact's) keeps the count right, and that row is linked though Brevo holds no contact with its ext_id.
+   * Harmless: such a link names its contact by ext_id only, and every write for it is made by the id that ext_id
+   * resolves to first (`resolveByExtId`); none found, the record is planned as new again (create, adopt or R15).
+   * Else the imports' statuses once they ended short, or 'unknown' (the size cannot tell: others changed the list, or
+   * the wait timed out): the caller reads the imports back.
+   */
+  private async allLanded(processIds: readonly number[], before: number, rows: number): Promise<'landed' | 'unknown' | Map<number, ProcessStatus>> {
+    const { importPollMs, importTimeoutMs } = this.options;
+    const target = before + rows;
+    const clamp = (ms: number) => Math.round(Math.min(Math.max(ms, importPollMs), importPollMs * 8));
+    // Counted in time slept, not by the clock (the engine's clock may be a test's fixed one).
+    let waited = 0;
+    // A quarter more than the last import's pace: a look before the end costs a call more.
+    let delay = clamp(this.msPerRow === null ? importPollMs : rows * this.msPerRow * 1.25);
+    let size = before;
+    let statusAfter = importPollMs * 4;
+    for (;;) {
+      await this.options.sleep(delay);
+      waited += delay;
+      const previous = size;
+      size = await this.currentListSize();
+      if (size === target) {
+        this.msPerRow = waited / rows;
+        return 'landed';
+      }
+      if (size > target || waited >= importTimeoutMs) return 'unknown';
+      if (size === previous && waited >= statusAfter) {
+        const statuses = new Map<number, ProcessStatus>();
+        for (const processId of processIds) statuses.set(processId, (await this.call('brevo.process.get', () => getProcessStatus(this.client, processId))).data);
+        if ([...statuses.values()].every((status) => status === 'completed' || status === 'failed' || status === 'cancelled')) {
+          // Ended short (rows refused or skipped, a failed import); or they ended between the two looks.
+          const last = await this.currentListSize();
+          return last === target ? 'landed' : last < target ? statuses : 'unknown';
+        }
+        statusAfter = waited * 2;
+      }
+      const pace = (size - before) / waited;
+      delay = clamp(pace > 0 ? (target - size) / pace : delay * 2);
+    }
+  }
+
+  /**
+   * An import that did not land whole: its contacts read back (at once when it is known to have ended), the rows it
+   * did not create decided one by one.
+   */
+  private async createdOrRefused(processId: number, creates: readonly PlannedWrite[], outcome: WriteOutcome, since: Date, ended: ProcessStatus | null): Promise<void> {
+    const { status, found } =
+      ended === null ? await this.awaitImport(processId, creates, since) : { status: ended, found: await this.readBack(new Set(creates.map((write) => write.salesforceId)), since) };
 
     const fixups: { key: string; item: BatchContactUpdate }[] = [];
     const missing: PlannedWrite[] = [];
@@ -246,17 +371,17 @@ export class BrevoWriter {
   }
 
   /**
-   * Contacts of the list modified since the import started, by EXT_ID (R14),
+   * Contacts of the list modified since the import started (or all of them: null), by EXT_ID (R14),
    * newest first: the imported contacts come first and paging stops once all
    * are found (oldest first re-read every earlier chunk still inside the
    * clock-skew window: 520 list calls for 100,000 contacts, measured).
    */
-  private async readBack(wanted: Set<string>, since: Date): Promise<Map<string, BrevoContactSummary>> {
+  private async readBack(wanted: Set<string>, since: Date | null): Promise<Map<string, BrevoContactSummary>> {
     const found = new Map<string, BrevoContactSummary>();
-    const modifiedSince = new Date(since.getTime() - this.options.clockSkewMs).toISOString();
-    const limit = 1000;
+    const modifiedSince = since === null ? undefined : new Date(since.getTime() - this.options.clockSkewMs).toISOString();
+    const limit = LIST_PAGE;
     for (let offset = 0; ; offset += limit) {
-      const page = (await this.call('brevo.contacts.list', () => listContacts(this.client, { listId: this.options.listId, modifiedSince, limit, offset }))).data;
+      const page = (await this.call('brevo.contacts.list', () => listContacts(this.client, { listId: this.options.listId, ...(modifiedSince ? { modifiedSince } : {}), limit, offset }))).data;
       for (const contact of page.contacts) {
         const extId = contact.attributes?.EXT_ID;
         if (typeof extId === 'string' && wanted.has(extId)) found.set(extId, contact);

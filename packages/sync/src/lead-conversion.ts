@@ -51,7 +51,8 @@ export function convertedLeadTakeOver(integration: IntegrationSnapshot, deps: En
     for (const sibling of await deps.siblings()) {
       if (sibling.kind !== 'salesforce-leads') continue;
       const link = (await deps.store.links.findBySalesforceIds(sibling.id, [leadId])).get(leadId);
-      if (!link || link.brevoId !== owner.id) continue;
+      // A lead's link an import made knows no id: the owner, read by the lead's ext_id, is its contact.
+      if (!link || (link.brevoId !== null && link.brevoId !== owner.id)) continue;
       const lead = await readLead(deps, leadId, callSalesforce);
       if (!lead || !isConvertedInto(lead, write.salesforceId)) return false;
       const outcome = await deps.store.links.move({ integrationId: sibling.id, salesforceId: leadId }, { integrationId: integration.id, salesforceId: write.salesforceId }, now());

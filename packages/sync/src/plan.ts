@@ -268,7 +268,7 @@ export function planPage(rows: readonly SalesforceRow[], links: ReadonlyMap<stri
       }
     }
     if (!recordMatchesFilter(row, context.filter, context.fieldsByName)) {
-      const inList = link !== undefined && link.brevoId !== null && link.leftList !== true;
+      const inList = link !== undefined && link.leftList !== true;
       planned.push(inList ? { kind: 'leave', leave: { ...base, link } } : { kind: 'notMatching', ...base });
       continue;
     }
@@ -280,14 +280,14 @@ export function planPage(rows: readonly SalesforceRow[], links: ReadonlyMap<stri
     let values = mergeValues(link?.values, change);
     const optOut = context.optOuts?.enabled ? decideOptOutFromSalesforce(row[OPT_OUT_FIELD], syncedOptOutOf(link?.values)) : null;
     if (optOut) values = withSyncedOptOut(values, optOut.synced);
-    const missingIdentifier = checkContactIdentifier(values, context.mapping, link !== undefined && link.brevoId !== null);
+    const missingIdentifier = checkContactIdentifier(values, context.mapping, link !== undefined);
     if (missingIdentifier) {
       planned.push({ kind: 'skipped', ...base, issue: missingIdentifier });
       continue;
     }
     const hash = hashMappedValues(values);
     // A record that left the list and matches again is written (its update puts it back in the list) even when unchanged.
-    if (link && link.hash === hash && link.brevoId !== null && link.leftList !== true) {
+    if (link && link.hash === hash && link.leftList !== true) {
       planned.push({ kind: 'unchanged', ...base });
       continue;
     }
@@ -295,11 +295,13 @@ export function planPage(rows: readonly SalesforceRow[], links: ReadonlyMap<stri
       ...base,
       values,
       hash,
-      changed: diffValues(link?.brevoId != null ? link.values : undefined, values),
+      changed: diffValues(link?.values, values),
       warnings: [...change.warnings.filter((warning) => keepsSomething(warning, link, context.mapping)), ...(optOut?.warning ? [optOut.warning] : [])],
       ...(link ? { link } : {}),
     };
-    const linked = link !== undefined && link.brevoId !== null;
+    // A live link is a contact Brevo holds by its ext_id (R14), whether or not its id is known yet (an import that
+    // landed whole answers none): the engine resolves it before the write (`BrevoWriter.resolveByExtId`).
+    const linked = link !== undefined;
     // Only the opt-out's bookkeeping changed: a write would change nothing in Brevo (and cost an operation).
     // (Never for a link that followed a converted lead: its write sets Brevo's ext_id and list; nor for one that left the list.)
     const onlyOptOutKnowledge = linked && link.movedFrom === undefined && link.leftList !== true && optOut !== null && isEmptyChange(write.changed) && hashMappedValues(withSyncedOptOut(values, {})) === hashMappedValues(withSyncedOptOut(link.values, {}));

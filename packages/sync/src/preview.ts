@@ -139,15 +139,10 @@ function createIssueOf(write: PlannedWrite, owners: Owners): RuleIssue | null {
  * refuses it and the run reads R15 from its answer (`duplicateFieldFromBrevoError`).
  */
 function updateIssueOf(write: PlannedWrite, owners: Owners): RuleIssue | null {
-  const self = write.link?.brevoId ?? null;
-  if (write.changed.email) {
-    const owner = owners.byEmail.get(write.changed.email.toLowerCase());
-    if (owner && owner.id !== self) return duplicateIssue('email');
-  }
-  if (write.changed.sms) {
-    const owner = owners.bySms.get(digits(write.changed.sms));
-    if (owner && owner.id !== self) return duplicateIssue('sms');
-  }
+  // The record's own contact: by its id when the link knows it, else by its ext_id (a link an import made).
+  const another = (owner: Held | undefined) => owner !== undefined && owner.id !== write.link?.brevoId && owner.extId !== write.salesforceId;
+  if (write.changed.email && another(owners.byEmail.get(write.changed.email.toLowerCase()))) return duplicateIssue('email');
+  if (write.changed.sms && another(owners.bySms.get(digits(write.changed.sms)))) return duplicateIssue('sms');
   return null;
 }
 

@@ -415,6 +415,35 @@ function salesforceIdOf(row: PlannedRow): string {
 }
 
 /**
+ * Links an import made know their contact by ext_id only (null `brevoId`: `BrevoWriter.allLanded`). Before their
+ * first write (update, delete, leave) the id that ext_id resolves to is looked up (one call each, once: the link
+ * keeps it), and the write names that id, never the email or SMS the link last wrote, which may be another
+ * contact's. A link whose ext_id Brevo does not know (the import did not create its contact after all, or it was
+ * deleted in Brevo since) is dropped, and the record is planned again as new: created, adopted or R15.
+ * The same map when nothing needed resolving; else a new one, to plan the page again with.
+ */
+async function resolveImportedLinks(context: Context, links: Map<string, LinkDoc>, planned: readonly PlannedRow[]): Promise<Map<string, LinkDoc>> {
+  const unresolved = planned.flatMap((row) => {
+    const link = row.kind === 'update' ? row.write.link : row.kind === 'delete' ? row.remove.link : row.kind === 'leave' ? row.leave.link : undefined;
+    return link && link.brevoId === null ? [link] : [];
+  });
+  if (unresolved.length === 0) return links;
+  // A link that followed a converted lead: Brevo's ext_id still names the lead until its first write.
+  const extIds = new Map(unresolved.map((link) => [link.movedFrom?.salesforceId ?? link.salesforceId, link.salesforceId]));
+  const resolved = new Map(links);
+  const gone: string[] = [];
+  for (const [extId, brevoId] of await context.writer.resolveByExtId([...extIds.keys()])) {
+    const salesforceId = extIds.get(extId)!;
+    if (brevoId === null) {
+      resolved.delete(salesforceId);
+      gone.push(salesforceId);
+    } else resolved.set(salesforceId, { ...resolved.get(salesforceId)!, brevoId });
+  }
+  await context.deps.store.links.removeMany(context.integration.id, gone);
+  return resolved;
+}
+
+/**
  * How a chunk that does not come from the watermark query is written: under
  * its own quota key, the watermark left where it is; with the links already read.
  */
@@ -434,8 +463,13 @@ async function processChunk(context: Context, rows: SalesforceRow[], from: Water
 
   // A first load skips the lookup, except for deleted rows (a record created and deleted during the run must still be unlinked).
   const lookup = context.noLinksAtStart ? rows.filter((row) => row.IsDeleted === true) : rows;
-  const links = outside?.links ?? (lookup.length === 0 ? new Map<string, LinkDoc>() : await store.links.findBySalesforceIds(integration.id, lookup.map((row) => row.Id)));
+  let links = outside?.links ?? (lookup.length === 0 ? new Map<string, LinkDoc>() : await store.links.findBySalesforceIds(integration.id, lookup.map((row) => row.Id)));
   let planned = planPage(rows, links, planContextOf(integration, context.fieldsByName, context.siblings));
+  const resolved = await resolveImportedLinks(context, links, planned);
+  if (resolved !== links) {
+    links = resolved;
+    planned = planPage(rows, links, planContextOf(integration, context.fieldsByName, context.siblings));
+  }
   await checkpoint('planned');
 
   // 2. Reserve: what earlier attempts of this chunk made + what this one will make.
@@ -633,6 +667,7 @@ export async function applySalesforceChanges(integration: IntegrationSnapshot, c
       return !stamp || Date.parse(toIso(change.modstamp)) >= Date.parse(toIso(stamp));
     });
     // With a record filter every update is read whole: whether the record matches depends on fields the event may not carry.
+    // So is one whose link knows no Brevo id (made by an import): if Brevo turns out not to hold it, it is created again, whole.
     const readWhole = (change: RecordChange) => planContext.filter !== undefined || links.get(change.id)?.brevoId == null;
     const partial = new Set(current.filter((change) => !change.deleted && !change.complete && readWhole(change)).map((change) => assertSalesforceId(change.id)));
     const whole = new Map<string, SalesforceRow>();

@@ -96,8 +96,9 @@ describe('Salesforce → Brevo by Change Data Capture', () => {
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(brevoBatchCalls() - batchesBefore).toBe(1);
     expect(await quotaUsed(harness, integration)).toBe(quotaBefore + 5);
-    // The edits' own REST calls, and the describe the session reads once: nothing per change.
-    expect(harness.salesforce.calls.total - salesforceBefore).toBeLessThanOrEqual(ids.length + 1);
+    // The edits' own REST calls, the describe the session reads once, and one read of the five records whole (their
+    // links were made by the initial load's import: a record Brevo turns out not to hold is created again, whole): nothing per change.
+    expect(harness.salesforce.calls.total - salesforceBefore).toBeLessThanOrEqual(ids.length + 2);
     await waitUntil('the replayId stored', async () => ((await stream!.state())?.replayId ?? 0) > 0, 5_000);
   });
 

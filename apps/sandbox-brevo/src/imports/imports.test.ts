@@ -18,6 +18,48 @@ async function finished(client: BrevoClient, processId: number) {
 }
 
 describe('contact import', () => {
+  it("with updateExistingContacts false, an existing contact's row is skipped, named in no report, and the list's uniqueSubscribers grows by the rows created", async () => {
+    const { client } = sandbox;
+    await createContactId(client, { email: 'taken@example.test', ext_id: 'SF-OTHER' });
+    const before = (await client.contacts.getList({ listId: 3 })).uniqueSubscribers;
+    const { processId } = await client.contacts.importContacts({
+      listIds: [3],
+      updateExistingContacts: false,
+      jsonBody: [
+        { email: 'fresh1@example.test', attributes: { EXT_ID: 'SF-A' } },
+        { email: 'taken@example.test', attributes: { EXT_ID: 'SF-B', LASTNAME: 'Not written' } },
+        { email: 'fresh2@example.test', attributes: { EXT_ID: 'SF-C' } },
+      ],
+    });
+    const process = await finished(client, processId);
+    expect(process.status).toBe('completed');
+    expect(Object.values(process.info!.import!).every((url) => url === null)).toBe(true);
+    expect((await client.contacts.getList({ listId: 3 })).uniqueSubscribers).toBe(before + 2);
+    const taken = await client.contacts.getContactInfo({ identifier: 'taken@example.test', identifierType: 'email_id' });
+    expect(taken.attributes).toMatchObject({ EXT_ID: 'SF-OTHER' });
+    expect(taken.attributes).not.toHaveProperty('LASTNAME');
+    expect(taken.listIds).not.toContain(3);
+    // The skipped row's ext_id names no contact (GET /contacts/{identifier}?identifierType=ext_id).
+    expect((await brevoError(client.contacts.getContactInfo({ identifier: 'SF-B', identifierType: 'ext_id' }))).statusCode).toBe(404);
+  });
+
+  it('emailBlacklist blocklists every contact the import creates, and they count in uniqueSubscribers', async () => {
+    const { client } = sandbox;
+    const before = (await client.contacts.getList({ listId: 3 })).uniqueSubscribers;
+    const { processId } = await client.contacts.importContacts({
+      listIds: [3],
+      updateExistingContacts: false,
+      emailBlacklist: true,
+      jsonBody: [
+        { email: 'out1@example.test', attributes: { EXT_ID: 'SF-OUT1' } },
+        { email: 'out2@example.test', attributes: { EXT_ID: 'SF-OUT2' } },
+      ],
+    });
+    expect((await finished(client, processId)).status).toBe('completed');
+    expect((await client.contacts.getList({ listId: 3 })).uniqueSubscribers).toBe(before + 2);
+    for (const extId of ['SF-OUT1', 'SF-OUT2']) expect(await client.contacts.getContactInfo({ identifier: extId, identifierType: 'ext_id' })).toMatchObject({ emailBlacklisted: true, listIds: [3] });
+  });
+
   it('imports jsonBody asynchronously and reports the rows it could not import', async () => {
     const { client } = sandbox;
     const existing = await createContactId(client, { email: 'taken@example.test', ext_id: 'SF-TAKEN' });
