@@ -25,6 +25,7 @@ import {
   runsBetween,
   scheduleFigures,
   waitForInitialLoads,
+  watchEdits,
   type Edit,
   type FleetMember,
 } from '../support/fleet.ts';
@@ -92,23 +93,6 @@ async function startWorkers(stack: BenchStack, count: number, tag: string): Prom
   return workers;
 }
 
-/** Watches sampled edits until each shows in Brevo (JOB_TITLE ← Title), or `stop()` says the grace is over. */
-async function watchEdits(brevo: BrevoControl, sampled: Edit[], stop: () => boolean, seen: Map<Edit, number>): Promise<void> {
-  while (!stop()) {
-    const waiting = sampled.filter((edit) => edit.doneAt !== undefined && !seen.has(edit));
-    const byAccount = new Map<string, Edit[]>();
-    for (const edit of waiting) byAccount.set(edit.member.accountId, [...(byAccount.get(edit.member.accountId) ?? []), edit]);
-    for (const [accountId, edits] of byAccount) {
-      const found = await brevo.findContacts(accountId, edits.map((edit) => edit.contact.Email));
-      const at = Date.now();
-      edits.forEach((edit, i) => {
-        if (found[i]?.attributes.JOB_TITLE === edit.title) seen.set(edit, at - edit.doneAt!);
-      });
-    }
-    await sleep(SAMPLE_POLL_MS);
-  }
-}
-
 interface Measured {
   figures: Figure[];
   notes: string[];
@@ -137,7 +121,7 @@ async function measure(
   const seen = new Map<Edit, number>();
   let editsDone = false;
   let lastEditAt = Infinity;
-  const watching = watchEdits(brevo, sampled, () => editsDone && (sampled.every((edit) => seen.has(edit)) || Date.now() - lastEditAt > SAMPLE_GRACE_MS), seen);
+  const watching = watchEdits(brevo, sampled, () => editsDone && (sampled.every((edit) => seen.has(edit)) || Date.now() - lastEditAt > SAMPLE_GRACE_MS), seen, SAMPLE_POLL_MS);
   let edits = 0;
   for (let minute = 0; minute < options.minutes; minute += 1) {
     const start = windowStart.getTime() + minute * INTERVAL_MS;

@@ -15,6 +15,7 @@ import jsforce, { type Connection } from 'jsforce';
 import type { Connection as MongoConnection } from 'mongoose';
 import { oauth2, submitLogin } from '../../apps/sandbox-salesforce/src/start.ts';
 import { BENCH_MAPPING } from './bench-mapping.ts';
+import type { BrevoControl } from './sandbox-control.ts';
 
 /** Where the fleet is set up (a bench stack's services, or a test's database and in-process sandboxes). */
 export interface FleetServices {
@@ -275,6 +276,27 @@ export async function makeEdits(edits: readonly Edit[], start: number, concurren
     await edit.member.conn.sobject('Contact').update({ Id: edit.contact.Id, Title: edit.title });
     edit.doneAt = Date.now();
   });
+}
+
+/**
+ * Watches edits (those made: `doneAt` set) until each shows in Brevo (JOB_TITLE ← Title, read through
+ * the sandbox's control routes, not the API), or `stop()` says to stop. `seen` gets each edit's time from
+ * its Salesforce write to the poll that found it.
+ */
+export async function watchEdits(brevo: BrevoControl, edits: readonly Edit[], stop: () => boolean, seen: Map<Edit, number>, pollMs: number): Promise<void> {
+  while (!stop()) {
+    const waiting = edits.filter((edit) => edit.doneAt !== undefined && !seen.has(edit));
+    const byAccount = new Map<string, Edit[]>();
+    for (const edit of waiting) byAccount.set(edit.member.accountId, [...(byAccount.get(edit.member.accountId) ?? []), edit]);
+    for (const [accountId, accountEdits] of byAccount) {
+      const found = await brevo.findContacts(accountId, accountEdits.map((edit) => edit.contact.Email));
+      const at = Date.now();
+      accountEdits.forEach((edit, i) => {
+        if (found[i]?.attributes.JOB_TITLE === edit.title) seen.set(edit, at - edit.doneAt!);
+      });
+    }
+    await sleep(pollMs);
+  }
 }
 
 /** The single-record edit route the benchmark's own edits take (not the product's calls). */

@@ -77,7 +77,7 @@ export class BrevoControl extends SandboxControl {
    * writes made with the account's key.
    */
   async editInWebApp(accountId: string, contactId: number, attributes: Record<string, string>): Promise<void> {
-    const form = new URLSearchParams(Object.entries(attributes).map(([name, value]) => [`attr_${name}`, value]));
+    const form = new URLSearchParams(Object.entries(attributes).map(([name, value]): [string, string] => [`attr_${name}`, value]));
     const response = await fetch(`${this.url}/contacts/${contactId}?account=${encodeURIComponent(accountId)}`, { method: 'POST', body: form, redirect: 'manual' });
     if (response.status !== 303) throw new Error(`editing contact ${contactId} in the Brevo sandbox's web app → ${response.status} ${(await response.text()).slice(0, 300)}`);
   }

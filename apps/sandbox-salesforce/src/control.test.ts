@@ -71,6 +71,24 @@ describe('/__sandbox control routes', () => {
     await expect(login(sandbox.url, 'admin@org7.fleet.test', 'fleet-pass-7')).rejects.toThrow(/login failed/);
   });
 
+  it('gives no two orgs a record Id in common, generated or created through the API, as Salesforce Ids are unique across orgs', async () => {
+    const orgs = ['org21', 'org22'];
+    for (const [i, org] of orgs.entries()) {
+      expect((await fetch(`${sandbox.url}/__sandbox/orgs`, json({ name: `Fleet ${i}`, username: `admin@${org}.fleet.test`, password: 'fleet-pass-21', contacts: 60 }))).status).toBe(201);
+    }
+    const conns = [await login(sandbox.url), ...(await Promise.all(orgs.map((org) => login(sandbox.url, `admin@${org}.fleet.test`, 'fleet-pass-21'))))];
+    const idsOf = async (conn: (typeof conns)[number]) => {
+      const created = await conn.sobject('Contact').create({ LastName: 'Created', Email: 'created@ids.test' });
+      if (!created.success) throw new Error(JSON.stringify(created));
+      return (await conn.query<{ Id: string }>('SELECT Id FROM Contact')).records.map((record) => record.Id);
+    };
+    const ids = await Promise.all(conns.map(idsOf));
+    expect(ids.slice(1).map((list) => list.length)).toEqual([61, 61]);
+    expect(new Set(ids.flat()).size).toBe(ids.flat().length);
+
+    expect((await fetch(`${sandbox.url}/__sandbox/reset`, { method: 'POST' })).status).toBe(204);
+  });
+
   it('answers API calls after the latency set through /__sandbox/latency, and not its control routes', async () => {
     const conn = await login(sandbox.url);
     const put = await fetch(`${sandbox.url}/__sandbox/latency`, { ...json({ minMs: 200, maxMs: 250 }), method: 'PUT' });

@@ -1,6 +1,6 @@
 import express, { type Router } from 'express';
 import { z } from 'zod';
-import { makeId } from './org/ids.ts';
+import { makeId, orgSequenceStart } from './org/ids.ts';
 import { OBJECTS, SOBJECT_NAMES } from './org/metadata.ts';
 import { Org } from './org/org.ts';
 import { renderRecord } from './rest/render.ts';
@@ -82,7 +82,7 @@ export function salesforceControlRouter(state: SandboxState, cometd: CometdEndpo
       return;
     }
     const sequence = CREATED_ID_BASE + state.orgs.size;
-    const org = new Org(makeId('00D', sequence), name, true, state.options.dailyApiLimit);
+    const org = new Org(makeId('00D', sequence), name, true, state.options.dailyApiLimit, orgSequenceStart(state.orgs.size));
     const user = {
       id: makeId('005', sequence),
       orgId: org.id,

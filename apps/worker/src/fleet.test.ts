@@ -1,6 +1,7 @@
-import { useTestDatabase } from '@contact-sync/testing';
+import { seededRandom, useTestDatabase } from '@contact-sync/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFleet, runsBetween, scheduleFigures, waitForInitialLoads, type FleetMember } from '../../../bench/support/fleet.ts';
+import { createFleet, makeEdits, minuteOfEdits, runsBetween, scheduleFigures, waitForInitialLoads, watchEdits, type Edit, type FleetMember } from '../../../bench/support/fleet.ts';
+import { BrevoControl } from '../../../bench/support/sandbox-control.ts';
 import { startHarness, type Harness } from '../../../packages/sync/src/testing/harness.ts';
 import { startAppProcess, waitUntil, type AppProcess } from '../../../packages/sync/src/testing/stack.ts';
 import { REDIRECT_URI } from '../../sandbox-salesforce/src/start.ts';
@@ -9,7 +10,10 @@ import { REDIRECT_URI } from '../../sandbox-salesforce/src/start.ts';
  * Benchmark #7's short form (the long one: `npm run bench -- --only fleet`): a tiny fleet, 20
  * integrations over 5 Brevo accounts, each with an org of its own, on two worker processes with a 15 s
  * interval and a 10 s lease. Only what cannot be flaky on a loaded 2-core machine: every integration runs
- * in every interval (a gap of two intervals is a miss); no integration has two runs at once; the
+ * in every interval (a gap of two intervals is a miss); the benchmark's edits (1% of each org's Contacts,
+ * a new Title, during the first interval) all show in Brevo (JOB_TITLE) within the window and one more
+ * interval, each in its own contact (integrations of one account must not share contacts); no
+ * integration has two runs at once; the
  * integrations a SIGKILLed worker held are run by the other within one interval plus the lease (with a
  * margin); no Brevo 429 (the workers share each account's budget). Brevo's rate limits are on, as by default.
  */
@@ -34,7 +38,7 @@ afterAll(async () => {
 });
 
 describe('a fleet of 20 integrations on two workers', () => {
-  it('runs every integration every interval, none twice at once, takes a killed worker\'s integrations over, earns no 429', async () => {
+  it('runs every integration every interval, brings every edit to Brevo, none twice at once, takes a killed worker\'s integrations over, earns no 429', async () => {
     const env = {
       MONGODB_URI: database.uri,
       SYNC_INTERVAL_SECONDS: String(INTERVAL_S),
@@ -49,13 +53,25 @@ describe('a fleet of 20 integrations on two workers', () => {
     await waitForInitialLoads(database.uri, ids, 120_000);
     harness.brevo.calls.reset();
 
-    // Three intervals of the schedule.
+    // Three intervals of the schedule, with one interval of edits in Salesforce at its start.
     const windowStart = new Date();
+    const edits = minuteOfEdits(members, 0, seededRandom(17), INTERVAL_S * 1000);
+    const editing = makeEdits(edits, windowStart.getTime());
     await new Promise((resolve) => setTimeout(resolve, 3 * INTERVAL_S * 1000));
     const windowEnd = new Date();
     const steady = scheduleFigures(await runsBetween(database.connection, new Date(windowStart.getTime() - 2 * INTERVAL_S * 1000), windowEnd), ids, windowStart, windowEnd, INTERVAL_S * 1000);
     expect(steady.missed, 'integrations with a gap of over two intervals between scheduled runs').toEqual([]);
     expect(steady.lagsMs.length).toBeGreaterThanOrEqual(ids.length * 2);
+
+    // Each edit in Brevo, on the contact of its own org's record: by then every integration has run at least once after it.
+    await editing;
+    const seen = new Map<Edit, number>();
+    const deadline = Date.now() + INTERVAL_S * 1000;
+    await watchEdits(new BrevoControl(harness.brevo.url), edits, () => seen.size === edits.length || Date.now() > deadline, seen, 500);
+    expect(
+      edits.filter((edit) => !seen.has(edit)).map((edit) => `${edit.member.username}: ${edit.contact.Email} (${edit.contact.Id}) Title ${edit.title}`),
+      'edits not in Brevo',
+    ).toEqual([]);
 
     // SIGKILL the worker while it holds integration leases: the other runs them within an interval plus the lease.
     const victim = workers[0]!;

@@ -57,6 +57,18 @@ export function normaliseId(value: string): string | undefined {
   return id15 + suffix;
 }
 
+/**
+ * How many records of each key prefix one org may mint: Salesforce record Ids are unique across
+ * orgs, so each org of the sandbox mints from a range of its own. Two integrations of one Brevo
+ * account link contacts by `ext_id` = the Salesforce Id: orgs sharing Ids would merge their contacts.
+ */
+const ORG_ID_SPAN = 1_000_000_000;
+
+/** Where the record sequences of the sandbox's `index`-th org start (the demo org's: 1,000). */
+export function orgSequenceStart(index: number): number {
+  return 1_000 + index * ORG_ID_SPAN;
+}
+
 /** Mints sequential ids per key prefix; a fresh minter restarts the sequences (reset). */
 export class IdMinter {
   private sequences = new Map<string, number>();

@@ -1,5 +1,5 @@
 import { ChangeEventBus } from '../streaming/change-events.ts';
-import { IdMinter, KEY_PREFIX } from './ids.ts';
+import { IdMinter, KEY_PREFIX, orgSequenceStart } from './ids.ts';
 import { OBJECTS, SOBJECT_NAMES, type SObjectName } from './metadata.ts';
 import { ObjectTable } from './table.ts';
 
@@ -25,7 +25,7 @@ export interface SandboxUser {
 export class Org {
   readonly tables: Record<SObjectName, ObjectTable>;
   readonly changes = new ChangeEventBus();
-  ids = new IdMinter();
+  ids: IdMinter;
   apiUsage = 0;
   caseNumber = 1000;
   private lastStamp = 0;
@@ -36,7 +36,10 @@ export class Org {
     readonly name: string,
     readonly apiEnabled: boolean,
     public apiLimit: number,
+    /** Where its record sequences start (`orgSequenceStart`): no two orgs share a record Id. */
+    private readonly sequenceStart = orgSequenceStart(0),
   ) {
+    this.ids = new IdMinter(sequenceStart);
     this.tables = Object.fromEntries(SOBJECT_NAMES.map((n) => [n, new ObjectTable(OBJECTS[n])])) as Record<
       SObjectName,
       ObjectTable
@@ -85,7 +88,7 @@ export class Org {
 
   clear(): void {
     for (const name of SOBJECT_NAMES) this.tables[name].clear();
-    this.ids = new IdMinter();
+    this.ids = new IdMinter(this.sequenceStart);
     this.apiUsage = 0;
     this.caseNumber = 1000;
     this.lastStamp = 0;

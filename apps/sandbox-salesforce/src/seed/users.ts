@@ -1,4 +1,4 @@
-import { makeId } from '../org/ids.ts';
+import { makeId, orgSequenceStart } from '../org/ids.ts';
 import { Org, type SandboxUser } from '../org/org.ts';
 
 /**
@@ -12,7 +12,7 @@ export const NOAPI_USER_ID = makeId('005', 3_902_772_018);
 
 export function createOrgs(dailyApiLimit: number): { orgs: Org[]; users: SandboxUser[] } {
   const demo = new Org(DEMO_ORG_ID, 'Acme Demo', true, dailyApiLimit);
-  const noapi = new Org(NOAPI_ORG_ID, 'Acme Professional (no API)', false, dailyApiLimit);
+  const noapi = new Org(NOAPI_ORG_ID, 'Acme Professional (no API)', false, dailyApiLimit, orgSequenceStart(1));
   const common = { timezone: 'Europe/Rome', locale: 'en_US', language: 'en_US', password: 'demo1234' };
   return {
     orgs: [demo, noapi],
