@@ -60,6 +60,26 @@ describe('integrations', () => {
     expect(repo.salesforceCredentials((await repo.findForAccount('acc_c', id))!)?.accessToken).toBe('ACCESS-2');
   });
 
+  it('tells the worker an integration\'s neighbours: on its Salesforce org, and on the account\'s other orgs', async () => {
+    const repo = integrationRepository(db.connection, secrets);
+    const connect = async (accountId: string, name: string, orgId: string | null) => {
+      const created = await repo.create({ accountId, kind: 'salesforce-contacts', name });
+      if (orgId === null) return created._id.toHexString();
+      const connection = { orgId, userId: '0051', username: 'u@x.test', displayName: 'U', instanceUrl: 'http://sf', accessToken: 'a', refreshToken: 'r' };
+      await repo.setSalesforceConnection(accountId, created._id.toHexString(), connection, now);
+      return created._id.toHexString();
+    };
+    const production = await connect('acc_orgs', 'Production', '00DPROD');
+    const sibling = await connect('acc_orgs', 'Production leads', '00DPROD');
+    const fullCopy = await connect('acc_orgs', 'Full copy', '00DCOPY');
+    await connect('acc_orgs', 'Not connected yet', null);
+    await connect('acc_elsewhere', 'Another account', '00DCOPY');
+    const ids = (docs: { _id: { toHexString(): string } }[]) => docs.map((doc) => doc._id.toHexString()).sort();
+    expect(ids(await repo.listOnSalesforceOrgForWorker('acc_orgs', '00DPROD'))).toEqual([production, sibling].sort());
+    expect(ids(await repo.listOnOtherSalesforceOrgsForWorker('acc_orgs', '00DPROD'))).toEqual([fullCopy]);
+    expect(ids(await repo.listOnOtherSalesforceOrgsForWorker('acc_orgs', '00DCOPY'))).toEqual([production, sibling].sort());
+  });
+
   it('changes status only from the allowed ones; auth_error returns after reconnecting', async () => {
     const repo = integrationRepository(db.connection, secrets);
     const { _id } = await repo.create({ accountId: 'acc_s', kind: 'salesforce-leads', name: 'Status' });

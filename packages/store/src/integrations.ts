@@ -429,6 +429,10 @@ export function integrationRepository(connection: Connection, secrets: SecretBox
     /** Converted leads: an account's integrations on one Salesforce org (by the `salesforce_account` index), oldest first. */
     listOnSalesforceOrgForWorker: (accountId: string, orgId: string) =>
       Integration.find({ 'salesforce.orgId': orgId, accountId }, { kind: 1, status: 1, createdAt: 1 }).sort({ createdAt: 1, _id: 1 }).lean<Pick<IntegrationDoc, '_id' | 'kind' | 'status'>[]>().exec(),
+
+    /** The account's integrations connected to another Salesforce org (the worker: a record Id can repeat across orgs). */
+    listOnOtherSalesforceOrgsForWorker: (accountId: string, orgId: string) =>
+      Integration.find({ accountId, 'salesforce.orgId': { $exists: true, $ne: orgId } }, { _id: 1 }).lean<Pick<IntegrationDoc, '_id'>[]>().exec(),
   };
 }
 

@@ -82,6 +82,8 @@ export interface EngineDeps {
   shouldYield?: () => Promise<boolean>;
   /** Converted leads: the other integrations of the same account and Salesforce org (absent: none, so a converted lead's contact stops syncing). */
   siblings?: () => Promise<readonly SiblingIntegration[]>;
+  /** The ids of the account's integrations on other Salesforce orgs, whose record Ids may repeat ours (`linkedByOtherOrg`). */
+  otherOrgIntegrations?: () => Promise<readonly string[]>;
 }
 
 /** `yielded`: a long run stopped between two chunks for other integrations' runs, and asked for its continuation. */
@@ -181,6 +183,7 @@ async function createRunContext(
       now,
       sleep: deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
       ...(objectOf(integration) === 'Contact' ? { takeOverConvertedLead: convertedLeadTakeOver(integration, deps, callSalesforce, now) } : {}),
+      ...(deps.otherOrgIntegrations ? { linkedByOtherOrg: linkedByOtherOrg(deps.otherOrgIntegrations, deps.store) } : {}),
     }),
     fieldsByName: indexFieldsByName(fields),
     runId,
@@ -349,6 +352,18 @@ export async function isPaused(integrationId: string, pausedUntil: Date | null |
   if (!orgPausedUntil) return false;
   await deps.store.state.pauseUntil(integrationId, orgPausedUntil, 'salesforce_limit');
   return true;
+}
+
+/** `WriterOptions.linkedByOtherOrg` from the store: the other orgs' integrations read once per run, their links by `_id`. */
+function linkedByOtherOrg(otherOrgIntegrations: () => Promise<readonly string[]>, store: SyncStore) {
+  let others: Promise<readonly string[]> | undefined;
+  return async (salesforceIds: readonly string[]): Promise<ReadonlySet<string>> => {
+    const linked = new Set<string>();
+    for (const other of await (others ??= otherOrgIntegrations())) {
+      for (const salesforceId of (await store.links.findBySalesforceIds(other, salesforceIds)).keys()) linked.add(salesforceId);
+    }
+    return linked;
+  };
 }
 
 /**

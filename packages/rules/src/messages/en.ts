@@ -94,6 +94,7 @@ export const en = {
     },
     sync: {
       notLinked: 'This Brevo contact is not linked to a Salesforce record; it is not created in Salesforce.',
+      linkedOtherOrg: 'The Brevo contact with this record’s Id (ext_id) is synced by an integration of another Salesforce org of this account: a sandbox copied from production keeps its records’ Ids. It was not synced, so that the two records are not mixed into one contact.',
     },
     duplicate: '{attribute}: this value already belongs to another Brevo contact. Records are never merged.',
     delete: {
@@ -131,6 +132,7 @@ export const en = {
       lead_converted_not_synced: 'To keep this contact in sync, create (or resume) a Salesforce contacts integration on the same Salesforce account: the contact then follows the converted lead.',
       delete_unconfirmed: 'Nothing to do if the contact should stay. To delete the record, delete the contact in Brevo (or the record in Salesforce).',
       not_linked: 'Nothing to do: contacts created in Brevo are not created in Salesforce.',
+      linked_other_org: 'Sync each Salesforce org that shares record Ids (production and its full-copy sandbox) to its own Brevo account, or pause one of the two integrations.',
       invalid_input: "Check the record's values against Brevo's formats, then retry.",
       salesforce_rejected: 'Check the record in Salesforce (validation rules, permissions), then retry.',
       conflict_salesforce_kept: 'Nothing to do if the Salesforce value is right. Otherwise edit it in Salesforce, or change the conflict rule in the mapping.',

@@ -96,6 +96,7 @@ export const it = {
     },
     sync: {
       notLinked: 'Questo contatto Brevo non è collegato a un record Salesforce; non viene creato in Salesforce.',
+      linkedOtherOrg: 'Il contatto Brevo con l’Id di questo record (ext_id) è sincronizzato da un’integrazione di un’altra org Salesforce di questo account: una sandbox copiata dalla produzione conserva gli Id dei record. Non è stato sincronizzato, per non unire i due record in un solo contatto.',
     },
     duplicate: '{attribute}: questo valore appartiene già a un altro contatto Brevo. I record non vengono mai uniti.',
     delete: {
@@ -133,6 +134,7 @@ export const it = {
       lead_converted_not_synced: 'Per mantenere sincronizzato questo contatto, crea (o riprendi) un’integrazione dei contatti Salesforce sullo stesso account Salesforce: il contatto seguirà allora il lead convertito.',
       delete_unconfirmed: 'Nulla da fare se il contatto deve restare. Per eliminare il record, elimina il contatto in Brevo (o il record in Salesforce).',
       not_linked: 'Nessuna azione: i contatti creati in Brevo non vengono creati in Salesforce.',
+      linked_other_org: 'Sincronizza ogni org Salesforce che condivide gli Id dei record (la produzione e la sua sandbox completa) con un proprio account Brevo, oppure metti in pausa una delle due integrazioni.',
       invalid_input: 'Controlla i valori del record rispetto ai formati di Brevo, poi riprova.',
       salesforce_rejected: 'Controlla il record in Salesforce (regole di convalida, permessi), poi riprova.',
       opt_out_kept_in_brevo: 'Nulla da fare se il contatto continua a non volere email. Se ha chiesto di riceverle di nuovo, togli il blocco in Brevo.',
