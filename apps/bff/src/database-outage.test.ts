@@ -1,4 +1,5 @@
 import { signHostToken } from '@contact-sync/api/host-token';
+import { brevoCall } from '@contact-sync/brevo';
 import { quotaMonth } from '@contact-sync/rules';
 import { registerIntegrationWebhook, runIntegration, type IntegrationSnapshot } from '@contact-sync/sync';
 import type { Connection } from 'mongoose';
@@ -82,7 +83,9 @@ describe('the database unavailable for 10 s under the BFF', () => {
     expect((await fetch(`${bffUrl}/readyz`)).status).toBe(503);
 
     for (const member of edited) {
-      await harness.client.contacts.updateContact({ identifier: String(member.id), identifierType: 'contact_id', attributes: { JOB_TITLE: `Edited during the outage ${member.id}` } });
+      // As a Brevo client does, a 429 (the account's calls a second, shared with the sync's) is waited out.
+      const edit = { identifier: String(member.id), identifierType: 'contact_id' as const, attributes: { JOB_TITLE: `Edited during the outage ${member.id}` } };
+      await brevoCall(() => harness.client.contacts.updateContact(edit), { idempotent: true });
     }
     // Each call (the webhook is batched: one or more events a call) answered so that Brevo delivers it again
     // (429 webhook_not_stored), none dropped.

@@ -1,7 +1,7 @@
 import { seededRandom, useTestDatabase } from '@contact-sync/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFleet, makeEdits, minuteOfEdits, runsBetween, scheduleFigures, waitForInitialLoads, watchEdits, type Edit, type FleetMember } from '../../../bench/support/fleet.ts';
-import { BrevoControl } from '../../../bench/support/sandbox-control.ts';
+import { BrevoControl, SalesforceControl } from '../../../bench/support/sandbox-control.ts';
 import { startHarness, type Harness } from '../../../packages/sync/src/testing/harness.ts';
 import { startAppProcess, waitUntil, type AppProcess } from '../../../packages/sync/src/testing/stack.ts';
 import { REDIRECT_URI } from '../../sandbox-salesforce/src/start.ts';
@@ -74,6 +74,9 @@ describe('a fleet of 20 integrations on two workers', () => {
     ).toEqual([]);
 
     // SIGKILL the worker while it holds integration leases: the other runs them within an interval plus the lease.
+    // Salesforce answers slowly meanwhile (a run then holds its lease for seconds, not the fraction of a second an
+    // edit-less run takes), so that the moment the victim holds one is there to be seen.
+    await new SalesforceControl(harness.salesforce.url).setLatency({ minMs: 400, maxMs: 600 });
     const victim = workers[0]!;
     const leases = database.connection.db!.collection<{ _id: string; owner: string | null; expiresAt: Date }>('sync_leases');
     let held: string[] = [];

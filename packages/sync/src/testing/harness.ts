@@ -1,4 +1,5 @@
 import type { BrevoClient } from '@getbrevo/brevo';
+import { brevoCall } from '@contact-sync/brevo';
 import { randomBytes } from 'node:crypto';
 import type { Connection } from 'jsforce';
 import { createSyncStore, ensureSyncIndexes, type SyncStore } from '@contact-sync/store';
@@ -122,11 +123,11 @@ export function engineDeps(harness: Harness, extra: Partial<EngineDeps> = {}): E
   };
 }
 
-/** Every contact of a Brevo list, as the API shows it. */
+/** Every contact of a Brevo list, as the API shows it (a 429 waited out: the account's calls a second are shared with the sync's). */
 export async function listMembers(client: BrevoClient, listId: number): Promise<{ id: number; email?: string; attributes: Record<string, unknown> }[]> {
   const members: { id: number; email?: string; attributes: Record<string, unknown> }[] = [];
   for (let offset = 0; ; offset += 500) {
-    const page = await client.contacts.getContactsFromList({ listId, limit: 500, offset, sort: 'asc' });
+    const page = await brevoCall(() => client.contacts.getContactsFromList({ listId, limit: 500, offset, sort: 'asc' }), { idempotent: true });
     const contacts = (page.contacts ?? []) as unknown as { id: number; email?: string; attributes: Record<string, unknown> }[];
     members.push(...contacts);
     if (contacts.length < 500) return members;
