@@ -59,7 +59,7 @@ WORKDIR /app/apps/worker
 ENV WORKER_METRICS_HOST=0.0.0.0 WORKER_METRICS_PORT=4001
 EXPOSE 4001
 HEALTHCHECK --interval=10s --timeout=3s --retries=3 CMD ["node", "-e", "fetch('http://127.0.0.1:'+process.env.WORKER_METRICS_PORT+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-# The heap cap the memory figures were measured with (packages/sync/README.md "Memory"); give the container 320 MB.
+# The heap cap the memory figures were measured with (packages/sync/README.md "Memory"); give the container 384 MB (docs/deploying.md).
 CMD ["node", "--max-old-space-size=192", "--import", "tsx", "src/main.ts"]
 
 FROM scratch AS web
