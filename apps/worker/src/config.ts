@@ -29,7 +29,7 @@ export const workerConfigSchema = z
     ...metricsTokenEnv,
     BFF_PUBLIC_URL: env.url('http://localhost:4000'),
     BREVO_API_URL: env.url('http://localhost:4020/v3'),
-    /** Brevo's `/contacts/*` limit per account: 10 calls a second on every plan, 20 on Professional and Enterprise. */
+    /** Brevo's `/contacts/*` limit per account: 10 calls a second on every plan, 20 on Professional and Enterprise (the sync takes four fifths). */
     BREVO_CONTACTS_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(10),
     SALESFORCE_LOGIN_URL: env.url('http://localhost:4010'),
     SALESFORCE_CLIENT_ID: z.string().min(1).default('sandbox-client-id'),

@@ -18,6 +18,16 @@ export interface BrevoRateLimits {
 /** `/contacts/*` calls a second per Brevo account on every plan (the "general" limits). */
 export const BREVO_CONTACTS_PER_SECOND = 10;
 
+/**
+ * Of the account's `/contacts/*` calls a second, those the sync takes: a fifth (at least one) is left to the
+ * dashboard's own requests (the wizard's attributes and lists, the preview), which a person waits for and which
+ * count against the same account. Taking all of them, a few initial loads kept a marketer's mapping step answering
+ * "a connected service is busy": 2 of 10 are left, 4 of 20.
+ */
+export function syncShareOfContactsLimit(perSecond: number): number {
+  return Math.max(1, perSecond - Math.max(1, Math.round(perSecond / 5)));
+}
+
 /** The account's budget is used up for longer than a run should hold a worker: the run stops and the integration waits. */
 export class RateBudgetWaitError extends Error {
   readonly code = 'rate_budget_wait';
@@ -44,7 +54,8 @@ function usedUpUntil(rateLimit: BrevoRateLimit, now: number): number | null {
 
 /**
  * The account's limits kept in the database (`RateBudgetStore`), where every
- * worker sees them: the contacts endpoints' calls a second are counted there,
+ * worker sees them: the contacts endpoints' calls a second are counted there
+ * (the sync's share of them, `syncShareOfContactsLimit`),
  * and a used-up window (headers or a 429) holds every worker until its reset.
  */
 export function sharedBrevoLimits(
@@ -54,7 +65,7 @@ export function sharedBrevoLimits(
 ): BrevoRateLimits {
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const perSecond = options.contactsPerSecond ?? BREVO_CONTACTS_PER_SECOND;
+  const perSecond = syncShareOfContactsLimit(options.contactsPerSecond ?? BREVO_CONTACTS_PER_SECOND);
   const keyOf = (label: string) => `brevo:${accountId}:${groupOf(label)}`;
   return {
     async beforeCall(label, maxWaitMs) {
