@@ -314,12 +314,15 @@ export async function applyBrevoEvents(integration: IntegrationSnapshot, deps: E
       groups.set(link.salesforceId, group);
     }
     // A converted lead is read-only in Salesforce, and no Contacts integration took its contact (rules' lead-conversion.ts).
+    // The echo of our own last write (an import's events may arrive after the conversion) is no Brevo edit to report.
     for (const [salesforceId, group] of groups) {
       if (group.link.convertedTo === undefined) continue;
       groups.delete(salesforceId);
       ignored.push(...group.events.map((event) => event._id));
       result.counts.skippedUnchanged += group.events.length;
-      addIssue(convertedNotSyncedIssue(group.link.convertedTo), 'error', group.link);
+      const onlyUpdates = group.events.every((event) => event.kind !== 'contact_deleted' && event.kind !== 'unsubscribed');
+      const echo = onlyUpdates && isEchoOfOwnWrite(hashMappedValues(foldEvents(group.link, group.events, integration.mapping, planContext.valuePairs).values), group.link.hash);
+      if (!echo) addIssue(convertedNotSyncedIssue(group.link.convertedTo), 'error', group.link);
     }
 
     // 2. Per record: delete (R13), echo (R17), or the fields to write.

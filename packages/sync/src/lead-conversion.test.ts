@@ -186,7 +186,13 @@ describe('a converted lead without a Contacts integration on the org', () => {
     expect((await listMembers(harness.client, leads.listId)).some((member) => member.id === brevoId)).toBe(true);
     expect((await harness.store.links.findBySalesforceIds(leads.id, [leadId])).get(leadId)?.convertedTo).toBe(contactId);
 
-    // Once: the next run neither writes nor repeats the error.
+    // Once: the next run neither writes nor repeats the error. Brevo's events of the values we wrote, arriving only now
+    // (an import's events can come after the conversion), are no Brevo edit to report.
+    const link = (await harness.store.links.findBySalesforceIds(leads.id, [leadId])).get(leadId)!;
+    const at = new Date();
+    await harness.store.events.addMany([
+      { _id: `late-echo-${leadId}`, integrationId: leads.id, kind: 'contact_updated', brevoId, email, content: { EXT_ID: leadId, ...link.values.attributes }, modifiedAt: at, receivedAt: at, state: 'pending' },
+    ]);
     const again = await runIntegration(leads, depsOf(leads, false));
     expect(again.salesforceToBrevo?.operations).toBe(0);
     expect((await errorsOf(leads, leadId)).filter((error) => error.resolvedAt == null)).toHaveLength(1);
