@@ -313,6 +313,11 @@ export async function applyBrevoEvents(integration: IntegrationSnapshot, deps: E
       group.events.push(event);
       groups.set(link.salesforceId, group);
     }
+    // What a contact's events leave in Brevo, and whether that is only the echo of our own last write (R17).
+    const fold = (group: Group) => {
+      const { values, touchedAt } = foldEvents(group.link, group.events, integration.mapping, planContext.valuePairs);
+      return { values, touchedAt, echo: isEchoOfOwnWrite(hashMappedValues(values), group.link.hash) };
+    };
     // A converted lead is read-only in Salesforce, and no Contacts integration took its contact (rules' lead-conversion.ts).
     // The echo of our own last write (an import's events may arrive after the conversion) is no Brevo edit to report.
     for (const [salesforceId, group] of groups) {
@@ -321,8 +326,7 @@ export async function applyBrevoEvents(integration: IntegrationSnapshot, deps: E
       ignored.push(...group.events.map((event) => event._id));
       result.counts.skippedUnchanged += group.events.length;
       const onlyUpdates = group.events.every((event) => event.kind !== 'contact_deleted' && event.kind !== 'unsubscribed');
-      const echo = onlyUpdates && isEchoOfOwnWrite(hashMappedValues(foldEvents(group.link, group.events, integration.mapping, planContext.valuePairs).values), group.link.hash);
-      if (!echo) addIssue(convertedNotSyncedIssue(group.link.convertedTo), 'error', group.link);
+      if (!(onlyUpdates && fold(group).echo)) addIssue(convertedNotSyncedIssue(group.link.convertedTo), 'error', group.link);
     }
 
     // 2. Per record: delete (R13), echo (R17), or the fields to write.
@@ -333,8 +337,7 @@ export async function applyBrevoEvents(integration: IntegrationSnapshot, deps: E
         deleteCandidates.push(group);
         continue;
       }
-      const { values, touchedAt } = foldEvents(group.link, group.events, integration.mapping, planContext.valuePairs);
-      folded.push({ group, values, touchedAt, echo: isEchoOfOwnWrite(hashMappedValues(values), group.link.hash) });
+      folded.push({ group, ...fold(group) });
     }
     // Opt-outs: Brevo's blocklisting, for the contacts whose events may carry one (an unsubscribe, a change of no
     // attribute, or any change but the echo of our own write).
