@@ -143,6 +143,29 @@ describe('a converted lead with a Contacts integration on the same org', () => {
     expect((await errorsOf(leads, leadId)).filter((error) => error.severity === 'error')).toEqual([]);
   });
 
+  it('a Contact the Contacts integration’s filter leaves out: not counted as leaving a list it never joined; written once it matches', async () => {
+    const { leadId, email, brevoId } = await syncedLead();
+    const lastName = `Convert${counter}`;
+    const contactId = await convert(leadId);
+    await runIntegration(leads, depsOf(leads));
+
+    const excluding: IntegrationSnapshot = { ...contacts, mappingSettings: { ...contacts.mappingSettings, filter: { groups: [{ conditions: [{ field: 'LastName', operator: 'notEquals', value: lastName }] }] } } };
+    const filtered = await runIntegration(excluding, depsOf(contacts));
+    expect(filtered.salesforceToBrevo?.counts).toMatchObject({ leftList: 0, notMatching: 1, failed: 0 });
+    // The lead's contact is kept as the Leads integration left it, its link waiting for the Contact to match.
+    expect(await brevoContact(email)).toMatchObject({ id: brevoId, attributes: expect.objectContaining({ EXT_ID: leadId }) });
+    expect((await harness.store.links.findBySalesforceIds(contacts.id, [contactId])).get(contactId)).toMatchObject({ movedFrom: { salesforceId: leadId } });
+
+    await harness.conn.sobject('Contact').update({ Id: contactId, Title: 'Matching now' });
+    // Without the filter (a changed filter reads every record again, and the seed's duplicates with them): this record's errors only.
+    await runIntegration(contacts, depsOf(contacts));
+    expect(await errorsOf(contacts, contactId)).toEqual([]);
+    const after = await brevoContact(email);
+    expect(after).toMatchObject({ id: brevoId, attributes: expect.objectContaining({ EXT_ID: contactId, JOB_TITLE: 'Matching now' }) });
+    expect(after.listIds).toContain(contacts.listId);
+    expect(await contactsWithEmail(email)).toBe(1);
+  });
+
   it('through the streams: the Lead update event moves the link, the Contact create event writes it', async () => {
     const { leadId, email, brevoId } = await syncedLead();
     const contactId = await convert(leadId);

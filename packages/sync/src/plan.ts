@@ -268,7 +268,8 @@ export function planPage(rows: readonly SalesforceRow[], links: ReadonlyMap<stri
       }
     }
     if (!recordMatchesFilter(row, context.filter, context.fieldsByName)) {
-      const inList = link !== undefined && link.leftList !== true;
+      // A converted lead's link this integration has not written yet (`movedFrom`) never joined its list: it waits for the Contact to match.
+      const inList = link !== undefined && link.leftList !== true && link.movedFrom === undefined;
       planned.push(inList ? { kind: 'leave', leave: { ...base, link } } : { kind: 'notMatching', ...base });
       continue;
     }
