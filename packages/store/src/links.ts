@@ -115,6 +115,18 @@ export class LinkStore {
     return new Map(docs.filter((doc) => doc.deleted !== true).map((doc) => [doc.salesforceId, strip(doc)]));
   }
 
+  /**
+   * Of these Salesforce Ids, those one of `integrationIds` links (R14 across Salesforce orgs: the sync asks it of the
+   * account's integrations on other orgs, for one chunk or preview page). One read by `_id` (each pair's), like
+   * `findBySalesforceIds`: bounded by the Ids asked times the integrations, whatever the size of their link sets.
+   */
+  async linkedByAnyOf(integrationIds: readonly string[], salesforceIds: readonly string[]): Promise<Set<string>> {
+    if (integrationIds.length === 0 || salesforceIds.length === 0) return new Set();
+    const ids = integrationIds.flatMap((integrationId) => salesforceIds.map((salesforceId) => linkId(integrationId, salesforceId)));
+    const docs = await findByIds(this.collection, ids, { salesforceId: 1, deleted: 1 });
+    return new Set(docs.filter((doc) => doc.deleted !== true).map((doc) => doc.salesforceId));
+  }
+
   /** Links whose Brevo contact holds one of these emails (webhooks name contacts by email). */
   async findByEmails(integrationId: string, emails: readonly string[]): Promise<Map<string, LinkDoc>> {
     if (emails.length === 0) return new Map();
