@@ -61,19 +61,20 @@ describe('records whose Ids another org of the account syncs', () => {
   it('a link an import made (its contact known by ext_id only) is not resolved onto the other org’s contact; a link that knows its contact’s id syncs', async () => {
     const sandboxOrg = await createIntegration(harness);
     const production = await productionContacts();
-    const ours = await harness.client.contacts.createContact({ email: 'sandbox.own@example.test', attributes: { LASTNAME: 'Ours' } });
+    const ours = (await harness.client.contacts.createContact({ email: 'sandbox.own@example.test', attributes: { LASTNAME: 'Ours' } }))?.id;
+    if (ours === undefined) throw new Error('Brevo created no contact');
     const [importMade, knownId] = shared;
     // Both stale (another hash): each record is an update, whose write would name its contact.
     await harness.store.links.upsertMany([
       { integrationId: sandboxOrg.id, salesforceId: importMade!, brevoId: null, values: { attributes: {} }, hash: 'stale', lastWrittenAt: new Date() },
-      { integrationId: sandboxOrg.id, salesforceId: knownId!, brevoId: ours.id!, values: { attributes: {} }, hash: 'stale', lastWrittenAt: new Date() },
+      { integrationId: sandboxOrg.id, salesforceId: knownId!, brevoId: ours, values: { attributes: {} }, hash: 'stale', lastWrittenAt: new Date() },
     ]);
     const result = await syncSalesforceToBrevo(sandboxOrg, engineDeps(harness, { otherOrgIntegrations: async () => [PRODUCTION_INTEGRATION] }));
     expect(result.error).toBeUndefined();
     const errors = (await harness.store.errors.listForRun(result.runId!)).filter((error) => error.salesforceId !== null && shared.includes(error.salesforceId));
     expect(errors.map((error) => [error.salesforceId, error.code]).sort()).toEqual(shared.filter((id) => id !== knownId).map((id) => [id, 'linked_other_org']).sort());
     await expectUntouched(production, sandboxOrg.listId);
-    const own = await harness.client.contacts.getContactInfo({ identifier: String(ours.id), identifierType: 'contact_id' as never });
+    const own = await harness.client.contacts.getContactInfo({ identifier: String(ours), identifierType: 'contact_id' as never });
     expect(own.listIds).toContain(sandboxOrg.listId);
     expect(own.attributes).not.toMatchObject({ LASTNAME: 'Ours' });
   });
@@ -96,12 +97,14 @@ describe('records whose Ids another org of the account syncs', () => {
     expect(preview.rejectedByReason).toEqual(runByCode);
   });
 
-  it('reads the other orgs’ links once a chunk, for that chunk’s Ids', async () => {
+  it('reads the other orgs’ integrations once a run and their links once a chunk, for that chunk’s Ids; nothing when nothing changed', async () => {
     const sandboxOrg = await createIntegration(harness);
     await productionContacts();
+    const listed = vi.fn(async () => [PRODUCTION_INTEGRATION]);
     const reads = vi.spyOn(harness.store.links, 'linkedByAnyOf');
+    const deps = engineDeps(harness, { otherOrgIntegrations: listed, options: { pageSize: 200, chunkSize: 200 } });
     try {
-      const result = await syncSalesforceToBrevo(sandboxOrg, engineDeps(harness, { otherOrgIntegrations: async () => [PRODUCTION_INTEGRATION], options: { pageSize: 200, chunkSize: 200 } }));
+      const result = await syncSalesforceToBrevo(sandboxOrg, deps);
       expect(result.end).toBe('completed');
       // The seeded org's records, a few more than 200: two chunks, one read each, of as many Ids as the chunk has.
       expect(result.counts.read).toBeGreaterThan(200);
@@ -110,6 +113,10 @@ describe('records whose Ids another org of the account syncs', () => {
         [[PRODUCTION_INTEGRATION], 200],
         [[PRODUCTION_INTEGRATION], result.counts.read - 200],
       ]);
+      expect(listed).toHaveBeenCalledTimes(1);
+      expect((await syncSalesforceToBrevo(sandboxOrg, deps)).counts.read).toBe(0);
+      expect(listed).toHaveBeenCalledTimes(1);
+      expect(reads).toHaveBeenCalledTimes(2);
     } finally {
       reads.mockRestore();
     }

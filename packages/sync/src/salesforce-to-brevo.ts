@@ -115,8 +115,8 @@ interface Context {
   noLinksAtStart: boolean;
   /** A Leads integration's siblings, read once per run (converted leads); empty otherwise. */
   siblings: readonly SiblingIntegration[];
-  /** The account's integrations on other Salesforce orgs, read once per run; each chunk reads which of its Ids they link. */
-  otherOrgIntegrations: readonly string[];
+  /** The account's integrations on other Salesforce orgs, read once per run by its first chunk with records (a run with nothing to write reads nothing). */
+  otherOrgIntegrations: () => Promise<readonly string[]>;
 }
 
 interface ChunkResult {
@@ -170,6 +170,7 @@ async function createRunContext(
   const { options, now, callSalesforce, callBrevo } = setup;
   const loadFields = deps.loadFields ?? describeFieldsLoader(deps.salesforce, callSalesforce);
   const fields = await loadFields(objectOf(integration));
+  let otherOrgIntegrations: Promise<readonly string[]> | undefined;
   return {
     integration,
     deps,
@@ -191,7 +192,7 @@ async function createRunContext(
     limit: await deps.store.quota.limitOf(integration.id),
     noLinksAtStart,
     siblings: objectOf(integration) === 'Lead' && deps.siblings ? await deps.siblings() : [],
-    otherOrgIntegrations: deps.otherOrgIntegrations ? await deps.otherOrgIntegrations() : [],
+    otherOrgIntegrations: () => (otherOrgIntegrations ??= deps.otherOrgIntegrations ? deps.otherOrgIntegrations() : Promise.resolve([])),
   };
 }
 
@@ -470,7 +471,7 @@ async function processChunk(context: Context, rows: SalesforceRow[], from: Water
   const lookup = context.noLinksAtStart ? rows.filter((row) => row.IsDeleted === true) : rows;
   let links = outside?.links ?? (lookup.length === 0 ? new Map<string, LinkDoc>() : await store.links.findBySalesforceIds(integration.id, lookup.map((row) => row.Id)));
   // R14 across orgs: one read for the chunk's Ids (none without integrations on other orgs); the preview reads the same.
-  const linkedByOtherOrg = await store.links.linkedByAnyOf(context.otherOrgIntegrations, rows.map((row) => row.Id));
+  const linkedByOtherOrg = rows.length === 0 ? new Set<string>() : await store.links.linkedByAnyOf(await context.otherOrgIntegrations(), rows.map((row) => row.Id));
   let planned = planPage(rows, links, planContextOf(integration, context.fieldsByName, context.siblings), linkedByOtherOrg);
   const resolved = await resolveImportedLinks(context, links, planned);
   if (resolved !== links) {
