@@ -58,10 +58,6 @@ export function createIntegrationRunner(deps: { connection: Connection; secrets:
       });
   }
 
-  function otherOrgIntegrationsOf(accountId: string, orgId: string) {
-    return async () => (await integrations.listOnOtherSalesforceOrgsForWorker(accountId, orgId)).map((other) => other._id.toHexString());
-  }
-
   async function snapshotOf(doc: IntegrationDoc): Promise<IntegrationSnapshot | null> {
     const mapping = mappingOf(doc);
     if (!mapping || !doc.list) return null;
@@ -95,6 +91,7 @@ export function createIntegrationRunner(deps: { connection: Connection; secrets:
     const apiKey = await accounts.brevoApiKey(doc.accountId);
     if (!snapshot || !apiKey) return null;
     const brevo = createBrevoClient({ apiKey, baseUrl: config.BREVO_API_URL });
+    const { salesforce } = doc;
     return {
       snapshot,
       brevo,
@@ -107,8 +104,8 @@ export function createIntegrationRunner(deps: { connection: Connection; secrets:
         // The org's daily-limit pause holds every integration on the org.
         ...(doc.salesforce ? { salesforceOrg: sharedSalesforceLimits(deps.store.rateBudgets, doc.salesforce.orgId) } : {}),
         // Converted leads follow their Contact into a Contacts integration of the same account and org.
-        ...(doc.salesforce
-          ? { siblings: siblingsOf(doc.accountId, doc.salesforce.orgId, doc._id.toHexString()), otherOrgIntegrations: otherOrgIntegrationsOf(doc.accountId, doc.salesforce.orgId) }
+        ...(salesforce
+          ? { siblings: siblingsOf(doc.accountId, salesforce.orgId, doc._id.toHexString()), otherOrgIntegrations: () => integrations.idsOnOtherSalesforceOrgs(doc.accountId, salesforce.orgId) }
           : {}),
         options: { sender: { email: config.NOTICE_SENDER_EMAIL, name: 'Salesforce contacts integration' }, ...callCounting },
       },

@@ -15,3 +15,15 @@ export function checkContactIdentifier(
   if (linked || values.email || values.sms) return null;
   return createIssue(RuleCode.NoEmailOrSms, mapping[BREVO_EMAIL_ATTRIBUTE] ?? mapping[BREVO_SMS_ATTRIBUTE]);
 }
+
+/**
+ * R14 across Salesforce orgs: a record names its Brevo contact by its Salesforce Id (`ext_id`), and Ids repeat across
+ * orgs when one was copied from the other (a full-copy sandbox keeps its production org's Ids). While an integration
+ * of the same account on another org links the record's Id, the contact holding that ext_id is the other org's
+ * record's: a record that would reach its contact by that ext_id (no link of its own yet, or a link an import made,
+ * which knows its contact by ext_id only: `ownContactKnown` false) is not synced, so that two records are never
+ * mixed into one contact. A link that knows its contact's id is this record's own contact: it syncs as before.
+ */
+export function checkLinkedFromOtherOrg(linkedByOtherOrg: boolean, ownContactKnown: boolean): RuleIssue | null {
+  return linkedByOtherOrg && !ownContactKnown ? createIssue(RuleCode.LinkedFromOtherOrg, 'ext_id') : null;
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fieldsByName } from './__fixtures__/salesforce-lead.ts';
 import { mapSalesforceRecordToBrevo } from './salesforce-to-brevo.ts';
-import { checkContactIdentifier } from './identifiers.ts';
+import { checkContactIdentifier, checkLinkedFromOtherOrg } from './identifiers.ts';
 
 const mapping = {
   EMAIL: 'Email',
@@ -130,5 +130,13 @@ describe('checkContactIdentifier (R5 per record)', () => {
     expect(checkContactIdentifier({ email: 'a@b.test' }, { EMAIL: 'Email' }, false)).toBeNull();
     expect(checkContactIdentifier({ sms: '+393331234567' }, { SMS: 'MobilePhone' }, false)).toBeNull();
     expect(checkContactIdentifier({}, { EMAIL: 'Email' }, true)).toBeNull();
+  });
+});
+
+describe('checkLinkedFromOtherOrg (R14 across Salesforce orgs)', () => {
+  it('refuses a record another org’s integration links, unless its own link knows its contact', () => {
+    expect(checkLinkedFromOtherOrg(true, false)).toMatchObject({ code: 'linked_other_org', rule: 'R14', field: 'ext_id', messageKey: 'rules.sync.linkedOtherOrg' });
+    expect(checkLinkedFromOtherOrg(true, true)).toBeNull();
+    expect(checkLinkedFromOtherOrg(false, false)).toBeNull();
   });
 });

@@ -430,9 +430,11 @@ export function integrationRepository(connection: Connection, secrets: SecretBox
     listOnSalesforceOrgForWorker: (accountId: string, orgId: string) =>
       Integration.find({ 'salesforce.orgId': orgId, accountId }, { kind: 1, status: 1, createdAt: 1 }).sort({ createdAt: 1, _id: 1 }).lean<Pick<IntegrationDoc, '_id' | 'kind' | 'status'>[]>().exec(),
 
-    /** The account's integrations connected to another Salesforce org (the worker: a record Id can repeat across orgs). */
-    listOnOtherSalesforceOrgsForWorker: (accountId: string, orgId: string) =>
-      Integration.find({ accountId, 'salesforce.orgId': { $exists: true, $ne: orgId } }, { _id: 1 }).lean<Pick<IntegrationDoc, '_id'>[]>().exec(),
+    /** The ids of the account's integrations connected to another Salesforce org (a record Id can repeat across orgs): the worker's runs and the BFF's preview. */
+    async idsOnOtherSalesforceOrgs(accountId: string, orgId: string): Promise<string[]> {
+      const docs = await Integration.find({ accountId, 'salesforce.orgId': { $exists: true, $ne: orgId } }, { _id: 1 }).lean<Pick<IntegrationDoc, '_id'>[]>().exec();
+      return docs.map((doc) => doc._id.toHexString());
+    },
   };
 }
 

@@ -64,3 +64,14 @@ describe('LinkStore.move', () => {
     expect((await store.links.findBySalesforceIds('leads', ['00QE'])).get('00QE')).toMatchObject({ brevoId: 12, convertedTo: '003E' });
   });
 });
+
+describe('LinkStore.linkedByAnyOf', () => {
+  it('names the Ids any of the integrations links (tombstones not), and reads nothing for no integration', async () => {
+    const store = createSyncStore(database.connection.db!);
+    await store.links.upsertMany([link('production', '003X', 1), link('production', '003Y', 2), link('other-copy', '003Z', 3), link('elsewhere', '003W', 4)]);
+    await store.links.markDeleted('production', ['003Y'], 'chunk', now);
+    expect(await store.links.linkedByAnyOf(['production', 'other-copy'], ['003X', '003Y', '003Z', '003W', '003V'])).toEqual(new Set(['003X', '003Z']));
+    expect(await store.links.linkedByAnyOf([], ['003X'])).toEqual(new Set());
+    expect(await store.links.linkedByAnyOf(['production'], [])).toEqual(new Set());
+  });
+});

@@ -34,12 +34,6 @@ export interface WriterOptions {
    * take that contact over (rules' `isConvertedInto`); true when the lead's link was moved to it.
    */
   takeOverConvertedLead?: (write: PlannedWrite, owner: BrevoOwner) => Promise<boolean>;
-  /**
-   * Of these Salesforce Ids, those an integration of the same account on another Salesforce org has linked. R14 names
-   * a contact by its record's Id, and Ids repeat across orgs when one was copied from the other (a full-copy sandbox
-   * keeps its production org's Ids): the contact holding such an ext_id is the other org's record, never ours to adopt.
-   */
-  linkedByOtherOrg?: (salesforceIds: readonly string[]) => Promise<ReadonlySet<string>>;
 }
 
 export interface WriteFailure {
@@ -205,11 +199,6 @@ export class BrevoWriter {
   async resolveByExtId(extIds: readonly string[]): Promise<Map<string, number | null>> {
     const resolved = new Map<string, number | null>();
     const wanted = new Set(extIds);
-    // Another org's record holds that ext_id: not ours (planned as new, its creation then reports it).
-    for (const extId of await this.linkedByOtherOrg([...wanted])) {
-      resolved.set(extId, null);
-      wanted.delete(extId);
-    }
     if (wanted.size > RESOLVE_ONE_BY_ONE_MAX && Math.ceil((await this.currentListSize()) / LIST_PAGE) < wanted.size) {
       for (const [extId, contact] of await this.readBack(wanted, null)) resolved.set(extId, contact.id);
     }
@@ -239,10 +228,6 @@ export class BrevoWriter {
       return;
     }
     for (const { processId, rows } of imports) await this.createdOrRefused(processId, rows, outcome, since, landing === 'unknown' ? null : landing.get(processId)!);
-  }
-
-  private async linkedByOtherOrg(salesforceIds: readonly string[]): Promise<ReadonlySet<string>> {
-    return salesforceIds.length > 0 && this.options.linkedByOtherOrg ? this.options.linkedByOtherOrg(salesforceIds) : new Set();
   }
 
   private async currentListSize(): Promise<number> {
@@ -308,13 +293,7 @@ export class BrevoWriter {
 
     const fixups: { key: string; item: BatchContactUpdate }[] = [];
     const missing: PlannedWrite[] = [];
-    // A contact holding the record's ext_id that another org's integration links is that org's record's (R14).
-    const foreign = await this.linkedByOtherOrg(creates.map((write) => write.salesforceId));
     for (const write of creates) {
-      if (foreign.has(write.salesforceId)) {
-        outcome.failures.push({ salesforceId: write.salesforceId, issue: createIssue(RuleCode.LinkedFromOtherOrg, 'ext_id') });
-        continue;
-      }
       const contact = found.get(write.salesforceId);
       if (!contact) missing.push(write);
       else if (holds(contact, write.values) && contact.listIds.includes(this.options.listId)) outcome.written.set(write.salesforceId, contact.id);

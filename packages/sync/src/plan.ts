@@ -2,6 +2,7 @@ import { watermarkOf, type BrevoValues, type LinkDoc, type RecordContact, type R
 import { watermarkQuery } from '@contact-sync/salesforce';
 import {
   checkContactIdentifier,
+  checkLinkedFromOtherOrg,
   decideLeadConversion,
   compileRecordFilter,
   decideOptOutFromSalesforce,
@@ -237,17 +238,25 @@ function keepsSomething(warning: RuleIssue, link: LinkDoc | undefined, mapping: 
   return attributes.some((attribute) => (attribute === 'SMS' ? link?.values.sms !== undefined : link?.values.attributes[attribute] != null));
 }
 
+const NO_IDS: ReadonlySet<string> = new Set();
+
 /**
  * Decides, for one page of Salesforce rows and their links, what each row
  * costs: a create (no link yet), an update (mapped values changed), a delete
  * (R13, linked record deleted), nothing (unchanged, R16: no call, no quota),
- * or a rejection (R10 and other per-record rules, R15 duplicates inside the page).
+ * or a rejection (R10 and other per-record rules, R15 duplicates inside the page,
+ * R14 an Id another Salesforce org's integration of the account links).
  * Pure: the rules package decides every rule; this only routes its answers.
+ * `linkedByOtherOrg`: the page's Ids that the account's integrations on other
+ * Salesforce orgs link (`LinkStore.linkedByAnyOf`), read by the run and the preview alike.
  */
-export function planPage(rows: readonly SalesforceRow[], links: ReadonlyMap<string, LinkDoc>, context: PlanContext): PlannedRow[] {
+export function planPage(rows: readonly SalesforceRow[], links: ReadonlyMap<string, LinkDoc>, context: PlanContext, linkedByOtherOrg: ReadonlySet<string> = NO_IDS): PlannedRow[] {
   const planned: PlannedRow[] = [];
   for (const row of rows) {
-    const link = links.get(row.Id);
+    const own = links.get(row.Id);
+    // R14 across orgs: a link that knows its contact by ext_id only would reach the other org's record's contact; it is no link of ours.
+    const otherOrgIssue = checkLinkedFromOtherOrg(linkedByOtherOrg.has(row.Id), own !== undefined && own.brevoId !== null);
+    const link = otherOrgIssue ? undefined : own;
     const base = { salesforceId: row.Id, modstamp: row.SystemModstamp };
     if (row.IsDeleted === true) {
       const actions = decideSalesforceDelete(link !== undefined);
@@ -284,6 +293,11 @@ export function planPage(rows: readonly SalesforceRow[], links: ReadonlyMap<stri
     const missingIdentifier = checkContactIdentifier(values, context.mapping, link !== undefined);
     if (missingIdentifier) {
       planned.push({ kind: 'skipped', ...base, issue: missingIdentifier });
+      continue;
+    }
+    if (otherOrgIssue) {
+      // It would be created, and its import adopted by ext_id onto the other org's record's contact.
+      planned.push({ kind: 'rejected', ...base, issues: [otherOrgIssue] });
       continue;
     }
     const hash = hashMappedValues(values);

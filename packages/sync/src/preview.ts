@@ -34,6 +34,11 @@ export interface PreviewDeps {
   brevo: BrevoClient;
   /** When given, existing links make records updates (or unchanged) instead of creates; never written. */
   store?: SyncStore;
+  /**
+   * The account's integrations on other Salesforce orgs (the run's `EngineDeps.otherOrgIntegrations`): with `store`,
+   * each chunk's Ids that they link are rejected as the run rejects them (R14, `linked_other_org`).
+   */
+  otherOrgIntegrations?: () => Promise<readonly string[]>;
   loadFields?: FieldsLoader;
   sampleSize?: number;
   pageSize?: number;
@@ -53,7 +58,8 @@ const BREVO_PAGE = 1000;
  * R15 inside a chunk, R5's records without email or SMS), counted by the same `countRow`. What the
  * run learns from Brevo only when it writes (an email, SMS or ext_id another contact already holds:
  * R15, or our own contact from an earlier run: adopted) the preview reads beforehand from the
- * account's contacts, and decides with the run's `decideOnOwner`.
+ * account's contacts, and decides with the run's `decideOnOwner`. An Id the account's integrations on other
+ * Salesforce orgs link (R14) is decided by the planner from the same read as the run's.
  */
 export async function previewIntegration(integration: IntegrationSnapshot, deps: PreviewDeps): Promise<PreviewResult> {
   const sampleSize = deps.sampleSize ?? 5;
@@ -89,9 +95,13 @@ export async function previewIntegration(integration: IntegrationSnapshot, deps:
   const soql = runQueryOf(integration, planContext, watermark, noLinks);
   const chunkSize = DEFAULT_ENGINE_OPTIONS.chunkSize;
   const candidates: Candidate[] = [];
+  const otherOrgIntegrations = deps.store && deps.otherOrgIntegrations ? await deps.otherOrgIntegrations() : [];
   const planChunk = async (rows: SalesforceRow[]) => {
-    const links = deps.store ? await deps.store.links.findBySalesforceIds(integration.id, rows.map((row) => row.Id)) : new Map<string, LinkDoc>();
-    const planned = planPage(rows, links, planContext);
+    const ids = rows.map((row) => row.Id);
+    const links = deps.store ? await deps.store.links.findBySalesforceIds(integration.id, ids) : new Map<string, LinkDoc>();
+    // The run's read: one per chunk, of the chunk's Ids only.
+    const linkedByOtherOrg = deps.store ? await deps.store.links.linkedByAnyOf(otherOrgIntegrations, ids) : new Set<string>();
+    const planned = planPage(rows, links, planContext, linkedByOtherOrg);
     for (const row of planned) {
       if (row.kind === 'create' || row.kind === 'update') {
         candidates.push(row);

@@ -82,7 +82,7 @@ export interface EngineDeps {
   shouldYield?: () => Promise<boolean>;
   /** Converted leads: the other integrations of the same account and Salesforce org (absent: none, so a converted lead's contact stops syncing). */
   siblings?: () => Promise<readonly SiblingIntegration[]>;
-  /** The ids of the account's integrations on other Salesforce orgs, whose record Ids may repeat ours (`linkedByOtherOrg`). */
+  /** The ids of the account's integrations on other Salesforce orgs, whose record Ids may repeat ours (R14: `planPage`'s `linkedByOtherOrg`; absent: none). */
   otherOrgIntegrations?: () => Promise<readonly string[]>;
 }
 
@@ -115,6 +115,8 @@ interface Context {
   noLinksAtStart: boolean;
   /** A Leads integration's siblings, read once per run (converted leads); empty otherwise. */
   siblings: readonly SiblingIntegration[];
+  /** The account's integrations on other Salesforce orgs, read once per run by its first chunk with records (a run with nothing to write reads nothing). */
+  otherOrgIntegrations: () => Promise<readonly string[]>;
 }
 
 interface ChunkResult {
@@ -168,6 +170,7 @@ async function createRunContext(
   const { options, now, callSalesforce, callBrevo } = setup;
   const loadFields = deps.loadFields ?? describeFieldsLoader(deps.salesforce, callSalesforce);
   const fields = await loadFields(objectOf(integration));
+  let otherOrgIntegrations: Promise<readonly string[]> | undefined;
   return {
     integration,
     deps,
@@ -183,13 +186,13 @@ async function createRunContext(
       now,
       sleep: deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
       ...(objectOf(integration) === 'Contact' ? { takeOverConvertedLead: convertedLeadTakeOver(integration, deps, callSalesforce, now) } : {}),
-      ...(deps.otherOrgIntegrations ? { linkedByOtherOrg: linkedByOtherOrg(deps.otherOrgIntegrations, deps.store) } : {}),
     }),
     fieldsByName: indexFieldsByName(fields),
     runId,
     limit: await deps.store.quota.limitOf(integration.id),
     noLinksAtStart,
     siblings: objectOf(integration) === 'Lead' && deps.siblings ? await deps.siblings() : [],
+    otherOrgIntegrations: () => (otherOrgIntegrations ??= deps.otherOrgIntegrations ? deps.otherOrgIntegrations() : Promise.resolve([])),
   };
 }
 
@@ -354,18 +357,6 @@ export async function isPaused(integrationId: string, pausedUntil: Date | null |
   return true;
 }
 
-/** `WriterOptions.linkedByOtherOrg` from the store: the other orgs' integrations read once per run, their links by `_id`. */
-function linkedByOtherOrg(otherOrgIntegrations: () => Promise<readonly string[]>, store: SyncStore) {
-  let others: Promise<readonly string[]> | undefined;
-  return async (salesforceIds: readonly string[]): Promise<ReadonlySet<string>> => {
-    const linked = new Set<string>();
-    for (const other of await (others ??= otherOrgIntegrations())) {
-      for (const salesforceId of (await store.links.findBySalesforceIds(other, salesforceIds)).keys()) linked.add(salesforceId);
-    }
-    return linked;
-  };
-}
-
 /**
  * Pauses the integration after a limit: Brevo's for the reset it named; Salesforce's daily limit
  * for as long as the org needs to get a reserve back (`dailyLimitPauseMs`), the org's other
@@ -479,11 +470,13 @@ async function processChunk(context: Context, rows: SalesforceRow[], from: Water
   // A first load skips the lookup, except for deleted rows (a record created and deleted during the run must still be unlinked).
   const lookup = context.noLinksAtStart ? rows.filter((row) => row.IsDeleted === true) : rows;
   let links = outside?.links ?? (lookup.length === 0 ? new Map<string, LinkDoc>() : await store.links.findBySalesforceIds(integration.id, lookup.map((row) => row.Id)));
-  let planned = planPage(rows, links, planContextOf(integration, context.fieldsByName, context.siblings));
+  // R14 across orgs: one read for the chunk's Ids (none without integrations on other orgs); the preview reads the same.
+  const linkedByOtherOrg = rows.length === 0 ? new Set<string>() : await store.links.linkedByAnyOf(await context.otherOrgIntegrations(), rows.map((row) => row.Id));
+  let planned = planPage(rows, links, planContextOf(integration, context.fieldsByName, context.siblings), linkedByOtherOrg);
   const resolved = await resolveImportedLinks(context, links, planned);
   if (resolved !== links) {
     links = resolved;
-    planned = planPage(rows, links, planContextOf(integration, context.fieldsByName, context.siblings));
+    planned = planPage(rows, links, planContextOf(integration, context.fieldsByName, context.siblings), linkedByOtherOrg);
   }
   await checkpoint('planned');
 

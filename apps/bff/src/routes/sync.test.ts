@@ -1,5 +1,5 @@
 import { createIssue, RuleCode } from '@contact-sync/rules';
-import { createSyncStore, type SyncStore } from '@contact-sync/store';
+import { createSyncStore, integrationRepository, type SyncStore } from '@contact-sync/store';
 import { recordErrorOf } from '@contact-sync/sync';
 import { useTestDatabase } from '@contact-sync/testing';
 import request from 'supertest';
@@ -69,6 +69,42 @@ describe('GET /api/v1/integrations/:id/preview', () => {
     expect(await store.links.count(draftId)).toBe(0);
     expect(await store.runs.list(draftId)).toEqual([]);
     expect(await store.state.find(draftId)).toBeNull();
+  });
+
+  it('rejects (linked_other_org) the records an integration of the account on another Salesforce org links; never by another account’s links or its own org’s', async () => {
+    const before = (await request(bff.app).get(`/api/v1/integrations/${draftId}/preview`).set(bearer(token))).body;
+    const ids = (before.samples.create as { salesforceId: string }[]).map((sample) => sample.salesforceId);
+    expect(ids.length).toBeGreaterThanOrEqual(7);
+    const repo = integrationRepository(db.connection, bff.secrets);
+    const onOrg = async (accountId: string, name: string, orgId: string) => {
+      const id = (await repo.create({ accountId, kind: 'salesforce-contacts', name }))._id.toHexString();
+      const connection = { orgId, userId: '005FULLCOPY', username: 'copy@acme.test', displayName: 'Copy', instanceUrl: 'http://sf.test', accessToken: 'a', refreshToken: 'r' };
+      await repo.setSalesforceConnection(accountId, id, connection, new Date());
+      return id;
+    };
+    const linksOf = (integrationId: string, salesforceIds: string[]) =>
+      salesforceIds.map((salesforceId, index) => ({ integrationId, salesforceId, brevoId: 900_000 + index, values: { attributes: {} }, hash: 'h', lastWrittenAt: new Date() }));
+    // The account's full-copy sandbox (another org, the same Ids) links three; another account's integration, and an
+    // integration of this account on the same org (its own records: no conflict of Ids), link others.
+    const fullCopy = await onOrg('acc_demo', 'Full copy', '00DFULLCOPY00000AAA');
+    const elsewhere = await onOrg('acc_elsewhere', 'Another account', '00DFULLCOPY00000AAA');
+    await store.links.upsertMany([...linksOf(fullCopy, ids.slice(0, 3)), ...linksOf(elsewhere, ids.slice(3, 5)), ...linksOf(activeId, ids.slice(5, 7))]);
+    try {
+      const response = await request(bff.app).get(`/api/v1/integrations/${draftId}/preview`).set(bearer(token));
+      expect(response.status).toBe(200);
+      const byCode = Object.fromEntries((response.body.rejected as { code: string; count: number }[]).map((reason) => [reason.code, reason.count]));
+      expect(byCode.linked_other_org).toBe(3);
+      expect(response.body.rejected.find((reason: { code: string }) => reason.code === 'linked_other_org')).toMatchObject({ messageKey: 'rules.sync.linkedOtherOrg' });
+      expect(response.body.toCreate).toBe(before.toCreate - 3);
+      expect(response.body.rejectedRecords).toBe(before.rejectedRecords + 3);
+      expect(response.body.operations).toBe(before.operations - 3);
+    } finally {
+      await store.links.removeIntegration(fullCopy);
+      await store.links.removeIntegration(elsewhere);
+      await store.links.removeMany(activeId, ids.slice(5, 7));
+      await repo.delete('acc_demo', fullCopy);
+      await repo.delete('acc_elsewhere', elsewhere);
+    }
   });
 
   it('says the quota would not suffice', async () => {

@@ -53,10 +53,14 @@ export function syncRoutes(ctx: BffContext, guards: RouteGuards): Router {
     const quota = await ctx.syncFacts.quota(params.id, month);
     const salesforce = salesforceFor(ctx, integration);
     const brevo = await brevoClientFor(ctx, auth.accountId);
+    const orgId = integration.salesforce?.orgId;
     const result = await previewIntegration(snapshot, {
       salesforce: salesforce.connection,
       brevo,
       store: syncStore(),
+      // R14 across orgs, as the run decides it: this account's integrations only (the caller's, by its token), whose links
+      // are then read for the Ids of each chunk the preview plans, never more.
+      ...(orgId ? { otherOrgIntegrations: () => ctx.integrations.idsOnOtherSalesforceOrgs(auth.accountId, orgId) } : {}),
       loadFields: () => describeIntegrationObject(ctx, integration),
       sampleSize: PREVIEW_ENGINE_SAMPLES,
       quotaLimit: quota.limit,
