@@ -23,6 +23,8 @@ describe('worker start-up configuration', () => {
     { variable: 'SYNC_STREAMING', value: 'sometimes' },
     { variable: 'SYNC_SAFETY_NET_SECONDS', value: '30' },
     { variable: 'WORKER_CONCURRENCY', value: 'all-of-them' },
+    { variable: 'WORKER_LOAD_SLOTS', value: '0' },
+    { variable: 'WORKER_LOAD_SLOTS', value: '37', with: { WORKER_CONCURRENCY: '5' } },
     { variable: 'BFF_PUBLIC_URL', value: 'bff.example.test:4000' },
     { variable: 'BREVO_API_URL', value: 'api.brevo.test/v3' },
     { variable: 'SALESFORCE_LOGIN_URL', value: 'ftp://login.salesforce.test' },

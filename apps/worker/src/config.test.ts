@@ -67,3 +67,20 @@ describe('WORKER_LEASE_SECONDS', () => {
     expect(problems({ ...base, WORKER_LEASE_SECONDS: 'soon' })).toEqual(['WORKER_LEASE_SECONDS']);
   });
 });
+
+// Issue 17: many short runs at once, few loads (each holds a chunk of records in memory).
+describe('WORKER_CONCURRENCY and WORKER_LOAD_SLOTS', () => {
+  it('runs 8 at once by default, loads in at most WORKER_CONCURRENCY of them (unset: the scheduler\'s default), and refuses more', () => {
+    const base = { MONGODB_URI: 'mongodb://h/db' };
+    const slots = (env: Record<string, string>) => {
+      const config = loadWorkerConfig({ ...base, ...env });
+      return [config.WORKER_CONCURRENCY, config.WORKER_LOAD_SLOTS];
+    };
+    expect(slots({})).toEqual([8, undefined]);
+    expect(slots({ WORKER_CONCURRENCY: '1' })).toEqual([1, undefined]);
+    expect(slots({ WORKER_CONCURRENCY: '4', WORKER_LOAD_SLOTS: '4' })).toEqual([4, 4]);
+    expect(problems({ ...base, WORKER_LOAD_SLOTS: '9' })).toEqual(['WORKER_LOAD_SLOTS']);
+    expect(problems({ ...base, WORKER_CONCURRENCY: '2', WORKER_LOAD_SLOTS: '3' })).toEqual(['WORKER_LOAD_SLOTS']);
+    for (const value of ['0', '-1', '1.5', 'few']) expect(problems({ ...base, WORKER_LOAD_SLOTS: value }), value).toEqual(['WORKER_LOAD_SLOTS']);
+  });
+});

@@ -13,7 +13,13 @@ export const workerConfigSchema = z
     SYNC_STREAMING: z.enum(['on', 'off']).default('on'),
     /** The watermark run's interval while changes arrive in real time: the safety net. */
     SYNC_SAFETY_NET_SECONDS: z.coerce.number().int().min(60, 'must be at least 60 (seconds)').default(900),
-    WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+    /** Runs at once per worker, loads included: most runs wait on the APIs, not on the CPU. */
+    WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
+    /**
+     * How many of them may be loads (`isLoadRun`: initial loads, re-reads, continuations), each holding a
+     * chunk of records in memory. Unset: the scheduler's DEFAULT_LOAD_SLOTS, or WORKER_CONCURRENCY if lower.
+     */
+    WORKER_LOAD_SLOTS: z.coerce.number().int().min(1).max(64).optional(),
     /**
      * How long a run's integration lease (and Agenda's lock of its job) outlives a worker that dies
      * mid-run: the longest another worker waits to take its integrations over. Renewed every third of it.
@@ -41,6 +47,9 @@ export const workerConfigSchema = z
   })
   .superRefine((config, ctx) => {
     refineEncryptionKeyId(config, ctx);
+    if (config.WORKER_LOAD_SLOTS !== undefined && config.WORKER_LOAD_SLOTS > config.WORKER_CONCURRENCY) {
+      ctx.addIssue({ code: 'custom', path: ['WORKER_LOAD_SLOTS'], message: 'must be at most WORKER_CONCURRENCY (loads run in its slots)' });
+    }
     // The worker opens every stored token and key: it refuses public or guessable secrets as the BFF does.
     if (config.NODE_ENV === 'production') refineProductionSecrets(config, ctx, { shared: ['METRICS_TOKEN'], issued: ['SALESFORCE_CLIENT_SECRET'], encryptionKeys: 'ENCRYPTION_KEYS' });
   });

@@ -1,5 +1,5 @@
 import { createSecretBox, DEV_ENCRYPTION_KEY_ID, DEV_ENCRYPTION_KEYS, parseEncryptionKeys } from '@contact-sync/secrets';
-import { integrationRepository, streamKeyOf } from '@contact-sync/store';
+import { integrationRepository, streamKeyOf, watermarkOf, type RunTrigger } from '@contact-sync/store';
 import { useTestDatabase } from '@contact-sync/testing';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import { createActiveIntegration } from '../../../packages/sync/src/testing/stac
 import { loadWorkerConfig } from './config.ts';
 import { createIntegrationRunner, failureBackoffMs } from './integration-runner.ts';
 import { createWorkerMetrics } from './metrics.ts';
+import { NEEDS_LOAD_SLOT } from './scheduler.ts';
 
 const database = useTestDatabase('worker_runner');
 let harness: Harness;
@@ -36,7 +37,7 @@ describe('worker runner on the BFF documents', () => {
     const faults = `${harness.salesforce.url}/__sandbox/faults`;
     await fetch(faults, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ pathPrefix: '/services/data', status: 503, times: 100_000 }) });
     try {
-      await runner.runOne(id, { stillOwner: async () => true, othersWaiting: async () => false, trigger: 'schedule' });
+      await runner.runOne(id, { stillOwner: async () => true, othersWaiting: async () => false, inLoadSlot: true, trigger: 'schedule' });
       const ended = Date.now();
       const state = await harness.store.state.get(id);
       expect(state.failuresInARow).toBe(1);
@@ -48,7 +49,7 @@ describe('worker runner on the BFF documents', () => {
       expect(doc.statusReason?.code).toBe('sync_failed');
       // Its schedule comes again within the back-off: nothing is called.
       harness.salesforce.calls.reset();
-      await runner.runOne(id, { stillOwner: async () => true, othersWaiting: async () => false, trigger: 'schedule' });
+      await runner.runOne(id, { stillOwner: async () => true, othersWaiting: async () => false, inLoadSlot: true, trigger: 'schedule' });
       expect(harness.salesforce.calls.snapshot().total).toBe(0);
       // Counted (the run held back is not a run); the fleet's back-off count (the worker's gauge) sees it.
       expect(await runsEnded()).toEqual(['schedule failed 1']);
@@ -59,7 +60,7 @@ describe('worker runner on the BFF documents', () => {
       await fetch(faults, { method: 'DELETE' });
     }
     // "Sync now" runs within the back-off; it completes.
-    await runner.runOne(id, { stillOwner: async () => true, othersWaiting: async () => false, trigger: 'sync_now' });
+    await runner.runOne(id, { stillOwner: async () => true, othersWaiting: async () => false, inLoadSlot: true, trigger: 'sync_now' });
     const after = await harness.store.state.get(id);
     expect(after).toMatchObject({ failuresInARow: 0, backoffUntil: null });
     expect(await harness.store.state.countBackingOff(new Date())).toBe(0);
@@ -67,6 +68,37 @@ describe('worker runner on the BFF documents', () => {
     // The seeded org's rejected records keep it in error, now for them.
     expect((await integrations.findByIdForWorker(id))!.statusReason?.code).toBe('record_errors');
   }, 180_000);
+
+  // Issue 17: loads run in a worker's load slots (WORKER_LOAD_SLOTS), whichever job they start from.
+  it('a load (initial load, continuation, re-read after a filter change) outside a load slot reads nothing and asks for one; a short run runs in any slot', async () => {
+    const { id } = await createActiveIntegration(database.connection, secrets, harness, 'Load slots');
+    const config = loadWorkerConfig({ MONGODB_URI: database.uri, BREVO_API_URL: harness.brevo.baseUrl, SALESFORCE_LOGIN_URL: harness.salesforce.url, BFF_PUBLIC_URL: receiver.url });
+    const runner = createIntegrationRunner({ connection: database.connection, secrets, store: harness.store, config, logger: pino({ level: 'silent' }) });
+    const run = (trigger: RunTrigger, inLoadSlot: boolean) => runner.runOne(id, { stillOwner: async () => true, othersWaiting: async () => false, trigger, inLoadSlot });
+    /** What a run asked of the slot, and whether it read Salesforce or recorded a run. */
+    const outcomeOf = async (trigger: RunTrigger, inLoadSlot: boolean) => {
+      harness.salesforce.calls.reset();
+      const runsBefore = (await harness.store.runs.list(id)).length;
+      const asked = await run(trigger, inLoadSlot);
+      return { asked: asked ?? 'ran', read: harness.salesforce.calls.snapshot().total > 0, recorded: (await harness.store.runs.list(id)).length > runsBefore };
+    };
+    const handedOver = { asked: NEEDS_LOAD_SLOT, read: false, recorded: false };
+
+    // The initial load, whatever asked for it.
+    expect(await outcomeOf('activation', false)).toEqual(handedOver);
+    expect(await outcomeOf('schedule', false)).toEqual(handedOver);
+    expect(await outcomeOf('activation', true)).toEqual({ asked: 'ran', read: true, recorded: true });
+    expect((await harness.store.state.get(id)).initialLoadDone).toBe(true);
+    // Then a short run in any slot; a continuation (a run that gave way with more to read) is a load.
+    expect(await outcomeOf('schedule', false)).toEqual({ asked: 'ran', read: true, recorded: true });
+    expect(await outcomeOf('continuation', false)).toEqual(handedOver);
+    // The record filter changed since the watermark: every record is read again.
+    const state = await harness.store.state.get(id);
+    expect(await harness.store.state.restartForFilter(id, watermarkOf(state), 'the filter before')).toBe(true);
+    expect(await outcomeOf('schedule', false)).toEqual(handedOver);
+    expect(await outcomeOf('schedule', true)).toEqual({ asked: 'ran', read: true, recorded: true });
+    expect(await outcomeOf('schedule', false)).toEqual({ asked: 'ran', read: true, recorded: true });
+  }, 60_000);
 
   it('syncs an active integration end to end, registers its webhook, and moves its status (error, then auth_error)', async () => {
     const integrations = integrationRepository(database.connection, secrets);
@@ -81,7 +113,7 @@ describe('worker runner on the BFF documents', () => {
     const runner = createIntegrationRunner({ connection: database.connection, secrets, store: harness.store, config, logger: pino({ level: 'silent' }) });
     expect(await runner.listSyncing()).toContainEqual({ integrationId: id, intervalSeconds: 60 });
 
-    await runner.runOne(id, { stillOwner: async () => true, othersWaiting: async () => false, trigger: 'schedule' });
+    await runner.runOne(id, { stillOwner: async () => true, othersWaiting: async () => false, inLoadSlot: true, trigger: 'schedule' });
     const members = await listMembers(harness.client, listId);
     expect(members.length).toBeGreaterThan(100);
     expect(members.length).toBe(await harness.store.links.count(id));
@@ -97,13 +129,13 @@ describe('worker runner on the BFF documents', () => {
     const rejected = (await harness.store.errors.listForIntegration(id)).find((e) => e.code === 'phone_invalid_characters')!;
     await harness.conn.sobject('Contact').update({ Id: rejected.salesforceId!, MobilePhone: '+39 347 123 4567' });
     await harness.store.state.requestRetry(id, [rejected.salesforceId!]);
-    await runner.runOne(id, { stillOwner: async () => true, othersWaiting: async () => false, trigger: 'schedule' });
+    await runner.runOne(id, { stillOwner: async () => true, othersWaiting: async () => false, inLoadSlot: false, trigger: 'schedule' });
     expect((await listMembers(harness.client, listId)).some((m) => m.attributes.EXT_ID === rejected.salesforceId)).toBe(true);
     expect(await harness.store.state.retryRequests(id)).toEqual([]);
 
     await fetch(`${harness.salesforce.url}/__sandbox/tokens/revoke`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'demo@acme.test' }) });
     await fetch(`${harness.salesforce.url}/__sandbox/tokens/expire`, { method: 'POST' });
-    await runner.runOne(id, { stillOwner: async () => true, othersWaiting: async () => false, trigger: 'schedule' });
+    await runner.runOne(id, { stillOwner: async () => true, othersWaiting: async () => false, inLoadSlot: false, trigger: 'schedule' });
     expect((await integrations.findByIdForWorker(id))!.status).toBe('auth_error');
     expect((await runner.listSyncing()).map((entry) => entry.integrationId)).not.toContain(id);
   }, 60_000);

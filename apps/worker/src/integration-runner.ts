@@ -3,12 +3,12 @@ import { IntegrationStatus, isSyncing, type IntegrationStatus as Status } from '
 import { createSalesforceConnection, type SalesforceConnectionHandle } from '@contact-sync/salesforce';
 import type { SecretBox } from '@contact-sync/secrets';
 import { accountRepository, integrationRepository, mappingOf, mappingSettingsOf, streamKeyOfIntegration, type IntegrationDoc, type SyncStore } from '@contact-sync/store';
-import { registerIntegrationWebhook, runIntegration, sharedBrevoLimits, sharedSalesforceLimits, type EngineDeps, type IntegrationSnapshot, type IntegrationStatusPort, type StreamTarget } from '@contact-sync/sync';
+import { isLoadRun, registerIntegrationWebhook, runIntegration, sharedBrevoLimits, sharedSalesforceLimits, type EngineDeps, type IntegrationSnapshot, type IntegrationStatusPort, type StreamTarget } from '@contact-sync/sync';
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
 import type { WorkerConfig } from './config.ts';
 import { countRun, runEndOf, type WorkerMetrics } from './metrics.ts';
-import type { RunContext, SyncingIntegration } from './scheduler.ts';
+import { NEEDS_LOAD_SLOT, type RunContext, type SyncingIntegration } from './scheduler.ts';
 
 const SYNCING: Status[] = [IntegrationStatus.Active, IntegrationStatus.Error];
 /** How long a run holds its worker slot before it gives way to waiting runs between two chunks. */
@@ -143,12 +143,14 @@ export function createIntegrationRunner(deps: { connection: Connection; secrets:
       );
     },
 
-    async runOne(integrationId: string, context: RunContext): Promise<void> {
+    async runOne(integrationId: string, context: RunContext): Promise<void | typeof NEEDS_LOAD_SLOT> {
       const doc = await integrations.findByIdForWorker(integrationId);
       if (!doc || !isSyncing(doc.status)) return;
+      const state = await deps.store.state.find(integrationId);
       // A failing integration's scheduled runs back off (its slot goes to the others); a requested one still runs.
-      const backoffUntil = context.trigger === 'schedule' ? (await deps.store.state.find(integrationId))?.backoffUntil : null;
-      if (backoffUntil && backoffUntil.getTime() > Date.now()) return;
+      if (context.trigger === 'schedule' && state?.backoffUntil && state.backoffUntil.getTime() > Date.now()) return;
+      // The state read under the lease and the document the engine is given: this run is a load exactly when the engine's is.
+      if (!context.inLoadSlot && isLoadRun(state ?? { initialLoadDone: false }, { mappingSettings: mappingSettingsOf(doc) }, context.trigger)) return NEEDS_LOAD_SLOT;
       const engine = await engineOf(doc);
       const salesforce = salesforceOf(doc);
       if (!engine || !salesforce) {

@@ -33,6 +33,7 @@ async function main(): Promise<void> {
     workerId,
     intervalSeconds: config.SYNC_INTERVAL_SECONDS,
     concurrency: config.WORKER_CONCURRENCY,
+    ...(config.WORKER_LOAD_SLOTS !== undefined ? { loadSlots: config.WORKER_LOAD_SLOTS } : {}),
     leaseTtlMs: config.WORKER_LEASE_SECONDS * 1000,
     listSyncing: runner.listSyncing,
     runOne: runner.runOne,

@@ -1,7 +1,7 @@
 import { createSyncStore, ensureSyncIndexes, type SyncStore } from '@contact-sync/store';
 import { useTestDatabase } from '@contact-sync/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { JOBS_COLLECTION, SYNC_JOB, SyncScheduler, type SchedulerOptions } from './scheduler.ts';
+import { JOBS_COLLECTION, NEEDS_LOAD_SLOT, SYNC_JOB, SyncScheduler, type SchedulerOptions } from './scheduler.ts';
 
 const database = useTestDatabase('worker_scheduler');
 let store: SyncStore;
@@ -122,7 +122,7 @@ describe('worker scheduling', () => {
     // Each test's requests for its own worker only.
     afterEach(stopAll);
 
-    const alone = (workerId: string, runOne: SchedulerOptions['runOne'], leaseTtlMs?: number) => {
+    const alone = (workerId: string, runOne: SchedulerOptions['runOne'], overrides: Partial<Pick<SchedulerOptions, 'leaseTtlMs' | 'concurrency' | 'loadSlots'>> = {}) => {
       const scheduler = new SyncScheduler({
         db: database.connection.db!,
         store,
@@ -133,7 +133,7 @@ describe('worker scheduling', () => {
         // Only the reconcile of start() runs in these tests.
         reconcileEveryMs: 600_000,
         requestPollMs: 100,
-        ...(leaseTtlMs ? { leaseTtlMs } : {}),
+        ...overrides,
         listSyncing: async () => [],
         runOne,
       });
@@ -171,30 +171,59 @@ describe('worker scheduling', () => {
       expect(triggers).toEqual(['brevo_change']);
     }, 90_000);
 
-    it("continuations of long runs hold at most half of a worker's slots: a short run starts while two loads continue", async () => {
+    it('loads hold at most the load slots wherever they start (first chunk or continuation), and short runs start at once in the other slots', async () => {
       const running = new Set<string>();
       let mostLoadsAtOnce = 0;
-      let loadsReleased = false;
+      let mostAtOnce = 0;
+      const released = { loads: false, shorts: false };
+      const handedOver: string[] = [];
       const ran: string[] = [];
-      const scheduler = alone('worker-split', async (integrationId) => {
-        running.add(integrationId);
-        mostLoadsAtOnce = Math.max(mostLoadsAtOnce, [...running].filter((id) => id.startsWith('int-load')).length);
-        ran.push(integrationId);
-        // A load's slice goes on until the test lets it end.
-        while (integrationId.startsWith('int-load') && !loadsReleased) await sleep(50);
-        running.delete(integrationId);
-      });
+      const isLoad = (integrationId: string) => integrationId.startsWith('int-load');
+      // As the runner decides (isLoadRun) before it reads anything: a load outside a load slot does nothing and says so.
+      const scheduler = alone(
+        'worker-split',
+        async (integrationId, context) => {
+          if (isLoad(integrationId) && !context.inLoadSlot) {
+            handedOver.push(integrationId);
+            return NEEDS_LOAD_SLOT;
+          }
+          running.add(integrationId);
+          mostLoadsAtOnce = Math.max(mostLoadsAtOnce, [...running].filter(isLoad).length);
+          mostAtOnce = Math.max(mostAtOnce, running.size);
+          ran.push(integrationId);
+          // Each run holds its slot until the test lets its kind end.
+          while (!(isLoad(integrationId) ? released.loads : released.shorts)) await sleep(50);
+          running.delete(integrationId);
+        },
+        { concurrency: 5, loadSlots: 2 },
+      );
       await scheduler.start();
-      await store.state.requestSync('int-load-1', new Date(), 'continuation');
-      await store.state.requestSync('int-load-2', new Date(), 'continuation');
-      await until(() => running.size > 0, 'a load started');
-      await sleep(1_000); // ten polls: the second load would have taken the free slot by now
-      await store.state.requestSync('int-short', new Date(), 'sync_now');
-      await until(() => ran.includes('int-short'), 'the short run started');
-      expect(mostLoadsAtOnce).toBe(1);
-      loadsReleased = true;
-      await until(() => ran.includes('int-load-1') && ran.includes('int-load-2'), 'both loads ran');
-      expect(mostLoadsAtOnce).toBe(1);
+      // Three initial loads start as ordinary jobs (their first chunk), a fourth load as a continuation.
+      for (const id of ['int-load-1', 'int-load-2', 'int-load-3']) await store.state.requestSync(id, new Date(), 'activation');
+      await store.state.requestSync('int-load-4', new Date(), 'continuation');
+      await until(() => running.size === 2, 'two loads running');
+      await sleep(1_000); // ten polls: a third load would have taken a free slot by now
+      expect(mostLoadsAtOnce).toBe(2);
+      expect(handedOver.sort()).toEqual(['int-load-1', 'int-load-2', 'int-load-3']);
+
+      // Short runs while both load slots are held: the three other slots at once, a fourth short run waits for one.
+      const asked = Date.now();
+      for (const id of ['int-short-1', 'int-short-2', 'int-short-3', 'int-short-4']) await store.state.requestSync(id, new Date(), 'sync_now');
+      await until(() => running.size === 5, 'three short runs started');
+      const startedIn = Date.now() - asked;
+      // A request is taken within a poll (100 ms) and its job within Agenda's (100 ms); 3 s leaves room for a busy machine.
+      expect(startedIn).toBeLessThan(3_000);
+      await sleep(1_000);
+      expect([mostAtOnce, mostLoadsAtOnce, ran.filter((id) => !isLoad(id)).length]).toEqual([5, 2, 3]);
+      released.shorts = true;
+      await until(() => ran.includes('int-short-4'), 'the fourth short run started');
+
+      released.loads = true;
+      await until(() => ['int-load-1', 'int-load-2', 'int-load-3', 'int-load-4'].every((id) => ran.includes(id)), 'every load ran');
+      await until(() => running.size === 0, 'every run ended');
+      expect(mostLoadsAtOnce).toBe(2);
+      // Each load ran once: no load job was queued twice for one integration.
+      expect(ran.filter(isLoad).sort()).toEqual(['int-load-1', 'int-load-2', 'int-load-3', 'int-load-4']);
     }, 90_000);
 
     it('Agenda does not cancel a run longer than the lock lifetime while the run holds its lease', async () => {
@@ -207,7 +236,7 @@ describe('worker scheduling', () => {
           await sleep(2.5 * leaseTtlMs);
           finished = true;
         },
-        leaseTtlMs,
+        { leaseTtlMs },
       );
       // Agenda reports the cancellation as an 'error' event ("execution of 'sync-integration' canceled, execution took more than …").
       const errors: string[] = [];

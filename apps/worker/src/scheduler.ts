@@ -4,17 +4,20 @@ import type { Lease, RunTrigger, SyncStore, Db } from '@contact-sync/store';
 
 export const SYNC_JOB = 'sync-integration';
 /**
- * The continuation of a long run (an initial load that gave way between chunks) is a job of its own
- * name, so that Agenda can cap how many of a worker's slots continuations hold (`continuationSlots`):
- * the other slots stay free for the short runs of other integrations.
+ * A load (a run that reads the whole object or goes on with one that gave way: `isLoadRun`) runs as a
+ * job of its own name, so that Agenda caps how many of a worker's slots loads hold (`loadSlots`): a load
+ * holds a chunk of records in memory, a short run little, and the other slots stay free for short runs.
+ * (The name is the one the continuations of long runs had before loads of every kind ran under it.)
  */
-export const CONTINUATION_JOB = 'sync-integration-continuation';
-const SYNC_JOBS = [SYNC_JOB, CONTINUATION_JOB];
+export const LOAD_JOB = 'sync-integration-continuation';
+const SYNC_JOBS = [SYNC_JOB, LOAD_JOB];
 export const JOBS_COLLECTION = 'agendaJobs';
 const RECONCILE_LEASE = '__worker_reconcile__';
 const RELEASE_RETRY_MS = 1_000;
 /** How long an integration's lease (and Agenda's lock of its job) outlives a worker that dies holding it. */
 export const DEFAULT_LEASE_TTL_MS = 120_000;
+/** Loads a worker runs at once unless told otherwise: its memory (192 MB of heap, 384 MB of container) is sized for two. */
+export const DEFAULT_LOAD_SLOTS = 2;
 /** How often workers look for requested runs (an indexed query that usually finds none). */
 const REQUEST_POLL_MS = 1_000;
 
@@ -28,7 +31,15 @@ export interface RunContext extends LeaseContext {
   trigger: RunTrigger;
   /** Whether other integrations' runs are due and waiting for a free worker (a long run then gives way between chunks). */
   othersWaiting: () => Promise<boolean>;
+  /** Whether the run holds one of the worker's load slots: a load found outside one returns `NEEDS_LOAD_SLOT`. */
+  inLoadSlot: boolean;
 }
+
+/**
+ * What `runOne` returns when the run is a load and its job holds no load slot: it did nothing, and
+ * the scheduler queues it as a load job once the integration's lease is released.
+ */
+export const NEEDS_LOAD_SLOT = 'needs_load_slot';
 
 /** A due job nobody has taken for this long is waiting for a free slot: every worker's are busy. */
 const WAITING_MS = 1_000;
@@ -45,16 +56,14 @@ export interface SchedulerOptions {
   workerId: string;
   /** The shortest interval of the recurring jobs (the reconcile runs at least this often, at most every 5 s). */
   intervalSeconds: number;
+  /** Runs at once on this worker, loads included. */
   concurrency: number;
-  /**
-   * How many of the `concurrency` slots continuations of long runs may hold at once (default: half,
-   * at least one). A long run's first slice runs in any slot and gives way once others wait.
-   */
-  continuationSlots?: number;
+  /** How many of the `concurrency` slots loads may hold at once (default DEFAULT_LOAD_SLOTS, at most `concurrency`); the others are for short runs. */
+  loadSlots?: number;
   /** Integrations that should have a recurring job (active or error), each with its interval. */
   listSyncing: () => Promise<SyncingIntegration[]>;
   /** One run of one integration; called only while this worker holds the integration's lease. */
-  runOne: (integrationId: string, context: RunContext) => Promise<void>;
+  runOne: (integrationId: string, context: RunContext) => Promise<void | typeof NEEDS_LOAD_SLOT>;
   leaseTtlMs?: number;
   processEveryMs?: number;
   reconcileEveryMs?: number;
@@ -121,8 +130,12 @@ export class SyncScheduler {
       this.dueAt.delete(id);
       // `lastRunAt`: when Agenda started this run.
       if (data.kind === 'recurring' && due && job.attrs.lastRunAt) options.onScheduleLag?.(Math.max(0, job.attrs.lastRunAt.getTime() - due.getTime()));
+      const trigger = data.kind === 'now' ? (data.trigger ?? 'sync_now') : 'schedule';
       // Agenda cancels a job not touched within its lock lifetime (the run would go on under our lease): touched as the lease is renewed.
-      const run = this.runWithLease(data.integrationId, () => job.touch(), data.kind === 'now' ? (data.trigger ?? 'sync_now') : 'schedule');
+      const run = this.runWithLease(data.integrationId, () => job.touch(), trigger, job.attrs.name === LOAD_JOB).then(async (outcome) => {
+        // Not queued (the database failed): the integration's next scheduled run hands it over again.
+        if (outcome === NEEDS_LOAD_SLOT) await this.queueLoad(data.integrationId, trigger).catch((error: unknown) => options.onError?.(error, 'load hand-over'));
+      });
       this.running.add(run);
       try {
         await run;
@@ -132,9 +145,9 @@ export class SyncScheduler {
     };
     // A requested run's job is done once run (recurring jobs have a next run and stay).
     this.agenda.define(SYNC_JOB, runJob, { removeOnComplete: true });
-    const continuationSlots = Math.min(options.concurrency, options.continuationSlots ?? Math.max(1, Math.floor(options.concurrency / 2)));
-    // lockLimit: a worker locks no more continuations than it can run, leaving the rest to other workers.
-    this.agenda.define(CONTINUATION_JOB, runJob, { removeOnComplete: true, concurrency: continuationSlots, lockLimit: continuationSlots });
+    const loadSlots = Math.min(options.concurrency, options.loadSlots ?? DEFAULT_LOAD_SLOTS);
+    // lockLimit: a worker locks no more loads than it can run, leaving the rest to other workers.
+    this.agenda.define(LOAD_JOB, runJob, { removeOnComplete: true, concurrency: loadSlots, lockLimit: loadSlots });
     this.agenda.on('error', (error) => options.onError?.(error, 'agenda'));
   }
 
@@ -166,7 +179,7 @@ export class SyncScheduler {
     try {
       for (const request of await this.options.store.state.syncRequests()) {
         if (!(await this.options.store.state.takeSyncRequest(request.integrationId, request.at))) continue;
-        const name = request.trigger === 'continuation' ? CONTINUATION_JOB : SYNC_JOB;
+        const name = request.trigger === 'continuation' ? LOAD_JOB : SYNC_JOB;
         await this.agenda.now<SyncJobData>(name, { integrationId: request.integrationId, kind: 'now', trigger: request.trigger });
       }
     } finally {
@@ -240,13 +253,30 @@ export class SyncScheduler {
   }
 
   /**
-   * Runs one integration under its lease; a run already going elsewhere makes
-   * this a no-op. `onRenewed` is called each time the lease is renewed.
+   * Runs one integration under its lease: false when a run already going elsewhere made this a no-op,
+   * else what the run returned. `onRenewed` is called each time the lease is renewed.
    */
-  async runWithLease(integrationId: string, onRenewed?: () => Promise<void>, trigger: RunTrigger = 'schedule'): Promise<boolean> {
-    return this.withIntegrationLease(integrationId, (context) => this.options.runOne(integrationId, { ...context, trigger, othersWaiting: () => this.jobsWaiting() }), {
-      ...(onRenewed ? { onRenewed } : {}),
-    });
+  async runWithLease(integrationId: string, onRenewed?: () => Promise<void>, trigger: RunTrigger = 'schedule', inLoadSlot = false): Promise<boolean | typeof NEEDS_LOAD_SLOT> {
+    let needsLoadSlot = false;
+    const ran = await this.withIntegrationLease(
+      integrationId,
+      async (context) => {
+        needsLoadSlot = (await this.options.runOne(integrationId, { ...context, trigger, inLoadSlot, othersWaiting: () => this.jobsWaiting() })) === NEEDS_LOAD_SLOT;
+      },
+      { ...(onRenewed ? { onRenewed } : {}) },
+    );
+    return needsLoadSlot ? NEEDS_LOAD_SLOT : ran;
+  }
+
+  /**
+   * Queues a load job for a load that found itself outside a load slot, with the run's trigger, unless
+   * one is queued for the integration already (a continuation, another worker's hand-over): its lease
+   * would make the second skip anyway. Called once the lease is released, so that the load's job never
+   * finds its own integration held by the run that queued it.
+   */
+  private async queueLoad(integrationId: string, trigger: RunTrigger): Promise<void> {
+    if (await this.jobs().findOne({ name: LOAD_JOB, 'data.integrationId': integrationId }, { projection: { _id: 1 } })) return;
+    await this.agenda.now<SyncJobData>(LOAD_JOB, { integrationId, kind: 'now', trigger });
   }
 
   /** Whether a sync job is due and unlocked since more than a second: no worker had a free slot for it. */

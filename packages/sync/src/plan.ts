@@ -25,6 +25,7 @@ import {
   type BrevoAttributeValue,
   type CountryCode,
   type RuleIssue,
+  type RunTrigger,
   type LeadConversionDecision,
   type SalesforceField,
   type SalesforceObjectName,
@@ -57,8 +58,23 @@ export function recordQueryFields({ mapping, optOuts, object, filter }: Pick<Pla
  * those that stopped matching leave the list and those that started join it; unchanged ones cost nothing).
  */
 export function readFrom(state: Pick<SyncStateDoc, 'watermarkTs' | 'watermarkId' | 'filterKey'>, context: Pick<PlanContext, 'filter'>): { from: Watermark | null; filterChanged: boolean } {
-  const filterChanged = (state.filterKey ?? null) !== filterKeyOf(context.filter);
+  const filterChanged = filterChangedSince(state, context.filter);
   return { from: filterChanged ? null : watermarkOf(state), filterChanged };
+}
+
+function filterChangedSince(state: Pick<SyncStateDoc, 'filterKey'>, filter: RecordFilter | undefined): boolean {
+  return (state.filterKey ?? null) !== filterKeyOf(filter);
+}
+
+/**
+ * Whether a run is a load: it reads the whole object, a chunk of records at a time (the initial load; a re-read
+ * from the start after the record filter changed), or it goes on with a run that gave way between chunks because
+ * more was left to read (trigger `continuation`). Loads are what a worker's memory is sized for, and it bounds how
+ * many it runs at once (`WORKER_LOAD_SLOTS`); every other run reads what changed since the watermark. Decided from
+ * the sync state, the integration's settings and the trigger, before the run reads anything.
+ */
+export function isLoadRun(state: Pick<SyncStateDoc, 'initialLoadDone' | 'filterKey'>, integration: Pick<IntegrationSnapshot, 'mappingSettings'>, trigger: RunTrigger): boolean {
+  return !state.initialLoadDone || trigger === 'continuation' || filterChangedSince(state, integration.mappingSettings?.filter);
 }
 
 /**
