@@ -1,8 +1,6 @@
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
-import { pinoHttp } from 'pino-http';
 import { createContext, type BffContext, type BffDeps } from './context.ts';
-import { redactUrl } from './logger.ts';
 import { createMetrics } from './metrics.ts';
 import { createBearerAuth } from './middleware/bearer-auth.ts';
 import { createCors } from './middleware/cors.ts';
@@ -10,6 +8,7 @@ import { errorHandler, notFoundHandler } from './middleware/error-handler.ts';
 import { createHostAuth } from './middleware/host-auth.ts';
 import { jsonBody } from './middleware/json-body.ts';
 import { createAccountRateLimit, createAddressRateLimit } from './middleware/rate-limit.ts';
+import { requestLog } from './middleware/request-log.ts';
 import type { RouteGuards } from './route.ts';
 import { ROUTE_MODULES } from './routes/index.ts';
 
@@ -51,16 +50,7 @@ export function createApp(deps: BffDeps): Express {
   app.disable('x-powered-by');
   // The per-address rate limits key on the client address: believe only the configured proxies about it.
   app.set('trust proxy', ctx.config.TRUST_PROXY);
-  app.use(
-    pinoHttp({
-      logger: ctx.logger,
-      serializers: {
-        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: redactUrl(req.url) }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug'),
-    }),
-  );
+  app.use(requestLog(app, ctx.logger));
   app.use(observeDuration(ctx));
   app.use(securityHeaders(ctx));
   app.use(createCors([...ctx.config.WEB_ORIGINS, ...ctx.config.ALLOWED_HOST_ORIGINS]));
