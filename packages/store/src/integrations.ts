@@ -75,8 +75,8 @@ export interface IntegrationDoc {
 
 /**
  * What the integration list shows of an integration: everything but the sealed Salesforce tokens and the
- * fields it is looked up by. The tokens are most of a connected integration's bytes, and the list has no use
- * for them (a token the route does not read cannot leak from it).
+ * fields it is looked up by. The list has no use for the tokens: not read, they are neither decoded by the
+ * driver nor held by the route (nor can they leak from it).
  */
 export type IntegrationListDoc = Omit<IntegrationDoc, 'accountId' | 'nameKey' | 'salesforce'> & {
   salesforce: Omit<SalesforceConnectionDoc, 'accessToken' | 'refreshToken' | 'tokenRefreshedAt'> | null;
