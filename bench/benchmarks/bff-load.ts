@@ -14,7 +14,7 @@ import { processCpuMs } from '../support/machine.ts';
 import { hostToken } from '../support/host-token.ts';
 import { profileListRoute, waitForQuietDatabase } from '../support/list-route-profile.ts';
 import { describeLoad, measureLoad, p99Figure } from '../support/load.ts';
-import { DEFAULT_SEED, ensureSeeded } from '../support/seed-integrations.ts';
+import { DEFAULT_SEED, ensureSeeded, otherAccountId } from '../support/seed-integrations.ts';
 
 const CONNECTIONS = 100;
 const WARM_UP_SECONDS = 2;
@@ -32,6 +32,12 @@ const UNLOADED_BUDGET_MS = 60_000;
 /** Requests not answered from the BFF's list cache: one each this long after the last (LIST_CACHE_DEFAULTS.maxStaleMs 2 s). */
 const UNCACHED_SAMPLES = 5;
 const UNCACHED_GAP_MS = LIST_CACHE_DEFAULTS.maxStaleMs + 100;
+/**
+ * Before those, the lists of this many other accounts, each read once: a BFF that has served any list has
+ * compiled the route's code; without them the first samples timed V8 compiling it (21–50 ms against 19–29 ms
+ * once warm, 2026-12-04).
+ */
+const UNCACHED_WARM_UP_ACCOUNTS = 20;
 
 /** Latency of one request at a time (median) and the BFF's CPU per request: what the route costs before any queueing. */
 async function unloadedLatency(
@@ -101,6 +107,9 @@ export const bffLoadBenchmark: Benchmark<BenchContext> = {
       const profile = await profileListRoute(services.mongoUri, DEFAULT_SEED.measuredAccount, 1);
 
       // Each of these reads the database: the route's whole cost, what one account pays at most once per second.
+      for (let n = 1; n <= UNCACHED_WARM_UP_ACCOUNTS; n += 1) {
+        await (await fetch(url, { headers: { authorization: `Bearer ${await hostToken(otherAccountId(n))}` } })).arrayBuffer();
+      }
       const uncached = await unloadedLatency(url, headers, bff.pid, { samples: UNCACHED_SAMPLES, budgetMs: UNLOADED_BUDGET_MS, gapMs: UNCACHED_GAP_MS });
       console.log(
         `  BFF, one request at a time, not cached (${UNCACHED_GAP_MS} ms apart): median ${uncached.medianMs} ms over ${uncached.samples} requests, BFF process CPU ${uncached.cpuPerRequestMs ?? '?'} ms per request`,
@@ -149,7 +158,7 @@ export const bffLoadBenchmark: Benchmark<BenchContext> = {
       notes.push(
         `${ctx.loadSeconds} s per load measurement, ${CONNECTIONS} connections, answer ${(body.length / 1024).toFixed(1)} kB (the bare endpoint sends the same bytes); BFF: ${describeLoad('load', loaded)}; bare: ${describeLoad('load', bare)}.`,
         'autocannon runs in the benchmark process on the same machine as the BFF and its database: client, server and database share the CPUs. The load test uses a BFF process of its own, killed afterwards.',
-        `The BFF answers the list from a per-account cache (apps/bff/src/services/account-list-cache.ts: fresh ${LIST_CACHE_DEFAULTS.freshMs} ms, served while one read refreshes it up to ${LIST_CACHE_DEFAULTS.maxStaleMs} ms, forgotten on every write of the process to the account): under load the database is read about once a second; "not cached" is one request ${UNCACHED_GAP_MS} ms after the last, each reading the database.`,
+        `The BFF answers the list from a per-account cache (apps/bff/src/services/account-list-cache.ts: fresh ${LIST_CACHE_DEFAULTS.freshMs} ms, served while one read refreshes it up to ${LIST_CACHE_DEFAULTS.maxStaleMs} ms, forgotten on every write of the process to the account): under load the database is read about once a second; "not cached" is one request ${UNCACHED_GAP_MS} ms after the last, each reading the database, after one list of each of ${UNCACHED_WARM_UP_ACCOUNTS} other accounts (the route's code compiled).`,
         `Route replay (apps/bff listForAccount + toIntegrationDtos with syncFactsFromStore, ${profile.integrations} integrations): ${routeCommands.map(([name, stats]) => `${stats.count}× ${name}`).join(', ')}; wall ${profile.route.totalMs} ms, ${profile.route.cpuMs} ms CPU. ` +
           `Each read alone: ${Object.entries(profile.isolated).map(([name, ms]) => `${name} ${ms} ms`).join('; ')}.`,
       );

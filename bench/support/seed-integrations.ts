@@ -35,6 +35,11 @@ export interface SeedPlan {
 
 export const DEFAULT_SEED: SeedPlan = { total: 1000, measuredAccount: 'acc_demo', measuredCount: 50, perOtherAccount: 10 };
 
+/** The n-th account (from 1) beside the measured one. */
+export function otherAccountId(n: number): string {
+  return `acc_bench_${String(n).padStart(3, '0')}`;
+}
+
 const MAPPING = [
   { attribute: 'EMAIL', field: 'Email' },
   { attribute: 'FIRSTNAME', field: 'FirstName' },
@@ -67,7 +72,7 @@ export async function seedIntegrations(mongoUri: string, plan: SeedPlan = DEFAUL
     const accounts: { id: string; count: number }[] = [{ id: plan.measuredAccount, count: plan.measuredCount }];
     for (let n = 1; accounts.reduce((sum, a) => sum + a.count, 0) < plan.total; n += 1) {
       const left = plan.total - accounts.reduce((sum, a) => sum + a.count, 0);
-      accounts.push({ id: `acc_bench_${String(n).padStart(3, '0')}`, count: Math.min(plan.perOtherAccount, left) });
+      accounts.push({ id: otherAccountId(n), count: Math.min(plan.perOtherAccount, left) });
     }
 
     const integrations: IntegrationDoc[] = [];

@@ -25,6 +25,9 @@ export interface SerializedJson {
   etag: string;
 }
 
+/** What `res.type('json')` sets, without looking it up (mime-types) for each answer. */
+const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+
 export function serializeJson(value: unknown): SerializedJson {
   const bytes = Buffer.from(JSON.stringify(value), 'utf8');
   return { bytes, etag: `"${createHash('sha256').update(bytes).digest('base64url').slice(0, 27)}"` };
@@ -95,7 +98,9 @@ export function mountRoute<R extends RouteDefinition>(
       } else if ('serialized' in result) {
         checkSchema(() => JSON.parse(result.serialized.bytes.toString('utf8')));
         // Express answers 304 to a matching If-None-Match, and keeps this ETag instead of hashing the bytes again.
-        res.status(result.status ?? route.response.status).set('ETag', result.serialized.etag).type('json').send(result.serialized.bytes);
+        res.setHeader('ETag', result.serialized.etag);
+        res.setHeader('Content-Type', JSON_CONTENT_TYPE);
+        res.status(result.status ?? route.response.status).send(result.serialized.bytes);
       } else if ('html' in result) {
         res.status(result.status ?? 200).set(result.headers ?? {}).type('html').send(result.html);
       } else {

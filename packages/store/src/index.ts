@@ -8,6 +8,7 @@ export {
   mappingSettingsOf,
   salesforceTokenContext,
   type IntegrationDoc,
+  type IntegrationListDoc,
   type IntegrationRepository,
   type IntegrationRepositoryOptions,
   type MappingEntryDoc,

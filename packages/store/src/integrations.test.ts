@@ -60,6 +60,24 @@ describe('integrations', () => {
     expect(repo.salesforceCredentials((await repo.findForAccount('acc_c', id))!)?.accessToken).toBe('ACCESS-2');
   });
 
+  it('lists the account\'s integrations newest first with what the list shows, and without the sealed tokens', async () => {
+    const repo = integrationRepository(db.connection, secrets);
+    const first = await repo.create({ accountId: 'acc_list', kind: 'salesforce-contacts', name: 'First' });
+    const second = await repo.create({ accountId: 'acc_list', kind: 'salesforce-leads', name: 'Second' });
+    await repo.create({ accountId: 'acc_list_other', kind: 'salesforce-leads', name: 'Not mine' });
+    const connection = { orgId: '00D9', userId: '0059', username: 'l@x.test', displayName: 'L', instanceUrl: 'http://sf', accessToken: 'A', refreshToken: 'R' };
+    await repo.setSalesforceConnection('acc_list', first._id.toHexString(), connection, now);
+    await repo.setMapping('acc_list', first._id.toHexString(), { EMAIL: 'Email' }, { directions: { EMAIL: 'salesforce_to_brevo' } });
+
+    const listed = await repo.listForAccount('acc_list');
+    expect(listed.map((integration) => integration.name)).toEqual(['Second', 'First']);
+    expect(listed[0]!._id.equals(second._id)).toBe(true);
+    const [, connected] = listed;
+    expect(connected).toMatchObject({ kind: 'salesforce-contacts', status: 'draft', mappingEntries: [{ attribute: 'EMAIL', field: 'Email', direction: 'salesforce_to_brevo' }] });
+    expect(connected!.salesforce).toEqual({ orgId: '00D9', userId: '0059', username: 'l@x.test', displayName: 'L', instanceUrl: 'http://sf', connectedAt: now });
+    expect(Object.keys(connected!)).not.toContain('nameKey');
+  });
+
   it('tells the worker an integration\'s neighbours: on its Salesforce org, and on the account\'s other orgs', async () => {
     const repo = integrationRepository(db.connection, secrets);
     const connect = async (accountId: string, name: string, orgId: string | null) => {

@@ -73,6 +73,24 @@ export interface IntegrationDoc {
   updatedAt: Date;
 }
 
+/**
+ * What the integration list shows of an integration: everything but the sealed Salesforce tokens and the
+ * fields it is looked up by. The list has no use for the tokens: not read, they are neither decoded by the
+ * driver nor held by the route (nor can they leak from it).
+ */
+export type IntegrationListDoc = Omit<IntegrationDoc, 'accountId' | 'nameKey' | 'salesforce'> & {
+  salesforce: Omit<SalesforceConnectionDoc, 'accessToken' | 'refreshToken' | 'tokenRefreshedAt'> | null;
+};
+
+const LIST_PROJECTION = {
+  accountId: 0,
+  nameKey: 0,
+  'salesforce.accessToken': 0,
+  'salesforce.refreshToken': 0,
+  'salesforce.tokenRefreshedAt': 0,
+  __v: 0,
+} as const;
+
 const salesforceConnectionSchema = new Schema<SalesforceConnectionDoc>(
   {
     orgId: { type: String, required: true },
@@ -273,9 +291,9 @@ export function integrationRepository(connection: Connection, secrets: SecretBox
   return {
     findForAccount,
 
-    /** The account's integrations, newest first, in one find (the `account_created` index). */
+    /** The account's integrations as the list shows them, newest first, in one find (the `account_created` index). */
     listForAccount: (accountId: string) =>
-      Integration.find({ accountId }).sort({ createdAt: -1, _id: -1 }).lean<IntegrationDoc[]>().exec(),
+      Integration.find({ accountId }, LIST_PROJECTION).sort({ createdAt: -1, _id: -1 }).lean<IntegrationListDoc[]>().exec(),
 
     /** Throws IntegrationNameTakenError (R2). */
     async create(input: { accountId: string; kind: IntegrationKind; name: string }): Promise<IntegrationDoc> {

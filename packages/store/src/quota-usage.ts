@@ -80,7 +80,7 @@ export class QuotaStore {
 
   /** `limitOf` for several integrations in one find (`_id $in`): every id is in the map. */
   async limitsOf(integrationIds: readonly string[]): Promise<Map<string, number>> {
-    const found = integrationIds.length === 0 ? [] : await this.limits.find({ _id: { $in: [...integrationIds] } }).toArray();
+    const found = integrationIds.length === 0 ? [] : await this.limits.find({ _id: { $in: [...integrationIds] } }, { projection: { limit: 1 } }).toArray();
     const byId = new Map(found.map((doc) => [doc._id, doc.limit]));
     return new Map(integrationIds.map((id) => [id, byId.get(id) ?? MONTHLY_OPERATION_QUOTA]));
   }
@@ -114,7 +114,7 @@ export class QuotaStore {
 
   /** `used` for several integrations in one find (`_id $in` on the month's documents): every id is in the map. */
   async usedMany(integrationIds: readonly string[], month: string): Promise<Map<string, number>> {
-    const found = integrationIds.length === 0 ? [] : await this.usage.find({ _id: { $in: integrationIds.map((id) => `${id}:${month}`) } }).toArray();
+    const found = integrationIds.length === 0 ? [] : await this.usage.find({ _id: { $in: integrationIds.map((id) => `${id}:${month}`) } }, { projection: { used: 1 } }).toArray();
     const byId = new Map(found.map((doc) => [doc._id, doc.used]));
     return new Map(integrationIds.map((id) => [id, byId.get(`${id}:${month}`) ?? 0]));
   }

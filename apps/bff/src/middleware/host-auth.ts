@@ -1,7 +1,7 @@
 import { HOST_TOKEN_MAX_TTL_SECONDS, hostTokenClaimsSchema } from '@contact-sync/api';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { jwtVerify } from 'jose';
-import type {} from 'pino-http'; // req.log (pino-http augments Express's Request)
+import type {} from './request-log.ts'; // req.log
 import type { BffConfig } from '../config.ts';
 import { ApiError } from '../errors.ts';
 

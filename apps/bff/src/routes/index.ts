@@ -20,9 +20,10 @@ export type RouteModule = (ctx: BffContext, guards: RouteGuards) => Router;
  * @contact-sync/api table with `mountRoute`, and list it here.
  */
 export const ROUTE_MODULES: readonly RouteModule[] = [
+  // First: each router a request passes on its way costs it, and the integration list is the most requested route.
+  integrationRoutes,
   operationsRoutes,
   sessionRoutes,
-  integrationRoutes,
   salesforceRoutes,
   wizardRoutes,
   brevoListRoutes,

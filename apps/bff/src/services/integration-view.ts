@@ -1,10 +1,10 @@
 import type { IntegrationDto, WizardStep } from '@contact-sync/api';
 import { checkConsent, IntegrationStatus, quotaMonth } from '@contact-sync/rules';
-import { mappingOf, mappingSettingsOf, type IntegrationDoc } from '@contact-sync/store';
+import { mappingOf, mappingSettingsOf, type IntegrationListDoc } from '@contact-sync/store';
 import type { IntegrationFacts, SyncFacts } from '../context.ts';
 
 /** The first wizard step a draft has not done; `preview` once all are done (SPEC §2 steps 3–7). */
-export function firstIncompleteStep(integration: IntegrationDoc): WizardStep {
+export function firstIncompleteStep(integration: IntegrationListDoc): WizardStep {
   if (!integration.salesforce) return 'connect';
   if (checkConsent(integration.consent)) return 'consent';
   if (!integration.mappingEntries || integration.mappingEntries.length === 0) return 'mapping';
@@ -15,7 +15,7 @@ export function firstIncompleteStep(integration: IntegrationDoc): WizardStep {
 const iso = (date: Date | string | null | undefined) => (date == null ? null : new Date(date).toISOString());
 
 /** The DTOs of integrations, their sync facts read together (`SyncFacts.forIntegrations`). */
-export async function toIntegrationDtos(integrations: readonly IntegrationDoc[], facts: SyncFacts, now: Date): Promise<IntegrationDto[]> {
+export async function toIntegrationDtos(integrations: readonly IntegrationListDoc[], facts: SyncFacts, now: Date): Promise<IntegrationDto[]> {
   const month = quotaMonth(now);
   const byId = await facts.forIntegrations(
     integrations.map((integration) => integration._id.toHexString()),
@@ -29,7 +29,7 @@ export async function toIntegrationDtos(integrations: readonly IntegrationDoc[],
 }
 
 /** One integration's DTO from its sync facts of `month` (read by `toIntegrationDtos`). */
-export function toIntegrationDto(integration: IntegrationDoc, facts: IntegrationFacts, month: string): IntegrationDto {
+export function toIntegrationDto(integration: IntegrationListDoc, facts: IntegrationFacts, month: string): IntegrationDto {
   const id = integration._id.toHexString();
   const { quota, runs } = facts;
   const sf = integration.salesforce;

@@ -1,0 +1,61 @@
+import express from 'express';
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import request from 'supertest';
+import { describe, expect, it, vi } from 'vitest';
+import { createLogger } from '../logger.ts';
+import { requestLog } from './request-log.ts';
+
+function appLogging(level: string) {
+  const lines: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(JSON.parse(chunk.toString('utf8')) as Record<string, unknown>);
+      done();
+    },
+  });
+  const logger = createLogger(level, sink);
+  const app = express();
+  app.use(requestLog(app, logger));
+  app.get('/ok', (_req, res) => void res.json({ ok: true }));
+  app.get('/refused', (req, res) => {
+    req.log.info({ headers: { authorization: 'Bearer secret-token' } }, 'refused here');
+    res.status(401).end();
+  });
+  app.get('/broken', (_req, res) => void res.status(500).end());
+  return { app, logger, lines };
+}
+
+describe('request log', () => {
+  it('logs each request when it ends, at the level of its status, with OAuth parameters and credentials redacted', async () => {
+    const { app, lines } = appLogging('debug');
+    await request(app).get('/ok?code=the-code&state=the-state&page=2');
+    await request(app).get('/refused');
+    await request(app).get('/broken');
+
+    const completed = lines.filter((line) => line.msg === 'request completed');
+    expect(completed.map((line) => [line.level, (line.req as { url: string }).url, (line.res as { statusCode: number }).statusCode])).toEqual([
+      [pino.levels.values.debug, '/ok?code=%5Bredacted%5D&state=%5Bredacted%5D&page=2', 200],
+      [pino.levels.values.info, '/refused', 401],
+      [pino.levels.values.error, '/broken', 500],
+    ]);
+    expect(completed.every((line) => typeof line.responseTime === 'number')).toBe(true);
+    const handlers = lines.find((line) => line.msg === 'refused here')!;
+    expect(handlers.headers).toEqual({ authorization: '[redacted]' });
+    // The handler's line and the request's line name the same request.
+    expect((handlers.req as { id: number }).id).toBe((completed[1]!.req as { id: number }).id);
+    expect(new Set(completed.map((line) => (line.req as { id: number }).id)).size).toBe(3);
+  });
+
+  it('costs no bound logger for a request nothing is logged about', async () => {
+    const { app, logger, lines } = appLogging('info');
+    const child = vi.spyOn(logger, 'child');
+    for (let i = 0; i < 5; i += 1) await request(app).get('/ok');
+    expect(child).not.toHaveBeenCalled();
+    expect(lines).toEqual([]);
+
+    await request(app).get('/refused');
+    expect(child).toHaveBeenCalledTimes(1);
+    expect(lines.map((line) => line.msg)).toEqual(['refused here', 'request completed']);
+  });
+});
