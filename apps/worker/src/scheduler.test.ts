@@ -1,7 +1,7 @@
 import { createSyncStore, ensureSyncIndexes, type SyncStore } from '@contact-sync/store';
 import { useTestDatabase } from '@contact-sync/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { JOBS_COLLECTION, NEEDS_LOAD_SLOT, SYNC_JOB, SyncScheduler, type SchedulerOptions } from './scheduler.ts';
+import { JOBS_COLLECTION, LOAD_JOB, NEEDS_LOAD_SLOT, SYNC_JOB, SyncScheduler, type SchedulerOptions } from './scheduler.ts';
 
 const database = useTestDatabase('worker_scheduler');
 let store: SyncStore;
@@ -224,6 +224,29 @@ describe('worker scheduling', () => {
       expect(mostLoadsAtOnce).toBe(2);
       // Each load ran once: no load job was queued twice for one integration.
       expect(ran.filter(isLoad).sort()).toEqual(['int-load-1', 'int-load-2', 'int-load-3', 'int-load-4']);
+    }, 90_000);
+
+    it('a load job left locked by a run the database failed under does not hold back the hand-over of the next load (it would until its lock expired)', async () => {
+      const loadRuns: string[] = [];
+      const scheduler = alone('worker-stale', async (integrationId, context) => {
+        if (!context.inLoadSlot) return NEEDS_LOAD_SLOT;
+        loadRuns.push(integrationId);
+      });
+      // As Agenda leaves the job of a run whose end it could not record: locked a moment ago, by a worker whose lock lasts the lease time.
+      const now = new Date();
+      await database.connection.db!.collection(JOBS_COLLECTION).insertOne({
+        name: LOAD_JOB,
+        data: { integrationId: 'int-stale', kind: 'now', trigger: 'activation' },
+        type: 'normal',
+        priority: 0,
+        nextRunAt: now,
+        lastRunAt: now,
+        lockedAt: now,
+        lastModifiedBy: 'worker-gone',
+      });
+      await scheduler.start();
+      await store.state.requestSync('int-stale', new Date(), 'sync_now');
+      await until(() => loadRuns.includes('int-stale'), 'the load ran', 15_000);
     }, 90_000);
 
     it('Agenda does not cancel a run longer than the lock lifetime while the run holds its lease', async () => {

@@ -275,7 +275,9 @@ export class SyncScheduler {
    * finds its own integration held by the run that queued it.
    */
   private async queueLoad(integrationId: string, trigger: RunTrigger): Promise<void> {
-    if (await this.jobs().findOne({ name: LOAD_JOB, 'data.integrationId': integrationId }, { projection: { _id: 1 } })) return;
+    // Only a job still waiting counts: a locked one is running elsewhere (it will find the load done, or go on with it) or was
+    // left locked by a run the database failed under, and would block the load until Agenda's lock expires (the lease time).
+    if (await this.jobs().findOne({ name: LOAD_JOB, 'data.integrationId': integrationId, lockedAt: null }, { projection: { _id: 1 } })) return;
     await this.agenda.now<SyncJobData>(LOAD_JOB, { integrationId, kind: 'now', trigger });
   }
 
