@@ -127,6 +127,12 @@ export class LinkStore {
     return this.collection.countDocuments({ integrationId, lastWriteKey: writeKey });
   }
 
+  /** The live links the chunk `writeKey` wrote last (an unconfirmed import's rows: `BrevoWriter.confirm`). */
+  async findWrittenBy(integrationId: string, writeKey: string): Promise<LinkDoc[]> {
+    const docs = await this.collection.find({ integrationId, lastWriteKey: writeKey }).toArray();
+    return docs.filter((doc) => doc.deleted !== true).map(strip);
+  }
+
   /**
    * Writes links after Brevo confirmed the writes; idempotent (a replay writes
    * the same documents). `replacing`: the Salesforce Ids whose link document
@@ -226,6 +232,12 @@ export class LinkStore {
   /** Converted leads: no Contacts integration takes the lead's contact; the link stays, marked, and no longer syncs. */
   async markConverted(integrationId: string, salesforceId: string, contactId: string): Promise<void> {
     await this.collection.updateOne({ _id: linkId(integrationId, salesforceId) }, { $set: { convertedTo: contactId } });
+  }
+
+  /** The Brevo ids of links made without one (an import's, learned when its contacts were read back). */
+  async setBrevoIds(integrationId: string, brevoIds: ReadonlyMap<string, number>): Promise<void> {
+    const updates = [...brevoIds].map(([salesforceId, brevoId]) => ({ updateOne: { filter: { _id: linkId(integrationId, salesforceId) }, update: { $set: { brevoId } } } }));
+    for (let i = 0; i < updates.length; i += REPLACES_PER_COMMAND) await this.collection.bulkWrite(updates.slice(i, i + REPLACES_PER_COMMAND), { ordered: false });
   }
 
   /** Brevo deleted the contact (R13 the other way): the link goes. */
