@@ -555,7 +555,7 @@ async function confirmStopped(context: Context, state: Pick<SyncStateDoc, 'uncon
  * too, for a run after a crash to confirm (`confirmStopped`).
  */
 class HeldImports {
-  private held: { entry: UnconfirmedImport; commit: (corrected: boolean) => Promise<number> }[] = [];
+  private held: { entry: UnconfirmedImport; commit: ChunkCommit }[] = [];
 
   constructor(private readonly context: Context) {}
 
@@ -564,7 +564,7 @@ class HeldImports {
   }
 
   /** A chunk's import (already in the integration's state) and its commit. */
-  hold(entry: UnconfirmedImport, commit: (corrected: boolean) => Promise<number>): void {
+  hold(entry: UnconfirmedImport, commit: ChunkCommit): void {
     this.held.push({ entry, commit });
   }
 
@@ -615,7 +615,7 @@ class HeldImports {
       else counts.failed += 1;
     }
     result.errors = recordErrors.length;
-    for (const chunk of held) result.operations += await chunk.commit(notCreated.length > 0);
+    for (const chunk of held) result.operations += await commitChunk(this.context, chunk.commit, notCreated.length > 0);
     await deps.store.state.clearUnconfirmedImports(integration.id);
     return result;
   }
@@ -774,43 +774,87 @@ async function processChunk(context: Context, rows: SalesforceRow[], from: Water
   if (!context.noLinksAtStart) await store.errors.resolve(integration.id, 'salesforce_to_brevo', dealtWith, at);
   await store.errors.addMany(recordErrors);
 
-  // 5. Settle to what this chunk wrote over all its attempts (`corrected`: its held import's unlinked rows taken out).
-  // 6. Commit: the watermark moves past every row handled (a quota cut stops before the first refused write).
+  // 5. Settle to what this chunk wrote over all its attempts; 6. commit (held with its import: `HeldImports`).
   const last = planned.at(-1);
   const next = last && retryKey === undefined ? { ts: modstampOf(last), id: salesforceIdOf(last) } : null;
-  const commit = async (corrected: boolean): Promise<number> => {
-    let usedAfter: number | null = null;
-    let made = 0;
-    if (reservation) {
-      made = earlier === undefined && !corrected ? newLinks.length + outcome.deleted.length + leftLinks.length : await store.links.countWrittenBy(integration.id, key);
-      const settled = await store.quota.settle(reservation, made);
-      usedAfter = settled.usedAfter;
-      reservation = settled;
-    }
-    await checkpoint('settled');
-    if (next && !(await store.state.advanceWatermark(integration.id, from, next))) throw new Error('watermark moved under this run; another run owns the integration');
-    if (stamped) await store.state.clearPendingImport(integration.id);
-    if (reservation) await store.quota.release(reservation);
-    await checkpoint('watermark-advanced');
-
-    // R16 emails.
-    if (usedAfter !== null && usedAfter >= warningThreshold(context.limit)) {
-      await sendQuotaNotice({ ...deps, callBrevo: context.callBrevo, sender: context.options.sender, now }, integration, 'warning', month, usedAfter, context.limit);
-    }
-    if (stoppedByQuota) {
-      const used = await store.quota.used(integration.id, month);
-      await sendQuotaNotice({ ...deps, callBrevo: context.callBrevo, sender: context.options.sender, now }, integration, 'exceeded', month, used, context.limit);
-    }
-    return reservation ? made : 0;
+  const commit: ChunkCommit = {
+    chunkIndex,
+    key,
+    from,
+    next,
+    month,
+    reservation,
+    earlier,
+    made: newLinks.length + outcome.deleted.length + leftLinks.length,
+    stamped: stamped !== null,
+    stoppedByQuota,
   };
   let operations = 0;
   if (unconfirmed) held!.hold(unconfirmed, commit);
-  else operations = await commit(false);
+  else operations = await commitChunk(context, commit, false);
 
   const errors = recordErrors.filter((error) => error.severity === 'error').length;
   const result: ChunkResult = { watermark: next ?? from, counts, operations, errors, warnings: recordErrors.length - errors, stoppedByQuota };
   if (confirmed) addCounts(result, confirmed);
   return result;
+}
+
+/**
+ * What a chunk's commit needs: a few numbers, no rows (a held chunk keeps it until its import is confirmed, and a
+ * closure made in `processChunk` would keep the whole chunk alive with it).
+ */
+interface ChunkCommit {
+  chunkIndex: number;
+  key: string;
+  from: Watermark | null;
+  /** Past the chunk's last row; null for a chunk outside the watermark (retries, streams). */
+  next: Watermark | null;
+  month: string;
+  reservation: Reservation | null;
+  /** The reservation an earlier attempt of the chunk left (then its links, over every attempt, say what it made). */
+  earlier: number | undefined;
+  /** The records this attempt wrote (links, tombstones, leaves). */
+  made: number;
+  /** Its import was stamped (`importSince`). */
+  stamped: boolean;
+  stoppedByQuota: boolean;
+}
+
+/**
+ * 5. Settle the reservation to what the chunk wrote over all its attempts (`corrected`: its held import's rows not
+ * created were unlinked since, so its links say it); 6. advance the watermark past every row handled (a quota cut
+ * stops before the first refused write), conditionally on where it was, then release the reservation. The operations
+ * charged.
+ */
+async function commitChunk(context: Context, chunk: ChunkCommit, corrected: boolean): Promise<number> {
+  const { integration, deps, now } = context;
+  const { store } = deps;
+  const checkpoint = async (point: Checkpoint) => deps.checkpoint?.(point, chunk.chunkIndex);
+  let reservation = chunk.reservation;
+  let usedAfter: number | null = null;
+  let made = 0;
+  if (reservation) {
+    made = chunk.earlier === undefined && !corrected ? chunk.made : await store.links.countWrittenBy(integration.id, chunk.key);
+    const settled = await store.quota.settle(reservation, made);
+    usedAfter = settled.usedAfter;
+    reservation = settled;
+  }
+  await checkpoint('settled');
+  if (chunk.next && !(await store.state.advanceWatermark(integration.id, chunk.from, chunk.next))) throw new Error('watermark moved under this run; another run owns the integration');
+  if (chunk.stamped) await store.state.clearPendingImport(integration.id);
+  if (reservation) await store.quota.release(reservation);
+  await checkpoint('watermark-advanced');
+
+  // R16 emails.
+  const notices = { ...deps, callBrevo: context.callBrevo, sender: context.options.sender, now };
+  if (usedAfter !== null && usedAfter >= warningThreshold(context.limit)) {
+    await sendQuotaNotice(notices, integration, 'warning', chunk.month, usedAfter, context.limit);
+  }
+  if (chunk.stoppedByQuota) {
+    const used = await store.quota.used(integration.id, chunk.month);
+    await sendQuotaNotice(notices, integration, 'exceeded', chunk.month, used, context.limit);
+  }
+  return reservation ? made : 0;
 }
 
 /**
