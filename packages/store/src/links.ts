@@ -82,6 +82,12 @@ function strip(doc: StoredLink): LinkDoc {
  * never returned).
  */
 const REPLACES_PER_COMMAND = 50;
+/**
+ * New links inserted per command. The driver serializes a command whole: a chunk's 10,000 links in one insertMany
+ * raised an initial load's peak RSS by about 35 MB (engine alone, 100k: 283–287 MB, 248–254 MB in slices of 1,000,
+ * as fast).
+ */
+const INSERTS_PER_COMMAND = 1_000;
 
 /**
  * Links keyed by `_id` = `${integrationId}:${salesforceId}`, and every read and
@@ -146,12 +152,15 @@ export class LinkStore {
     const fresh = replacing ? docs.filter((doc) => !replacing.has(doc.salesforceId)) : [];
     await this.replaceMany(known);
     if (fresh.length === 0) return;
-    try {
-      await this.collection.insertMany(fresh, { ordered: false });
-    } catch (error) {
-      const clashes = new Set(((error as { writeErrors?: { code?: number; index?: number }[] }).writeErrors ?? []).filter((e) => e.code === 11000).map((e) => e.index!));
-      if (clashes.size === 0) throw error;
-      await this.replaceMany(fresh.filter((_doc, index) => clashes.has(index)));
+    for (let i = 0; i < fresh.length; i += INSERTS_PER_COMMAND) {
+      const slice = fresh.slice(i, i + INSERTS_PER_COMMAND);
+      try {
+        await this.collection.insertMany(slice, { ordered: false });
+      } catch (error) {
+        const clashes = new Set(((error as { writeErrors?: { code?: number; index?: number }[] }).writeErrors ?? []).filter((e) => e.code === 11000).map((e) => e.index!));
+        if (clashes.size === 0) throw error;
+        await this.replaceMany(slice.filter((_doc, index) => clashes.has(index)));
+      }
     }
   }
 
