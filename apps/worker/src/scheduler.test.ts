@@ -226,27 +226,27 @@ describe('worker scheduling', () => {
       expect(ran.filter(isLoad).sort()).toEqual(['int-load-1', 'int-load-2', 'int-load-3', 'int-load-4']);
     }, 90_000);
 
-    it('a load job left locked by a run the database failed under does not hold back the hand-over of the next load (it would until its lock expired)', async () => {
+    // As Agenda leaves the job of a load the database failed under: still locked (its end could not be recorded; the lock
+    // lasts the lease time), or marked failed (never due again). Either held the next hand-over back.
+    const leftJobs = {
+      locked: (now: Date) => ({ nextRunAt: now, lockedAt: now }),
+      failed: (now: Date) => ({ nextRunAt: null, lockedAt: null, failedAt: now, failCount: 1, failReason: 'connect ECONNREFUSED' }),
+    };
+    it.each(Object.keys(leftJobs) as (keyof typeof leftJobs)[])('a load job the database failed under (%s) does not hold back the hand-over of the next load', async (left) => {
+      const integrationId = `int-left-${left}`;
       const loadRuns: string[] = [];
-      const scheduler = alone('worker-stale', async (integrationId, context) => {
+      const scheduler = alone(`worker-left-${left}`, async (id, context) => {
         if (!context.inLoadSlot) return NEEDS_LOAD_SLOT;
-        loadRuns.push(integrationId);
+        loadRuns.push(id);
       });
-      // As Agenda leaves the job of a run whose end it could not record: locked a moment ago, by a worker whose lock lasts the lease time.
       const now = new Date();
-      await database.connection.db!.collection(JOBS_COLLECTION).insertOne({
-        name: LOAD_JOB,
-        data: { integrationId: 'int-stale', kind: 'now', trigger: 'activation' },
-        type: 'normal',
-        priority: 0,
-        nextRunAt: now,
-        lastRunAt: now,
-        lockedAt: now,
-        lastModifiedBy: 'worker-gone',
-      });
+      const jobs = database.connection.db!.collection(JOBS_COLLECTION);
+      await jobs.insertOne({ name: LOAD_JOB, data: { integrationId, kind: 'now', trigger: 'activation' }, type: 'normal', priority: 0, lastRunAt: now, lastModifiedBy: 'worker-gone', ...leftJobs[left](now) });
       await scheduler.start();
-      await store.state.requestSync('int-stale', new Date(), 'sync_now');
-      await until(() => loadRuns.includes('int-stale'), 'the load ran', 15_000);
+      await store.state.requestSync(integrationId, new Date(), 'sync_now');
+      await until(() => loadRuns.includes(integrationId), 'the load ran', 15_000);
+      // A failed job is cleared, not kept beside the new one.
+      if (left === 'failed') expect(await jobs.countDocuments({ name: LOAD_JOB, 'data.integrationId': integrationId, failedAt: { $ne: null } })).toBe(0);
     }, 90_000);
 
     it('Agenda does not cancel a run longer than the lock lifetime while the run holds its lease', async () => {

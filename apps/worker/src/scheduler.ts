@@ -275,9 +275,12 @@ export class SyncScheduler {
    * finds its own integration held by the run that queued it.
    */
   private async queueLoad(integrationId: string, trigger: RunTrigger): Promise<void> {
-    // Only a job still waiting counts: a locked one is running elsewhere (it will find the load done, or go on with it) or was
-    // left locked by a run the database failed under, and would block the load until Agenda's lock expires (the lease time).
-    if (await this.jobs().findOne({ name: LOAD_JOB, 'data.integrationId': integrationId, lockedAt: null }, { projection: { _id: 1 } })) return;
+    const ofIntegration = { name: LOAD_JOB, 'data.integrationId': integrationId };
+    // Only a job still waiting to run counts. A locked one is running elsewhere (it will find the load done, or go on with it)
+    // or was left locked by a run the database failed under (it would hold the load back until Agenda's lock expires, the
+    // lease time); a failed one (Agenda keeps it, not due: `nextRunAt` null) never runs again, and is cleared.
+    if (await this.jobs().findOne({ ...ofIntegration, lockedAt: null, nextRunAt: { $ne: null } }, { projection: { _id: 1 } })) return;
+    await this.jobs().deleteMany({ ...ofIntegration, lockedAt: null, nextRunAt: null });
     await this.agenda.now<SyncJobData>(LOAD_JOB, { integrationId, kind: 'now', trigger });
   }
 
