@@ -19,6 +19,7 @@ import { brevoCaller, faultOf, isDailyLimit, salesforceCaller, type CallPolicy, 
 import type { BrevoRateLimits } from './rate-limits.ts';
 import { apiUsageOf, CONCURRENCY_LIMIT_PAUSE_MS, dailyLimitPauseMs, type SalesforceOrgLimits } from './salesforce-limits.ts';
 import { BrevoWriter, type WriteOutcome } from './brevo-writer.ts';
+import { readChunkLinks } from './chunk-links.ts';
 import { describeFieldsLoader } from './describe-fields.ts';
 import { applyLeadConversion, convertedLeadTakeOver } from './lead-conversion.ts';
 import { objectOf, type FieldsLoader, type IntegrationSnapshot, type IntegrationStatusPort } from './integration.ts';
@@ -467,11 +468,14 @@ async function processChunk(context: Context, rows: SalesforceRow[], from: Water
   const month = quotaMonth(now());
   const counts = emptyCounts();
 
-  // A first load skips the lookup, except for deleted rows (a record created and deleted during the run must still be unlinked).
-  const lookup = context.noLinksAtStart ? rows.filter((row) => row.IsDeleted === true) : rows;
-  let links = outside?.links ?? (lookup.length === 0 ? new Map<string, LinkDoc>() : await store.links.findBySalesforceIds(integration.id, lookup.map((row) => row.Id)));
-  // R14 across orgs: one read for the chunk's Ids (none without integrations on other orgs); the preview reads the same.
-  const linkedByOtherOrg = rows.length === 0 ? new Set<string>() : await store.links.linkedByAnyOf(await context.otherOrgIntegrations(), rows.map((row) => row.Id));
+  const read = await readChunkLinks(store.links, rows, {
+    integrationId: integration.id,
+    otherOrgIntegrations: context.otherOrgIntegrations,
+    noLinksAtStart: context.noLinksAtStart,
+    ...(outside?.links ? { links: outside.links } : {}),
+  });
+  const linkedByOtherOrg = read.linkedByOtherOrg;
+  let links = read.links;
   let planned = planPage(rows, links, planContextOf(integration, context.fieldsByName, context.siblings), linkedByOtherOrg);
   const resolved = await resolveImportedLinks(context, links, planned);
   if (resolved !== links) {
