@@ -3,7 +3,7 @@ import { IntegrationStatus, isSyncing, type IntegrationStatus as Status } from '
 import { createSalesforceConnection, type SalesforceConnectionHandle } from '@contact-sync/salesforce';
 import type { SecretBox } from '@contact-sync/secrets';
 import { accountRepository, integrationRepository, mappingOf, mappingSettingsOf, streamKeyOfIntegration, type IntegrationDoc, type SyncStore } from '@contact-sync/store';
-import { isLoadRun, registerIntegrationWebhook, runIntegration, sharedBrevoLimits, sharedSalesforceLimits, type EngineDeps, type IntegrationSnapshot, type IntegrationStatusPort, type StreamTarget } from '@contact-sync/sync';
+import { registerIntegrationWebhook, runIntegration, runStartOf, sharedBrevoLimits, sharedSalesforceLimits, type EngineDeps, type IntegrationSnapshot, type IntegrationStatusPort, type StreamTarget } from '@contact-sync/sync';
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
 import type { WorkerConfig } from './config.ts';
@@ -149,8 +149,8 @@ export function createIntegrationRunner(deps: { connection: Connection; secrets:
       const state = await deps.store.state.find(integrationId);
       // A failing integration's scheduled runs back off (its slot goes to the others); a requested one still runs.
       if (context.trigger === 'schedule' && state?.backoffUntil && state.backoffUntil.getTime() > Date.now()) return;
-      // The state read under the lease and the document the engine is given: this run is a load exactly when the engine's is.
-      if (!context.inLoadSlot && isLoadRun(state ?? { initialLoadDone: false }, { mappingSettings: mappingSettingsOf(doc) }, context.trigger)) return NEEDS_LOAD_SLOT;
+      // The engine's own decision (`runStartOf`), on the state read under the lease and the document the engine is given.
+      if (!context.inLoadSlot && runStartOf(state, { mappingSettings: mappingSettingsOf(doc) }, context.trigger).load) return NEEDS_LOAD_SLOT;
       const engine = await engineOf(doc);
       const salesforce = salesforceOf(doc);
       if (!engine || !salesforce) {

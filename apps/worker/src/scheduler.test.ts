@@ -179,7 +179,7 @@ describe('worker scheduling', () => {
       const handedOver: string[] = [];
       const ran: string[] = [];
       const isLoad = (integrationId: string) => integrationId.startsWith('int-load');
-      // As the runner decides (isLoadRun) before it reads anything: a load outside a load slot does nothing and says so.
+      // As the runner decides (runStartOf(…).load) before it reads anything: a load outside a load slot does nothing and says so.
       const scheduler = alone(
         'worker-split',
         async (integrationId, context) => {

@@ -4,7 +4,7 @@ import type { Lease, RunTrigger, SyncStore, Db } from '@contact-sync/store';
 
 export const SYNC_JOB = 'sync-integration';
 /**
- * A load (a run that reads the whole object or goes on with one that gave way: `isLoadRun`) runs as a
+ * A load (a run that reads the whole object or goes on with one that gave way: `runStartOf(…).load`) runs as a
  * job of its own name, so that Agenda caps how many of a worker's slots loads hold (`loadSlots`): a load
  * holds a chunk of records in memory, a short run little, and the other slots stay free for short runs.
  * (The name is the one the continuations of long runs had before loads of every kind ran under it.)

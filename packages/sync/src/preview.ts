@@ -7,7 +7,7 @@ import { brevoCaller, salesforceCaller, type CallPolicy } from './classify.ts';
 import { readChunkLinks } from './chunk-links.ts';
 import { describeFieldsLoader } from './describe-fields.ts';
 import { objectOf, type FieldsLoader, type IntegrationSnapshot } from './integration.ts';
-import { countRow, decideOnOwner, operationsOf, planContextOf, planPage, readFrom, runQueryOf, type BrevoOwner, type PlannedRow, type PlannedWrite, type RowResult, type SalesforceRow } from './plan.ts';
+import { countRow, decideOnOwner, operationsOf, planContextOf, planPage, runQueryOf, runStartOf, type BrevoOwner, type PlannedRow, type PlannedWrite, type RowResult, type SalesforceRow } from './plan.ts';
 import { DEFAULT_ENGINE_OPTIONS } from './salesforce-to-brevo.ts';
 
 export interface PreviewSample {
@@ -91,7 +91,7 @@ export async function previewIntegration(integration: IntegrationSnapshot, deps:
   const state = deps.store ? await deps.store.state.find(integration.id) : null;
   const planContext = planContextOf(integration, fieldsByName);
   // From where the run would read (the start again after a filter change), with the filter in the query as the run has it.
-  const watermark = state ? readFrom(state, planContext).from : null;
+  const watermark = runStartOf(state, integration, 'schedule').from;
   const noLinks = deps.store ? !(await deps.store.links.hasAny(integration.id)) : true;
   const soql = runQueryOf(integration, planContext, watermark, noLinks);
   const chunkSize = DEFAULT_ENGINE_OPTIONS.chunkSize;

@@ -24,7 +24,7 @@ import { describeFieldsLoader } from './describe-fields.ts';
 import { applyLeadConversion, convertedLeadTakeOver } from './lead-conversion.ts';
 import { objectOf, type FieldsLoader, type IntegrationSnapshot, type IntegrationStatusPort } from './integration.ts';
 import { DEFAULT_NOTICE_SENDER, sendQuotaNotice, type NoticeSender } from './notices.ts';
-import { contactOf, countRow, operationsOf, planContextOf, planPage, readFrom, recordQueryFields, runQueryOf, type PlannedRow, type RowResult, type SalesforceRow } from './plan.ts';
+import { contactOf, countRow, operationsOf, planContextOf, planPage, recordQueryFields, runQueryOf, runStartOf, type PlannedRow, type RowResult, type SalesforceRow } from './plan.ts';
 import { readAhead } from './read-ahead.ts';
 import { recordErrorOf } from './record-issues.ts';
 
@@ -216,7 +216,9 @@ export async function syncSalesforceToBrevo(integration: IntegrationSnapshot, de
   const { options, now, callSalesforce } = setup;
   const { store } = deps;
   const state = await store.state.get(integration.id);
-  const initialLoad = !state.initialLoadDone;
+  // The worker chose this run's slot by the same decision, from the state it read under the lease this run holds.
+  const start = runStartOf(state, integration, deps.trigger ?? 'schedule');
+  const initialLoad = start.initialLoad;
   const result: SalesforceToBrevoResult = { runId: null, end: 'completed', counts: emptyCounts(), operations: 0, errors: 0, warnings: 0, initialLoad };
 
   if (await isPaused(integration.id, state.pausedUntil, deps, now())) return { ...result, end: 'paused' };
@@ -227,7 +229,6 @@ export async function syncSalesforceToBrevo(integration: IntegrationSnapshot, de
     const context = await createRunContext(integration, deps, setup, run._id, initialLoad && !(await store.links.hasAny(integration.id)));
 
     const planContext = planContextOf(integration, context.fieldsByName);
-    const start = readFrom(state, planContext);
     let watermark = start.from;
     if (start.filterChanged && !(await store.state.restartForFilter(integration.id, watermarkOf(state), filterKeyOf(planContext.filter)))) {
       throw new Error('watermark moved under this run; another run owns the integration');
