@@ -1,25 +1,27 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
 
-/**
- * Paths pino replaces with "[redacted]" wherever they appear in a log line:
- * credentials in headers and every token or key field name we use.
- */
-export const REDACT_PATHS = [
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'res.headers["set-cookie"]',
-  '*.authorization',
-  '*.accessToken',
-  '*.refreshToken',
-  '*.access_token',
-  '*.refresh_token',
-  '*.apiKey',
-  '*.api_key',
-  '*.codeVerifier',
-  '*.code_verifier',
-  '*.secret',
-  '*.password',
+/** Field names that hold a credential or a token, in any of our objects. */
+const SECRET_FIELDS = [
+  'authorization',
+  'cookie',
+  'accessToken',
+  'refreshToken',
+  'access_token',
+  'refresh_token',
+  'apiKey',
+  'api_key',
+  'codeVerifier',
+  'code_verifier',
+  'secret',
+  'password',
 ];
+
+/**
+ * Paths pino replaces with "[redacted]" wherever they appear in a log line: credentials in the request's and the
+ * response's headers, and each secret field name at the top of a line and one level down (pino's `*` is one level:
+ * `*.authorization` does not match a top-level `authorization`).
+ */
+export const REDACT_PATHS = ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', ...SECRET_FIELDS.flatMap((field) => [field, `*.${field}`])];
 
 export function createLogger(level: string, destination?: DestinationStream): Logger {
   return pino({ level, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: { app: 'bff' } }, destination);
