@@ -107,9 +107,14 @@ describe('worker runner on the BFF documents', () => {
     const config = loadWorkerConfig({ MONGODB_URI: database.uri, BREVO_API_URL: harness.brevo.baseUrl, SALESFORCE_LOGIN_URL: harness.salesforce.url, BFF_PUBLIC_URL: receiver.url });
     const runner = createIntegrationRunner({ connection: database.connection, secrets, store: harness.store, config, logger: pino({ level: 'silent' }) });
     const run = (trigger: RunTrigger, inLoadSlot: boolean) => runner.runOne(id, { stillOwner: async () => true, othersWaiting: async () => false, trigger, inLoadSlot });
-    /** The slot the worker gave the run (a load is handed to a load slot, as the scheduler does), and what the engine's Salesforce → Brevo run read. */
+    /**
+     * The slot the worker gave the run (a load is handed to a load slot, as the scheduler does), and what the engine's
+     * Salesforce → Brevo run read. The scheduler's request-time guess (`isLoad`) is that slot.
+     */
     const slotAndRead = async (trigger: RunTrigger) => {
+      const guessed = await runner.isLoad(id, trigger);
       const loadSlot = (await run(trigger, false)) === NEEDS_LOAD_SLOT;
+      expect(guessed).toBe(loadSlot);
       if (loadSlot) await run(trigger, true);
       const [last] = (await harness.store.runs.list(id)).filter((doc) => doc.direction === 'salesforce_to_brevo');
       return { slot: loadSlot ? 'load' : 'ordinary', trigger: last!.trigger, initialLoad: last!.initialLoad, read: last!.counts.read };

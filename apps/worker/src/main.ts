@@ -37,6 +37,7 @@ async function main(): Promise<void> {
     leaseTtlMs: config.WORKER_LEASE_SECONDS * 1000,
     listSyncing: runner.listSyncing,
     runOne: runner.runOne,
+    isLoad: runner.isLoad,
     onError: (error, where) => logger.error({ err: error, where }, 'worker error'),
     onScheduleLag: (lagMs) => metrics.scheduleLag.observe(lagMs / 1000),
   });
