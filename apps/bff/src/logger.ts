@@ -1,28 +1,8 @@
+import { LOG_REDACTION } from '@contact-sync/secrets';
 import pino, { type DestinationStream, type Logger } from 'pino';
 
-/**
- * Paths pino replaces with "[redacted]" wherever they appear in a log line:
- * credentials in headers and every token or key field name we use.
- */
-export const REDACT_PATHS = [
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'res.headers["set-cookie"]',
-  '*.authorization',
-  '*.accessToken',
-  '*.refreshToken',
-  '*.access_token',
-  '*.refresh_token',
-  '*.apiKey',
-  '*.api_key',
-  '*.codeVerifier',
-  '*.code_verifier',
-  '*.secret',
-  '*.password',
-];
-
 export function createLogger(level: string, destination?: DestinationStream): Logger {
-  return pino({ level, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: { app: 'bff' } }, destination);
+  return pino({ level, redact: LOG_REDACTION, base: { app: 'bff' } }, destination);
 }
 
 const SECRET_QUERY_PARAMS = new Set(['code', 'state', 'error_description', 'token', 'oauth_token', 'access_token']);

@@ -16,7 +16,7 @@ export const workerConfigSchema = z
     /** Runs at once per worker, loads included: most runs wait on the APIs, not on the CPU. */
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
     /**
-     * How many of them may be loads (`isLoadRun`: initial loads, re-reads, continuations), each holding a
+     * How many of them may be loads (`runStartOf(…).load`: initial loads, re-reads, continuations), each holding a
      * chunk of records in memory. Unset: the scheduler's DEFAULT_LOAD_SLOTS, or WORKER_CONCURRENCY if lower.
      */
     WORKER_LOAD_SLOTS: z.coerce.number().int().min(1).max(64).optional(),

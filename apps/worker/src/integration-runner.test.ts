@@ -1,6 +1,8 @@
+import type { RecordFilter } from '@contact-sync/rules';
 import { createSecretBox, DEV_ENCRYPTION_KEY_ID, DEV_ENCRYPTION_KEYS, parseEncryptionKeys } from '@contact-sync/secrets';
 import { integrationRepository, streamKeyOf, watermarkOf, type RunTrigger } from '@contact-sync/store';
 import { useTestDatabase } from '@contact-sync/testing';
+import { Types } from 'mongoose';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BREVO_LIMITS_OFF_FOR_API_CHECKS, listMembers, startHarness, startWebhookReceiver, type Harness } from '../../../packages/sync/src/testing/harness.ts';
@@ -98,6 +100,44 @@ describe('worker runner on the BFF documents', () => {
     expect(await outcomeOf('schedule', false)).toEqual(handedOver);
     expect(await outcomeOf('schedule', true)).toEqual({ asked: 'ran', read: true, recorded: true });
     expect(await outcomeOf('schedule', false)).toEqual({ asked: 'ran', read: true, recorded: true });
+  }, 60_000);
+
+  it('the slot the worker gives a run and what the engine then reads agree: initial load, re-read after a filter change, continuation, scheduled run, sync_now', async () => {
+    const { id } = await createActiveIntegration(database.connection, secrets, harness, 'One decision');
+    const config = loadWorkerConfig({ MONGODB_URI: database.uri, BREVO_API_URL: harness.brevo.baseUrl, SALESFORCE_LOGIN_URL: harness.salesforce.url, BFF_PUBLIC_URL: receiver.url });
+    const runner = createIntegrationRunner({ connection: database.connection, secrets, store: harness.store, config, logger: pino({ level: 'silent' }) });
+    const run = (trigger: RunTrigger, inLoadSlot: boolean) => runner.runOne(id, { stillOwner: async () => true, othersWaiting: async () => false, trigger, inLoadSlot });
+    /**
+     * The slot the worker gave the run (a load is handed to a load slot, as the scheduler does), and what the engine's
+     * Salesforce → Brevo run read. The scheduler's request-time guess (`isLoad`) is that slot.
+     */
+    const slotAndRead = async (trigger: RunTrigger) => {
+      const guessed = await runner.isLoad(id, trigger);
+      const loadSlot = (await run(trigger, false)) === NEEDS_LOAD_SLOT;
+      expect(guessed).toBe(loadSlot);
+      if (loadSlot) await run(trigger, true);
+      const [last] = (await harness.store.runs.list(id)).filter((doc) => doc.direction === 'salesforce_to_brevo');
+      return { slot: loadSlot ? 'load' : 'ordinary', trigger: last!.trigger, initialLoad: last!.initialLoad, read: last!.counts.read };
+    };
+
+    const initial = await slotAndRead('activation');
+    expect(initial).toMatchObject({ slot: 'load', trigger: 'activation', initialLoad: true });
+    const all = initial.read;
+    expect(all).toBeGreaterThan(0);
+    // From the watermark: nothing changed since.
+    expect(await slotAndRead('schedule')).toEqual({ slot: 'ordinary', trigger: 'schedule', initialLoad: false, read: 0 });
+    expect(await slotAndRead('sync_now')).toEqual({ slot: 'ordinary', trigger: 'sync_now', initialLoad: false, read: 0 });
+    // A continuation goes on from the watermark (here at the end), in a load slot.
+    expect(await slotAndRead('continuation')).toEqual({ slot: 'load', trigger: 'continuation', initialLoad: false, read: 0 });
+    // The record filter saved on the integration changed since the watermark: every record is read again, whichever
+    // trigger asked; then short runs again. (A filter every seeded Contact matches: none leaves the list.)
+    const saveFilter = (recordFilter: RecordFilter | null) => database.connection.db!.collection('integrations').updateOne({ _id: new Types.ObjectId(id) }, { $set: { recordFilter } });
+    await saveFilter({ groups: [{ conditions: [{ field: 'LastName', operator: 'isNotEmpty' }] }] });
+    expect(await slotAndRead('schedule')).toEqual({ slot: 'load', trigger: 'schedule', initialLoad: false, read: all });
+    expect(await slotAndRead('sync_now')).toEqual({ slot: 'ordinary', trigger: 'sync_now', initialLoad: false, read: 0 });
+    await saveFilter(null);
+    expect(await slotAndRead('sync_now')).toEqual({ slot: 'load', trigger: 'sync_now', initialLoad: false, read: all });
+    expect(await slotAndRead('schedule')).toEqual({ slot: 'ordinary', trigger: 'schedule', initialLoad: false, read: 0 });
   }, 60_000);
 
   it('syncs an active integration end to end, registers its webhook, and moves its status (error, then auth_error)', async () => {

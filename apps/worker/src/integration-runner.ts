@@ -2,8 +2,8 @@ import { createBrevoClient } from '@contact-sync/brevo';
 import { IntegrationStatus, isSyncing, type IntegrationStatus as Status } from '@contact-sync/rules';
 import { createSalesforceConnection, type SalesforceConnectionHandle } from '@contact-sync/salesforce';
 import type { SecretBox } from '@contact-sync/secrets';
-import { accountRepository, integrationRepository, mappingOf, mappingSettingsOf, streamKeyOfIntegration, type IntegrationDoc, type SyncStore } from '@contact-sync/store';
-import { isLoadRun, registerIntegrationWebhook, runIntegration, sharedBrevoLimits, sharedSalesforceLimits, type EngineDeps, type IntegrationSnapshot, type IntegrationStatusPort, type StreamTarget } from '@contact-sync/sync';
+import { accountRepository, integrationRepository, mappingOf, mappingSettingsOf, streamKeyOfIntegration, type IntegrationDoc, type RunTrigger, type SyncStateDoc, type SyncStore } from '@contact-sync/store';
+import { registerIntegrationWebhook, runIntegration, runStartOf, sharedBrevoLimits, sharedSalesforceLimits, type EngineDeps, type IntegrationSnapshot, type IntegrationStatusPort, type StreamTarget } from '@contact-sync/sync';
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
 import type { WorkerConfig } from './config.ts';
@@ -19,6 +19,11 @@ export const MAX_FAILURE_BACKOFF_MS = 60 * 60_000;
 /** After `failures` failed runs in a row, scheduled runs wait 1, 2, 4… intervals, at most an hour. */
 export function failureBackoffMs(failures: number, intervalSeconds: number): number {
   return Math.min(MAX_FAILURE_BACKOFF_MS, intervalSeconds * 1000 * 2 ** Math.max(0, failures - 1));
+}
+
+/** Whether a run of the integration is a load, by the engine's own decision (`runStartOf`) on its sync state and settings. */
+function isLoadOf(doc: IntegrationDoc, state: SyncStateDoc | null, trigger: RunTrigger): boolean {
+  return runStartOf(state, { mappingSettings: mappingSettingsOf(doc) }, trigger).load;
 }
 
 /**
@@ -143,14 +148,20 @@ export function createIntegrationRunner(deps: { connection: Connection; secrets:
       );
     },
 
+    /** The scheduler's `isLoad`: a requested run of a syncing integration that is a load as things stand. */
+    async isLoad(integrationId: string, trigger: RunTrigger): Promise<boolean> {
+      const doc = await integrations.findByIdForWorker(integrationId);
+      return doc !== null && isSyncing(doc.status) && isLoadOf(doc, await deps.store.state.find(integrationId), trigger);
+    },
+
     async runOne(integrationId: string, context: RunContext): Promise<void | typeof NEEDS_LOAD_SLOT> {
       const doc = await integrations.findByIdForWorker(integrationId);
       if (!doc || !isSyncing(doc.status)) return;
       const state = await deps.store.state.find(integrationId);
       // A failing integration's scheduled runs back off (its slot goes to the others); a requested one still runs.
       if (context.trigger === 'schedule' && state?.backoffUntil && state.backoffUntil.getTime() > Date.now()) return;
-      // The state read under the lease and the document the engine is given: this run is a load exactly when the engine's is.
-      if (!context.inLoadSlot && isLoadRun(state ?? { initialLoadDone: false }, { mappingSettings: mappingSettingsOf(doc) }, context.trigger)) return NEEDS_LOAD_SLOT;
+      // On the state read under the lease and the document the engine is given.
+      if (!context.inLoadSlot && isLoadOf(doc, state, context.trigger)) return NEEDS_LOAD_SLOT;
       const engine = await engineOf(doc);
       const salesforce = salesforceOf(doc);
       if (!engine || !salesforce) {

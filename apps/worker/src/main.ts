@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { metricsAccess, metricsClosedWarning, secretBoxFromEnv } from '@contact-sync/secrets';
+import { LOG_REDACTION, metricsAccess, metricsClosedWarning, secretBoxFromEnv } from '@contact-sync/secrets';
 import { connectStore, createSyncStore, ensureSyncIndexes } from '@contact-sync/store';
 import pino from 'pino';
 import { loadWorkerConfig } from './config.ts';
@@ -19,7 +19,7 @@ const BACKOFF_COUNT_TTL_MS = 15_000;
 
 async function main(): Promise<void> {
   const config = loadWorkerConfig();
-  const logger = pino({ level: config.LOG_LEVEL, redact: ['*.accessToken', '*.refreshToken', '*.apiKey', '*.authorization', '*.secret'] });
+  const logger = pino({ level: config.LOG_LEVEL, redact: LOG_REDACTION });
   const secrets = secretBoxFromEnv(config.ENCRYPTION_KEYS, config.ENCRYPTION_KEY_ID);
   const connection = await connectStore(config.MONGODB_URI);
   const store = createSyncStore(connection.db!);
@@ -37,6 +37,7 @@ async function main(): Promise<void> {
     leaseTtlMs: config.WORKER_LEASE_SECONDS * 1000,
     listSyncing: runner.listSyncing,
     runOne: runner.runOne,
+    isLoad: runner.isLoad,
     onError: (error, where) => logger.error({ err: error, where }, 'worker error'),
     onScheduleLag: (lagMs) => metrics.scheduleLag.observe(lagMs / 1000),
   });

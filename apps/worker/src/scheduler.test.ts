@@ -122,7 +122,7 @@ describe('worker scheduling', () => {
     // Each test's requests for its own worker only.
     afterEach(stopAll);
 
-    const alone = (workerId: string, runOne: SchedulerOptions['runOne'], overrides: Partial<Pick<SchedulerOptions, 'leaseTtlMs' | 'concurrency' | 'loadSlots'>> = {}) => {
+    const alone = (workerId: string, runOne: SchedulerOptions['runOne'], overrides: Partial<Pick<SchedulerOptions, 'leaseTtlMs' | 'concurrency' | 'loadSlots' | 'isLoad'>> = {}) => {
       const scheduler = new SyncScheduler({
         db: database.connection.db!,
         store,
@@ -179,7 +179,7 @@ describe('worker scheduling', () => {
       const handedOver: string[] = [];
       const ran: string[] = [];
       const isLoad = (integrationId: string) => integrationId.startsWith('int-load');
-      // As the runner decides (isLoadRun) before it reads anything: a load outside a load slot does nothing and says so.
+      // As the runner decides (runStartOf(…).load) before it reads anything: a load outside a load slot does nothing and says so.
       const scheduler = alone(
         'worker-split',
         async (integrationId, context) => {
@@ -224,6 +224,41 @@ describe('worker scheduling', () => {
       expect(mostLoadsAtOnce).toBe(2);
       // Each load ran once: no load job was queued twice for one integration.
       expect(ran.filter(isLoad).sort()).toEqual(['int-load-1', 'int-load-2', 'int-load-3', 'int-load-4']);
+    }, 90_000);
+
+    it('a requested run known to be a load is queued as a load job at once: no hand-over; one not known (the look-up failed) is handed over by its run', async () => {
+      const runs: [string, boolean][] = [];
+      const handedOver: string[] = [];
+      const isLoad = (integrationId: string) => integrationId.startsWith('int-direct-load');
+      const scheduler = alone(
+        'worker-direct',
+        async (integrationId, context) => {
+          if (isLoad(integrationId) && !context.inLoadSlot) {
+            handedOver.push(integrationId);
+            return NEEDS_LOAD_SLOT;
+          }
+          runs.push([integrationId, context.inLoadSlot]);
+        },
+        {
+          isLoad: async (integrationId, trigger) => {
+            if (integrationId === 'int-direct-load-unknown') throw new Error('database gone');
+            return isLoad(integrationId) || trigger === 'continuation';
+          },
+        },
+      );
+      await scheduler.start();
+      await store.state.requestSync('int-direct-load', new Date(), 'activation');
+      await store.state.requestSync('int-direct-short', new Date(), 'sync_now');
+      await until(() => runs.length === 2, 'both ran');
+      expect(handedOver).toEqual([]);
+      expect(runs.sort()).toEqual([
+        ['int-direct-load', true],
+        ['int-direct-short', false],
+      ]);
+      await store.state.requestSync('int-direct-load-unknown', new Date(), 'sync_now');
+      await until(() => runs.length === 3, 'the load ran');
+      expect(handedOver).toEqual(['int-direct-load-unknown']);
+      expect(runs[2]).toEqual(['int-direct-load-unknown', true]);
     }, 90_000);
 
     // As Agenda leaves the job of a load the database failed under: still locked (its end could not be recorded; the lock

@@ -4,7 +4,7 @@ import type { Lease, RunTrigger, SyncStore, Db } from '@contact-sync/store';
 
 export const SYNC_JOB = 'sync-integration';
 /**
- * A load (a run that reads the whole object or goes on with one that gave way: `isLoadRun`) runs as a
+ * A load (a run that reads the whole object or goes on with one that gave way: `runStartOf(…).load`) runs as a
  * job of its own name, so that Agenda caps how many of a worker's slots loads hold (`loadSlots`): a load
  * holds a chunk of records in memory, a short run little, and the other slots stay free for short runs.
  * (The name is the one the continuations of long runs had before loads of every kind ran under it.)
@@ -64,6 +64,13 @@ export interface SchedulerOptions {
   listSyncing: () => Promise<SyncingIntegration[]>;
   /** One run of one integration; called only while this worker holds the integration's lease. */
   runOne: (integrationId: string, context: RunContext) => Promise<void | typeof NEEDS_LOAD_SLOT>;
+  /**
+   * Whether a requested run is a load as things stand (the runner's decision on the integration's sync state and
+   * settings), so that it is queued as a load job at once instead of being handed over by its first run, about an
+   * Agenda poll later. Read without the integration's lease, so a hint: the run decides again under the lease (a load
+   * in an ordinary slot is still handed over; a short run in a load slot runs there). Absent: a continuation only.
+   */
+  isLoad?: (integrationId: string, trigger: RunTrigger) => Promise<boolean>;
   leaseTtlMs?: number;
   processEveryMs?: number;
   reconcileEveryMs?: number;
@@ -177,14 +184,23 @@ export class SyncScheduler {
     if (this.watchingRequests || this.stopped) return;
     this.watchingRequests = true;
     try {
-      for (const request of await this.options.store.state.syncRequests()) {
-        if (!(await this.options.store.state.takeSyncRequest(request.integrationId, request.at))) continue;
-        const name = request.trigger === 'continuation' ? LOAD_JOB : SYNC_JOB;
-        await this.agenda.now<SyncJobData>(name, { integrationId: request.integrationId, kind: 'now', trigger: request.trigger });
+      for (const { integrationId, at, trigger } of await this.options.store.state.syncRequests()) {
+        if (!(await this.options.store.state.takeSyncRequest(integrationId, at))) continue;
+        if (await this.requestedLoad(integrationId, trigger)) await this.queueLoad(integrationId, trigger);
+        else await this.agenda.now<SyncJobData>(SYNC_JOB, { integrationId, kind: 'now', trigger });
       }
     } finally {
       this.watchingRequests = false;
     }
+  }
+
+  /** Whether a requested run goes to a load job (`isLoad`); not known (the read failed): an ordinary job, whose run hands a load over. */
+  private async requestedLoad(integrationId: string, trigger: RunTrigger): Promise<boolean> {
+    if (!this.options.isLoad) return trigger === 'continuation';
+    return this.options.isLoad(integrationId, trigger).catch((error: unknown) => {
+      this.options.onError?.(error, 'load look-up');
+      return false;
+    });
   }
 
   /** Jobs this worker is running (each a run of one integration, or a run found going elsewhere and skipped). */
@@ -269,9 +285,9 @@ export class SyncScheduler {
   }
 
   /**
-   * Queues a load job for a load that found itself outside a load slot, with the run's trigger, unless
-   * one is queued for the integration already (a continuation, another worker's hand-over): its lease
-   * would make the second skip anyway. Called once the lease is released, so that the load's job never
+   * Queues a load job, with the run's trigger, for a requested load or a load that found itself outside a load
+   * slot, unless one is queued for the integration already (a continuation, another worker's hand-over): its lease
+   * would make the second skip anyway. A hand-over calls it once the lease is released, so that the load's job never
    * finds its own integration held by the run that queued it.
    */
   private async queueLoad(integrationId: string, trigger: RunTrigger): Promise<void> {

@@ -52,29 +52,45 @@ export function recordQueryFields({ mapping, optOuts, object, filter }: Pick<Pla
   return [...new Set(fields)];
 }
 
-/**
- * Where a watermark run reads from: the stored watermark, or the start when the integration's record filter is not
- * the one the records up to the watermark were read with (a changed filter: every record is read again, so that
- * those that stopped matching leave the list and those that started join it; unchanged ones cost nothing).
- */
-export function readFrom(state: Pick<SyncStateDoc, 'watermarkTs' | 'watermarkId' | 'filterKey'>, context: Pick<PlanContext, 'filter'>): { from: Watermark | null; filterChanged: boolean } {
-  const filterChanged = filterChangedSince(state, context.filter);
-  return { from: filterChanged ? null : watermarkOf(state), filterChanged };
+/** How a watermark run starts: `runStartOf`. */
+export interface RunStart {
+  /** No initial load completed yet: the run is (the rest of) it, every record read in chunks. */
+  initialLoad: boolean;
+  /**
+   * The record filter is not the one the records up to the watermark were read with: every record is read again
+   * from the start, so that those that stopped matching leave the list and those that started join it (unchanged
+   * ones cost nothing). The run stores the new filter's key as it restarts (`SyncStateStore.restartForFilter`).
+   */
+  filterChanged: boolean;
+  /** Where the run reads from: the stored watermark, or null (the start). */
+  from: Watermark | null;
+  /**
+   * A load: it reads the whole object, a chunk of records at a time (the initial load, a re-read after the filter
+   * changed), or it goes on with a run that gave way between chunks because more was left to read (trigger
+   * `continuation`). Loads are what a worker's memory is sized for, and it bounds how many it runs at once
+   * (`WORKER_LOAD_SLOTS`); every other run reads what changed since the watermark.
+   */
+  load: boolean;
 }
 
-function filterChangedSince(state: Pick<SyncStateDoc, 'filterKey'>, filter: RecordFilter | undefined): boolean {
-  return (state.filterKey ?? null) !== filterKeyOf(filter);
-}
+/** A sync state as first written (`SyncStateStore`): nothing read yet. */
+const NO_STATE_YET = { initialLoadDone: false, watermarkTs: null, watermarkId: null };
 
 /**
- * Whether a run is a load: it reads the whole object, a chunk of records at a time (the initial load; a re-read
- * from the start after the record filter changed), or it goes on with a run that gave way between chunks because
- * more was left to read (trigger `continuation`). Loads are what a worker's memory is sized for, and it bounds how
- * many it runs at once (`WORKER_LOAD_SLOTS`); every other run reads what changed since the watermark. Decided from
- * the sync state, the integration's settings and the trigger, before the run reads anything.
+ * The one decision of how a watermark run starts, from the sync state (`null`: none yet), the integration's record
+ * filter and the run's trigger, before the run reads anything: the worker picks the run's slot by its `load` from
+ * the state it read under the integration's lease; the engine, holding that lease, reads by the rest; the preview
+ * reads from its `from`.
  */
-export function isLoadRun(state: Pick<SyncStateDoc, 'initialLoadDone' | 'filterKey'>, integration: Pick<IntegrationSnapshot, 'mappingSettings'>, trigger: RunTrigger): boolean {
-  return !state.initialLoadDone || trigger === 'continuation' || filterChangedSince(state, integration.mappingSettings?.filter);
+export function runStartOf(
+  state: Pick<SyncStateDoc, 'initialLoadDone' | 'watermarkTs' | 'watermarkId' | 'filterKey'> | null,
+  integration: Pick<IntegrationSnapshot, 'mappingSettings'>,
+  trigger: RunTrigger,
+): RunStart {
+  state ??= NO_STATE_YET;
+  const initialLoad = !state.initialLoadDone;
+  const filterChanged = (state.filterKey ?? null) !== filterKeyOf(integration.mappingSettings?.filter);
+  return { initialLoad, filterChanged, from: filterChanged ? null : watermarkOf(state), load: initialLoad || filterChanged || trigger === 'continuation' };
 }
 
 /**

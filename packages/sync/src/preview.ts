@@ -4,9 +4,10 @@ import { streamQuery, type SalesforceRequester } from '@contact-sync/salesforce'
 import { duplicateIssue, indexFieldsByName, MONTHLY_OPERATION_QUOTA, type RuleIssue } from '@contact-sync/rules';
 import { emptyCounts, type BrevoValues, type LinkDoc, type RunCounts, type SyncStore } from '@contact-sync/store';
 import { brevoCaller, salesforceCaller, type CallPolicy } from './classify.ts';
+import { readChunkLinks } from './chunk-links.ts';
 import { describeFieldsLoader } from './describe-fields.ts';
 import { objectOf, type FieldsLoader, type IntegrationSnapshot } from './integration.ts';
-import { countRow, decideOnOwner, operationsOf, planContextOf, planPage, readFrom, runQueryOf, type BrevoOwner, type PlannedRow, type PlannedWrite, type RowResult, type SalesforceRow } from './plan.ts';
+import { countRow, decideOnOwner, operationsOf, planContextOf, planPage, runQueryOf, runStartOf, type BrevoOwner, type PlannedRow, type PlannedWrite, type RowResult, type SalesforceRow } from './plan.ts';
 import { DEFAULT_ENGINE_OPTIONS } from './salesforce-to-brevo.ts';
 
 export interface PreviewSample {
@@ -90,17 +91,16 @@ export async function previewIntegration(integration: IntegrationSnapshot, deps:
   const state = deps.store ? await deps.store.state.find(integration.id) : null;
   const planContext = planContextOf(integration, fieldsByName);
   // From where the run would read (the start again after a filter change), with the filter in the query as the run has it.
-  const watermark = state ? readFrom(state, planContext).from : null;
+  const watermark = runStartOf(state, integration, 'schedule').from;
   const noLinks = deps.store ? !(await deps.store.links.hasAny(integration.id)) : true;
   const soql = runQueryOf(integration, planContext, watermark, noLinks);
   const chunkSize = DEFAULT_ENGINE_OPTIONS.chunkSize;
   const candidates: Candidate[] = [];
   const otherOrgIntegrations = deps.store && deps.otherOrgIntegrations ? await deps.otherOrgIntegrations() : [];
+  const chunkLinksOf = { integrationId: integration.id, otherOrgIntegrations: async () => otherOrgIntegrations, noLinksAtStart: noLinks };
   const planChunk = async (rows: SalesforceRow[]) => {
-    const ids = rows.map((row) => row.Id);
-    const links = deps.store ? await deps.store.links.findBySalesforceIds(integration.id, ids) : new Map<string, LinkDoc>();
-    // The run's read: one per chunk, of the chunk's Ids only.
-    const linkedByOtherOrg = deps.store ? await deps.store.links.linkedByAnyOf(otherOrgIntegrations, ids) : new Set<string>();
+    // The run's reads (`readChunkLinks`); without a store, no links at all.
+    const { links, linkedByOtherOrg } = deps.store ? await readChunkLinks(deps.store.links, rows, chunkLinksOf) : { links: new Map<string, LinkDoc>(), linkedByOtherOrg: new Set<string>() };
     const planned = planPage(rows, links, planContext, linkedByOtherOrg);
     for (const row of planned) {
       if (row.kind === 'create' || row.kind === 'update') {

@@ -19,11 +19,12 @@ import { brevoCaller, faultOf, isDailyLimit, salesforceCaller, type CallPolicy, 
 import type { BrevoRateLimits } from './rate-limits.ts';
 import { apiUsageOf, CONCURRENCY_LIMIT_PAUSE_MS, dailyLimitPauseMs, type SalesforceOrgLimits } from './salesforce-limits.ts';
 import { BrevoWriter, type WriteOutcome } from './brevo-writer.ts';
+import { readChunkLinks } from './chunk-links.ts';
 import { describeFieldsLoader } from './describe-fields.ts';
 import { applyLeadConversion, convertedLeadTakeOver } from './lead-conversion.ts';
 import { objectOf, type FieldsLoader, type IntegrationSnapshot, type IntegrationStatusPort } from './integration.ts';
 import { DEFAULT_NOTICE_SENDER, sendQuotaNotice, type NoticeSender } from './notices.ts';
-import { contactOf, countRow, operationsOf, planContextOf, planPage, readFrom, recordQueryFields, runQueryOf, type PlannedRow, type RowResult, type SalesforceRow } from './plan.ts';
+import { contactOf, countRow, operationsOf, planContextOf, planPage, recordQueryFields, runQueryOf, runStartOf, type PlannedRow, type RowResult, type SalesforceRow } from './plan.ts';
 import { readAhead } from './read-ahead.ts';
 import { recordErrorOf } from './record-issues.ts';
 
@@ -215,7 +216,9 @@ export async function syncSalesforceToBrevo(integration: IntegrationSnapshot, de
   const { options, now, callSalesforce } = setup;
   const { store } = deps;
   const state = await store.state.get(integration.id);
-  const initialLoad = !state.initialLoadDone;
+  // The worker chose this run's slot by the same decision, from the state it read under the lease this run holds.
+  const start = runStartOf(state, integration, deps.trigger ?? 'schedule');
+  const initialLoad = start.initialLoad;
   const result: SalesforceToBrevoResult = { runId: null, end: 'completed', counts: emptyCounts(), operations: 0, errors: 0, warnings: 0, initialLoad };
 
   if (await isPaused(integration.id, state.pausedUntil, deps, now())) return { ...result, end: 'paused' };
@@ -226,7 +229,6 @@ export async function syncSalesforceToBrevo(integration: IntegrationSnapshot, de
     const context = await createRunContext(integration, deps, setup, run._id, initialLoad && !(await store.links.hasAny(integration.id)));
 
     const planContext = planContextOf(integration, context.fieldsByName);
-    const start = readFrom(state, planContext);
     let watermark = start.from;
     if (start.filterChanged && !(await store.state.restartForFilter(integration.id, watermarkOf(state), filterKeyOf(planContext.filter)))) {
       throw new Error('watermark moved under this run; another run owns the integration');
@@ -467,11 +469,14 @@ async function processChunk(context: Context, rows: SalesforceRow[], from: Water
   const month = quotaMonth(now());
   const counts = emptyCounts();
 
-  // A first load skips the lookup, except for deleted rows (a record created and deleted during the run must still be unlinked).
-  const lookup = context.noLinksAtStart ? rows.filter((row) => row.IsDeleted === true) : rows;
-  let links = outside?.links ?? (lookup.length === 0 ? new Map<string, LinkDoc>() : await store.links.findBySalesforceIds(integration.id, lookup.map((row) => row.Id)));
-  // R14 across orgs: one read for the chunk's Ids (none without integrations on other orgs); the preview reads the same.
-  const linkedByOtherOrg = rows.length === 0 ? new Set<string>() : await store.links.linkedByAnyOf(await context.otherOrgIntegrations(), rows.map((row) => row.Id));
+  const read = await readChunkLinks(store.links, rows, {
+    integrationId: integration.id,
+    otherOrgIntegrations: context.otherOrgIntegrations,
+    noLinksAtStart: context.noLinksAtStart,
+    ...(outside?.links ? { links: outside.links } : {}),
+  });
+  const linkedByOtherOrg = read.linkedByOtherOrg;
+  let links = read.links;
   let planned = planPage(rows, links, planContextOf(integration, context.fieldsByName, context.siblings), linkedByOtherOrg);
   const resolved = await resolveImportedLinks(context, links, planned);
   if (resolved !== links) {

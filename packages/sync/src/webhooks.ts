@@ -93,8 +93,8 @@ function verify(authorization: string, expectedHash: string | null | undefined):
 }
 
 /** A multiple-choice attribute's labels: Brevo offers options of at most 200 characters; a few hundred is far more than any attribute has. */
-const MAX_CHOICES = 500;
-const MAX_CHOICE_LENGTH = 200;
+export const MAX_CHOICES = 500;
+export const MAX_CHOICE_LENGTH = 200;
 
 function isChoices(value: unknown): value is string[] {
   return Array.isArray(value) && value.length <= MAX_CHOICES && value.every((item) => typeof item === 'string' && item.length <= MAX_CHOICE_LENGTH);

@@ -33,11 +33,12 @@ describe('request log', () => {
     await request(app).get('/refused');
     await request(app).get('/broken');
 
-    const completed = lines.filter((line) => line.msg === 'request completed');
-    expect(completed.map((line) => [line.level, (line.req as { url: string }).url, (line.res as { statusCode: number }).statusCode])).toEqual([
-      [pino.levels.values.debug, '/ok?code=%5Bredacted%5D&state=%5Bredacted%5D&page=2', 200],
-      [pino.levels.values.info, '/refused', 401],
-      [pino.levels.values.error, '/broken', 500],
+    const completed = lines.filter((line) => line.res !== undefined);
+    expect(completed.map((line) => [line.msg, line.level, (line.req as { url: string }).url, (line.res as { statusCode: number }).statusCode])).toEqual([
+      ['request completed', pino.levels.values.debug, '/ok?code=%5Bredacted%5D&state=%5Bredacted%5D&page=2', 200],
+      ['request completed', pino.levels.values.info, '/refused', 401],
+      // As pino-http said it.
+      ['request errored', pino.levels.values.error, '/broken', 500],
     ]);
     expect(completed.every((line) => typeof line.responseTime === 'number')).toBe(true);
     const handlers = lines.find((line) => line.msg === 'refused here')!;
@@ -45,6 +46,25 @@ describe('request log', () => {
     // The handler's line and the request's line name the same request.
     expect((handlers.req as { id: number }).id).toBe((completed[1]!.req as { id: number }).id);
     expect(new Set(completed.map((line) => (line.req as { id: number }).id)).size).toBe(3);
+  });
+
+  it('redacts credentials at the top of a line and one level down, in the request log and in any line', async () => {
+    const { app, logger, lines } = appLogging('debug');
+    app.get('/credentials', (req, res) => {
+      req.log.info({ authorization: 'Bearer top-token', cookie: 'sid=top-cookie', headers: { authorization: 'Bearer nested-token', cookie: 'sid=nested-cookie' } }, 'credentials');
+      res.status(204).end();
+    });
+    await request(app).get('/credentials');
+    logger.warn({ authorization: 'Basic dG9wOnNlY3JldA==', cookie: 'sid=plain', apiKey: 'xkeysib-top', brevo: { apiKey: 'xkeysib-nested' } }, 'outside a request');
+
+    const written = JSON.stringify(lines);
+    for (const secret of ['top-token', 'top-cookie', 'nested-token', 'nested-cookie', 'dG9wOnNlY3JldA==', 'sid=plain', 'xkeysib-top', 'xkeysib-nested']) expect(written).not.toContain(secret);
+    expect(lines.find((line) => line.msg === 'credentials')).toMatchObject({
+      authorization: '[redacted]',
+      cookie: '[redacted]',
+      headers: { authorization: '[redacted]', cookie: '[redacted]' },
+    });
+    expect(lines.find((line) => line.msg === 'outside a request')).toMatchObject({ authorization: '[redacted]', cookie: '[redacted]', apiKey: '[redacted]', brevo: { apiKey: '[redacted]' } });
   });
 
   it('costs no bound logger for a request nothing is logged about', async () => {

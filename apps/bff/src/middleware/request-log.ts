@@ -13,7 +13,7 @@ declare module 'http' {
 
 const bound = Symbol('the request logger');
 
-/** The level of a request's "completed" line: 5xx errors, 4xx information, the rest debug. */
+/** The level of a request's line: 5xx errors, 4xx information, the rest debug. */
 function levelOf(statusCode: number): Level {
   return statusCode >= 500 ? 'error' : statusCode >= 400 ? 'info' : 'debug';
 }
@@ -45,7 +45,8 @@ export function requestLog(app: Express, logger: Logger): RequestHandler {
     res.once('close', () => {
       const level = levelOf(res.statusCode);
       if (!logger.isLevelEnabled(level)) return;
-      const message = res.writableFinished ? 'request completed' : 'request aborted';
+      // pino-http's messages: a 5xx "errored" whether or not it was sent whole.
+      const message = res.statusCode >= 500 ? 'request errored' : res.writableFinished ? 'request completed' : 'request aborted';
       req.log[level]({ res: { statusCode: res.statusCode }, responseTime: Date.now() - startedAt }, message);
     });
     next();

@@ -1,5 +1,6 @@
 import { API_ERRORS, brevoWebhookResponseSchema, errorResponseSchema } from '@contact-sync/api';
 import { createSyncStore, WEBHOOK_EVENTS, type WebhookEventDoc } from '@contact-sync/store';
+import { MAX_CHOICE_LENGTH, MAX_CHOICES } from '@contact-sync/sync';
 import { useTestDatabase } from '@contact-sync/testing';
 import fc from 'fast-check';
 import { createHash, randomUUID } from 'node:crypto';
@@ -123,7 +124,14 @@ const attributeName = fc.oneof(
   fc.constantFrom('__proto__', 'constructor', 'prototype', '$set', '$where', 'a.b', '', 'X'.repeat(65), 'FIRSTNAME', 'EMAIL'),
   fc.string({ maxLength: 20 }),
 );
-const attributeValue = fc.oneof(text, fc.constant('x'.repeat(10_000)), fc.double(), fc.integer(), fc.boolean(), fc.constant(null), fc.jsonValue({ maxDepth: 3 }));
+/** Multiple-choice labels at the receiver's bounds and just past them. */
+const LABELS_AT_BOUNDS = [
+  Array.from({ length: MAX_CHOICES }, (_, i) => `choice ${i}`),
+  Array.from({ length: MAX_CHOICES + 1 }, (_, i) => `choice ${i}`),
+  ['x'.repeat(MAX_CHOICE_LENGTH)],
+  ['x'.repeat(MAX_CHOICE_LENGTH + 1)],
+];
+const attributeValue = fc.oneof(text, fc.constant('x'.repeat(10_000)), fc.double(), fc.integer(), fc.boolean(), fc.constant(null), fc.jsonValue({ maxDepth: 3 }), fc.constantFrom(...LABELS_AT_BOUNDS));
 /** Object.fromEntries makes `__proto__` an own key, as JSON.parse does. */
 const attributes = fc.array(fc.tuple(attributeName, attributeValue), { maxLength: 8 }).map((entries) => Object.fromEntries(entries) as Record<string, unknown>);
 const content = fc.oneof(attributes, fc.array(attributes, { maxLength: 3 }), fc.constant(null));
@@ -150,9 +158,9 @@ const notAString = fc.jsonValue({ maxDepth: 2 }).filter((value) => typeof value 
 const scalar = fc.oneof(fc.string(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean());
 const notARecord = fc.oneof(scalar, fc.array(fc.oneof(scalar, fc.constant(null), fc.array(fc.jsonValue({ maxDepth: 1 }))), { minLength: 1 }));
 
-/** A multiple-choice attribute's labels, as the receiver bounds them (at most 500 labels of at most 200 characters). */
+/** A multiple-choice attribute's labels, as the receiver bounds them (at most MAX_CHOICES labels of at most MAX_CHOICE_LENGTH characters). */
 const isChoices = (value: unknown) =>
-  Array.isArray(value) && value.length <= 500 && value.every((item) => typeof item === 'string' && item.length <= 200);
+  Array.isArray(value) && value.length <= MAX_CHOICES && value.every((item) => typeof item === 'string' && item.length <= MAX_CHOICE_LENGTH);
 /** What the receiver stores of an attribute name and value: plain names, scalar values or a list of labels. */
 const keptAttribute = ([key, value]: [string, unknown]) =>
   /^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(key) && (value === null || ['string', 'number', 'boolean'].includes(typeof value) || isChoices(value));
@@ -197,10 +205,12 @@ describe('Brevo webhook receiver, fuzzed with the valid secret', () => {
         expectStoredAs(answer.stored[0]!, payload);
       }),
       // A multiple-choice attribute with nothing chosen, and labels with a lone surrogate: the receiver keeps both.
+      // Labels at the receiver's bounds are kept, and just past them dropped.
       fuzz<[Payload, string]>({
         examples: [
           [{ event: 'contact_updated', email: '', ts: 0, content: { A: [] } }, 'application/json'],
           [{ event: 'contact_updated', email: 'a@b.test', ts: 1, content: [{ INTERESTS: ['\ud800', 'Events'] }] }, 'application/json'],
+          [{ event: 'contact_updated', email: 'a@b.test', ts: 2, content: Object.fromEntries(LABELS_AT_BOUNDS.map((labels, i) => [`CHOICES_${i}`, labels])) }, 'application/json'],
         ],
       }),
     );
