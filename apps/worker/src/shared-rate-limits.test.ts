@@ -87,7 +87,9 @@ describe('two integrations of one Brevo account on two workers', () => {
     const titlesBefore = await brevoTitles(harness, everyId);
     const all = everyId.filter((_, i) => titlesBefore[i] !== undefined);
     expect(all.length).toBeGreaterThan(2 * GENERATED * 0.9);
-    await waitUntil('every edit in Brevo', async () => (await brevoTitles(harness, all)).every((title, i) => title === `Paced ${all[i]}`), 120_000);
+    // At 3 calls a second the two runs' calls (their batches, and the pages that resolve the links the imports made by ext_id)
+    // take 50–110 s alone; a busy machine adds to that. What this test checks is the pacing and no 429, not the time.
+    await waitUntil('every edit in Brevo', async () => (await brevoTitles(harness, all)).every((title, i) => title === `Paced ${all[i]}`), 240_000);
     const seconds = (Date.now() - started) / 1000;
 
     const calls = harness.brevo.calls.snapshot();
@@ -97,5 +99,5 @@ describe('two integrations of one Brevo account on two workers', () => {
     expect(seconds).toBeGreaterThanOrEqual(batches / CONTACTS_PER_SECOND - 2);
     expect(calls.byStatus['429'] ?? 0, JSON.stringify(calls)).toBe(0);
     for (const worker of workers) expect(worker.alive(), worker.output()).toBe(true);
-  }, 300_000);
+  }, 420_000);
 });
