@@ -195,9 +195,10 @@ const CONTACTS_PAGE = 1000;
  * call, until all are found: every webhook of the account receives the events of every integration's writes, so one
  * integration writing thousands of its own contacts (an edit of every record, a load) would otherwise cost each other
  * integration of the account one call per contact, before its own runs could write anything (two integrations of one
- * account, measured: 100 s of lookups at 2 a second held one's edits back). A contact an event names has changed
- * since that event; one not found there no longer holds the email, as a lookup would have said. The read stops after
- * as many pages as emails are left (never more calls than the lookups), and the rest are looked up one by one.
+ * account, measured: 100 s of lookups at 2 a second held one's edits back). The contact a `contact_updated` event
+ * names has changed since that event; one not found there no longer holds the email, as a lookup would have said.
+ * The read stops after as many pages as emails are left (never more calls than the lookups); the rest, and the emails
+ * of other events (an unsubscribe need not change a contact's modification time), are looked up one by one.
  */
 async function extIdsByEmail(
   emails: readonly string[],
@@ -207,12 +208,13 @@ async function extIdsByEmail(
 ): Promise<Map<string, string | null>> {
   const extIds = new Map<string, string | null>();
   const wanted = new Set(emails);
+  const changed = new Set(events.flatMap((event) => (event.kind === 'contact_updated' && event.email !== null && wanted.has(event.email) ? [event.email] : [])));
   const extIdOf = (contact: BrevoContactSummary | null) => (typeof contact?.attributes?.EXT_ID === 'string' ? contact.attributes.EXT_ID : null);
+  let complete = false;
   if (wanted.size > BREVO_LOOKUPS_MAX) {
     const times = events.filter((event) => event.email !== null && wanted.has(event.email)).map((event) => event.modifiedAt.getTime());
     // Brevo's `ts` is in whole seconds, its `modifiedAt` is not: a second earlier keeps the first event's contact in.
     const modifiedSince = new Date(Math.min(...times) - 1000).toISOString();
-    let complete = false;
     for (let offset = 0, pages = 0; pages < wanted.size - extIds.size; offset += CONTACTS_PAGE, pages += 1) {
       const page = (await callBrevo('brevo.contacts.list', () => listContacts(deps.brevo, { modifiedSince, limit: CONTACTS_PAGE, offset }))).data;
       for (const contact of page.contacts) {
@@ -222,10 +224,9 @@ async function extIdsByEmail(
       complete = page.contacts.length < CONTACTS_PAGE || offset + CONTACTS_PAGE >= page.count;
       if (complete || extIds.size === wanted.size) break;
     }
-    if (complete) return extIds;
   }
   for (const email of wanted) {
-    if (extIds.has(email)) continue;
+    if (extIds.has(email) || (complete && changed.has(email))) continue;
     extIds.set(email, extIdOf(await callBrevo('brevo.contacts.get', () => findContact(deps.brevo, email, 'email_id'))));
   }
   return extIds;
