@@ -271,6 +271,7 @@ describe('Brevo → Salesforce', () => {
     // More events than one run takes: the import's event (the oldest received) alone in the first.
     const first = await applyBrevoEvents(integration, engineDeps(harness), 1);
     expect(first.counts).toMatchObject({ read: 1, updated: 0 });
+    expect((await salesforceRecord(salesforceId))!.Title).toBe('Edited after the import');
     await runIntegration(integration, engineDeps(harness));
     expect((await salesforceRecord(salesforceId))!.Title).toBe('Edited after the import');
     const contact = [...harness.brevo.state.account('acc_demo').contacts.all()].find((c) => c.attributes.EXT_ID === salesforceId);
