@@ -169,6 +169,18 @@ export class QuotaStore {
     await this.usage.updateOne({ _id: reservation.usageId }, { $unset: { [reservation.field]: '' } });
   }
 
+  /**
+   * Settles the reservation of a chunk key to what the chunk made and forgets it, when the run that reserved it
+   * stopped before its commit and the chunk may not be replayed under the same key (a held import: packages/sync
+   * `confirmStopped`). A later chunk charges only what it adds.
+   */
+  async settleKey(integrationId: string, month: string, pageKey: string, made: number): Promise<void> {
+    const reserved = await this.reservationOf(integrationId, month, pageKey);
+    if (reserved === undefined) return;
+    const field = reservationField(pageKey);
+    await this.usage.updateOne({ _id: `${integrationId}:${month}`, [field]: reserved }, { $inc: { used: made - reserved }, $unset: { [field]: '' } });
+  }
+
   /** Forgets the reservation of a chunk key, whatever its month (after the chunk's watermark moved). */
   async releaseKey(integrationId: string, month: string, pageKey: string): Promise<void> {
     await this.usage.updateOne({ _id: `${integrationId}:${month}` }, { $unset: { [reservationField(pageKey)]: '' } });

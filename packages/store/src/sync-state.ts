@@ -15,6 +15,23 @@ export interface RunSummary {
   lastSyncAt: Date | null;
 }
 
+/**
+ * A chunk's Brevo import made and not yet known to have landed whole: its links are saved, its quota reservation is
+ * open and the watermark waits before it until one look at the list's size confirms it with the imports made after it
+ * (packages/sync `BrevoWriter.confirm`). Kept so that a run after a crash confirms it first.
+ */
+export interface UnconfirmedImport {
+  /** The chunk's key: its links carry it (`lastWriteKey`). */
+  key: string;
+  /** Its Brevo imports: the opted-out records' apart (`blocklist`). */
+  processes: { id: number; blocklist: boolean }[];
+  rows: number;
+  /** When the import started (its contacts are read back from then if they did not all land). */
+  since: Date;
+  /** The list's size the import counts from: the size before it, as the writer knew it. */
+  sizeBefore: number;
+}
+
 export interface SyncStateDoc extends Partial<RunSummary> {
   _id: string;
   integrationId: string;
@@ -44,6 +61,8 @@ export interface SyncStateDoc extends Partial<RunSummary> {
   /** Salesforce Ids whose record errors the user asked to retry; the next run retries them. */
   retrySalesforceIds?: string[];
   pendingImportSince?: Date | null;
+  /** Imports of a run in progress (or of a run that stopped) whose landing is not confirmed yet, in the order made. */
+  unconfirmedImports?: UnconfirmedImport[];
   /** A run asked for ("Sync now", Brevo webhook events) and not yet taken by a worker: when. */
   requestedAt?: Date | null;
   /** What asked for that run (the run records it). */
@@ -130,6 +149,14 @@ export class SyncStateStore {
 
   async clearPendingImport(integrationId: string): Promise<void> {
     await this.collection.updateOne({ _id: integrationId }, { $set: { pendingChunkKey: null, pendingImportSince: null } });
+  }
+
+  async addUnconfirmedImport(integrationId: string, entry: UnconfirmedImport): Promise<void> {
+    await this.collection.updateOne({ _id: integrationId }, { $push: { unconfirmedImports: entry } });
+  }
+
+  async clearUnconfirmedImports(integrationId: string): Promise<void> {
+    await this.collection.updateOne({ _id: integrationId }, { $set: { unconfirmedImports: [] } });
   }
 
   async markInitialLoadDone(integrationId: string): Promise<void> {

@@ -1,5 +1,6 @@
 import { useTestDatabase } from '@contact-sync/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyBrevoEvents } from './brevo-to-salesforce.ts';
 import { runIntegration } from './run-integration.ts';
 import { syncSalesforceToBrevo } from './salesforce-to-brevo.ts';
 import { BREVO_LIMITS_OFF_FOR_API_CHECKS, engineDeps, listMembers, startSyncedIntegration, type Harness } from './testing/harness.ts';
@@ -234,6 +235,47 @@ describe('Brevo → Salesforce', () => {
     const result = await runIntegration(integration, engineDeps(harness));
     expect(result.brevoToSalesforce.counts.updated).toBe(1);
     expect((await salesforceRecord(salesforceId))!.Title).toBe('Second change');
+  });
+
+  it("looks the contacts of many events it holds no link for up in one read of the account's changed contacts, not one call each", async () => {
+    // Another integration of the account (its own list, its own records) writes its contacts: every webhook of the account
+    // receives their events, which name them by email only.
+    const others = Array.from({ length: 30 }, (_, i) => ({ email: `other.${i}@elsewhere.test`, extId: `003XX000000Oth${String(i).padStart(4, '0')}` }));
+    for (const other of others) await harness.client.contacts.createContact({ email: other.email, attributes: { EXT_ID: other.extId } });
+    for (const other of others) await harness.client.contacts.updateContact({ identifier: other.email, identifierType: 'email_id', attributes: { JOB_TITLE: 'Theirs' } });
+    // And one of ours whose email was changed in Brevo: its event names it by the new email, which no link holds yet.
+    const { brevoId, salesforceId } = memberAt(10);
+    await editInBrevo(brevoId, { EMAIL: 'renamed.in.brevo@example.test', JOB_TITLE: 'Renamed' });
+    await harness.brevo.deliveries.idle();
+    harness.brevo.calls.reset();
+    const result = await runIntegration(integration, engineDeps(harness));
+    expect(result.brevoToSalesforce).toMatchObject({ end: 'completed', operations: 1 });
+    expect(await salesforceRecord(salesforceId)).toMatchObject({ Email: 'renamed.in.brevo@example.test', Title: 'Renamed' });
+    // Not one GET /contacts/{email} per contact: one page of the contacts changed since the first of those events.
+    const byRoute = harness.brevo.calls.snapshot().byRoute;
+    const lookups = Object.entries(byRoute).filter(([route]) => route.startsWith('GET /contacts/') && route.includes('%40'));
+    expect(lookups, JSON.stringify(byRoute)).toEqual([]);
+    expect(byRoute['GET /contacts']).toBe(1);
+  });
+
+  it('an event of the import that created a contact, applied after a later write of that record, does not take the record back', async () => {
+    await applyBrevoEvents(integration, engineDeps(harness));
+    const created = await harness.conn.sobject('Contact').create({ LastName: 'Stale', Email: 'stale.echo@example.test', Title: 'Imported' });
+    const salesforceId = (created as { id: string }).id;
+    await syncSalesforceToBrevo(integration, engineDeps(harness));
+    await harness.brevo.deliveries.idle();
+    // Edited in Salesforce and written to Brevo before the import's event is applied (a backlog of events).
+    await harness.conn.sobject('Contact').update({ Id: salesforceId, Title: 'Edited after the import' });
+    await syncSalesforceToBrevo(integration, engineDeps(harness));
+    await harness.brevo.deliveries.idle();
+    // More events than one run takes: the import's event (the oldest received) alone in the first.
+    const first = await applyBrevoEvents(integration, engineDeps(harness), 1);
+    expect(first.counts).toMatchObject({ read: 1, updated: 0 });
+    expect((await salesforceRecord(salesforceId))!.Title).toBe('Edited after the import');
+    await runIntegration(integration, engineDeps(harness));
+    expect((await salesforceRecord(salesforceId))!.Title).toBe('Edited after the import');
+    const contact = [...harness.brevo.state.account('acc_demo').contacts.all()].find((c) => c.attributes.EXT_ID === salesforceId);
+    expect(contact?.attributes.JOB_TITLE).toBe('Edited after the import');
   });
 
   it('refuses a webhook without the integration secret and stores a redelivery once', async () => {

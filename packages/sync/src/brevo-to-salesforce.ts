@@ -68,6 +68,10 @@ function foldEvents(link: LinkDoc, events: readonly WebhookEventDoc[], mapping: 
   const values: BrevoValues = { ...link.values, attributes: { ...link.values.attributes } };
   const touchedAt = new Map<string, Date>();
   for (const event of events) {
+    // The event of our own write that created (an import) or relinked the contact names its record in EXT_ID: what it
+    // carries is what the link held then. Any later write supersedes it, and applied after one (a backlog of events
+    // split over runs) it would take the record back to the values it was created with, in Salesforce and the link.
+    if (extIdInContent(event) === link.salesforceId) continue;
     for (const [name, raw] of Object.entries(event.content)) {
       if (!(name in mapping)) continue;
       touchedAt.set(name, event.modifiedAt);
@@ -140,12 +144,12 @@ async function linksOfEvents(integrationId: string, events: readonly WebhookEven
     return !salesforceId && event.email;
   });
   const restEmails = [...new Set(rest.map((event) => event.email!))];
-  /** Asks Brevo for each contact's ext_id; returns the emails it did not resolve. */
+  /** Asks Brevo for each contact's ext_id (`extIdsByEmail`); returns the emails it did not resolve. */
   const askBrevo = async (emails: readonly string[]) => {
     const unresolved: string[] = [];
+    const extIds = await extIdsByEmail(emails, rest, deps, callBrevo);
     for (const email of emails) {
-      const contact = await callBrevo('brevo.contacts.get', () => findContact(deps.brevo, email, 'email_id'));
-      const decision = decideBrevoToSalesforce(typeof contact?.attributes?.EXT_ID === 'string' ? contact.attributes.EXT_ID : null);
+      const decision = decideBrevoToSalesforce(extIds.get(email));
       if (decision.sync) salesforceIdOfEmail.set(email, decision.salesforceId);
       else unresolved.push(email);
     }
@@ -180,6 +184,52 @@ async function linksOfEvents(integrationId: string, events: readonly WebhookEven
     if (link) linkOfEvent.set(event._id, link);
   }
   return linkOfEvent;
+}
+
+/** GET /contacts answers at most this many contacts a call. */
+const CONTACTS_PAGE = 1000;
+
+/**
+ * The ext_id each email's contact holds in Brevo (absent: no contact holds that email now). A few are looked up one
+ * call each. More are read from the account's contacts changed since the first of their events, newest first, 1,000 a
+ * call, until all are found: every webhook of the account receives the events of every integration's writes, so one
+ * integration writing thousands of its own contacts (an edit of every record, a load) would otherwise cost each other
+ * integration of the account one call per contact, before its own runs could write anything (two integrations of one
+ * account, measured: 100 s of lookups at 2 a second held one's edits back). The contact a `contact_updated` event
+ * names has changed since that event; one not found there no longer holds the email, as a lookup would have said.
+ * The read stops after as many pages as emails are left (never more calls than the lookups); the rest, and the emails
+ * of other events (an unsubscribe need not change a contact's modification time), are looked up one by one.
+ */
+async function extIdsByEmail(
+  emails: readonly string[],
+  events: readonly WebhookEventDoc[],
+  deps: EngineDeps,
+  callBrevo: ReturnType<typeof brevoCaller>,
+): Promise<Map<string, string | null>> {
+  const extIds = new Map<string, string | null>();
+  const wanted = new Set(emails);
+  const changed = new Set(events.flatMap((event) => (event.kind === 'contact_updated' && event.email !== null && wanted.has(event.email) ? [event.email] : [])));
+  const extIdOf = (contact: BrevoContactSummary | null) => (typeof contact?.attributes?.EXT_ID === 'string' ? contact.attributes.EXT_ID : null);
+  let complete = false;
+  if (wanted.size > BREVO_LOOKUPS_MAX) {
+    const times = events.filter((event) => event.email !== null && wanted.has(event.email)).map((event) => event.modifiedAt.getTime());
+    // Brevo's `ts` is in whole seconds, its `modifiedAt` is not: a second earlier keeps the first event's contact in.
+    const modifiedSince = new Date(Math.min(...times) - 1000).toISOString();
+    for (let offset = 0, pages = 0; pages < wanted.size - extIds.size; offset += CONTACTS_PAGE, pages += 1) {
+      const page = (await callBrevo('brevo.contacts.list', () => listContacts(deps.brevo, { modifiedSince, limit: CONTACTS_PAGE, offset }))).data;
+      for (const contact of page.contacts) {
+        const email = contact.email?.toLowerCase();
+        if (email !== undefined && wanted.has(email)) extIds.set(email, extIdOf(contact));
+      }
+      complete = page.contacts.length < CONTACTS_PAGE || offset + CONTACTS_PAGE >= page.count;
+      if (complete || extIds.size === wanted.size) break;
+    }
+  }
+  for (const email of wanted) {
+    if (extIds.has(email) || (complete && changed.has(email))) continue;
+    extIds.set(email, extIdOf(await callBrevo('brevo.contacts.get', () => findContact(deps.brevo, email, 'email_id'))));
+  }
+  return extIds;
 }
 
 function contactOfLink(link: LinkDoc): RecordContact {

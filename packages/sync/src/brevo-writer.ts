@@ -16,7 +16,7 @@ import {
   type ProcessStatus,
 } from '@contact-sync/brevo';
 import { createIssue, duplicateFieldFromBrevoError, duplicateIssue, RuleCode, sameBrevoValue, type BrevoAttributeValue, type RuleIssue } from '@contact-sync/rules';
-import type { BrevoValues, LinkDoc } from '@contact-sync/store';
+import type { BrevoValues, LinkDoc, UnconfirmedImport } from '@contact-sync/store';
 import type { Caller } from './classify.ts';
 import { decideOnOwner, type BrevoOwner, type PlannedDelete, type PlannedLeave, type PlannedWrite } from './plan.ts';
 
@@ -51,6 +51,8 @@ export interface WriteOutcome {
   /** Salesforce Ids whose contacts Brevo took out of the list (the record stopped matching the filter). */
   left: string[];
   failures: WriteFailure[];
+  /** Rows of an import that failed or did not end: neither created nor refused, written again with their chunk. */
+  unfinished?: { salesforceIds: string[]; message: string };
 }
 
 function attributesOf(values: BrevoValues): Record<string, BrevoAttributeValue> {
@@ -64,6 +66,11 @@ function importRowOf(write: PlannedWrite): ImportRow {
   for (const [name, value] of Object.entries(attributesOf(write.values))) if (value !== null) attributes[name] = value;
   attributes.EXT_ID = write.salesforceId;
   return { ...(write.values.email ? { email: write.values.email } : {}), attributes };
+}
+
+/** The rows of one import: the opted-out records' (`blocklist`) or the others. */
+function importGroup(creates: readonly PlannedWrite[], blocklist: boolean): PlannedWrite[] {
+  return creates.filter((write) => (write.values.emailBlacklisted === true) === blocklist);
 }
 
 /**
@@ -211,23 +218,93 @@ export class BrevoWriter {
   }
 
   private async create(creates: readonly PlannedWrite[], outcome: WriteOutcome, since: Date): Promise<void> {
-    // An import blocklists all its rows or none (`emailBlacklist`): opted-out records are imported apart.
-    const groups = [creates.filter((write) => write.values.emailBlacklisted !== true), creates.filter((write) => write.values.emailBlacklisted === true)];
     const before = this.knownListSize ?? (await this.currentListSize());
     this.knownListSize = null;
-    const imports: { processId: number; rows: readonly PlannedWrite[] }[] = [];
-    for (const [index, rows] of groups.entries()) {
-      if (rows.length === 0) continue;
-      const blocklist = index === 1;
-      imports.push({ processId: (await this.call('brevo.contacts.import', () => importContacts(this.client, this.options.listId, rows.map(importRowOf), { blocklist }))).data, rows });
-    }
-    const landing = await this.allLanded(imports.map((entry) => entry.processId), before, creates.length);
+    const processes = await this.importGroups(creates);
+    const landing = await this.allLanded(processes.map((process) => process.id), before, creates.length, creates.length);
     if (landing === 'landed') {
       this.knownListSize = before + creates.length;
       for (const write of creates) outcome.written.set(write.salesforceId, null);
       return;
     }
-    for (const { processId, rows } of imports) await this.createdOrRefused(processId, rows, outcome, since, landing === 'unknown' ? null : landing.get(processId)!);
+    const statuses = landing === 'unknown' ? null : landing;
+    await this.decideImports([{ processes, rows: creates, since }], statuses, outcome);
+    // The chunk is written again (its commit not made): what the import did not create is imported again.
+    if (outcome.unfinished) throw new Error(outcome.unfinished.message);
+  }
+
+  /** One import per group: an import blocklists all its rows or none (`emailBlacklist`), so opted-out records go apart. */
+  private async importGroups(creates: readonly PlannedWrite[]): Promise<UnconfirmedImport['processes']> {
+    const processes: UnconfirmedImport['processes'] = [];
+    for (const blocklist of [false, true]) {
+      const rows = importGroup(creates, blocklist);
+      if (rows.length === 0) continue;
+      processes.push({ id: (await this.call('brevo.contacts.import', () => importContacts(this.client, this.options.listId, rows.map(importRowOf), { blocklist }))).data, blocklist });
+    }
+    return processes;
+  }
+
+  /**
+   * A chunk's creates imported without waiting for them: the caller links them by ext_id at once and holds the chunk's
+   * commit until `confirm` has looked at the list once for several such imports. Nothing else may be written to the
+   * list meanwhile (an update, a delete or a leave: `confirm` first).
+   */
+  async importUnconfirmed(creates: readonly PlannedWrite[], key: string, since: Date): Promise<UnconfirmedImport> {
+    const sizeBefore = this.knownListSize ?? (await this.currentListSize());
+    const processes = await this.importGroups(creates);
+    // The next import counts from where this one should leave the list: `confirm` checks their sum.
+    this.knownListSize = sizeBefore + creates.length;
+    return { key, processes, rows: creates.length, since, sizeBefore };
+  }
+
+  /**
+   * Whether these imports (`importUnconfirmed`, in the order made) all landed whole: one look at the list's size for
+   * all of them, which must have grown by the sum of their rows (`allLanded`; Brevo processes imports asynchronously,
+   * so a look that falls short may be early: the looks go on while the last ones run). Only when the sum falls short
+   * (or the size cannot tell) is each import decided as an import alone is: its contacts read back, the rows it did
+   * not create decided one by one (`rowsOf`: the rows a chunk's links say it imported). The outcome names those rows
+   * only: failures (to unlink) and the ids of those read back; every other row stays linked by its ext_id.
+   */
+  async confirm(imports: readonly UnconfirmedImport[], rowsOf: (key: string) => Promise<PlannedWrite[]>): Promise<WriteOutcome> {
+    const outcome: WriteOutcome = { written: new Map(), deleted: [], left: [], failures: [] };
+    if (imports.length === 0) return outcome;
+    const before = imports[0]!.sizeBefore;
+    const rows = imports.reduce((sum, entry) => sum + entry.rows, 0);
+    this.knownListSize = null;
+    const processIds = imports.flatMap((entry) => entry.processes.map((process) => process.id));
+    const landing = await this.allLanded(processIds, before, rows, imports.at(-1)!.rows);
+    if (landing === 'landed') {
+      this.knownListSize = before + rows;
+      return outcome;
+    }
+    const decided = [];
+    for (const entry of imports) decided.push({ processes: entry.processes, rows: await rowsOf(entry.key), since: entry.since });
+    await this.decideImports(decided, landing === 'unknown' ? null : landing, outcome);
+    return outcome;
+  }
+
+  /**
+   * Imports that did not land whole. Ended (their statuses known): their contacts read back once together, newest
+   * first, from the first one's start; else each one waited for and read back alone (`awaitImport`). Then the rows
+   * each did not create are decided one by one (`createdOrRefused`).
+   */
+  private async decideImports(
+    imports: readonly { processes: UnconfirmedImport['processes']; rows: readonly PlannedWrite[]; since: Date }[],
+    statuses: ReadonlyMap<number, ProcessStatus> | null,
+    outcome: WriteOutcome,
+  ): Promise<void> {
+    const found =
+      statuses === null
+        ? null
+        : await this.readBack(new Set(imports.flatMap((entry) => entry.rows.map((write) => write.salesforceId))), new Date(Math.min(...imports.map((entry) => entry.since.getTime()))));
+    for (const entry of imports) {
+      for (const process of entry.processes) {
+        const rows = importGroup(entry.rows, process.blocklist);
+        if (rows.length === 0) continue;
+        const ended = found === null ? await this.awaitImport(process.id, rows, entry.since) : { status: statuses!.get(process.id)!, found };
+        await this.createdOrRefused(process.id, rows, outcome, ended);
+      }
+    }
   }
 
   private async currentListSize(): Promise<number> {
@@ -248,49 +325,56 @@ export class BrevoWriter {
    * Else the imports' statuses once they ended short, or 'unknown' (the size cannot tell: others changed the list, or
    * the wait timed out): the caller reads the imports back.
    */
-  private async allLanded(processIds: readonly number[], before: number, rows: number): Promise<'landed' | 'unknown' | Map<number, ProcessStatus>> {
+  private async allLanded(processIds: readonly number[], before: number, rows: number, lastRows: number): Promise<'landed' | 'unknown' | Map<number, ProcessStatus>> {
     const { importPollMs, importTimeoutMs } = this.options;
     const target = before + rows;
     const clamp = (ms: number) => Math.round(Math.min(Math.max(ms, importPollMs), importPollMs * 8));
+    const ended = (status: ProcessStatus) => status === 'completed' || status === 'failed' || status === 'cancelled';
     // Counted in time slept, not by the clock (the engine's clock may be a test's fixed one).
     let waited = 0;
-    // A quarter more than the last import's pace: a look before the end costs a call more.
-    let delay = clamp(this.msPerRow === null ? importPollMs : rows * this.msPerRow * 1.25);
-    let size = before;
+    // Earlier imports of a batch have mostly landed by then: the last one's rows at a quarter more than the last pace
+    // seen (a look before the end costs a call more).
+    let delay = clamp(this.msPerRow === null ? importPollMs : lastRows * this.msPerRow * 1.25);
+    let size: number | null = null;
     let statusAfter = importPollMs * 4;
     for (;;) {
       await this.options.sleep(delay);
       waited += delay;
-      const previous = size;
+      const previous: number | null = size;
       size = await this.currentListSize();
       if (size === target) {
-        this.msPerRow = waited / rows;
+        this.msPerRow = waited / lastRows;
         return 'landed';
       }
       if (size > target || waited >= importTimeoutMs) return 'unknown';
       if (size === previous && waited >= statusAfter) {
+        // Newest first: while the last import runs, the others are not asked (100 calls an hour outside /contacts).
         const statuses = new Map<number, ProcessStatus>();
-        for (const processId of processIds) statuses.set(processId, (await this.call('brevo.process.get', () => getProcessStatus(this.client, processId))).data);
-        if ([...statuses.values()].every((status) => status === 'completed' || status === 'failed' || status === 'cancelled')) {
+        for (const processId of [...processIds].reverse()) {
+          const status = (await this.call('brevo.process.get', () => getProcessStatus(this.client, processId))).data;
+          statuses.set(processId, status);
+          if (!ended(status)) break;
+        }
+        if ([...statuses.values()].every(ended) && statuses.size === processIds.length) {
           // Ended short (rows refused or skipped, a failed import); or they ended between the two looks.
           const last = await this.currentListSize();
           return last === target ? 'landed' : last < target ? statuses : 'unknown';
         }
         statusAfter = waited * 2;
       }
-      const pace = (size - before) / waited;
+      // The pace of the last interval (from the size before the imports at the first look).
+      const pace = (size - (previous ?? before)) / delay;
       delay = clamp(pace > 0 ? (target - size) / pace : delay * 2);
     }
   }
 
-  /**
-   * An import that did not land whole: its contacts read back (at once when it is known to have ended), the rows it
-   * did not create decided one by one.
-   */
-  private async createdOrRefused(processId: number, creates: readonly PlannedWrite[], outcome: WriteOutcome, since: Date, ended: ProcessStatus | null): Promise<void> {
-    const { status, found } =
-      ended === null ? await this.awaitImport(processId, creates, since) : { status: ended, found: await this.readBack(new Set(creates.map((write) => write.salesforceId)), since) };
-
+  /** An import that did not land whole, once it ended (or timed out) and its contacts were read back: the rows it did not create decided one by one. */
+  private async createdOrRefused(
+    processId: number,
+    creates: readonly PlannedWrite[],
+    outcome: WriteOutcome,
+    { status, found }: { status: ProcessStatus; found: ReadonlyMap<string, BrevoContactSummary> },
+  ): Promise<void> {
     const fixups: { key: string; item: BatchContactUpdate }[] = [];
     const missing: PlannedWrite[] = [];
     for (const write of creates) {
@@ -300,9 +384,13 @@ export class BrevoWriter {
       else fixups.push({ key: write.salesforceId, item: batchUpdateOf(write, contact.id, this.options.listId, true) });
     }
     if (missing.length > 0 && status !== 'completed') {
-      // A failed or stuck import: what it created is linked below; the rest is retried with the chunk.
+      // A failed or stuck import: what it created is linked; the rest is written again with the chunk.
       if (fixups.length > 0) await this.batch(fixups, outcome, (key, id) => outcome.written.set(key, id));
-      throw new Error(`Brevo import ${processId} ended ${status} with ${missing.length} contact(s) not created`);
+      const unfinished = outcome.unfinished ?? { salesforceIds: [], message: '' };
+      unfinished.salesforceIds.push(...missing.map((write) => write.salesforceId));
+      unfinished.message ||= `Brevo import ${processId} ended ${status} with ${missing.length} contact(s) not created`;
+      outcome.unfinished = unfinished;
+      return;
     }
     for (const write of missing) {
       // Not created: either our contact already existed (it has our ext_id: adopt it) or another

@@ -12,7 +12,19 @@ import {
   type SalesforceField,
   type SiblingIntegration,
 } from '@contact-sync/rules';
-import { emptyCounts, watermarkOf, type LinkDoc, type RecordErrorDoc, type RunCounts, type RunTrigger, type SyncStore, type Watermark } from '@contact-sync/store';
+import {
+  emptyCounts,
+  watermarkOf,
+  type LinkDoc,
+  type RecordErrorDoc,
+  type Reservation,
+  type RunCounts,
+  type RunTrigger,
+  type SyncStateDoc,
+  type SyncStore,
+  type UnconfirmedImport,
+  type Watermark,
+} from '@contact-sync/store';
 import type { RetryOptions } from '@contact-sync/retry';
 import { rowOfChange, type RecordChange } from './change-events.ts';
 import { brevoCaller, faultOf, isDailyLimit, salesforceCaller, type CallPolicy, type Caller, type IntegrationFault } from './classify.ts';
@@ -24,7 +36,7 @@ import { describeFieldsLoader } from './describe-fields.ts';
 import { applyLeadConversion, convertedLeadTakeOver } from './lead-conversion.ts';
 import { objectOf, type FieldsLoader, type IntegrationSnapshot, type IntegrationStatusPort } from './integration.ts';
 import { DEFAULT_NOTICE_SENDER, sendQuotaNotice, type NoticeSender } from './notices.ts';
-import { contactOf, countRow, operationsOf, planContextOf, planPage, recordQueryFields, runQueryOf, runStartOf, type PlannedRow, type RowResult, type SalesforceRow } from './plan.ts';
+import { contactOf, countRow, operationsOf, planContextOf, planPage, recordQueryFields, runQueryOf, runStartOf, type PlannedRow, type PlannedWrite, type RowResult, type SalesforceRow } from './plan.ts';
 import { readAhead } from './read-ahead.ts';
 import { recordErrorOf } from './record-issues.ts';
 
@@ -36,6 +48,11 @@ export interface EngineOptions {
   clockSkewMs: number;
   importPollMs: number;
   importTimeoutMs: number;
+  /**
+   * Chunks of a run whose imports one look at the list confirms together (`HeldImports`): the fewer looks, the more
+   * a short sum costs (their contacts read back together).
+   */
+  importsPerLook: number;
   /** How long runs wait after Salesforce's daily limit when the org's answer did not say its usage (else `dailyLimitPauseMs`). */
   salesforceLimitPauseMs: number;
   retry?: RetryOptions;
@@ -50,6 +67,7 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
   clockSkewMs: 120_000,
   importPollMs: 200,
   importTimeoutMs: 10 * 60_000,
+  importsPerLook: 20,
   salesforceLimitPauseMs: 15 * 60_000,
   sender: DEFAULT_NOTICE_SENDER,
 };
@@ -225,18 +243,23 @@ export async function syncSalesforceToBrevo(integration: IntegrationSnapshot, de
 
   const run = await store.runs.start(integration.id, 'salesforce_to_brevo', initialLoad, now(), deps.trigger);
   result.runId = run._id;
+  let held: HeldImports | null = null;
+  let context: Context | null = null;
+  let total: number | null = null;
+  let done = 0;
   try {
-    const context = await createRunContext(integration, deps, setup, run._id, initialLoad && !(await store.links.hasAny(integration.id)));
+    context = await createRunContext(integration, deps, setup, run._id, initialLoad && !(await store.links.hasAny(integration.id)));
 
     const planContext = planContextOf(integration, context.fieldsByName);
     let watermark = start.from;
     if (start.filterChanged && !(await store.state.restartForFilter(integration.id, watermarkOf(state), filterKeyOf(planContext.filter)))) {
       throw new Error('watermark moved under this run; another run owns the integration');
     }
+    // Imports a stopped run left unconfirmed: confirmed first (their chunks are read again from the watermark).
+    await confirmStopped(context, state);
+    held = new HeldImports(context);
     const soql = runQueryOf(integration, planContext, watermark, context.noLinksAtStart);
     let buffer: SalesforceRow[] = [];
-    let total: number | null = null;
-    let done = 0;
     let chunkIndex = 0;
     let stopped = false;
     // The next chunk's pages are read while this one is written to Brevo and its links saved.
@@ -254,12 +277,13 @@ export async function syncSalesforceToBrevo(integration: IntegrationSnapshot, de
         stopped = true;
         break;
       }
-      const chunk = await processChunk(context, buffer, watermark, chunkIndex++);
+      const chunk = await processChunk(context, buffer, watermark, chunkIndex++, undefined, held);
       done += chunk.counts.read;
       await store.runs.addPage(run._id, chunk.counts, chunk.operations, { done, total });
       addCounts(result, chunk);
       watermark = chunk.watermark;
       buffer = [];
+      if (held.chunks >= options.importsPerLook) await recordConfirmed(context, run._id, result, await held.confirm(), { done, total });
       if (chunk.stoppedByQuota) {
         result.end = 'quota_exceeded';
         stopped = true;
@@ -271,6 +295,8 @@ export async function syncSalesforceToBrevo(integration: IntegrationSnapshot, de
         break;
       }
     }
+    // A run that lost its lease leaves its imports to the next run (the watermark waits before them).
+    if (result.end !== 'lease_lost') await recordConfirmed(context, run._id, result, await held.confirm(), { done, total });
     if (!stopped && initialLoad) await store.state.markInitialLoadDone(integration.id);
 
     if (result.end === 'quota_exceeded') {
@@ -287,6 +313,13 @@ export async function syncSalesforceToBrevo(integration: IntegrationSnapshot, de
     }
     return result;
   } catch (error) {
+    if (context && held) {
+      try {
+        await recordConfirmed(context, run._id, result, await held.confirm(), { done, total });
+      } catch {
+        // What the run wrote before it failed is committed if its imports can be confirmed now; else the next run confirms them (`confirmStopped`).
+      }
+    }
     return await failRun(integration, deps, options, now, run._id, result, error);
   }
 }
@@ -381,11 +414,16 @@ export async function pauseAfter(
   await deps.store.state.pauseUntil(integrationId, until, fault.kind);
 }
 
-function addCounts(result: SalesforceToBrevoResult, chunk: ChunkResult): void {
+function addCounts(result: Pick<SalesforceToBrevoResult, 'counts' | 'operations' | 'errors' | 'warnings'>, chunk: ChunkResult): void {
   for (const key of Object.keys(result.counts) as (keyof RunCounts)[]) result.counts[key] += chunk.counts[key];
   result.operations += chunk.operations;
   result.errors += chunk.errors;
   result.warnings += chunk.warnings;
+}
+
+/** Whether a chunk's plan writes nothing to Brevo but creates (an import alone: `HeldImports`). */
+function onlyCreates(planned: readonly PlannedRow[]): boolean {
+  return planned.every((row) => row.kind === 'create' || row.kind === 'unchanged' || row.kind === 'rejected' || row.kind === 'skipped' || row.kind === 'notMatching' || row.kind === 'ignored');
 }
 
 /** What Brevo's answer made of a planned row (`countRow`). */
@@ -451,6 +489,125 @@ async function resolveImportedLinks(context: Context, links: Map<string, LinkDoc
   return resolved;
 }
 
+/** The rows a chunk's links say it imported, as the writer decides them (`BrevoWriter.confirm`). */
+async function importedRowsOf(context: Context, key: string): Promise<PlannedWrite[]> {
+  const links = await context.deps.store.links.findWrittenBy(context.integration.id, key);
+  return links.map((link) => ({ salesforceId: link.salesforceId, modstamp: link.salesforceModstamp ?? '', values: link.values, hash: link.hash, changed: link.values, warnings: [] }));
+}
+
+/** The contact ids a read-back learned (a link keeps its id once known). */
+function idsOf(outcome: WriteOutcome): Map<string, number> {
+  return new Map([...outcome.written].flatMap(([salesforceId, brevoId]) => (brevoId === null ? [] : [[salesforceId, brevoId] as const])));
+}
+
+/**
+ * Imports a run that stopped (a crash, a lost lease, a failure) left unconfirmed. Their chunks were not committed, so
+ * the run reads them again from the watermark: the rows they did not create lose their links here, and the replay
+ * plans them as new (created, adopted or R15, with its record error then); each chunk's reservation is settled to the
+ * links it stamped and released, since the replay's chunks need not be cut where they were.
+ */
+async function confirmStopped(context: Context, state: Pick<SyncStateDoc, 'unconfirmedImports' | 'pendingChunkKey' | 'pendingImportSince'>): Promise<void> {
+  const imports = state.unconfirmedImports ?? [];
+  if (imports.length === 0) return;
+  const { store } = context.deps;
+  const outcome = await context.writer.confirm(imports, (key) => importedRowsOf(context, key));
+  const notCreated = [...outcome.failures.map((failure) => failure.salesforceId), ...(outcome.unfinished?.salesforceIds ?? [])];
+  await store.links.removeMany(context.integration.id, notCreated);
+  await store.links.setBrevoIds(context.integration.id, idsOf(outcome));
+  // Each chunk charged what its links say it wrote, the one the run stopped in too (after the held ones): the replay,
+  // whatever its chunks, charges only what it adds.
+  const chunks = imports.map((entry) => ({ key: entry.key, since: entry.since }));
+  if (state.pendingChunkKey && state.pendingImportSince && !chunks.some((chunk) => chunk.key === state.pendingChunkKey)) {
+    chunks.push({ key: state.pendingChunkKey, since: state.pendingImportSince });
+  }
+  for (const { key, since } of chunks) {
+    await store.quota.settleKey(context.integration.id, quotaMonth(since), key, await store.links.countWrittenBy(context.integration.id, key));
+  }
+  await store.state.clearUnconfirmedImports(context.integration.id);
+}
+
+/**
+ * Chunks of a watermark run that only create: each one's import is made without waiting (`importUnconfirmed`), its
+ * links saved by ext_id and its records counted created at once, and its commit (quota settled, watermark advanced,
+ * reservation released) held until one look at the list confirms several imports together (`confirm`). A chunk
+ * that writes anything else confirms them first (`processChunk`): its updates would change the list's size, and
+ * their links would be resolved by ext_id before Brevo holds them. The imports are kept in the integration's state
+ * too, for a run after a crash to confirm (`confirmStopped`).
+ */
+class HeldImports {
+  private held: { entry: UnconfirmedImport; commit: ChunkCommit }[] = [];
+
+  constructor(private readonly context: Context) {}
+
+  get chunks(): number {
+    return this.held.length;
+  }
+
+  /** A chunk's import (already in the integration's state) and its commit. */
+  hold(entry: UnconfirmedImport, commit: ChunkCommit): void {
+    this.held.push({ entry, commit });
+  }
+
+  /**
+   * One look for every held import; the rows they did not create (only when the sum fell short) unlinked, with their
+   * record errors and counts, then the held chunks committed in order. An import that failed or did not end: its
+   * rows unlinked and the run fails before any commit, so that the next run writes those chunks again.
+   */
+  async confirm(): Promise<ChunkResult> {
+    const { integration, deps, writer } = this.context;
+    const counts = emptyCounts();
+    const result: ChunkResult = { watermark: null, counts, operations: 0, errors: 0, warnings: 0, stoppedByQuota: false };
+    if (this.held.length === 0) return result;
+    // Whatever happens next, these are confirmed once: on a failure, by the next run (`confirmStopped`).
+    const held = this.held;
+    this.held = [];
+    const rows = new Map<string, PlannedWrite>();
+    const outcome = await writer.confirm(
+      held.map((chunk) => chunk.entry),
+      async (key) => {
+        const written = await importedRowsOf(this.context, key);
+        for (const write of written) rows.set(write.salesforceId, write);
+        return written;
+      },
+    );
+    const notCreated = [...outcome.failures.map((failure) => failure.salesforceId), ...(outcome.unfinished?.salesforceIds ?? [])];
+    await deps.store.links.removeMany(integration.id, notCreated);
+    await deps.store.links.setBrevoIds(integration.id, idsOf(outcome));
+    if (outcome.unfinished) throw new Error(outcome.unfinished.message);
+    const at = this.context.now();
+    const recordErrors = outcome.failures.map((failure) =>
+      recordErrorOf(failure.issue, 'error', {
+        integrationId: integration.id,
+        runId: this.context.runId,
+        direction: 'salesforce_to_brevo',
+        object: objectOf(integration),
+        at,
+        salesforceId: failure.salesforceId,
+        brevoId: null,
+        contact: { name: null, email: rows.get(failure.salesforceId)?.values.email ?? null },
+      }),
+    );
+    await deps.store.errors.addMany(recordErrors);
+    // Counted created when imported: a duplicate is rejected (R15), any other refusal failed (`countRow`).
+    for (const failure of outcome.failures) {
+      counts.created -= 1;
+      if (failure.issue.code === RuleCode.Duplicate) counts.rejected += 1;
+      else counts.failed += 1;
+    }
+    result.errors = recordErrors.length;
+    for (const chunk of held) result.operations += await commitChunk(this.context, chunk.commit, notCreated.length > 0);
+    await deps.store.state.clearUnconfirmedImports(integration.id);
+    return result;
+  }
+}
+
+/** A confirmation's corrections and the operations its chunks' commits charged, added to the run. */
+async function recordConfirmed(context: Context, runId: string, result: SalesforceToBrevoResult, confirmed: ChunkResult, progress: { done: number; total: number | null }): Promise<void> {
+  if (confirmed.operations === 0 && confirmed.errors === 0) return;
+  await context.deps.store.runs.addPage(runId, confirmed.counts, confirmed.operations, progress);
+  addCounts(result, confirmed);
+}
+
 /**
  * How a chunk that does not come from the watermark query is written: under
  * its own quota key, the watermark left where it is; with the links already read.
@@ -460,7 +617,7 @@ interface OutOfWatermarkChunk {
   links?: Map<string, LinkDoc>;
 }
 
-async function processChunk(context: Context, rows: SalesforceRow[], from: Watermark | null, chunkIndex: number, outside?: OutOfWatermarkChunk): Promise<ChunkResult> {
+async function processChunk(context: Context, rows: SalesforceRow[], from: Watermark | null, chunkIndex: number, outside?: OutOfWatermarkChunk, held?: HeldImports): Promise<ChunkResult> {
   const { integration, deps, now } = context;
   const { store } = deps;
   const checkpoint = async (point: Parameters<NonNullable<EngineDeps['checkpoint']>>[0]) => deps.checkpoint?.(point, chunkIndex);
@@ -469,15 +626,23 @@ async function processChunk(context: Context, rows: SalesforceRow[], from: Water
   const month = quotaMonth(now());
   const counts = emptyCounts();
 
-  const read = await readChunkLinks(store.links, rows, {
+  const chunkLinks = () => readChunkLinks(store.links, rows, {
     integrationId: integration.id,
     otherOrgIntegrations: context.otherOrgIntegrations,
     noLinksAtStart: context.noLinksAtStart,
     ...(outside?.links ? { links: outside.links } : {}),
   });
+  const read = await chunkLinks();
   const linkedByOtherOrg = read.linkedByOtherOrg;
   let links = read.links;
   let planned = planPage(rows, links, planContextOf(integration, context.fieldsByName, context.siblings), linkedByOtherOrg);
+  // Anything but creates waits for the held imports: confirmed first, their rows not created unlinked, planned again.
+  let confirmed: ChunkResult | null = null;
+  if (held && held.chunks > 0 && !onlyCreates(planned)) {
+    confirmed = await held.confirm();
+    links = (await chunkLinks()).links;
+    planned = planPage(rows, links, planContextOf(integration, context.fieldsByName, context.siblings), linkedByOtherOrg);
+  }
   const resolved = await resolveImportedLinks(context, links, planned);
   if (resolved !== links) {
     links = resolved;
@@ -485,13 +650,16 @@ async function processChunk(context: Context, rows: SalesforceRow[], from: Water
   }
   await checkpoint('planned');
 
+  // The chunk's import is stamped before its reservation: a run after a crash knows the key of the chunk it stopped in.
+  const stamped = planned.some((row) => row.kind === 'create') ? await store.state.importSince(integration.id, key, now()) : null;
+
   // 2. Reserve: what earlier attempts of this chunk made + what this one will make.
   // An earlier attempt always reserved before writing, so without a reservation nothing was written.
   const earlier = await store.quota.reservationOf(integration.id, month, key);
   const madeBefore = earlier === undefined ? 0 : await store.links.countWrittenBy(integration.id, key);
   const opsOf = (rows: PlannedRow[]) => rows.reduce((sum, row) => sum + operationsOf(row), 0);
   let stoppedByQuota = false;
-  let reservation = null;
+  let reservation: Reservation | null = null;
   if (opsOf(planned) > 0 || earlier !== undefined) {
     let reserved = await store.quota.reserve(integration.id, month, key, madeBefore + opsOf(planned), context.limit);
     if (!reserved.ok) {
@@ -511,8 +679,13 @@ async function processChunk(context: Context, rows: SalesforceRow[], from: Water
   const updates = planned.flatMap((row) => (row.kind === 'update' ? [row.write] : []));
   const deletes = planned.flatMap((row) => (row.kind === 'delete' ? [row.remove] : []));
   const leaves = planned.flatMap((row) => (row.kind === 'leave' ? [row.leave] : []));
-  const importSince = creates.length > 0 ? await store.state.importSince(integration.id, key, now()) : null;
-  const outcome = await context.writer.write(creates, updates, deletes, importSince, leaves);
+  const importSince = creates.length > 0 ? stamped : null;
+  // A chunk of a watermark run that only creates: imported, linked by ext_id, its commit held (`HeldImports`).
+  const unconfirmed = held && importSince && onlyCreates(planned) ? await context.writer.importUnconfirmed(creates, key, importSince) : null;
+  if (unconfirmed) await store.state.addUnconfirmedImport(integration.id, unconfirmed);
+  const outcome: WriteOutcome = unconfirmed
+    ? { written: new Map(creates.map((write) => [write.salesforceId, null])), deleted: [], left: [], failures: [] }
+    : await context.writer.write(creates, updates, deletes, importSince, leaves);
   await checkpoint('brevo-written');
 
   // 4. Links for what Brevo confirmed; tombstones for unlinked records.
@@ -547,17 +720,6 @@ async function processChunk(context: Context, rows: SalesforceRow[], from: Water
   const conversions = new Map<string, Awaited<ReturnType<typeof applyLeadConversion>>>();
   for (const row of planned) if (row.kind === 'converted') conversions.set(row.salesforceId, await applyLeadConversion(store, integration.id, row, at));
   await checkpoint('links-saved');
-
-  // 5. Settle to what this chunk wrote over all its attempts.
-  let usedAfter: number | null = null;
-  let made = 0;
-  if (reservation) {
-    made = earlier === undefined ? newLinks.length + outcome.deleted.length + leftLinks.length : await store.links.countWrittenBy(integration.id, key);
-    const settled = await store.quota.settle(reservation, made);
-    usedAfter = settled.usedAfter;
-    reservation = settled;
-  }
-  await checkpoint('settled');
 
   // Record errors and warnings of this chunk.
   // Every record this chunk dealt with again closes its earlier errors; one still wrong gets a fresh one below.
@@ -597,29 +759,87 @@ async function processChunk(context: Context, rows: SalesforceRow[], from: Water
   if (!context.noLinksAtStart) await store.errors.resolve(integration.id, 'salesforce_to_brevo', dealtWith, at);
   await store.errors.addMany(recordErrors);
 
-  // 6. Commit: the watermark moves past every row handled (a quota cut stops before the first refused write).
+  // 5. Settle to what this chunk wrote over all its attempts; 6. commit (held with its import: `HeldImports`).
   const last = planned.at(-1);
-  let watermark = from;
-  if (last && retryKey === undefined) {
-    const next = { ts: modstampOf(last), id: salesforceIdOf(last) };
-    if (!(await store.state.advanceWatermark(integration.id, from, next))) throw new Error('watermark moved under this run; another run owns the integration');
-    watermark = next;
+  const next = last && retryKey === undefined ? { ts: modstampOf(last), id: salesforceIdOf(last) } : null;
+  const commit: ChunkCommit = {
+    chunkIndex,
+    key,
+    from,
+    next,
+    month,
+    reservation,
+    earlier,
+    made: newLinks.length + outcome.deleted.length + leftLinks.length,
+    stamped: stamped !== null,
+    stoppedByQuota,
+  };
+  let operations = 0;
+  if (unconfirmed) held!.hold(unconfirmed, commit);
+  else operations = await commitChunk(context, commit, false);
+
+  const errors = recordErrors.filter((error) => error.severity === 'error').length;
+  const result: ChunkResult = { watermark: next ?? from, counts, operations, errors, warnings: recordErrors.length - errors, stoppedByQuota };
+  if (confirmed) addCounts(result, confirmed);
+  return result;
+}
+
+/**
+ * What a chunk's commit needs: a few numbers, no rows (a held chunk keeps it until its import is confirmed, and a
+ * closure made in `processChunk` would keep the whole chunk alive with it).
+ */
+interface ChunkCommit {
+  chunkIndex: number;
+  key: string;
+  from: Watermark | null;
+  /** Past the chunk's last row; null for a chunk outside the watermark (retries, streams). */
+  next: Watermark | null;
+  month: string;
+  reservation: Reservation | null;
+  /** The reservation an earlier attempt of the chunk left (then its links, over every attempt, say what it made). */
+  earlier: number | undefined;
+  /** The records this attempt wrote (links, tombstones, leaves). */
+  made: number;
+  /** Its import was stamped (`importSince`). */
+  stamped: boolean;
+  stoppedByQuota: boolean;
+}
+
+/**
+ * 5. Settle the reservation to what the chunk wrote over all its attempts (`corrected`: its held import's rows not
+ * created were unlinked since, so its links say it); 6. advance the watermark past every row handled (a quota cut
+ * stops before the first refused write), conditionally on where it was, then release the reservation. The operations
+ * charged.
+ */
+async function commitChunk(context: Context, chunk: ChunkCommit, corrected: boolean): Promise<number> {
+  const { integration, deps, now } = context;
+  const { store } = deps;
+  const checkpoint = async (point: Checkpoint) => deps.checkpoint?.(point, chunk.chunkIndex);
+  let reservation = chunk.reservation;
+  let usedAfter: number | null = null;
+  let made = 0;
+  if (reservation) {
+    made = chunk.earlier === undefined && !corrected ? chunk.made : await store.links.countWrittenBy(integration.id, chunk.key);
+    const settled = await store.quota.settle(reservation, made);
+    usedAfter = settled.usedAfter;
+    reservation = settled;
   }
-  if (importSince) await store.state.clearPendingImport(integration.id);
+  await checkpoint('settled');
+  if (chunk.next && !(await store.state.advanceWatermark(integration.id, chunk.from, chunk.next))) throw new Error('watermark moved under this run; another run owns the integration');
+  if (chunk.stamped) await store.state.clearPendingImport(integration.id);
   if (reservation) await store.quota.release(reservation);
   await checkpoint('watermark-advanced');
 
   // R16 emails.
+  const notices = { ...deps, callBrevo: context.callBrevo, sender: context.options.sender, now };
   if (usedAfter !== null && usedAfter >= warningThreshold(context.limit)) {
-    await sendQuotaNotice({ ...deps, callBrevo: context.callBrevo, sender: context.options.sender, now }, integration, 'warning', month, usedAfter, context.limit);
+    await sendQuotaNotice(notices, integration, 'warning', chunk.month, usedAfter, context.limit);
   }
-  if (stoppedByQuota) {
-    const used = await store.quota.used(integration.id, month);
-    await sendQuotaNotice({ ...deps, callBrevo: context.callBrevo, sender: context.options.sender, now }, integration, 'exceeded', month, used, context.limit);
+  if (chunk.stoppedByQuota) {
+    const used = await store.quota.used(integration.id, chunk.month);
+    await sendQuotaNotice(notices, integration, 'exceeded', chunk.month, used, context.limit);
   }
-
-  const errors = recordErrors.filter((error) => error.severity === 'error').length;
-  return { watermark, counts, operations: reservation ? made : 0, errors, warnings: recordErrors.length - errors, stoppedByQuota };
+  return reservation ? made : 0;
 }
 
 /**

@@ -38,7 +38,8 @@ const result = await syncSalesforceToBrevo(input.integration, {
   // ENGINE_OPTIONS: engine options to try, as JSON (e.g. {"chunkSize":5000}).
   options: { ...(JSON.parse(process.env.ENGINE_OPTIONS ?? '{}') as Partial<EngineOptions>), onCall: (_api, label) => (calls[label] = (calls[label] ?? 0) + 1) },
   checkpoint: (point, chunk) => {
-    if (point !== 'watermark-advanced') return;
+    // Once its links are saved: a chunk that only creates is committed later, with the imports one look confirms.
+    if (point !== 'links-saved') return;
     report(`chunk ${chunk}, ${Math.round((Date.now() - started) / 1000)} s`);
     if (chunk === 1 && process.env.HEAP_SNAPSHOT) writeHeapSnapshot(process.env.HEAP_SNAPSHOT);
   },
