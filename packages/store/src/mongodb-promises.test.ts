@@ -211,7 +211,7 @@ describe('documents read back', () => {
     };
     // Keys that need escapes in a document of their own: the embedded default decodes such a document another way.
     const oddKeys = { _id: 'odd keys', nested: { 'quote"key': 1, 'back\\slash': 2, città: 3, '': 4, ' ': 5, 'tab\tkey': 6 } };
-    const docs = collection('read_back');
+    const docs = collection<{ _id: string | mongo.ObjectId } & Record<string, unknown>>('read_back');
     await docs.insertMany([written, oddKeys]);
     const options = { promoteValues: false, promoteLongs: false, promoteBuffers: false } as const;
     const exact = (doc: unknown) => EJSON.stringify(doc, { relaxed: false });
@@ -223,7 +223,7 @@ describe('documents read back', () => {
   });
 
   it('an exclusion projection removes what MongoDB removes, and only from what it returns', async () => {
-    const docs = collection('projected');
+    const docs = collection<{ _id: string } & Record<string, unknown>>('projected');
     const full = {
       _id: 'p1',
       a: 1,
