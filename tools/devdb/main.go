@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"syscall"
 	"time"
 
@@ -31,6 +32,17 @@ func main() {
 		os.Exit(2)
 	}
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+
+	// Reads allocate far more than devdb keeps: its live heap is a few tens of MB, so at Go's default
+	// (GOGC=100) it collected garbage every few finds, a third of the CPU of a find of 50 integrations.
+	// Collecting at five times the live heap instead, up to a soft limit, costs a few tens of MB more.
+	// GOGC and GOMEMLIMIT in the environment still decide when set.
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(512 << 20)
+	}
 
 	if err := run(logger, *host, *port, *dataDir); err != nil {
 		fmt.Fprintf(os.Stderr, "devdb: %v\n", err)
