@@ -93,8 +93,10 @@ export class WebhookEventStore {
    * change (then receipt, then `_id`: a stable order for events of one second), so
    * that a backlog larger than one run takes is applied oldest change first
    * whatever order its deliveries came in. Found through the `{integrationId,
-   * modifiedAt}` index; the embedded database sorts the integration's pending
-   * events in memory after that indexed filter (tools/devdb/README.md).
+   * modifiedAt}` index, then sorted: the embedded database sorts the
+   * integration's pending events in memory after that indexed filter
+   * (tools/devdb/README.md), and so does MongoDB (a top-`limit` sort), since the
+   * index holds only the first of the sort's keys.
    */
   async pending(integrationId: string, limit: number): Promise<WebhookEventDoc[]> {
     return this.collection.find({ integrationId }).sort({ modifiedAt: 1, receivedAt: 1, _id: 1 }).limit(limit).toArray();
