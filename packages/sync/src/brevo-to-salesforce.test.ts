@@ -275,6 +275,8 @@ describe('Brevo → Salesforce', () => {
     const salesforceId = (created as { id: string }).id;
     await syncSalesforceToBrevo(integration, engineDeps(harness));
     await harness.brevo.deliveries.idle();
+    // An import stamps nothing (its event is left out by EXT_ID): a load's links are as small as before.
+    expect((await harness.store.links.findBySalesforceIds(integration.id, [salesforceId])).get(salesforceId)?.attributesWrittenAt).toBeUndefined();
     // Edited in Salesforce and written to Brevo before the import's event is applied (a backlog of events).
     await harness.conn.sobject('Contact').update({ Id: salesforceId, Title: 'Edited after the import' });
     await syncSalesforceToBrevo(integration, engineDeps(harness));

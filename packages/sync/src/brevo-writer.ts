@@ -62,7 +62,7 @@ function attributesOf(values: BrevoValues): Record<string, BrevoAttributeValue> 
 }
 
 /** What an import sends of a record: its values but the empty attributes. */
-export function importedValuesOf(write: PlannedWrite): BrevoValues {
+function importedValuesOf(write: PlannedWrite): BrevoValues {
   return { ...write.values, attributes: Object.fromEntries(Object.entries(write.values.attributes).filter(([, value]) => value !== null)) };
 }
 

@@ -31,7 +31,7 @@ import { rowOfChange, type RecordChange } from './change-events.ts';
 import { brevoCaller, faultOf, isDailyLimit, salesforceCaller, type CallPolicy, type Caller, type IntegrationFault } from './classify.ts';
 import type { BrevoRateLimits } from './rate-limits.ts';
 import { apiUsageOf, CONCURRENCY_LIMIT_PAUSE_MS, dailyLimitPauseMs, type SalesforceOrgLimits } from './salesforce-limits.ts';
-import { BrevoWriter, importedValuesOf, type WriteOutcome } from './brevo-writer.ts';
+import { BrevoWriter, type WriteOutcome } from './brevo-writer.ts';
 import { readChunkLinks } from './chunk-links.ts';
 import { describeFieldsLoader } from './describe-fields.ts';
 import { applyLeadConversion, convertedLeadTakeOver } from './lead-conversion.ts';
@@ -711,12 +711,14 @@ async function processChunk(context: Context, rows: SalesforceRow[], from: Water
   // 4. Links for what Brevo confirmed; tombstones for unlinked records.
   const at = now();
   const newLinks: LinkDoc[] = [];
-  // What each write sent: an import the record's non-empty values, a batch update what changed.
-  const sentBy = [...creates.map((write) => ({ write, sent: importedValuesOf(write) })), ...updates.map((write) => ({ write, sent: write.changed }))];
+  // What each write stamps: a batch update what it changed. An import stamps nothing: its own event names the record in
+  // EXT_ID and is never folded (`foldEvents`), and a contact it creates has no older event; so an initial load's links
+  // stay as small as before.
+  const sentBy = [...creates.map((write) => ({ write, sent: null })), ...updates.map((write) => ({ write, sent: write.changed }))];
   for (const { write, sent } of sentBy) {
     const brevoId = outcome.written.get(write.salesforceId);
     if (brevoId === undefined) continue;
-    const attributesWrittenAt = attributesWrittenAfter(write.link?.attributesWrittenAt, write.values, sent, sentAt);
+    const attributesWrittenAt = sent === null ? write.link?.attributesWrittenAt : attributesWrittenAfter(write.link?.attributesWrittenAt, write.values, sent, sentAt);
     newLinks.push({
       integrationId: integration.id,
       salesforceId: write.salesforceId,
