@@ -26,6 +26,13 @@ export interface LinkDoc {
   /** `hashMappedValues(values)`: an unchanged record costs neither a call nor quota. */
   hash: string;
   lastWrittenAt: Date;
+  /**
+   * When the sync last wrote each attribute to Brevo (Brevo's names, `EMAIL` and `SMS` included), by our clock, taken
+   * just before the write was sent: only the attributes a batch update changed (an import stamps nothing: its event is
+   * left out by `EXT_ID`), kept while the attribute stays mapped. Brevo → Salesforce does not fold an event's change of an attribute
+   * made in an earlier second (`foldEvents`): our write superseded it. Absent on links written before it existed.
+   */
+  attributesWrittenAt?: Record<string, Date>;
   /** Salesforce SystemModstamp of the version last written (R17). */
   salesforceModstamp?: string;
   /**

@@ -38,6 +38,31 @@ async function editInBrevo(contactId: number, attributes: Record<string, string>
 
 const memberAt = (i: number) => ({ brevoId: members[i]!.id, salesforceId: members[i]!.attributes.EXT_ID as string });
 
+/**
+ * A `contact_updated` delivery of one Brevo time (`ts`, whole seconds), posted as Brevo would through the receiver (the
+ * secret is only known to Brevo: read back from the registry).
+ */
+async function deliverUpdate(email: string | undefined, ts: number, content: Record<string, unknown>) {
+  const webhook = harness.brevo.state.account('acc_demo').webhooks.all().at(-1)!;
+  return receiveBrevoWebhook(
+    { integrationId: integration.id, authorization: `Bearer ${webhook.auth!.token}`, body: { event: 'contact_updated', email, id: webhook.id, ts, content: [content] } },
+    { store: harness.store },
+  );
+}
+
+async function linkOf(salesforceId: string) {
+  return (await harness.store.links.findBySalesforceIds(integration.id, [salesforceId])).get(salesforceId)!;
+}
+
+async function writeInSalesforce(salesforceId: string, fields: Record<string, string>): Promise<void> {
+  await harness.conn.sobject('Contact').update({ Id: salesforceId, ...fields });
+  await syncSalesforceToBrevo(integration, engineDeps(harness));
+  await harness.brevo.deliveries.idle();
+}
+
+/** Into the next second of the clocks (Brevo's event times are whole seconds). */
+const nextSecond = () => new Promise((resolve) => setTimeout(resolve, 1100));
+
 describe('Brevo → Salesforce', () => {
   it('ignores the echoes of its own initial load', async () => {
     expect(receiver.answers.length).toBeGreaterThan(0);
@@ -89,19 +114,10 @@ describe('Brevo → Salesforce', () => {
 
   it('R7: a Brevo date in another form is not written (warning)', async () => {
     const { salesforceId } = memberAt(3);
-    const link = (await harness.store.links.findBySalesforceIds(integration.id, [salesforceId])).get(salesforceId)!;
+    const link = await linkOf(salesforceId);
     const state = await harness.store.state.get(integration.id);
     expect(state.webhookSecretHash).toBeTruthy();
-    // Delivered as Brevo would post it, through the receiver (the secret is only known to Brevo: read it back from the registry).
-    const webhook = harness.brevo.state.account('acc_demo').webhooks.all().at(-1)!;
-    const answer = await receiveBrevoWebhook(
-      {
-        integrationId: integration.id,
-        authorization: `Bearer ${webhook.auth!.token}`,
-        body: { event: 'contact_updated', email: link.values.email, id: webhook.id, ts: Math.floor(Date.now() / 1000), content: [{ BIRTHDAY: '31/12/1990', JOB_TITLE: 'Dated' }] },
-      },
-      { store: harness.store },
-    );
+    const answer = await deliverUpdate(link.values.email, Math.floor(Date.now() / 1000), { BIRTHDAY: '31/12/1990', JOB_TITLE: 'Dated' });
     expect(answer.status).toBe(200);
     const result = await runIntegration(integration, engineDeps(harness));
     const issues = await harness.store.errors.listForRun(result.brevoToSalesforce.runId!);
@@ -220,13 +236,8 @@ describe('Brevo → Salesforce', () => {
 
   it('applies duplicate and out-of-order webhooks once, in the order of the changes', async () => {
     const { salesforceId } = memberAt(7);
-    const link = (await harness.store.links.findBySalesforceIds(integration.id, [salesforceId])).get(salesforceId)!;
-    const webhook = harness.brevo.state.account('acc_demo').webhooks.all().at(-1)!;
-    const deliver = (ts: number, title: string) =>
-      receiveBrevoWebhook(
-        { integrationId: integration.id, authorization: `Bearer ${webhook.auth!.token}`, body: { event: 'contact_updated', email: link.values.email, id: webhook.id, ts, content: [{ JOB_TITLE: title }] } },
-        { store: harness.store },
-      );
+    const link = await linkOf(salesforceId);
+    const deliver = (ts: number, title: string) => deliverUpdate(link.values.email, ts, { JOB_TITLE: title });
     const now = Math.floor(Date.now() / 1000);
     // The later change arrives first, then the earlier one, then the later one again.
     expect((await deliver(now + 20, 'Second change')).stored).toBe(1);
@@ -264,6 +275,8 @@ describe('Brevo → Salesforce', () => {
     const salesforceId = (created as { id: string }).id;
     await syncSalesforceToBrevo(integration, engineDeps(harness));
     await harness.brevo.deliveries.idle();
+    // An import stamps nothing (its event is left out by EXT_ID): a load's links are as small as before.
+    expect((await harness.store.links.findBySalesforceIds(integration.id, [salesforceId])).get(salesforceId)?.attributesWrittenAt).toBeUndefined();
     // Edited in Salesforce and written to Brevo before the import's event is applied (a backlog of events).
     await harness.conn.sobject('Contact').update({ Id: salesforceId, Title: 'Edited after the import' });
     await syncSalesforceToBrevo(integration, engineDeps(harness));
@@ -276,6 +289,64 @@ describe('Brevo → Salesforce', () => {
     expect((await salesforceRecord(salesforceId))!.Title).toBe('Edited after the import');
     const contact = [...harness.brevo.state.account('acc_demo').contacts.all()].find((c) => c.attributes.EXT_ID === salesforceId);
     expect(contact?.attributes.JOB_TITLE).toBe('Edited after the import');
+  });
+
+  it('the event of an earlier batch update, applied after a later write of the same attribute, does not take the record back', async () => {
+    await applyBrevoEvents(integration, engineDeps(harness));
+    const { brevoId, salesforceId } = memberAt(11);
+    // Two Salesforce → Brevo writes of JOB_TITLE in two seconds, and no key name to drop their events by on receipt.
+    await writeInSalesforce(salesforceId, { Title: 'First write' });
+    await nextSecond();
+    await writeInSalesforce(salesforceId, { Title: 'Second write' });
+    // More events than one run takes: the first write's event (the older change) alone in the first.
+    const first = await applyBrevoEvents(integration, engineDeps(harness), 1);
+    expect(first.counts).toMatchObject({ read: 1, updated: 0 });
+    expect((await salesforceRecord(salesforceId))!.Title).toBe('Second write');
+    expect((await linkOf(salesforceId)).values.attributes.JOB_TITLE).toBe('Second write');
+    await runIntegration(integration, engineDeps(harness));
+    expect((await salesforceRecord(salesforceId))!.Title).toBe('Second write');
+    const contact = await harness.client.contacts.getContactInfo({ identifier: String(brevoId), identifierType: 'contact_id' });
+    expect((contact.attributes as Record<string, unknown>).JOB_TITLE).toBe('Second write');
+  });
+
+  it('applies a Brevo edit of one attribute made before our later write of another', async () => {
+    await applyBrevoEvents(integration, engineDeps(harness));
+    const { brevoId, salesforceId } = memberAt(12);
+    await editInBrevo(brevoId, { CITY: 'Edited in Brevo first' });
+    await nextSecond();
+    // Sends JOB_TITLE only (what changed in Salesforce): CITY in Brevo is the edit's.
+    await writeInSalesforce(salesforceId, { Title: 'Written later' });
+    const first = await applyBrevoEvents(integration, engineDeps(harness), 1);
+    expect(first.counts).toMatchObject({ read: 1, updated: 1 });
+    const record = await harness.conn.query<{ MailingCity: string; Title: string }>(`SELECT MailingCity, Title FROM Contact WHERE Id = '${salesforceId}'`);
+    expect(record.records[0]).toMatchObject({ MailingCity: 'Edited in Brevo first', Title: 'Written later' });
+  });
+
+  it('applies a Brevo edit of an attribute made after our write of it', async () => {
+    await applyBrevoEvents(integration, engineDeps(harness));
+    const { brevoId, salesforceId } = memberAt(13);
+    await writeInSalesforce(salesforceId, { Title: 'Ours' });
+    await nextSecond();
+    await editInBrevo(brevoId, { JOB_TITLE: 'Edited in Brevo after ours' });
+    // Our write's own event first: the value the link holds, no change.
+    expect((await applyBrevoEvents(integration, engineDeps(harness), 1)).counts).toMatchObject({ read: 1, updated: 0 });
+    expect((await applyBrevoEvents(integration, engineDeps(harness), 1)).counts).toMatchObject({ read: 1, updated: 1 });
+    expect((await salesforceRecord(salesforceId))!.Title).toBe('Edited in Brevo after ours');
+  });
+
+  it('applies a Brevo change of an attribute made in the second of our write of it, not one made in the second before', async () => {
+    await applyBrevoEvents(integration, engineDeps(harness));
+    const { salesforceId } = memberAt(14);
+    await writeInSalesforce(salesforceId, { Title: 'Ours' });
+    await applyBrevoEvents(integration, engineDeps(harness));
+    const link = await linkOf(salesforceId);
+    const second = Math.floor(link.attributesWrittenAt!.JOB_TITLE!.getTime() / 1000);
+    expect((await deliverUpdate(link.values.email, second - 1, { JOB_TITLE: 'A second before ours' })).stored).toBe(1);
+    expect((await applyBrevoEvents(integration, engineDeps(harness))).counts).toMatchObject({ read: 1, updated: 0 });
+    expect((await salesforceRecord(salesforceId))!.Title).toBe('Ours');
+    expect((await deliverUpdate(link.values.email, second, { JOB_TITLE: 'In the second of ours' })).stored).toBe(1);
+    expect((await applyBrevoEvents(integration, engineDeps(harness))).counts).toMatchObject({ read: 1, updated: 1 });
+    expect((await salesforceRecord(salesforceId))!.Title).toBe('In the second of ours');
   });
 
   it('refuses a webhook without the integration secret and stores a redelivery once', async () => {

@@ -60,7 +60,29 @@ interface PendingWrite {
 }
 
 /**
- * The Brevo values a change leaves, folding each event's changed attributes over what we knew (mapped attributes only).
+ * Whether our own later write of `attribute` superseded an event's change of it: the event (Brevo's time, whole seconds)
+ * is from an earlier second than the time we took just before sending that write (`LinkDoc.attributesWrittenAt`), so
+ * Brevo held the change before our write replaced it. Such an event is the echo of an earlier write of ours (a backlog
+ * split over runs, the account's key name unknown to the receiver) or an edit our write overwrote in Brevo: folded, it
+ * would take Salesforce and the link back to a value Brevo no longer holds. An event of the same second is folded: the
+ * echo of that very write equals the link (no change), and a real edit in that second must not be dropped.
+ *
+ * Clocks: the events' times are Brevo's, the stamp ours. Brevo's clock behind ours by more than the call took would
+ * drop a real edit made that soon after our write (Brevo keeps it, Salesforce never gets it); ahead of ours, it lets an
+ * echo that much older than our later write through (the lost update this prevents, for writes that close together).
+ * The safe side is the second: in doubt an event is folded, as it was before the stamps. So the stamp is taken before
+ * the call (an edit made while it was under way is folded, though our write may have replaced it) and compared in
+ * whole seconds: with clocks in step to within the call's time, no real edit is dropped. A link without stamps
+ * (written before them) folds every event, as before.
+ */
+function supersededByOwnWrite(link: LinkDoc, attribute: string, modifiedAt: Date): boolean {
+  const writtenAt = link.attributesWrittenAt && Object.hasOwn(link.attributesWrittenAt, attribute) ? link.attributesWrittenAt[attribute] : undefined;
+  return writtenAt !== undefined && Math.floor(modifiedAt.getTime() / 1000) < Math.floor(writtenAt.getTime() / 1000);
+}
+
+/**
+ * The Brevo values a change leaves, folding each event's changed attributes over what we knew (mapped attributes only,
+ * each unless our own later write superseded it: `supersededByOwnWrite`).
  * Values are read as the sync writes them, so that an echo of our own write hashes the same: Yes/No as booleans, a
  * category option (Brevo sends its label) as its numeric value, multiple choices as their sorted labels.
  */
@@ -73,7 +95,7 @@ function foldEvents(link: LinkDoc, events: readonly WebhookEventDoc[], mapping: 
     // split over runs) it would take the record back to the values it was created with, in Salesforce and the link.
     if (extIdInContent(event) === link.salesforceId) continue;
     for (const [name, raw] of Object.entries(event.content)) {
-      if (!(name in mapping)) continue;
+      if (!(name in mapping) || supersededByOwnWrite(link, name, event.modifiedAt)) continue;
       touchedAt.set(name, event.modifiedAt);
       const pairs = valuePairs[name];
       const value = raw === '' || raw === null || raw === undefined ? null : typeof raw === 'boolean' ? raw : Array.isArray(raw) ? canonicalChoices(raw) : pairs ? canonicalCategoryValue(pairs, raw as string | number) : (raw as string | number);

@@ -61,11 +61,16 @@ function attributesOf(values: BrevoValues): Record<string, BrevoAttributeValue> 
   return attributes;
 }
 
+/** What an import sends of a record: its values but the empty attributes. */
+function importedValuesOf(write: PlannedWrite): BrevoValues {
+  return { ...write.values, attributes: Object.fromEntries(Object.entries(write.values.attributes).filter(([, value]) => value !== null)) };
+}
+
 function importRowOf(write: PlannedWrite): ImportRow {
-  const attributes: Record<string, BrevoAttributeValue> = {};
-  for (const [name, value] of Object.entries(attributesOf(write.values))) if (value !== null) attributes[name] = value;
+  const values = importedValuesOf(write);
+  const attributes = attributesOf(values);
   attributes.EXT_ID = write.salesforceId;
-  return { ...(write.values.email ? { email: write.values.email } : {}), attributes };
+  return { ...(values.email ? { email: values.email } : {}), attributes };
 }
 
 /** The rows of one import: the opted-out records' (`blocklist`) or the others. */

@@ -15,6 +15,7 @@ import {
 import {
   emptyCounts,
   watermarkOf,
+  type BrevoValues,
   type LinkDoc,
   type RecordErrorDoc,
   type Reservation,
@@ -489,6 +490,23 @@ async function resolveImportedLinks(context: Context, links: Map<string, LinkDoc
   return resolved;
 }
 
+/** The Brevo attributes values hold, by the names webhook events give them (`EMAIL`, `SMS` included). */
+function attributeNamesOf(values: BrevoValues): string[] {
+  return [...Object.keys(values.attributes), ...(values.email === undefined ? [] : ['EMAIL']), ...(values.sms === undefined ? [] : ['SMS'])];
+}
+
+/**
+ * A link's `attributesWrittenAt` after a write that sent `sent` at `sentAt` (before the call: the earliest the write can
+ * have reached Brevo): those attributes stamped, the others Brevo holds for the record (`values`) keeping their earlier
+ * stamp, those no longer mapped dropped. Undefined when nothing is stamped (the document stays as small as before).
+ */
+function attributesWrittenAfter(previous: Readonly<Record<string, Date>> | undefined, values: BrevoValues, sent: BrevoValues, sentAt: Date): Record<string, Date> | undefined {
+  const stamps: Record<string, Date> = {};
+  for (const name of attributeNamesOf(values)) if (previous && Object.hasOwn(previous, name)) stamps[name] = previous[name]!;
+  for (const name of attributeNamesOf(sent)) stamps[name] = sentAt;
+  return Object.keys(stamps).length === 0 ? undefined : stamps;
+}
+
 /** The rows a chunk's links say it imported, as the writer decides them (`BrevoWriter.confirm`). */
 async function importedRowsOf(context: Context, key: string): Promise<PlannedWrite[]> {
   const links = await context.deps.store.links.findWrittenBy(context.integration.id, key);
@@ -680,6 +698,8 @@ async function processChunk(context: Context, rows: SalesforceRow[], from: Water
   const deletes = planned.flatMap((row) => (row.kind === 'delete' ? [row.remove] : []));
   const leaves = planned.flatMap((row) => (row.kind === 'leave' ? [row.leave] : []));
   const importSince = creates.length > 0 ? stamped : null;
+  // Before anything is sent: the earliest our write can reach Brevo (`attributesWrittenAfter`).
+  const sentAt = now();
   // A chunk of a watermark run that only creates: imported, linked by ext_id, its commit held (`HeldImports`).
   const unconfirmed = held && importSince && onlyCreates(planned) ? await context.writer.importUnconfirmed(creates, key, importSince) : null;
   if (unconfirmed) await store.state.addUnconfirmedImport(integration.id, unconfirmed);
@@ -691,9 +711,14 @@ async function processChunk(context: Context, rows: SalesforceRow[], from: Water
   // 4. Links for what Brevo confirmed; tombstones for unlinked records.
   const at = now();
   const newLinks: LinkDoc[] = [];
-  for (const write of [...creates, ...updates]) {
+  // What each write stamps: a batch update what it changed. An import stamps nothing: its own event names the record in
+  // EXT_ID and is never folded (`foldEvents`), and a contact it creates has no older event; so an initial load's links
+  // stay as small as before.
+  const sentBy = [...creates.map((write) => ({ write, sent: null })), ...updates.map((write) => ({ write, sent: write.changed }))];
+  for (const { write, sent } of sentBy) {
     const brevoId = outcome.written.get(write.salesforceId);
     if (brevoId === undefined) continue;
+    const attributesWrittenAt = sent === null ? write.link?.attributesWrittenAt : attributesWrittenAfter(write.link?.attributesWrittenAt, write.values, sent, sentAt);
     newLinks.push({
       integrationId: integration.id,
       salesforceId: write.salesforceId,
@@ -701,6 +726,7 @@ async function processChunk(context: Context, rows: SalesforceRow[], from: Water
       values: write.values,
       hash: write.hash,
       lastWrittenAt: at,
+      ...(attributesWrittenAt ? { attributesWrittenAt } : {}),
       salesforceModstamp: write.modstamp,
       lastWriteKey: key,
     });

@@ -138,4 +138,19 @@ describe('links and webhook events', () => {
     expect(await store.events.handledStates(['h-1', 'h-3'])).toEqual(new Map([['h-1', 'applied'], ['h-3', 'failed']]));
     expect(await store.events.countPending('int-h')).toBe(1);
   });
+
+  it('takes a backlog larger than one run oldest change first, whatever the order it was stored in', async () => {
+    const base = Date.UTC(2026, 11, 1, 12, 0, 0);
+    const event = (id: string, second: number, receivedMs = 0) => ({
+      _id: id, integrationId: 'int-o', kind: 'contact_updated' as const, brevoId: null, email: `${id}@b.test`,
+      content: { JOB_TITLE: id }, modifiedAt: new Date(base + second * 1000), receivedAt: new Date(base + 60_000 + receivedMs), state: 'pending' as const,
+    });
+    // Delivered newest first (the older ones retried later by Brevo, say): the oldest changes are stored last.
+    const deliveries = [event('o-5', 5), event('o-4', 4), event('o-2b', 2), event('o-2a', 2), event('o-1b', 1, 20), event('o-1a', 1, 10), event('o-0', 0)];
+    for (const delivery of deliveries) expect(await store.events.add(delivery)).toBe(true);
+    // By Brevo's time of the change, then by receipt, then by `_id`: a run's limit may fall between events of one second.
+    expect((await store.events.pending('int-o', 2)).map((e) => e._id)).toEqual(['o-0', 'o-1a']);
+    expect((await store.events.pending('int-o', 4)).map((e) => e._id)).toEqual(['o-0', 'o-1a', 'o-1b', 'o-2a']);
+    expect((await store.events.pending('int-o', 10)).map((e) => e._id)).toEqual(['o-0', 'o-1a', 'o-1b', 'o-2a', 'o-2b', 'o-4', 'o-5']);
+  });
 });
