@@ -149,7 +149,6 @@ export class BenchStack {
       cwd: repoRoot,
       env: { ...BENCH_ENV, ...env },
       ready: / ready on /,
-      ...(timeoutMs ? { timeoutMs } : {}),
     });
   }
 
