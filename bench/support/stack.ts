@@ -49,6 +49,9 @@ export const BENCH_ENV: Record<string, string> = {
   RATE_LIMIT_PER_MINUTE: '100000',
 };
 
+/** How long a worker may take to say it is ready (see `BenchStack.worker`). */
+const WORKER_READY_TIMEOUT_MS = 300_000;
+
 function app(name: string) {
   const found = APPS.find((candidate) => candidate.name === name);
   if (!found) throw new Error(`no app named ${name} in scripts/lib/stack.mjs`);
@@ -167,11 +170,13 @@ export class BenchStack {
    * it; `env` overrides its settings (e.g. SYNC_INTERVAL_SECONDS). A fresh
    * process per measurement, so its peak RSS is that measurement's alone. Stop
    * it with SIGTERM: it then releases its integration leases, and the next
-   * worker can run them at once.
+   * worker can run them at once. It is ready once it has scheduled every
+   * active integration (one Agenda job each, made one at a time: over 60 s for
+   * #7's 2,000 new ones), hence the longer wait.
    */
   async worker(name: string, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<OwnProcess> {
     await this.services();
-    const { child } = await this.#startApp('worker', env, name, nodeArgs);
+    const { child } = await this.#startApp('worker', env, name, nodeArgs, WORKER_READY_TIMEOUT_MS);
     return this.#own(name, child);
   }
 
@@ -201,7 +206,7 @@ export class BenchStack {
     };
   }
 
-  async #startApp(name: string, extraEnv: Record<string, string> = {}, processName = name, nodeArgs: string[] = []): Promise<{ child: ChildProcess }> {
+  async #startApp(name: string, extraEnv: Record<string, string> = {}, processName = name, nodeArgs: string[] = [], timeoutMs?: number): Promise<{ child: ChildProcess }> {
     const entry = app(name);
     return this.#group.start({
       name: processName,
@@ -210,6 +215,7 @@ export class BenchStack {
       cwd: join(repoRoot, entry.dir),
       env: { ...this.#env, ...extraEnv },
       ready: / ready on /,
+      ...(timeoutMs ? { timeoutMs } : {}),
     });
   }
 

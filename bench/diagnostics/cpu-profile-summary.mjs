@@ -1,0 +1,50 @@
+// Summarizes a .cpuprofile (from cpu-profile.mjs or `node --cpu-prof`): self
+// time by module (package, or the workspace's file) and the top functions, over
+// the whole profile or the seconds [from, to] after it started (e.g. only a
+// benchmark's measurement window).
+//
+//   node bench/diagnostics/cpu-profile-summary.mjs <file.cpuprofile> [fromSeconds toSeconds] [top]
+import { readFileSync } from 'node:fs';
+
+const [file, fromArg, toArg, topArg] = process.argv.slice(2);
+if (!file) throw new Error('usage: cpu-profile-summary.mjs <file.cpuprofile> [fromSeconds toSeconds] [top]');
+/** @type {{ nodes: { id: number, callFrame: { functionName: string, url: string, lineNumber: number } }[], samples: number[], timeDeltas: number[], startTime: number, endTime: number }} */
+const profile = JSON.parse(readFileSync(file, 'utf8'));
+const fromUs = fromArg === undefined ? -Infinity : Number(fromArg) * 1e6;
+const toUs = toArg === undefined ? Infinity : Number(toArg) * 1e6;
+const top = Number(topArg ?? 25);
+const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+
+/** Where a frame's code lives: a package (pnpm's store path shortened), the workspace's file, or V8's own category. */
+function moduleOf(url) {
+  if (!url) return '(native: no script)';
+  const pkg = url.match(/node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?((?:@[^/]+\/)?[^/]+)/);
+  if (pkg) return pkg[1];
+  if (url.startsWith('node:')) return url;
+  const workspace = url.match(/\/((?:apps|packages|bench)\/[^/]+)\//);
+  return workspace ? workspace[1] : url;
+}
+
+const selfUs = new Map();
+const moduleUs = new Map();
+let time = 0;
+let total = 0;
+for (let i = 0; i < profile.samples.length; i += 1) {
+  time += profile.timeDeltas[i];
+  const delta = profile.timeDeltas[i + 1] ?? 0;
+  if (time < fromUs || time > toUs) continue;
+  const { callFrame } = byId.get(profile.samples[i]);
+  const name = callFrame.functionName || '(anonymous)';
+  const key = callFrame.url ? `${name} ${callFrame.url.replace(/^.*node_modules\/(\.pnpm\/[^/]+\/node_modules\/)?/, '').replace(/^file:\/\/.*?\/(apps|packages|bench)\//, '$1/')}:${callFrame.lineNumber + 1}` : name;
+  selfUs.set(key, (selfUs.get(key) ?? 0) + delta);
+  const module = ['(idle)', '(program)', '(garbage collector)'].includes(name) ? name : moduleOf(callFrame.url);
+  moduleUs.set(module, (moduleUs.get(module) ?? 0) + delta);
+  total += delta;
+}
+const busy = total - (moduleUs.get('(idle)') ?? 0);
+const line = ([key, us]) => `${(us / 1e3).toFixed(0).padStart(8)} ms ${((100 * us) / busy).toFixed(1).padStart(5)}%  ${key}`;
+console.log(`${file}: ${(total / 1e6).toFixed(1)} s sampled, ${(busy / 1e6).toFixed(1)} s not idle (percentages of that)`);
+console.log('\nself time by module:');
+for (const entry of [...moduleUs].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(line(entry));
+console.log('\ntop functions by self time:');
+for (const entry of [...selfUs].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(line(entry));
