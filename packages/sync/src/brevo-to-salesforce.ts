@@ -34,7 +34,7 @@ import { brevoCaller, faultOf, salesforceCaller } from './classify.ts';
 import { describeFieldsLoader } from './describe-fields.ts';
 import { objectOf, type IntegrationSnapshot } from './integration.ts';
 import { sendQuotaNotice } from './notices.ts';
-import { diffValues, mappingOptionsOf, planContextOf, syncedOptOutOf, withSyncedOptOut, type SalesforceRow } from './plan.ts';
+import { diffValues, mappingOptionsOf, valuesByAttribute, planContextOf, syncedOptOutOf, withSyncedOptOut, type SalesforceRow } from './plan.ts';
 import { recordErrorOf } from './record-issues.ts';
 import { callPolicyOf, DEFAULT_ENGINE_OPTIONS, isPaused, pauseAfter, type EngineDeps } from './salesforce-to-brevo.ts';
 
@@ -109,15 +109,6 @@ function foldEvents(link: LinkDoc, events: readonly WebhookEventDoc[], mapping: 
     }
   }
   return { values, touchedAt };
-}
-
-/** Brevo values keyed by attribute (EMAIL, SMS included), as `mapBrevoContactToSalesforce` reads them. */
-function byAttribute(values: BrevoValues): Record<string, unknown> {
-  return {
-    ...values.attributes,
-    ...(values.email === undefined ? {} : { EMAIL: values.email }),
-    ...(values.sms === undefined ? {} : { SMS: values.sms }),
-  };
 }
 
 function changedAttributes(previous: BrevoValues, next: BrevoValues): Record<string, unknown> {
@@ -466,12 +457,12 @@ export async function applyBrevoEvents(integration: IntegrationSnapshot, deps: E
       }
       // What Salesforce holds now, whatever the pair's direction: a conflict is about both sides' values.
       const salesforceNow = mapSalesforceRecordToBrevo(row, integration.mapping, fieldsByName, { ...mappingOptionsOf(planContext), directions: {} });
-      const salesforceValues = byAttribute({
+      const salesforceValues = valuesByAttribute({
         ...(salesforceNow.email === undefined ? {} : { email: salesforceNow.email }),
         ...(salesforceNow.sms === undefined ? {} : { sms: salesforceNow.sms }),
         attributes: { ...link.values.attributes, ...salesforceNow.attributes },
       });
-      const known = byAttribute(link.values);
+      const known = valuesByAttribute(link.values);
       const toWrite: Record<string, unknown> = {};
       for (const [attribute, value] of Object.entries(update.changed)) {
         const salesforceChanged = attribute in salesforceValues && !sameBrevoValue(salesforceValues[attribute], known[attribute]) && !(attribute === 'SMS' && sameSms(String(salesforceValues[attribute]), known[attribute]));

@@ -240,6 +240,15 @@ function mergeValues(previous: BrevoValues | undefined, change: { email?: string
   };
 }
 
+/** Brevo values keyed by Brevo's attribute names (EMAIL, SMS included), as webhook events and `mapBrevoContactToSalesforce` name them. */
+export function valuesByAttribute(values: BrevoValues): Record<string, unknown> {
+  return {
+    ...values.attributes,
+    ...(values.email === undefined ? {} : { EMAIL: values.email }),
+    ...(values.sms === undefined ? {} : { SMS: values.sms }),
+  };
+}
+
 /** What differs between what Brevo holds (as far as we know) and the new values. */
 export function diffValues(previous: BrevoValues | undefined, next: BrevoValues): BrevoValues {
   const changed: BrevoValues = { attributes: {} };

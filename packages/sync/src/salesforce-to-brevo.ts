@@ -37,7 +37,7 @@ import { describeFieldsLoader } from './describe-fields.ts';
 import { applyLeadConversion, convertedLeadTakeOver } from './lead-conversion.ts';
 import { objectOf, type FieldsLoader, type IntegrationSnapshot, type IntegrationStatusPort } from './integration.ts';
 import { DEFAULT_NOTICE_SENDER, sendQuotaNotice, type NoticeSender } from './notices.ts';
-import { contactOf, countRow, operationsOf, planContextOf, planPage, recordQueryFields, runQueryOf, runStartOf, type PlannedRow, type PlannedWrite, type RowResult, type SalesforceRow } from './plan.ts';
+import { contactOf, countRow, operationsOf, planContextOf, planPage, recordQueryFields, runQueryOf, runStartOf, valuesByAttribute, type PlannedRow, type PlannedWrite, type RowResult, type SalesforceRow } from './plan.ts';
 import { readAhead } from './read-ahead.ts';
 import { recordErrorOf } from './record-issues.ts';
 
@@ -490,11 +490,6 @@ async function resolveImportedLinks(context: Context, links: Map<string, LinkDoc
   return resolved;
 }
 
-/** The Brevo attributes values hold, by the names webhook events give them (`EMAIL`, `SMS` included). */
-function attributeNamesOf(values: BrevoValues): string[] {
-  return [...Object.keys(values.attributes), ...(values.email === undefined ? [] : ['EMAIL']), ...(values.sms === undefined ? [] : ['SMS'])];
-}
-
 /**
  * A link's `attributesWrittenAt` after a write that sent `sent` at `sentAt` (before the call: the earliest the write can
  * have reached Brevo): those attributes stamped, the others Brevo holds for the record (`values`) keeping their earlier
@@ -502,8 +497,8 @@ function attributeNamesOf(values: BrevoValues): string[] {
  */
 function attributesWrittenAfter(previous: Readonly<Record<string, Date>> | undefined, values: BrevoValues, sent: BrevoValues, sentAt: Date): Record<string, Date> | undefined {
   const stamps: Record<string, Date> = {};
-  for (const name of attributeNamesOf(values)) if (previous && Object.hasOwn(previous, name)) stamps[name] = previous[name]!;
-  for (const name of attributeNamesOf(sent)) stamps[name] = sentAt;
+  for (const name of Object.keys(valuesByAttribute(values))) if (previous && Object.hasOwn(previous, name)) stamps[name] = previous[name]!;
+  for (const name of Object.keys(valuesByAttribute(sent))) stamps[name] = sentAt;
   return Object.keys(stamps).length === 0 ? undefined : stamps;
 }
 
