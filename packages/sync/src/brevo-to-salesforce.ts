@@ -204,14 +204,15 @@ const CONTACTS_PAGE = 1000;
 
 /**
  * The ext_id each email's contact holds in Brevo (absent: no contact holds that email now). A few are looked up one
- * call each. More are read from the account's contacts changed since the first of their events, newest first, 1,000 a
- * call, until all are found: every webhook of the account receives the events of every integration's writes, so one
- * integration writing thousands of its own contacts (an edit of every record, a load) would otherwise cost each other
- * integration of the account one call per contact, before its own runs could write anything (two integrations of one
- * account, measured: 100 s of lookups at 2 a second held one's edits back). The contact a `contact_updated` event
- * names has changed since that event; one not found there no longer holds the email, as a lookup would have said.
- * The read stops after as many pages as emails are left (never more calls than the lookups); the rest, and the emails
- * of other events (an unsubscribe need not change a contact's modification time), are looked up one by one.
+ * call each. More are read from the account's contacts changed since the first of their events (`modifiedSince`; Brevo
+ * documents GET /contacts as newest created first), 1,000 a call, until all are found: every webhook of the account
+ * receives the events of every integration's writes, so one integration writing thousands of its own contacts (an edit
+ * of every record, a load) would otherwise cost each other integration of the account one call per contact, before its
+ * own runs could write anything (two integrations of one account, measured: 100 s of lookups at 2 a second held one's
+ * edits back). The contact a `contact_updated` event names has changed since that event; one not found there no longer
+ * holds the email, as a lookup would have said. The read stops after as many pages as emails are left (never more calls
+ * than the lookups); the rest, and the emails of other events (an unsubscribe need not change a contact's modification
+ * time), are looked up one by one.
  */
 async function extIdsByEmail(
   emails: readonly string[],
