@@ -120,7 +120,8 @@ describe('indexed queries', () => {
   it('on dotted paths return what the same filter returns when nothing of it can be used by an index', async () => {
     type Doc = { _id: string } & Record<string, unknown>;
     const docs = collection<Doc>('dotted');
-    for (const key of [{ 'n.v': 1 }, { 'n.deep.v': 1 }, { w: 1, 'n.v': 1 }, { 'p.q.r': 1 }, { 'later.x': 1 }]) await docs.createIndex(key);
+    const indexes: mongo.IndexSpecification[] = [{ 'n.v': 1 }, { 'n.deep.v': 1 }, { w: 1, 'n.v': 1 }, { 'p.q.r': 1 }, { 'later.x': 1 }];
+    for (const key of indexes) await docs.createIndex(key);
     const oid = new mongo.ObjectId('64b7f0c2a1b2c3d4e5f60718');
     const scalars: unknown[] = [
       'a', '"q"', '', 'null', '5', oid.toHexString(), oid, 5, new mongo.Int32(5), new mongo.Long(5), new mongo.Double(5.5), 0, -1,
