@@ -394,14 +394,17 @@ describe('documents read back', () => {
     };
     // Keys that need escapes in a document of their own: the embedded default decodes such a document another way.
     const oddKeys = { _id: 'odd keys', nested: { 'quote"key': 1, 'back\\slash': 2, città: 3, '': 4, ' ': 5, 'tab\tkey': 6 } };
+    // The same at the top level, where the embedded default writes keys itself.
+    const oddTopKeys = { _id: 'odd top-level keys', 'quote"key': 1, 'back\\slash': 2, città: 3, 'tab\tkey': 4, '<&>': 5, 'a\u2028b': 6 };
     const docs = collection<{ _id: string | mongo.ObjectId } & Record<string, unknown>>('read_back');
-    await docs.insertMany([written, oddKeys]);
+    await docs.insertMany([written, oddKeys, oddTopKeys]);
     const options = { promoteValues: false, promoteLongs: false, promoteBuffers: false } as const;
     const exact = (doc: unknown) => EJSON.stringify(doc, { relaxed: false });
     // Read twice: the second read decodes with the schema the first one left behind (tools/devdb).
     for (let i = 0; i < 2; i += 1) {
       expect(exact(await docs.findOne({ _id: written._id }, options))).toEqual(exact(written));
-      expect(exact(await docs.find({}, { ...options, sort: { _id: -1 } }).toArray())).toEqual(exact([written, oddKeys]));
+      expect(exact(await docs.findOne({ _id: oddTopKeys._id }, options))).toEqual(exact(oddTopKeys));
+      expect(exact(await docs.find({}, { ...options, sort: { _id: -1 } }).toArray())).toEqual(exact([written, oddTopKeys, oddKeys]));
     }
   });
 
