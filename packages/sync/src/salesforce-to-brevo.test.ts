@@ -210,14 +210,14 @@ describe('Salesforce → Brevo', () => {
     expect(await harness.store.quota.used(integration.id, new Date().toISOString().slice(0, 7))).toBe(expected.size);
   });
 
-  it("saves a chunk's links while the next chunk is imported: a held chunk does not wait for them, its commit does", async () => {
-    // Two chunks of created records at least before the org's newest (its deleted records among them, which wait for links).
+  it("saves a chunk's links while the next chunk is imported: a held chunk does not wait for them, its commit does; one chunk's at a time", async () => {
+    // Three chunks of created records at least before the org's newest (its deleted records among them, which wait for links).
     const generated = await fetch(`${harness.salesforce.url}/__sandbox/generate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ object: 'Contact', count: 400, stamps: 'past' }) });
     expect(generated.status).toBe(201);
     const integration = await createIntegration(harness);
     const order: string[] = [];
-    // The first chunk's links are held back until the second chunk's import is made (at most 10 s: a run that waits for
-    // them first finds them saved late, and the order below tells).
+    // The first chunk's links are held back until the third chunk's import is made, or for 3 s: the second chunk is
+    // imported meanwhile, the third only once the first chunk's links are saved (the order below tells).
     let release!: () => void;
     const released = new Promise<void>((resolve) => (release = resolve));
     let held = false;
@@ -227,7 +227,7 @@ describe('Salesforce → Brevo', () => {
           return async (...args: Parameters<typeof target.upsertMany>) => {
             if (!held) {
               held = true;
-              await Promise.race([released, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+              await Promise.race([released, new Promise((resolve) => setTimeout(resolve, 3_000))]);
             }
             return target.upsertMany(...args);
           };
@@ -242,9 +242,9 @@ describe('Salesforce → Brevo', () => {
         store: { ...harness.store, links },
         options: { pageSize: 200, chunkSize: 200 },
         checkpoint: (at, chunk) => {
-          if (chunk > 1 || (at !== 'brevo-written' && at !== 'links-saved' && at !== 'settled')) return;
+          if (chunk > 2 || (at !== 'brevo-written' && at !== 'links-saved' && at !== 'settled')) return;
           order.push(`${at} ${chunk}`);
-          if (at === 'brevo-written' && chunk === 1) release();
+          if (at === 'brevo-written' && chunk === 2) release();
         },
       }),
     );
@@ -255,6 +255,7 @@ describe('Salesforce → Brevo', () => {
       return order.indexOf(step);
     };
     expect(at('brevo-written 1')).toBeLessThan(at('links-saved 0'));
+    expect(at('links-saved 0')).toBeLessThan(at('brevo-written 2'));
     // Committed (quota settled) only once every held chunk's links are saved.
     expect(at('settled 0')).toBeGreaterThan(Math.max(at('links-saved 0'), at('links-saved 1')));
 

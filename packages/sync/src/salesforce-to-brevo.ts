@@ -820,8 +820,12 @@ async function processChunk(context: Context, rows: SalesforceRow[], from: Water
     stoppedByQuota,
   };
   let operations = 0;
-  if (unconfirmed) held!.hold(unconfirmed, commit, saveHeldChunk(deps, integration.id, chunkIndex, linkWrites, errorWrites));
-  else operations = await commitChunk(context, commit, false);
+  if (unconfirmed) {
+    // One chunk's links in flight at most: when the database is the slower side, saves waiting in line would hold
+    // every one of those chunks' links in memory (a 1,000,000-record load peaked higher than without any overlap).
+    await held!.saved();
+    held!.hold(unconfirmed, commit, saveHeldChunk(deps, integration.id, chunkIndex, linkWrites, errorWrites));
+  } else operations = await commitChunk(context, commit, false);
 
   const errors = recordErrors.filter((error) => error.severity === 'error').length;
   const result: ChunkResult = { watermark: next ?? from, counts, operations, errors, warnings: recordErrors.length - errors, stoppedByQuota };
