@@ -62,7 +62,7 @@ EXPOSE 4001
 HEALTHCHECK --interval=10s --timeout=3s --retries=3 CMD ["node", "-e", "fetch('http://127.0.0.1:'+process.env.WORKER_METRICS_PORT+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # The heap cap the memory figures were measured with (packages/sync/README.md "Memory"); give the container 384 MB (docs/deploying.md).
 # start.mjs compiles the worker's source itself at start: tsx's loader would stay resident (apps/worker/start.mjs).
-CMD ["node", "--max-old-space-size=192", "start.mjs"]
+CMD ["node", "--max-old-space-size=192", "--max-semi-space-size=4", "start.mjs"]
 
 FROM scratch AS web
 COPY --from=web-build /app/apps/web/dist /

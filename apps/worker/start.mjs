@@ -10,7 +10,7 @@
 // exactly as it would from source. The bundle is written to a temporary file, imported, and removed.
 // Stack traces name the TypeScript files (inline source map).
 //
-//   node --max-old-space-size=192 start.mjs      (apps/worker `npm start`, the Dockerfile, the stack)
+//   node --max-old-space-size=192 --max-semi-space-size=4 start.mjs   (apps/worker `npm start`, the Dockerfile, the stack)
 import { build, stop } from 'esbuild';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
