@@ -21,7 +21,7 @@ import { repoRoot } from './paths.mjs';
  * full collection (packages/sync/README.md, "Memory").
  * `--max-semi-space-size=4` (MB; V8's default 16): a young generation of at most
  * 12 MB instead of 48 (three semi-spaces); a 1,000,000-record load peaked at
- * 240 MB with it, 262 MB without (packages/sync/README.md, "Memory").
+ * 229–240 MB with it, 262 MB without (packages/sync/README.md, "Memory").
  * `entry` in plain JavaScript: the app compiles its own source (the worker's
  * `start.mjs`: tsx's loader would stay resident, about 40 MB of its RSS).
  */
