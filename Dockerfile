@@ -3,7 +3,8 @@
 #   docker build --target bff    -t contact-sync-bff .
 #   docker build --target worker -t contact-sync-worker .
 #   docker build --target web    -t contact-sync-web .     # the microfrontend's static files
-# The apps run from TypeScript source through tsx (the workspace has no build step between packages),
+# The apps run from TypeScript source through tsx (the worker through esbuild at its start: apps/worker/start.mjs;
+# the workspace has no build step between packages),
 # so the runtime images hold the installed workspace; only the microfrontend is built (vite).
 
 FROM node:20.20-bookworm-slim AS workspace
@@ -60,7 +61,8 @@ ENV WORKER_METRICS_HOST=0.0.0.0 WORKER_METRICS_PORT=4001
 EXPOSE 4001
 HEALTHCHECK --interval=10s --timeout=3s --retries=3 CMD ["node", "-e", "fetch('http://127.0.0.1:'+process.env.WORKER_METRICS_PORT+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # The heap cap the memory figures were measured with (packages/sync/README.md "Memory"); give the container 384 MB (docs/deploying.md).
-CMD ["node", "--max-old-space-size=192", "--import", "tsx", "src/main.ts"]
+# start.mjs compiles the worker's source itself at start: tsx's loader would stay resident (apps/worker/start.mjs).
+CMD ["node", "--max-old-space-size=192", "--max-semi-space-size=4", "start.mjs"]
 
 FROM scratch AS web
 COPY --from=web-build /app/apps/web/dist /

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../../scripts/lib/paths.mjs';
 import { ProcessGroup } from '../../scripts/lib/process-group.mjs';
-import { APPS, appEntry, startStack, stackEnvironment } from '../../scripts/lib/stack.mjs';
+import { APPS, appArgs, startStack, stackEnvironment } from '../../scripts/lib/stack.mjs';
 import { findFreePort } from '../../tools/devdb/launch.mjs';
 
 export const logDir = join(repoRoot, 'artifacts', 'bench-logs');
@@ -211,7 +211,7 @@ export class BenchStack {
     return this.#group.start({
       name: processName,
       command: process.execPath,
-      args: [...(entry.nodeArgs ?? []), ...nodeArgs, '--import', 'tsx', appEntry(entry)],
+      args: appArgs(entry, nodeArgs),
       cwd: join(repoRoot, entry.dir),
       env: { ...this.#env, ...extraEnv },
       ready: / ready on /,

@@ -210,6 +210,63 @@ describe('Salesforce → Brevo', () => {
     expect(await harness.store.quota.used(integration.id, new Date().toISOString().slice(0, 7))).toBe(expected.size);
   });
 
+  it("saves a chunk's links while the next chunk is imported: a held chunk does not wait for them, its commit does; one chunk's at a time", async () => {
+    // Three chunks of created records at least before the org's newest (its deleted records among them, which wait for links).
+    const generated = await fetch(`${harness.salesforce.url}/__sandbox/generate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ object: 'Contact', count: 400, stamps: 'past' }) });
+    expect(generated.status).toBe(201);
+    const integration = await createIntegration(harness);
+    const order: string[] = [];
+    // The first chunk's links are held back until the third chunk's import is made, or for 3 s: the second chunk is
+    // imported meanwhile, the third only once the first chunk's links are saved (the order below tells).
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let held = false;
+    const links = new Proxy(harness.store.links, {
+      get(target, name) {
+        if (name === 'upsertMany') {
+          return async (...args: Parameters<typeof target.upsertMany>) => {
+            if (!held) {
+              held = true;
+              await Promise.race([released, new Promise((resolve) => setTimeout(resolve, 3_000))]);
+            }
+            return target.upsertMany(...args);
+          };
+        }
+        const value = Reflect.get(target, name, target) as unknown;
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const result = await syncSalesforceToBrevo(
+      integration,
+      engineDeps(harness, {
+        store: { ...harness.store, links },
+        options: { pageSize: 200, chunkSize: 200 },
+        checkpoint: (at, chunk) => {
+          if (chunk > 2 || (at !== 'brevo-written' && at !== 'links-saved' && at !== 'settled')) return;
+          order.push(`${at} ${chunk}`);
+          if (at === 'brevo-written' && chunk === 2) release();
+        },
+      }),
+    );
+    expect(result.error).toBeUndefined();
+    expect(result.end).toBe('completed');
+    const at = (step: string) => {
+      expect(order).toContain(step);
+      return order.indexOf(step);
+    };
+    expect(at('brevo-written 1')).toBeLessThan(at('links-saved 0'));
+    expect(at('links-saved 0')).toBeLessThan(at('brevo-written 2'));
+    // Committed (quota settled) only once every held chunk's links are saved.
+    expect(at('settled 0')).toBeGreaterThan(Math.max(at('links-saved 0'), at('links-saved 1')));
+
+    const expected = await expectedContacts();
+    const members = await listMembers(harness.client, integration.listId);
+    expect(members.map((m) => m.attributes.EXT_ID).sort()).toEqual([...expected.keys()].sort());
+    expect(await harness.store.links.count(integration.id)).toBe(expected.size);
+    expect(await harness.store.quota.used(integration.id, new Date().toISOString().slice(0, 7))).toBe(expected.size);
+    expect((await harness.store.state.get(integration.id)).initialLoadDone).toBe(true);
+  }, 60_000);
+
   describe('a run interrupted in the middle of an initial load, then resumed', () => {
     const points = ['planned', 'reserved', 'brevo-written', 'links-saved', 'settled', 'watermark-advanced'] as const;
     for (const point of points) {

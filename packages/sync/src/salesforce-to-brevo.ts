@@ -296,8 +296,9 @@ export async function syncSalesforceToBrevo(integration: IntegrationSnapshot, de
         break;
       }
     }
-    // A run that lost its lease leaves its imports to the next run (the watermark waits before them).
+    // A run that lost its lease leaves its imports to the next run (the watermark waits before them), their links saved.
     if (result.end !== 'lease_lost') await recordConfirmed(context, run._id, result, await held.confirm(), { done, total });
+    else await held.saved();
     if (!stopped && initialLoad) await store.state.markInitialLoadDone(integration.id);
 
     if (result.end === 'quota_exceeded') {
@@ -548,7 +549,7 @@ async function confirmStopped(context: Context, state: Pick<SyncStateDoc, 'uncon
  * too, for a run after a crash to confirm (`confirmStopped`).
  */
 class HeldImports {
-  private held: { entry: UnconfirmedImport; commit: ChunkCommit }[] = [];
+  private held: { entry: UnconfirmedImport; commit: ChunkCommit; saved: Promise<void> }[] = [];
 
   constructor(private readonly context: Context) {}
 
@@ -556,9 +557,16 @@ class HeldImports {
     return this.held.length;
   }
 
-  /** A chunk's import (already in the integration's state) and its commit. */
-  hold(entry: UnconfirmedImport, commit: ChunkCommit): void {
-    this.held.push({ entry, commit });
+  /** A chunk's import (already in the integration's state), its commit, and the saving of its links and record errors. */
+  hold(entry: UnconfirmedImport, commit: ChunkCommit, saved: Promise<void>): void {
+    // Awaited by `saved()` or `confirm`; a failure meanwhile is theirs to report, not an unhandled rejection.
+    saved.catch(() => undefined);
+    this.held.push({ entry, commit, saved });
+  }
+
+  /** Once every held chunk's links and record errors are saved (the first failure thrown, once all have settled). */
+  async saved(): Promise<void> {
+    await settleAll(this.held.map((chunk) => chunk.saved));
   }
 
   /**
@@ -574,6 +582,8 @@ class HeldImports {
     // Whatever happens next, these are confirmed once: on a failure, by the next run (`confirmStopped`).
     const held = this.held;
     this.held = [];
+    // What the look may read back, and what the commits count, are the chunks' links.
+    await settleAll(held.map((chunk) => chunk.saved));
     const rows = new Map<string, PlannedWrite>();
     const outcome = await writer.confirm(
       held.map((chunk) => chunk.entry),
@@ -614,6 +624,12 @@ class HeldImports {
   }
 }
 
+/** Waits for every one of these to settle, then throws the first failure (none is left running behind an early throw). */
+async function settleAll(promises: readonly Promise<void>[]): Promise<void> {
+  const failed = (await Promise.allSettled(promises)).find((outcome) => outcome.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
 /** A confirmation's corrections and the operations its chunks' commits charged, added to the run. */
 async function recordConfirmed(context: Context, runId: string, result: SalesforceToBrevoResult, confirmed: ChunkResult, progress: { done: number; total: number | null }): Promise<void> {
   if (confirmed.operations === 0 && confirmed.errors === 0) return;
@@ -645,6 +661,8 @@ async function processChunk(context: Context, rows: SalesforceRow[], from: Water
     noLinksAtStart: context.noLinksAtStart,
     ...(outside?.links ? { links: outside.links } : {}),
   });
+  // The chunk reads its own links only once the held chunks' are saved (a first load reads none but its deleted rows').
+  if (held && (!context.noLinksAtStart || rows.some((row) => row.IsDeleted === true))) await held.saved();
   const read = await chunkLinks();
   const linkedByOtherOrg = read.linkedByOtherOrg;
   let links = read.links;
@@ -733,14 +751,20 @@ async function processChunk(context: Context, rows: SalesforceRow[], from: Water
   const leftLinks: LinkDoc[] = leaves.flatMap((leave) =>
     left.has(leave.salesforceId) ? [{ ...leave.link, leftList: true as const, lastWrittenAt: at, salesforceModstamp: leave.modstamp, lastWriteKey: key }] : [],
   );
-  await store.links.upsertMany(
-    [...newLinks, ...recorded, ...leftLinks],
-    new Set([...updates.map((write) => write.salesforceId), ...recorded.map((link) => link.salesforceId), ...leftLinks.map((link) => link.salesforceId)]),
-  );
-  await store.links.markDeleted(integration.id, outcome.deleted, key, at);
+  const linkWrites: LinkWrites = {
+    links: [...newLinks, ...recorded, ...leftLinks],
+    replacing: new Set([...updates.map((write) => write.salesforceId), ...recorded.map((link) => link.salesforceId), ...leftLinks.map((link) => link.salesforceId)]),
+    deleted: outcome.deleted,
+    key,
+    at,
+  };
+  // A held chunk (it only creates: no tombstone, no conversion) does not wait for its links: they are saved while the next
+  // chunk is read, planned and imported (the database's time beside the run's, not after it), and its commit waits for
+  // them (`HeldImports`). Any other chunk saves them before it goes on.
+  if (!unconfirmed) await saveLinks(store, integration.id, linkWrites);
   const conversions = new Map<string, Awaited<ReturnType<typeof applyLeadConversion>>>();
   for (const row of planned) if (row.kind === 'converted') conversions.set(row.salesforceId, await applyLeadConversion(store, integration.id, row, at));
-  await checkpoint('links-saved');
+  if (!unconfirmed) await checkpoint('links-saved');
 
   // Record errors and warnings of this chunk.
   // Every record this chunk dealt with again closes its earlier errors; one still wrong gets a fresh one below.
@@ -777,8 +801,8 @@ async function processChunk(context: Context, rows: SalesforceRow[], from: Water
     }
   }
   // A first load has no earlier errors to close (a replayed chunk's repeat is one per record and code in the list).
-  if (!context.noLinksAtStart) await store.errors.resolve(integration.id, 'salesforce_to_brevo', dealtWith, at);
-  await store.errors.addMany(recordErrors);
+  const errorWrites: ErrorWrites = { resolved: context.noLinksAtStart ? [] : dealtWith, added: recordErrors, at };
+  if (!unconfirmed) await saveErrors(store, integration.id, errorWrites);
 
   // 5. Settle to what this chunk wrote over all its attempts; 6. commit (held with its import: `HeldImports`).
   const last = planned.at(-1);
@@ -796,8 +820,12 @@ async function processChunk(context: Context, rows: SalesforceRow[], from: Water
     stoppedByQuota,
   };
   let operations = 0;
-  if (unconfirmed) held!.hold(unconfirmed, commit);
-  else operations = await commitChunk(context, commit, false);
+  if (unconfirmed) {
+    // One chunk's links in flight at most: when the database is the slower side, saves waiting in line would hold
+    // every one of those chunks' links in memory (a 1,000,000-record load peaked higher than without any overlap).
+    await held!.saved();
+    held!.hold(unconfirmed, commit, saveHeldChunk(deps, integration.id, chunkIndex, linkWrites, errorWrites));
+  } else operations = await commitChunk(context, commit, false);
 
   const errors = recordErrors.filter((error) => error.severity === 'error').length;
   const result: ChunkResult = { watermark: next ?? from, counts, operations, errors, warnings: recordErrors.length - errors, stoppedByQuota };
@@ -824,6 +852,42 @@ interface ChunkCommit {
   /** Its import was stamped (`importSince`). */
   stamped: boolean;
   stoppedByQuota: boolean;
+}
+
+/** Step 4 of a chunk: its links (`replacing`: those that exist), and its tombstones. */
+interface LinkWrites {
+  links: LinkDoc[];
+  replacing: ReadonlySet<string>;
+  deleted: readonly string[];
+  key: string;
+  at: Date;
+}
+
+/** A chunk's record errors: the earlier ones of the records it dealt with closed, its own added. */
+interface ErrorWrites {
+  resolved: readonly string[];
+  added: RecordErrorDoc[];
+  at: Date;
+}
+
+async function saveLinks(store: SyncStore, integrationId: string, writes: LinkWrites): Promise<void> {
+  await store.links.upsertMany(writes.links, writes.replacing);
+  await store.links.markDeleted(integrationId, writes.deleted, writes.key, writes.at);
+}
+
+async function saveErrors(store: SyncStore, integrationId: string, writes: ErrorWrites): Promise<void> {
+  await store.errors.resolve(integrationId, 'salesforce_to_brevo', writes.resolved, writes.at);
+  await store.errors.addMany(writes.added);
+}
+
+/**
+ * What a held chunk saves after its import while the run goes on: a function of its own, so that the pending save keeps
+ * only what it writes, not the chunk's rows and plan (a closure made in `processChunk` would keep them all).
+ */
+async function saveHeldChunk(deps: EngineDeps, integrationId: string, chunkIndex: number, links: LinkWrites, errors: ErrorWrites): Promise<void> {
+  await saveLinks(deps.store, integrationId, links);
+  await deps.checkpoint?.('links-saved', chunkIndex);
+  await saveErrors(deps.store, integrationId, errors);
 }
 
 /**
