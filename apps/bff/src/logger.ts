@@ -2,7 +2,7 @@ import { LOG_REDACTION } from '@contact-sync/secrets';
 import pino, { type DestinationStream, type Logger } from 'pino';
 
 export function createLogger(level: string, destination?: DestinationStream): Logger {
-  return pino({ level, redact: LOG_REDACTION, base: { app: 'bff' } }, destination);
+  return pino({ level, ...LOG_REDACTION, base: { app: 'bff' } }, destination);
 }
 
 const SECRET_QUERY_PARAMS = new Set(['code', 'state', 'error_description', 'token', 'oauth_token', 'access_token']);

@@ -19,7 +19,7 @@ const BACKOFF_COUNT_TTL_MS = 15_000;
 
 async function main(): Promise<void> {
   const config = loadWorkerConfig();
-  const logger = pino({ level: config.LOG_LEVEL, redact: LOG_REDACTION });
+  const logger = pino({ level: config.LOG_LEVEL, ...LOG_REDACTION });
   const secrets = secretBoxFromEnv(config.ENCRYPTION_KEYS, config.ENCRYPTION_KEY_ID);
   const connection = await connectStore(config.MONGODB_URI);
   const store = createSyncStore(connection.db!);

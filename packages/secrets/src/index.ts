@@ -10,4 +10,4 @@ export {
 } from './published-defaults.ts';
 export { estimatedEntropyBits, isRepetitive, MIN_SECRET_ENTROPY_BITS, refineProductionSecrets, type ProductionSecrets } from './production-secrets.ts';
 export { bearerMatcher, metricsAccess, metricsClosedWarning, metricsTokenEnv, type MetricsAccess } from './metrics-token.ts';
-export { LOG_REDACT_PATHS, LOG_REDACTION } from './log-redaction.ts';
+export { isSecretField, LOG_REDACTION, redactLogLine } from './log-redaction.ts';

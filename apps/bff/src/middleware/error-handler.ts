@@ -1,6 +1,7 @@
 import type { ErrorResponse } from '@contact-sync/api';
 import type { NextFunction, Request, Response } from 'express';
 import { ApiError } from '../errors.ts';
+import { noteRequestError } from './request-log.ts';
 
 /**
  * Errors meaning "the database is not reachable right now": the driver's,
@@ -34,6 +35,7 @@ export function errorHandler(error: unknown, req: Request, res: Response, _next:
   } else if (apiError.status >= 500) {
     req.log?.warn({ code: apiError.code, cause: (error as Error).message }, 'request failed');
   }
+  if (apiError.status >= 500) noteRequestError(res, error);
   if (res.headersSent) {
     res.end();
     return;

@@ -4,6 +4,7 @@ import pino from 'pino';
 import request from 'supertest';
 import { describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../logger.ts';
+import { errorHandler } from './error-handler.ts';
 import { requestLog } from './request-log.ts';
 
 function appLogging(level: string) {
@@ -48,23 +49,58 @@ describe('request log', () => {
     expect(new Set(completed.map((line) => (line.req as { id: number }).id)).size).toBe(3);
   });
 
-  it('redacts credentials at the top of a line and one level down, in the request log and in any line', async () => {
+  it('redacts credentials at any depth, in the request log and in any line', async () => {
     const { app, logger, lines } = appLogging('debug');
     app.get('/credentials', (req, res) => {
-      req.log.info({ authorization: 'Bearer top-token', cookie: 'sid=top-cookie', headers: { authorization: 'Bearer nested-token', cookie: 'sid=nested-cookie' } }, 'credentials');
+      req.log.info(
+        {
+          authorization: 'Bearer top-token',
+          cookie: 'sid=top-cookie',
+          headers: { authorization: 'Bearer nested-token', cookie: 'sid=nested-cookie' },
+          upstream: { request: { headers: { Authorization: 'Bearer deep-token', 'api-key': 'xkeysib-deep' } } },
+        },
+        'credentials',
+      );
       res.status(204).end();
     });
     await request(app).get('/credentials');
-    logger.warn({ authorization: 'Basic dG9wOnNlY3JldA==', cookie: 'sid=plain', apiKey: 'xkeysib-top', brevo: { apiKey: 'xkeysib-nested' } }, 'outside a request');
+    logger.warn({ authorization: 'Basic dG9wOnNlY3JldA==', cookie: 'sid=plain', apiKey: 'xkeysib-top', brevo: { apiKey: 'xkeysib-nested', account: { apiKey: 'xkeysib-deeper' } } }, 'outside a request');
+    logger.child({ integration: { salesforce: { tokens: { refreshToken: 'bound-refresh' } } } }).info('with bindings');
 
     const written = JSON.stringify(lines);
-    for (const secret of ['top-token', 'top-cookie', 'nested-token', 'nested-cookie', 'dG9wOnNlY3JldA==', 'sid=plain', 'xkeysib-top', 'xkeysib-nested']) expect(written).not.toContain(secret);
+    for (const secret of ['top-token', 'top-cookie', 'nested-token', 'nested-cookie', 'deep-token', 'xkeysib-deep', 'dG9wOnNlY3JldA==', 'sid=plain', 'xkeysib-top', 'xkeysib-nested', 'xkeysib-deeper', 'bound-refresh']) {
+      expect(written).not.toContain(secret);
+    }
     expect(lines.find((line) => line.msg === 'credentials')).toMatchObject({
       authorization: '[redacted]',
       cookie: '[redacted]',
       headers: { authorization: '[redacted]', cookie: '[redacted]' },
+      upstream: { request: { headers: { Authorization: '[redacted]', 'api-key': '[redacted]' } } },
     });
-    expect(lines.find((line) => line.msg === 'outside a request')).toMatchObject({ authorization: '[redacted]', cookie: '[redacted]', apiKey: '[redacted]', brevo: { apiKey: '[redacted]' } });
+    expect(lines.find((line) => line.msg === 'outside a request')).toMatchObject({
+      authorization: '[redacted]',
+      cookie: '[redacted]',
+      apiKey: '[redacted]',
+      brevo: { apiKey: '[redacted]', account: { apiKey: '[redacted]' } },
+    });
+    expect(lines.find((line) => line.msg === 'with bindings')).toMatchObject({ integration: { salesforce: { tokens: { refreshToken: '[redacted]' } } } });
+  });
+
+  it('logs the error behind a 5xx answer with its request, redacted', async () => {
+    const { app, lines } = appLogging('info');
+    app.get('/fails', () => {
+      throw Object.assign(new Error('upstream refused'), { request: { options: { headers: { authorization: 'Bearer leaked-in-error' } } } });
+    });
+    app.use(errorHandler);
+    await request(app).get('/fails').expect(500);
+
+    const errored = lines.find((line) => line.msg === 'request errored')!;
+    expect(errored).toMatchObject({
+      res: { statusCode: 500 },
+      err: { type: 'Error', message: 'upstream refused', request: { options: { headers: { authorization: '[redacted]' } } } },
+    });
+    expect((errored.err as { stack: string }).stack).toContain('upstream refused');
+    expect(JSON.stringify(lines)).not.toContain('leaked-in-error');
   });
 
   it('costs no bound logger for a request nothing is logged about', async () => {

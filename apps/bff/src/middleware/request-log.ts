@@ -12,6 +12,12 @@ declare module 'http' {
 }
 
 const bound = Symbol('the request logger');
+const failure = Symbol('the error that failed the request');
+
+/** The error a 5xx answer stands for, logged with the request's "request errored" line (the error handler notes it). */
+export function noteRequestError(res: Response, error: unknown): void {
+  (res as Response & { [failure]?: unknown })[failure] = error;
+}
 
 /** The level of a request's line: 5xx errors, 4xx information, the rest debug. */
 function levelOf(statusCode: number): Level {
@@ -27,7 +33,8 @@ function levelOf(statusCode: number): Level {
  * the app's request prototype that makes the bound logger when something is
  * logged, and a line below the configured level costs a comparison. The URL
  * is logged with its OAuth parameters redacted (`redactUrl`); the logger's
- * own redaction applies to every line.
+ * own redaction applies to every line. A 5xx line has the error behind it
+ * (`err`, as pino-http logged it) when the error handler answered it.
  */
 export function requestLog(app: Express, logger: Logger): RequestHandler {
   Object.defineProperty(app.request, 'log', {
@@ -46,8 +53,10 @@ export function requestLog(app: Express, logger: Logger): RequestHandler {
       const level = levelOf(res.statusCode);
       if (!logger.isLevelEnabled(level)) return;
       // pino-http's messages: a 5xx "errored" whether or not it was sent whole.
-      const message = res.statusCode >= 500 ? 'request errored' : res.writableFinished ? 'request completed' : 'request aborted';
-      req.log[level]({ res: { statusCode: res.statusCode }, responseTime: Date.now() - startedAt }, message);
+      const errored = res.statusCode >= 500;
+      const message = errored ? 'request errored' : res.writableFinished ? 'request completed' : 'request aborted';
+      const error = errored ? (res as Response & { [failure]?: unknown })[failure] : undefined;
+      req.log[level]({ res: { statusCode: res.statusCode }, responseTime: Date.now() - startedAt, ...(error === undefined ? {} : { err: error }) }, message);
     });
     next();
   };

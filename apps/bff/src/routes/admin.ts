@@ -1,11 +1,10 @@
 import { ROUTES } from '@contact-sync/api';
-import express, { type Router } from 'express';
+import { type Router } from 'express';
 import type { BffContext } from '../context.ts';
 import { mountRoute, type RouteGuards } from '../route.ts';
 
 /** Host-to-BFF administration, authenticated by ADMIN_SECRET. */
-export function adminRoutes(ctx: BffContext, guards: RouteGuards): Router {
-  const router = express.Router();
+export function adminRoutes(router: Router, ctx: BffContext, guards: RouteGuards): void {
   mountRoute(router, ctx, guards, ROUTES.setAccountBrevoKey, async ({ params, body }) => {
     const account = await ctx.accounts.setBrevoKey(params.accountId, body);
     ctx.logger.info({ accountId: params.accountId }, 'brevo api key set');
@@ -20,5 +19,4 @@ export function adminRoutes(ctx: BffContext, guards: RouteGuards): Router {
       },
     };
   });
-  return router;
 }

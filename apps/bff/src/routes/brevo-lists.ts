@@ -1,12 +1,11 @@
 import { ROUTES } from '@contact-sync/api';
 import { createList, listLists } from '@contact-sync/brevo';
-import express, { type Router } from 'express';
+import { type Router } from 'express';
 import type { BffContext } from '../context.ts';
 import { mountRoute, type RouteGuards } from '../route.ts';
 import { brevoClientFor, brevoFailure, REQUEST_RETRY } from '../services/brevo-access.ts';
 
-export function brevoListRoutes(ctx: BffContext, guards: RouteGuards): Router {
-  const router = express.Router();
+export function brevoListRoutes(router: Router, ctx: BffContext, guards: RouteGuards): void {
 
   mountRoute(router, ctx, guards, ROUTES.listBrevoLists, async ({ auth, query }) => {
     const brevo = await brevoClientFor(ctx, auth.accountId);
@@ -24,5 +23,4 @@ export function brevoListRoutes(ctx: BffContext, guards: RouteGuards): Router {
     return { status: 201, json: list };
   });
 
-  return router;
 }

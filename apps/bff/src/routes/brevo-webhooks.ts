@@ -2,7 +2,7 @@ import { ROUTES } from '@contact-sync/api';
 import { createIssue, RuleCode } from '@contact-sync/rules';
 import { createSyncStore, type SyncStore } from '@contact-sync/store';
 import { authenticateBrevoWebhook, storeBrevoWebhook, type AuthenticatedWebhook } from '@contact-sync/sync';
-import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { BffContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { jsonBody } from '../middleware/json-body.ts';
@@ -37,8 +37,7 @@ const authenticatedOf = (res: Response): AuthenticatedWebhook => res.locals.webh
  *    any 5xx.
  * Not a `mountRoute` route: no host JWT, and its own body limit (Brevo batches events).
  */
-export function brevoWebhookRoutes(ctx: BffContext, _guards: RouteGuards): Router {
-  const router = express.Router();
+export function brevoWebhookRoutes(router: Router, ctx: BffContext, _guards: RouteGuards): void {
   let store: SyncStore | undefined;
   const syncStore = () => (store ??= createSyncStore(ctx.connection.db!));
   const limits = createWebhookRateLimits(ctx.config);
@@ -96,5 +95,4 @@ export function brevoWebhookRoutes(ctx: BffContext, _guards: RouteGuards): Route
     jsonBody({ limit: WEBHOOK_BODY_LIMIT, type: JSON_TYPES }),
     receive,
   );
-  return router;
 }

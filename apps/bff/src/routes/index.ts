@@ -12,7 +12,8 @@ import { sessionRoutes } from './session.ts';
 import { syncRoutes } from './sync.ts';
 import { wizardRoutes } from './wizard.ts';
 
-export type RouteModule = (ctx: BffContext, guards: RouteGuards) => Router;
+/** Mounts a resource's routes on the app's one router (a router per module would be one more pass per request). */
+export type RouteModule = (router: Router, ctx: BffContext, guards: RouteGuards) => void;
 
 /**
  * One module per resource. To add one (sync runs, preview, webhooks…): write
@@ -20,7 +21,7 @@ export type RouteModule = (ctx: BffContext, guards: RouteGuards) => Router;
  * @contact-sync/api table with `mountRoute`, and list it here.
  */
 export const ROUTE_MODULES: readonly RouteModule[] = [
-  // First: each router a request passes on its way costs it, and the integration list is the most requested route.
+  // First: each route a request is matched against on its way costs it, and the integration list is the most requested route.
   integrationRoutes,
   operationsRoutes,
   sessionRoutes,

@@ -1,7 +1,7 @@
 import { ROUTES } from '@contact-sync/api';
 import { checkPlan } from '@contact-sync/rules';
 import { IntegrationNameTakenError } from '@contact-sync/store';
-import express, { type Router } from 'express';
+import { type Router } from 'express';
 import type { BffContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { mountRoute, serializeJson, type RouteGuards } from '../route.ts';
@@ -13,8 +13,7 @@ const nameTaken = (error: unknown): never => {
   throw error;
 };
 
-export function integrationRoutes(ctx: BffContext, guards: RouteGuards): Router {
-  const router = express.Router();
+export function integrationRoutes(router: Router, ctx: BffContext, guards: RouteGuards): void {
 
   // Served from the account's cached answer (services/account-list-cache.ts: how stale it can be).
   mountRoute(router, ctx, guards, ROUTES.listIntegrations, async ({ auth }) => ({
@@ -48,5 +47,4 @@ export function integrationRoutes(ctx: BffContext, guards: RouteGuards): Router 
     return { status: 204 };
   });
 
-  return router;
 }

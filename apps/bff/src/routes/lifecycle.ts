@@ -1,7 +1,7 @@
 import { ROUTES, type WizardStep } from '@contact-sync/api';
 import { checkPlan, hasQuotaLeft, IntegrationStatus, quotaMonth, validateActivation, type RuleIssue } from '@contact-sync/rules';
 import { mappingOf, mappingSettingsOf, type IntegrationDoc } from '@contact-sync/store';
-import express, { type Router } from 'express';
+import { type Router } from 'express';
 import type { BffContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import type { HostAuth } from '../middleware/host-auth.ts';
@@ -48,8 +48,7 @@ async function checkActivation(ctx: BffContext, auth: HostAuth, integration: Int
   if (issues.length > 0) throw new ApiError('integration_incomplete', { nextStep: stepOf(issues[0]!), issues });
 }
 
-export function lifecycleRoutes(ctx: BffContext, guards: RouteGuards): Router {
-  const router = express.Router();
+export function lifecycleRoutes(router: Router, ctx: BffContext, guards: RouteGuards): void {
 
   mountRoute(router, ctx, guards, ROUTES.activateIntegration, async ({ auth, params }) => {
     const integration = await loadIntegration(ctx, auth, params.id);
@@ -86,5 +85,4 @@ export function lifecycleRoutes(ctx: BffContext, guards: RouteGuards): Router {
     return integrationResponse(ctx, resumed);
   });
 
-  return router;
 }

@@ -1,6 +1,6 @@
 import { ROUTES } from '@contact-sync/api';
 import { buildOpenApiDocument } from '@contact-sync/api/openapi';
-import express, { type Router } from 'express';
+import { type Router } from 'express';
 import type { BffContext } from '../context.ts';
 import { metricsAccess } from '@contact-sync/secrets';
 import { ApiError } from '../errors.ts';
@@ -16,8 +16,7 @@ async function pingDatabase(ctx: BffContext): Promise<boolean> {
 }
 
 /** Health, readiness, metrics and the OpenAPI document. */
-export function operationsRoutes(ctx: BffContext, guards: RouteGuards): Router {
-  const router = express.Router();
+export function operationsRoutes(router: Router, ctx: BffContext, guards: RouteGuards): void {
   const document = buildOpenApiDocument({ serverUrl: ctx.config.BFF_PUBLIC_URL });
 
   mountRoute(router, ctx, guards, ROUTES.healthz, async () => ({ json: { status: 'ok' } }));
@@ -37,5 +36,4 @@ export function operationsRoutes(ctx: BffContext, guards: RouteGuards): Router {
 
   mountRoute(router, ctx, guards, ROUTES.openapi, async () => ({ json: document }));
 
-  return router;
 }

@@ -1,5 +1,5 @@
 import { ROUTES, SALESFORCE_AUTHORIZED_MESSAGE, type SalesforceAuthorizedMessage } from '@contact-sync/api';
-import express, { type Router } from 'express';
+import { type Router } from 'express';
 import type { BffContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { mountRoute, type RouteGuards } from '../route.ts';
@@ -7,8 +7,7 @@ import { renderCallbackPage } from '../services/callback-page.ts';
 import { completeSalesforceConnect, startSalesforceConnect } from '../services/salesforce-connect.ts';
 import { integrationResponse, loadIntegration } from './helpers.ts';
 
-export function salesforceRoutes(ctx: BffContext, guards: RouteGuards): Router {
-  const router = express.Router();
+export function salesforceRoutes(router: Router, ctx: BffContext, guards: RouteGuards): void {
   const openerOrigins = [...new Set([...ctx.config.WEB_ORIGINS, ...ctx.config.ALLOWED_HOST_ORIGINS])];
 
   mountRoute(router, ctx, guards, ROUTES.startSalesforceConnect, async ({ auth, params }) => {
@@ -38,5 +37,4 @@ export function salesforceRoutes(ctx: BffContext, guards: RouteGuards): Router {
     return renderCallbackPage(message, openerOrigins, req.acceptsLanguages('en', 'it') === 'it' ? 'it' : 'en');
   });
 
-  return router;
 }

@@ -1,12 +1,11 @@
 import { INTEGRATION_KIND_LIST, ROUTES } from '@contact-sync/api';
 import { checkPlan, REQUIRED_PLAN } from '@contact-sync/rules';
-import express, { type Router } from 'express';
+import { type Router } from 'express';
 import type { BffContext } from '../context.ts';
 import { mountRoute, type RouteGuards } from '../route.ts';
 import { isBrevoConfigured } from '../services/brevo-access.ts';
 
-export function sessionRoutes(ctx: BffContext, guards: RouteGuards): Router {
-  const router = express.Router();
+export function sessionRoutes(router: Router, ctx: BffContext, guards: RouteGuards): void {
   mountRoute(router, ctx, guards, ROUTES.getSession, async ({ auth }) => ({
     json: {
       accountId: auth.accountId,
@@ -18,5 +17,4 @@ export function sessionRoutes(ctx: BffContext, guards: RouteGuards): Router {
       kinds: INTEGRATION_KIND_LIST,
     },
   }));
-  return router;
 }

@@ -4,7 +4,7 @@ import { createSyncStore, mappingOf, mappingSettingsOf, type SyncStore } from '@
 import { previewIntegration, type IntegrationSnapshot } from '@contact-sync/sync';
 import { RetriesExhaustedError } from '@contact-sync/retry';
 import { BrevoError } from '@getbrevo/brevo';
-import express, { type Router } from 'express';
+import { type Router } from 'express';
 import type { BffContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { mountRoute, type RouteGuards } from '../route.ts';
@@ -28,8 +28,7 @@ const PREVIEW_ENGINE_SAMPLES = 500;
  * and retry (requests the workers pick up: the BFF never writes to
  * Salesforce or Brevo for a sync), runs and record errors.
  */
-export function syncRoutes(ctx: BffContext, guards: RouteGuards): Router {
-  const router = express.Router();
+export function syncRoutes(router: Router, ctx: BffContext, guards: RouteGuards): void {
   let store: SyncStore | undefined;
   const syncStore = () => (store ??= createSyncStore(ctx.connection.db!));
   let syncLifecycle: SyncLifecycle | undefined;
@@ -102,5 +101,4 @@ export function syncRoutes(ctx: BffContext, guards: RouteGuards): Router {
     return { status: 202, json: { requested: ids.length } };
   });
 
-  return router;
 }

@@ -2,7 +2,7 @@ import { ROUTES } from '@contact-sync/api';
 import { findList } from '@contact-sync/brevo';
 import { checkConsent, describeMappingOptions, recordConsent, salesforceObjectOf, validateMapping } from '@contact-sync/rules';
 import { mappingOf, mappingSettingsOf } from '@contact-sync/store';
-import express, { type Router } from 'express';
+import { type Router } from 'express';
 import type { BffContext } from '../context.ts';
 import { ApiError, validationFailed } from '../errors.ts';
 import { mountRoute, type RouteGuards } from '../route.ts';
@@ -11,8 +11,7 @@ import { loadMappingInputs } from '../services/mapping-inputs.ts';
 import { integrationResponse, loadIntegration } from './helpers.ts';
 
 /** Wizard steps after connecting: consent (R4), mapping (R5, R6), list. */
-export function wizardRoutes(ctx: BffContext, guards: RouteGuards): Router {
-  const router = express.Router();
+export function wizardRoutes(router: Router, ctx: BffContext, guards: RouteGuards): void {
 
   mountRoute(router, ctx, guards, ROUTES.putConsent, async ({ auth, params }) => {
     await loadIntegration(ctx, auth, params.id);
@@ -61,5 +60,4 @@ export function wizardRoutes(ctx: BffContext, guards: RouteGuards): Router {
     return integrationResponse(ctx, await ctx.integrations.setList(auth.accountId, params.id, { id: list.id, name: list.name }));
   });
 
-  return router;
 }
