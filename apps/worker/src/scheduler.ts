@@ -334,8 +334,10 @@ export class SyncScheduler {
     // Only a job still waiting to run counts. A locked one is running elsewhere (it will find the load done, or go on with it)
     // or was left locked by a run the database failed under (it would hold the load back until Agenda's lock expires, the
     // lease time); a failed one (Agenda keeps it, not due: `nextRunAt` null) never runs again, and is cleared.
-    if (await this.jobs().findOne({ ...ofIntegration, lockedAt: null, nextRunAt: { $ne: null } }, { projection: { _id: 1 } })) return;
-    await this.jobs().deleteMany({ ...ofIntegration, lockedAt: null, nextRunAt: null });
+    // One look-up for both (usually there is neither).
+    const unlocked = await this.jobs().find({ ...ofIntegration, lockedAt: null }, { projection: { nextRunAt: 1 } }).toArray();
+    if (unlocked.some((job) => job.nextRunAt != null)) return;
+    if (unlocked.length > 0) await this.jobs().deleteMany({ ...ofIntegration, lockedAt: null, nextRunAt: null });
     await this.agenda.now<SyncJobData>(LOAD_JOB, { integrationId, kind: 'now', trigger });
   }
 
