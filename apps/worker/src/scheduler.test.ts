@@ -359,8 +359,9 @@ describe('worker scheduling', () => {
       }
     }, 90_000);
 
-    it('a reconcile touches only what changed since its own last one, and lists the jobs again after another worker reconciled', async () => {
+    it('a reconcile inserts the jobs it lacks, touches only what changed since its own last one, and lists the jobs again after another worker reconciled', async () => {
       const listings = vi.spyOn(Collection.prototype, 'find');
+      const upserts = vi.spyOn(Collection.prototype, 'findOneAndUpdate');
       // The reconcile's listing: every recurring job (the test's own look-ups name integrations).
       const jobListings = () =>
         listings.mock.calls.filter(([filter], i) => (listings.mock.contexts[i] as Collection).collectionName === JOBS_COLLECTION && filter?.['data.kind'] === 'recurring' && !('data.integrationId' in filter)).length;
@@ -371,6 +372,8 @@ describe('worker scheduling', () => {
         const a = alone('worker-reconcile-a', async () => {}, { listSyncing: syncingEvery(3_600, () => wantedByA) });
         await a.start();
         expect(await recurring()).toEqual(['int-r-1 3600 seconds', 'int-r-2 3600 seconds']);
+        // Made by inserts under the reconcile lease, not by one upsert each (a look-up per job).
+        expect(upserts.mock.calls.filter((args, i) => (upserts.mock.contexts[i] as Collection).collectionName === JOBS_COLLECTION && (args as unknown[] as [unknown, unknown, { upsert?: boolean }?])[2]?.upsert)).toEqual([]);
 
         // Nothing changed, then one integration paused and another activated: no listing, the change made.
         let listed = jobListings();
@@ -390,6 +393,7 @@ describe('worker scheduling', () => {
         expect(await recurring()).toEqual(['int-r-1 3600 seconds', 'int-r-3 3600 seconds']);
       } finally {
         listings.mockRestore();
+        upserts.mockRestore();
       }
     }, 90_000);
 

@@ -13,6 +13,7 @@ export const LOAD_JOB = 'sync-integration-continuation';
 const SYNC_JOBS = [SYNC_JOB, LOAD_JOB];
 export const JOBS_COLLECTION = 'agendaJobs';
 const RECONCILE_LEASE = '__worker_reconcile__';
+const RECONCILE_LEASE_MS = 30_000;
 /** The longest a worker's reconcile goes on what it knows of the recurring jobs before it lists them again. */
 const RELIST_MS = 60_000;
 const RELEASE_RETRY_MS = 1_000;
@@ -110,7 +111,8 @@ interface SyncJobData {
  * - one recurring job per integration: Agenda's unique jobs are upserts with
  *   no unique index behind them, so two workers reconciling at once could
  *   both insert one (MongoDB makes concurrent upserts unique only through a
- *   unique index). Workers reconcile one at a time.
+ *   unique index). Workers reconcile one at a time, under a lease renewed
+ *   while the reconcile lasts, and insert the jobs the listing lacks.
  */
 export class SyncScheduler {
   readonly agenda: Agenda;
@@ -125,6 +127,7 @@ export class SyncScheduler {
   private readonly dueAt = new Map<string, Date>();
   /** The recurring jobs as this worker's last complete reconcile left them (integration → interval), and under which acquisition of the reconcile lease. */
   private reconciled: { generation: number; jobs: Map<string, string>; listedAt: number } | undefined;
+  private reconciling = false;
 
   constructor(private readonly options: SchedulerOptions) {
     this.leaseTtlMs = options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
@@ -175,8 +178,7 @@ export class SyncScheduler {
     // Agenda's next-job query (lockedAt null and due, or lockedAt expired) has an index for its first
     // branch (Agenda's own); this one serves the second, so no poll reads every job.
     await this.jobs().createIndex({ name: 1, lockedAt: 1 }, { name: 'name_locked_at' });
-    // The look-ups of an integration's jobs: the load hand-over, a scheduled run's look for a pending load, unschedule,
-    // and Agenda's unique upsert of the recurring job.
+    // The look-ups of an integration's jobs: the load hand-over, a scheduled run's look for a pending load, unschedule.
     await this.jobs().createIndex({ name: 1, 'data.integrationId': 1 }, { name: 'name_integration' });
     await this.agenda.start();
     await this.reconcile();
@@ -243,18 +245,41 @@ export class SyncScheduler {
    * Returns false when another worker was reconciling (this one did nothing).
    */
   async reconcile(): Promise<boolean> {
-    return this.withReconcileLease((lease) => this.reconcileHeld(lease));
+    return this.withReconcileLease((lease, held) => this.reconcileHeld(lease, held));
   }
 
-  /** Runs `work` under the reconcile lease; false (nothing done) when another worker holds it. */
-  private async withReconcileLease(work: (lease: Lease) => Promise<void>): Promise<boolean> {
-    const lease = await this.options.store.leases.acquire(RECONCILE_LEASE, this.options.workerId, 30_000, this.now());
-    if (!lease) return false;
+  /**
+   * Runs `work` under the reconcile lease; false (nothing done) when another worker holds it, or this one is still
+   * reconciling. The lease is renewed while the work lasts (a first reconcile of a large fleet outlasts it), and work
+   * that lost it stops at its next job (`held`).
+   */
+  private async withReconcileLease(work: (lease: Lease, held: () => void) => Promise<void>): Promise<boolean> {
+    if (this.reconciling) return false;
+    this.reconciling = true;
     try {
-      await work(lease);
-      return true;
+      const { leases } = this.options.store;
+      const lease = await leases.acquire(RECONCILE_LEASE, this.options.workerId, RECONCILE_LEASE_MS, this.now());
+      if (!lease) return false;
+      let lost = false;
+      const renew = setInterval(() => {
+        leases.renew(lease, RECONCILE_LEASE_MS, this.now()).then(
+          (renewed) => {
+            if (!renewed) lost = true;
+          },
+          (error: unknown) => this.options.onError?.(error, 'reconcile lease renew'),
+        );
+      }, RECONCILE_LEASE_MS / 3);
+      try {
+        await work(lease, () => {
+          if (lost) throw new Error('the reconcile lease was lost: another worker reconciles');
+        });
+        return true;
+      } finally {
+        clearInterval(renew);
+        await leases.release(lease);
+      }
     } finally {
-      await this.options.store.leases.release(lease);
+      this.reconciling = false;
     }
   }
 
@@ -264,7 +289,7 @@ export class SyncScheduler {
    * integrations whose wish changed since are touched, and the jobs are listed again at most every RELIST_MS (in case
    * something else changed them). Otherwise they are listed: another worker's reconcile, or this one's that failed.
    */
-  private async reconcileHeld(lease: Lease): Promise<void> {
+  private async reconcileHeld(lease: Lease, held: () => void): Promise<void> {
     const wanted = new Map((await this.options.listSyncing()).map((entry) => [entry.integrationId, `${entry.intervalSeconds} seconds`]));
     const known = this.reconciled;
     this.reconciled = undefined;
@@ -274,17 +299,21 @@ export class SyncScheduler {
     for (const [integrationId, interval] of wanted) {
       const jobs = scheduled.get(integrationId) ?? [];
       if (jobs.length === 1 && jobs[0] === interval) continue;
+      held();
       // None yet, duplicates left by an earlier race, or another interval (its stream's mode changed): exactly one.
       if (jobs.length > 0) await this.unschedule(integrationId);
+      // Inserted: the reconcile lease and the listing say there is none. (Agenda's `unique` upsert would add a look-up
+      // per job and no guarantee: without a unique index behind it, two at once can both insert.)
       await this.agenda
         .create<SyncJobData>(SYNC_JOB, { integrationId, kind: 'recurring' })
         // A job replaced for its interval waits for it (a fall-back asks for a run of its own).
         .repeatEvery(interval, { skipImmediate: jobs.length > 0 })
-        .unique({ name: SYNC_JOB, 'data.integrationId': integrationId, 'data.kind': 'recurring' })
         .save();
     }
     for (const integrationId of scheduled.keys()) {
-      if (!wanted.has(integrationId)) await this.unschedule(integrationId);
+      if (wanted.has(integrationId)) continue;
+      held();
+      await this.unschedule(integrationId);
     }
     this.reconciled = { generation: lease.generation, jobs: wanted, listedAt: stillKnown ? known.listedAt : now };
   }
