@@ -2,7 +2,7 @@ import { createSyncStore, ensureSyncIndexes, type SyncStore } from '@contact-syn
 import { useTestDatabase } from '@contact-sync/testing';
 import { Collection } from 'mongodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { JOBS_COLLECTION, LOAD_JOB, NEEDS_LOAD_SLOT, SYNC_JOB, SyncScheduler, type SchedulerOptions } from './scheduler.ts';
+import { JOBS_COLLECTION, LOAD_JOB, NEEDS_LOAD_SLOT, phaseInInterval, SYNC_JOB, SyncScheduler, type SchedulerOptions } from './scheduler.ts';
 
 const database = useTestDatabase('worker_scheduler');
 let store: SyncStore;
@@ -270,6 +270,24 @@ describe('worker scheduling', () => {
       expect((await jobs().indexes()).map((index) => index.key)).toContainEqual({ name: 1, 'data.integrationId': 1 });
     }, 90_000);
 
+    it("a new recurring job first falls due at its integration's phase in the interval, not at once with every other", async () => {
+      const ids = Array.from({ length: 20 }, (_, i) => `int-phase-${i}`);
+      const ran = new Set<string>();
+      const scheduler = alone('worker-phase', async (integrationId) => void ran.add(integrationId), { listSyncing: syncingEvery(60, () => ids) });
+      const started = Date.now();
+      await scheduler.start();
+      const dueAt = new Map((await jobs().find({ name: SYNC_JOB, 'data.integrationId': { $in: ids } }).toArray()).map((job) => [job.data.integrationId as string, (job.nextRunAt as Date).getTime()]));
+      for (const id of ids) {
+        expect(dueAt.get(id)! - started, id).toBeGreaterThanOrEqual(phaseInInterval(id, 60_000) - 1_000);
+        expect(dueAt.get(id)! - started, id).toBeLessThan(60_000 + 1_000);
+      }
+      // Spread over the interval: most are not due in its first seconds (none would wait, were they all due at once).
+      const phases = ids.map((id) => phaseInInterval(id, 60_000));
+      expect(phases.filter((phase) => phase < 5_000).length).toBeLessThan(5);
+      await sleep(1_500);
+      expect(ran.size).toBeLessThanOrEqual(phases.filter((phase) => phase < 3_000).length);
+    }, 90_000);
+
     it('a worker locks at most two sync jobs per slot: the other due jobs stay free for any worker', async () => {
       const ids = Array.from({ length: 20 }, (_, i) => `int-due-${i}`);
       const started = new Set<string>();
@@ -280,10 +298,10 @@ describe('worker scheduling', () => {
           started.add(integrationId);
           while (!released) await sleep(50);
         },
-        { concurrency: 2, listSyncing: syncingEvery(3_600, () => ids) },
+        { concurrency: 2, listSyncing: syncingEvery(1, () => ids) },
       );
       try {
-        // Every recurring job is due at once (a new one runs at once).
+        // Every recurring job falls due within a second (a new one at its phase in its interval).
         await scheduler.start();
         await until(() => started.size === 2, 'two runs started');
         await sleep(1_000); // ten polls: each would lock every due job it may

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Agenda, type Job, type JobRepository } from 'agenda';
 import { MongoBackend } from '@agendajs/mongo-backend';
 import type { Lease, RunTrigger, SyncStore, Db } from '@contact-sync/store';
@@ -302,13 +303,12 @@ export class SyncScheduler {
       held();
       // None yet, duplicates left by an earlier race, or another interval (its stream's mode changed): exactly one.
       if (jobs.length > 0) await this.unschedule(integrationId);
+      // A job replaced for its interval waits for it (a fall-back asks for a run of its own).
+      const job = this.agenda.create<SyncJobData>(SYNC_JOB, { integrationId, kind: 'recurring' }).repeatEvery(interval, { skipImmediate: true });
+      if (jobs.length === 0) job.schedule(new Date(now + phaseInInterval(integrationId, intervalMsOf(interval))));
       // Inserted: the reconcile lease and the listing say there is none. (Agenda's `unique` upsert would add a look-up
       // per job and no guarantee: without a unique index behind it, two at once can both insert.)
-      await this.agenda
-        .create<SyncJobData>(SYNC_JOB, { integrationId, kind: 'recurring' })
-        // A job replaced for its interval waits for it (a fall-back asks for a run of its own).
-        .repeatEvery(interval, { skipImmediate: jobs.length > 0 })
-        .save();
+      await job.save();
     }
     for (const integrationId of scheduled.keys()) {
       if (wanted.has(integrationId)) continue;
@@ -448,6 +448,20 @@ export class SyncScheduler {
       }
     }
   }
+}
+
+/** The interval of a recurring job as the reconcile writes it (`${seconds} seconds`), in ms. */
+function intervalMsOf(interval: string): number {
+  return Number.parseInt(interval, 10) * 1000;
+}
+
+/**
+ * When in its interval an integration's new recurring job first falls due, the same for every worker: a fleet's runs
+ * spread over the interval instead of falling due together (2,000 jobs made due at once kept a worker's Agenda queue
+ * and the database busy for minutes). A new integration does not wait for it: its activation asks for a run at once.
+ */
+export function phaseInInterval(integrationId: string, intervalMs: number): number {
+  return createHash('sha256').update(integrationId).digest().readUInt32BE(0) % intervalMs;
 }
 
 /**
