@@ -69,11 +69,24 @@ describe('single-document writes are atomic against each other', () => {
   }, LONG);
 });
 
+type Doc = { _id: string } & Record<string, unknown>;
+
+/**
+ * The filters whose answer differs from the same filter's answer by reading every document:
+ * `{ $nor: [{ $nor: [f] }] }` means f, and the embedded default pushes no `$nor` down.
+ */
+async function differingFromScan(docs: mongo.Collection<Doc>, filters: mongo.Filter<Doc>[]): Promise<string[]> {
+  const ids = async (filter: mongo.Filter<Doc>) => (await docs.find(filter).toArray()).map((doc) => String(doc._id)).sort();
+  const differing: string[] = [];
+  for (const filter of filters) {
+    const [indexed, scanned] = await Promise.all([ids(filter), ids({ $nor: [{ $nor: [filter] }] })]);
+    if (JSON.stringify(indexed) !== JSON.stringify(scanned)) differing.push(`${mongo.BSON.EJSON.stringify(filter)}: ${indexed} instead of ${scanned}`);
+  }
+  return differing;
+}
+
 describe('indexed queries', () => {
   it('return what the same filter returns when nothing of it can be used by an index', async () => {
-    // `{ $nor: [{ $nor: [f] }] }` means f; the embedded default pushes no `$nor` down, so it is
-    // answered by reading every document: the reference for the indexed answer of f.
-    type Doc = { _id: string } & Record<string, unknown>;
     const docs = collection<Doc>('values');
     const indexes: mongo.IndexSpecification[] = [{ v: 1 }, { w: 1, v: -1 }, { tags: 1 }, { later: 1 }];
     for (const key of indexes) await docs.createIndex(key);
@@ -108,19 +121,14 @@ describe('indexed queries', () => {
     );
 
     const ids = async (filter: mongo.Filter<Doc>) => (await docs.find(filter).toArray()).map((doc) => String(doc._id)).sort();
-    const differing: string[] = [];
-    for (const filter of filters) {
-      const [indexed, scanned] = await Promise.all([ids(filter), ids({ $nor: [{ $nor: [filter] }] })]);
-      if (JSON.stringify(indexed) !== JSON.stringify(scanned)) differing.push(`${mongo.BSON.EJSON.stringify(filter)}: ${indexed} instead of ${scanned}`);
-    }
-    expect(differing).toEqual([]);
+    expect(await differingFromScan(docs, filters)).toEqual([]);
     expect(await ids({ tags: 'other' })).toEqual(['d0', 'd12', 'd16', 'd20', 'd24', 'd28', 'd4', 'd8']);
   }, LONG);
 
   it('on dotted paths return what the same filter returns when nothing of it can be used by an index', async () => {
-    type Doc = { _id: string } & Record<string, unknown>;
     const docs = collection<Doc>('dotted');
-    for (const key of [{ 'n.v': 1 }, { 'n.deep.v': 1 }, { w: 1, 'n.v': 1 }, { 'p.q.r': 1 }, { 'later.x': 1 }]) await docs.createIndex(key);
+    const indexes: mongo.IndexSpecification[] = [{ 'n.v': 1 }, { 'n.deep.v': 1 }, { w: 1, 'n.v': 1 }, { 'p.q.r': 1 }, { 'later.x': 1 }];
+    for (const key of indexes) await docs.createIndex(key);
     const oid = new mongo.ObjectId('64b7f0c2a1b2c3d4e5f60718');
     const scalars: unknown[] = [
       'a', '"q"', '', 'null', '5', oid.toHexString(), oid, 5, new mongo.Int32(5), new mongo.Long(5), new mongo.Double(5.5), 0, -1,
@@ -164,12 +172,7 @@ describe('indexed queries', () => {
     );
 
     const ids = async (filter: mongo.Filter<Doc>) => (await docs.find(filter).toArray()).map((doc) => String(doc._id)).sort();
-    const differing: string[] = [];
-    for (const filter of filters) {
-      const [indexed, scanned] = await Promise.all([ids(filter), ids({ $nor: [{ $nor: [filter] }] })]);
-      if (JSON.stringify(indexed) !== JSON.stringify(scanned)) differing.push(`${mongo.BSON.EJSON.stringify(filter)}: ${indexed} instead of ${scanned}`);
-    }
-    expect(differing).toEqual([]);
+    expect(await differingFromScan(docs, filters)).toEqual([]);
     // MongoDB's answers, written out: the comparison above cannot notice a reference that is wrong too.
     expect(plainLater).toEqual([]);
     expect(await ids({ 'later.x': 'y' })).toEqual(['becomes-array']);
@@ -186,20 +189,112 @@ describe('indexed queries', () => {
     const docs = collection<{ _id: string } & Record<string, unknown>>('dotted_plan');
     await docs.createIndex({ name: 1, 'data.integrationId': 1 });
     await docs.insertMany(Array.from({ length: 20 }, (_, i) => ({ _id: `j${i}`, name: 'sync-integration', data: { integrationId: `int${i}` } })));
+    // Whether both columns of the index bound the search (not only `name`, which every job shares).
     // The embedded default answers `explain` with SQLite's plan (EXPLAIN QUERY PLAN), MongoDB with its winning plan.
-    const usesIndex = async (filter: mongo.Document) => {
+    const searchesBothColumns = async (filter: mongo.Document) => {
       const { queryPlanner } = (await docs.find(filter).explain()) as { queryPlanner: { Plan?: string[]; winningPlan?: unknown } };
-      return queryPlanner.Plan ? /SEARCH \S+ USING INDEX/.test(queryPlanner.Plan.join('\n')) : JSON.stringify(queryPlanner.winningPlan).includes('IXSCAN');
+      if (queryPlanner.Plan) return /SEARCH \S+ USING INDEX \S+ \(<expr>=\? AND <expr>=\?\)/.test(queryPlanner.Plan.join('\n'));
+      const plan = JSON.stringify(queryPlanner.winningPlan);
+      return plan.includes('IXSCAN') && !plan.includes('[MinKey, MaxKey]');
     };
-    expect(await usesIndex({ name: 'sync-integration', 'data.integrationId': 'int7' })).toBe(true);
-    expect(await usesIndex({ name: 'sync-integration', 'data.integrationId': { $in: ['int1', 'int2'] } })).toBe(true);
-    expect(await usesIndex({ 'data.integrationId': 'int7' })).toBe(false); // not a prefix of the index: read every document
+    expect(await searchesBothColumns({ name: 'sync-integration', 'data.integrationId': 'int7' })).toBe(true);
+    expect(await searchesBothColumns({ name: 'sync-integration', 'data.integrationId': { $in: ['int1', 'int2'] } })).toBe(true);
+    expect(await searchesBothColumns({ name: 'sync-integration' })).toBe(false);
   });
+
+  it('sorted on indexed paths come in the order the same sort gives without an index', async () => {
+    const docs = collection<Doc>('sorted');
+    const oid = (n: number) => new mongo.ObjectId(n.toString(16).padStart(24, '0'));
+    const day = 86_400_000;
+    // Each path is indexed and copied to `copy.<path>` (not indexed): the copy's sort is the reference.
+    const kinds: Record<string, (i: number) => unknown> = {
+      date: (i) => new Date((i * 7) % 23 * day - 5 * day), // before and after 1970, ties
+      num: (i) => [new mongo.Int32(i % 5), new mongo.Long(i % 7 - 3), new mongo.Double((i % 9) / 2 - 1)][i % 3],
+      str: (i) => ['b', 'a', 'ab', '', 'B', 'é', 'a\u0000', '😀'][i % 8],
+      bool: (i) => i % 3 === 0,
+      oid: (i) => oid((i * 5) % 11),
+      // Numbers, dates, booleans, strings and ObjectIds in one path: SQLite would interleave them.
+      mixed: (i) => [new mongo.Int32(i), new Date(i), i % 2 === 0, `s${i}`, oid(i), { d: i }][i % 6],
+    };
+    const paths = ['date', 'num', 'str', 'bool', 'oid', 'mixed', 'nested.date', 'later', 'arrayed', 'indexedLater', 'scannedDate'];
+    const indexedLater = ['indexedLater', 'scannedDate'];
+    for (const path of paths.filter((path) => !indexedLater.includes(path))) await docs.createIndex({ [path]: 1 });
+    await docs.createIndex({ group: 1, date: 1, num: -1 });
+    const documents: Doc[] = Array.from({ length: 60 }, (_, i) => {
+      const doc: Doc = { _id: `d${i}`, group: i % 2 ? 'g' : 'h', nested: {}, copy: { nested: {} } };
+      // Every seventh document misses the paths, every eleventh has null.
+      for (const [kind, make] of Object.entries(kinds)) {
+        const value = i % 7 === 3 ? undefined : i % 11 === 5 ? null : make(i);
+        if (value === undefined) continue;
+        doc[kind] = value;
+        (doc.copy as Doc)[kind] = value;
+      }
+      for (const [target, value] of [['nested', doc.date], ['later', doc.date], ['arrayed', doc.num], ['indexedLater', doc.mixed], ['scannedDate', doc.date]] as const) {
+        if (value === undefined) continue;
+        if (target === 'nested') (doc.nested as Doc).date = value;
+        else doc[target] = value;
+        if (target === 'nested') ((doc.copy as Doc).nested as Doc).date = value;
+        else (doc.copy as Doc)[target] = value;
+      }
+      return doc;
+    });
+    await docs.insertMany(documents);
+    // `later` holds dates, then a number too; `arrayed` numbers, then an array; `indexedLater`
+    // (mixed types) and `scannedDate` (dates) are indexed only now, their types read from what is stored.
+    await docs.updateMany({ _id: { $in: ['d1', 'd2'] } }, { $set: { later: 5, 'copy.later': 5 } });
+    await docs.updateOne({ _id: 'd4' }, { $set: { arrayed: [9, -9], 'copy.arrayed': [9, -9] } });
+    for (const path of indexedLater) await docs.createIndex({ [path]: 1 });
+
+    const key = (doc: Doc, path: string) => mongo.BSON.EJSON.stringify({ v: path.split('.').reduce<unknown>((at, step) => (at as Doc | undefined)?.[step], doc) ?? null }, { relaxed: false });
+    const differing: string[] = [];
+    const check = async (filter: mongo.Filter<Doc>, sort: Record<string, 1 | -1>, limit = 0) => {
+      const copySort = Object.fromEntries(Object.entries(sort).map(([path, order]) => [path === '_id' ? path : `copy.${path}`, order]));
+      const [indexed, reference] = await Promise.all([docs.find(filter).sort(sort).limit(limit).toArray(), docs.find(filter).sort(copySort).limit(limit).toArray()]);
+      // Equal keys may come in any order (MongoDB does not specify one): compare the keys in order, and the documents.
+      const keys = (found: Doc[]) => found.map((doc) => Object.keys(sort).map((path) => key(doc, path)).join(' '));
+      const ids = (found: Doc[]) => found.map((doc) => doc._id).sort();
+      const name = `${mongo.BSON.EJSON.stringify(filter)} sort ${JSON.stringify(sort)} limit ${limit}`;
+      if (JSON.stringify(keys(indexed)) !== JSON.stringify(keys(reference))) differing.push(`${name}: keys ${keys(indexed)} instead of ${keys(reference)}`);
+      if (!limit && JSON.stringify(ids(indexed)) !== JSON.stringify(ids(reference))) differing.push(`${name}: ${ids(indexed)} instead of ${ids(reference)}`);
+    };
+    for (const path of paths) {
+      for (const order of [1, -1] as const) {
+        await check({}, { [path]: order });
+        await check({}, { [path]: order }, 7);
+        await check({ group: 'g' }, { [path]: order }, 3);
+        await check({ [path]: { $ne: null } }, { [path]: order }, 5);
+      }
+    }
+    const compoundSorts: Record<string, 1 | -1>[] = [{ date: 1, num: -1 }, { date: -1, num: 1 }, { bool: 1, str: 1 }, { num: 1, _id: 1 }];
+    for (const sort of compoundSorts) {
+      await check({}, sort);
+      await check({ group: 'g', date: { $lte: new Date(10 * day) } }, sort, 4);
+    }
+    expect(differing).toEqual([]);
+
+    // What MongoDB answers, written out, and (on the embedded default) which sorts were left to SQLite.
+    // A field named `oid` (or `rowid`) is a field, not SQLite's row id.
+    const withOid5 = documents.filter((doc) => doc.oid instanceof mongo.ObjectId && doc.oid.equals(oid(5))).map((doc) => doc._id);
+    expect(withOid5.length).toBeGreaterThan(0);
+    expect((await docs.find({ oid: oid(5) }).toArray()).map((doc) => doc._id).sort()).toEqual(withOid5.sort());
+    // Agenda's kind of claim: the earliest date on or after 1970 in group g is d37's (one day), its only holder there.
+    const first = await docs.findOneAndUpdate({ group: 'g', date: { $gte: new Date(0) } }, { $set: { touched: true } }, { sort: { date: 1, num: -1 } });
+    expect(first?._id).toBe('d37');
+    const { sortPushdown } = (await docs.find({}).sort({ date: 1 }).explain()) as { sortPushdown?: boolean };
+    if (sortPushdown !== undefined) {
+      const pushed = async (sort: Record<string, 1 | -1>) => ((await docs.find({}).sort(sort).explain()) as { sortPushdown: boolean }).sortPushdown;
+      const expected = {
+        date: true, num: true, str: true, bool: true, oid: true, 'nested.date': true, scannedDate: true,
+        mixed: false, later: false, arrayed: false, indexedLater: false, 'copy.date': false,
+      };
+      const actual = Object.fromEntries(await Promise.all(Object.keys(expected).map(async (path) => [path, await pushed({ [path]: 1 })] as const)));
+      expect(actual).toEqual(expected);
+    }
+  }, LONG);
 
   it('take the same time per query at 1,000 and 100,000 documents', async () => {
     const now = Date.now();
     const sizes = [1_000, 100_000] as const;
-    type Doc = { _id: string } & Record<string, unknown>;
     const collections = new Map<number, mongo.Collection<Doc>>();
     for (const size of sizes) {
       const docs = collection<Doc>(`scale_${size}`);
@@ -230,9 +325,10 @@ describe('indexed queries', () => {
     }
 
     // Agenda's poll (@agendajs/mongo-backend getNextJobToRun): lock the next due job, or one whose lock expired.
-    const lockNextJob = async (docs: mongo.Collection<Doc>) => {
+    // With a later scan time every job is a candidate, and only the sort decides (d7 is due first).
+    const lockNextJob = async (docs: mongo.Collection<Doc>, nextScanAt = new Date()) => {
       const job = await docs.findOneAndUpdate(
-        { name: 'sync-integration', disabled: { $ne: true }, $or: [{ lockedAt: { $eq: null }, nextRunAt: { $lte: new Date() } }, { lockedAt: { $lte: new Date(Date.now() - 600_000) } }] },
+        { name: 'sync-integration', disabled: { $ne: true }, $or: [{ lockedAt: { $eq: null }, nextRunAt: { $lte: nextScanAt } }, { lockedAt: { $lte: new Date(Date.now() - 600_000) } }] },
         { $set: { lockedAt: new Date() } },
         { sort: { nextRunAt: 1, priority: -1 }, returnDocument: 'after' },
       );
@@ -248,6 +344,8 @@ describe('indexed queries', () => {
       "dotted $in ({ name, 'data.integrationId' $in 5 values, 50 documents)": (docs) =>
         docs.find({ name: 'sync-integration', 'data.integrationId': { $in: ['int1', 'int2', 'int3', 'int4', 'int5'] } }).toArray(),
       "Agenda's next job (range, $or, sort, findOneAndUpdate)": lockNextJob,
+      "Agenda's next job when every job is due (sorted through the index)": (docs) => lockNextJob(docs, new Date(now + 86_400_000)),
+      'sort on an indexed path with limit (first 5 jobs by nextRunAt)': (docs) => docs.find({ name: 'sync-integration' }).sort({ nextRunAt: 1 }).limit(5).toArray(),
     };
 
     const SAMPLES = 15;
@@ -296,14 +394,17 @@ describe('documents read back', () => {
     };
     // Keys that need escapes in a document of their own: the embedded default decodes such a document another way.
     const oddKeys = { _id: 'odd keys', nested: { 'quote"key': 1, 'back\\slash': 2, città: 3, '': 4, ' ': 5, 'tab\tkey': 6 } };
+    // The same at the top level, where the embedded default writes keys itself.
+    const oddTopKeys = { _id: 'odd top-level keys', 'quote"key': 1, 'back\\slash': 2, città: 3, 'tab\tkey': 4, '<&>': 5, 'a\u2028b': 6 };
     const docs = collection<{ _id: string | mongo.ObjectId } & Record<string, unknown>>('read_back');
-    await docs.insertMany([written, oddKeys]);
+    await docs.insertMany([written, oddKeys, oddTopKeys]);
     const options = { promoteValues: false, promoteLongs: false, promoteBuffers: false } as const;
     const exact = (doc: unknown) => EJSON.stringify(doc, { relaxed: false });
     // Read twice: the second read decodes with the schema the first one left behind (tools/devdb).
     for (let i = 0; i < 2; i += 1) {
       expect(exact(await docs.findOne({ _id: written._id }, options))).toEqual(exact(written));
-      expect(exact(await docs.find({}, { ...options, sort: { _id: -1 } }).toArray())).toEqual(exact([written, oddKeys]));
+      expect(exact(await docs.findOne({ _id: oddTopKeys._id }, options))).toEqual(exact(oddTopKeys));
+      expect(exact(await docs.find({}, { ...options, sort: { _id: -1 } }).toArray())).toEqual(exact([written, oddTopKeys, oddKeys]));
     }
   });
 
