@@ -264,6 +264,12 @@ describe('worker scheduling', () => {
 
     const syncingEvery = (intervalSeconds: number, ids: () => string[]) => async () => ids().map((integrationId) => ({ integrationId, intervalSeconds }));
     const jobs = () => database.connection.db!.collection(JOBS_COLLECTION);
+    /** Stops a test's worker and removes its recurring jobs, which would fall due again under the next test's worker (Agenda starts before its first reconcile). */
+    const forget = async (scheduler: SyncScheduler, ids: string[]) => {
+      await scheduler.stop();
+      schedulers.splice(schedulers.indexOf(scheduler), 1);
+      await jobs().deleteMany({ name: SYNC_JOB, 'data.integrationId': { $in: ids } });
+    };
 
     it('declares the index of the look-ups of an integration\'s jobs', async () => {
       await alone('worker-indexes', async () => {}).start();
@@ -286,6 +292,7 @@ describe('worker scheduling', () => {
       expect(phases.filter((phase) => phase < 5_000).length).toBeLessThan(5);
       await sleep(1_500);
       expect(ran.size).toBeLessThanOrEqual(phases.filter((phase) => phase < 3_000).length);
+      await forget(scheduler, ids);
     }, 90_000);
 
     it('a worker locks at most two sync jobs per slot: the other due jobs stay free for any worker', async () => {
@@ -310,6 +317,7 @@ describe('worker scheduling', () => {
         released = true;
       }
       await until(() => started.size === ids.length, 'every run started');
+      await forget(scheduler, ids);
     }, 90_000);
 
     it("a scheduled run of an integration whose load waits for a load slot or runs takes no lease (the load runs it); the schedule goes on after the load", async () => {
@@ -349,6 +357,7 @@ describe('worker scheduling', () => {
         loadsReleased = true;
         await until(() => ids.every((id) => scheduledAfterLoad.includes(id)), 'a scheduled run of each after its load', 15_000);
         expect(loadRuns.sort()).toEqual([...ids].sort());
+        await forget(scheduler, ids);
       } finally {
         loadsReleased = true;
         acquire.mockRestore();
