@@ -1,7 +1,8 @@
 import { createSyncStore, ensureSyncIndexes, type SyncStore } from '@contact-sync/store';
 import { useTestDatabase } from '@contact-sync/testing';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { JOBS_COLLECTION, LOAD_JOB, NEEDS_LOAD_SLOT, SYNC_JOB, SyncScheduler, type SchedulerOptions } from './scheduler.ts';
+import { Collection } from 'mongodb';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { JOBS_COLLECTION, LOAD_JOB, NEEDS_LOAD_SLOT, phaseInInterval, SYNC_JOB, SyncScheduler, type SchedulerOptions } from './scheduler.ts';
 
 const database = useTestDatabase('worker_scheduler');
 let store: SyncStore;
@@ -122,7 +123,7 @@ describe('worker scheduling', () => {
     // Each test's requests for its own worker only.
     afterEach(stopAll);
 
-    const alone = (workerId: string, runOne: SchedulerOptions['runOne'], overrides: Partial<Pick<SchedulerOptions, 'leaseTtlMs' | 'concurrency' | 'loadSlots' | 'isLoad'>> = {}) => {
+    const alone = (workerId: string, runOne: SchedulerOptions['runOne'], overrides: Partial<Pick<SchedulerOptions, 'leaseTtlMs' | 'concurrency' | 'loadSlots' | 'isLoad' | 'listSyncing'>> = {}) => {
       const scheduler = new SyncScheduler({
         db: database.connection.db!,
         store,
@@ -133,17 +134,17 @@ describe('worker scheduling', () => {
         // Only the reconcile of start() runs in these tests.
         reconcileEveryMs: 600_000,
         requestPollMs: 100,
-        ...overrides,
         listSyncing: async () => [],
+        ...overrides,
         runOne,
       });
       schedulers.push(scheduler);
       return scheduler;
     };
 
-    async function until(done: () => boolean, what: string, ms = 60_000): Promise<void> {
+    async function until(done: () => boolean | Promise<boolean>, what: string, ms = 60_000): Promise<void> {
       const deadline = Date.now() + ms;
-      while (!done()) {
+      while (!(await done())) {
         if (Date.now() > deadline) throw new Error(`not ${what} within ${ms / 1000} s`);
         await sleep(50);
       }
@@ -259,6 +260,168 @@ describe('worker scheduling', () => {
       await until(() => runs.length === 3, 'the load ran');
       expect(handedOver).toEqual(['int-direct-load-unknown']);
       expect(runs[2]).toEqual(['int-direct-load-unknown', true]);
+    }, 90_000);
+
+    const syncingEvery = (intervalSeconds: number, ids: () => string[]) => async () => ids().map((integrationId) => ({ integrationId, intervalSeconds }));
+    const jobs = () => database.connection.db!.collection(JOBS_COLLECTION);
+    /** Stops a test's worker and removes its recurring jobs, which would fall due again under the next test's worker (Agenda starts before its first reconcile). */
+    const forget = async (scheduler: SyncScheduler, ids: string[]) => {
+      await scheduler.stop();
+      schedulers.splice(schedulers.indexOf(scheduler), 1);
+      await jobs().deleteMany({ name: SYNC_JOB, 'data.integrationId': { $in: ids } });
+    };
+
+    it('declares the index of the look-ups of an integration\'s jobs', async () => {
+      await alone('worker-indexes', async () => {}).start();
+      expect((await jobs().indexes()).map((index) => index.key)).toContainEqual({ name: 1, 'data.integrationId': 1 });
+    }, 90_000);
+
+    it("a new recurring job first falls due at its integration's phase in the interval, not at once with every other", async () => {
+      const ids = Array.from({ length: 20 }, (_, i) => `int-phase-${i}`);
+      const ran = new Set<string>();
+      const scheduler = alone('worker-phase', async (integrationId) => void ran.add(integrationId), { listSyncing: syncingEvery(60, () => ids) });
+      const started = Date.now();
+      await scheduler.start();
+      const dueAt = new Map((await jobs().find({ name: SYNC_JOB, 'data.integrationId': { $in: ids } }).toArray()).map((job) => [job.data.integrationId as string, (job.nextRunAt as Date).getTime()]));
+      for (const id of ids) {
+        expect(dueAt.get(id)! - started, id).toBeGreaterThanOrEqual(phaseInInterval(id, 60_000) - 1_000);
+        expect(dueAt.get(id)! - started, id).toBeLessThan(60_000 + 1_000);
+      }
+      // Spread over the interval: most are not due in its first seconds (none would wait, were they all due at once).
+      const phases = ids.map((id) => phaseInInterval(id, 60_000));
+      expect(phases.filter((phase) => phase < 5_000).length).toBeLessThan(5);
+      await sleep(1_500);
+      expect(ran.size).toBeLessThanOrEqual(phases.filter((phase) => phase < 3_000).length);
+      await forget(scheduler, ids);
+    }, 90_000);
+
+    it('a worker locks at most two sync jobs per slot: the other due jobs stay free for any worker', async () => {
+      const ids = Array.from({ length: 20 }, (_, i) => `int-due-${i}`);
+      const started = new Set<string>();
+      let released = false;
+      const scheduler = alone(
+        'worker-locks',
+        async (integrationId) => {
+          started.add(integrationId);
+          while (!released) await sleep(50);
+        },
+        { concurrency: 2, listSyncing: syncingEvery(1, () => ids) },
+      );
+      try {
+        // Every recurring job falls due within a second (a new one at its phase in its interval).
+        await scheduler.start();
+        await until(() => started.size === 2, 'two runs started');
+        await sleep(1_000); // ten polls: each would lock every due job it may
+        expect(await jobs().countDocuments({ name: SYNC_JOB, 'data.integrationId': { $in: ids }, lockedAt: { $ne: null } })).toBe(4);
+      } finally {
+        released = true;
+      }
+      await until(() => started.size === ids.length, 'every run started');
+      await forget(scheduler, ids);
+    }, 90_000);
+
+    it("a scheduled run of an integration whose load waits for a load slot or runs takes no lease (the load runs it); the schedule goes on after the load", async () => {
+      const ids = ['int-pending-running', 'int-pending-waiting'];
+      const loaded = new Set<string>();
+      const loadRuns: string[] = [];
+      const scheduledAfterLoad: string[] = [];
+      let loadsReleased = false;
+      const acquire = vi.spyOn(store.leases, 'acquire');
+      const leasesTaken = () => acquire.mock.calls.filter(([key]) => ids.includes(key)).length;
+      try {
+        const scheduler = alone(
+          'worker-pending',
+          async (integrationId, context) => {
+            // As the runner decides: a load until its load has run, and a load outside a load slot is handed over.
+            if (!loaded.has(integrationId)) {
+              if (!context.inLoadSlot) return NEEDS_LOAD_SLOT;
+              loadRuns.push(integrationId);
+              while (!loadsReleased) await sleep(50);
+              loaded.add(integrationId);
+              return;
+            }
+            if (context.trigger === 'schedule') scheduledAfterLoad.push(integrationId);
+          },
+          { concurrency: 3, loadSlots: 1, isLoad: async (integrationId) => !loaded.has(integrationId), listSyncing: syncingEvery(1, () => ids) },
+        );
+        await scheduler.start();
+        for (const id of ids) await store.state.requestSync(id, new Date(), 'activation');
+        await until(() => loadRuns.length === 1, 'one load running');
+        // (A scheduled run that came first may have handed one over before its activation was taken: then two jobs for one.)
+        await until(async () => (await jobs().distinct('data.integrationId', { name: LOAD_JOB, 'data.integrationId': { $in: ids } })).length === 2, 'both loads queued');
+        await sleep(1_500); // a scheduled run that started before the loads were queued ends
+        const before = leasesTaken();
+        await sleep(3_000); // three intervals of each integration's recurring job
+        expect(leasesTaken() - before).toBe(0);
+
+        loadsReleased = true;
+        await until(() => ids.every((id) => scheduledAfterLoad.includes(id)), 'a scheduled run of each after its load', 15_000);
+        expect(loadRuns.sort()).toEqual([...ids].sort());
+        await forget(scheduler, ids);
+      } finally {
+        loadsReleased = true;
+        acquire.mockRestore();
+      }
+    }, 90_000);
+
+    it('queuing a load looks at the integration\'s load jobs once when there is none to clear', async () => {
+      const integrationId = 'int-queue-once';
+      const methods = ['find', 'findOne', 'deleteMany', 'countDocuments'] as const;
+      const spies = methods.map((method) => vi.spyOn(Collection.prototype, method));
+      const loadRuns: string[] = [];
+      try {
+        const scheduler = alone('worker-queue-once', async (id, context) => {
+          if (context.inLoadSlot) loadRuns.push(id);
+        }, { isLoad: async () => true });
+        await scheduler.start();
+        await store.state.requestSync(integrationId, new Date(), 'activation');
+        await until(() => loadRuns.includes(integrationId), 'the load ran');
+        // Before the load job is made: the look-ups of this integration's load jobs (the run's own, later, are by the job's id).
+        const lookUps = spies.flatMap((spy) =>
+          spy.mock.calls.filter(([filter], i) => (spy.mock.contexts[i] as Collection).collectionName === JOBS_COLLECTION && (filter as Record<string, unknown> | undefined)?.['data.integrationId'] === integrationId),
+        );
+        expect(lookUps).toHaveLength(1);
+      } finally {
+        for (const spy of spies) spy.mockRestore();
+      }
+    }, 90_000);
+
+    it('a reconcile inserts the jobs it lacks, touches only what changed since its own last one, and lists the jobs again after another worker reconciled', async () => {
+      const listings = vi.spyOn(Collection.prototype, 'find');
+      const upserts = vi.spyOn(Collection.prototype, 'findOneAndUpdate');
+      // The reconcile's listing: every recurring job (the test's own look-ups name integrations).
+      const jobListings = () =>
+        listings.mock.calls.filter(([filter], i) => (listings.mock.contexts[i] as Collection).collectionName === JOBS_COLLECTION && filter?.['data.kind'] === 'recurring' && !('data.integrationId' in filter)).length;
+      const recurring = async () =>
+        (await jobs().find({ name: SYNC_JOB, 'data.kind': 'recurring', 'data.integrationId': { $regex: '^int-r-' } }).toArray()).map((job) => `${job.data.integrationId} ${job.repeatInterval}`).sort();
+      try {
+        let wantedByA = ['int-r-1', 'int-r-2'];
+        const a = alone('worker-reconcile-a', async () => {}, { listSyncing: syncingEvery(3_600, () => wantedByA) });
+        await a.start();
+        expect(await recurring()).toEqual(['int-r-1 3600 seconds', 'int-r-2 3600 seconds']);
+        // Made by inserts under the reconcile lease, not by one upsert each (a look-up per job).
+        expect(upserts.mock.calls.filter((args, i) => (upserts.mock.contexts[i] as Collection).collectionName === JOBS_COLLECTION && (args as unknown[] as [unknown, unknown, { upsert?: boolean }?])[2]?.upsert)).toEqual([]);
+
+        // Nothing changed, then one integration paused and another activated: no listing, the change made.
+        let listed = jobListings();
+        await reconciled(a);
+        wantedByA = ['int-r-1', 'int-r-3'];
+        await reconciled(a);
+        expect(jobListings() - listed).toBe(0);
+        expect(await recurring()).toEqual(['int-r-1 3600 seconds', 'int-r-3 3600 seconds']);
+
+        // Another worker reconciled on what it saw (int-r-3 paused there): this one lists the jobs and puts int-r-3 back.
+        const b = alone('worker-reconcile-b', async () => {}, { listSyncing: syncingEvery(3_600, () => ['int-r-1']) });
+        await b.start();
+        expect(await recurring()).toEqual(['int-r-1 3600 seconds']);
+        listed = jobListings();
+        await reconciled(a);
+        expect(jobListings() - listed).toBe(1);
+        expect(await recurring()).toEqual(['int-r-1 3600 seconds', 'int-r-3 3600 seconds']);
+      } finally {
+        listings.mockRestore();
+        upserts.mockRestore();
+      }
     }, 90_000);
 
     // As Agenda leaves the job of a load the database failed under: still locked (its end could not be recorded; the lock

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Agenda, type Job, type JobRepository } from 'agenda';
 import { MongoBackend } from '@agendajs/mongo-backend';
 import type { Lease, RunTrigger, SyncStore, Db } from '@contact-sync/store';
@@ -13,6 +14,9 @@ export const LOAD_JOB = 'sync-integration-continuation';
 const SYNC_JOBS = [SYNC_JOB, LOAD_JOB];
 export const JOBS_COLLECTION = 'agendaJobs';
 const RECONCILE_LEASE = '__worker_reconcile__';
+const RECONCILE_LEASE_MS = 30_000;
+/** The longest a worker's reconcile goes on what it knows of the recurring jobs before it lists them again. */
+const RELIST_MS = 60_000;
 const RELEASE_RETRY_MS = 1_000;
 /** How long an integration's lease (and Agenda's lock of its job) outlives a worker that dies holding it. */
 export const DEFAULT_LEASE_TTL_MS = 120_000;
@@ -20,6 +24,12 @@ export const DEFAULT_LEASE_TTL_MS = 120_000;
 export const DEFAULT_LOAD_SLOTS = 2;
 /** How often workers look for requested runs (an indexed query that usually finds none). */
 const REQUEST_POLL_MS = 1_000;
+/**
+ * Sync jobs a worker locks per slot: the one running and one waiting to take the slot when it frees (Agenda locks
+ * more only at its next poll). Without a limit one worker locked every due job at once (1,045 at 2,000 integrations),
+ * which no other worker could take, and which a killed worker stranded for the lock lifetime.
+ */
+const SYNC_LOCKS_PER_SLOT = 2;
 
 export interface LeaseContext {
   /** False once this worker's lease on the integration is gone (the work must stop before its next commit). */
@@ -102,7 +112,8 @@ interface SyncJobData {
  * - one recurring job per integration: Agenda's unique jobs are upserts with
  *   no unique index behind them, so two workers reconciling at once could
  *   both insert one (MongoDB makes concurrent upserts unique only through a
- *   unique index). Workers reconcile one at a time.
+ *   unique index). Workers reconcile one at a time, under a lease renewed
+ *   while the reconcile lasts, and insert the jobs the listing lacks.
  */
 export class SyncScheduler {
   readonly agenda: Agenda;
@@ -115,6 +126,9 @@ export class SyncScheduler {
   private running = new Set<Promise<unknown>>();
   /** When each job this worker locked was due, by job id, until it starts. */
   private readonly dueAt = new Map<string, Date>();
+  /** The recurring jobs as this worker's last complete reconcile left them (integration → interval), and under which acquisition of the reconcile lease. */
+  private reconciled: { generation: number; jobs: Map<string, string>; listedAt: number } | undefined;
+  private reconciling = false;
 
   constructor(private readonly options: SchedulerOptions) {
     this.leaseTtlMs = options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
@@ -138,11 +152,14 @@ export class SyncScheduler {
       // `lastRunAt`: when Agenda started this run.
       if (data.kind === 'recurring' && due && job.attrs.lastRunAt) options.onScheduleLag?.(Math.max(0, job.attrs.lastRunAt.getTime() - due.getTime()));
       const trigger = data.kind === 'now' ? (data.trigger ?? 'sync_now') : 'schedule';
-      // Agenda cancels a job not touched within its lock lifetime (the run would go on under our lease): touched as the lease is renewed.
-      const run = this.runWithLease(data.integrationId, () => job.touch(), trigger, job.attrs.name === LOAD_JOB).then(async (outcome) => {
+      const run = (async () => {
+        // The load runs the integration: its scheduled runs meanwhile would only take the lease to find it is a load and hand it over again.
+        if (data.kind === 'recurring' && (await this.loadPending(data.integrationId))) return;
+        // Agenda cancels a job not touched within its lock lifetime (the run would go on under our lease): touched as the lease is renewed.
+        const outcome = await this.runWithLease(data.integrationId, () => job.touch(), trigger, job.attrs.name === LOAD_JOB);
         // Not queued (the database failed): the integration's next scheduled run hands it over again.
         if (outcome === NEEDS_LOAD_SLOT) await this.queueLoad(data.integrationId, trigger).catch((error: unknown) => options.onError?.(error, 'load hand-over'));
-      });
+      })();
       this.running.add(run);
       try {
         await run;
@@ -151,7 +168,7 @@ export class SyncScheduler {
       }
     };
     // A requested run's job is done once run (recurring jobs have a next run and stay).
-    this.agenda.define(SYNC_JOB, runJob, { removeOnComplete: true });
+    this.agenda.define(SYNC_JOB, runJob, { removeOnComplete: true, lockLimit: options.concurrency * SYNC_LOCKS_PER_SLOT });
     const loadSlots = Math.min(options.concurrency, options.loadSlots ?? DEFAULT_LOAD_SLOTS);
     // lockLimit: a worker locks no more loads than it can run, leaving the rest to other workers.
     this.agenda.define(LOAD_JOB, runJob, { removeOnComplete: true, concurrency: loadSlots, lockLimit: loadSlots });
@@ -162,6 +179,8 @@ export class SyncScheduler {
     // Agenda's next-job query (lockedAt null and due, or lockedAt expired) has an index for its first
     // branch (Agenda's own); this one serves the second, so no poll reads every job.
     await this.jobs().createIndex({ name: 1, lockedAt: 1 }, { name: 'name_locked_at' });
+    // The look-ups of an integration's jobs: the load hand-over, a scheduled run's look for a pending load, unschedule.
+    await this.jobs().createIndex({ name: 1, 'data.integrationId': 1 }, { name: 'name_integration' });
     await this.agenda.start();
     await this.reconcile();
     await this.startRequestedRuns();
@@ -227,41 +246,90 @@ export class SyncScheduler {
    * Returns false when another worker was reconciling (this one did nothing).
    */
   async reconcile(): Promise<boolean> {
-    return this.withReconcileLease(() => this.reconcileHeld());
+    return this.withReconcileLease((lease, held) => this.reconcileHeld(lease, held));
   }
 
-  /** Runs `work` under the reconcile lease; false (nothing done) when another worker holds it. */
-  private async withReconcileLease(work: () => Promise<void>): Promise<boolean> {
-    const lease = await this.options.store.leases.acquire(RECONCILE_LEASE, this.options.workerId, 30_000, this.now());
-    if (!lease) return false;
+  /**
+   * Runs `work` under the reconcile lease; false (nothing done) when another worker holds it, or this one is still
+   * reconciling. The lease is renewed while the work lasts (a first reconcile of a large fleet outlasts it), and work
+   * that lost it stops at its next job (`held`).
+   */
+  private async withReconcileLease(work: (lease: Lease, held: () => void) => Promise<void>): Promise<boolean> {
+    if (this.reconciling) return false;
+    this.reconciling = true;
     try {
-      await work();
-      return true;
+      const { leases } = this.options.store;
+      const lease = await leases.acquire(RECONCILE_LEASE, this.options.workerId, RECONCILE_LEASE_MS, this.now());
+      if (!lease) return false;
+      let lost = false;
+      const renew = setInterval(() => {
+        leases.renew(lease, RECONCILE_LEASE_MS, this.now()).then(
+          (renewed) => {
+            if (!renewed) lost = true;
+          },
+          (error: unknown) => this.options.onError?.(error, 'reconcile lease renew'),
+        );
+      }, RECONCILE_LEASE_MS / 3);
+      try {
+        await work(lease, () => {
+          if (lost) throw new Error('the reconcile lease was lost: another worker reconciles');
+        });
+        return true;
+      } finally {
+        clearInterval(renew);
+        await leases.release(lease);
+      }
     } finally {
-      await this.options.store.leases.release(lease);
+      this.reconciling = false;
     }
   }
 
-  private async reconcileHeld(): Promise<void> {
+  /**
+   * Only a reconcile makes and removes recurring jobs, so when the reconcile lease's acquisition is the next after this
+   * worker's last complete reconcile (nobody reconciled in between), the jobs are as that reconcile left them: only the
+   * integrations whose wish changed since are touched, and the jobs are listed again at most every RELIST_MS (in case
+   * something else changed them). Otherwise they are listed: another worker's reconcile, or this one's that failed.
+   */
+  private async reconcileHeld(lease: Lease, held: () => void): Promise<void> {
     const wanted = new Map((await this.options.listSyncing()).map((entry) => [entry.integrationId, `${entry.intervalSeconds} seconds`]));
-    const existing = await this.jobs().find({ name: SYNC_JOB, 'data.kind': 'recurring' }).toArray();
-    const scheduled = new Map<string, string[]>();
-    for (const job of existing) scheduled.set(job.data.integrationId, [...(scheduled.get(job.data.integrationId) ?? []), job.repeatInterval ?? '']);
+    const known = this.reconciled;
+    this.reconciled = undefined;
+    const now = this.now().getTime();
+    const stillKnown = known !== undefined && lease.generation === known.generation + 1 && now - known.listedAt < RELIST_MS;
+    const scheduled = stillKnown ? new Map([...known.jobs].map(([integrationId, interval]) => [integrationId, [interval]])) : await this.recurringJobs();
     for (const [integrationId, interval] of wanted) {
       const jobs = scheduled.get(integrationId) ?? [];
       if (jobs.length === 1 && jobs[0] === interval) continue;
+      held();
       // None yet, duplicates left by an earlier race, or another interval (its stream's mode changed): exactly one.
       if (jobs.length > 0) await this.unschedule(integrationId);
-      await this.agenda
-        .create<SyncJobData>(SYNC_JOB, { integrationId, kind: 'recurring' })
-        // A job replaced for its interval waits for it (a fall-back asks for a run of its own).
-        .repeatEvery(interval, { skipImmediate: jobs.length > 0 })
-        .unique({ name: SYNC_JOB, 'data.integrationId': integrationId, 'data.kind': 'recurring' })
-        .save();
+      // A job replaced for its interval waits for it (a fall-back asks for a run of its own).
+      const job = this.agenda.create<SyncJobData>(SYNC_JOB, { integrationId, kind: 'recurring' }).repeatEvery(interval, { skipImmediate: true });
+      if (jobs.length === 0) job.schedule(new Date(now + phaseInInterval(integrationId, intervalMsOf(interval))));
+      // Inserted: the reconcile lease and the listing say there is none. (Agenda's `unique` upsert would add a look-up
+      // per job and no guarantee: without a unique index behind it, two at once can both insert.)
+      await job.save();
     }
     for (const integrationId of scheduled.keys()) {
-      if (!wanted.has(integrationId)) await this.unschedule(integrationId);
+      if (wanted.has(integrationId)) continue;
+      held();
+      await this.unschedule(integrationId);
     }
+    this.reconciled = { generation: lease.generation, jobs: wanted, listedAt: stillKnown ? known.listedAt : now };
+  }
+
+  /** The intervals of each integration's recurring jobs (one each, unless an earlier race left two), read with only what the reconcile needs. */
+  private async recurringJobs(): Promise<Map<string, string[]>> {
+    const existing = await this.jobs()
+      .find({ name: SYNC_JOB, 'data.kind': 'recurring' }, { projection: { _id: 0, 'data.integrationId': 1, repeatInterval: 1 } })
+      .toArray();
+    const scheduled = new Map<string, string[]>();
+    for (const job of existing) {
+      const intervals = scheduled.get(job.data.integrationId);
+      if (intervals) intervals.push(job.repeatInterval ?? '');
+      else scheduled.set(job.data.integrationId, [job.repeatInterval ?? '']);
+    }
+    return scheduled;
   }
 
   async unschedule(integrationId: string): Promise<void> {
@@ -295,9 +363,25 @@ export class SyncScheduler {
     // Only a job still waiting to run counts. A locked one is running elsewhere (it will find the load done, or go on with it)
     // or was left locked by a run the database failed under (it would hold the load back until Agenda's lock expires, the
     // lease time); a failed one (Agenda keeps it, not due: `nextRunAt` null) never runs again, and is cleared.
-    if (await this.jobs().findOne({ ...ofIntegration, lockedAt: null, nextRunAt: { $ne: null } }, { projection: { _id: 1 } })) return;
-    await this.jobs().deleteMany({ ...ofIntegration, lockedAt: null, nextRunAt: null });
+    // One look-up for both (usually there is neither).
+    const unlocked = await this.jobs().find({ ...ofIntegration, lockedAt: null }, { projection: { nextRunAt: 1 } }).toArray();
+    if (unlocked.some((job) => job.nextRunAt != null)) return;
+    if (unlocked.length > 0) await this.jobs().deleteMany({ ...ofIntegration, lockedAt: null, nextRunAt: null });
     await this.agenda.now<SyncJobData>(LOAD_JOB, { integrationId, kind: 'now', trigger });
+  }
+
+  /**
+   * Whether the integration's load job waits for a load slot or runs (locked within its lock lifetime, which the run
+   * renews). A lock older than that was left by a worker that died: Agenda takes the job again, and the scheduled run
+   * goes on as if there were none.
+   */
+  private async loadPending(integrationId: string): Promise<boolean> {
+    const lockedSince = new Date(this.now().getTime() - this.leaseTtlMs);
+    const pending = await this.jobs().findOne(
+      { name: LOAD_JOB, 'data.integrationId': integrationId, $or: [{ lockedAt: null, nextRunAt: { $ne: null } }, { lockedAt: { $gt: lockedSince } }] },
+      { projection: { _id: 1 } },
+    );
+    return pending !== null;
   }
 
   /** Whether a sync job is due and unlocked since more than a second: no worker had a free slot for it. */
@@ -364,6 +448,20 @@ export class SyncScheduler {
       }
     }
   }
+}
+
+/** The interval of a recurring job as the reconcile writes it (`${seconds} seconds`), in ms. */
+function intervalMsOf(interval: string): number {
+  return Number.parseInt(interval, 10) * 1000;
+}
+
+/**
+ * When in its interval an integration's new recurring job first falls due, the same for every worker: a fleet's runs
+ * spread over the interval instead of falling due together (2,000 jobs made due at once kept a worker's Agenda queue
+ * and the database busy for minutes). A new integration does not wait for it: its activation asks for a run at once.
+ */
+export function phaseInInterval(integrationId: string, intervalMs: number): number {
+  return createHash('sha256').update(integrationId).digest().readUInt32BE(0) % intervalMs;
 }
 
 /**
