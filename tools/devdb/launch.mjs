@@ -137,7 +137,41 @@ export function ensureDevdbBinary({ log = console.log } = {}) {
 }
 
 /** A free TCP port on 127.0.0.1, for servers started by tests. */
-export function findFreePort() {
+/** The lowest port the kernel hands out for `listen(0)` and outgoing connections (Linux's ip_local_port_range), else IANA's 49152. */
+function ephemeralPortsStart() {
+  try {
+    return Number.parseInt(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8'), 10) || 49_152;
+  } catch {
+    return 49_152;
+  }
+}
+
+/** Free ports are taken from here up to the ephemeral range: above the stack's defaults (devdb's 27027 the highest). */
+const FREE_PORTS_START = 28_000;
+
+function portIsFree(port) {
+  return new Promise((resolveFree) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', () => resolveFree(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolveFree(true)));
+  });
+}
+
+/**
+ * A port free now, for a process started a moment later. Taken below the ephemeral range: a port from `listen(0)`
+ * is one the kernel may give, in that moment, to any outgoing connection's local end (the browser tests' stack once
+ * failed on EADDRINUSE so, its sandboxes' readiness checks and database connections opening sockets while it started).
+ * A port below that range is never handed out by the kernel; it is taken at random, and checked free.
+ */
+export async function findFreePort() {
+  const end = ephemeralPortsStart();
+  if (end > FREE_PORTS_START + 100) {
+    for (let attempt = 0; attempt < 50; attempt += 1) {
+      const port = FREE_PORTS_START + Math.floor(Math.random() * (end - FREE_PORTS_START));
+      if (await portIsFree(port)) return port;
+    }
+  }
   return new Promise((resolvePort, reject) => {
     const server = createServer();
     server.unref();
