@@ -82,6 +82,16 @@ describe('operations', () => {
     }
     const evil = await request(bff.app).get('/healthz').set('origin', 'https://evil.test');
     expect(evil.headers['access-control-allow-origin']).toBeUndefined();
+    // A preflight from another origin, or an OPTIONS without one, is answered without CORS headers, and without
+    // the router's own answer that would list the path's methods.
+    for (const origin of ['https://evil.test', undefined]) {
+      const probe = request(bff.app).options('/api/v1/integrations').set('access-control-request-method', 'DELETE');
+      const answer = await (origin ? probe.set('origin', origin) : probe);
+      expect(answer.status).toBe(204);
+      expect(answer.text).toBe('');
+      expect(answer.headers.allow).toBeUndefined();
+      expect(Object.keys(answer.headers).filter((name) => name.startsWith('access-control-'))).toEqual([]);
+    }
   });
 });
 
