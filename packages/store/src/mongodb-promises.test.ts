@@ -67,6 +67,24 @@ describe('single-document writes are atomic against each other', () => {
     }
     expect(outcomes).toEqual(Array(REPETITIONS).fill('1 document(s), n = 50, 0 refused'));
   }, LONG);
+
+  // The embedded default writes an insert's documents a batch to a statement and a transaction: a refused
+  // document must not take the others of its batch with it, nor a later batch run after an ordered stop.
+  it('an insertMany of 2,500 with an existing _id at 1,500 inserts the rest (unordered) or the 1,500 before it (ordered)', async () => {
+    const outcomes: string[] = [];
+    for (const ordered of [false, true]) {
+      const docs = collection<{ _id: string; i: number }>(`inserted_${ordered ? 'ordered' : 'unordered'}`);
+      await docs.insertOne({ _id: 'd1500', i: -1 });
+      const error = await docs.insertMany(Array.from({ length: 2_500 }, (_, i) => ({ _id: `d${i}`, i })), { ordered }).catch((e: unknown) => e);
+      const refused = ((error as mongo.MongoBulkWriteError).writeErrors as mongo.WriteError[]).map((e) => `${e.index}: ${e.code}`);
+      const kept = await docs.countDocuments({ i: { $gte: 0 } });
+      outcomes.push(`ordered ${ordered}: refused ${refused.join(', ')}; ${kept} inserted; d1500 kept ${(await docs.findOne({ _id: 'd1500' }))!.i}`);
+    }
+    expect(outcomes).toEqual([
+      'ordered false: refused 1500: 11000; 2499 inserted; d1500 kept -1',
+      'ordered true: refused 1500: 11000; 1500 inserted; d1500 kept -1',
+    ]);
+  }, LONG);
 });
 
 type Doc = { _id: string } & Record<string, unknown>;
