@@ -283,7 +283,11 @@ describe('indexed queries', () => {
         await check({ [path]: { $ne: null } }, { [path]: order }, 5);
       }
     }
-    const compoundSorts: Record<string, 1 | -1>[] = [{ date: 1, num: -1 }, { date: -1, num: 1 }, { bool: 1, str: 1 }, { num: 1, _id: 1 }];
+    // With `_id` or a mixed path after indexed ones, SQLite orders by the leading keys and each run of equal ones is sorted apart.
+    const compoundSorts: Record<string, 1 | -1>[] = [
+      { date: 1, num: -1 }, { date: -1, num: 1 }, { bool: 1, str: 1 }, { num: 1, _id: 1 },
+      { date: -1, _id: -1 }, { bool: 1, date: -1, _id: -1 }, { bool: -1, mixed: 1 }, { str: 1, later: -1, _id: 1 },
+    ];
     for (const sort of compoundSorts) {
       await check({}, sort);
       await check({ group: 'g', date: { $lte: new Date(10 * day) } }, sort, 4);
@@ -364,6 +368,9 @@ describe('indexed queries', () => {
       "Agenda's next job (range, $or, sort, findOneAndUpdate)": lockNextJob,
       "Agenda's next job when every job is due (sorted through the index)": (docs) => lockNextJob(docs, new Date(now + 86_400_000)),
       'sort on an indexed path with limit (first 5 jobs by nextRunAt)': (docs) => docs.find({ name: 'sync-integration' }).sort({ nextRunAt: 1 }).limit(5).toArray(),
+      // The product's pages sort by a time, then `_id` (runs, events): the time through the index, ties by `_id`.
+      'sort on an indexed path, then _id, with limit (first 5 jobs by nextRunAt, _id)': (docs) =>
+        docs.find({ name: 'sync-integration' }).sort({ nextRunAt: 1, _id: 1 }).limit(5).toArray(),
     };
 
     const SAMPLES = 15;
