@@ -13,6 +13,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime/debug"
+	"runtime/pprof"
 	"syscall"
 	"time"
 
@@ -44,10 +45,42 @@ func main() {
 		debug.SetMemoryLimit(512 << 20)
 	}
 
-	if err := run(logger, *host, *port, *dataDir); err != nil {
+	stopProfile, err := startCPUProfile(os.Getenv("DEVDB_CPU_PROFILE"))
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "devdb: %v\n", err)
+		os.Exit(2)
+	}
+
+	err = run(logger, *host, *port, *dataDir)
+	stopProfile()
+	if err != nil {
 		fmt.Fprintf(os.Stderr, "devdb: %v\n", err)
 		os.Exit(1)
 	}
+}
+
+// startCPUProfile writes a Go CPU profile of the whole run to path (`go tool pprof` reads it), finished
+// when devdb stops on SIGINT or SIGTERM; off when path is empty. It is how the costs of a benchmark's
+// load are found: `DEVDB_CPU_PROFILE=/tmp/devdb.pprof node scripts/bench.mjs --only initial-load`.
+func startCPUProfile(path string) (stop func(), err error) {
+	if path == "" {
+		return func() {}, nil
+	}
+
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("DEVDB_CPU_PROFILE: %w", err)
+	}
+
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("DEVDB_CPU_PROFILE: %w", err)
+	}
+
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
 }
 
 func run(logger *slog.Logger, host string, port int, dataDir string) error {

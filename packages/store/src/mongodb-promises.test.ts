@@ -67,6 +67,24 @@ describe('single-document writes are atomic against each other', () => {
     }
     expect(outcomes).toEqual(Array(REPETITIONS).fill('1 document(s), n = 50, 0 refused'));
   }, LONG);
+
+  // The embedded default writes an insert's documents a batch to a statement and a transaction: a refused
+  // document must not take the others of its batch with it, nor a later batch run after an ordered stop.
+  it('an insertMany of 2,500 with an existing _id at 1,500 inserts the rest (unordered) or the 1,500 before it (ordered)', async () => {
+    const outcomes: string[] = [];
+    for (const ordered of [false, true]) {
+      const docs = collection<{ _id: string; i: number }>(`inserted_${ordered ? 'ordered' : 'unordered'}`);
+      await docs.insertOne({ _id: 'd1500', i: -1 });
+      const error = await docs.insertMany(Array.from({ length: 2_500 }, (_, i) => ({ _id: `d${i}`, i })), { ordered }).catch((e: unknown) => e);
+      const refused = ((error as mongo.MongoBulkWriteError).writeErrors as mongo.WriteError[]).map((e) => `${e.index}: ${e.code}`);
+      const kept = await docs.countDocuments({ i: { $gte: 0 } });
+      outcomes.push(`ordered ${ordered}: refused ${refused.join(', ')}; ${kept} inserted; d1500 kept ${(await docs.findOne({ _id: 'd1500' }))!.i}`);
+    }
+    expect(outcomes).toEqual([
+      'ordered false: refused 1500: 11000; 2499 inserted; d1500 kept -1',
+      'ordered true: refused 1500: 11000; 1500 inserted; d1500 kept -1',
+    ]);
+  }, LONG);
 });
 
 type Doc = { _id: string } & Record<string, unknown>;
@@ -265,7 +283,11 @@ describe('indexed queries', () => {
         await check({ [path]: { $ne: null } }, { [path]: order }, 5);
       }
     }
-    const compoundSorts: Record<string, 1 | -1>[] = [{ date: 1, num: -1 }, { date: -1, num: 1 }, { bool: 1, str: 1 }, { num: 1, _id: 1 }];
+    // With `_id` or a mixed path after indexed ones, SQLite orders by the leading keys and each run of equal ones is sorted apart.
+    const compoundSorts: Record<string, 1 | -1>[] = [
+      { date: 1, num: -1 }, { date: -1, num: 1 }, { bool: 1, str: 1 }, { num: 1, _id: 1 },
+      { date: -1, _id: -1 }, { bool: 1, date: -1, _id: -1 }, { bool: -1, mixed: 1 }, { str: 1, later: -1, _id: 1 },
+    ];
     for (const sort of compoundSorts) {
       await check({}, sort);
       await check({ group: 'g', date: { $lte: new Date(10 * day) } }, sort, 4);
@@ -346,6 +368,9 @@ describe('indexed queries', () => {
       "Agenda's next job (range, $or, sort, findOneAndUpdate)": lockNextJob,
       "Agenda's next job when every job is due (sorted through the index)": (docs) => lockNextJob(docs, new Date(now + 86_400_000)),
       'sort on an indexed path with limit (first 5 jobs by nextRunAt)': (docs) => docs.find({ name: 'sync-integration' }).sort({ nextRunAt: 1 }).limit(5).toArray(),
+      // The product's pages sort by a time, then `_id` (runs, events): the time through the index, ties by `_id`.
+      'sort on an indexed path, then _id, with limit (first 5 jobs by nextRunAt, _id)': (docs) =>
+        docs.find({ name: 'sync-integration' }).sort({ nextRunAt: 1, _id: 1 }).limit(5).toArray(),
     };
 
     const SAMPLES = 15;
