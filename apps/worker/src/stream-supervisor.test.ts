@@ -35,7 +35,7 @@ const orgs = 5;
 const docs = Array.from({ length: orgs }, (_, i) => ({ _id: new Types.ObjectId(), kind: 'salesforce-contacts', salesforce: { orgId: `00D00000000000${i}AAA` } }) as unknown as IntegrationDoc);
 
 /** A supervisor with streaming off, ticking every `everyMs`; `fullListings` counts the listings of whole documents it made. */
-function supervisorOff(everyMs: number, now: () => Date, listed: { refs: number; fullListings: number }): StreamSupervisor {
+function supervisorOff(everyMs: number | undefined, now: () => Date, listed: { refs: number; fullListings: number }): StreamSupervisor {
   return new StreamSupervisor({
     store: createSyncStore(monitored.db!),
     workerId: 'test-worker',
@@ -53,7 +53,7 @@ function supervisorOff(everyMs: number, now: () => Date, listed: { refs: number;
     exclusive: async () => false,
     requestRun: async () => {},
     session: { pollSeconds: 60, safetyNetSeconds: 900 },
-    everyMs,
+    ...(everyMs !== undefined ? { everyMs } : {}),
     now,
   });
 }
@@ -86,5 +86,14 @@ describe('the stream supervisor with streaming off', () => {
     await supervisor.stop();
     expect(streamFinds.slice(finds)).toHaveLength(1);
     expect(streamDocumentsRead - read).toBe(orgs);
+  });
+
+  it('looks at the fleet every 15 s, not every 3 s: it holds no stream, and a new integration only waits a little longer to show it', async () => {
+    const listed = { refs: 0, fullListings: 0 };
+    const supervisor = supervisorOff(undefined, () => new Date(), listed);
+    supervisor.start();
+    await sleep(3_500);
+    await supervisor.stop();
+    expect(listed).toEqual({ refs: 1, fullListings: 0 });
   });
 });
