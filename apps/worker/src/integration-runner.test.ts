@@ -196,7 +196,7 @@ describe('worker runner on the BFF documents', () => {
 
   // The reconcile lists every syncing integration every 5 s: at 2,000 integrations whole documents (about 1.5 kB each,
   // mapping and sealed tokens) and every stream's document at each listing grew the worker's CPU per run with the fleet.
-  it('lists the syncing integrations with only their ids and streams, and reads only the streams in real time', async () => {
+  it('lists the syncing integrations with only their ids and streams, and reads only the streams in real time; a run reads its account once', async () => {
     const { id } = await createActiveIntegration(database.connection, secrets, harness, 'Fleet listing');
     const monitored = await mongoose.createConnection(database.uri, { monitorCommands: true }).asPromise();
     try {
@@ -210,7 +210,14 @@ describe('worker runner on the BFF documents', () => {
         const batch = (event.reply as { cursor?: { firstBatch?: Record<string, unknown>[] } }).cursor?.firstBatch;
         if (collection && batch) replies.push({ collection, documents: batch });
       });
-      const config = loadWorkerConfig({ MONGODB_URI: database.uri, SYNC_INTERVAL_SECONDS: '30', SYNC_SAFETY_NET_SECONDS: '600' });
+      const config = loadWorkerConfig({
+        MONGODB_URI: database.uri,
+        BREVO_API_URL: harness.brevo.baseUrl,
+        SALESFORCE_LOGIN_URL: harness.salesforce.url,
+        BFF_PUBLIC_URL: receiver.url,
+        SYNC_INTERVAL_SECONDS: '30',
+        SYNC_SAFETY_NET_SECONDS: '600',
+      });
       const runner = createIntegrationRunner({ connection: monitored, secrets, store: createSyncStore(monitored.db!), config, logger: pino({ level: 'silent' }) });
       await harness.store.streams.setMode(streamKeyOf('00D000000000001AAA', 'Contact'), '00D000000000001AAA', 'Contact', { mode: 'polling', reason: 'streaming_disabled', pollSeconds: 30, safetyNetSeconds: 600 }, new Date());
 
@@ -222,8 +229,14 @@ describe('worker runner on the BFF documents', () => {
       expect(listed.flatMap((doc) => Object.keys((doc.salesforce as object | null) ?? {})).filter((key) => key !== 'orgId')).toEqual([]);
       // The org's stream polls: its document is not read.
       expect(replies.filter((reply) => reply.collection === SYNC_STREAMS).flatMap((reply) => reply.documents)).toEqual([]);
+
+      // A run reads its account once, for the notification address and the Brevo key both (it read it twice).
+      replies.length = 0;
+      await runner.runOne(id, { stillOwner: async () => true, othersWaiting: async () => false, inLoadSlot: true, trigger: 'schedule' });
+      expect(await harness.store.links.count(id)).toBeGreaterThan(0);
+      expect(replies.filter((reply) => reply.collection === 'accounts')).toHaveLength(1);
     } finally {
       await monitored.close();
     }
-  });
+  }, 60_000);
 });
