@@ -73,13 +73,29 @@ interface FleetWorker {
   commandsFile: string;
 }
 
-/** The database commands a worker sent so far (its preload writes them every second). */
-function commandsOf(worker: FleetWorker): number {
+interface CommandCounts {
+  commands: number;
+  /** Documents the replies carried, by collection. */
+  documentsBy: Record<string, number>;
+}
+
+/** The database commands a worker sent so far, and the documents their replies carried (its preload writes them every second). */
+function commandsOf(worker: FleetWorker): CommandCounts {
   try {
-    return (JSON.parse(readFileSync(worker.commandsFile, 'utf8')) as { commands: number }).commands;
+    const counts = JSON.parse(readFileSync(worker.commandsFile, 'utf8')) as Partial<CommandCounts>;
+    return { commands: counts.commands ?? 0, documentsBy: counts.documentsBy ?? {} };
   } catch {
-    return 0;
+    return { commands: 0, documentsBy: {} };
   }
+}
+
+/** Documents read by collection between two counts of the workers, the most first. */
+function documentsReadBetween(before: CommandCounts[], after: CommandCounts[]): [string, number][] {
+  const read = new Map<string, number>();
+  after.forEach((counts, i) => {
+    for (const [collection, documents] of Object.entries(counts.documentsBy)) read.set(collection, (read.get(collection) ?? 0) + documents - (before[i]!.documentsBy[collection] ?? 0));
+  });
+  return [...read].filter(([, documents]) => documents > 0).sort((a, b) => b[1] - a[1]);
 }
 
 async function startWorkers(stack: BenchStack, count: number, tag: string): Promise<FleetWorker[]> {
@@ -138,7 +154,9 @@ async function measure(
   editsDone = true;
   lastEditAt = Date.now();
   const cpuMs = workers.reduce((sum, worker, i) => sum + (processCpuMs(worker.process.pid) ?? 0) - cpuBefore[i]!, 0);
-  const commands = workers.reduce((sum, worker, i) => sum + commandsOf(worker) - commandsBefore[i]!, 0);
+  const commandsAfter = workers.map(commandsOf);
+  const commands = commandsAfter.reduce((sum, counts, i) => sum + counts.commands - commandsBefore[i]!.commands, 0);
+  const documentsRead = documentsReadBetween(commandsBefore, commandsAfter);
   const [salesforceCalls, brevoCalls] = [await salesforce.calls(), await brevo.calls()];
   const peakRss = Math.max(...workers.map((worker) => processPeakRssMb(worker.process.pid) ?? 0));
   await sleep(SETTLE_MS);
@@ -164,6 +182,7 @@ async function measure(
       ...(neverSeen > 0 ? [figure(`${label}: sampled edits never in Brevo`, neverSeen, 'edits', { max: 0 })] : []),
       figure(`${label}: runs per minute`, Math.round(schedule.runs / options.minutes), 'runs'),
       figure(`${label}: database commands per run`, perRun(commands), 'commands'),
+      figure(`${label}: documents read per run`, perRun(documentsRead.reduce((sum, [, documents]) => sum + documents, 0)), 'documents'),
       figure(`${label}: worker CPU per run`, perRun(cpuMs), 'ms'),
       figure(`${label}: worker peak RSS (largest worker)`, peakRss, 'MB'),
       figure(`${label}: Salesforce API calls per run`, perRun(productSalesforceCalls), 'calls'),
@@ -175,6 +194,7 @@ async function measure(
       `${label}: ${schedule.runs} runs, ${schedule.lagsMs.length} scheduled runs with a known lag, ${edits} edits, load average ${load} → ${currentLoadAverage()}` +
         (schedule.missed.length > 0 ? `; missed: ${schedule.missed.slice(0, 5).map((miss) => `${miss.integrationId} (gap ${seconds(miss.gapMs)} s)`).join(', ')}` : '') +
         (schedule.unended > 0 ? `; ${schedule.unended} runs not ended ${SETTLE_MS / 1000} s after the window` : ''),
+      `${label}: documents read per run by collection: ${documentsRead.map(([collection, documents]) => `${collection} ${perRun(documents)}`).join(', ') || 'none'}`,
     ],
   };
 }

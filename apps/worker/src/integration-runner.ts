@@ -2,7 +2,7 @@ import { createBrevoClient } from '@contact-sync/brevo';
 import { IntegrationStatus, isSyncing, type IntegrationStatus as Status } from '@contact-sync/rules';
 import { createSalesforceConnection, type SalesforceConnectionHandle } from '@contact-sync/salesforce';
 import type { SecretBox } from '@contact-sync/secrets';
-import { accountRepository, integrationRepository, mappingOf, mappingSettingsOf, streamKeyOfIntegration, type IntegrationDoc, type RunTrigger, type SyncStateDoc, type SyncStore } from '@contact-sync/store';
+import { accountRepository, integrationRepository, type AccountDoc, mappingOf, mappingSettingsOf, streamKeyOfIntegration, type IntegrationDoc, type RunTrigger, type SyncStateDoc, type SyncStore } from '@contact-sync/store';
 import { registerIntegrationWebhook, runIntegration, runStartOf, sharedBrevoLimits, sharedSalesforceLimits, type EngineDeps, type IntegrationSnapshot, type IntegrationStatusPort, type StreamTarget } from '@contact-sync/sync';
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
@@ -63,10 +63,9 @@ export function createIntegrationRunner(deps: { connection: Connection; secrets:
       });
   }
 
-  async function snapshotOf(doc: IntegrationDoc): Promise<IntegrationSnapshot | null> {
+  function snapshotOf(doc: IntegrationDoc, account: AccountDoc | null): IntegrationSnapshot | null {
     const mapping = mappingOf(doc);
     if (!mapping || !doc.list) return null;
-    const account = await accounts.find(doc.accountId);
     return {
       id: doc._id.toHexString(),
       accountId: doc.accountId,
@@ -92,8 +91,10 @@ export function createIntegrationRunner(deps: { connection: Connection; secrets:
 
   /** What the engine needs for one integration but its Salesforce connection; null (logged) when something is missing. */
   async function engineOf(doc: IntegrationDoc): Promise<{ snapshot: IntegrationSnapshot; brevo: EngineDeps['brevo']; deps: Omit<EngineDeps, 'salesforce'> } | null> {
-    const snapshot = await snapshotOf(doc);
-    const apiKey = await accounts.brevoApiKey(doc.accountId);
+    // One read of the account for its notification address and its key.
+    const account = await accounts.find(doc.accountId);
+    const snapshot = snapshotOf(doc, account);
+    const apiKey = account && accounts.openBrevoApiKey(account);
     if (!snapshot || !apiKey) return null;
     const brevo = createBrevoClient({ apiKey, baseUrl: config.BREVO_API_URL });
     const { salesforce } = doc;
@@ -129,6 +130,8 @@ export function createIntegrationRunner(deps: { connection: Connection; secrets:
 
     listSyncingDocs: () => integrations.listSyncingForWorker(),
 
+    listSyncingRefs: () => integrations.listSyncingRefsForWorker(),
+
     /**
      * Every syncing integration and how often its watermark run comes: every
      * SYNC_INTERVAL_SECONDS, or as the safety net (SYNC_SAFETY_NET_SECONDS)
@@ -136,14 +139,14 @@ export function createIntegrationRunner(deps: { connection: Connection; secrets:
      * initial load is done (the stream applies nothing to it before).
      */
     async listSyncing(): Promise<SyncingIntegration[]> {
-      const docs = await integrations.listSyncingForWorker();
-      const streams = await deps.store.streams.many(docs.flatMap((doc) => streamKeyOfIntegration(doc) ?? []));
+      const refs = await integrations.listSyncingRefsForWorker();
+      const realtime = await deps.store.streams.realtimeKeys(refs.flatMap((ref) => streamKeyOfIntegration(ref) ?? []));
       return Promise.all(
-        docs.map(async (doc) => {
-          const integrationId = doc._id.toHexString();
-          const key = streamKeyOfIntegration(doc);
-          const realtime = key !== null && streams.get(key)?.mode === 'realtime' && (await deps.store.state.find(integrationId))?.initialLoadDone === true;
-          return { integrationId, intervalSeconds: realtime ? config.SYNC_SAFETY_NET_SECONDS : config.SYNC_INTERVAL_SECONDS };
+        refs.map(async (ref) => {
+          const integrationId = ref._id.toHexString();
+          const key = streamKeyOfIntegration(ref);
+          const streamed = key !== null && realtime.has(key) && (await deps.store.state.find(integrationId))?.initialLoadDone === true;
+          return { integrationId, intervalSeconds: streamed ? config.SYNC_SAFETY_NET_SECONDS : config.SYNC_INTERVAL_SECONDS };
         }),
       );
     },

@@ -47,6 +47,7 @@ async function main(): Promise<void> {
     workerId,
     enabled: config.SYNC_STREAMING === 'on',
     listSyncing: runner.listSyncingDocs,
+    listSyncingRefs: runner.listSyncingRefs,
     salesforceOf: runner.salesforceOf,
     targetOf: runner.streamTargetOf,
     exclusive: (integrationId, work) => scheduler.withIntegrationLease(integrationId, work, { ttlMs: STREAM_BATCH_LEASE_MS }),

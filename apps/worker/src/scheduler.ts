@@ -258,27 +258,11 @@ export class SyncScheduler {
     if (this.reconciling) return false;
     this.reconciling = true;
     try {
-      const { leases } = this.options.store;
-      const lease = await leases.acquire(RECONCILE_LEASE, this.options.workerId, RECONCILE_LEASE_MS, this.now());
-      if (!lease) return false;
-      let lost = false;
-      const renew = setInterval(() => {
-        leases.renew(lease, RECONCILE_LEASE_MS, this.now()).then(
-          (renewed) => {
-            if (!renewed) lost = true;
-          },
-          (error: unknown) => this.options.onError?.(error, 'reconcile lease renew'),
-        );
-      }, RECONCILE_LEASE_MS / 3);
-      try {
-        await work(lease, () => {
-          if (lost) throw new Error('the reconcile lease was lost: another worker reconciles');
-        });
-        return true;
-      } finally {
-        clearInterval(renew);
-        await leases.release(lease);
-      }
+      return await this.holdLease(RECONCILE_LEASE, RECONCILE_LEASE_MS, 'reconcile lease', ({ lease, lost }) =>
+        work(lease, () => {
+          if (lost()) throw new Error('the reconcile lease was lost: another worker reconciles');
+        }),
+      );
     } finally {
       this.reconciling = false;
     }
@@ -403,8 +387,30 @@ export class SyncScheduler {
     { onRenewed, ttlMs = this.leaseTtlMs }: { onRenewed?: () => Promise<void>; ttlMs?: number } = {},
   ): Promise<boolean> {
     if (this.stopped) return false;
+    return this.holdLease(
+      integrationId,
+      ttlMs,
+      'lease',
+      async ({ lease, lost }) => {
+        // This worker holds the lease, so a run still marked running was left by a worker that died
+        // or lost the database before it could record the end.
+        await this.options.store.runs.closeAbandoned(integrationId, this.now());
+        await work({ stillOwner: async () => !lost() && !this.stopped && (await this.options.store.leases.holds(lease, this.now())) });
+      },
+      onRenewed,
+    );
+  }
+
+  /**
+   * The one way this worker holds a lease (an integration's, the reconcile's): `work` runs only when the lease is
+   * acquired (false: held elsewhere, nothing done). While it runs, the lease is renewed every third of `ttlMs`
+   * (`onRenewed` after each renewal that held), and `lost()` turns true once a renewal finds it gone (expired, or
+   * taken by another worker): the work must stop before its next write. Released at the end, through a database outage.
+   * `what` names the lease in errors.
+   */
+  private async holdLease(key: string, ttlMs: number, what: string, work: (held: { lease: Lease; lost: () => boolean }) => Promise<void>, onRenewed?: () => Promise<void>): Promise<boolean> {
     const { leases } = this.options.store;
-    const lease: Lease | null = await leases.acquire(integrationId, this.options.workerId, ttlMs, this.now());
+    const lease = await leases.acquire(key, this.options.workerId, ttlMs, this.now());
     if (!lease) return false;
     let lost = false;
     const renew = setInterval(() => {
@@ -413,18 +419,15 @@ export class SyncScheduler {
           if (!held) lost = true;
           else onRenewed?.().catch((error: unknown) => this.options.onError?.(error, 'job touch'));
         },
-        (error) => this.options.onError?.(error, 'lease renew'),
+        (error: unknown) => this.options.onError?.(error, `${what} renew`),
       );
     }, Math.max(1_000, Math.floor(ttlMs / 3)));
     try {
-      // This worker holds the lease, so a run still marked running was left by a worker that died
-      // or lost the database before it could record the end.
-      await this.options.store.runs.closeAbandoned(integrationId, this.now());
-      await work({ stillOwner: async () => !lost && !this.stopped && (await leases.holds(lease, this.now())) });
+      await work({ lease, lost: () => lost });
       return true;
     } finally {
       clearInterval(renew);
-      await this.release(lease);
+      await this.release(lease, ttlMs, what);
     }
   }
 
@@ -433,15 +436,16 @@ export class SyncScheduler {
    * the database went away ends here too): a release lost to the outage would
    * keep the integration from running until the lease expired.
    */
-  private async release(lease: Lease): Promise<void> {
-    const giveUpAt = Date.now() + this.leaseTtlMs;
+  private async release(lease: Lease, ttlMs: number, what: string): Promise<void> {
+    // After its lifetime the lease is free anyway.
+    const giveUpAt = Date.now() + ttlMs;
     for (;;) {
       try {
         await this.options.store.leases.release(lease);
         return;
       } catch (error) {
         if (Date.now() >= giveUpAt) {
-          this.options.onError?.(error, 'lease release');
+          this.options.onError?.(error, `${what} release`);
           return;
         }
         await new Promise((resolve) => setTimeout(resolve, RELEASE_RETRY_MS));

@@ -1,6 +1,6 @@
 import { salesforceObjectOf } from '@contact-sync/rules';
 import type { SalesforceConnectionHandle } from '@contact-sync/salesforce';
-import { streamKeyOfIntegration, type IntegrationDoc, type StreamLease, type SyncStore } from '@contact-sync/store';
+import { streamKeyOfIntegration, type IntegrationDoc, type StreamLease, type SyncingIntegrationRef, type SyncStore } from '@contact-sync/store';
 import { StreamSession, type StreamOptions, type StreamTarget } from '@contact-sync/sync';
 
 /**
@@ -15,7 +15,10 @@ export interface StreamSupervisorOptions {
   workerId: string;
   /** Off: no subscription; every stream shows it (`streaming_disabled`) and its integrations are polled. */
   enabled: boolean;
+  /** The syncing integrations in full (their sessions' connections and engine ports): read at each tick while streaming is on. */
   listSyncing: () => Promise<IntegrationDoc[]>;
+  /** The same with only their streams: all a tick reads while streaming is off. */
+  listSyncingRefs: () => Promise<SyncingIntegrationRef[]>;
   /** The integration's engine ports on the stream's connection; null when it cannot take changes (initial load not done, key missing…). */
   targetOf: (doc: IntegrationDoc, salesforce: SalesforceConnectionHandle) => Promise<StreamTarget | null>;
   salesforceOf: (doc: IntegrationDoc) => SalesforceConnectionHandle | null;
@@ -27,6 +30,16 @@ export interface StreamSupervisorOptions {
   now?: () => Date;
   onError?: (error: unknown, where: string) => void;
 }
+
+/** How often the supervisor looks at the streams and renews the leases of those it holds (a lease lasts 10 s). */
+const TICK_MS = 3_000;
+/**
+ * With streaming off it holds none, and only makes new integrations' streams show it: a listing of the whole fleet
+ * every 3 s was half of the worker's reads of integrations at 1,000 of them (the reconcile's every 5 s the other half).
+ */
+const DISABLED_TICK_MS = 15_000;
+/** With streaming off, how long a stream shown disabled is taken to stay so before its document is read again. */
+const DISABLED_RECHECK_MS = 60_000;
 
 interface HeldStream {
   lease: StreamLease;
@@ -44,6 +57,8 @@ export class StreamSupervisor {
   private stopped = false;
   private readonly leaseTtlMs: number;
   private readonly now: () => Date;
+  /** Streaming off: the streams this supervisor found or made `streaming_disabled`, and since when it knows (read again after DISABLED_RECHECK_MS). */
+  private shownDisabled = { keys: new Set<string>(), since: 0 };
 
   constructor(private readonly options: StreamSupervisorOptions) {
     this.leaseTtlMs = options.leaseTtlMs ?? 10_000;
@@ -55,7 +70,7 @@ export class StreamSupervisor {
       this.ticking = this.ticking.then(() => this.tick()).catch((error: unknown) => this.options.onError?.(error, 'stream supervisor'));
     };
     tick();
-    this.timer = setInterval(tick, this.options.everyMs ?? 3_000);
+    this.timer = setInterval(tick, this.options.everyMs ?? (this.options.enabled ? TICK_MS : DISABLED_TICK_MS));
   }
 
   /** Stops every session and releases its stream, so another worker takes it over at once. */
@@ -73,13 +88,9 @@ export class StreamSupervisor {
 
   private async tick(): Promise<void> {
     if (this.stopped) return;
-    const byKey = new Map<string, IntegrationDoc[]>();
-    for (const doc of await this.options.listSyncing()) {
-      const key = streamKeyOfIntegration(doc);
-      if (key) byKey.set(key, [...(byKey.get(key) ?? []), doc]);
-    }
+    if (!this.options.enabled) return this.showDisabled(byStream(await this.options.listSyncingRefs()));
+    const byKey = byStream(await this.options.listSyncing());
     for (const key of this.held.keys()) if (!byKey.has(key)) await this.drop(key);
-    if (!this.options.enabled) return this.showDisabled(byKey);
     for (const [key, docs] of byKey) await this.hold(key, docs);
   }
 
@@ -128,19 +139,44 @@ export class StreamSupervisor {
     if (release) await this.options.store.streamLeases.release(held.lease);
   }
 
-  /** Every stream shows that streaming is off; read in one find a tick (one per org was 167 finds a second at 500 orgs). */
-  private async showDisabled(byKey: Map<string, IntegrationDoc[]>): Promise<void> {
-    const streams = await this.options.store.streams.many([...byKey.keys()]);
-    for (const [key, [doc]] of byKey) {
+  /**
+   * Every stream shows that streaming is off. Its document is read once (in one find for all: one per org was 167 finds
+   * a second at 500 orgs), and again only after DISABLED_RECHECK_MS: reading 2,000 of them at every tick grew the
+   * worker's CPU per run with the fleet.
+   */
+  private async showDisabled(byKey: Map<string, SyncingIntegrationRef[]>): Promise<void> {
+    const now = this.now().getTime();
+    if (now - this.shownDisabled.since >= DISABLED_RECHECK_MS) this.shownDisabled = { keys: new Set(), since: now };
+    const { keys } = this.shownDisabled;
+    const unknown = [...byKey.keys()].filter((key) => !keys.has(key));
+    if (unknown.length === 0) return;
+    const streams = await this.options.store.streams.many(unknown);
+    for (const key of unknown) {
       const current = streams.get(key);
-      if (current?.reason === 'streaming_disabled' && current.pollSeconds === this.options.session.pollSeconds) continue;
-      await this.options.store.streams.setMode(
-        key,
-        doc!.salesforce!.orgId,
-        salesforceObjectOf(doc!.kind),
-        { mode: 'polling', reason: 'streaming_disabled', pollSeconds: this.options.session.pollSeconds, safetyNetSeconds: this.options.session.safetyNetSeconds },
-        this.now(),
-      );
+      if (current?.reason !== 'streaming_disabled' || current.pollSeconds !== this.options.session.pollSeconds) {
+        const [ref] = byKey.get(key)!;
+        await this.options.store.streams.setMode(
+          key,
+          ref!.salesforce!.orgId,
+          salesforceObjectOf(ref!.kind),
+          { mode: 'polling', reason: 'streaming_disabled', pollSeconds: this.options.session.pollSeconds, safetyNetSeconds: this.options.session.safetyNetSeconds },
+          this.now(),
+        );
+      }
+      keys.add(key);
     }
   }
+}
+
+/** Integrations by the stream they are on (none before their Salesforce org is connected). */
+function byStream<T extends SyncingIntegrationRef>(integrations: T[]): Map<string, T[]> {
+  const byKey = new Map<string, T[]>();
+  for (const integration of integrations) {
+    const key = streamKeyOfIntegration(integration);
+    if (!key) continue;
+    const onStream = byKey.get(key);
+    if (onStream) onStream.push(integration);
+    else byKey.set(key, [integration]);
+  }
+  return byKey;
 }

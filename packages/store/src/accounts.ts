@@ -52,6 +52,8 @@ export interface AccountRepository {
   setBrevoKey(accountId: string, key: BrevoKeyInput): Promise<AccountDoc>;
   /** The plaintext key, or null when none is stored. */
   brevoApiKey(accountId: string): Promise<string | null>;
+  /** The plaintext key of an account already read (`find`), or null when none is stored. */
+  openBrevoApiKey(account: AccountDoc): string | null;
   /** Re-seals the account's key with the current encryption key (rotation). Returns whether it changed. */
   resealBrevoKey(accountId: string): Promise<boolean>;
 }
@@ -59,6 +61,7 @@ export interface AccountRepository {
 export function accountRepository(connection: Connection, secrets: SecretBox): AccountRepository {
   const Account = accountModel(connection);
   const find = (accountId: string) => Account.findOne({ accountId }).lean<AccountDoc>().exec();
+  const openBrevoApiKey = (account: AccountDoc) => (account.brevoApiKey ? secrets.open(account.brevoApiKey, brevoKeyContext(account.accountId)) : null);
 
   return {
     find,
@@ -72,8 +75,10 @@ export function accountRepository(connection: Connection, secrets: SecretBox): A
 
     async brevoApiKey(accountId) {
       const account = await find(accountId);
-      return account?.brevoApiKey ? secrets.open(account.brevoApiKey, brevoKeyContext(accountId)) : null;
+      return account ? openBrevoApiKey(account) : null;
     },
+
+    openBrevoApiKey,
 
     async resealBrevoKey(accountId) {
       const account = await find(accountId);

@@ -13,6 +13,7 @@ export {
   type IntegrationRepositoryOptions,
   type MappingEntryDoc,
   type SalesforceConnectionDoc,
+  type SyncingIntegrationRef,
   type SalesforceConnectionInput,
   type SalesforceCredentials,
 } from './integrations.ts';

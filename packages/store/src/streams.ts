@@ -34,7 +34,7 @@ export function streamKeyOf(orgId: string, object: string): string {
 }
 
 /** An integration's stream; null before its Salesforce org is connected. */
-export function streamKeyOfIntegration(integration: Pick<IntegrationDoc, 'kind' | 'salesforce'>): string | null {
+export function streamKeyOfIntegration(integration: Pick<IntegrationDoc, 'kind'> & { salesforce?: { orgId: string } | null }): string | null {
   return integration.salesforce ? streamKeyOf(integration.salesforce.orgId, salesforceObjectOf(integration.kind)) : null;
 }
 
@@ -61,6 +61,13 @@ export class StreamStateStore {
     if (keys.length === 0) return new Map();
     const found = await this.collection.find({ _id: { $in: [...new Set(keys)] } }).toArray();
     return new Map(found.map((doc) => [doc._id, doc]));
+  }
+
+  /** Which of these streams are in real time, in one find that reads only their keys (usually none, or a few). */
+  async realtimeKeys(keys: readonly string[]): Promise<Set<string>> {
+    if (keys.length === 0) return new Set();
+    const found = await this.collection.find({ _id: { $in: [...new Set(keys)] }, mode: 'realtime' }, { projection: { _id: 1 } }).toArray();
+    return new Set(found.map((doc) => doc._id));
   }
 
   /** Sets the mode (and `since` when it changed); creates the stream's document the first time. */

@@ -61,7 +61,8 @@ export class LeaseStore {
   }
 
   async holds(lease: Lease, now: Date): Promise<boolean> {
-    return (await this.leases.countDocuments({ ...held(lease), expiresAt: { $gt: now } }, { limit: 1 })) === 1;
+    // A find by `_id` (a count is an aggregate: a pipeline for the database to run at every check of every run).
+    return (await this.leases.findOne({ ...held(lease), expiresAt: { $gt: now } }, { projection: { _id: 1 } })) !== null;
   }
 
   async release(lease: Lease): Promise<void> {
