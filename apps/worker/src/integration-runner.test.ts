@@ -140,6 +140,53 @@ describe('worker runner on the BFF documents', () => {
     expect(await slotAndRead('schedule')).toEqual({ slot: 'ordinary', trigger: 'schedule', initialLoad: false, read: 0 });
   }, 60_000);
 
+  // Before the test below, which revokes the sandbox user's tokens: its run must reach Salesforce.
+  // The reconcile lists every syncing integration every 5 s: at 2,000 integrations whole documents (about 1.5 kB each,
+  // mapping and sealed tokens) and every stream's document at each listing grew the worker's CPU per run with the fleet.
+  it('lists the syncing integrations with only their ids and streams, and reads only the streams in real time; a run reads its account once', async () => {
+    const { id } = await createActiveIntegration(database.connection, secrets, harness, 'Fleet listing');
+    const monitored = await mongoose.createConnection(database.uri, { monitorCommands: true }).asPromise();
+    try {
+      const replies: { collection: string; documents: Record<string, unknown>[] }[] = [];
+      const collectionOf = new Map<number, string>();
+      monitored.getClient().on('commandStarted', (event) => {
+        if (event.commandName === 'find') collectionOf.set(event.requestId, String(event.command.find));
+      });
+      monitored.getClient().on('commandSucceeded', (event) => {
+        const collection = collectionOf.get(event.requestId);
+        const batch = (event.reply as { cursor?: { firstBatch?: Record<string, unknown>[] } }).cursor?.firstBatch;
+        if (collection && batch) replies.push({ collection, documents: batch });
+      });
+      const config = loadWorkerConfig({
+        MONGODB_URI: database.uri,
+        BREVO_API_URL: harness.brevo.baseUrl,
+        SALESFORCE_LOGIN_URL: harness.salesforce.url,
+        BFF_PUBLIC_URL: receiver.url,
+        SYNC_INTERVAL_SECONDS: '30',
+        SYNC_SAFETY_NET_SECONDS: '600',
+      });
+      const runner = createIntegrationRunner({ connection: monitored, secrets, store: createSyncStore(monitored.db!), config, logger: pino({ level: 'silent' }) });
+      await harness.store.streams.setMode(streamKeyOf('00D000000000001AAA', 'Contact'), '00D000000000001AAA', 'Contact', { mode: 'polling', reason: 'streaming_disabled', pollSeconds: 30, safetyNetSeconds: 600 }, new Date());
+
+      expect(await runner.listSyncing()).toContainEqual({ integrationId: id, intervalSeconds: 30 });
+      const listed = replies.filter((reply) => reply.collection === 'integrations').flatMap((reply) => reply.documents);
+      expect(listed.length).toBeGreaterThan(0);
+      for (const doc of listed) expect(Object.keys(doc).sort()).toEqual(expect.arrayContaining(['_id', 'kind']));
+      expect(listed.flatMap((doc) => Object.keys(doc)).filter((key) => !['_id', 'kind', 'salesforce'].includes(key))).toEqual([]);
+      expect(listed.flatMap((doc) => Object.keys((doc.salesforce as object | null) ?? {})).filter((key) => key !== 'orgId')).toEqual([]);
+      // The org's stream polls: its document is not read.
+      expect(replies.filter((reply) => reply.collection === SYNC_STREAMS).flatMap((reply) => reply.documents)).toEqual([]);
+
+      // A run reads its account once, for the notification address and the Brevo key both (it read it twice).
+      replies.length = 0;
+      await runner.runOne(id, { stillOwner: async () => true, othersWaiting: async () => false, inLoadSlot: true, trigger: 'schedule' });
+      expect(await harness.store.links.count(id)).toBeGreaterThan(0);
+      expect(replies.filter((reply) => reply.collection === 'accounts')).toHaveLength(1);
+    } finally {
+      await monitored.close();
+    }
+  }, 60_000);
+
   it('syncs an active integration end to end, registers its webhook, and moves its status (error, then auth_error)', async () => {
     const integrations = integrationRepository(database.connection, secrets);
     const { id, listId } = await createActiveIntegration(database.connection, secrets, harness, 'Worker e2e');
@@ -193,50 +240,4 @@ describe('worker runner on the BFF documents', () => {
     await harness.store.state.markInitialLoadDone(id);
     expect(await intervalOf()).toBe(600);
   });
-
-  // The reconcile lists every syncing integration every 5 s: at 2,000 integrations whole documents (about 1.5 kB each,
-  // mapping and sealed tokens) and every stream's document at each listing grew the worker's CPU per run with the fleet.
-  it('lists the syncing integrations with only their ids and streams, and reads only the streams in real time; a run reads its account once', async () => {
-    const { id } = await createActiveIntegration(database.connection, secrets, harness, 'Fleet listing');
-    const monitored = await mongoose.createConnection(database.uri, { monitorCommands: true }).asPromise();
-    try {
-      const replies: { collection: string; documents: Record<string, unknown>[] }[] = [];
-      const collectionOf = new Map<number, string>();
-      monitored.getClient().on('commandStarted', (event) => {
-        if (event.commandName === 'find') collectionOf.set(event.requestId, String(event.command.find));
-      });
-      monitored.getClient().on('commandSucceeded', (event) => {
-        const collection = collectionOf.get(event.requestId);
-        const batch = (event.reply as { cursor?: { firstBatch?: Record<string, unknown>[] } }).cursor?.firstBatch;
-        if (collection && batch) replies.push({ collection, documents: batch });
-      });
-      const config = loadWorkerConfig({
-        MONGODB_URI: database.uri,
-        BREVO_API_URL: harness.brevo.baseUrl,
-        SALESFORCE_LOGIN_URL: harness.salesforce.url,
-        BFF_PUBLIC_URL: receiver.url,
-        SYNC_INTERVAL_SECONDS: '30',
-        SYNC_SAFETY_NET_SECONDS: '600',
-      });
-      const runner = createIntegrationRunner({ connection: monitored, secrets, store: createSyncStore(monitored.db!), config, logger: pino({ level: 'silent' }) });
-      await harness.store.streams.setMode(streamKeyOf('00D000000000001AAA', 'Contact'), '00D000000000001AAA', 'Contact', { mode: 'polling', reason: 'streaming_disabled', pollSeconds: 30, safetyNetSeconds: 600 }, new Date());
-
-      expect(await runner.listSyncing()).toContainEqual({ integrationId: id, intervalSeconds: 30 });
-      const listed = replies.filter((reply) => reply.collection === 'integrations').flatMap((reply) => reply.documents);
-      expect(listed.length).toBeGreaterThan(0);
-      for (const doc of listed) expect(Object.keys(doc).sort()).toEqual(expect.arrayContaining(['_id', 'kind']));
-      expect(listed.flatMap((doc) => Object.keys(doc)).filter((key) => !['_id', 'kind', 'salesforce'].includes(key))).toEqual([]);
-      expect(listed.flatMap((doc) => Object.keys((doc.salesforce as object | null) ?? {})).filter((key) => key !== 'orgId')).toEqual([]);
-      // The org's stream polls: its document is not read.
-      expect(replies.filter((reply) => reply.collection === SYNC_STREAMS).flatMap((reply) => reply.documents)).toEqual([]);
-
-      // A run reads its account once, for the notification address and the Brevo key both (it read it twice).
-      replies.length = 0;
-      await runner.runOne(id, { stillOwner: async () => true, othersWaiting: async () => false, inLoadSlot: true, trigger: 'schedule' });
-      expect(await harness.store.links.count(id)).toBeGreaterThan(0);
-      expect(replies.filter((reply) => reply.collection === 'accounts')).toHaveLength(1);
-    } finally {
-      await monitored.close();
-    }
-  }, 60_000);
 });
