@@ -136,7 +136,6 @@ export function ensureDevdbBinary({ log = console.log } = {}) {
   return binaryPath;
 }
 
-/** A free TCP port on 127.0.0.1, for servers started by tests. */
 /** The lowest port the kernel hands out for `listen(0)` and outgoing connections (Linux's ip_local_port_range), else IANA's 49152. */
 function ephemeralPortsStart() {
   try {
@@ -159,7 +158,8 @@ function portIsFree(port) {
 }
 
 /**
- * A port free now, for a process started a moment later. Taken below the ephemeral range: a port from `listen(0)`
+ * A free TCP port on 127.0.0.1, for a test's or a benchmark's server started a moment later.
+ * Taken below the ephemeral range: a port from `listen(0)`
  * is one the kernel may give, in that moment, to any outgoing connection's local end (the browser tests' stack once
  * failed on EADDRINUSE so, its sandboxes' readiness checks and database connections opening sockets while it started).
  * A port below that range is never handed out by the kernel; it is taken at random, and checked free.
