@@ -115,6 +115,37 @@ describe('worker scheduling', () => {
     expect(ran).toBe(true);
   });
 
+  it('a run takes its lease as its own for a third of the lease time after taking it, then asks the database: a takeover after expiry is seen', async () => {
+    const start = Date.parse('2026-12-05T10:00:00Z');
+    let clock = start;
+    const checks: boolean[] = [];
+    let asked = 0;
+    const counting = { ...store, leases: Object.assign(Object.create(store.leases) as typeof store.leases, { holds: (...args: Parameters<typeof store.leases.holds>) => ((asked += 1), store.leases.holds(...args)) }) };
+    const scheduler = new SyncScheduler({
+      db: database.connection.db!,
+      store: counting,
+      workerId: 'worker-trust',
+      intervalSeconds: 60,
+      concurrency: 1,
+      leaseTtlMs: 120_000,
+      now: () => new Date(clock),
+      listSyncing: async () => [],
+      runOne: async (_integrationId, context) => {
+        checks.push(await context.stillOwner());
+        clock = start + 39_000;
+        checks.push(await context.stillOwner());
+        expect(asked).toBe(0);
+        // Another worker takes the lease once it has expired by its clock (this worker's renewals did not come).
+        expect(await store.leases.acquire('int-trust', 'worker-other', 120_000, new Date(start + 121_000))).not.toBeNull();
+        clock = start + 41_000;
+        checks.push(await context.stillOwner());
+        expect(asked).toBe(1);
+      },
+    });
+    expect(await scheduler.runWithLease('int-trust')).toBe(true);
+    expect(checks).toEqual([true, true, false]);
+  });
+
   describe('one worker at a time (another would take the requests with its own runOne)', () => {
     const stopAll = async () => {
       await Promise.all(schedulers.splice(0).map((s) => s.stop()));

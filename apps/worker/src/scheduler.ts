@@ -20,6 +20,14 @@ const RELIST_MS = 60_000;
 const RELEASE_RETRY_MS = 1_000;
 /** How long an integration's lease (and Agenda's lock of its job) outlives a worker that dies holding it. */
 export const DEFAULT_LEASE_TTL_MS = 120_000;
+/**
+ * The part of a lease's lifetime, from its acquisition or last renewal, during which its holder takes it as still its
+ * own without asking the database (`stillOwner`). Another worker takes a lease only once it has expired by that
+ * worker's clock, so within this part only a clock ahead of the holder's by the rest of the lifetime (80 s of the
+ * 120 s default) could have taken it; renewals come every third of the lifetime, so a run's commits ask the database
+ * only when a renewal was late or failed. (Every check asked it: one find per chunk of every run.)
+ */
+export const LEASE_TRUSTED_FOR = 1 / 3;
 /** Loads a worker runs at once unless told otherwise: its memory (192 MB of heap, 384 MB of container) is sized for two. */
 export const DEFAULT_LOAD_SLOTS = 2;
 /** How often workers look for requested runs (an indexed query that usually finds none). */
@@ -331,7 +339,8 @@ export class SyncScheduler {
       async (context) => {
         needsLoadSlot = (await this.options.runOne(integrationId, { ...context, trigger, inLoadSlot, othersWaiting: () => this.jobsWaiting() })) === NEEDS_LOAD_SLOT;
       },
-      { ...(onRenewed ? { onRenewed } : {}) },
+      // A run reads the integration's sync state first, and closes the runs a dead worker left only when it names one.
+      { ...(onRenewed ? { onRenewed } : {}), runClosesAbandoned: true },
     );
     return needsLoadSlot ? NEEDS_LOAD_SLOT : ran;
   }
@@ -380,22 +389,30 @@ export class SyncScheduler {
    * integration. False (nothing done) when the lease is held elsewhere.
    * `ttlMs`: how long the lease outlives a worker that dies holding it (short
    * work takes a short lease, so a takeover is not held up by it).
+   * `runClosesAbandoned`: the work closes the runs a dead worker left itself
+   * (`runOne`, on the sync state it reads anyway); else they are closed here.
    */
   async withIntegrationLease(
     integrationId: string,
     work: (context: LeaseContext) => Promise<void>,
-    { onRenewed, ttlMs = this.leaseTtlMs }: { onRenewed?: () => Promise<void>; ttlMs?: number } = {},
+    { onRenewed, ttlMs = this.leaseTtlMs, runClosesAbandoned = false }: { onRenewed?: () => Promise<void>; ttlMs?: number; runClosesAbandoned?: boolean } = {},
   ): Promise<boolean> {
     if (this.stopped) return false;
     return this.holdLease(
       integrationId,
       ttlMs,
       'lease',
-      async ({ lease, lost }) => {
+      async ({ lease, lost, confirmedAt }) => {
         // This worker holds the lease, so a run still marked running was left by a worker that died
         // or lost the database before it could record the end.
-        await this.options.store.runs.closeAbandoned(integrationId, this.now());
-        await work({ stillOwner: async () => !lost() && !this.stopped && (await this.options.store.leases.holds(lease, this.now())) });
+        if (!runClosesAbandoned) await this.options.store.runs.closeAbandoned(integrationId, this.now());
+        await work({
+          stillOwner: async () => {
+            if (lost() || this.stopped) return false;
+            // Confirmed (acquired or renewed) within a third of its lifetime: still ours without asking (`LEASE_TRUSTED_FOR`).
+            return this.now().getTime() - confirmedAt() < ttlMs * LEASE_TRUSTED_FOR || (await this.options.store.leases.holds(lease, this.now()));
+          },
+        });
       },
       onRenewed,
     );
@@ -408,22 +425,35 @@ export class SyncScheduler {
    * taken by another worker): the work must stop before its next write. Released at the end, through a database outage.
    * `what` names the lease in errors.
    */
-  private async holdLease(key: string, ttlMs: number, what: string, work: (held: { lease: Lease; lost: () => boolean }) => Promise<void>, onRenewed?: () => Promise<void>): Promise<boolean> {
+  private async holdLease(
+    key: string,
+    ttlMs: number,
+    what: string,
+    work: (held: { lease: Lease; lost: () => boolean; confirmedAt: () => number }) => Promise<void>,
+    onRenewed?: () => Promise<void>,
+  ): Promise<boolean> {
     const { leases } = this.options.store;
-    const lease = await leases.acquire(key, this.options.workerId, ttlMs, this.now());
+    // The lease runs from the time sent with the acquisition (or renewal): taken before the command, so never later than the database's.
+    const asked = this.now();
+    const lease = await leases.acquire(key, this.options.workerId, ttlMs, asked);
     if (!lease) return false;
     let lost = false;
+    let confirmedAt = asked.getTime();
     const renew = setInterval(() => {
-      leases.renew(lease, ttlMs, this.now()).then(
+      const renewing = this.now();
+      leases.renew(lease, ttlMs, renewing).then(
         (held) => {
           if (!held) lost = true;
-          else onRenewed?.().catch((error: unknown) => this.options.onError?.(error, 'job touch'));
+          else {
+            confirmedAt = renewing.getTime();
+            onRenewed?.().catch((error: unknown) => this.options.onError?.(error, 'job touch'));
+          }
         },
         (error: unknown) => this.options.onError?.(error, `${what} renew`),
       );
     }, Math.max(1_000, Math.floor(ttlMs / 3)));
     try {
-      await work({ lease, lost: () => lost });
+      await work({ lease, lost: () => lost, confirmedAt: () => confirmedAt });
       return true;
     } finally {
       clearInterval(renew);
