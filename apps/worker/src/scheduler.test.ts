@@ -395,6 +395,44 @@ describe('worker scheduling', () => {
       }
     }, 90_000);
 
+    it('a scheduled run after a short run on this worker makes no look for a waiting load; after a hand-over it looks again', async () => {
+      const integrationId = 'int-ran-short';
+      let isLoadNow = false;
+      /** The looks for a waiting load and the scheduled runs, in order. */
+      const log: ('look' | 'short' | 'load')[] = [];
+      const scheduler = alone(
+        'worker-ran-short',
+        async (_id, context) => {
+          // As the runner decides: a load outside a load slot is handed over; in one it runs, and the next run is short.
+          if (isLoadNow && !context.inLoadSlot) return NEEDS_LOAD_SLOT;
+          if (context.inLoadSlot) isLoadNow = false;
+          if (context.trigger === 'schedule') log.push(context.inLoadSlot ? 'load' : 'short');
+        },
+        { listSyncing: syncingEvery(1, () => [integrationId]) },
+      );
+      const internals = scheduler as unknown as { loadPending: (id: string) => Promise<boolean> };
+      const loadPending = internals.loadPending.bind(scheduler);
+      internals.loadPending = (id) => {
+        log.push('look');
+        return loadPending(id);
+      };
+      await scheduler.start();
+      await until(() => log.filter((entry) => entry === 'short').length >= 3, 'three scheduled runs', 15_000);
+      // The first scheduled run looked (nothing known of the integration here); those after its short run did not.
+      expect(log.filter((entry) => entry === 'look')).toEqual(['look']);
+      expect(log[0]).toBe('look');
+
+      // Its record filter changed: its next run is a load, handed over and run in a load slot; the scheduled runs after
+      // the load look again until one of them has run short.
+      isLoadNow = true;
+      await until(() => log.includes('load') && log.slice(log.indexOf('load')).filter((entry) => entry === 'short').length >= 2, 'two scheduled runs after the load', 15_000);
+      const afterLoad = log.slice(log.indexOf('load') + 1);
+      const firstShort = afterLoad.indexOf('short');
+      expect(afterLoad.slice(0, firstShort)).toContain('look');
+      expect(afterLoad.slice(firstShort)).not.toContain('look');
+      await forget(scheduler, [integrationId]);
+    }, 90_000);
+
     it('queuing a load looks at the integration\'s load jobs once when there is none to clear', async () => {
       const integrationId = 'int-queue-once';
       const methods = ['find', 'findOne', 'deleteMany', 'countDocuments'] as const;

@@ -137,6 +137,14 @@ export class SyncScheduler {
   /** The recurring jobs as this worker's last complete reconcile left them (integration → interval), and under which acquisition of the reconcile lease. */
   private reconciled: { generation: number; jobs: Map<string, string>; listedAt: number } | undefined;
   private reconciling = false;
+  /**
+   * Integrations whose last run on this worker was a short run (of the sync job, not a load). Their scheduled runs do
+   * not look for a waiting load first (`loadPending`: one find a run): a load of such an integration is queued when its
+   * own run finds it is one (its record filter changed: the run hands it over, and the look comes back) or by a request
+   * another worker took; then the scheduled run takes the lease, finds the load itself and hands it over, as a run did
+   * before the look. What the look is for, a fleet's warm-up of waiting loads, has no short run yet.
+   */
+  private readonly ranShort = new Set<string>();
 
   constructor(private readonly options: SchedulerOptions) {
     this.leaseTtlMs = options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
@@ -162,9 +170,11 @@ export class SyncScheduler {
       const trigger = data.kind === 'now' ? (data.trigger ?? 'sync_now') : 'schedule';
       const run = (async () => {
         // The load runs the integration: its scheduled runs meanwhile would only take the lease to find it is a load and hand it over again.
-        if (data.kind === 'recurring' && (await this.loadPending(data.integrationId))) return;
+        if (data.kind === 'recurring' && !this.ranShort.has(data.integrationId) && (await this.loadPending(data.integrationId))) return;
         // Agenda cancels a job not touched within its lock lifetime (the run would go on under our lease): touched as the lease is renewed.
         const outcome = await this.runWithLease(data.integrationId, () => job.touch(), trigger, job.attrs.name === LOAD_JOB);
+        if (outcome === true && job.attrs.name === SYNC_JOB) this.ranShort.add(data.integrationId);
+        else this.ranShort.delete(data.integrationId);
         // Not queued (the database failed): the integration's next scheduled run hands it over again.
         if (outcome === NEEDS_LOAD_SLOT) await this.queueLoad(data.integrationId, trigger).catch((error: unknown) => options.onError?.(error, 'load hand-over'));
       })();
@@ -213,8 +223,10 @@ export class SyncScheduler {
     try {
       for (const { integrationId, at, trigger } of await this.options.store.state.syncRequests()) {
         if (!(await this.options.store.state.takeSyncRequest(integrationId, at))) continue;
-        if (await this.requestedLoad(integrationId, trigger)) await this.queueLoad(integrationId, trigger);
-        else await this.agenda.now<SyncJobData>(SYNC_JOB, { integrationId, kind: 'now', trigger });
+        if (await this.requestedLoad(integrationId, trigger)) {
+          this.ranShort.delete(integrationId);
+          await this.queueLoad(integrationId, trigger);
+        } else await this.agenda.now<SyncJobData>(SYNC_JOB, { integrationId, kind: 'now', trigger });
       }
     } finally {
       this.watchingRequests = false;
@@ -325,6 +337,7 @@ export class SyncScheduler {
   }
 
   async unschedule(integrationId: string): Promise<void> {
+    this.ranShort.delete(integrationId);
     await this.agenda.cancel({ names: SYNC_JOBS, data: { integrationId } });
   }
 
