@@ -14,7 +14,8 @@ import { SyncScheduler } from './scheduler.ts';
  * Benchmark #7: a run's cost is per database command (each a serialization, a socket write, a decoded reply in the
  * worker and a request in the database), and most runs of a fleet are incremental runs with nothing or a few records
  * changed. These are the commands of such runs, each one said, sent by a worker's run under its lease (Agenda's own
- * commands on the run's job and the scheduler's look for a waiting load come on top: 4).
+ * three on the run's job come on top, and the scheduler's look for a waiting load until the integration's first short
+ * run on the worker: `scheduler.test.ts`).
  */
 const database = useTestDatabase('worker_run_commands');
 const secrets = createSecretBox(parseEncryptionKeys(DEV_ENCRYPTION_KEYS), DEV_ENCRYPTION_KEY_ID);
