@@ -6,6 +6,7 @@ import type { StreamPorts, StreamTarget } from '@contact-sync/sync';
 import { useTestDatabase } from '@contact-sync/testing';
 import mongoose, { Types, type Connection } from 'mongoose';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { wholeIntegrationOn } from './testing/whole-integration.ts';
 import { DISABLED_TICK_MS, StreamSupervisor, TICK_MS, type StreamSupervisorOptions } from './stream-supervisor.ts';
 
 /**
@@ -143,37 +144,26 @@ describe('the stream supervisor with streaming off', () => {
   });
 
   // The interval itself, on a fake clock: only `setInterval` is faked (the database's I/O runs as usual).
-  it('looks at the fleet every 15 s, not every 3 s: it holds no stream, and a new integration only waits a little longer to show it', async () => {
+  it.each([
+    { streaming: 'off', enabled: false, everyMs: DISABLED_TICK_MS, expected: 15_000 },
+    // With streaming on, a held lease (10 s) is renewed well before it expires.
+    { streaming: 'on', enabled: true, everyMs: TICK_MS, expected: 3_000 },
+  ])('with streaming $streaming, looks at the fleet every $expected ms (off: it holds no stream, and a new integration only waits a little longer to show it)', async ({ enabled, everyMs, expected }) => {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
     const counts = { listings: 0, fullReads: 0 };
-    const off = supervisor({ enabled: false, listSyncing: async () => [] }, counts);
-    off.start();
-    // The first tick at once, the next one interval later.
+    const looking = supervisor({ enabled, listSyncing: async () => [] }, counts);
+    looking.start();
+    // The first tick at once, the next one interval later, and the one after another interval on.
     await until('the first tick', () => counts.listings === 1);
-    await vi.advanceTimersByTimeAsync(DISABLED_TICK_MS - 1);
+    await vi.advanceTimersByTimeAsync(everyMs - 1);
     await sleep(50);
     expect(counts.listings).toBe(1);
     await vi.advanceTimersByTimeAsync(1);
     await until('the second tick', () => counts.listings === 2);
-    await off.stop();
-    expect(DISABLED_TICK_MS).toBe(15_000);
-  });
-
-  it('with streaming on, looks every 3 s (a held lease lasts 10 s)', async () => {
-    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
-    const counts = { listings: 0, fullReads: 0 };
-    const on = supervisor({ enabled: true, listSyncing: async () => [] }, counts);
-    on.start();
-    await until('the first tick', () => counts.listings === 1);
-    await vi.advanceTimersByTimeAsync(TICK_MS - 1);
-    await sleep(50);
-    expect(counts.listings).toBe(1);
-    await vi.advanceTimersByTimeAsync(1);
-    await until('the second tick', () => counts.listings === 2);
-    await vi.advanceTimersByTimeAsync(TICK_MS);
+    await vi.advanceTimersByTimeAsync(everyMs);
     await until('the third tick', () => counts.listings === 3);
-    await on.stop();
-    expect(TICK_MS).toBe(3_000);
+    await looking.stop();
+    expect(everyMs).toBe(expected);
   });
 });
 
@@ -183,37 +173,6 @@ describe('the stream supervisor with streaming on, at 120 integrations over 30 o
   const integrations = () => integrationRepository(monitored, secrets);
   /** The test's own writes, on a connection whose reads (a write's read-back) are not counted. */
   const unmonitored = () => integrationRepository(database.connection, secrets);
-
-  /** An active integration on `org` with a mapping and sealed tokens (a whole document of about 1.5 kB). */
-  function integrationOn(org: number, n: number) {
-    const _id = new Types.ObjectId();
-    const sealed = (which: string) => secrets.seal(`token-${which}-${_id.toHexString()}`, `integration:${_id.toHexString()}:salesforce-${which}-token`);
-    return {
-      _id,
-      accountId: `acc_fleet_${org}`,
-      kind: 'salesforce-contacts' as const,
-      name: `Fleet ${org}.${n}`,
-      nameKey: `fleet ${org}.${n}`,
-      status: IntegrationStatus.Active,
-      salesforce: {
-        orgId: `00D${String(org).padStart(12, '0')}AAA`,
-        userId: `005${String(org).padStart(12, '0')}AAA`,
-        username: `user${org}@fleet.test`,
-        displayName: null,
-        instanceUrl: 'https://fleet.example.test',
-        accessToken: sealed('access'),
-        refreshToken: sealed('refresh'),
-        connectedAt: new Date(),
-        tokenRefreshedAt: null,
-      },
-      mappingEntries: ['EMAIL:Email', 'FIRSTNAME:FirstName', 'LASTNAME:LastName', 'SMS:MobilePhone', 'JOB_TITLE:Title', 'CITY:MailingCity'].map((pair) => {
-        const [attribute, field] = pair.split(':');
-        return { attribute, field, direction: null, valuePairs: null };
-      }),
-      list: { id: org + 1, name: `List ${org}` },
-      activatedAt: new Date(),
-    };
-  }
 
   /** The sessions the supervisors opened, by stream key (they subscribe to nothing). */
   const sessions = new Map<string, { ports: StreamPorts; stopped: boolean }>();
@@ -248,7 +207,7 @@ describe('the stream supervisor with streaming on, at 120 integrations over 30 o
 
   it('reads an integration in full only when its stream is taken or it was written since; a worker holding none reads none, and no lease it cannot take', async () => {
     const Integration = integrationModel(database.connection);
-    const docs = Array.from({ length: ORGS * PER_ORG }, (_, i) => integrationOn(i % ORGS, Math.floor(i / ORGS)));
+    const docs = Array.from({ length: ORGS * PER_ORG }, (_, i) => wholeIntegrationOn(i % ORGS, Math.floor(i / ORGS), secrets));
     await Integration.insertMany(docs);
     const keys = [...new Set(docs.map((doc) => streamKeyOfIntegration(doc)!))];
 
@@ -302,7 +261,7 @@ describe('the stream supervisor with streaming on, at 120 integrations over 30 o
 
     // A new integration on a held stream: read once, a target of that stream.
     seen.reset();
-    const joined = integrationOn(7, 9);
+    const joined = wholeIntegrationOn(7, 9, secrets);
     await Integration.create(joined);
     await until('the new integration a target', async () => (await sessions.get(keys[7]!)!.ports.targets()).some((target) => target.integration.id === joined._id.toHexString()));
     listings = counts.listings;

@@ -9,12 +9,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { IntegrationStatus } from '@contact-sync/rules';
 import type { SalesforceConnectionHandle } from '@contact-sync/salesforce';
 import { createSecretBox, DEV_ENCRYPTION_KEY_ID, DEV_ENCRYPTION_KEYS, parseEncryptionKeys } from '@contact-sync/secrets';
 import { createSyncStore, integrationModel, integrationRepository } from '@contact-sync/store';
-import mongoose, { Types, type Connection } from 'mongoose';
+import mongoose, { type Connection } from 'mongoose';
 import { StreamSupervisor } from '../stream-supervisor.ts';
+import { wholeIntegrationOn } from '../testing/whole-integration.ts';
 import { startDevdb } from '../../../../tools/devdb/launch.mjs';
 
 const { values } = parseArgs({ options: { integrations: { type: 'string', default: '500' }, seconds: { type: 'string', default: '60' } } });
@@ -67,36 +67,6 @@ class Counted {
   }
 }
 
-function integrationOn(org: number, n: number) {
-  const _id = new Types.ObjectId();
-  const sealed = (which: string) => secrets.seal(`token-${which}-${_id.toHexString()}`, `integration:${_id.toHexString()}:salesforce-${which}-token`);
-  return {
-    _id,
-    accountId: `acc_fleet_${org}`,
-    kind: 'salesforce-contacts' as const,
-    name: `Fleet ${org}.${n}`,
-    nameKey: `fleet ${org}.${n}`,
-    status: IntegrationStatus.Active,
-    salesforce: {
-      orgId: `00D${String(org).padStart(12, '0')}AAA`,
-      userId: `005${String(org).padStart(12, '0')}AAA`,
-      username: `user${org}@fleet.test`,
-      displayName: null,
-      instanceUrl: 'https://fleet.example.test',
-      accessToken: sealed('access'),
-      refreshToken: sealed('refresh'),
-      connectedAt: new Date(),
-      tokenRefreshedAt: null,
-    },
-    mappingEntries: ['EMAIL:Email', 'FIRSTNAME:FirstName', 'LASTNAME:LastName', 'SMS:MobilePhone', 'JOB_TITLE:Title', 'CITY:MailingCity'].map((pair) => {
-      const [attribute, field] = pair.split(':');
-      return { attribute, field, direction: null, valuePairs: null };
-    }),
-    list: { id: org + 1, name: `List ${org}` },
-    activatedAt: new Date(),
-  };
-}
-
 function supervisorOn(connection: Connection, workerId: string): StreamSupervisor {
   const repository = integrationRepository(connection, secrets);
   return new StreamSupervisor({
@@ -121,7 +91,7 @@ const devdb = await startDevdb({ port: 0, dataDir, log: () => {} });
 try {
   const uri = `${devdb.uri.replace(/\/$/, '')}/supervisor_reads`;
   const setup = await mongoose.createConnection(uri).asPromise();
-  await integrationModel(setup).insertMany(Array.from({ length: integrations }, (_, i) => integrationOn(i % (integrations / PER_ORG), Math.floor(i / (integrations / PER_ORG)))));
+  await integrationModel(setup).insertMany(Array.from({ length: integrations }, (_, i) => wholeIntegrationOn(i % (integrations / PER_ORG), Math.floor(i / (integrations / PER_ORG)), secrets)));
   const first = new Counted(await mongoose.createConnection(uri, { monitorCommands: true }).asPromise());
   const second = new Counted(await mongoose.createConnection(uri, { monitorCommands: true }).asPromise());
   const a = supervisorOn(first.connection, 'worker-a');
