@@ -20,14 +20,16 @@ describe('worker process', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+    // The signal goes the moment the line arrives: the worker may not have run another statement since it printed it.
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes(' ready on ')) child.kill('SIGTERM');
+    });
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const deadline = Date.now() + 20_000;
-    while (!output.includes(' ready on ') && child.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    const ended = await Promise.race([exit, new Promise<null>((resolve) => setTimeout(() => resolve(null), 20_000))]);
     expect(output).toMatch(/worker ready on 127\.0\.0\.1:\d+|worker ready on localhost:\d+/);
-    const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    child.kill('SIGTERM');
-    expect(await exit).toBe(0);
+    expect(ended, output).toEqual({ code: 0, signal: null });
   }, 30_000);
 
   // A signal before the worker listened for one ended it by the signal (exit code null): the listeners were added
