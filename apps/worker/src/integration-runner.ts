@@ -128,9 +128,10 @@ export function createIntegrationRunner(deps: { connection: Connection; secrets:
       return engine ? { integration: engine.snapshot, deps: { ...engine.deps, salesforce: salesforce.connection } } : null;
     },
 
-    listSyncingDocs: () => integrations.listSyncingForWorker(),
+    /** The stream supervisor's listing of the fleet, and its reads in full of the integrations on the streams it holds or takes. */
+    listSyncingVersions: () => integrations.listSyncingVersionsForWorker(),
 
-    listSyncingRefs: () => integrations.listSyncingRefsForWorker(),
+    findSyncingDocs: (ids: readonly string[]) => integrations.findSyncingForWorker(ids),
 
     /**
      * Every syncing integration and how often its watermark run comes: every
@@ -141,14 +142,16 @@ export function createIntegrationRunner(deps: { connection: Connection; secrets:
     async listSyncing(): Promise<SyncingIntegration[]> {
       const refs = await integrations.listSyncingRefsForWorker();
       const realtime = await deps.store.streams.realtimeKeys(refs.flatMap((ref) => streamKeyOfIntegration(ref) ?? []));
-      return Promise.all(
-        refs.map(async (ref) => {
-          const integrationId = ref._id.toHexString();
-          const key = streamKeyOfIntegration(ref);
-          const streamed = key !== null && realtime.has(key) && (await deps.store.state.find(integrationId))?.initialLoadDone === true;
-          return { integrationId, intervalSeconds: streamed ? config.SYNC_SAFETY_NET_SECONDS : config.SYNC_INTERVAL_SECONDS };
-        }),
-      );
+      const onRealtimeStream = refs.flatMap((ref) => {
+        const key = streamKeyOfIntegration(ref);
+        return key !== null && realtime.has(key) ? [ref._id.toHexString()] : [];
+      });
+      // One find for all of them: one per integration was as many finds as real-time integrations at every listing.
+      const loaded = await deps.store.state.initialLoadsDone(onRealtimeStream);
+      return refs.map((ref) => {
+        const integrationId = ref._id.toHexString();
+        return { integrationId, intervalSeconds: loaded.has(integrationId) ? config.SYNC_SAFETY_NET_SECONDS : config.SYNC_INTERVAL_SECONDS };
+      });
     },
 
     /** The scheduler's `isLoad`: a requested run of a syncing integration that is a load as things stand. */

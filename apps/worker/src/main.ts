@@ -12,6 +12,21 @@ import { StreamSupervisor } from './stream-supervisor.ts';
 
 for (const name of ['http_proxy', 'https_proxy', 'HTTP_PROXY', 'HTTPS_PROXY']) delete process.env[name];
 
+/**
+ * SIGTERM and SIGINT are listened to from the first moment the worker's code runs. Until a listener is added, Node
+ * leaves a signal at its default, which ends the process by the signal: no clean stop, no exit code. The listeners used
+ * to be added last, just after "worker ready" was printed, and a signal sent on reading it could land between the two
+ * (main.test.ts failed so once). A signal that comes while the worker starts stops it as soon as it has started.
+ */
+let stopRequested: NodeJS.Signals | null = null;
+let stopWorker: ((signal: NodeJS.Signals) => void) | null = null;
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(signal, () => {
+    if (stopWorker) stopWorker(signal);
+    else stopRequested ??= signal;
+  });
+}
+
 /** A stream batch takes seconds: its integration lease outlives a worker killed during one by this much at most. */
 const STREAM_BATCH_LEASE_MS = 15_000;
 /** The integrations-in-back-off gauge counts in the database at most this often, however often it is scraped. */
@@ -46,8 +61,8 @@ async function main(): Promise<void> {
     store,
     workerId,
     enabled: config.SYNC_STREAMING === 'on',
-    listSyncing: runner.listSyncingDocs,
-    listSyncingRefs: runner.listSyncingRefs,
+    listSyncing: runner.listSyncingVersions,
+    findSyncing: runner.findSyncingDocs,
     salesforceOf: runner.salesforceOf,
     targetOf: runner.streamTargetOf,
     exclusive: (integrationId, work) => scheduler.withIntegrationLease(integrationId, work, { ttlMs: STREAM_BATCH_LEASE_MS }),
@@ -73,11 +88,9 @@ async function main(): Promise<void> {
           access: metricsAccess(config),
           onError: (error) => logger.error({ err: error }, 'metrics server error'),
         });
-  const host = new URL(config.MONGODB_URI.replace(/^mongodb(\+srv)?:/, 'http:')).host;
-  console.log(`worker ready on ${host}${served ? ` (metrics and health on ${served.url})` : ''}`);
-
   let stopping = false;
-  const shutdown = (signal: string) => {
+  const shutdown = (signal: NodeJS.Signals) => {
+    // A second signal changes nothing: the first stop is under way.
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'worker stopping: finishing the current chunk of each run');
@@ -93,8 +106,10 @@ async function main(): Promise<void> {
         },
       );
   };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+  stopWorker = shutdown;
+  const host = new URL(config.MONGODB_URI.replace(/^mongodb(\+srv)?:/, 'http:')).host;
+  console.log(`worker ready on ${host}${served ? ` (metrics and health on ${served.url})` : ''}`);
+  if (stopRequested) shutdown(stopRequested);
 }
 
 main().catch((error: unknown) => {

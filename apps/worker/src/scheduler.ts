@@ -120,8 +120,10 @@ interface SyncJobData {
  * - one recurring job per integration: Agenda's unique jobs are upserts with
  *   no unique index behind them, so two workers reconciling at once could
  *   both insert one (MongoDB makes concurrent upserts unique only through a
- *   unique index). Workers reconcile one at a time, under a lease renewed
- *   while the reconcile lasts, and insert the jobs the listing lacks.
+ *   unique index). One worker reconciles, under the reconcile lease, and
+ *   inserts the jobs the listing lacks. It keeps the lease from one reconcile
+ *   to the next (renewed at each, and while one lasts); another worker takes
+ *   it over when it stops (released) or dies (expired after 30 s).
  */
 export class SyncScheduler {
   readonly agenda: Agenda;
@@ -136,7 +138,10 @@ export class SyncScheduler {
   private readonly dueAt = new Map<string, Date>();
   /** The recurring jobs as this worker's last complete reconcile left them (integration → interval), and under which acquisition of the reconcile lease. */
   private reconciled: { generation: number; jobs: Map<string, string>; listedAt: number } | undefined;
-  private reconciling = false;
+  /** The reconcile lease while this worker holds it (from one reconcile to the next). */
+  private reconcileLease: Lease | undefined;
+  /** The reconcile in progress on this worker, if any. */
+  private reconcileRun: Promise<boolean> | undefined;
   /**
    * Integrations whose last run on this worker was a short run (of the sync job, not a load). Their scheduled runs do
    * not look for a waiting load first (`loadPending`: one find a run): a load of such an integration is queued when its
@@ -254,6 +259,10 @@ export class SyncScheduler {
     clearInterval(this.requestTimer);
     await this.agenda.stop();
     await Promise.allSettled([...this.running]);
+    // Released only once no reconcile of this worker's is left, so that the next holder never reconciles beside it.
+    await this.reconcileRun?.catch(() => false);
+    if (this.reconcileLease) await this.release(this.reconcileLease, RECONCILE_LEASE_MS, 'reconcile lease');
+    this.reconcileLease = undefined;
   }
 
   private jobs() {
@@ -263,29 +272,53 @@ export class SyncScheduler {
   /**
    * One recurring job per syncing integration at its interval, none for the others (paused,
    * deleted, disabled). One worker reconciles at a time (see the class comment).
-   * Returns false when another worker was reconciling (this one did nothing).
+   * Returns false (nothing done) when another worker holds the reconcile lease, this one is reconciling already, or it
+   * stopped.
    */
   async reconcile(): Promise<boolean> {
-    return this.withReconcileLease((lease, held) => this.reconcileHeld(lease, held));
+    if (this.reconcileRun || this.stopped) return false;
+    this.reconcileRun = this.withReconcileLease((lease, held) => this.reconcileHeld(lease, held));
+    try {
+      return await this.reconcileRun;
+    } finally {
+      this.reconcileRun = undefined;
+    }
   }
 
   /**
-   * Runs `work` under the reconcile lease; false (nothing done) when another worker holds it, or this one is still
-   * reconciling. The lease is renewed while the work lasts (a first reconcile of a large fleet outlasts it), and work
-   * that lost it stops at its next job (`held`).
+   * Runs `work` under the reconcile lease; false (nothing done) when another worker holds it. The lease is renewed
+   * while the work lasts (a first reconcile of a large fleet outlasts it), and work that lost it stops at its next
+   * job (`held`).
    */
   private async withReconcileLease(work: (lease: Lease, held: () => void) => Promise<void>): Promise<boolean> {
-    if (this.reconciling) return false;
-    this.reconciling = true;
-    try {
-      return await this.holdLease(RECONCILE_LEASE, RECONCILE_LEASE_MS, 'reconcile lease', ({ lease, lost }) =>
+    const asked = this.now().getTime();
+    const lease = await this.keepReconcileLease();
+    if (!lease) return false;
+    await this.whileHeld(
+      lease,
+      RECONCILE_LEASE_MS,
+      'reconcile lease',
+      ({ lost }) =>
         work(lease, () => {
           if (lost()) throw new Error('the reconcile lease was lost: another worker reconciles');
         }),
-      );
-    } finally {
-      this.reconciling = false;
-    }
+      { confirmedAt: asked },
+    );
+    return true;
+  }
+
+  /**
+   * The reconcile lease: renewed if this worker holds it, else acquired if free or expired, else null. Kept from one
+   * reconcile to the next, so one worker reconciles the fleet and knows its jobs from its own last reconcile. Released
+   * after each reconcile, it went to whichever worker's timer came next: up to one reconcile per worker every 5 s, each
+   * listing every syncing integration, and each new holder listed every integration's job again (at 2,000
+   * integrations and 4 workers, 90 job documents and 160 integration documents read per run).
+   */
+  private async keepReconcileLease(): Promise<Lease | null> {
+    const { leases } = this.options.store;
+    if (this.reconcileLease && (await leases.renew(this.reconcileLease, RECONCILE_LEASE_MS, this.now()))) return this.reconcileLease;
+    this.reconcileLease = (await leases.acquire(RECONCILE_LEASE, this.options.workerId, RECONCILE_LEASE_MS, this.now())) ?? undefined;
+    return this.reconcileLease ?? null;
   }
 
   /**
@@ -299,7 +332,8 @@ export class SyncScheduler {
     const known = this.reconciled;
     this.reconciled = undefined;
     const now = this.now().getTime();
-    const stillKnown = known !== undefined && lease.generation === known.generation + 1 && now - known.listedAt < RELIST_MS;
+    // The same acquisition, or the next one (nobody held the lease in between).
+    const stillKnown = known !== undefined && lease.generation - known.generation <= 1 && now - known.listedAt < RELIST_MS;
     const scheduled = stillKnown ? new Map([...known.jobs].map(([integrationId, interval]) => [integrationId, [interval]])) : await this.recurringJobs();
     for (const [integrationId, interval] of wanted) {
       const jobs = scheduled.get(integrationId) ?? [];
@@ -450,8 +484,29 @@ export class SyncScheduler {
     const asked = this.now();
     const lease = await leases.acquire(key, this.options.workerId, ttlMs, asked);
     if (!lease) return false;
+    try {
+      await this.whileHeld(lease, ttlMs, what, work, { confirmedAt: asked.getTime(), ...(onRenewed ? { onRenewed } : {}) });
+      return true;
+    } finally {
+      await this.release(lease, ttlMs, what);
+    }
+  }
+
+  /**
+   * Runs `work` while `lease` is held, renewing it every third of `ttlMs` (see `holdLease`). `confirmedAt`: when the
+   * lease was last known held (the time sent with its acquisition or renewal), moved on by each renewal that held.
+   */
+  private async whileHeld(
+    lease: Lease,
+    ttlMs: number,
+    what: string,
+    work: (held: { lease: Lease; lost: () => boolean; confirmedAt: () => number }) => Promise<void>,
+    options: { confirmedAt: number; onRenewed?: () => Promise<void> },
+  ): Promise<void> {
+    const { leases } = this.options.store;
+    const { onRenewed } = options;
     let lost = false;
-    let confirmedAt = asked.getTime();
+    let confirmedAt = options.confirmedAt;
     const renew = setInterval(() => {
       const renewing = this.now();
       leases.renew(lease, ttlMs, renewing).then(
@@ -467,10 +522,8 @@ export class SyncScheduler {
     }, Math.max(1_000, Math.floor(ttlMs / 3)));
     try {
       await work({ lease, lost: () => lost, confirmedAt: () => confirmedAt });
-      return true;
     } finally {
       clearInterval(renew);
-      await this.release(lease, ttlMs, what);
     }
   }
 

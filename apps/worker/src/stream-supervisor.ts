@@ -1,7 +1,7 @@
 import { salesforceObjectOf } from '@contact-sync/rules';
 import type { SalesforceConnectionHandle } from '@contact-sync/salesforce';
-import { streamKeyOfIntegration, type IntegrationDoc, type StreamLease, type SyncingIntegrationRef, type SyncStore } from '@contact-sync/store';
-import { StreamSession, type StreamOptions, type StreamTarget } from '@contact-sync/sync';
+import { streamKeyOfIntegration, type IntegrationDoc, type StreamLease, type SyncingIntegrationRef, type SyncingIntegrationVersion, type SyncStore } from '@contact-sync/store';
+import { StreamSession, type StreamOptions, type StreamPorts, type StreamTarget } from '@contact-sync/sync';
 
 /**
  * Which Change Data Capture streams this worker holds: one per Salesforce org
@@ -9,16 +9,22 @@ import { StreamSession, type StreamOptions, type StreamTarget } from '@contact-s
  * stream lease it renews at every tick. A worker that dies stops renewing,
  * and another takes the stream over within a lease lifetime and a tick
  * (10 s + 3 s by default), resuming from the stored replayId.
+ *
+ * A tick lists the fleet by reference only (id, stream, when last written).
+ * Integrations are read in full only for the streams this worker holds or
+ * takes, and of those only the ones written since they were read: at 2,000
+ * integrations, a listing in full every 3 s was 40,000 documents of 1.5 kB a
+ * minute, whoever held the streams.
  */
 export interface StreamSupervisorOptions {
   store: SyncStore;
   workerId: string;
   /** Off: no subscription; every stream shows it (`streaming_disabled`) and its integrations are polled. */
   enabled: boolean;
-  /** The syncing integrations in full (their sessions' connections and engine ports): read at each tick while streaming is on. */
-  listSyncing: () => Promise<IntegrationDoc[]>;
-  /** The same with only their streams: all a tick reads while streaming is off. */
-  listSyncingRefs: () => Promise<SyncingIntegrationRef[]>;
+  /** The syncing integrations by reference, with when each was last written: read at each tick. */
+  listSyncing: () => Promise<SyncingIntegrationVersion[]>;
+  /** Those of these integrations that are syncing, in full (their sessions' connections and engine ports). */
+  findSyncing: (ids: readonly string[]) => Promise<IntegrationDoc[]>;
   /** The integration's engine ports on the stream's connection; null when it cannot take changes (initial load not done, key missing…). */
   targetOf: (doc: IntegrationDoc, salesforce: SalesforceConnectionHandle) => Promise<StreamTarget | null>;
   salesforceOf: (doc: IntegrationDoc) => SalesforceConnectionHandle | null;
@@ -29,29 +35,33 @@ export interface StreamSupervisorOptions {
   everyMs?: number;
   now?: () => Date;
   onError?: (error: unknown, where: string) => void;
+  /** Makes the session of a stream this worker takes (a CometD subscription; tests give one of their own). */
+  openSession?: (ports: StreamPorts) => Pick<StreamSession, 'start' | 'stop'>;
 }
 
 /** How often the supervisor looks at the streams and renews the leases of those it holds (a lease lasts 10 s). */
-const TICK_MS = 3_000;
+export const TICK_MS = 3_000;
 /**
  * With streaming off it holds none, and only makes new integrations' streams show it: a listing of the whole fleet
  * every 3 s was half of the worker's reads of integrations at 1,000 of them (the reconcile's every 5 s the other half).
  */
-const DISABLED_TICK_MS = 15_000;
+export const DISABLED_TICK_MS = 15_000;
 /** With streaming off, how long a stream shown disabled is taken to stay so before its document is read again. */
 const DISABLED_RECHECK_MS = 60_000;
 
 interface HeldStream {
   lease: StreamLease;
-  session: StreamSession;
+  session: Pick<StreamSession, 'start' | 'stop'>;
   /** The integration whose Salesforce session the stream subscribes with. */
   ownerId: string;
-  /** The stream's integrations at the last tick. */
+  /** The stream's integrations in full, as last read (read again once written since). */
   docs: IntegrationDoc[];
 }
 
 export class StreamSupervisor {
   private readonly held = new Map<string, HeldStream>();
+  /** Streams known to have a lease document (it is never deleted): of those only the lapsed leases are read. */
+  private readonly leased = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> = Promise.resolve();
   private stopped = false;
@@ -88,29 +98,60 @@ export class StreamSupervisor {
 
   private async tick(): Promise<void> {
     if (this.stopped) return;
-    if (!this.options.enabled) return this.showDisabled(byStream(await this.options.listSyncingRefs()));
     const byKey = byStream(await this.options.listSyncing());
-    for (const key of this.held.keys()) if (!byKey.has(key)) await this.drop(key);
-    for (const [key, docs] of byKey) await this.hold(key, docs);
+    if (!this.options.enabled) return this.showDisabled(byKey);
+    for (const [key, held] of this.held) {
+      // No integration left on it: given up. Its subscribing one left (paused, deleted, auth_error): given up, and
+      // taken again below with another's session.
+      if (!byKey.get(key)?.some((ref) => ref._id.toHexString() === held.ownerId)) await this.guarded(key, () => this.drop(key));
+    }
+    const free = await this.freeStreams([...byKey.keys()].filter((key) => !this.held.has(key)));
+    // Read in full, in one find: the integrations of the streams to take, and those of held streams written since read.
+    const toRead = [
+      ...free.flatMap((key) => byKey.get(key)!.map((ref) => ref._id.toHexString())),
+      ...[...this.held].flatMap(([key, held]) => writtenSince(held.docs, byKey.get(key)!)),
+    ];
+    const read = new Map((toRead.length > 0 ? await this.options.findSyncing(toRead) : []).map((doc) => [doc._id.toHexString(), doc]));
+    for (const [key, held] of this.held) await this.guarded(key, () => this.renew(key, held, docsOf(byKey.get(key)!, read, held.docs)));
+    for (const key of free) await this.guarded(key, () => this.take(key, docsOf(byKey.get(key)!, read, [])));
   }
 
-  private async hold(key: string, docs: IntegrationDoc[]): Promise<void> {
-    const held = this.held.get(key);
-    if (held && !docs.some((doc) => doc._id.toHexString() === held.ownerId)) {
-      // Its integration left (paused, deleted, auth_error): subscribe again with another's session.
-      await this.drop(key);
-    } else if (held) {
-      held.docs = docs;
-      if (!(await this.options.store.streamLeases.renew(held.lease, this.leaseTtlMs, this.now()))) await this.drop(key, false);
-      return;
+  /** One stream's trouble (a token that does not open, a failed write) is reported and leaves the others' alone. */
+  private async guarded(key: string, work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      this.options.onError?.(error, `stream supervisor ${key}`);
     }
+  }
+
+  /**
+   * Of these streams, those no worker holds: never leased, released or expired. Only the lapsed leases are read (usually
+   * none), and once the keys of the streams first seen.
+   */
+  private async freeStreams(keys: string[]): Promise<string[]> {
+    const unseen = keys.filter((key) => !this.leased.has(key));
+    const existing = await this.options.store.streamLeases.existing(unseen);
+    for (const key of existing) this.leased.add(key);
+    const lapsed = await this.options.store.streamLeases.lapsed(keys.filter((key) => this.leased.has(key)), this.now());
+    return keys.filter((key) => lapsed.has(key) || !this.leased.has(key));
+  }
+
+  private async renew(key: string, held: HeldStream, docs: IntegrationDoc[]): Promise<void> {
+    held.docs = docs;
+    if (!(await this.options.store.streamLeases.renew(held.lease, this.leaseTtlMs, this.now()))) await this.drop(key, false);
+  }
+
+  private async take(key: string, docs: IntegrationDoc[]): Promise<void> {
+    if (docs.length === 0) return;
     // The oldest integration's session subscribes for all of them.
     const owner = [...docs].sort((a, b) => a._id.toHexString().localeCompare(b._id.toHexString()))[0]!;
     const salesforce = this.options.salesforceOf(owner);
     if (!salesforce) return;
     const lease = await this.options.store.streamLeases.take(key, this.options.workerId, this.leaseTtlMs, this.now());
+    this.leased.add(key);
     if (!lease) return;
-    const session = new StreamSession({
+    const ports: StreamPorts = {
       key,
       orgId: owner.salesforce!.orgId,
       object: salesforceObjectOf(owner.kind),
@@ -126,7 +167,8 @@ export class StreamSupervisor {
       options: this.options.session,
       now: this.now,
       ...(this.options.onError ? { onError: this.options.onError } : {}),
-    });
+    };
+    const session = this.options.openSession?.(ports) ?? new StreamSession(ports);
     this.held.set(key, { lease, session, ownerId: owner._id.toHexString(), docs });
     await session.start();
   }
@@ -166,6 +208,25 @@ export class StreamSupervisor {
       keys.add(key);
     }
   }
+}
+
+/** The ids of a held stream's integrations that are new to it or were written since they were read. */
+function writtenSince(docs: IntegrationDoc[], refs: SyncingIntegrationVersion[]): string[] {
+  const readAt = new Map(docs.map((doc) => [doc._id.toHexString(), doc.updatedAt?.getTime()]));
+  return refs.flatMap((ref) => {
+    const id = ref._id.toHexString();
+    return readAt.has(id) && readAt.get(id) === ref.updatedAt?.getTime() ? [] : [id];
+  });
+}
+
+/** A stream's integrations in full: as just read, else as read before; one no longer syncing when read is left out. */
+function docsOf(refs: SyncingIntegrationVersion[], read: Map<string, IntegrationDoc>, before: IntegrationDoc[]): IntegrationDoc[] {
+  const kept = new Map(before.map((doc) => [doc._id.toHexString(), doc]));
+  return refs.flatMap((ref) => {
+    const id = ref._id.toHexString();
+    const doc = read.get(id) ?? (kept.get(id)?.updatedAt?.getTime() === ref.updatedAt?.getTime() ? kept.get(id) : undefined);
+    return doc ? [doc] : [];
+  });
 }
 
 /** Integrations by the stream they are on (none before their Salesforce org is connected). */

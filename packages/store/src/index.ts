@@ -14,6 +14,7 @@ export {
   type MappingEntryDoc,
   type SalesforceConnectionDoc,
   type SyncingIntegrationRef,
+  type SyncingIntegrationVersion,
   type SalesforceConnectionInput,
   type SalesforceCredentials,
 } from './integrations.ts';

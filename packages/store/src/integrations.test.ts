@@ -1,6 +1,7 @@
 import { secretBoxFromEnv } from '@contact-sync/secrets';
 import { useTestDatabase } from '@contact-sync/testing';
 import { randomBytes } from 'node:crypto';
+import { Types } from 'mongoose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { accountRepository } from './accounts.ts';
 import { ensureBffIndexes } from './indexes.ts';
@@ -96,6 +97,39 @@ describe('integrations', () => {
     expect(ids(await repo.listOnSalesforceOrgForWorker('acc_orgs', '00DPROD'))).toEqual([production, sibling].sort());
     expect(await repo.idsOnOtherSalesforceOrgs('acc_orgs', '00DPROD')).toEqual([fullCopy]);
     expect((await repo.idsOnOtherSalesforceOrgs('acc_orgs', '00DCOPY')).sort()).toEqual([production, sibling].sort());
+  });
+
+  it("lists the worker's syncing integrations by reference with when each was last written, moved by every write; reads syncing ones in full by id", async () => {
+    const repo = integrationRepository(db.connection, secrets);
+    const created = await repo.create({ accountId: 'acc_versions', kind: 'salesforce-contacts', name: 'Versions' });
+    const id = created._id.toHexString();
+    await repo.setSalesforceConnection('acc_versions', id, { orgId: '00DVER', userId: '0051', username: 'u', displayName: null, instanceUrl: 'http://sf', accessToken: 'a', refreshToken: 'r' }, now);
+    await repo.transition('acc_versions', id, ['draft'], 'active');
+    const versionOf = async () => (await repo.listSyncingVersionsForWorker()).find((ref) => ref._id.toHexString() === id);
+    const listed = await versionOf();
+    expect(Object.keys(listed!).sort()).toEqual(['_id', 'kind', 'salesforce', 'updatedAt']);
+    expect(listed!.salesforce).toEqual({ orgId: '00DVER' });
+
+    // The stream supervisor reads an integration in full again only once its `updatedAt` moved: every write moves it.
+    const writes: [string, () => Promise<unknown>][] = [
+      ['mapping', () => repo.setMapping('acc_versions', id, { EMAIL: 'Email' })],
+      ['list', () => repo.setList('acc_versions', id, { id: 7, name: 'Seven' })],
+      ['refreshed token', () => repo.saveRefreshedAccessToken('acc_versions', id, 'a2', now)],
+      ['repaired mapping', () => repo.repairMapping('acc_versions', id, { EMAIL: 'Email' }, {}, 'mapping_repaired', now)],
+      ['status', () => repo.transition('acc_versions', id, ['active'], 'error')],
+    ];
+    for (const [what, write] of writes) {
+      const before = (await versionOf())!.updatedAt.getTime();
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      await write();
+      expect((await versionOf())!.updatedAt.getTime(), what).toBeGreaterThan(before);
+    }
+
+    const draft = await repo.create({ accountId: 'acc_versions', kind: 'salesforce-leads', name: 'Draft' });
+    const full = await repo.findSyncingForWorker([id, id, draft._id.toHexString(), 'not-an-id', new Types.ObjectId().toHexString()]);
+    expect(full.map((doc) => doc._id.toHexString())).toEqual([id]);
+    expect(full[0]!.mappingEntries).toHaveLength(1);
+    expect(await repo.findSyncingForWorker([])).toEqual([]);
   });
 
   it('changes status only from the allowed ones; auth_error returns after reconnecting', async () => {

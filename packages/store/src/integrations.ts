@@ -81,6 +81,13 @@ export interface SyncingIntegrationRef {
   salesforce?: Pick<SalesforceConnectionDoc, 'orgId'> | null;
 }
 
+/** The same with when the integration was last written (`listSyncingVersionsForWorker`). */
+export interface SyncingIntegrationVersion extends SyncingIntegrationRef {
+  updatedAt: Date;
+}
+
+const SYNCING_REF_PROJECTION = { kind: 1, 'salesforce.orgId': 1 } as const;
+
 /**
  * What the integration list shows of an integration: everything but the sealed Salesforce tokens and the
  * fields it is looked up by. The list has no use for the tokens: not read, they are neither decoded by the
@@ -449,15 +456,24 @@ export function integrationRepository(connection: Connection, secrets: SecretBox
       return found?.accountId ?? null;
     },
 
-    /** Integrations the worker should sync (active, or active with record errors). */
-    listSyncingForWorker: () => Integration.find({ status: { $in: SYNCING } }).lean<IntegrationDoc[]>().exec(),
-
     /**
-     * The same integrations with only what the worker's listings of the whole fleet need (its reconcile every 5 s, its
-     * stream supervisor every 3 s): which integration, and the stream it is on. A whole document is about 1.5 kB
-     * (mapping, sealed tokens), and 2,000 of them decoded at each listing grew the worker's CPU per run with the fleet.
+     * The integrations the worker should sync (active, or active with record errors) with only what the worker's
+     * listings of the whole fleet need (its reconcile every 5 s, its stream supervisor every 3 s): which integration,
+     * and the stream it is on. A whole document is about 1.5 kB (mapping, sealed tokens), and 2,000 of them decoded at
+     * each listing grew the worker's CPU per run with the fleet.
      */
-    listSyncingRefsForWorker: () => Integration.find({ status: { $in: SYNCING } }, { kind: 1, 'salesforce.orgId': 1 }).lean<SyncingIntegrationRef[]>().exec(),
+    listSyncingRefsForWorker: () => Integration.find({ status: { $in: SYNCING } }, SYNCING_REF_PROJECTION).lean<SyncingIntegrationRef[]>().exec(),
+
+    /** The same with when each was last written: the stream supervisor reads again in full only those written since it read them. */
+    listSyncingVersionsForWorker: () =>
+      Integration.find({ status: { $in: SYNCING } }, { ...SYNCING_REF_PROJECTION, updatedAt: 1 }).lean<SyncingIntegrationVersion[]>().exec(),
+
+    /** Those of these integrations that the worker should sync, in full (one find by `_id`). */
+    async findSyncingForWorker(ids: readonly string[]): Promise<IntegrationDoc[]> {
+      const valid = [...new Set(ids)].filter((id) => /^[a-f0-9]{24}$/i.test(id));
+      if (valid.length === 0) return [];
+      return Integration.find({ _id: { $in: valid.map((id) => new Types.ObjectId(id)) }, status: { $in: SYNCING } }).lean<IntegrationDoc[]>().exec();
+    },
 
     /** Converted leads: an account's integrations on one Salesforce org (by the `salesforce_account` index), oldest first. */
     listOnSalesforceOrgForWorker: (accountId: string, orgId: string) =>

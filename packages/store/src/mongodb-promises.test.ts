@@ -457,3 +457,28 @@ describe('documents read back', () => {
     expect(await docs.findOne({ _id: 'p1' })).toEqual(full);
   });
 });
+
+describe('a NaN in a request', () => {
+  // The product writes none (it refuses NaN where a number comes in). MongoDB stores one; FerretDB cannot, and the embedded
+  // default refuses the whole request (tools/devdb/README.md, point 10): nothing of it is applied, and the client goes on.
+  it('is stored by MongoDB; refused whole by the embedded default with a BadValue error, on a connection that goes on', async () => {
+    const values = collection<{ _id?: mongo.ObjectId; v: unknown; x?: number }>('nan');
+    const embedded = 'ferretdbVersion' in (await db.connection.db!.admin().command({ buildInfo: 1 }));
+    if (!embedded) {
+      await values.insertOne({ v: Number.NaN });
+      expect(Number.isNaN((await values.findOne())!.v)).toBe(true);
+      return;
+    }
+    const refused = { code: 2, message: 'NaN is not supported' };
+    await expect(values.insertOne({ v: Number.NaN })).rejects.toMatchObject(refused);
+    // The first document is fine, the second has a NaN deep inside: neither is written.
+    await expect(values.insertMany([{ v: 1 }, { v: { a: [1, { b: Number.NaN }] } }])).rejects.toMatchObject(refused);
+    await expect(values.updateOne({ x: 1 }, { $set: { v: Number.NaN } }, { upsert: true })).rejects.toMatchObject(refused);
+    await expect(values.find({ v: { $in: [1, Number.NaN] } }).toArray()).rejects.toMatchObject(refused);
+    expect(await values.countDocuments()).toBe(0);
+    // Infinities are no NaN (FerretDB refuses to store them, as shipped, but for another reason).
+    await expect(values.find({ v: Number.POSITIVE_INFINITY }).toArray()).resolves.toEqual([]);
+    await values.insertOne({ v: 2.5 });
+    expect((await values.find().toArray()).map((doc) => doc.v)).toEqual([2.5]);
+  });
+});

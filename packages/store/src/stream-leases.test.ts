@@ -28,6 +28,23 @@ describe('stream leases', () => {
     expect(await streamLeases.take('org-a:Lead', 'worker-1', 10_000, at(22))).toMatchObject({ holder: 'worker-1' });
   });
 
+  it('tells which streams have a lease, and which leases lapsed (released or expired): those a worker may take', async () => {
+    const { streamLeases } = createSyncStore(database.connection.db!);
+    const held = (await streamLeases.take('org-l1:Contact', 'worker-1', 10_000, at(0)))!;
+    const released = (await streamLeases.take('org-l2:Contact', 'worker-1', 10_000, at(0)))!;
+    await streamLeases.release(released);
+    await streamLeases.take('org-l3:Contact', 'worker-1', 5_000, at(0));
+    const keys = ['org-l1:Contact', 'org-l2:Contact', 'org-l3:Contact', 'org-l4:Contact'];
+    expect(await streamLeases.existing(keys)).toEqual(new Set(['org-l1:Contact', 'org-l2:Contact', 'org-l3:Contact']));
+    expect(await streamLeases.lapsed(keys, at(1))).toEqual(new Set(['org-l2:Contact']));
+    // At 5 s the 5-second lease has expired; at 10 s the 10-second one too.
+    expect(await streamLeases.lapsed(keys, at(5))).toEqual(new Set(['org-l2:Contact', 'org-l3:Contact']));
+    expect(await streamLeases.renew(held, 10_000, at(9))).toBe(true);
+    expect(await streamLeases.lapsed(keys, at(10))).toEqual(new Set(['org-l2:Contact', 'org-l3:Contact']));
+    expect(await streamLeases.existing([])).toEqual(new Set());
+    expect(await streamLeases.lapsed([], at(10))).toEqual(new Set());
+  });
+
   it('concurrent takers of a free stream: exactly one wins', async () => {
     const { streamLeases } = createSyncStore(database.connection.db!);
     for (let round = 0; round < 3; round += 1) {

@@ -66,6 +66,20 @@ export class StreamLeaseStore {
     await this.leases.findOneAndUpdate({ _id: lease.key, holder: lease.holder, generation: lease.generation }, { $set: { expiresAt: new Date(0) } });
   }
 
+  /** Of these streams, those that have a lease, current or not (a lease is never deleted): one find of their keys. */
+  async existing(keys: readonly string[]): Promise<Set<string>> {
+    if (keys.length === 0) return new Set();
+    const found = await this.leases.find({ _id: { $in: [...new Set(keys)] } }, { projection: { _id: 1 } }).toArray();
+    return new Set(found.map((doc) => doc._id));
+  }
+
+  /** Of these streams, those whose lease was released or has expired: one find that reads only those (usually none). */
+  async lapsed(keys: readonly string[], now: Date): Promise<Set<string>> {
+    if (keys.length === 0) return new Set();
+    const found = await this.leases.find({ _id: { $in: [...new Set(keys)] }, expiresAt: { $lte: now } }, { projection: { _id: 1 } }).toArray();
+    return new Set(found.map((doc) => doc._id));
+  }
+
   async holder(key: string, now: Date): Promise<string | null> {
     const doc = await this.leases.findOne({ _id: key });
     return doc && doc.expiresAt.getTime() > now.getTime() ? doc.holder : null;

@@ -198,6 +198,13 @@ export class SyncStateStore {
     return this.collection.findOne({ _id: integrationId });
   }
 
+  /** Which of these integrations have their initial load done, in one find that reads only their ids. */
+  async initialLoadsDone(integrationIds: readonly string[]): Promise<Set<string>> {
+    if (integrationIds.length === 0) return new Set();
+    const found = await this.collection.find({ _id: { $in: [...new Set(integrationIds)] }, initialLoadDone: true }, { projection: { _id: 1 } }).toArray();
+    return new Set(found.map((doc) => doc._id));
+  }
+
   /**
    * "Sync now" (or a Brevo webhook's events): recorded so any worker picks it
    * up (the BFF does not talk to Agenda). Workers look for requests every second.
