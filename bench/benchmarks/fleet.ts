@@ -75,6 +75,8 @@ interface FleetWorker {
 
 interface CommandCounts {
   commands: number;
+  /** Commands by command and collection (`update sync_states`). */
+  byCommand: Record<string, number>;
   /** Documents the replies carried, by collection. */
   documentsBy: Record<string, number>;
 }
@@ -83,19 +85,19 @@ interface CommandCounts {
 function commandsOf(worker: FleetWorker): CommandCounts {
   try {
     const counts = JSON.parse(readFileSync(worker.commandsFile, 'utf8')) as Partial<CommandCounts>;
-    return { commands: counts.commands ?? 0, documentsBy: counts.documentsBy ?? {} };
+    return { commands: counts.commands ?? 0, byCommand: counts.byCommand ?? {}, documentsBy: counts.documentsBy ?? {} };
   } catch {
-    return { commands: 0, documentsBy: {} };
+    return { commands: 0, byCommand: {}, documentsBy: {} };
   }
 }
 
-/** Documents read by collection between two counts of the workers, the most first. */
-function documentsReadBetween(before: CommandCounts[], after: CommandCounts[]): [string, number][] {
-  const read = new Map<string, number>();
+/** One of the workers' counts by name (documents by collection, commands by command) between two counts of them, the most first. */
+function countedBetween(before: CommandCounts[], after: CommandCounts[], of: (counts: CommandCounts) => Record<string, number>): [string, number][] {
+  const counted = new Map<string, number>();
   after.forEach((counts, i) => {
-    for (const [collection, documents] of Object.entries(counts.documentsBy)) read.set(collection, (read.get(collection) ?? 0) + documents - (before[i]!.documentsBy[collection] ?? 0));
+    for (const [name, value] of Object.entries(of(counts))) counted.set(name, (counted.get(name) ?? 0) + value - (of(before[i]!)[name] ?? 0));
   });
-  return [...read].filter(([, documents]) => documents > 0).sort((a, b) => b[1] - a[1]);
+  return [...counted].filter(([, value]) => value > 0).sort((a, b) => b[1] - a[1]);
 }
 
 async function startWorkers(stack: BenchStack, count: number, tag: string): Promise<FleetWorker[]> {
@@ -156,7 +158,8 @@ async function measure(
   const cpuMs = workers.reduce((sum, worker, i) => sum + (processCpuMs(worker.process.pid) ?? 0) - cpuBefore[i]!, 0);
   const commandsAfter = workers.map(commandsOf);
   const commands = commandsAfter.reduce((sum, counts, i) => sum + counts.commands - commandsBefore[i]!.commands, 0);
-  const documentsRead = documentsReadBetween(commandsBefore, commandsAfter);
+  const documentsRead = countedBetween(commandsBefore, commandsAfter, (counts) => counts.documentsBy);
+  const commandsSent = countedBetween(commandsBefore, commandsAfter, (counts) => counts.byCommand);
   const [salesforceCalls, brevoCalls] = [await salesforce.calls(), await brevo.calls()];
   const peakRss = Math.max(...workers.map((worker) => processPeakRssMb(worker.process.pid) ?? 0));
   await sleep(SETTLE_MS);
@@ -195,6 +198,8 @@ async function measure(
         (schedule.missed.length > 0 ? `; missed: ${schedule.missed.slice(0, 5).map((miss) => `${miss.integrationId} (gap ${seconds(miss.gapMs)} s)`).join(', ')}` : '') +
         (schedule.unended > 0 ? `; ${schedule.unended} runs not ended ${SETTLE_MS / 1000} s after the window` : ''),
       `${label}: documents read per run by collection: ${documentsRead.map(([collection, documents]) => `${collection} ${perRun(documents)}`).join(', ') || 'none'}`,
+      // Per run, the workers' own timers (reconcile, stream supervisor, Agenda's polling) included: what a run's commands are.
+      `${label}: database commands per run by command: ${commandsSent.map(([command, count]) => `${command} ${perRun(count)}`).join(', ') || 'none'}`,
     ],
   };
 }

@@ -160,10 +160,18 @@ export function createIntegrationRunner(deps: { connection: Connection; secrets:
       return doc !== null && isSyncing(doc.status) && isLoadOf(doc, await deps.store.state.find(integrationId), trigger);
     },
 
+    /**
+     * One run, under the integration's lease. Its sync state is read once, here, and given to everything the run does
+     * (the webhook's registration, the engine, its retries): under the lease only this run changes what they read of
+     * it, and every write the watermark or a reservation depends on stays conditional on where it was.
+     */
     async runOne(integrationId: string, context: RunContext): Promise<void | typeof NEEDS_LOAD_SLOT> {
+      const state = await deps.store.state.find(integrationId);
+      // A run that a worker left running names itself the state's run in progress (`RunStore.start`): closed first,
+      // whatever this run then does.
+      if (state?.currentRun) await deps.store.runs.closeAbandoned(integrationId, new Date());
       const doc = await integrations.findByIdForWorker(integrationId);
       if (!doc || !isSyncing(doc.status)) return;
-      const state = await deps.store.state.find(integrationId);
       // A failing integration's scheduled runs back off (its slot goes to the others); a requested one still runs.
       if (context.trigger === 'schedule' && state?.backoffUntil && state.backoffUntil.getTime() > Date.now()) return;
       // On the state read under the lease and the document the engine is given.
@@ -174,13 +182,13 @@ export function createIntegrationRunner(deps: { connection: Connection; secrets:
         logger.warn({ integrationId }, 'integration is missing its mapping, list, Salesforce connection or Brevo key; skipped');
         return;
       }
-      await registerIntegrationWebhook(integrationId, { brevo: engine.brevo, store: deps.store, secrets: deps.secrets, bffPublicUrl: config.BFF_PUBLIC_URL });
+      await registerIntegrationWebhook(integrationId, { brevo: engine.brevo, store: deps.store, secrets: deps.secrets, bffPublicUrl: config.BFF_PUBLIC_URL, ...(state ? { state } : {}) });
       const started = Date.now();
       // A long run (an initial load) gives way between chunks once it has had its slice and others wait.
       const shouldYield = async () => Date.now() - started > RUN_SLICE_MS && (await context.othersWaiting());
       let result: Awaited<ReturnType<typeof runIntegration>> | undefined;
       try {
-        result = await runIntegration(engine.snapshot, { ...engine.deps, salesforce: salesforce.connection, stillOwner: context.stillOwner, trigger: context.trigger, shouldYield });
+        result = await runIntegration(engine.snapshot, { ...engine.deps, salesforce: salesforce.connection, stillOwner: context.stillOwner, trigger: context.trigger, shouldYield, ...(state ? { state } : {}) });
       } finally {
         if (metrics) countRun(metrics, context.trigger, result ? runEndOf(result) : null, (Date.now() - started) / 1000);
       }

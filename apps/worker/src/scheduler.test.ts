@@ -115,6 +115,37 @@ describe('worker scheduling', () => {
     expect(ran).toBe(true);
   });
 
+  it('a run takes its lease as its own for a third of the lease time after taking it, then asks the database: a takeover after expiry is seen', async () => {
+    const start = Date.parse('2026-12-05T10:00:00Z');
+    let clock = start;
+    const checks: boolean[] = [];
+    let asked = 0;
+    const counting = { ...store, leases: Object.assign(Object.create(store.leases) as typeof store.leases, { holds: (...args: Parameters<typeof store.leases.holds>) => ((asked += 1), store.leases.holds(...args)) }) };
+    const scheduler = new SyncScheduler({
+      db: database.connection.db!,
+      store: counting,
+      workerId: 'worker-trust',
+      intervalSeconds: 60,
+      concurrency: 1,
+      leaseTtlMs: 120_000,
+      now: () => new Date(clock),
+      listSyncing: async () => [],
+      runOne: async (_integrationId, context) => {
+        checks.push(await context.stillOwner());
+        clock = start + 39_000;
+        checks.push(await context.stillOwner());
+        expect(asked).toBe(0);
+        // Another worker takes the lease once it has expired by its clock (this worker's renewals did not come).
+        expect(await store.leases.acquire('int-trust', 'worker-other', 120_000, new Date(start + 121_000))).not.toBeNull();
+        clock = start + 41_000;
+        checks.push(await context.stillOwner());
+        expect(asked).toBe(1);
+      },
+    });
+    expect(await scheduler.runWithLease('int-trust')).toBe(true);
+    expect(checks).toEqual([true, true, false]);
+  });
+
   describe('one worker at a time (another would take the requests with its own runOne)', () => {
     const stopAll = async () => {
       await Promise.all(schedulers.splice(0).map((s) => s.stop()));
@@ -362,6 +393,44 @@ describe('worker scheduling', () => {
         loadsReleased = true;
         acquire.mockRestore();
       }
+    }, 90_000);
+
+    it('a scheduled run after a short run on this worker makes no look for a waiting load; after a hand-over it looks again', async () => {
+      const integrationId = 'int-ran-short';
+      let isLoadNow = false;
+      /** The looks for a waiting load and the scheduled runs, in order. */
+      const log: ('look' | 'short' | 'load')[] = [];
+      const scheduler = alone(
+        'worker-ran-short',
+        async (_id, context) => {
+          // As the runner decides: a load outside a load slot is handed over; in one it runs, and the next run is short.
+          if (isLoadNow && !context.inLoadSlot) return NEEDS_LOAD_SLOT;
+          if (context.inLoadSlot) isLoadNow = false;
+          if (context.trigger === 'schedule') log.push(context.inLoadSlot ? 'load' : 'short');
+        },
+        { listSyncing: syncingEvery(1, () => [integrationId]) },
+      );
+      const internals = scheduler as unknown as { loadPending: (id: string) => Promise<boolean> };
+      const loadPending = internals.loadPending.bind(scheduler);
+      internals.loadPending = (id) => {
+        log.push('look');
+        return loadPending(id);
+      };
+      await scheduler.start();
+      await until(() => log.filter((entry) => entry === 'short').length >= 3, 'three scheduled runs', 15_000);
+      // The first scheduled run looked (nothing known of the integration here); those after its short run did not.
+      expect(log.filter((entry) => entry === 'look')).toEqual(['look']);
+      expect(log[0]).toBe('look');
+
+      // Its record filter changed: its next run is a load, handed over and run in a load slot; the scheduled runs after
+      // the load look again until one of them has run short.
+      isLoadNow = true;
+      await until(() => log.includes('load') && log.slice(log.indexOf('load')).filter((entry) => entry === 'short').length >= 2, 'two scheduled runs after the load', 15_000);
+      const afterLoad = log.slice(log.indexOf('load') + 1);
+      const firstShort = afterLoad.indexOf('short');
+      expect(afterLoad.slice(0, firstShort)).toContain('look');
+      expect(afterLoad.slice(firstShort)).not.toContain('look');
+      await forget(scheduler, [integrationId]);
     }, 90_000);
 
     it('queuing a load looks at the integration\'s load jobs once when there is none to clear', async () => {

@@ -20,6 +20,14 @@ const RELIST_MS = 60_000;
 const RELEASE_RETRY_MS = 1_000;
 /** How long an integration's lease (and Agenda's lock of its job) outlives a worker that dies holding it. */
 export const DEFAULT_LEASE_TTL_MS = 120_000;
+/**
+ * The part of a lease's lifetime, from its acquisition or last renewal, during which its holder takes it as still its
+ * own without asking the database (`stillOwner`). Another worker takes a lease only once it has expired by that
+ * worker's clock, so within this part only a clock ahead of the holder's by the rest of the lifetime (80 s of the
+ * 120 s default) could have taken it; renewals come every third of the lifetime, so a run's commits ask the database
+ * only when a renewal was late or failed. (Every check asked it: one find per chunk of every run.)
+ */
+export const LEASE_TRUSTED_FOR = 1 / 3;
 /** Loads a worker runs at once unless told otherwise: its memory (192 MB of heap, 384 MB of container) is sized for two. */
 export const DEFAULT_LOAD_SLOTS = 2;
 /** How often workers look for requested runs (an indexed query that usually finds none). */
@@ -134,6 +142,14 @@ export class SyncScheduler {
   private reconcileLease: Lease | undefined;
   /** The reconcile in progress on this worker, if any. */
   private reconcileRun: Promise<boolean> | undefined;
+  /**
+   * Integrations whose last run on this worker was a short run (of the sync job, not a load). Their scheduled runs do
+   * not look for a waiting load first (`loadPending`: one find a run): a load of such an integration is queued when its
+   * own run finds it is one (its record filter changed: the run hands it over, and the look comes back) or by a request
+   * another worker took; then the scheduled run takes the lease, finds the load itself and hands it over, as a run did
+   * before the look. What the look is for, a fleet's warm-up of waiting loads, has no short run yet.
+   */
+  private readonly ranShort = new Set<string>();
 
   constructor(private readonly options: SchedulerOptions) {
     this.leaseTtlMs = options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
@@ -159,9 +175,11 @@ export class SyncScheduler {
       const trigger = data.kind === 'now' ? (data.trigger ?? 'sync_now') : 'schedule';
       const run = (async () => {
         // The load runs the integration: its scheduled runs meanwhile would only take the lease to find it is a load and hand it over again.
-        if (data.kind === 'recurring' && (await this.loadPending(data.integrationId))) return;
+        if (data.kind === 'recurring' && !this.ranShort.has(data.integrationId) && (await this.loadPending(data.integrationId))) return;
         // Agenda cancels a job not touched within its lock lifetime (the run would go on under our lease): touched as the lease is renewed.
         const outcome = await this.runWithLease(data.integrationId, () => job.touch(), trigger, job.attrs.name === LOAD_JOB);
+        if (outcome === true && job.attrs.name === SYNC_JOB) this.ranShort.add(data.integrationId);
+        else this.ranShort.delete(data.integrationId);
         // Not queued (the database failed): the integration's next scheduled run hands it over again.
         if (outcome === NEEDS_LOAD_SLOT) await this.queueLoad(data.integrationId, trigger).catch((error: unknown) => options.onError?.(error, 'load hand-over'));
       })();
@@ -210,8 +228,10 @@ export class SyncScheduler {
     try {
       for (const { integrationId, at, trigger } of await this.options.store.state.syncRequests()) {
         if (!(await this.options.store.state.takeSyncRequest(integrationId, at))) continue;
-        if (await this.requestedLoad(integrationId, trigger)) await this.queueLoad(integrationId, trigger);
-        else await this.agenda.now<SyncJobData>(SYNC_JOB, { integrationId, kind: 'now', trigger });
+        if (await this.requestedLoad(integrationId, trigger)) {
+          this.ranShort.delete(integrationId);
+          await this.queueLoad(integrationId, trigger);
+        } else await this.agenda.now<SyncJobData>(SYNC_JOB, { integrationId, kind: 'now', trigger });
       }
     } finally {
       this.watchingRequests = false;
@@ -271,12 +291,18 @@ export class SyncScheduler {
    * job (`held`).
    */
   private async withReconcileLease(work: (lease: Lease, held: () => void) => Promise<void>): Promise<boolean> {
+    const asked = this.now().getTime();
     const lease = await this.keepReconcileLease();
     if (!lease) return false;
-    await this.whileHeld(lease, RECONCILE_LEASE_MS, 'reconcile lease', ({ lost }) =>
-      work(lease, () => {
-        if (lost()) throw new Error('the reconcile lease was lost: another worker reconciles');
-      }),
+    await this.whileHeld(
+      lease,
+      RECONCILE_LEASE_MS,
+      'reconcile lease',
+      ({ lost }) =>
+        work(lease, () => {
+          if (lost()) throw new Error('the reconcile lease was lost: another worker reconciles');
+        }),
+      { confirmedAt: asked },
     );
     return true;
   }
@@ -345,6 +371,7 @@ export class SyncScheduler {
   }
 
   async unschedule(integrationId: string): Promise<void> {
+    this.ranShort.delete(integrationId);
     await this.agenda.cancel({ names: SYNC_JOBS, data: { integrationId } });
   }
 
@@ -359,7 +386,8 @@ export class SyncScheduler {
       async (context) => {
         needsLoadSlot = (await this.options.runOne(integrationId, { ...context, trigger, inLoadSlot, othersWaiting: () => this.jobsWaiting() })) === NEEDS_LOAD_SLOT;
       },
-      { ...(onRenewed ? { onRenewed } : {}) },
+      // A run reads the integration's sync state first, and closes the runs a dead worker left only when it names one.
+      { ...(onRenewed ? { onRenewed } : {}), runClosesAbandoned: true },
     );
     return needsLoadSlot ? NEEDS_LOAD_SLOT : ran;
   }
@@ -408,22 +436,30 @@ export class SyncScheduler {
    * integration. False (nothing done) when the lease is held elsewhere.
    * `ttlMs`: how long the lease outlives a worker that dies holding it (short
    * work takes a short lease, so a takeover is not held up by it).
+   * `runClosesAbandoned`: the work closes the runs a dead worker left itself
+   * (`runOne`, on the sync state it reads anyway); else they are closed here.
    */
   async withIntegrationLease(
     integrationId: string,
     work: (context: LeaseContext) => Promise<void>,
-    { onRenewed, ttlMs = this.leaseTtlMs }: { onRenewed?: () => Promise<void>; ttlMs?: number } = {},
+    { onRenewed, ttlMs = this.leaseTtlMs, runClosesAbandoned = false }: { onRenewed?: () => Promise<void>; ttlMs?: number; runClosesAbandoned?: boolean } = {},
   ): Promise<boolean> {
     if (this.stopped) return false;
     return this.holdLease(
       integrationId,
       ttlMs,
       'lease',
-      async ({ lease, lost }) => {
+      async ({ lease, lost, confirmedAt }) => {
         // This worker holds the lease, so a run still marked running was left by a worker that died
         // or lost the database before it could record the end.
-        await this.options.store.runs.closeAbandoned(integrationId, this.now());
-        await work({ stillOwner: async () => !lost() && !this.stopped && (await this.options.store.leases.holds(lease, this.now())) });
+        if (!runClosesAbandoned) await this.options.store.runs.closeAbandoned(integrationId, this.now());
+        await work({
+          stillOwner: async () => {
+            if (lost() || this.stopped) return false;
+            // Confirmed (acquired or renewed) within a third of its lifetime: still ours without asking (`LEASE_TRUSTED_FOR`).
+            return this.now().getTime() - confirmedAt() < ttlMs * LEASE_TRUSTED_FOR || (await this.options.store.leases.holds(lease, this.now()));
+          },
+        });
       },
       onRenewed,
     );
@@ -436,33 +472,56 @@ export class SyncScheduler {
    * taken by another worker): the work must stop before its next write. Released at the end, through a database outage.
    * `what` names the lease in errors.
    */
-  private async holdLease(key: string, ttlMs: number, what: string, work: (held: { lease: Lease; lost: () => boolean }) => Promise<void>, onRenewed?: () => Promise<void>): Promise<boolean> {
+  private async holdLease(
+    key: string,
+    ttlMs: number,
+    what: string,
+    work: (held: { lease: Lease; lost: () => boolean; confirmedAt: () => number }) => Promise<void>,
+    onRenewed?: () => Promise<void>,
+  ): Promise<boolean> {
     const { leases } = this.options.store;
-    const lease = await leases.acquire(key, this.options.workerId, ttlMs, this.now());
+    // The lease runs from the time sent with the acquisition (or renewal): taken before the command, so never later than the database's.
+    const asked = this.now();
+    const lease = await leases.acquire(key, this.options.workerId, ttlMs, asked);
     if (!lease) return false;
     try {
-      await this.whileHeld(lease, ttlMs, what, work, onRenewed);
+      await this.whileHeld(lease, ttlMs, what, work, { confirmedAt: asked.getTime(), ...(onRenewed ? { onRenewed } : {}) });
       return true;
     } finally {
       await this.release(lease, ttlMs, what);
     }
   }
 
-  /** Runs `work` while `lease` is held, renewing it every third of `ttlMs` (see `holdLease`). */
-  private async whileHeld(lease: Lease, ttlMs: number, what: string, work: (held: { lease: Lease; lost: () => boolean }) => Promise<void>, onRenewed?: () => Promise<void>): Promise<void> {
+  /**
+   * Runs `work` while `lease` is held, renewing it every third of `ttlMs` (see `holdLease`). `confirmedAt`: when the
+   * lease was last known held (the time sent with its acquisition or renewal), moved on by each renewal that held.
+   */
+  private async whileHeld(
+    lease: Lease,
+    ttlMs: number,
+    what: string,
+    work: (held: { lease: Lease; lost: () => boolean; confirmedAt: () => number }) => Promise<void>,
+    options: { confirmedAt: number; onRenewed?: () => Promise<void> },
+  ): Promise<void> {
     const { leases } = this.options.store;
+    const { onRenewed } = options;
     let lost = false;
+    let confirmedAt = options.confirmedAt;
     const renew = setInterval(() => {
-      leases.renew(lease, ttlMs, this.now()).then(
+      const renewing = this.now();
+      leases.renew(lease, ttlMs, renewing).then(
         (held) => {
           if (!held) lost = true;
-          else onRenewed?.().catch((error: unknown) => this.options.onError?.(error, 'job touch'));
+          else {
+            confirmedAt = renewing.getTime();
+            onRenewed?.().catch((error: unknown) => this.options.onError?.(error, 'job touch'));
+          }
         },
         (error: unknown) => this.options.onError?.(error, `${what} renew`),
       );
     }, Math.max(1_000, Math.floor(ttlMs / 3)));
     try {
-      await work({ lease, lost: () => lost });
+      await work({ lease, lost: () => lost, confirmedAt: () => confirmedAt });
     } finally {
       clearInterval(renew);
     }

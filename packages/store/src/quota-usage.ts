@@ -150,6 +150,30 @@ export class QuotaStore {
   }
 
   /**
+   * `reserve` for a chunk with no reservation under its key yet (its first attempt, or a replay whose earlier attempt
+   * settled and released its own), in one conditional upsert that also makes the month's document: the reservation,
+   * or null when that one write cannot make it (a reservation under the key, or not enough quota left), and the
+   * caller reserves as `reserve` does, from what an earlier attempt made.
+   */
+  async reserveFirst(integrationId: string, month: string, pageKey: string, requested: number, limit: number): Promise<Reservation | null> {
+    if (requested > limit) return null;
+    const _id = `${integrationId}:${month}`;
+    const field = reservationField(pageKey);
+    try {
+      const doc = await this.usage.findOneAndUpdate(
+        { _id, used: { $lte: limit - requested }, [field]: { $exists: false } },
+        { $inc: { used: requested }, $set: { [field]: requested }, $setOnInsert: { integrationId, month } },
+        { upsert: true, returnDocument: 'after' },
+      );
+      return doc ? { usageId: _id, field, reserved: requested, usedAfter: doc.used } : null;
+    } catch (error) {
+      // The document exists and the filter did not match it: the upsert's insert met it.
+      if (isDuplicateKeyError(error)) return null;
+      throw error;
+    }
+  }
+
+  /**
    * Settles a reservation to the operations the chunk actually made (across
    * every attempt of it): the difference goes back to the month. The key stays,
    * holding what is charged, until the chunk is committed (`release`), so a
@@ -162,6 +186,21 @@ export class QuotaStore {
     );
     if (result.modifiedCount !== 1) return reservation;
     return { ...reservation, reserved: made, usedAfter: reservation.usedAfter + made - reservation.reserved };
+  }
+
+  /**
+   * `settle` and `release` in one write, once every link the chunk wrote is saved: a replay of the chunk then plans
+   * those records unchanged and charges only what it writes again, as it would from the settled key.
+   */
+  async settleAndRelease(reservation: Reservation, made: number): Promise<number> {
+    const result = await this.usage.updateOne(
+      { _id: reservation.usageId, [reservation.field]: reservation.reserved },
+      { $inc: { used: made - reservation.reserved }, $unset: { [reservation.field]: '' } },
+    );
+    if (result.modifiedCount === 1) return reservation.usedAfter + made - reservation.reserved;
+    // Changed since (as `settle`, which then charges nothing): forgotten all the same.
+    await this.release(reservation);
+    return reservation.usedAfter;
   }
 
   /** Forgets a committed chunk's reservation (its operations stay counted). */

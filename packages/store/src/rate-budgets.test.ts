@@ -1,4 +1,5 @@
 import { useTestDatabase } from '@contact-sync/testing';
+import mongoose from 'mongoose';
 import { describe, expect, it } from 'vitest';
 import { createSyncStore } from './sync-store.ts';
 
@@ -18,6 +19,35 @@ describe('rate budgets shared by every worker', () => {
       // The others wait until the window ends.
       expect(new Set(waits.filter((wait) => wait > 0))).toEqual(new Set([750]));
       expect(await rateBudgets.take(key, 10, 1000, second + 1000)).toBe(0);
+    }
+  });
+
+  it('a take that finds room costs one update, the first of a window as the next ones', async () => {
+    const monitored = await mongoose.createConnection(database.uri, { monitorCommands: true }).asPromise();
+    try {
+      const commands: string[] = [];
+      monitored.getClient().on('commandStarted', (event) => commands.push(event.commandName));
+      const { rateBudgets } = createSyncStore(monitored.db!);
+      const key = 'brevo:acc_one_update:contacts';
+      /** The commands one take sends, and that it took. */
+      const take = async (at: number) => {
+        commands.length = 0;
+        expect(await rateBudgets.take(key, 10, 1000, at)).toBe(0);
+        return [...commands];
+      };
+      // The budget's first take ever makes its document.
+      expect(await take(second)).toEqual(['update', 'update', 'find', 'insert']);
+      expect(await take(second + 100)).toEqual(['update']);
+      // The first of a later window (an account's incremental runs take now and then): one update, not two.
+      expect(await take(second + 5_000)).toEqual(['update']);
+      expect(await take(second + 5_200)).toEqual(['update']);
+      // Another process (its own store) took this window first: this one guessed a new window, and takes in two.
+      const other = createSyncStore(database.connection.db!).rateBudgets;
+      expect(await other.take(key, 10, 1000, second + 9_000)).toBe(0);
+      expect(await take(second + 9_100)).toEqual(['update', 'update']);
+      expect((await rateBudgets.get(key))?.count).toBe(2);
+    } finally {
+      await monitored.close();
     }
   });
 

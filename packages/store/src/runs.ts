@@ -42,6 +42,27 @@ export interface RunDoc {
 
 export const RUNS = 'sync_runs';
 
+/** What a run's end writes beside its status (`RunStore.finish`). */
+export interface RunFinish {
+  /** The counts, operations and progress of the run's last page, not yet added to its record. */
+  last?: { counts: Partial<RunCounts>; operations: number; progress: { done: number; total: number | null } };
+  /** The run reached the end of its query (`SyncStateStore.runEnded`). */
+  completed?: RunCompletion;
+}
+
+/** A run that reached the end of its query: when it started, and whether it was the initial load. */
+export interface RunCompletion {
+  startedAt: Date;
+  initialLoad: boolean;
+}
+
+/** A page's counts and operations as `$inc` of a run's record (what is 0 left out). */
+function incrementsOf(counts: Partial<RunCounts>, operations: number): Record<string, number> {
+  const inc: Record<string, number> = { operationsCharged: operations };
+  for (const [key, value] of Object.entries(counts)) if (value) inc[`counts.${key}`] = value;
+  return inc;
+}
+
 export function emptyCounts(): RunCounts {
   return { read: 0, created: 0, updated: 0, deleted: 0, skippedUnchanged: 0, noEmailOrSms: 0, rejected: 0, failed: 0, leftList: 0, notMatching: 0 };
 }
@@ -80,26 +101,38 @@ export class RunStore {
       progress: { done: 0, total: null },
       outcome: null,
     };
-    await this.collection.insertOne(run);
+    // The state first: every run left `running` is then the state's run in progress (a crash between the two leaves a
+    // run in progress that does not exist, which the next run's start replaces), so the next run, holding the lease,
+    // closes abandoned runs only when its state names one (`closeAbandoned`).
     await this.state.runStarted(run);
+    await this.collection.insertOne(run);
     return run;
   }
 
   /** Adds a page's counts; `$inc` so the numbers stay right whatever the order of saves. */
   async addPage(runId: string, counts: Partial<RunCounts>, operations: number, progress: { done: number; total: number | null }): Promise<void> {
-    const inc: Record<string, number> = { operationsCharged: operations };
-    for (const [key, value] of Object.entries(counts)) if (value) inc[`counts.${key}`] = value;
-    const run = await this.collection.findOneAndUpdate({ _id: runId }, { $inc: inc, $set: { progress } }, { returnDocument: 'after' });
+    const run = await this.collection.findOneAndUpdate({ _id: runId }, { $inc: incrementsOf(counts, operations), $set: { progress } }, { returnDocument: 'after' });
     if (run) await this.state.runProgressed(run);
   }
 
-  async finish(runId: string, status: Exclude<RunStatus, 'running'>, now: Date, outcome: { code: string; message: string } | null = null): Promise<void> {
+  /**
+   * Ends a run: its record, then the state's summary (one write each). `end.last`: the counts of the run's last page,
+   * added here rather than by an `addPage` of their own; `end.completed`: the run reached the end of its query
+   * (`SyncStateStore.runEnded`).
+   */
+  async finish(runId: string, status: Exclude<RunStatus, 'running'>, now: Date, outcome: { code: string; message: string } | null = null, end: RunFinish = {}): Promise<void> {
+    const inc: Record<string, number> = {};
+    const set: Record<string, unknown> = { status, endedAt: now, outcome };
+    if (end.last) {
+      Object.assign(inc, incrementsOf(end.last.counts, end.last.operations));
+      set.progress = end.last.progress;
+    }
     const run = await this.collection.findOneAndUpdate(
       { _id: runId, status: 'running' },
-      { $set: { status, endedAt: now, outcome } },
+      Object.keys(inc).length > 0 ? { $set: set, $inc: inc } : { $set: set },
       { returnDocument: 'after' },
     );
-    if (run) await this.state.runEnded({ ...run, endedAt: now });
+    if (run) await this.state.runEnded({ ...run, endedAt: now }, end.completed);
   }
 
   async get(runId: string): Promise<RunDoc | null> {
@@ -119,7 +152,10 @@ export class RunStore {
     return { runs, total };
   }
 
-  /** Runs left `running` by a worker that died: closed as `failed` once their lease is gone. */
+  /**
+   * Runs left `running` by a worker that died: closed as `failed` once their lease is gone. A run's start names it the
+   * run in progress before its record exists, so a state without one (`SyncStateDoc.currentRun`) has none to close.
+   */
   async closeAbandoned(integrationId: string, now: Date): Promise<number> {
     const result = await this.collection.updateMany(
       { integrationId, status: 'running' },

@@ -1,4 +1,4 @@
-import type { RunDoc, RunTrigger } from './runs.ts';
+import type { RunCompletion, RunDoc, RunTrigger } from './runs.ts';
 import type { Db } from './sync-db.ts';
 
 /** The `(SystemModstamp, Id)` position up to which every record has been fully synced to Brevo. */
@@ -44,8 +44,6 @@ export interface SyncStateDoc extends Partial<RunSummary> {
    * finds the integration's filter changed reads every record again from the start (`restartForFilter`).
    */
   filterKey?: string | null;
-  /** Salesforce's `totalSize` of the run in progress, for the progress bar. */
-  lastTotal?: number;
   /** Runs wait until then (Salesforce REQUEST_LIMIT_EXCEEDED, Brevo long rate-limit reset). */
   pausedUntil?: Date | null;
   pauseReason?: string | null;
@@ -118,10 +116,12 @@ export class SyncStateStore {
    * Moves the watermark forward from `from` to `to`; conditional on `from` so a
    * stale run (lease lost) can never move it back or sideways.
    */
-  async advanceWatermark(integrationId: string, from: Watermark | null, to: Watermark): Promise<boolean> {
+  async advanceWatermark(integrationId: string, from: Watermark | null, to: Watermark, options: { clearPendingImport?: boolean } = {}): Promise<boolean> {
+    // The chunk's import stamp goes with the step that commits it (one write: `clearPendingImport`'s fields).
+    const pending = options.clearPendingImport ? { pendingChunkKey: null, pendingImportSince: null } : {};
     const result = await this.collection.updateOne(
       { _id: integrationId, watermarkTs: from?.ts ?? null, watermarkId: from?.id ?? null },
-      { $set: { watermarkTs: to.ts, watermarkId: to.id, updatedAt: new Date() } },
+      { $set: { watermarkTs: to.ts, watermarkId: to.id, ...pending, updatedAt: new Date() } },
     );
     return result.modifiedCount === 1;
   }
@@ -139,9 +139,12 @@ export class SyncStateStore {
     return result.matchedCount === 1;
   }
 
-  /** When the chunk's import first started (kept across a crash and replay of the same chunk). */
-  async importSince(integrationId: string, chunkKey: string, now: Date): Promise<Date> {
-    const state = await this.get(integrationId);
+  /**
+   * When the chunk's import first started (kept across a crash and replay of the same chunk). `known`: the stamp as the
+   * caller knows it (read under the integration's lease at its run's start, and kept since), saving the read.
+   */
+  async importSince(integrationId: string, chunkKey: string, now: Date, known?: Pick<SyncStateDoc, 'pendingChunkKey' | 'pendingImportSince'>): Promise<Date> {
+    const state = known ?? (await this.get(integrationId));
     if (state.pendingChunkKey === chunkKey && state.pendingImportSince) return state.pendingImportSince;
     await this.collection.updateOne({ _id: integrationId }, { $set: { pendingChunkKey: chunkKey, pendingImportSince: now, updatedAt: now } });
     return now;
@@ -163,10 +166,6 @@ export class SyncStateStore {
     await this.collection.updateOne({ _id: integrationId }, { $set: { initialLoadDone: true, updatedAt: new Date() } });
   }
 
-  async markRunCompleted(integrationId: string, startedAt: Date): Promise<void> {
-    await this.collection.updateOne({ _id: integrationId }, { $set: { completedRunStartedAt: startedAt, failuresInARow: 0, backoffUntil: null, updatedAt: new Date() } });
-  }
-
   /**
    * Counts a failed run (atomically: two workers' failures both count) and holds scheduled runs back
    * for `backoffMs(failures in a row)`. Returns the failures in a row.
@@ -176,10 +175,6 @@ export class SyncStateStore {
     const failures = counted?.failuresInARow ?? 1;
     await this.collection.updateOne({ _id: integrationId }, { $set: { backoffUntil: new Date(now.getTime() + backoffMs(failures)), updatedAt: now } });
     return failures;
-  }
-
-  async setTotal(integrationId: string, total: number): Promise<void> {
-    await this.collection.updateOne({ _id: integrationId }, { $set: { lastTotal: total, updatedAt: new Date() } });
   }
 
   async pauseUntil(integrationId: string, until: Date, reason: string): Promise<void> {
@@ -281,13 +276,20 @@ export class SyncStateStore {
     );
   }
 
-  /** RunStore, when a run ends: no longer in progress (unless a newer one is), and the last sync. */
-  async runEnded(run: RunDoc & { endedAt: Date }): Promise<void> {
+  /**
+   * RunStore, when a run ends: no longer in progress (unless a newer one is), and the last sync. A run that reached the
+   * end of its query (`completed`) also records when it started (`completedRunStartedAt`), ends the failures in a row
+   * and their back-off, and ends the initial load if it was one: in the same write.
+   */
+  async runEnded(run: RunDoc & { endedAt: Date }, completed?: RunCompletion): Promise<void> {
+    const completion = completed
+      ? { completedRunStartedAt: completed.startedAt, failuresInARow: 0, backoffUntil: null, ...(completed.initialLoad ? { initialLoadDone: true } : {}), updatedAt: run.endedAt }
+      : {};
     const ended = await this.collection.updateOne(
       { _id: run.integrationId, 'currentRun.runId': run._id },
-      { $set: { currentRun: null }, $max: { lastSyncAt: run.endedAt } },
+      { $set: { currentRun: null, ...completion }, $max: { lastSyncAt: run.endedAt } },
     );
-    if (ended.matchedCount === 0) await this.collection.updateOne({ _id: run.integrationId }, { $max: { lastSyncAt: run.endedAt } });
+    if (ended.matchedCount === 0) await this.collection.updateOne({ _id: run.integrationId }, { ...(completed ? { $set: completion } : {}), $max: { lastSyncAt: run.endedAt } });
   }
 
   /** RunStore, after closing the runs a dead worker left running. */

@@ -327,7 +327,7 @@ export async function applyBrevoEvents(integration: IntegrationSnapshot, deps: E
 
   const pending = await store.events.pending(integration.id, batchLimit);
   if (pending.length === 0) return result;
-  const state = await store.state.get(integration.id);
+  const state = deps.state ?? (await store.state.get(integration.id));
   if (await isPaused(integration.id, state.pausedUntil, deps, now())) return { ...result, end: 'paused' };
 
   const run = await store.runs.start(integration.id, 'brevo_to_salesforce', false, now(), deps.trigger);
@@ -563,8 +563,7 @@ export async function applyBrevoEvents(integration: IntegrationSnapshot, deps: E
     }
 
     if (reservation) {
-      const settled = await store.quota.settle(reservation, made);
-      await store.quota.release(settled);
+      await store.quota.settleAndRelease(reservation, made);
       result.operations = made;
     }
     await store.errors.resolve(integration.id, 'brevo_to_salesforce', [...groups.keys()], now());
@@ -574,8 +573,8 @@ export async function applyBrevoEvents(integration: IntegrationSnapshot, deps: E
     await store.events.mark(integration.id, failed, 'failed', now());
     result.errors = recordErrors.filter((error) => error.severity === 'error').length;
     result.warnings = recordErrors.length - result.errors;
-    await store.runs.addPage(run._id, result.counts, result.operations, { done: pending.length, total: pending.length });
-    await store.runs.finish(run._id, 'succeeded', now());
+    // The run's counts with its end: one write.
+    await store.runs.finish(run._id, 'succeeded', now(), null, { last: { counts: result.counts, operations: result.operations, progress: { done: pending.length, total: pending.length } } });
     return result;
   } catch (error) {
     const fault = faultOf(error);

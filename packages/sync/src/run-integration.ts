@@ -28,7 +28,8 @@ export async function runIntegration(saved: IntegrationSnapshot, engineDeps: Eng
   }
   const salesforceToBrevo = await syncSalesforceToBrevo(integration, deps);
   let retried: SalesforceToBrevoResult | null = null;
-  const retryIds = salesforceToBrevo.end === 'completed' ? await deps.store.state.retryRequests(integration.id) : [];
+  // The records the user asked to retry, as the run's state holds them (a later request asks for a run of its own).
+  const retryIds = salesforceToBrevo.end !== 'completed' ? [] : deps.state ? (deps.state.retrySalesforceIds ?? []) : await deps.store.state.retryRequests(integration.id);
   if (retryIds.length > 0) {
     retried = await retrySalesforceRecords(integration, retryIds, deps);
     if (retried.end === 'completed') await deps.store.state.clearRetry(integration.id, retryIds);

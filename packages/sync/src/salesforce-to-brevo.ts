@@ -20,6 +20,7 @@ import {
   type RecordErrorDoc,
   type Reservation,
   type RunCounts,
+  type RunFinish,
   type RunTrigger,
   type SyncStateDoc,
   type SyncStore,
@@ -100,6 +101,12 @@ export interface EngineDeps {
    * committed and asks for its continuation, which queues behind them.
    */
   shouldYield?: () => Promise<boolean>;
+  /**
+   * The integration's sync state as the worker read it at the run's start, under the lease this run holds (absent: the
+   * run reads it). Nothing else writes what the run reads of it meanwhile: the watermark, the filter, the imports a
+   * stopped run left, the retry requests (a later one is taken by the run it asked for).
+   */
+  state?: SyncStateDoc;
   /** Converted leads: the other integrations of the same account and Salesforce org (absent: none, so a converted lead's contact stops syncing). */
   siblings?: () => Promise<readonly SiblingIntegration[]>;
   /** The ids of the account's integrations on other Salesforce orgs, whose record Ids may repeat ours (R14: `planPage`'s `linkedByOtherOrg`; absent: none). */
@@ -130,7 +137,13 @@ interface Context {
   writer: BrevoWriter;
   fieldsByName: ReadonlyMap<string, SalesforceField>;
   runId: string;
-  limit: number;
+  /** The integration's monthly quota (R16), read once per run by its first chunk that writes (a run with nothing to write reads nothing). */
+  quotaLimit: () => Promise<number>;
+  /**
+   * The chunk import stamp (`SyncStateDoc.pendingChunkKey`, `pendingImportSince`) as this run read it at its start and
+   * wrote it since; absent (a retry, streamed changes): read when a chunk imports.
+   */
+  pendingImport?: Pick<SyncStateDoc, 'pendingChunkKey' | 'pendingImportSince'>;
   /** No link existed when the run started: chunks skip the link lookup (a record seen twice in the run is found again by its ext_id). */
   noLinksAtStart: boolean;
   /** A Leads integration's siblings, read once per run (converted leads); empty otherwise. */
@@ -186,11 +199,13 @@ async function createRunContext(
   setup: ReturnType<typeof engineSetup>,
   runId: string,
   noLinksAtStart: boolean,
+  pendingImport?: Pick<SyncStateDoc, 'pendingChunkKey' | 'pendingImportSince'>,
 ): Promise<Context> {
   const { options, now, callSalesforce, callBrevo } = setup;
   const loadFields = deps.loadFields ?? describeFieldsLoader(deps.salesforce, callSalesforce);
   const fields = await loadFields(objectOf(integration));
   let otherOrgIntegrations: Promise<readonly string[]> | undefined;
+  let quotaLimit: Promise<number> | undefined;
   return {
     integration,
     deps,
@@ -209,7 +224,8 @@ async function createRunContext(
     }),
     fieldsByName: indexFieldsByName(fields),
     runId,
-    limit: await deps.store.quota.limitOf(integration.id),
+    quotaLimit: () => (quotaLimit ??= deps.store.quota.limitOf(integration.id)),
+    ...(pendingImport ? { pendingImport: { pendingChunkKey: pendingImport.pendingChunkKey ?? null, pendingImportSince: pendingImport.pendingImportSince ?? null } } : {}),
     noLinksAtStart,
     siblings: objectOf(integration) === 'Lead' && deps.siblings ? await deps.siblings() : [],
     otherOrgIntegrations: () => (otherOrgIntegrations ??= deps.otherOrgIntegrations ? deps.otherOrgIntegrations() : Promise.resolve([])),
@@ -234,7 +250,7 @@ export async function syncSalesforceToBrevo(integration: IntegrationSnapshot, de
   const setup = engineSetup(deps);
   const { options, now, callSalesforce } = setup;
   const { store } = deps;
-  const state = await store.state.get(integration.id);
+  const state = deps.state ?? (await store.state.get(integration.id));
   // The worker chose this run's slot by the same decision, from the state it read under the lease this run holds.
   const start = runStartOf(state, integration, deps.trigger ?? 'schedule');
   const initialLoad = start.initialLoad;
@@ -248,8 +264,12 @@ export async function syncSalesforceToBrevo(integration: IntegrationSnapshot, de
   let context: Context | null = null;
   let total: number | null = null;
   let done = 0;
+  // What the run's record does not hold yet: a run's progress is written after each chunk with more to come (the
+  // progress bar of a long run), and its last chunk's with its end (`RunStore.finish`): a run of one chunk, the common
+  // incremental run, writes its record at its start and at its end only.
+  let unrecorded: { counts: RunCounts; operations: number } | null = null;
   try {
-    context = await createRunContext(integration, deps, setup, run._id, initialLoad && !(await store.links.hasAny(integration.id)));
+    context = await createRunContext(integration, deps, setup, run._id, initialLoad && !(await store.links.hasAny(integration.id)), state);
 
     const planContext = planContextOf(integration, context.fieldsByName);
     let watermark = start.from;
@@ -262,56 +282,60 @@ export async function syncSalesforceToBrevo(integration: IntegrationSnapshot, de
     const soql = runQueryOf(integration, planContext, watermark, context.noLinksAtStart);
     let buffer: SalesforceRow[] = [];
     let chunkIndex = 0;
-    let stopped = false;
     // The next chunk's pages are read while this one is written to Brevo and its links saved.
     const pages = readAhead(streamQuery<SalesforceRow>(deps.salesforce, soql, { all: true, batchSize: options.pageSize, call: callSalesforce }), Math.ceil(options.chunkSize / options.pageSize));
     for await (const page of pages) {
       if (total === null) {
         total = page.totalSize;
-        await store.state.setTotal(integration.id, total);
-        await store.runs.addPage(run._id, {}, 0, { done: 0, total });
+        if (!page.done) await store.runs.addPage(run._id, {}, 0, { done: 0, total });
       }
       buffer.push(...page.records);
       if (buffer.length < options.chunkSize && !page.done) continue;
+      // Nothing read since the last chunk (or at all): nothing to commit, so neither a lease check nor a chunk.
+      if (buffer.length === 0) break;
       if (deps.stillOwner && !(await deps.stillOwner())) {
         result.end = 'lease_lost';
-        stopped = true;
         break;
       }
       const chunk = await processChunk(context, buffer, watermark, chunkIndex++, undefined, held);
       done += chunk.counts.read;
-      await store.runs.addPage(run._id, chunk.counts, chunk.operations, { done, total });
+      if (page.done) unrecorded = { counts: { ...chunk.counts }, operations: chunk.operations };
+      else await store.runs.addPage(run._id, chunk.counts, chunk.operations, { done, total });
       addCounts(result, chunk);
       watermark = chunk.watermark;
       buffer = [];
       if (held.chunks >= options.importsPerLook) await recordConfirmed(context, run._id, result, await held.confirm(), { done, total });
       if (chunk.stoppedByQuota) {
         result.end = 'quota_exceeded';
-        stopped = true;
         break;
       }
       if (!page.done && deps.shouldYield && (await deps.shouldYield())) {
         result.end = 'yielded';
-        stopped = true;
         break;
       }
     }
     // A run that lost its lease leaves its imports to the next run (the watermark waits before them), their links saved.
-    if (result.end !== 'lease_lost') await recordConfirmed(context, run._id, result, await held.confirm(), { done, total });
-    else await held.saved();
-    if (!stopped && initialLoad) await store.state.markInitialLoadDone(integration.id);
+    if (result.end !== 'lease_lost') {
+      const confirmed = await held.confirm();
+      if (unrecorded && (confirmed.operations > 0 || confirmed.errors > 0)) {
+        // The last chunk's counts and the confirmation's corrections go with the run's end.
+        addChunkCounts(unrecorded, confirmed);
+        addCounts(result, confirmed);
+      } else await recordConfirmed(context, run._id, result, confirmed, { done, total });
+    } else await held.saved();
+    const last = lastPageOf(unrecorded, done, total);
 
     if (result.end === 'quota_exceeded') {
-      await stopAtQuota(integration, deps, run._id, now);
+      await stopAtQuota(integration, deps, run._id, now, last);
     } else if (result.end === 'lease_lost') {
-      await store.runs.finish(run._id, 'stopped', now(), { code: 'lease_lost', message: 'Another worker took over this integration' });
+      await store.runs.finish(run._id, 'stopped', now(), { code: 'lease_lost', message: 'Another worker took over this integration' }, last);
     } else if (result.end === 'yielded') {
       // What it wrote is committed; the continuation starts from the watermark, behind the runs it gave way to.
-      await store.runs.finish(run._id, 'succeeded', now());
+      await store.runs.finish(run._id, 'succeeded', now(), null, last);
       await store.state.requestSync(integration.id, now(), 'continuation');
     } else {
-      await store.runs.finish(run._id, 'succeeded', now());
-      await store.state.markRunCompleted(integration.id, run.startedAt);
+      // Reached the end of its query: an initial load is done, and the state records the completed run (one write).
+      await store.runs.finish(run._id, 'succeeded', now(), null, { ...last, completed: { startedAt: run.startedAt, initialLoad } });
     }
     return result;
   } catch (error) {
@@ -322,8 +346,13 @@ export async function syncSalesforceToBrevo(integration: IntegrationSnapshot, de
         // What the run wrote before it failed is committed if its imports can be confirmed now; else the next run confirms them (`confirmStopped`).
       }
     }
-    return await failRun(integration, deps, options, now, run._id, result, error);
+    return await failRun(integration, deps, options, now, run._id, result, error, lastPageOf(unrecorded, done, total));
   }
+}
+
+/** What a run's end adds to its record (`RunFinish.last`): the counts of its last chunk, when it had one. */
+function lastPageOf(unrecorded: { counts: RunCounts; operations: number } | null, done: number, total: number | null): RunFinish {
+  return unrecorded ? { last: { ...unrecorded, progress: { done, total } } } : {};
 }
 
 /** Adds a retried or streamed chunk to its run and result; true when the quota stopped it (the run is stopped). */
@@ -345,8 +374,8 @@ async function recordOutOfWatermarkChunk(
 }
 
 /** R16: the run stops at the quota, and the integration is disabled until re-activated with quota available. */
-async function stopAtQuota(integration: IntegrationSnapshot, deps: EngineDeps, runId: string, now: () => Date): Promise<void> {
-  await deps.store.runs.finish(runId, 'stopped', now(), { code: 'quota_exceeded', message: 'Monthly operation quota reached' });
+async function stopAtQuota(integration: IntegrationSnapshot, deps: EngineDeps, runId: string, now: () => Date, end: RunFinish = {}): Promise<void> {
+  await deps.store.runs.finish(runId, 'stopped', now(), { code: 'quota_exceeded', message: 'Monthly operation quota reached' }, end);
   await deps.statuses.setStatus(integration.id, { status: IntegrationStatus.DisabledQuota, code: 'quota_exceeded' });
 }
 
@@ -366,19 +395,20 @@ async function failRun(
   runId: string,
   result: SalesforceToBrevoResult,
   error: unknown,
+  end: RunFinish = {},
 ): Promise<SalesforceToBrevoResult> {
   const fault = faultOf(error);
   if (fault.kind === 'auth') {
-    await deps.store.runs.finish(runId, 'failed', now(), { code: 'auth_error', message: fault.message });
+    await deps.store.runs.finish(runId, 'failed', now(), { code: 'auth_error', message: fault.message }, end);
     await deps.statuses.setStatus(integration.id, { status: IntegrationStatus.AuthError, code: 'auth_error', message: fault.message });
     return { ...result, end: 'auth_error', error: fault.message };
   }
   if (fault.kind === 'salesforce_limit' || fault.kind === 'brevo_rate_limited') {
     await pauseAfter(integration.id, fault, error, deps, options, now());
-    await deps.store.runs.finish(runId, 'stopped', now(), { code: fault.kind, message: fault.message });
+    await deps.store.runs.finish(runId, 'stopped', now(), { code: fault.kind, message: fault.message }, end);
     return { ...result, end: 'paused', error: fault.message };
   }
-  await deps.store.runs.finish(runId, 'failed', now(), { code: 'sync_failed', message: fault.message });
+  await deps.store.runs.finish(runId, 'failed', now(), { code: 'sync_failed', message: fault.message }, end);
   return { ...result, end: 'failed', error: fault.message };
 }
 
@@ -414,6 +444,12 @@ export async function pauseAfter(
   const until = new Date(now.getTime() + waitMs);
   if (fault.kind === 'salesforce_limit' && waitMs !== CONCURRENCY_LIMIT_PAUSE_MS) await deps.salesforceOrg?.pause(until);
   await deps.store.state.pauseUntil(integrationId, until, fault.kind);
+}
+
+/** Adds a chunk's counts and operations to those a run's record does not hold yet. */
+function addChunkCounts(unrecorded: { counts: RunCounts; operations: number }, chunk: ChunkResult): void {
+  for (const key of Object.keys(unrecorded.counts) as (keyof RunCounts)[]) unrecorded.counts[key] += chunk.counts[key];
+  unrecorded.operations += chunk.operations;
 }
 
 function addCounts(result: Pick<SalesforceToBrevoResult, 'counts' | 'operations' | 'errors' | 'warnings'>, chunk: ChunkResult): void {
@@ -682,26 +718,31 @@ async function processChunk(context: Context, rows: SalesforceRow[], from: Water
   await checkpoint('planned');
 
   // The chunk's import is stamped before its reservation: a run after a crash knows the key of the chunk it stopped in.
-  const stamped = planned.some((row) => row.kind === 'create') ? await store.state.importSince(integration.id, key, now()) : null;
+  const stamped = planned.some((row) => row.kind === 'create') ? await stampImport(context, key) : null;
 
   // 2. Reserve: what earlier attempts of this chunk made + what this one will make.
   // An earlier attempt always reserved before writing, so without a reservation nothing was written.
-  const earlier = await store.quota.reservationOf(integration.id, month, key);
-  const madeBefore = earlier === undefined ? 0 : await store.links.countWrittenBy(integration.id, key);
   const opsOf = (rows: PlannedRow[]) => rows.reduce((sum, row) => sum + operationsOf(row), 0);
+  let earlier: number | undefined;
   let stoppedByQuota = false;
-  let reservation: Reservation | null = null;
-  if (opsOf(planned) > 0 || earlier !== undefined) {
-    let reserved = await store.quota.reserve(integration.id, month, key, madeBefore + opsOf(planned), context.limit);
-    if (!reserved.ok) {
-      // R16: make only the writes that fit; the one that would exceed is not made.
-      stoppedByQuota = true;
-      const alreadyCharged = Math.max(0, (earlier ?? 0) - madeBefore);
-      planned = cutToQuota(planned, reserved.available + alreadyCharged);
-      reserved = await store.quota.reserve(integration.id, month, key, madeBefore + opsOf(planned), context.limit);
+  // The common case in one write: no reservation under the chunk's key, and quota enough.
+  let reservation = opsOf(planned) > 0 ? await store.quota.reserveFirst(integration.id, month, key, opsOf(planned), await context.quotaLimit()) : null;
+  if (!reservation) {
+    earlier = await store.quota.reservationOf(integration.id, month, key);
+    const madeBefore = earlier === undefined ? 0 : await store.links.countWrittenBy(integration.id, key);
+    if (opsOf(planned) > 0 || earlier !== undefined) {
+      const limit = await context.quotaLimit();
+      let reserved = await store.quota.reserve(integration.id, month, key, madeBefore + opsOf(planned), limit);
+      if (!reserved.ok) {
+        // R16: make only the writes that fit; the one that would exceed is not made.
+        stoppedByQuota = true;
+        const alreadyCharged = Math.max(0, (earlier ?? 0) - madeBefore);
+        planned = cutToQuota(planned, reserved.available + alreadyCharged);
+        reserved = await store.quota.reserve(integration.id, month, key, madeBefore + opsOf(planned), limit);
+      }
+      if (reserved.ok) reservation = reserved.reservation;
+      else planned = cutToQuota(planned, 0);
     }
-    if (reserved.ok) reservation = reserved.reservation;
-    else planned = cutToQuota(planned, 0);
   }
   await checkpoint('reserved');
 
@@ -834,6 +875,16 @@ async function processChunk(context: Context, rows: SalesforceRow[], from: Water
 }
 
 /**
+ * When the chunk's import started (`SyncStateStore.importSince`): from the stamp the run knows when it knows it (read
+ * at its start, written by it since), else read.
+ */
+async function stampImport(context: Context, key: string): Promise<Date> {
+  const since = await context.deps.store.state.importSince(context.integration.id, key, context.now(), context.pendingImport);
+  if (context.pendingImport) context.pendingImport = { pendingChunkKey: key, pendingImportSince: since };
+  return since;
+}
+
+/**
  * What a chunk's commit needs: a few numbers, no rows (a held chunk keeps it until its import is confirmed, and a
  * closure made in `processChunk` would keep the whole chunk alive with it).
  */
@@ -900,29 +951,30 @@ async function commitChunk(context: Context, chunk: ChunkCommit, corrected: bool
   const { integration, deps, now } = context;
   const { store } = deps;
   const checkpoint = async (point: Checkpoint) => deps.checkpoint?.(point, chunk.chunkIndex);
-  let reservation = chunk.reservation;
+  const { reservation } = chunk;
   let usedAfter: number | null = null;
   let made = 0;
   if (reservation) {
     made = chunk.earlier === undefined && !corrected ? chunk.made : await store.links.countWrittenBy(integration.id, chunk.key);
-    const settled = await store.quota.settle(reservation, made);
-    usedAfter = settled.usedAfter;
-    reservation = settled;
+    // Settled and forgotten before the watermark moves: the chunk's links are saved, so a replay after a crash here plans
+    // its written records unchanged and charges only what it writes again.
+    usedAfter = await store.quota.settleAndRelease(reservation, made);
   }
   await checkpoint('settled');
-  if (chunk.next && !(await store.state.advanceWatermark(integration.id, chunk.from, chunk.next))) throw new Error('watermark moved under this run; another run owns the integration');
-  if (chunk.stamped) await store.state.clearPendingImport(integration.id);
-  if (reservation) await store.quota.release(reservation);
+  if (chunk.next) {
+    if (!(await store.state.advanceWatermark(integration.id, chunk.from, chunk.next, { clearPendingImport: chunk.stamped }))) throw new Error('watermark moved under this run; another run owns the integration');
+  } else if (chunk.stamped) await store.state.clearPendingImport(integration.id);
+  if (chunk.stamped && context.pendingImport) context.pendingImport = { pendingChunkKey: null, pendingImportSince: null };
   await checkpoint('watermark-advanced');
 
   // R16 emails.
   const notices = { ...deps, callBrevo: context.callBrevo, sender: context.options.sender, now };
-  if (usedAfter !== null && usedAfter >= warningThreshold(context.limit)) {
-    await sendQuotaNotice(notices, integration, 'warning', chunk.month, usedAfter, context.limit);
+  if (usedAfter !== null && usedAfter >= warningThreshold(await context.quotaLimit())) {
+    await sendQuotaNotice(notices, integration, 'warning', chunk.month, usedAfter, await context.quotaLimit());
   }
   if (chunk.stoppedByQuota) {
     const used = await store.quota.used(integration.id, chunk.month);
-    await sendQuotaNotice(notices, integration, 'exceeded', chunk.month, used, context.limit);
+    await sendQuotaNotice(notices, integration, 'exceeded', chunk.month, used, await context.quotaLimit());
   }
   return reservation ? made : 0;
 }

@@ -2,7 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { BrevoClient } from '@getbrevo/brevo';
 import { deleteWebhook, registerContactWebhook } from '@contact-sync/brevo';
 import { canonicalJson, isMadeWithOwnKey } from '@contact-sync/rules';
-import type { SyncStore, WebhookEventDoc } from '@contact-sync/store';
+import type { SyncStateDoc, SyncStore, WebhookEventDoc } from '@contact-sync/store';
 import type { Caller } from './classify.ts';
 
 /** What the sync needs of packages/secrets' SecretBox. */
@@ -26,9 +26,10 @@ function sha256(value: string): string {
  */
 export async function registerIntegrationWebhook(
   integrationId: string,
-  deps: { brevo: BrevoClient; store: SyncStore; secrets: SecretSealer; bffPublicUrl: string; callBrevo?: Caller },
+  deps: { brevo: BrevoClient; store: SyncStore; secrets: SecretSealer; bffPublicUrl: string; callBrevo?: Caller; state?: Pick<SyncStateDoc, 'brevoWebhookId' | 'webhookSecretHash'> },
 ): Promise<number> {
-  const state = await deps.store.state.get(integrationId);
+  // The state the caller read (a run, under its lease), or read here.
+  const state = deps.state ?? (await deps.store.state.get(integrationId));
   if (state.brevoWebhookId != null && state.webhookSecretHash) return state.brevoWebhookId;
   const secret = randomBytes(32).toString('base64url');
   const call = deps.callBrevo ?? (<T>(_label: string, fn: () => Promise<T>) => fn());

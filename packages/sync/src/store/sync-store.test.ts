@@ -45,6 +45,34 @@ describe('quota reservations (R16)', () => {
     expect(await store.quota.used('int-q2', '2026-11')).toBe(9);
   });
 
+  it('reserves the first attempt of a chunk in one write, and leaves a replay or a chunk past the limit to `reserve`', async () => {
+    // A month with no document yet: made by the same write.
+    const first = await store.quota.reserveFirst('int-q5', '2026-11', 'p1', 4, 10);
+    expect(first).toMatchObject({ reserved: 4, usedAfter: 4 });
+    expect(await store.quota.used('int-q5', '2026-11')).toBe(4);
+    // A reservation under the key (an earlier attempt's): nothing written, `reserve` reuses it.
+    expect(await store.quota.reserveFirst('int-q5', '2026-11', 'p1', 2, 10)).toBeNull();
+    expect(await store.quota.reservationOf('int-q5', '2026-11', 'p1')).toBe(4);
+    // Past the limit: nothing written, `reserve` says what is left.
+    expect(await store.quota.reserveFirst('int-q5', '2026-11', 'p2', 7, 10)).toBeNull();
+    expect(await store.quota.reserveFirst('int-q5', '2026-11', 'p2', 11, 10)).toBeNull();
+    expect(await store.quota.used('int-q5', '2026-11')).toBe(4);
+    const second = await store.quota.reserveFirst('int-q5', '2026-11', 'p2', 6, 10);
+    expect(second).toMatchObject({ reserved: 6, usedAfter: 10 });
+
+    // Settled to what the chunk made and forgotten in one write: the month keeps what was made.
+    expect(await store.quota.settleAndRelease(second!, 5)).toBe(9);
+    expect(await store.quota.used('int-q5', '2026-11')).toBe(9);
+    expect(await store.quota.reservationOf('int-q5', '2026-11', 'p2')).toBeUndefined();
+    await store.quota.settleAndRelease(first!, 3);
+    expect(await store.quota.used('int-q5', '2026-11')).toBe(8);
+    // Settling again (the reservation is gone) charges nothing.
+    await store.quota.settleAndRelease(first!, 0);
+    expect(await store.quota.used('int-q5', '2026-11')).toBe(8);
+    // A replay of the chunk after that finds no reservation: it is charged only what it writes again.
+    expect(await store.quota.reserveFirst('int-q5', '2026-11', 'p1', 1, 10)).toMatchObject({ reserved: 1, usedAfter: 9 });
+  });
+
   it('gives the 80% notice to one caller per month', async () => {
     const claims = await Promise.all([1, 2, 3].map(() => store.quota.claimNotice('int-q3', '2026-11', 'warning', new Date())));
     expect(claims.filter(Boolean)).toHaveLength(1);
