@@ -170,9 +170,11 @@ export class BenchStack {
    * it; `env` overrides its settings (e.g. SYNC_INTERVAL_SECONDS). A fresh
    * process per measurement, so its peak RSS is that measurement's alone. Stop
    * it with SIGTERM: it then releases its integration leases, and the next
-   * worker can run them at once. It is ready once it has scheduled every
-   * active integration (one Agenda job each, made one at a time: over 60 s for
-   * #7's 2,000 new ones), hence the longer wait.
+   * worker can run them at once. It is ready once Agenda takes jobs; its
+   * first reconcile (one recurring job per active integration: about 2 minutes
+   * for #7's 2,000 new ones) and the waiting sync requests go on after that,
+   * and a benchmark that needs them waits for what it measures (the loads, the
+   * runs). The longer wait is for a start on a busy machine.
    */
   async worker(name: string, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<OwnProcess> {
     await this.services();

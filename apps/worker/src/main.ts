@@ -56,7 +56,10 @@ async function main(): Promise<void> {
     onError: (error, where) => logger.error({ err: error, where }, 'worker error'),
     onScheduleLag: (lagMs) => metrics.scheduleLag.observe(lagMs / 1000),
   });
+  // Returns once Agenda takes jobs: the first reconcile and the waiting sync requests go on in the background.
   await scheduler.start();
+  const started = Date.now();
+  void scheduler.firstRound().then(() => logger.info({ ms: Date.now() - started }, 'worker: first reconcile and sync requests done'));
   const streams = new StreamSupervisor({
     store,
     workerId,

@@ -154,7 +154,7 @@ describe('worker scheduling', () => {
     // Each test's requests for its own worker only.
     afterEach(stopAll);
 
-    const alone = (workerId: string, runOne: SchedulerOptions['runOne'], overrides: Partial<Pick<SchedulerOptions, 'leaseTtlMs' | 'concurrency' | 'loadSlots' | 'isLoad' | 'listSyncing'>> = {}) => {
+    const alone = (workerId: string, runOne: SchedulerOptions['runOne'], overrides: Partial<Pick<SchedulerOptions, 'leaseTtlMs' | 'concurrency' | 'loadSlots' | 'isLoad' | 'listSyncing' | 'onError'>> = {}) => {
       const scheduler = new SyncScheduler({
         db: database.connection.db!,
         store,
@@ -302,6 +302,122 @@ describe('worker scheduling', () => {
       await jobs().deleteMany({ name: SYNC_JOB, 'data.integrationId': { $in: ids } });
     };
 
+    it('is ready once Agenda has started, while its first reconcile is held: requests run meanwhile, and a stop waits for the reconcile before it releases the reconcile lease', async () => {
+      // A fleet's first reconcile makes thousands of jobs (about 2 minutes at 2,000 integrations): held here at its listing.
+      let listed!: () => void;
+      const listing = new Promise<void>((resolve) => (listed = resolve));
+      let releaseListing!: () => void;
+      const held = new Promise<void>((resolve) => (releaseListing = resolve));
+      const errors: string[] = [];
+      const ran: string[] = [];
+      const scheduler = alone('worker-held-start', async (integrationId) => void ran.push(integrationId), {
+        listSyncing: async () => {
+          listed();
+          await held;
+          return [{ integrationId: 'int-held-start', intervalSeconds: 3_600 }];
+        },
+        onError: (error, where) => errors.push(`${where}: ${String(error)}`),
+      });
+      const startedIn = await Promise.race([scheduler.start().then(() => 'started'), sleep(15_000).then(() => 'still starting after 15 s')]);
+      expect(startedIn).toBe('started');
+      await listing;
+      let firstRoundDone = false;
+      void scheduler.firstRound().then(() => (firstRoundDone = true));
+      // The waiting requests are not behind the reconcile.
+      await store.state.requestSync('int-during-reconcile', new Date(), 'sync_now');
+      await until(() => ran.includes('int-during-reconcile'), 'the requested run');
+      expect(firstRoundDone).toBe(false);
+
+      let stopped = false;
+      const stopping = scheduler.stop().then(() => (stopped = true));
+      await sleep(500);
+      expect(stopped).toBe(false);
+      // Still this worker's: no other worker may reconcile beside the one in progress.
+      expect(await store.leases.acquire('__worker_reconcile__', 'worker-other', 30_000, new Date())).toBeNull();
+      releaseListing();
+      await stopping;
+      expect(firstRoundDone).toBe(true);
+      // Ended by the stop at its first job (the next holder lists the jobs), released, and no error reported.
+      expect(await jobs().countDocuments({ 'data.integrationId': 'int-held-start' })).toBe(0);
+      const next = await store.leases.acquire('__worker_reconcile__', 'worker-other', 30_000, new Date());
+      expect(next).not.toBeNull();
+      await store.leases.release(next!);
+      expect(errors).toEqual([]);
+    }, 90_000);
+
+    it('reports the first round\'s errors to onError (no unhandled rejection), and goes on with the next rounds', async () => {
+      const errors: string[] = [];
+      const unhandled: unknown[] = [];
+      const onUnhandled = (reason: unknown) => unhandled.push(reason);
+      process.on('unhandledRejection', onUnhandled);
+      let listings = 0;
+      let requestLooks = 0;
+      const failing = {
+        ...store,
+        state: Object.assign(Object.create(store.state) as typeof store.state, {
+          syncRequests: async () => {
+            requestLooks += 1;
+            throw new Error('requests unreadable');
+          },
+        }),
+      };
+      try {
+        const scheduler = new SyncScheduler({
+          db: database.connection.db!,
+          store: failing,
+          workerId: 'worker-failing-start',
+          intervalSeconds: 3_600,
+          concurrency: 1,
+          processEveryMs: 100,
+          reconcileEveryMs: 200,
+          requestPollMs: 200,
+          listSyncing: async () => {
+            listings += 1;
+            throw new Error('integrations unreadable');
+          },
+          runOne: async () => {},
+          onError: (error, where) => errors.push(`${where}: ${(error as Error).message}`),
+        });
+        schedulers.push(scheduler);
+        await scheduler.start();
+        await scheduler.firstRound();
+        expect(errors.sort()).toEqual(['reconcile: integrations unreadable', 'sync requests: requests unreadable']);
+        await until(() => listings >= 3 && requestLooks >= 3, 'the next rounds');
+        await sleep(100);
+        expect(unhandled).toEqual([]);
+      } finally {
+        process.off('unhandledRejection', onUnhandled);
+      }
+    }, 90_000);
+
+    it('a stop during start leaves nothing running: Agenda takes no job, no request is taken', async () => {
+      let listings = 0;
+      const ran: string[] = [];
+      const scheduler = alone('worker-stopped-starting', async (integrationId) => void ran.push(integrationId), {
+        listSyncing: async () => {
+          listings += 1;
+          return [];
+        },
+      });
+      const starting = scheduler.start();
+      await scheduler.stop();
+      await starting;
+      // A job due now, and a request: a started Agenda would take the one within a poll (100 ms: its run then ends at
+      // once, the scheduler stopped, and the job is done and removed), a request timer the other.
+      const due = await jobs().insertOne({ name: SYNC_JOB, data: { integrationId: 'int-after-stop', kind: 'now', trigger: 'sync_now' }, type: 'normal', priority: 0, nextRunAt: new Date(), lockedAt: null });
+      await store.state.requestSync('int-after-stop-request', new Date(), 'sync_now');
+      try {
+        await sleep(1_500);
+        expect(await jobs().findOne({ _id: due.insertedId }, { projection: { _id: 0, lockedAt: 1, lastRunAt: 1 } })).toEqual({ lockedAt: null });
+        expect(ran).toEqual([]);
+        expect(listings).toBe(0);
+        expect(await store.state.syncRequestedAt('int-after-stop-request')).not.toBeNull();
+      } finally {
+        await jobs().deleteOne({ _id: due.insertedId });
+        await store.state.takeSyncRequest('int-after-stop-request', (await store.state.syncRequestedAt('int-after-stop-request'))!);
+      }
+    }, 90_000);
+
     it('declares the index of the look-ups of an integration\'s jobs', async () => {
       await alone('worker-indexes', async () => {}).start();
       expect((await jobs().indexes()).map((index) => index.key)).toContainEqual({ name: 1, 'data.integrationId': 1 });
@@ -313,6 +429,7 @@ describe('worker scheduling', () => {
       const scheduler = alone('worker-phase', async (integrationId) => void ran.add(integrationId), { listSyncing: syncingEvery(60, () => ids) });
       const started = Date.now();
       await scheduler.start();
+      await scheduler.firstRound();
       const dueAt = new Map((await jobs().find({ name: SYNC_JOB, 'data.integrationId': { $in: ids } }).toArray()).map((job) => [job.data.integrationId as string, (job.nextRunAt as Date).getTime()]));
       for (const id of ids) {
         expect(dueAt.get(id)! - started, id).toBeGreaterThanOrEqual(phaseInInterval(id, 60_000) - 1_000);
@@ -467,6 +584,7 @@ describe('worker scheduling', () => {
         let wantedByA = ['int-r-1', 'int-r-2'];
         const a = alone('worker-reconcile-a', async () => {}, { listSyncing: syncingEvery(3_600, () => wantedByA) });
         await a.start();
+        await a.firstRound();
         expect(await recurring()).toEqual(['int-r-1 3600 seconds', 'int-r-2 3600 seconds']);
         // Made by inserts under the reconcile lease, not by one upsert each (a look-up per job).
         expect(upserts.mock.calls.filter((args, i) => (upserts.mock.contexts[i] as Collection).collectionName === JOBS_COLLECTION && (args as unknown[] as [unknown, unknown, { upsert?: boolean }?])[2]?.upsert)).toEqual([]);
@@ -482,6 +600,7 @@ describe('worker scheduling', () => {
         // While this worker holds the reconcile lease, another worker's reconciles do nothing.
         const b = alone('worker-reconcile-b', async () => {}, { listSyncing: syncingEvery(3_600, () => ['int-r-1']) });
         await b.start();
+        await b.firstRound();
         expect(await b.reconcile()).toBe(false);
         expect(await recurring()).toEqual(['int-r-1 3600 seconds', 'int-r-3 3600 seconds']);
 
@@ -512,7 +631,9 @@ describe('worker scheduling', () => {
         const a = alone('worker-keep-a', async () => {}, { listSyncing: wanted });
         const b = alone('worker-keep-b', async () => {}, { listSyncing: wanted });
         await a.start();
+        await a.firstRound();
         await b.start();
+        await b.firstRound();
         const listed = jobListings();
         const turns: string[] = [];
         for (let i = 0; i < 3; i += 1) {

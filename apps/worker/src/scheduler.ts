@@ -129,7 +129,12 @@ export class SyncScheduler {
   readonly agenda: Agenda;
   private reconcileTimer: NodeJS.Timeout | undefined;
   private requestTimer: NodeJS.Timeout | undefined;
-  private watchingRequests = false;
+  /** The look at waiting sync requests in progress on this worker, if any. */
+  private requestsRun: Promise<void> | undefined;
+  /** `start()` until Agenda has started: a stop meanwhile waits for it, so that nothing the start began outlives the stop. */
+  private starting: Promise<void> | undefined;
+  /** The first reconcile and the first look at the sync requests, begun by `start()` (see `firstRound`). */
+  private firstRounds: Promise<void> = Promise.resolve();
   private readonly leaseTtlMs: number;
   private readonly now: () => Date;
   private stopped = false;
@@ -198,21 +203,56 @@ export class SyncScheduler {
     this.agenda.on('error', (error) => options.onError?.(error, 'agenda'));
   }
 
+  /**
+   * Starts taking jobs, and returns once Agenda has started: the worker is then ready. The first reconcile (at 2,000
+   * integrations, 2,000 recurring jobs to make: about 2 minutes on devdb) and the sync requests waiting (2,000 after a
+   * fleet's activation, each taken and handed to a job one by one) go on in the background, as their timers' later
+   * rounds do, their errors to `onError`: awaited here, they held the worker's "ready" and its health endpoint past a
+   * platform's readiness limit. Agenda meanwhile runs the jobs that exist. `firstRound()` waits for them.
+   */
   async start(): Promise<void> {
+    if (this.stopped) return;
+    this.starting = this.startAgenda();
+    try {
+      await this.starting;
+    } finally {
+      this.starting = undefined;
+    }
+    if (this.stopped) return;
+    this.firstRounds = Promise.all([this.reconcileRound(), this.requestsRound()]).then(() => undefined);
+    this.reconcileTimer = setInterval(() => void this.reconcileRound(), this.options.reconcileEveryMs ?? Math.min(5_000, this.options.intervalSeconds * 1000));
+    this.requestTimer = setInterval(() => void this.requestsRound(), this.options.requestPollMs ?? REQUEST_POLL_MS);
+  }
+
+  private async startAgenda(): Promise<void> {
     // Agenda's next-job query (lockedAt null and due, or lockedAt expired) has an index for its first
     // branch (Agenda's own); this one serves the second, so no poll reads every job.
     await this.jobs().createIndex({ name: 1, lockedAt: 1 }, { name: 'name_locked_at' });
     // The look-ups of an integration's jobs: the load hand-over, a scheduled run's look for a pending load, unschedule.
     await this.jobs().createIndex({ name: 1, 'data.integrationId': 1 }, { name: 'name_integration' });
-    await this.agenda.start();
-    await this.reconcile();
-    await this.startRequestedRuns();
-    this.reconcileTimer = setInterval(() => {
-      this.reconcile().catch((error) => this.options.onError?.(error, 'reconcile'));
-    }, this.options.reconcileEveryMs ?? Math.min(5_000, this.options.intervalSeconds * 1000));
-    this.requestTimer = setInterval(() => {
-      this.startRequestedRuns().catch((error) => this.options.onError?.(error, 'sync requests'));
-    }, this.options.requestPollMs ?? REQUEST_POLL_MS);
+    if (!this.stopped) await this.agenda.start();
+  }
+
+  /**
+   * Resolves once the first reconcile and the first look at the waiting sync requests, which `start()` begins and does
+   * not wait for, have ended (failed or not: failures go to `onError`; a reconcile that found the lease held elsewhere
+   * made nothing). For tests and tools that need the recurring jobs made; the worker itself does not wait.
+   */
+  firstRound(): Promise<void> {
+    return this.firstRounds;
+  }
+
+  /** One reconcile, as the timer runs it: never rejects (errors to `onError`). */
+  private reconcileRound(): Promise<void> {
+    return this.reconcile().then(
+      () => undefined,
+      (error: unknown) => this.options.onError?.(error, 'reconcile'),
+    );
+  }
+
+  /** One look at the sync requests, as the timer runs it: never rejects (errors to `onError`). */
+  private requestsRound(): Promise<void> {
+    return this.startRequestedRuns().catch((error: unknown) => this.options.onError?.(error, 'sync requests'));
   }
 
   /**
@@ -220,21 +260,27 @@ export class SyncScheduler {
    * immediate jobs within about a second. Each request is taken by one worker
    * (an atomic conditional update), which makes its job; a request made while
    * one was being taken is taken at the next poll. A worker that dies between
-   * taking and making leaves the run to the integration's schedule.
+   * taking and making leaves the run to the integration's schedule. A stop ends
+   * a round between two requests (a backlog of thousands is the next worker's).
    */
   async startRequestedRuns(): Promise<void> {
-    if (this.watchingRequests || this.stopped) return;
-    this.watchingRequests = true;
+    if (this.requestsRun || this.stopped) return;
+    this.requestsRun = this.takeRequests();
     try {
-      for (const { integrationId, at, trigger } of await this.options.store.state.syncRequests()) {
-        if (!(await this.options.store.state.takeSyncRequest(integrationId, at))) continue;
-        if (await this.requestedLoad(integrationId, trigger)) {
-          this.ranShort.delete(integrationId);
-          await this.queueLoad(integrationId, trigger);
-        } else await this.agenda.now<SyncJobData>(SYNC_JOB, { integrationId, kind: 'now', trigger });
-      }
+      await this.requestsRun;
     } finally {
-      this.watchingRequests = false;
+      this.requestsRun = undefined;
+    }
+  }
+
+  private async takeRequests(): Promise<void> {
+    for (const { integrationId, at, trigger } of await this.options.store.state.syncRequests()) {
+      if (this.stopped) return;
+      if (!(await this.options.store.state.takeSyncRequest(integrationId, at))) continue;
+      if (await this.requestedLoad(integrationId, trigger)) {
+        this.ranShort.delete(integrationId);
+        await this.queueLoad(integrationId, trigger);
+      } else await this.agenda.now<SyncJobData>(SYNC_JOB, { integrationId, kind: 'now', trigger });
     }
   }
 
@@ -252,13 +298,19 @@ export class SyncScheduler {
     return this.running.size;
   }
 
-  /** Stops taking jobs and waits for the runs in progress (their leases are released). */
+  /**
+   * Stops taking jobs and waits for the runs in progress (their leases are released), and for the reconcile and the
+   * look at the sync requests in progress, which end at their next job: the caller may close the connection after it.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
+    // A stop during start(): Agenda's start ends first (stopped before it has started, Agenda would start after it).
+    await this.starting?.catch(() => undefined);
     clearInterval(this.reconcileTimer);
     clearInterval(this.requestTimer);
     await this.agenda.stop();
     await Promise.allSettled([...this.running]);
+    await this.requestsRun?.catch(() => undefined);
     // Released only once no reconcile of this worker's is left, so that the next holder never reconciles beside it.
     await this.reconcileRun?.catch(() => false);
     if (this.reconcileLease) await this.release(this.reconcileLease, RECONCILE_LEASE_MS, 'reconcile lease');
@@ -277,7 +329,11 @@ export class SyncScheduler {
    */
   async reconcile(): Promise<boolean> {
     if (this.reconcileRun || this.stopped) return false;
-    this.reconcileRun = this.withReconcileLease((lease, held) => this.reconcileHeld(lease, held));
+    this.reconcileRun = this.withReconcileLease((lease, held) => this.reconcileHeld(lease, held)).catch((error: unknown) => {
+      // Ended by a stop at its next job: not done, and no error.
+      if (error instanceof ReconcileStopped) return false;
+      throw error;
+    });
     try {
       return await this.reconcileRun;
     } finally {
@@ -301,6 +357,8 @@ export class SyncScheduler {
       ({ lost }) =>
         work(lease, () => {
           if (lost()) throw new Error('the reconcile lease was lost: another worker reconciles');
+          // A first reconcile of a fleet makes thousands of jobs: a stop does not wait for them (the next holder lists the jobs).
+          if (this.stopped) throw new ReconcileStopped();
         }),
       { confirmedAt: asked },
     );
@@ -547,6 +605,13 @@ export class SyncScheduler {
         await new Promise((resolve) => setTimeout(resolve, RELEASE_RETRY_MS));
       }
     }
+  }
+}
+
+/** What ends a reconcile that a stop came during (at its next job). */
+class ReconcileStopped extends Error {
+  constructor() {
+    super('the worker stops');
   }
 }
 
