@@ -1,5 +1,6 @@
 import { fnv1a64, MONTHLY_OPERATION_QUOTA } from '@contact-sync/rules';
-import { isDuplicateKeyError, type Db } from './sync-db.ts';
+import { isDuplicateKeyError } from './duplicate-key.ts';
+import type { Db } from './sync-db.ts';
 
 /**
  * R16 usage: one document per (integration, UTC month), `_id` `${integrationId}:${month}`.

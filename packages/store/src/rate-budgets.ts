@@ -1,4 +1,5 @@
-import { isDuplicateKeyError, type Db } from './sync-db.ts';
+import { isDuplicateKeyError } from './duplicate-key.ts';
+import type { Db } from './sync-db.ts';
 
 /**
  * Rate budgets that belong to an API account, not to a process: every worker
