@@ -1020,6 +1020,8 @@ export async function applySalesforceChanges(integration: IntegrationSnapshot, c
   const { store } = deps;
   const result: SalesforceToBrevoResult = { runId: null, end: 'completed', counts: emptyCounts(), operations: 0, errors: 0, warnings: 0, initialLoad: false };
   if (changes.length === 0) return result;
+  // Read for the run it may name: one a worker left running is closed before this batch's own starts.
+  await store.runs.stateUnderLease(integration.id, now());
   const run = await store.runs.start(integration.id, 'salesforce_to_brevo', false, now(), 'salesforce_change');
   result.runId = run._id;
   try {
