@@ -166,10 +166,8 @@ export function createIntegrationRunner(deps: { connection: Connection; secrets:
      * it, and every write the watermark or a reservation depends on stays conditional on where it was.
      */
     async runOne(integrationId: string, context: RunContext): Promise<void | typeof NEEDS_LOAD_SLOT> {
-      const state = await deps.store.state.find(integrationId);
-      // A run that a worker left running names itself the state's run in progress (`RunStore.start`): closed first,
-      // whatever this run then does.
-      if (state?.currentRun) await deps.store.runs.closeAbandoned(integrationId, new Date());
+      // A run that a worker left running (the state names it) is closed first, whatever this run then does.
+      const state = await deps.store.runs.stateUnderLease(integrationId, new Date());
       const doc = await integrations.findByIdForWorker(integrationId);
       if (!doc || !isSyncing(doc.status)) return;
       // A failing integration's scheduled runs back off (its slot goes to the others); a requested one still runs.

@@ -444,8 +444,7 @@ export class SyncScheduler {
       async (context) => {
         needsLoadSlot = (await this.options.runOne(integrationId, { ...context, trigger, inLoadSlot, othersWaiting: () => this.jobsWaiting() })) === NEEDS_LOAD_SLOT;
       },
-      // A run reads the integration's sync state first, and closes the runs a dead worker left only when it names one.
-      { ...(onRenewed ? { onRenewed } : {}), runClosesAbandoned: true },
+      onRenewed ? { onRenewed } : {},
     );
     return needsLoadSlot ? NEEDS_LOAD_SLOT : ran;
   }
@@ -493,14 +492,14 @@ export class SyncScheduler {
    * changes), under the integration's lease: never two at once for one
    * integration. False (nothing done) when the lease is held elsewhere.
    * `ttlMs`: how long the lease outlives a worker that dies holding it (short
-   * work takes a short lease, so a takeover is not held up by it).
-   * `runClosesAbandoned`: the work closes the runs a dead worker left itself
-   * (`runOne`, on the sync state it reads anyway); else they are closed here.
+   * work takes a short lease, so a takeover is not held up by it). The work
+   * closes the runs a dead worker left, when it reads the integration's sync
+   * state (`RunStore.stateUnderLease`).
    */
   async withIntegrationLease(
     integrationId: string,
     work: (context: LeaseContext) => Promise<void>,
-    { onRenewed, ttlMs = this.leaseTtlMs, runClosesAbandoned = false }: { onRenewed?: () => Promise<void>; ttlMs?: number; runClosesAbandoned?: boolean } = {},
+    { onRenewed, ttlMs = this.leaseTtlMs }: { onRenewed?: () => Promise<void>; ttlMs?: number } = {},
   ): Promise<boolean> {
     if (this.stopped) return false;
     return this.holdLease(
@@ -508,9 +507,6 @@ export class SyncScheduler {
       ttlMs,
       'lease',
       async ({ lease, lost, confirmedAt }) => {
-        // This worker holds the lease, so a run still marked running was left by a worker that died
-        // or lost the database before it could record the end.
-        if (!runClosesAbandoned) await this.options.store.runs.closeAbandoned(integrationId, this.now());
         await work({
           stillOwner: async () => {
             if (lost() || this.stopped) return false;

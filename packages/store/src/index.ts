@@ -20,7 +20,8 @@ export {
 } from './integrations.ts';
 export { oauthStateModel, oauthStateRepository, type ConsumedOAuthState, type OAuthStateDoc, type OAuthStateRepository } from './oauth-states.ts';
 export { salesforceSlotModel, salesforceSlotRepository, type SalesforceSlotDoc, type SalesforceSlotRepository } from './salesforce-slots.ts';
-export { connectStore, isDuplicateKey } from './store-connection.ts';
+export { connectStore } from './store-connection.ts';
+export { isDuplicateKeyError } from './duplicate-key.ts';
 export { ensureBffIndexes } from './indexes.ts';
 
 // The sync engine's collections (driver-level stores).

@@ -13,7 +13,7 @@ import {
 import type { SealedSecret, SecretBox } from '@contact-sync/secrets';
 import { isValidObjectId, Schema, Types, type Connection, type Model } from 'mongoose';
 import { sealedSecretSchema } from './sealed-secret-schema.ts';
-import { isDuplicateKey } from './store-connection.ts';
+import { isDuplicateKeyError } from './duplicate-key.ts';
 
 /**
  * An integration: one account's sync of Salesforce Contacts or Leads with one
@@ -316,7 +316,7 @@ export function integrationRepository(connection: Connection, secrets: SecretBox
         const created = await writing(input.accountId, () => Integration.create({ ...input, nameKey: normalizeNameForComparison(input.name) }));
         return created.toObject();
       } catch (error) {
-        if (isDuplicateKey(error)) throw new IntegrationNameTakenError();
+        if (isDuplicateKeyError(error)) throw new IntegrationNameTakenError();
         throw error;
       }
     },
@@ -326,7 +326,7 @@ export function integrationRepository(connection: Connection, secrets: SecretBox
       try {
         return await update(accountId, id, { name, nameKey: normalizeNameForComparison(name) });
       } catch (error) {
-        if (isDuplicateKey(error)) throw new IntegrationNameTakenError();
+        if (isDuplicateKeyError(error)) throw new IntegrationNameTakenError();
         throw error;
       }
     },

@@ -1,4 +1,5 @@
 import type { BrevoAttributeValue } from '@contact-sync/rules';
+import { isDuplicateKeyError, refusedPositions } from './duplicate-key.ts';
 import { findByIds, type Db } from './sync-db.ts';
 
 /**
@@ -178,8 +179,8 @@ export class LinkStore {
       try {
         await this.collection.insertMany(slice, { ordered: false });
       } catch (error) {
-        const clashes = new Set(((error as { writeErrors?: { code?: number; index?: number }[] }).writeErrors ?? []).filter((e) => e.code === 11000).map((e) => e.index!));
-        if (clashes.size === 0) throw error;
+        if (!isDuplicateKeyError(error)) throw error;
+        const clashes = refusedPositions(error);
         await this.replaceMany(slice.filter((_doc, index) => clashes.has(index)));
       }
     }
@@ -244,7 +245,7 @@ export class LinkStore {
       try {
         await this.collection.insertOne(target);
       } catch (error) {
-        if ((error as { code?: number }).code !== 11000) throw error;
+        if (!isDuplicateKeyError(error)) throw error;
         // Another worker linked the Contact meanwhile: the move goes on only if that link is this same Brevo contact.
         const raced = await this.collection.findOne({ _id: targetId });
         if (raced && raced.deleted !== true && raced.brevoId !== source.brevoId) return { moved: false, reason: 'target_linked' };

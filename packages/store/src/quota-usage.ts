@@ -1,5 +1,6 @@
 import { fnv1a64, MONTHLY_OPERATION_QUOTA } from '@contact-sync/rules';
-import { isDuplicateKeyError, type Db } from './sync-db.ts';
+import { isDuplicateKeyError } from './duplicate-key.ts';
+import type { Db } from './sync-db.ts';
 
 /**
  * R16 usage: one document per (integration, UTC month), `_id` `${integrationId}:${month}`.
@@ -43,11 +44,13 @@ export interface Reservation {
   /** Operations reserved under this key (including a reservation found from an earlier attempt). */
   readonly reserved: number;
   readonly usedAfter: number;
+  /** What an earlier attempt of the chunk had reserved under the key (undefined: none; this attempt wrote nothing before). */
+  readonly earlier: number | undefined;
 }
 
 export type ReserveResult =
   | { readonly ok: true; readonly reservation: Reservation }
-  /** Not enough quota for `requested`: `available` operations could still be made. */
+  /** Not enough quota for `planned`: this attempt could still make `available` operations. */
   | { readonly ok: false; readonly available: number; readonly used: number };
 
 function reservationField(pageKey: string): string {
@@ -120,29 +123,45 @@ export class QuotaStore {
   }
 
   /**
-   * Makes sure `requested` operations are charged for the chunk `pageKey`
-   * (`requested` = what earlier attempts of the chunk made + what this attempt
-   * will make). A reservation left by an earlier attempt is reused and only
-   * extended by the difference, so a replay never charges twice.
+   * Charges the chunk `pageKey` for what all its attempts make: `planned`, what this attempt will make, plus what its
+   * earlier attempts made when one left a reservation under the key (`madeBefore`, asked only then and once: an attempt
+   * always reserves before it writes, so without a reservation nothing was written). Without `madeBefore`, `planned`
+   * counts them already (a replay that plans the same writes again). A reservation an earlier attempt left is reused
+   * and only extended by the difference, so a replay never charges twice.
+   *
+   * The common case, a chunk's first attempt with quota enough, is one conditional upsert that also makes the month's
+   * document. Otherwise (a reservation under the key, not enough quota, a change meanwhile) the document is read and
+   * updated conditionally on what was read.
    */
-  async reserve(integrationId: string, month: string, pageKey: string, requested: number, limit: number): Promise<ReserveResult> {
+  async reserve(integrationId: string, month: string, pageKey: string, planned: number, limit: number, madeBefore?: () => Promise<number>): Promise<ReserveResult> {
     const field = reservationField(pageKey);
+    if (planned > 0 && planned <= limit) {
+      const first = await this.reserveUnderNewKey(integrationId, month, field, planned, limit);
+      if (first) return { ok: true, reservation: first };
+    }
     const key = field.slice('reservations.'.length);
+    let made: number | undefined;
     for (let attempt = 0; attempt < 5; attempt += 1) {
       const doc = await this.ensureUsage(integrationId, month);
-      const existing = doc.reservations?.[key];
-      const extra = requested - (existing ?? 0);
-      if (existing !== undefined && extra <= 0) {
-        return { ok: true, reservation: { usageId: doc._id, field, reserved: existing, usedAfter: doc.used } };
+      const earlier = doc.reservations?.[key];
+      if (earlier !== undefined) made ??= madeBefore ? await madeBefore() : 0;
+      const requested = planned + (earlier === undefined ? 0 : made!);
+      const extra = requested - (earlier ?? 0);
+      if (earlier !== undefined && extra <= 0) {
+        return { ok: true, reservation: { usageId: doc._id, field, reserved: earlier, usedAfter: doc.used, earlier } };
       }
-      if (doc.used + extra > limit) return { ok: false, available: Math.max(0, limit - doc.used), used: doc.used };
+      if (doc.used + extra > limit) {
+        // What this attempt could still make: the month's rest, and what the key holds beyond what was made under it.
+        const unmade = earlier === undefined ? 0 : Math.max(0, earlier - made!);
+        return { ok: false, available: Math.max(0, limit - doc.used) + unmade, used: doc.used };
+      }
       const filter =
-        existing === undefined
+        earlier === undefined
           ? { _id: doc._id, used: doc.used, [field]: { $exists: false } }
-          : { _id: doc._id, used: doc.used, [field]: existing };
+          : { _id: doc._id, used: doc.used, [field]: earlier };
       const result = await this.usage.updateOne(filter, { $inc: { used: extra }, $set: { [field]: requested } });
       if (result.modifiedCount === 1) {
-        return { ok: true, reservation: { usageId: doc._id, field, reserved: requested, usedAfter: doc.used + extra } };
+        return { ok: true, reservation: { usageId: doc._id, field, reserved: requested, usedAfter: doc.used + extra, earlier } };
       }
       // Someone else changed the document between read and update: read again.
     }
@@ -150,22 +169,19 @@ export class QuotaStore {
   }
 
   /**
-   * `reserve` for a chunk with no reservation under its key yet (its first attempt, or a replay whose earlier attempt
-   * settled and released its own), in one conditional upsert that also makes the month's document: the reservation,
-   * or null when that one write cannot make it (a reservation under the key, or not enough quota left), and the
-   * caller reserves as `reserve` does, from what an earlier attempt made.
+   * `reserve` when no reservation is under the key (a chunk's first attempt, or a replay whose earlier attempt settled
+   * and released its own) and the month has room: one conditional upsert, which also makes the month's document. Null
+   * when it cannot (a reservation under the key, or not enough quota left).
    */
-  async reserveFirst(integrationId: string, month: string, pageKey: string, requested: number, limit: number): Promise<Reservation | null> {
-    if (requested > limit) return null;
+  private async reserveUnderNewKey(integrationId: string, month: string, field: string, requested: number, limit: number): Promise<Reservation | null> {
     const _id = `${integrationId}:${month}`;
-    const field = reservationField(pageKey);
     try {
       const doc = await this.usage.findOneAndUpdate(
         { _id, used: { $lte: limit - requested }, [field]: { $exists: false } },
         { $inc: { used: requested }, $set: { [field]: requested }, $setOnInsert: { integrationId, month } },
         { upsert: true, returnDocument: 'after' },
       );
-      return doc ? { usageId: _id, field, reserved: requested, usedAfter: doc.used } : null;
+      return doc ? { usageId: _id, field, reserved: requested, usedAfter: doc.used, earlier: undefined } : null;
     } catch (error) {
       // The document exists and the filter did not match it: the upsert's insert met it.
       if (isDuplicateKeyError(error)) return null;

@@ -1,6 +1,7 @@
 import { useTestDatabase } from '@contact-sync/testing';
 import mongoose from 'mongoose';
 import { describe, expect, it } from 'vitest';
+import { RecentWindows } from './rate-budgets.ts';
 import { createSyncStore } from './sync-store.ts';
 
 const database = useTestDatabase('store_rate_budgets');
@@ -63,5 +64,27 @@ describe('rate budgets shared by every worker', () => {
     await rateBudgets.block('brevo:acc_new:contacts', second + 500);
     expect(await rateBudgets.take('brevo:acc_new:contacts', 10, 1000, second)).toBe(500);
     expect(await rateBudgets.take('brevo:acc_new:contacts', 10, 1000, second + 500)).toBe(0);
+  });
+});
+
+describe("a process's memory of its last window per budget", () => {
+  it('forgets the windows that have passed: it holds the budgets taken from in the current window, not every one ever taken from', () => {
+    const windows = new RecentWindows();
+    // 1,000 accounts' budgets taken from in one second.
+    for (let account = 0; account < 1_000; account += 1) windows.took(`brevo:acc_${account}:contacts`, second, 1000, second + account / 2);
+    expect(windows.size).toBe(1_000);
+    expect(windows.isCurrent('brevo:acc_7:contacts', second)).toBe(true);
+    // Taken from again within the window: remembered, and now the most recent.
+    windows.took('brevo:acc_7:contacts', second, 1000, second + 600);
+    // The next second: one budget taken from; the 999 whose window passed are forgotten, and so is acc_7's.
+    windows.took('brevo:acc_1:contacts', second + 1000, 1000, second + 1_100);
+    expect(windows.size).toBe(1);
+    expect(windows.isCurrent('brevo:acc_1:contacts', second + 1000)).toBe(true);
+    expect(windows.isCurrent('brevo:acc_7:contacts', second)).toBe(false);
+    // Budgets of a longer window outlive the shorter ones taken before them.
+    windows.took('a-budget:of-a-minute', second, 60_000, second + 1_200);
+    windows.took('brevo:acc_2:contacts', second + 2000, 1000, second + 2_100);
+    expect(windows.size).toBe(2);
+    expect(windows.isCurrent('a-budget:of-a-minute', second)).toBe(true);
   });
 });

@@ -1,4 +1,5 @@
-import { isDuplicateKeyError, type Db } from './sync-db.ts';
+import { isDuplicateKeyError } from './duplicate-key.ts';
+import type { Db } from './sync-db.ts';
 
 /**
  * Rate budgets that belong to an API account, not to a process: every worker
@@ -37,7 +38,7 @@ export class RateBudgetStore {
    * window" first. Either way a take that finds room costs one update: trying them in a fixed order cost two for the
    * first take of every window. (Only the order depends on it: each update is conditional on the document.)
    */
-  private readonly lastWindows = new Map<string, number>();
+  private readonly lastWindows = new RecentWindows();
 
   constructor(private readonly db: Db) {}
 
@@ -54,16 +55,16 @@ export class RateBudgetStore {
     const open = { blockedUntil: { $lte: now } };
     const inWindow = () => this.budgets.updateOne({ _id: key, windowStart, count: { $lt: limit }, ...open }, { $inc: { count: 1 } });
     const newWindow = () => this.budgets.updateOne({ _id: key, windowStart: { $lt: windowStart }, ...open }, { $set: { windowStart, count: 1 } });
-    const [first, second] = this.lastWindows.get(key) === windowStart ? [inWindow, newWindow] : [newWindow, inWindow];
+    const [first, second] = this.lastWindows.isCurrent(key, windowStart) ? [inWindow, newWindow] : [newWindow, inWindow];
     if ((await first()).matchedCount === 1 || (await second()).matchedCount === 1) {
-      this.lastWindows.set(key, windowStart);
+      this.lastWindows.took(key, windowStart, windowMs, now);
       return 0;
     }
     const doc = await this.budgets.findOne({ _id: key });
     if (!doc) {
       try {
         await this.budgets.insertOne({ _id: key, windowStart, count: 1, blockedUntil: 0 });
-        this.lastWindows.set(key, windowStart);
+        this.lastWindows.took(key, windowStart, windowMs, now);
         return 0;
       } catch (error) {
         if (!isDuplicateKeyError(error)) throw error;
@@ -86,5 +87,36 @@ export class RateBudgetStore {
 
   async get(key: string): Promise<RateBudgetDoc | null> {
     return this.budgets.findOne({ _id: key });
+  }
+}
+
+/**
+ * The window of a process's last take from each budget, for as long as it lasts: a window that has passed says nothing
+ * of the next take (it is not the current one whatever happened since), so it is forgotten. The memory then holds the
+ * budgets taken from within the last window (the longest window, when they differ), not every budget the process ever
+ * took from: a worker's fleet of accounts comes and goes over its life.
+ */
+export class RecentWindows {
+  /** Window start and end by budget key, the least recently taken first (a take moves its key to the end). */
+  private readonly windows = new Map<string, { start: number; end: number }>();
+
+  /** Whether the process's last take from the budget was in the window starting at `windowStart`. */
+  isCurrent(key: string, windowStart: number): boolean {
+    return this.windows.get(key)?.start === windowStart;
+  }
+
+  took(key: string, windowStart: number, windowMs: number, now: number): void {
+    this.windows.delete(key);
+    this.windows.set(key, { start: windowStart, end: windowStart + windowMs });
+    // The least recently taken first: their windows end first (with equal windows), so the passed ones lead.
+    for (const [oldKey, window] of this.windows) {
+      if (window.end > now) break;
+      this.windows.delete(oldKey);
+    }
+  }
+
+  /** How many budgets' windows are remembered. */
+  get size(): number {
+    return this.windows.size;
   }
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { RunTrigger } from '@contact-sync/rules';
 import type { Db } from './sync-db.ts';
-import type { SyncStateStore } from './sync-state.ts';
+import type { SyncStateDoc, SyncStateStore } from './sync-state.ts';
 
 export type RunDirection = 'salesforce_to_brevo' | 'brevo_to_salesforce';
 export type RunStatus = 'running' | 'succeeded' | 'failed' | 'stopped';
@@ -102,8 +102,8 @@ export class RunStore {
       outcome: null,
     };
     // The state first: every run left `running` is then the state's run in progress (a crash between the two leaves a
-    // run in progress that does not exist, which the next run's start replaces), so the next run, holding the lease,
-    // closes abandoned runs only when its state names one (`closeAbandoned`).
+    // run in progress that does not exist, which the next run's start replaces), so the next work under the lease
+    // closes abandoned runs only when its state names one (`stateUnderLease`).
     await this.state.runStarted(run);
     await this.collection.insertOne(run);
     return run;
@@ -150,6 +150,19 @@ export class RunStore {
       this.collection.countDocuments({ integrationId }),
     ]);
     return { runs, total };
+  }
+
+  /**
+   * The integration's sync state as work under the integration's lease (a run, a stream batch) reads it before it
+   * starts a run. A run the state names in progress was left by a worker that died, or lost the database, before
+   * recording its end (this worker holds the lease now): closed here first, for every path that runs under the lease.
+   * One find when the state names none (`start` names each run there before its record exists).
+   */
+  async stateUnderLease(integrationId: string, now: Date): Promise<SyncStateDoc | null> {
+    const state = await this.state.find(integrationId);
+    if (!state?.currentRun) return state;
+    await this.closeAbandoned(integrationId, now);
+    return { ...state, currentRun: null };
   }
 
   /**

@@ -1,7 +1,7 @@
 import { checkConnectionSlots, MAX_INTEGRATIONS_PER_SALESFORCE_USER, salesforceAccountKey, type RuleIssue } from '@contact-sync/rules';
 import { Schema, Types, type Connection, type Model } from 'mongoose';
 import { integrationModel } from './integrations.ts';
-import { isDuplicateKey } from './store-connection.ts';
+import { isDuplicateKeyError } from './duplicate-key.ts';
 
 /**
  * R3 enforced by unique indexes, not by count-then-write: a Salesforce
@@ -77,7 +77,7 @@ export function salesforceSlotRepository(connection: Connection) {
           await Slot.create({ key, slot, integrationId, accountId: input.accountId, claimedAt: now });
           return null;
         } catch (error) {
-          if (!isDuplicateKey(error)) throw error;
+          if (!isDuplicateKeyError(error)) throw error;
           // Taken by someone else, or by a concurrent claim of this same integration.
           if (await Slot.exists({ key, integrationId })) return null;
         }

@@ -8,9 +8,3 @@ import mongoose, { type Connection } from 'mongoose';
 export async function connectStore(uri: string, options: mongoose.ConnectOptions = {}): Promise<Connection> {
   return mongoose.createConnection(uri, { serverSelectionTimeoutMS: 10_000, ...options }).asPromise();
 }
-
-/** A unique-index violation (MongoDB's and devdb's duplicate key error). */
-export function isDuplicateKey(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return code === 11000 || code === 11001;
-}

@@ -1,4 +1,5 @@
-import { isDuplicateKeyError, type Db } from './sync-db.ts';
+import { isDuplicateKeyError } from './duplicate-key.ts';
+import type { Db } from './sync-db.ts';
 
 /**
  * Who holds a Change Data Capture subscription (one per Salesforce org and

@@ -1,5 +1,4 @@
 import type { mongo } from 'mongoose';
-import { isDuplicateKey } from './store-connection.ts';
 
 /**
  * The sync's own collections use the driver directly (through the mongoose
@@ -7,13 +6,6 @@ import { isDuplicateKey } from './store-connection.ts';
  * nothing that needs a transaction.
  */
 export type Db = mongo.Db;
-
-/** `isDuplicateKey`, or a bulk write whose every failure is one. */
-export function isDuplicateKeyError(error: unknown): boolean {
-  if (isDuplicateKey(error)) return true;
-  const writeErrors = (error as { writeErrors?: { code?: unknown }[] } | null)?.writeErrors;
-  return Array.isArray(writeErrors) && writeErrors.length > 0 && writeErrors.every((e) => e.code === 11000);
-}
 
 /**
  * The documents of these `_id`s, read by `_id $in` slices of 200, 4 in flight: 2,000 links of a 20,000-link

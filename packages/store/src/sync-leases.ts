@@ -1,4 +1,4 @@
-import { isDuplicateKey } from './store-connection.ts';
+import { isDuplicateKeyError } from './duplicate-key.ts';
 import type { Db } from './sync-db.ts';
 
 /**
@@ -46,7 +46,7 @@ export class LeaseStore {
       return taken ? { key, owner, generation: taken.generation } : null;
     } catch (error) {
       // Held by someone else: the filter matched nothing, and the upsert's insert met the existing document.
-      if (isDuplicateKey(error)) return null;
+      if (isDuplicateKeyError(error)) return null;
       throw error;
     }
   }

@@ -20,7 +20,7 @@ export * from './streams.ts';
 export * from './sync-leases.ts';
 export * from './sync-state.ts';
 export * from './webhook-events.ts';
-export { isDuplicateKeyError, type Db } from './sync-db.ts';
+export type { Db } from './sync-db.ts';
 
 /** Every collection the sync engine and worker own. */
 export interface SyncStore {

@@ -1,4 +1,5 @@
-import { findByIds, isDuplicateKeyError, type Db } from './sync-db.ts';
+import { isDuplicateKeyError, refusedPositions } from './duplicate-key.ts';
+import { findByIds, type Db } from './sync-db.ts';
 
 /** `unsubscribed`: the contact unsubscribed from a campaign (opt-outs). */
 export type WebhookEventKind = 'contact_updated' | 'contact_deleted' | 'unsubscribed';
@@ -80,7 +81,7 @@ export class WebhookEventStore {
       await this.collection.insertMany(events.map((event) => ({ ...event })), { ordered: false });
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;
-      const clashes = new Set(((error as { writeErrors?: { index?: number }[] }).writeErrors ?? []).map((e) => e.index!));
+      const clashes = refusedPositions(error);
       inserted = events.filter((_event, index) => !clashes.has(index));
     }
     const redelivered = (await findByIds(this.handled, inserted.map((event) => event._id), { _id: 1 })).map((doc) => doc._id);

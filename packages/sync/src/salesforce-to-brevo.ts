@@ -720,29 +720,26 @@ async function processChunk(context: Context, rows: SalesforceRow[], from: Water
   // The chunk's import is stamped before its reservation: a run after a crash knows the key of the chunk it stopped in.
   const stamped = planned.some((row) => row.kind === 'create') ? await stampImport(context, key) : null;
 
-  // 2. Reserve: what earlier attempts of this chunk made + what this one will make.
-  // An earlier attempt always reserved before writing, so without a reservation nothing was written.
+  // 2. Reserve: what earlier attempts of this chunk made + what this one will make (`QuotaStore.reserve`; its first
+  // attempt, the common case, in one write).
   const opsOf = (rows: PlannedRow[]) => rows.reduce((sum, row) => sum + operationsOf(row), 0);
-  let earlier: number | undefined;
+  // What earlier attempts made, by the chunk's links: asked only when one left a reservation, and once.
+  let madeBefore: Promise<number> | undefined;
+  const countMadeBefore = () => (madeBefore ??= store.links.countWrittenBy(integration.id, key));
+  let reservation: Reservation | null = null;
   let stoppedByQuota = false;
-  // The common case in one write: no reservation under the chunk's key, and quota enough.
-  let reservation = opsOf(planned) > 0 ? await store.quota.reserveFirst(integration.id, month, key, opsOf(planned), await context.quotaLimit()) : null;
-  if (!reservation) {
-    earlier = await store.quota.reservationOf(integration.id, month, key);
-    const madeBefore = earlier === undefined ? 0 : await store.links.countWrittenBy(integration.id, key);
-    if (opsOf(planned) > 0 || earlier !== undefined) {
-      const limit = await context.quotaLimit();
-      let reserved = await store.quota.reserve(integration.id, month, key, madeBefore + opsOf(planned), limit);
-      if (!reserved.ok) {
-        // R16: make only the writes that fit; the one that would exceed is not made.
-        stoppedByQuota = true;
-        const alreadyCharged = Math.max(0, (earlier ?? 0) - madeBefore);
-        planned = cutToQuota(planned, reserved.available + alreadyCharged);
-        reserved = await store.quota.reserve(integration.id, month, key, madeBefore + opsOf(planned), limit);
-      }
-      if (reserved.ok) reservation = reserved.reservation;
-      else planned = cutToQuota(planned, 0);
+  // A chunk that plans no write still carries what an earlier attempt of it reserved (its links then say what it made).
+  if (opsOf(planned) > 0 || (await store.quota.reservationOf(integration.id, month, key)) !== undefined) {
+    const limit = await context.quotaLimit();
+    let reserved = await store.quota.reserve(integration.id, month, key, opsOf(planned), limit, countMadeBefore);
+    if (!reserved.ok) {
+      // R16: make only the writes that fit; the one that would exceed is not made.
+      stoppedByQuota = true;
+      planned = cutToQuota(planned, reserved.available);
+      reserved = await store.quota.reserve(integration.id, month, key, opsOf(planned), limit, countMadeBefore);
     }
+    if (reserved.ok) reservation = reserved.reservation;
+    else planned = cutToQuota(planned, 0);
   }
   await checkpoint('reserved');
 
@@ -855,7 +852,6 @@ async function processChunk(context: Context, rows: SalesforceRow[], from: Water
     next,
     month,
     reservation,
-    earlier,
     made: newLinks.length + outcome.deleted.length + leftLinks.length,
     stamped: stamped !== null,
     stoppedByQuota,
@@ -895,9 +891,8 @@ interface ChunkCommit {
   /** Past the chunk's last row; null for a chunk outside the watermark (retries, streams). */
   next: Watermark | null;
   month: string;
+  /** With its `earlier`: a reservation an earlier attempt of the chunk left (then its links, over every attempt, say what it made). */
   reservation: Reservation | null;
-  /** The reservation an earlier attempt of the chunk left (then its links, over every attempt, say what it made). */
-  earlier: number | undefined;
   /** The records this attempt wrote (links, tombstones, leaves). */
   made: number;
   /** Its import was stamped (`importSince`). */
@@ -955,7 +950,7 @@ async function commitChunk(context: Context, chunk: ChunkCommit, corrected: bool
   let usedAfter: number | null = null;
   let made = 0;
   if (reservation) {
-    made = chunk.earlier === undefined && !corrected ? chunk.made : await store.links.countWrittenBy(integration.id, chunk.key);
+    made = reservation.earlier === undefined && !corrected ? chunk.made : await store.links.countWrittenBy(integration.id, chunk.key);
     // Settled and forgotten before the watermark moves: the chunk's links are saved, so a replay after a crash here plans
     // its written records unchanged and charges only what it writes again.
     usedAfter = await store.quota.settleAndRelease(reservation, made);
@@ -1025,6 +1020,8 @@ export async function applySalesforceChanges(integration: IntegrationSnapshot, c
   const { store } = deps;
   const result: SalesforceToBrevoResult = { runId: null, end: 'completed', counts: emptyCounts(), operations: 0, errors: 0, warnings: 0, initialLoad: false };
   if (changes.length === 0) return result;
+  // Read for the run it may name: one a worker left running is closed before this batch's own starts.
+  await store.runs.stateUnderLease(integration.id, now());
   const run = await store.runs.start(integration.id, 'salesforce_to_brevo', false, now(), 'salesforce_change');
   result.runId = run._id;
   try {

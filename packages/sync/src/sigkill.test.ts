@@ -4,7 +4,7 @@ import { quotaMonth } from '@contact-sync/rules';
 import { seededRandom, useTestDatabase } from '@contact-sync/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runIntegration } from './run-integration.ts';
-import { syncSalesforceToBrevo } from './salesforce-to-brevo.ts';
+import { applySalesforceChanges, syncSalesforceToBrevo } from './salesforce-to-brevo.ts';
 import { BREVO_LIMITS_OFF_FOR_API_CHECKS, FAKE_SEALER, createIntegration, engineDeps, explainedRecords, listDifferences, listMembers, startHarness, startWebhookReceiver, type Harness } from './testing/harness.ts';
 import { registerIntegrationWebhook } from './webhooks.ts';
 import type { IntegrationSnapshot } from './integration.ts';
@@ -125,6 +125,29 @@ describe('a worker SIGKILLed with imports held, before the look that confirms th
     } finally {
       await harness.conn.sobject('Contact').destroy(twin.id!);
     }
+  }, 60_000);
+});
+
+describe('a stream batch after a worker SIGKILLed during a run', () => {
+  it("closes the run the killed worker left running before it records its own (the batch holds the integration's lease now)", async () => {
+    const integration = await createIntegration(harness);
+    await runAndKill(childInput(integration), (out) => out.includes('checkpoint 1 brevo-written'));
+    const [left] = await harness.store.runs.list(integration.id, 1);
+    expect(left).toMatchObject({ status: 'running' });
+    expect((await harness.store.state.get(integration.id)).currentRun?.runId).toBe(left!._id);
+
+    // A change streamed for one Contact (Change Data Capture), applied as the worker's stream session applies it.
+    const [contact] = (await harness.conn.query<{ Id: string }>("SELECT Id FROM Contact WHERE Email LIKE '%@%' ORDER BY Id DESC LIMIT 1")).records;
+    await harness.conn.sobject('Contact').update({ Id: contact!.Id, Title: 'Streamed after a kill' });
+    const [row] = (await harness.conn.query<{ SystemModstamp: string }>(`SELECT SystemModstamp FROM Contact WHERE Id = '${contact!.Id}'`)).records;
+    const change = { id: contact!.Id, deleted: false, complete: false, values: { Title: 'Streamed after a kill' }, modstamp: row!.SystemModstamp, origins: [] };
+    const batch = await applySalesforceChanges(integration, [change], engineDeps(harness), `stream|${integration.id}|after-kill`);
+    expect(batch.error).toBeUndefined();
+
+    expect(await harness.store.runs.get(left!._id)).toMatchObject({ status: 'failed', outcome: { code: 'worker_lost' } });
+    expect(await harness.store.runs.get(batch.runId!)).toMatchObject({ status: 'succeeded', trigger: 'salesforce_change' });
+    expect((await harness.store.runs.list(integration.id, 50)).filter((run) => run.status === 'running')).toEqual([]);
+    expect((await harness.store.state.get(integration.id)).currentRun).toBeNull();
   }, 60_000);
 });
 

@@ -1,5 +1,6 @@
 import { createSyncStore, ensureSyncIndexes, type SyncStore } from '@contact-sync/store';
 import { useTestDatabase } from '@contact-sync/testing';
+import mongoose from 'mongoose';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 // The sync's collections, against the local MongoDB-compatible server.
@@ -45,32 +46,52 @@ describe('quota reservations (R16)', () => {
     expect(await store.quota.used('int-q2', '2026-11')).toBe(9);
   });
 
-  it('reserves the first attempt of a chunk in one write, and leaves a replay or a chunk past the limit to `reserve`', async () => {
-    // A month with no document yet: made by the same write.
-    const first = await store.quota.reserveFirst('int-q5', '2026-11', 'p1', 4, 10);
-    expect(first).toMatchObject({ reserved: 4, usedAfter: 4 });
-    expect(await store.quota.used('int-q5', '2026-11')).toBe(4);
-    // A reservation under the key (an earlier attempt's): nothing written, `reserve` reuses it.
-    expect(await store.quota.reserveFirst('int-q5', '2026-11', 'p1', 2, 10)).toBeNull();
-    expect(await store.quota.reservationOf('int-q5', '2026-11', 'p1')).toBe(4);
-    // Past the limit: nothing written, `reserve` says what is left.
-    expect(await store.quota.reserveFirst('int-q5', '2026-11', 'p2', 7, 10)).toBeNull();
-    expect(await store.quota.reserveFirst('int-q5', '2026-11', 'p2', 11, 10)).toBeNull();
-    expect(await store.quota.used('int-q5', '2026-11')).toBe(4);
-    const second = await store.quota.reserveFirst('int-q5', '2026-11', 'p2', 6, 10);
-    expect(second).toMatchObject({ reserved: 6, usedAfter: 10 });
+  it("reserves a chunk's first attempt in one write; a replay adds to an earlier attempt's reservation what that attempt made", async () => {
+    const monitored = await mongoose.createConnection(database.uri, { monitorCommands: true }).asPromise();
+    try {
+      const commands: string[] = [];
+      monitored.getClient().on('commandStarted', (event) => commands.push(event.commandName));
+      const { quota } = createSyncStore(monitored.db!);
+      let asked = 0;
+      const madeBefore = (made: number) => async () => {
+        asked += 1;
+        return made;
+      };
+      // A month with no document yet: made by the same write. Nothing was reserved before, so nothing was made before.
+      const first = await quota.reserve('int-q5', '2026-11', 'p1', 4, 10, madeBefore(0));
+      expect(first).toEqual({ ok: true, reservation: expect.objectContaining({ reserved: 4, usedAfter: 4, earlier: undefined }) });
+      expect(commands).toEqual(['findAndModify']);
+      expect(asked).toBe(0);
+      // A replay of the chunk: the earlier attempt reserved 4 and made 3 (its links say so); this one plans 2: 5 in all.
+      const replay = await quota.reserve('int-q5', '2026-11', 'p1', 2, 10, madeBefore(3));
+      expect(replay).toEqual({ ok: true, reservation: expect.objectContaining({ reserved: 5, usedAfter: 5, earlier: 4 }) });
+      expect(asked).toBe(1);
+      // Past the limit: nothing written, and what this attempt could still make.
+      expect(await quota.reserve('int-q5', '2026-11', 'p2', 6, 10, madeBefore(0))).toEqual({ ok: false, available: 5, used: 5 });
+      expect(await quota.reserve('int-q5', '2026-11', 'p2', 11, 10, madeBefore(0))).toEqual({ ok: false, available: 5, used: 5 });
+      // A replay past the limit can still make the month's rest and what its key holds beyond what was made under it.
+      expect(await quota.reserve('int-q5', '2026-11', 'p1', 8, 10, madeBefore(3))).toEqual({ ok: false, available: 7, used: 5 });
+      expect(await quota.used('int-q5', '2026-11')).toBe(5);
+      const second = await quota.reserve('int-q5', '2026-11', 'p2', 5, 10);
+      expect(second).toMatchObject({ ok: true, reservation: { reserved: 5, usedAfter: 10 } });
+      if (!second.ok || !replay.ok) return;
 
-    // Settled to what the chunk made and forgotten in one write: the month keeps what was made.
-    expect(await store.quota.settleAndRelease(second!, 5)).toBe(9);
-    expect(await store.quota.used('int-q5', '2026-11')).toBe(9);
-    expect(await store.quota.reservationOf('int-q5', '2026-11', 'p2')).toBeUndefined();
-    await store.quota.settleAndRelease(first!, 3);
-    expect(await store.quota.used('int-q5', '2026-11')).toBe(8);
-    // Settling again (the reservation is gone) charges nothing.
-    await store.quota.settleAndRelease(first!, 0);
-    expect(await store.quota.used('int-q5', '2026-11')).toBe(8);
-    // A replay of the chunk after that finds no reservation: it is charged only what it writes again.
-    expect(await store.quota.reserveFirst('int-q5', '2026-11', 'p1', 1, 10)).toMatchObject({ reserved: 1, usedAfter: 9 });
+      // Settled to what the chunk made and forgotten in one write: the month keeps what was made.
+      expect(await quota.settleAndRelease(second.reservation, 4)).toBe(9);
+      expect(await quota.used('int-q5', '2026-11')).toBe(9);
+      expect(await quota.reservationOf('int-q5', '2026-11', 'p2')).toBeUndefined();
+      await quota.settleAndRelease(replay.reservation, 3);
+      expect(await quota.used('int-q5', '2026-11')).toBe(7);
+      // Settling again (the reservation is gone) charges nothing.
+      await quota.settleAndRelease(replay.reservation, 0);
+      expect(await quota.used('int-q5', '2026-11')).toBe(7);
+      // A replay of the chunk after that finds no reservation: it is charged only what it writes again, in one write.
+      commands.length = 0;
+      expect(await quota.reserve('int-q5', '2026-11', 'p1', 1, 10, madeBefore(3))).toEqual({ ok: true, reservation: expect.objectContaining({ reserved: 1, usedAfter: 8, earlier: undefined }) });
+      expect(commands).toEqual(['findAndModify']);
+    } finally {
+      await monitored.close();
+    }
   });
 
   it('gives the 80% notice to one caller per month', async () => {
