@@ -121,7 +121,10 @@ export function createIntegrationRunner(deps: { connection: Connection; secrets:
   return {
     salesforceOf,
 
-    /** The integration as a stream session applies changes to it, once its initial load is done. */
+    /**
+     * The integration as a stream session applies changes to it, once its initial load is done. Reads its sync state and
+     * its account: the stream supervisor keeps what it returns (`targetsOf`), as a session asks every 2 s.
+     */
     async streamTargetOf(doc: IntegrationDoc, salesforce: SalesforceConnectionHandle): Promise<StreamTarget | null> {
       if (!isSyncing(doc.status) || !(await deps.store.state.get(doc._id.toHexString())).initialLoadDone) return null;
       const engine = await engineOf(doc);

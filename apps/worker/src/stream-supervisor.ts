@@ -48,6 +48,13 @@ export const TICK_MS = 3_000;
 export const DISABLED_TICK_MS = 15_000;
 /** With streaming off, how long a stream shown disabled is taken to stay so before its document is read again. */
 const DISABLED_RECHECK_MS = 60_000;
+/**
+ * The longest a held stream's session uses a target as `targetOf` made it, while the integration's document stays the
+ * one it was made from: what the document does not show (its account's Brevo key and notice address, the end of its
+ * initial load) is read again after this. A document written since (paused, a new mapping, an auth error, disabled by
+ * its quota) is read again at the next tick, and its target made again at the session's next ask, as before the cache.
+ */
+export const TARGET_REREAD_MS = 30_000;
 
 interface HeldStream {
   lease: StreamLease;
@@ -56,6 +63,8 @@ interface HeldStream {
   ownerId: string;
   /** The stream's integrations in full, as last read (read again once written since). */
   docs: IntegrationDoc[];
+  /** Each integration's target (null: takes no changes), from which of `docs` and when it was made (`targetsOf`). */
+  targets: Map<string, { doc: IntegrationDoc; target: StreamTarget | null; madeAt: number }>;
 }
 
 export class StreamSupervisor {
@@ -156,10 +165,7 @@ export class StreamSupervisor {
       orgId: owner.salesforce!.orgId,
       object: salesforceObjectOf(owner.kind),
       salesforce,
-      targets: async () => {
-        const current = this.held.get(key)?.docs ?? [];
-        return (await Promise.all(current.map((doc) => this.options.targetOf(doc, salesforce)))).filter((target): target is StreamTarget => target !== null);
-      },
+      targets: () => this.targetsOf(key, salesforce),
       exclusive: this.options.exclusive,
       requestRun: this.options.requestRun,
       store: this.options.store,
@@ -169,8 +175,34 @@ export class StreamSupervisor {
       ...(this.options.onError ? { onError: this.options.onError } : {}),
     };
     const session = this.options.openSession?.(ports) ?? new StreamSession(ports);
-    this.held.set(key, { lease, session, ownerId: owner._id.toHexString(), docs });
+    this.held.set(key, { lease, session, ownerId: owner._id.toHexString(), docs, targets: new Map() });
     await session.start();
+  }
+
+  /**
+   * The integrations of a held stream that take its changes now. A session asks every 2 s (and at each batch), and
+   * `targetOf` reads the integration's sync state and its account: at 500 integrations held, 30,000 reads a minute.
+   * So a target is made again only when the integration's document is no longer the one it was made from (the tick
+   * read it again: written since) or after TARGET_REREAD_MS.
+   */
+  private async targetsOf(key: string, salesforce: SalesforceConnectionHandle): Promise<StreamTarget[]> {
+    const held = this.held.get(key);
+    if (!held) return [];
+    const now = this.now().getTime();
+    const made = await Promise.all(
+      held.docs.map(async (doc) => {
+        const id = doc._id.toHexString();
+        const cached = held.targets.get(id);
+        if (cached?.doc === doc && now - cached.madeAt < TARGET_REREAD_MS) return cached.target;
+        const target = await this.options.targetOf(doc, salesforce);
+        held.targets.set(id, { doc, target, madeAt: now });
+        return target;
+      }),
+    );
+    // Those that left the stream are forgotten.
+    const onStream = new Set(held.docs.map((doc) => doc._id.toHexString()));
+    for (const id of held.targets.keys()) if (!onStream.has(id)) held.targets.delete(id);
+    return made.filter((target): target is StreamTarget => target !== null);
   }
 
   private async drop(key: string, release = true): Promise<void> {
