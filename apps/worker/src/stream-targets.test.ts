@@ -33,12 +33,20 @@ async function until(what: string, check: () => boolean | Promise<boolean>, time
 }
 
 describe("a held stream's targets", () => {
-  it('are made once, and again only for an integration written since or after TARGET_REREAD_MS; a new mapping, a pause, a new account address and a load\'s end are still taken', async () => {
+  it('are made once, and again only for an integration or an account written since, or after TARGET_REREAD_MS; a new mapping, a pause, a new account address and a load\'s end are still taken', async () => {
     const monitored = await mongoose.createConnection(database.uri, { monitorCommands: true }).asPromise();
-    /** The finds of what a target is made of, beside the integration's document: its sync state and its account. */
+    /**
+     * The finds of what a target is made of, beside the integration's document: its sync state and its account (by its
+     * id; the tick's one find of the held accounts' versions, by a list of ids, is not one of them).
+     */
     let targetReads = 0;
+    let versionReads = 0;
     monitored.getClient().on('commandStarted', (event) => {
-      if (event.commandName === 'find' && ['sync_states', 'accounts'].includes(String(event.command.find))) targetReads += 1;
+      if (event.commandName !== 'find') return;
+      const collection = String(event.command.find);
+      const byIds = typeof event.command.filter?.accountId === 'object';
+      if (collection === 'sync_states' || (collection === 'accounts' && !byIds)) targetReads += 1;
+      if (collection === 'accounts' && byIds) versionReads += 1;
     });
     const accounts = accountRepository(database.connection, secrets);
     const integrations = integrationRepository(database.connection, secrets);
@@ -67,6 +75,7 @@ describe("a held stream's targets", () => {
       listSyncing: () => integrations.listSyncingVersionsForWorker(),
       findSyncing: (ids) => integrations.findSyncingForWorker(ids),
       targetOf: runner.streamTargetOf,
+      accountVersions: runner.accountVersions,
       salesforceOf: () => ({ connection: {} }) as SalesforceConnectionHandle,
       exclusive: async () => false,
       requestRun: async () => {},
@@ -103,9 +112,18 @@ describe("a held stream's targets", () => {
       await until('the paused integration no longer a target', async () => !(await ask()).has(paused!));
       expect(targetReads - before).toBe(0);
 
-      // What no document of the integration shows: its account's new notice address, the end of its initial load. Taken
-      // once TARGET_REREAD_MS has passed since the targets were made, and not before.
+      // The account written (a new key and notice address): the tick sees its last write (one find for the held streams'
+      // accounts, whatever their number), and the next ask makes its integration's target again, with its new address.
+      const onAccount2 = docs[5]!._id.toHexString();
+      expect(docs[5]!.accountId).toBe('acc_fleet_2');
+      const versionsBefore = versionReads;
       await accounts.setBrevoKey('acc_fleet_2', { apiKey: 'xkeysib-fleet-2-new', notificationEmail: 'new-notices-2@fleet.test' });
+      await until('the new notice address taken', async () => (await ask()).get(onAccount2)?.notificationEmail === 'new-notices-2@fleet.test');
+      expect(versionReads - versionsBefore).toBeGreaterThan(0);
+      expect((await ask()).get(docs[0]!._id.toHexString())?.notificationEmail).toBe('notices-0@fleet.test');
+
+      // What neither the integration's document nor its account shows: the end of its initial load. Taken once
+      // TARGET_REREAD_MS has passed since its target was made, and not before.
       await store.state.markInitialLoadDone(loading!);
       clock += TARGET_REREAD_MS - 1_000;
       before = targetReads;

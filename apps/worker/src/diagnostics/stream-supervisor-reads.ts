@@ -85,6 +85,7 @@ function supervisorOn(connection: Connection, workerId: string, uri: string): St
     listSyncing: () => repository.listSyncingVersionsForWorker(),
     findSyncing: (ids) => repository.findSyncingForWorker(ids),
     targetOf: runner.streamTargetOf,
+    accountVersions: runner.accountVersions,
     salesforceOf: () => ({ connection: {} }) as SalesforceConnectionHandle,
     exclusive: async () => false,
     requestRun: async () => {},
