@@ -2,7 +2,7 @@ import { createBrevoClient } from '@contact-sync/brevo';
 import { IntegrationStatus, isSyncing, type IntegrationStatus as Status } from '@contact-sync/rules';
 import { createSalesforceConnection, type SalesforceConnectionHandle } from '@contact-sync/salesforce';
 import type { SecretBox } from '@contact-sync/secrets';
-import { accountRepository, integrationRepository, type AccountDoc, mappingOf, mappingSettingsOf, streamKeyOfIntegration, type IntegrationDoc, type RunTrigger, type SyncStateDoc, type SyncStore } from '@contact-sync/store';
+import { accountModel, accountRepository, integrationRepository, type AccountDoc, mappingOf, mappingSettingsOf, streamKeyOfIntegration, type IntegrationDoc, type RunTrigger, type SyncStateDoc, type SyncStore } from '@contact-sync/store';
 import { registerIntegrationWebhook, runIntegration, runStartOf, sharedBrevoLimits, sharedSalesforceLimits, type EngineDeps, type IntegrationSnapshot, type IntegrationStatusPort, type StreamTarget } from '@contact-sync/sync';
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
@@ -121,11 +121,21 @@ export function createIntegrationRunner(deps: { connection: Connection; secrets:
   return {
     salesforceOf,
 
-    /** The integration as a stream session applies changes to it, once its initial load is done. */
+    /**
+     * The integration as a stream session applies changes to it, once its initial load is done. Reads its sync state and
+     * its account: the stream supervisor keeps what it returns (`targetsOf`), as a session asks every 2 s.
+     */
     async streamTargetOf(doc: IntegrationDoc, salesforce: SalesforceConnectionHandle): Promise<StreamTarget | null> {
       if (!isSyncing(doc.status) || !(await deps.store.state.get(doc._id.toHexString())).initialLoadDone) return null;
       const engine = await engineOf(doc);
       return engine ? { integration: engine.snapshot, deps: { ...engine.deps, salesforce: salesforce.connection } } : null;
+    },
+
+    /** When each of these accounts was last written (ms): the stream supervisor makes a target again after its account's write. */
+    async accountVersions(accountIds: readonly string[]): Promise<Map<string, number>> {
+      const written = await accountModel(deps.connection).find({ accountId: { $in: [...accountIds] } }, { _id: 0, accountId: 1, updatedAt: 1 }).lean<Pick<AccountDoc, 'accountId' | 'updatedAt'>[]>().exec();
+      // One stored without timestamps (not by the repository) has no version: its targets are made again after TARGET_REREAD_MS only.
+      return new Map(written.flatMap((account) => (account.updatedAt ? [[account.accountId, account.updatedAt.getTime()] as const] : [])));
     },
 
     /** The stream supervisor's listing of the fleet, and its reads in full of the integrations on the streams it holds or takes. */

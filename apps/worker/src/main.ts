@@ -68,6 +68,7 @@ async function main(): Promise<void> {
     findSyncing: runner.findSyncingDocs,
     salesforceOf: runner.salesforceOf,
     targetOf: runner.streamTargetOf,
+    accountVersions: runner.accountVersions,
     exclusive: (integrationId, work) => scheduler.withIntegrationLease(integrationId, work, { ttlMs: STREAM_BATCH_LEASE_MS }),
     requestRun: (integrationId) => store.state.requestSync(integrationId, new Date(), 'stream_catch_up'),
     session: { pollSeconds: config.SYNC_INTERVAL_SECONDS, safetyNetSeconds: config.SYNC_SAFETY_NET_SECONDS },

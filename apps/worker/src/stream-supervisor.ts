@@ -28,6 +28,12 @@ export interface StreamSupervisorOptions {
   /** The integration's engine ports on the stream's connection; null when it cannot take changes (initial load not done, key missing…). */
   targetOf: (doc: IntegrationDoc, salesforce: SalesforceConnectionHandle) => Promise<StreamTarget | null>;
   salesforceOf: (doc: IntegrationDoc) => SalesforceConnectionHandle | null;
+  /**
+   * When each of these accounts was last written (ms), read at each tick for the accounts of the held streams' integrations:
+   * a target made before its account's last write (a new Brevo key, a new notice address) is made again. Absent: only
+   * after TARGET_REREAD_MS.
+   */
+  accountVersions?: (accountIds: readonly string[]) => Promise<Map<string, number>>;
   exclusive: (integrationId: string, work: () => Promise<void>) => Promise<boolean>;
   requestRun: (integrationId: string) => Promise<void>;
   session: Pick<StreamOptions, 'pollSeconds' | 'safetyNetSeconds'> & Partial<StreamOptions>;
@@ -48,6 +54,14 @@ export const TICK_MS = 3_000;
 export const DISABLED_TICK_MS = 15_000;
 /** With streaming off, how long a stream shown disabled is taken to stay so before its document is read again. */
 const DISABLED_RECHECK_MS = 60_000;
+/**
+ * The longest a held stream's session uses a target as `targetOf` made it, while the integration's document stays the
+ * one it was made from and its account was not written since: what neither shows (the end of its initial load) is read
+ * again after this. A document written since (paused, a new mapping, an auth error, disabled by its quota) is read again
+ * at the next tick, and so is the account's last write (`accountVersions`); the target is then made again at the
+ * session's next ask, as before the cache.
+ */
+export const TARGET_REREAD_MS = 30_000;
 
 interface HeldStream {
   lease: StreamLease;
@@ -56,6 +70,8 @@ interface HeldStream {
   ownerId: string;
   /** The stream's integrations in full, as last read (read again once written since). */
   docs: IntegrationDoc[];
+  /** Each integration's target (null: takes no changes), from which of `docs`, after which write of its account and when it was made (`targetsOf`). */
+  targets: Map<string, { doc: IntegrationDoc; accountWrittenAt: number | undefined; target: StreamTarget | null; madeAt: number }>;
 }
 
 export class StreamSupervisor {
@@ -67,6 +83,8 @@ export class StreamSupervisor {
   private stopped = false;
   private readonly leaseTtlMs: number;
   private readonly now: () => Date;
+  /** When the accounts of the held streams' integrations were last written, as of the last tick (`accountVersions`). */
+  private accountWrittenAt = new Map<string, number>();
   /** Streaming off: the streams this supervisor found or made `streaming_disabled`, and since when it knows (read again after DISABLED_RECHECK_MS). */
   private shownDisabled = { keys: new Set<string>(), since: 0 };
 
@@ -112,8 +130,17 @@ export class StreamSupervisor {
       ...[...this.held].flatMap(([key, held]) => writtenSince(held.docs, byKey.get(key)!)),
     ];
     const read = new Map((toRead.length > 0 ? await this.options.findSyncing(toRead) : []).map((doc) => [doc._id.toHexString(), doc]));
+    // Before the takes: a session asks for its targets as it starts.
+    await this.guarded('accounts', () => this.readAccountVersions([...[...this.held.values()].flatMap((held) => held.docs), ...read.values()]));
     for (const [key, held] of this.held) await this.guarded(key, () => this.renew(key, held, docsOf(byKey.get(key)!, read, held.docs)));
     for (const key of free) await this.guarded(key, () => this.take(key, docsOf(byKey.get(key)!, read, [])));
+  }
+
+  /** When the accounts of these integrations (of the streams held or taken) were last written: one find for all, none for none. */
+  private async readAccountVersions(docs: IntegrationDoc[]): Promise<void> {
+    if (!this.options.accountVersions) return;
+    const accountIds = [...new Set(docs.map((doc) => doc.accountId))];
+    this.accountWrittenAt = accountIds.length > 0 ? await this.options.accountVersions(accountIds) : new Map();
   }
 
   /** One stream's trouble (a token that does not open, a failed write) is reported and leaves the others' alone. */
@@ -156,10 +183,7 @@ export class StreamSupervisor {
       orgId: owner.salesforce!.orgId,
       object: salesforceObjectOf(owner.kind),
       salesforce,
-      targets: async () => {
-        const current = this.held.get(key)?.docs ?? [];
-        return (await Promise.all(current.map((doc) => this.options.targetOf(doc, salesforce)))).filter((target): target is StreamTarget => target !== null);
-      },
+      targets: () => this.targetsOf(key, salesforce),
       exclusive: this.options.exclusive,
       requestRun: this.options.requestRun,
       store: this.options.store,
@@ -169,8 +193,37 @@ export class StreamSupervisor {
       ...(this.options.onError ? { onError: this.options.onError } : {}),
     };
     const session = this.options.openSession?.(ports) ?? new StreamSession(ports);
-    this.held.set(key, { lease, session, ownerId: owner._id.toHexString(), docs });
+    this.held.set(key, { lease, session, ownerId: owner._id.toHexString(), docs, targets: new Map() });
     await session.start();
+  }
+
+  /**
+   * The integrations of a held stream that take its changes now. A session asks every 2 s (and at each batch), and
+   * `targetOf` reads the integration's sync state and its account: at 500 integrations held, 30,000 reads a minute.
+   * So a target is made again only when the integration's document is no longer the one it was made from (the tick
+   * read it again: written since), when its account was written since (as the last tick saw it), or after
+   * TARGET_REREAD_MS.
+   */
+  private async targetsOf(key: string, salesforce: SalesforceConnectionHandle): Promise<StreamTarget[]> {
+    const held = this.held.get(key);
+    if (!held) return [];
+    const now = this.now().getTime();
+    const made = await Promise.all(
+      held.docs.map(async (doc) => {
+        const id = doc._id.toHexString();
+        const cached = held.targets.get(id);
+        // Taken before the target is made: an account written meanwhile is seen at the next tick, and the target made again.
+        const accountWrittenAt = this.accountWrittenAt.get(doc.accountId);
+        if (cached?.doc === doc && cached.accountWrittenAt === accountWrittenAt && now - cached.madeAt < TARGET_REREAD_MS) return cached.target;
+        const target = await this.options.targetOf(doc, salesforce);
+        held.targets.set(id, { doc, accountWrittenAt, target, madeAt: now });
+        return target;
+      }),
+    );
+    // Those that left the stream are forgotten.
+    const onStream = new Set(held.docs.map((doc) => doc._id.toHexString()));
+    for (const id of held.targets.keys()) if (!onStream.has(id)) held.targets.delete(id);
+    return made.filter((target): target is StreamTarget => target !== null);
   }
 
   private async drop(key: string, release = true): Promise<void> {

@@ -1,8 +1,10 @@
 // What the stream supervisor (apps/worker/src/stream-supervisor.ts) reads with streaming on, per worker and minute,
 // at a fleet of N integrations (4 per Salesforce org, each a whole document of about 1.5 kB: mapping, sealed tokens).
 // Two workers, as two processes would run them: the first takes every stream, then the second starts beside it and
-// holds none. Their sessions subscribe to nothing (no Salesforce): only the supervisors' own commands are counted,
-// from the driver's events on a connection of each.
+// holds none. Their sessions subscribe to nothing (no Salesforce) and ask for their targets every 2 s, as a session
+// does (`catchUpCheckMs`), through the runner's own `streamTargetOf` (each integration's account has a Brevo key, its
+// initial load is done). The supervisors' and the targets' commands are counted, from the driver's events on a
+// connection of each worker.
 //   node --import tsx apps/worker/src/diagnostics/stream-supervisor-reads.ts [--integrations 500] [--seconds 60]
 // Run it under the benchmark lock (`flock /work/bench.lock …`): it starts a devdb of its own.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -11,8 +13,12 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { SalesforceConnectionHandle } from '@contact-sync/salesforce';
 import { createSecretBox, DEV_ENCRYPTION_KEY_ID, DEV_ENCRYPTION_KEYS, parseEncryptionKeys } from '@contact-sync/secrets';
-import { createSyncStore, integrationModel, integrationRepository } from '@contact-sync/store';
+import { accountRepository, createSyncStore, integrationModel, integrationRepository } from '@contact-sync/store';
+import { DEFAULT_STREAM_OPTIONS } from '@contact-sync/sync';
 import mongoose, { type Connection } from 'mongoose';
+import pino from 'pino';
+import { loadWorkerConfig } from '../config.ts';
+import { createIntegrationRunner } from '../integration-runner.ts';
 import { StreamSupervisor } from '../stream-supervisor.ts';
 import { wholeIntegrationOn } from '../testing/whole-integration.ts';
 import { startDevdb } from '../../../../tools/devdb/launch.mjs';
@@ -67,21 +73,34 @@ class Counted {
   }
 }
 
-function supervisorOn(connection: Connection, workerId: string): StreamSupervisor {
+function supervisorOn(connection: Connection, workerId: string, uri: string): StreamSupervisor {
   const repository = integrationRepository(connection, secrets);
+  const store = createSyncStore(connection.db!);
+  const runner = createIntegrationRunner({ connection, secrets, store, config: loadWorkerConfig({ MONGODB_URI: uri }), logger: pino({ level: 'silent' }) });
+  const onError = (error: unknown, where: string) => console.error(where, error);
   return new StreamSupervisor({
-    store: createSyncStore(connection.db!),
+    store,
     workerId,
     enabled: true,
     listSyncing: () => repository.listSyncingVersionsForWorker(),
     findSyncing: (ids) => repository.findSyncingForWorker(ids),
-    targetOf: async () => null,
-    salesforceOf: () => ({}) as SalesforceConnectionHandle,
+    targetOf: runner.streamTargetOf,
+    accountVersions: runner.accountVersions,
+    salesforceOf: () => ({ connection: {} }) as SalesforceConnectionHandle,
     exclusive: async () => false,
     requestRun: async () => {},
     session: { pollSeconds: 60, safetyNetSeconds: 900 },
-    openSession: () => ({ start: async () => {}, stop: async () => {} }),
-    onError: (error, where) => console.error(where, error),
+    // A session's ask for its targets every 2 s (`checkNewTargets`), and nothing else.
+    openSession: (ports) => {
+      let asking: NodeJS.Timeout | undefined;
+      return {
+        start: async () => {
+          asking = setInterval(() => void ports.targets().catch((error: unknown) => onError(error, 'targets')), DEFAULT_STREAM_OPTIONS.catchUpCheckMs);
+        },
+        stop: async () => clearInterval(asking),
+      };
+    },
+    onError,
   });
 }
 
@@ -91,13 +110,21 @@ const devdb = await startDevdb({ port: 0, dataDir, log: () => {} });
 try {
   const uri = `${devdb.uri.replace(/\/$/, '')}/supervisor_reads`;
   const setup = await mongoose.createConnection(uri).asPromise();
-  await integrationModel(setup).insertMany(Array.from({ length: integrations }, (_, i) => wholeIntegrationOn(i % (integrations / PER_ORG), Math.floor(i / (integrations / PER_ORG)), secrets)));
+  const docs = Array.from({ length: integrations }, (_, i) => wholeIntegrationOn(i % (integrations / PER_ORG), Math.floor(i / (integrations / PER_ORG)), secrets));
+  await integrationModel(setup).insertMany(docs);
+  const accounts = accountRepository(setup, secrets);
+  for (const accountId of new Set(docs.map((doc) => doc.accountId))) await accounts.setBrevoKey(accountId, { apiKey: `xkeysib-${accountId}`, notificationEmail: `notices@${accountId}.test` });
+  const states = createSyncStore(setup.db!).state;
+  for (const doc of docs) {
+    await states.get(doc._id.toHexString());
+    await states.markInitialLoadDone(doc._id.toHexString());
+  }
   const first = new Counted(await mongoose.createConnection(uri, { monitorCommands: true }).asPromise());
   const second = new Counted(await mongoose.createConnection(uri, { monitorCommands: true }).asPromise());
-  const a = supervisorOn(first.connection, 'worker-a');
+  const a = supervisorOn(first.connection, 'worker-a', uri);
   a.start();
   while (a.heldKeys().length < integrations / PER_ORG) await sleep(100);
-  const b = supervisorOn(second.connection, 'worker-b');
+  const b = supervisorOn(second.connection, 'worker-b', uri);
   b.start();
   await sleep(5_000);
   first.reset();
