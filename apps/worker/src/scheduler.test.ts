@@ -390,6 +390,51 @@ describe('worker scheduling', () => {
       }
     }, 90_000);
 
+    it('takes a backlog of sync requests several at a time (a loaded database answers each slowly), each once, every one run', async () => {
+      const ids = Array.from({ length: 24 }, (_, index) => `int-backlog-${index}`);
+      for (const id of ids) await store.state.requestSync(id, new Date(), 'sync_now');
+      let inFlight = 0;
+      let most = 0;
+      const slowTakes = {
+        ...store,
+        state: Object.assign(Object.create(store.state) as typeof store.state, {
+          // Each take answered in 100 ms, as by a database the fleet's loads keep busy.
+          takeSyncRequest: async (integrationId: string, at: Date) => {
+            inFlight += 1;
+            most = Math.max(most, inFlight);
+            try {
+              await sleep(100);
+              return await store.state.takeSyncRequest(integrationId, at);
+            } finally {
+              inFlight -= 1;
+            }
+          },
+        }),
+      };
+      const ran: string[] = [];
+      const scheduler = new SyncScheduler({
+        db: database.connection.db!,
+        store: slowTakes,
+        workerId: 'worker-backlog',
+        intervalSeconds: 3_600,
+        concurrency: 4,
+        processEveryMs: 100,
+        reconcileEveryMs: 600_000,
+        // Only the first round takes requests here.
+        requestPollMs: 600_000,
+        listSyncing: async () => [],
+        runOne: async (integrationId) => void ran.push(integrationId),
+      });
+      schedulers.push(scheduler);
+      await scheduler.start();
+      await scheduler.firstRound();
+      // One at a time before: a backlog of thousands took a round trip's wait each.
+      expect(most).toBe(8);
+      for (const id of ids) expect(await store.state.syncRequestedAt(id)).toBeNull();
+      await until(() => ids.every((id) => ran.includes(id)), 'every request run');
+      expect(ran.filter((id) => ids.includes(id)).sort()).toEqual([...ids].sort());
+    }, 90_000);
+
     it('a stop during start leaves nothing running: Agenda takes no job, no request is taken', async () => {
       let listings = 0;
       const ran: string[] = [];
