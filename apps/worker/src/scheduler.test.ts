@@ -1,5 +1,6 @@
 import { createSyncStore, ensureSyncIndexes, type SyncStore } from '@contact-sync/store';
 import { useTestDatabase } from '@contact-sync/testing';
+import { Job } from 'agenda';
 import { Collection } from 'mongodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { JOBS_COLLECTION, LOAD_JOB, NEEDS_LOAD_SLOT, phaseInInterval, SYNC_JOB, SyncScheduler, type SchedulerOptions } from './scheduler.ts';
@@ -433,6 +434,35 @@ describe('worker scheduling', () => {
       for (const id of ids) expect(await store.state.syncRequestedAt(id)).toBeNull();
       await until(() => ids.every((id) => ran.includes(id)), 'every request run');
       expect(ran.filter((id) => ids.includes(id)).sort()).toEqual([...ids].sort());
+    }, 90_000);
+
+    it('a first reconcile makes the recurring jobs several at a time (a loaded database answers each slowly), one each', async () => {
+      const ids = Array.from({ length: 24 }, (_, index) => `int-reconcile-at-once-${index}`);
+      let inFlight = 0;
+      let most = 0;
+      const save = Job.prototype.save;
+      // Each job's insert answered in 100 ms, as by a database the fleet's loads keep busy.
+      const saves = vi.spyOn(Job.prototype, 'save').mockImplementation(async function (this: Job) {
+        inFlight += 1;
+        most = Math.max(most, inFlight);
+        try {
+          await sleep(100);
+          return await save.call(this);
+        } finally {
+          inFlight -= 1;
+        }
+      });
+      try {
+        const scheduler = alone('worker-reconcile-at-once', async () => {}, { listSyncing: async () => ids.map((integrationId) => ({ integrationId, intervalSeconds: 3_600 })) });
+        await scheduler.start();
+        await scheduler.firstRound();
+        // One at a time before: 4,000 jobs beside the loads took a round trip's wait each.
+        expect(most).toBeGreaterThanOrEqual(8);
+        for (const integrationId of ids) expect(await jobs().countDocuments({ name: SYNC_JOB, 'data.kind': 'recurring', 'data.integrationId': integrationId })).toBe(1);
+      } finally {
+        saves.mockRestore();
+        await jobs().deleteMany({ 'data.integrationId': { $in: ids } });
+      }
     }, 90_000);
 
     it('a stop during start leaves nothing running: Agenda takes no job, no request is taken', async () => {
