@@ -155,7 +155,7 @@ describe('worker scheduling', () => {
     // Each test's requests for its own worker only.
     afterEach(stopAll);
 
-    const alone = (workerId: string, runOne: SchedulerOptions['runOne'], overrides: Partial<Pick<SchedulerOptions, 'leaseTtlMs' | 'concurrency' | 'loadSlots' | 'isLoad' | 'listSyncing' | 'onError'>> = {}) => {
+    const alone = (workerId: string, runOne: SchedulerOptions['runOne'], overrides: Partial<Pick<SchedulerOptions, 'store' | 'leaseTtlMs' | 'concurrency' | 'loadSlots' | 'isLoad' | 'listSyncing' | 'onError' | 'requestPollMs'>> = {}) => {
       const scheduler = new SyncScheduler({
         db: database.connection.db!,
         store,
@@ -413,20 +413,8 @@ describe('worker scheduling', () => {
         }),
       };
       const ran: string[] = [];
-      const scheduler = new SyncScheduler({
-        db: database.connection.db!,
-        store: slowTakes,
-        workerId: 'worker-backlog',
-        intervalSeconds: 3_600,
-        concurrency: 4,
-        processEveryMs: 100,
-        reconcileEveryMs: 600_000,
-        // Only the first round takes requests here.
-        requestPollMs: 600_000,
-        listSyncing: async () => [],
-        runOne: async (integrationId) => void ran.push(integrationId),
-      });
-      schedulers.push(scheduler);
+      // Only the first round takes requests here.
+      const scheduler = alone('worker-backlog', async (integrationId) => void ran.push(integrationId), { store: slowTakes, concurrency: 4, requestPollMs: 600_000 });
       await scheduler.start();
       await scheduler.firstRound();
       // One at a time before: a backlog of thousands took a round trip's wait each.

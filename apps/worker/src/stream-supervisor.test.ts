@@ -3,7 +3,7 @@ import type { SalesforceConnectionHandle } from '@contact-sync/salesforce';
 import { createSecretBox, DEV_ENCRYPTION_KEY_ID, DEV_ENCRYPTION_KEYS, parseEncryptionKeys } from '@contact-sync/secrets';
 import { createSyncStore, integrationModel, integrationRepository, STREAM_LEASES, SYNC_STREAMS, streamKeyOfIntegration, type IntegrationDoc, type SyncingIntegrationVersion } from '@contact-sync/store';
 import type { StreamPorts, StreamTarget } from '@contact-sync/sync';
-import { useTestDatabase } from '@contact-sync/testing';
+import { until, useTestDatabase } from '@contact-sync/testing';
 import mongoose, { Types, type Connection } from 'mongoose';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { wholeIntegrationOn } from './testing/whole-integration.ts';
@@ -71,14 +71,6 @@ afterAll(() => monitored?.close());
 afterEach(() => vi.useRealTimers());
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(10);
-  }
-}
 
 /** A supervisor on the test's connection; `counts` counts its listings (once each has returned) and its reads in full. */
 function supervisor(overrides: Partial<StreamSupervisorOptions> & Pick<StreamSupervisorOptions, 'enabled' | 'listSyncing'>, counts = { listings: 0, fullReads: 0 }): StreamSupervisor {

@@ -3,7 +3,7 @@ import type { SalesforceConnectionHandle } from '@contact-sync/salesforce';
 import { createSecretBox, DEV_ENCRYPTION_KEY_ID, DEV_ENCRYPTION_KEYS, parseEncryptionKeys } from '@contact-sync/secrets';
 import { accountRepository, createSyncStore, integrationModel, integrationRepository, streamKeyOfIntegration } from '@contact-sync/store';
 import type { IntegrationSnapshot, StreamPorts } from '@contact-sync/sync';
-import { useTestDatabase } from '@contact-sync/testing';
+import { until, useTestDatabase } from '@contact-sync/testing';
 import mongoose from 'mongoose';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
@@ -21,16 +21,6 @@ const database = useTestDatabase('worker_stream_targets');
 const secrets = createSecretBox(parseEncryptionKeys(DEV_ENCRYPTION_KEYS), DEV_ENCRYPTION_KEY_ID);
 const ORGS = 3;
 const PER_ORG = 2;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(10);
-  }
-}
 
 describe("a held stream's targets", () => {
   it('are made once, and again only for an integration or an account written since, or after TARGET_REREAD_MS; a new mapping, a pause, a new account address and a load\'s end are still taken', async () => {
