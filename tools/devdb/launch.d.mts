@@ -7,4 +7,6 @@ export function startDevdb(options?: {
   dataDir?: string;
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
   log?: (message: string) => void;
+  /** Called when devdb ends without `stop()`, with why and its last output. */
+  onExit?: (description: string) => void;
 }): Promise<{ uri: string; port: number; process: ChildProcess; stop: () => Promise<void> }>;

@@ -184,10 +184,11 @@ export async function findFreePort() {
 }
 
 /**
- * Starts devdb and resolves once it accepts connections.
+ * Starts devdb and resolves once it accepts connections. `onExit` is told when devdb ends without `stop()` (killed,
+ * crashed, out of memory): why, and its last output, which is otherwise kept nowhere.
  * @returns {Promise<{ uri: string, port: number, process: import('node:child_process').ChildProcess, stop: () => Promise<void> }>}
  */
-export async function startDevdb({ port = 27027, dataDir = join(repoRoot, '.data', 'devdb'), logLevel = 'warn', log = console.log } = {}) {
+export async function startDevdb({ port = 27027, dataDir = join(repoRoot, '.data', 'devdb'), logLevel = 'warn', log = console.log, onExit } = {}) {
   const binary = ensureDevdbBinary({ log });
   const actualPort = port === 0 ? await findFreePort() : port;
   const child = spawn(binary, ['-port', String(actualPort), '-data', dataDir, '-log-level', logLevel], {
@@ -218,8 +219,14 @@ export async function startDevdb({ port = 27027, dataDir = join(repoRoot, '.data
     });
   });
 
+  let stopping = false;
+  child.once('exit', (code, signal) => {
+    if (!stopping) onExit?.(`devdb on port ${actualPort} exited (${signal ? `signal ${signal}` : `code ${code}`}); its last output:\n${output || '(none)'}`);
+  });
+
   const stop = () =>
     new Promise((resolveStop) => {
+      stopping = true;
       if (child.exitCode !== null || child.signalCode !== null) return resolveStop();
       const force = setTimeout(() => child.kill('SIGKILL'), 5_000);
       child.once('exit', () => {

@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"runtime/pprof"
+	"sync"
 	"syscall"
 	"time"
 
@@ -62,24 +63,67 @@ func main() {
 // startCPUProfile writes a Go CPU profile of the whole run to path (`go tool pprof` reads it), finished
 // when devdb stops on SIGINT or SIGTERM; off when path is empty. It is how the costs of a benchmark's
 // load are found: `DEVDB_CPU_PROFILE=/tmp/devdb.pprof node scripts/bench.mjs --only initial-load`.
+// A SIGUSR2 finishes the profile so far and starts the next one in `<path>.2`, `<path>.3`, …: two
+// signals frame a window (a benchmark's measurement, without its warm-up), as the Node processes'
+// `bench/diagnostics/cpu-profile.mjs` does. Without a path, SIGUSR2 is left to its default (exit).
 func startCPUProfile(path string) (stop func(), err error) {
 	if path == "" {
 		return func() {}, nil
 	}
 
-	f, err := os.Create(path)
-	if err != nil {
-		return nil, fmt.Errorf("DEVDB_CPU_PROFILE: %w", err)
+	var current *os.File
+	begin := func(name string) error {
+		f, err := os.Create(name)
+		if err != nil {
+			return fmt.Errorf("DEVDB_CPU_PROFILE: %w", err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			f.Close()
+			return fmt.Errorf("DEVDB_CPU_PROFILE: %w", err)
+		}
+		current = f
+		return nil
+	}
+	end := func() {
+		pprof.StopCPUProfile()
+		current.Close()
+	}
+	if err := begin(path); err != nil {
+		return nil, err
 	}
 
-	if err := pprof.StartCPUProfile(f); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("DEVDB_CPU_PROFILE: %w", err)
-	}
+	var mu sync.Mutex
+	next := make(chan os.Signal, 1)
+	signal.Notify(next, syscall.SIGUSR2)
+	go func() {
+		for n := 2; ; n++ {
+			if _, ok := <-next; !ok {
+				return
+			}
+			mu.Lock()
+			end()
+			name := fmt.Sprintf("%s.%d", path, n)
+			if err := begin(name); err != nil {
+				fmt.Fprintf(os.Stderr, "devdb: %v\n", err)
+				current = nil
+			} else {
+				fmt.Fprintf(os.Stderr, "devdb: CPU profile continues in %s\n", name)
+			}
+			mu.Unlock()
+			if current == nil {
+				return
+			}
+		}
+	}()
 
 	return func() {
-		pprof.StopCPUProfile()
-		f.Close()
+		signal.Stop(next)
+		mu.Lock()
+		defer mu.Unlock()
+		if current != nil {
+			end()
+			current = nil
+		}
 	}, nil
 }
 

@@ -16,7 +16,14 @@ export default async function setup(project: TestProject): Promise<() => Promise
     return async () => {};
   }
   const dataDir = mkdtempSync(join(tmpdir(), 'contact-sync-test-db-'));
-  const devdb = await startDevdb({ port: 0, dataDir, log: (message) => console.log(message) });
+  // A database that goes away mid-run fails every test file after it at its first connection, with nothing else to
+  // say why: its exit and last output are printed when it happens.
+  const devdb = await startDevdb({
+    port: 0,
+    dataDir,
+    log: (message) => console.log(message),
+    onExit: (description) => console.error(`\nThe tests' database stopped during the run: ${description}`),
+  });
   project.provide('mongoUri', devdb.uri);
   return async () => {
     await devdb.stop();
