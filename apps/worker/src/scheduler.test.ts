@@ -531,6 +531,36 @@ describe('worker scheduling', () => {
       await forget(scheduler, ids);
     }, 90_000);
 
+    it("Agenda's lock of a job outlives the lease its run takes, also when the job waited in the worker's queue: a worker killed mid-run leaves a lease that ends first", async () => {
+      const ids = ['int-lock-1', 'int-lock-2'];
+      const leaseTtlMs = 8_000;
+      // Per run, at its start: how much longer the job's lock lasts than the run's lease (positive: another worker that
+      // takes the job once its lock expired finds the lease free).
+      const runs: { integrationId: string; margin: number }[] = [];
+      let lockLifetime = 0;
+      const scheduler = alone(
+        'worker-lock-margin',
+        async (integrationId) => {
+          const job = await jobs().findOne({ name: SYNC_JOB, 'data.integrationId': integrationId });
+          const lease = await database.connection.db!.collection<{ _id: string; expiresAt: Date }>('sync_leases').findOne({ _id: integrationId });
+          runs.push({ integrationId, margin: job!.lockedAt.getTime() + lockLifetime - lease!.expiresAt.getTime() });
+          // The first run holds the only slot until the other integration's job has waited, locked, in this worker's queue for 1.5 s.
+          if (runs.length === 1) {
+            const other = ids.find((id) => id !== integrationId);
+            await until(async () => (await jobs().countDocuments({ name: SYNC_JOB, 'data.integrationId': other, lockedAt: { $ne: null } })) === 1, 'the other job locked');
+            await sleep(1_500);
+          }
+        },
+        { concurrency: 1, leaseTtlMs, listSyncing: syncingEvery(2, () => ids) },
+      );
+      lockLifetime = scheduler.agenda.definitions[SYNC_JOB]!.lockLifetime;
+      await scheduler.start();
+      await until(() => new Set(runs.map((run) => run.integrationId)).size === 2, 'both integrations run');
+      await forget(scheduler, ids);
+      expect(runs.slice(0, 2).map((run) => run.margin)).toEqual([expect.any(Number), expect.any(Number)]);
+      for (const run of runs.slice(0, 2)) expect(run.margin, `${run.integrationId}: the lock ends before the lease`).toBeGreaterThan(0);
+    }, 90_000);
+
     it("a scheduled run of an integration whose load waits for a load slot or runs takes no lease (the load runs it); the schedule goes on after the load", async () => {
       const ids = ['int-pending-running', 'int-pending-waiting'];
       const loaded = new Set<string>();

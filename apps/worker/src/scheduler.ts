@@ -18,8 +18,16 @@ const RECONCILE_LEASE_MS = 30_000;
 /** The longest a worker's reconcile goes on what it knows of the recurring jobs before it lists them again. */
 const RELIST_MS = 60_000;
 const RELEASE_RETRY_MS = 1_000;
-/** How long an integration's lease (and Agenda's lock of its job) outlives a worker that dies holding it. */
+/** How long an integration's lease (and Agenda's lock of its job, see LOCK_OUTLIVES_LEASE) outlives a worker that dies holding it. */
 export const DEFAULT_LEASE_TTL_MS = 120_000;
+/**
+ * Agenda's lock of a job outlives the lease of the run it started by this part of the lease's lifetime (15 s of 120 s).
+ * A worker killed mid-run leaves both behind. Had the lock ended first, another worker would take the job, find the
+ * lease still held, and the integration would wait for its next interval: 190 s after the kill, in a fleet benchmark
+ * whose bound is interval + lease (180 s). The lock is taken when Agenda queues the job, which can be well before the
+ * run takes its lease: such a run touches the lock first (`runJob`).
+ */
+const LOCK_OUTLIVES_LEASE = 1 / 8;
 /**
  * The part of a lease's lifetime, from its acquisition or last renewal, during which its holder takes it as still its
  * own without asking the database (`stillOwner`). Another worker takes a lease only once it has expired by that
@@ -141,6 +149,8 @@ export class SyncScheduler {
   /** The first reconcile and the first look at the sync requests, begun by `start()` (see `firstRound`). */
   private firstRounds: Promise<void> = Promise.resolve();
   private readonly leaseTtlMs: number;
+  /** Agenda's lock lifetime: the lease's and a margin (LOCK_OUTLIVES_LEASE). */
+  private readonly lockLifetimeMs: number;
   private readonly now: () => Date;
   private stopped = false;
   private running = new Set<Promise<unknown>>();
@@ -163,6 +173,7 @@ export class SyncScheduler {
 
   constructor(private readonly options: SchedulerOptions) {
     this.leaseTtlMs = options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
+    this.lockLifetimeMs = Math.round(this.leaseTtlMs * (1 + LOCK_OUTLIVES_LEASE));
     this.now = options.now ?? (() => new Date());
     const backend = new MongoBackend({ mongo: options.db, collection: JOBS_COLLECTION });
     // Only a worker that reports its schedule lag needs the due times (the wrapper reaches into Agenda).
@@ -172,7 +183,7 @@ export class SyncScheduler {
       processEvery: options.processEveryMs ?? 1_000,
       maxConcurrency: options.concurrency,
       defaultConcurrency: options.concurrency,
-      defaultLockLifetime: this.leaseTtlMs,
+      defaultLockLifetime: this.lockLifetimeMs,
       name: options.workerId,
     });
     const runJob = async (job: Job) => {
@@ -186,6 +197,12 @@ export class SyncScheduler {
       const run = (async () => {
         // The load runs the integration: its scheduled runs meanwhile would only take the lease to find it is a load and hand it over again.
         if (data.kind === 'recurring' && !this.ranShort.has(data.integrationId) && (await this.loadPending(data.integrationId))) return;
+        // The lock must outlive the lease the run takes next: one taken (by Agenda's clock) more than a third of the margin
+        // ago, while the job waited in this worker's queue, is touched first. A worker keeping up touches none.
+        const lockedAt = job.attrs.lockedAt?.getTime();
+        if (lockedAt !== undefined && Date.now() - lockedAt > (this.lockLifetimeMs - this.leaseTtlMs) / 3) {
+          await job.touch().catch((error: unknown) => options.onError?.(error, 'job touch'));
+        }
         // Agenda cancels a job not touched within its lock lifetime (the run would go on under our lease): touched as the lease is renewed.
         const outcome = await this.runWithLease(data.integrationId, () => job.touch(), trigger, job.attrs.name === LOAD_JOB);
         if (outcome === true && job.attrs.name === SYNC_JOB) this.ranShort.add(data.integrationId);
@@ -476,7 +493,7 @@ export class SyncScheduler {
     const ofIntegration = { name: LOAD_JOB, 'data.integrationId': integrationId };
     // Only a job still waiting to run counts. A locked one is running elsewhere (it will find the load done, or go on with it)
     // or was left locked by a run the database failed under (it would hold the load back until Agenda's lock expires, the
-    // lease time); a failed one (Agenda keeps it, not due: `nextRunAt` null) never runs again, and is cleared.
+    // lease time and its margin); a failed one (Agenda keeps it, not due: `nextRunAt` null) never runs again, and is cleared.
     // One look-up for both (usually there is neither).
     const unlocked = await this.jobs().find({ ...ofIntegration, lockedAt: null }, { projection: { nextRunAt: 1 } }).toArray();
     if (unlocked.some((job) => job.nextRunAt != null)) return;
@@ -490,7 +507,7 @@ export class SyncScheduler {
    * goes on as if there were none.
    */
   private async loadPending(integrationId: string): Promise<boolean> {
-    const lockedSince = new Date(this.now().getTime() - this.leaseTtlMs);
+    const lockedSince = new Date(this.now().getTime() - this.lockLifetimeMs);
     const pending = await this.jobs().findOne(
       { name: LOAD_JOB, 'data.integrationId': integrationId, $or: [{ lockedAt: null, nextRunAt: { $ne: null } }, { lockedAt: { $gt: lockedSince } }] },
       { projection: { _id: 1 } },
