@@ -93,8 +93,9 @@ const context: BenchContext = {
 const stop = async () => {
   if (stack) await (await stack).stop();
 };
-// Ctrl-C, or a SIGTERM from whatever runs the benchmark: the stack's processes go with it.
-for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) process.once(signal, () => void stop().then(() => process.exit(code)));
+// Ctrl-C, or a SIGTERM from whatever runs the benchmark: the processes of every stack go with it (the shared one, and
+// the one a benchmark started for itself, whose `finally` does not run on a signal).
+for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) process.once(signal, () => void BenchStack.stopEvery().then(() => process.exit(code)));
 
 let reports;
 try {

@@ -76,6 +76,8 @@ export class BenchStack {
   #host: Promise<string> | null = null;
   /** Processes we stop on purpose before the end (their exit is not reported as a crash). */
   readonly #expectedExits = new Set<string>();
+  /** Every stack created and not yet stopped: a signal stops them all (`stopEvery`), a benchmark's own stack too. */
+  static readonly #running = new Set<BenchStack>();
 
   private constructor(ports: Ports, logFolder?: string) {
     this.ports = ports;
@@ -99,7 +101,14 @@ export class BenchStack {
   static async create(logFolder?: string): Promise<BenchStack> {
     const ports: Ports = { devdb: 0, salesforce: 0, brevo: 0, bff: 0, web: 0, host: 0 };
     for (const name of Object.keys(ports) as (keyof Ports)[]) ports[name] = await findFreePort();
-    return new BenchStack(ports, logFolder);
+    const stack = new BenchStack(ports, logFolder);
+    BenchStack.#running.add(stack);
+    return stack;
+  }
+
+  /** Stops every stack not stopped yet (on Ctrl-C or SIGTERM: a benchmark's `finally` does not run then). */
+  static async stopEvery(): Promise<void> {
+    await Promise.all([...BenchStack.#running].map((stack) => stack.stop()));
   }
 
   /** The database (or MONGODB_URI's server, in a database of its own), both sandboxes and the BFF. */
@@ -222,6 +231,7 @@ export class BenchStack {
   }
 
   async stop(): Promise<void> {
+    BenchStack.#running.delete(this);
     await this.#group.stopAll();
     rmSync(this.#dataDir, { recursive: true, force: true });
   }
