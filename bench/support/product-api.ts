@@ -64,7 +64,7 @@ export class ProductApi {
     await this.request('POST', `/api/v1/integrations/${integrationId}/salesforce/complete`, { state, code });
   }
 
-  /** "Save and activate": the first sync starts at the workers' next reconcile. */
+  /** "Save and activate": the activation asks for a first sync, which a worker takes at its next look for requests (every second). */
   activate(integrationId: string): Promise<IntegrationDto> {
     return this.request('POST', `/api/v1/integrations/${integrationId}/activate`);
   }
