@@ -76,8 +76,9 @@ export class BenchStack {
   #host: Promise<string> | null = null;
   /** Processes we stop on purpose before the end (their exit is not reported as a crash). */
   readonly #expectedExits = new Set<string>();
-  /** Every stack created and not yet stopped: a signal stops them all (`stopEvery`), a benchmark's own stack too. */
+  /** Every stack created and not yet stopped: `bench/main.ts` stops them all on a signal (`stopEvery`), a benchmark's own stack too. */
   static readonly #running = new Set<BenchStack>();
+  #stopped: Promise<void> | undefined;
 
   private constructor(ports: Ports, logFolder?: string) {
     this.ports = ports;
@@ -230,10 +231,14 @@ export class BenchStack {
     });
   }
 
-  async stop(): Promise<void> {
-    BenchStack.#running.delete(this);
-    await this.#group.stopAll();
-    rmSync(this.#dataDir, { recursive: true, force: true });
+  /** Stops its processes and removes its data; a second call (a signal during a benchmark's own stop) waits for the first. */
+  stop(): Promise<void> {
+    this.#stopped ??= (async () => {
+      await this.#group.stopAll();
+      rmSync(this.#dataDir, { recursive: true, force: true });
+      BenchStack.#running.delete(this);
+    })();
+    return this.#stopped;
   }
 }
 

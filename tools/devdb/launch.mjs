@@ -220,7 +220,8 @@ export async function startDevdb({ port = 27027, dataDir = join(repoRoot, '.data
   });
 
   let stopping = false;
-  child.once('exit', (code, signal) => {
+  // 'close', not 'exit': its output streams are read to their end first (a Go panic's last lines).
+  child.once('close', (code, signal) => {
     if (!stopping) onExit?.(`devdb on port ${actualPort} exited (${signal ? `signal ${signal}` : `code ${code}`}); its last output:\n${output || '(none)'}`);
   });
 

@@ -65,12 +65,14 @@ func main() {
 // load are found: `DEVDB_CPU_PROFILE=/tmp/devdb.pprof node scripts/bench.mjs --only initial-load`.
 // A SIGUSR2 finishes the profile so far and starts the next one in `<path>.2`, `<path>.3`, …: two
 // signals frame a window (a benchmark's measurement, without its warm-up), as the Node processes'
-// `bench/diagnostics/cpu-profile.mjs` does. Without a path, SIGUSR2 is left to its default (exit).
+// `bench/diagnostics/cpu-profile.mjs` does. Without a path, a SIGUSR2 does nothing (Go ignores it).
 func startCPUProfile(path string) (stop func(), err error) {
 	if path == "" {
 		return func() {}, nil
 	}
 
+	// The profile being written, nil once stopped or once the next file could not be made; guarded by mu.
+	var mu sync.Mutex
 	var current *os.File
 	begin := func(name string) error {
 		f, err := os.Create(name)
@@ -87,42 +89,45 @@ func startCPUProfile(path string) (stop func(), err error) {
 	end := func() {
 		pprof.StopCPUProfile()
 		current.Close()
+		current = nil
 	}
 	if err := begin(path); err != nil {
 		return nil, err
 	}
 
-	var mu sync.Mutex
 	next := make(chan os.Signal, 1)
+	done := make(chan struct{})
 	signal.Notify(next, syscall.SIGUSR2)
 	go func() {
 		for n := 2; ; n++ {
-			if _, ok := <-next; !ok {
+			select {
+			case <-done:
 				return
+			case <-next:
 			}
 			mu.Lock()
+			if current == nil { // stopped meanwhile, or an earlier file failed
+				mu.Unlock()
+				continue
+			}
 			end()
 			name := fmt.Sprintf("%s.%d", path, n)
 			if err := begin(name); err != nil {
-				fmt.Fprintf(os.Stderr, "devdb: %v\n", err)
-				current = nil
+				fmt.Fprintf(os.Stderr, "devdb: %v (no more profiles)\n", err)
 			} else {
 				fmt.Fprintf(os.Stderr, "devdb: CPU profile continues in %s\n", name)
 			}
 			mu.Unlock()
-			if current == nil {
-				return
-			}
 		}
 	}()
 
 	return func() {
 		signal.Stop(next)
+		close(done)
 		mu.Lock()
 		defer mu.Unlock()
 		if current != nil {
 			end()
-			current = nil
 		}
 	}, nil
 }

@@ -21,8 +21,8 @@ export const workerConfigSchema = z
      */
     WORKER_LOAD_SLOTS: z.coerce.number().int().min(1).max(64).optional(),
     /**
-     * How long a run's integration lease (and Agenda's lock of its job) outlives a worker that dies
-     * mid-run: the longest another worker waits to take its integrations over. Renewed every third of it.
+     * How long a run's integration lease outlives a worker that dies mid-run (Agenda's lock of its job an
+     * eighth longer): about the longest another worker waits to take its integrations over. Renewed every third of it.
      */
     WORKER_LEASE_SECONDS: z.coerce.number().int().min(10, 'must be at least 10 (seconds)').max(3_600).default(DEFAULT_LEASE_TTL_MS / 1000),
     /**

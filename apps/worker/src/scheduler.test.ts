@@ -557,7 +557,6 @@ describe('worker scheduling', () => {
       await scheduler.start();
       await until(() => new Set(runs.map((run) => run.integrationId)).size === 2, 'both integrations run');
       await forget(scheduler, ids);
-      expect(runs.slice(0, 2).map((run) => run.margin)).toEqual([expect.any(Number), expect.any(Number)]);
       for (const run of runs.slice(0, 2)) expect(run.margin, `${run.integrationId}: the lock ends before the lease`).toBeGreaterThan(0);
     }, 90_000);
 
@@ -775,7 +774,7 @@ describe('worker scheduling', () => {
       const scheduler = alone(
         'worker-long',
         async () => {
-          // Longer than Agenda's lock lifetime (the lease TTL) more than twice over.
+          // Longer than Agenda's lock lifetime (the lease TTL and an eighth) more than twice over.
           await sleep(2.5 * leaseTtlMs);
           finished = true;
         },

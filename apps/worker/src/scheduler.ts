@@ -25,7 +25,8 @@ export const DEFAULT_LEASE_TTL_MS = 120_000;
  * A worker killed mid-run leaves both behind. Had the lock ended first, another worker would take the job, find the
  * lease still held, and the integration would wait for its next interval: 190 s after the kill, in a fleet benchmark
  * whose bound is interval + lease (180 s). The lock is taken when Agenda queues the job, which can be well before the
- * run takes its lease: such a run touches the lock first (`runJob`).
+ * run takes its lease: such a run touches the lock first (`runJob`). A touch that fails (the database, for a moment)
+ * leaves the lock from the one before: the run goes on, and only a takeover after a crash then may wait an interval.
  */
 const LOCK_OUTLIVES_LEASE = 1 / 8;
 /**

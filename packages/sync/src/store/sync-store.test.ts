@@ -188,6 +188,18 @@ describe('links and webhook events', () => {
     expect(await store.events.countPending('int-h')).toBe(1);
   });
 
+  it('a batch of webhook events refused for another reason beside a redelivery throws, rather than dropping the event as a redelivery', async () => {
+    const event = (id: string) => ({
+      _id: id, integrationId: 'int-m', kind: 'contact_updated' as const, brevoId: null, email: `${id}@b.test`,
+      content: { FIRSTNAME: id }, modifiedAt: new Date(), receivedAt: new Date(), state: 'pending' as const,
+    });
+    expect(await store.events.addMany([event('m-1')])).toBe(1);
+    // An `_id` no server stores (an array), beside a redelivery of 'm-1'.
+    const unstorable = { ...event('m-2'), _id: ['m-2'] as unknown as string };
+    await expect(store.events.addMany([event('m-1'), unstorable])).rejects.toThrow();
+    expect((await store.events.pending('int-m', 10)).map((e) => e._id)).toEqual(['m-1']);
+  });
+
   it('takes a backlog larger than one run oldest change first, whatever the order it was stored in', async () => {
     const base = Date.UTC(2026, 11, 1, 12, 0, 0);
     const event = (id: string, second: number, receivedMs = 0) => ({
