@@ -153,6 +153,7 @@ async function measure(
     await sleep(Math.max(0, start + INTERVAL_MS - Date.now()));
   }
   const windowEnd = new Date();
+  const windowMinutes = (windowEnd.getTime() - windowStart.getTime()) / INTERVAL_MS;
   editsDone = true;
   lastEditAt = Date.now();
   const cpuMs = workers.reduce((sum, worker, i) => sum + (processCpuMs(worker.process.pid) ?? 0) - cpuBefore[i]!, 0);
@@ -183,7 +184,8 @@ async function measure(
       figure(`${label}: integrations that missed an interval`, schedule.missed.length, 'integrations', { max: 0 }),
       figure(`${label}: change latency Salesforce → Brevo p95 (${sampled.length} sampled edits)`, seconds(latencyP95 === Infinity ? SAMPLE_GRACE_MS : latencyP95), 's', undefined, latencyP95 === Infinity),
       ...(neverSeen > 0 ? [figure(`${label}: sampled edits never in Brevo`, neverSeen, 'edits', { max: 0 })] : []),
-      figure(`${label}: runs per minute`, Math.round(schedule.runs / options.minutes), 'runs'),
+      // Over the window as it was: a minute whose edits ran late made it longer than `minutes`.
+      figure(`${label}: runs per minute`, Math.round(schedule.runs / windowMinutes), 'runs'),
       figure(`${label}: database commands per run`, perRun(commands), 'commands'),
       figure(`${label}: documents read per run`, perRun(documentsRead.reduce((sum, [, documents]) => sum + documents, 0)), 'documents'),
       figure(`${label}: worker CPU per run`, perRun(cpuMs), 'ms'),
@@ -194,7 +196,7 @@ async function measure(
       figure(`${label}: runs of one integration at once`, schedule.overlaps.length, 'pairs', { max: 0 }),
     ],
     notes: [
-      `${label}: ${schedule.runs} runs, ${schedule.lagsMs.length} scheduled runs with a known lag, ${edits} edits, load average ${load} → ${currentLoadAverage()}` +
+      `${label}: ${schedule.runs} runs, ${schedule.lagsMs.length} scheduled runs with a known lag, ${edits} edits, a window of ${seconds(windowEnd.getTime() - windowStart.getTime())} s, load average ${load} → ${currentLoadAverage()}` +
         (schedule.missed.length > 0 ? `; missed: ${schedule.missed.slice(0, 5).map((miss) => `${miss.integrationId} (gap ${seconds(miss.gapMs)} s)`).join(', ')}` : '') +
         (schedule.unended > 0 ? `; ${schedule.unended} runs not ended ${SETTLE_MS / 1000} s after the window` : ''),
       `${label}: documents read per run by collection: ${documentsRead.map(([collection, documents]) => `${collection} ${perRun(documents)}`).join(', ') || 'none'}`,

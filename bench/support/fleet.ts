@@ -269,8 +269,12 @@ export function minuteOfEdits(members: readonly FleetMember[], minute: number, r
   return edits.sort((a, b) => a.at - b.at);
 }
 
-/** Makes each edit at its instant (from `start`), a few at a time. */
-export async function makeEdits(edits: readonly Edit[], start: number, concurrency = 6): Promise<void> {
+/**
+ * Makes each edit at its instant of the minute from `start`. As many at once as a second's worth of them (6 at least):
+ * with 6, the 5,168 edits a minute of 4,000 integrations took over two minutes each (80–150 ms an edit), and the
+ * 3-minute window measured lasted 6.5.
+ */
+export async function makeEdits(edits: readonly Edit[], start: number, concurrency = Math.max(6, Math.ceil(edits.length / 60))): Promise<void> {
   await eachLimited(edits, concurrency, async (edit) => {
     await sleep(Math.max(0, start + edit.at - Date.now()));
     await edit.member.conn.sobject('Contact').update({ Id: edit.contact.Id, Title: edit.title });
