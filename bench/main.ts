@@ -90,11 +90,8 @@ const context: BenchContext = {
   fleet,
 };
 
-const stop = async () => {
-  if (stack) await (await stack).stop();
-};
-// Ctrl-C, or a SIGTERM from whatever runs the benchmark: the processes of every stack go with it (the shared one, and
-// the one a benchmark started for itself, whose `finally` does not run on a signal).
+// At the end, and on Ctrl-C or a SIGTERM from whatever runs the benchmark: the processes of every stack go with it (the
+// shared one, and the one a benchmark started for itself, whose `finally` does not run on a signal).
 for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) process.once(signal, () => void BenchStack.stopEvery().then(() => process.exit(code)));
 
 let reports;
@@ -102,7 +99,7 @@ try {
   // Each benchmark's figures as soon as it ends (a full run is long); all of them again in one table at the end.
   reports = await runner.run(context, values.only, (report) => console.log(formatReports([report]).replace(/^/gm, '  ')));
 } finally {
-  await stop();
+  await BenchStack.stopEvery();
 }
 
 machine.loadAverageAtEnd = currentLoadAverage();

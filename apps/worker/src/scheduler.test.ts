@@ -1,5 +1,5 @@
 import { createSyncStore, ensureSyncIndexes, type SyncStore } from '@contact-sync/store';
-import { useTestDatabase } from '@contact-sync/testing';
+import { until, useTestDatabase } from '@contact-sync/testing';
 import { Job } from 'agenda';
 import { Collection } from 'mongodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -61,11 +61,7 @@ describe('worker scheduling', () => {
     schedulers.push(a, b);
     await Promise.all([a.start(), b.start()]);
     const countOf = (id: string) => runs.filter((r) => r.integrationId === id).length;
-    const until = async (done: () => boolean, ms = 15_000) => {
-      const deadline = Date.now() + ms;
-      while (!done() && Date.now() < deadline) await sleep(50);
-    };
-    await until(() => countOf('int-a') >= 3 && countOf('int-b') >= 3);
+    await until('three runs of each', () => countOf('int-a') >= 3 && countOf('int-b') >= 3, 15_000);
 
     expect(overlaps).toBe(0);
     expect(countOf('int-a')).toBeGreaterThanOrEqual(3);
@@ -87,7 +83,7 @@ describe('worker scheduling', () => {
     syncing = ['int-a', 'int-c'];
     await store.state.requestSync('int-c', new Date(), 'sync_now');
     await reconciled(a, b);
-    await until(() => countOf('int-c') > 0, 10_000);
+    await until('a run of int-c', () => countOf('int-c') > 0, 10_000);
     expect(countOf('int-c')).toBeGreaterThan(0);
     expect(overlaps).toBe(0);
     // The recurring job's runs are the schedule's.
@@ -174,13 +170,6 @@ describe('worker scheduling', () => {
       return scheduler;
     };
 
-    async function until(done: () => boolean | Promise<boolean>, what: string, ms = 60_000): Promise<void> {
-      const deadline = Date.now() + ms;
-      while (!(await done())) {
-        if (Date.now() > deadline) throw new Error(`not ${what} within ${ms / 1000} s`);
-        await sleep(50);
-      }
-    }
 
     it('a requested run starts without waiting for the next reconcile', async () => {
       const ran: string[] = [];
@@ -189,7 +178,7 @@ describe('worker scheduling', () => {
       });
       await scheduler.start();
       await store.state.requestSync('int-fast', new Date(), 'sync_now');
-      await until(() => ran.includes('int-fast'), 'run');
+      await until('run', () => ran.includes('int-fast'), 60_000);
       expect(await store.state.syncRequestedAt('int-fast')).toBeNull();
     }, 90_000);
 
@@ -200,7 +189,7 @@ describe('worker scheduling', () => {
       });
       await scheduler.start();
       await store.state.requestSync('int-webhook', new Date(), 'brevo_change');
-      await until(() => triggers.length > 0, 'run');
+      await until('run', () => triggers.length > 0, 60_000);
       expect(triggers).toEqual(['brevo_change']);
     }, 90_000);
 
@@ -234,7 +223,7 @@ describe('worker scheduling', () => {
       // Three initial loads start as ordinary jobs (their first chunk), a fourth load as a continuation.
       for (const id of ['int-load-1', 'int-load-2', 'int-load-3']) await store.state.requestSync(id, new Date(), 'activation');
       await store.state.requestSync('int-load-4', new Date(), 'continuation');
-      await until(() => running.size === 2, 'two loads running');
+      await until('two loads running', () => running.size === 2, 60_000);
       await sleep(1_000); // ten polls: a third load would have taken a free slot by now
       expect(mostLoadsAtOnce).toBe(2);
       expect(handedOver.sort()).toEqual(['int-load-1', 'int-load-2', 'int-load-3']);
@@ -242,18 +231,18 @@ describe('worker scheduling', () => {
       // Short runs while both load slots are held: the three other slots at once, a fourth short run waits for one.
       const asked = Date.now();
       for (const id of ['int-short-1', 'int-short-2', 'int-short-3', 'int-short-4']) await store.state.requestSync(id, new Date(), 'sync_now');
-      await until(() => running.size === 5, 'three short runs started');
+      await until('three short runs started', () => running.size === 5, 60_000);
       const startedIn = Date.now() - asked;
       // A request is taken within a poll (100 ms) and its job within Agenda's (100 ms); 3 s leaves room for a busy machine.
       expect(startedIn).toBeLessThan(3_000);
       await sleep(1_000);
       expect([mostAtOnce, mostLoadsAtOnce, ran.filter((id) => !isLoad(id)).length]).toEqual([5, 2, 3]);
       released.shorts = true;
-      await until(() => ran.includes('int-short-4'), 'the fourth short run started');
+      await until('the fourth short run started', () => ran.includes('int-short-4'), 60_000);
 
       released.loads = true;
-      await until(() => ['int-load-1', 'int-load-2', 'int-load-3', 'int-load-4'].every((id) => ran.includes(id)), 'every load ran');
-      await until(() => running.size === 0, 'every run ended');
+      await until('every load ran', () => ['int-load-1', 'int-load-2', 'int-load-3', 'int-load-4'].every((id) => ran.includes(id)), 60_000);
+      await until('every run ended', () => running.size === 0, 60_000);
       expect(mostLoadsAtOnce).toBe(2);
       // Each load ran once: no load job was queued twice for one integration.
       expect(ran.filter(isLoad).sort()).toEqual(['int-load-1', 'int-load-2', 'int-load-3', 'int-load-4']);
@@ -282,14 +271,14 @@ describe('worker scheduling', () => {
       await scheduler.start();
       await store.state.requestSync('int-direct-load', new Date(), 'activation');
       await store.state.requestSync('int-direct-short', new Date(), 'sync_now');
-      await until(() => runs.length === 2, 'both ran');
+      await until('both ran', () => runs.length === 2, 60_000);
       expect(handedOver).toEqual([]);
       expect(runs.sort()).toEqual([
         ['int-direct-load', true],
         ['int-direct-short', false],
       ]);
       await store.state.requestSync('int-direct-load-unknown', new Date(), 'sync_now');
-      await until(() => runs.length === 3, 'the load ran');
+      await until('the load ran', () => runs.length === 3, 60_000);
       expect(handedOver).toEqual(['int-direct-load-unknown']);
       expect(runs[2]).toEqual(['int-direct-load-unknown', true]);
     }, 90_000);
@@ -326,7 +315,7 @@ describe('worker scheduling', () => {
       void scheduler.firstRound().then(() => (firstRoundDone = true));
       // The waiting requests are not behind the reconcile.
       await store.state.requestSync('int-during-reconcile', new Date(), 'sync_now');
-      await until(() => ran.includes('int-during-reconcile'), 'the requested run');
+      await until('the requested run', () => ran.includes('int-during-reconcile'), 60_000);
       expect(firstRoundDone).toBe(false);
 
       let stopped = false;
@@ -383,7 +372,7 @@ describe('worker scheduling', () => {
         await scheduler.start();
         await scheduler.firstRound();
         expect(errors.sort()).toEqual(['reconcile: integrations unreadable', 'sync requests: requests unreadable']);
-        await until(() => listings >= 3 && requestLooks >= 3, 'the next rounds');
+        await until('the next rounds', () => listings >= 3 && requestLooks >= 3, 60_000);
         await sleep(100);
         expect(unhandled).toEqual([]);
       } finally {
@@ -420,7 +409,7 @@ describe('worker scheduling', () => {
       // One at a time before: a backlog of thousands took a round trip's wait each.
       expect(most).toBe(8);
       for (const id of ids) expect(await store.state.syncRequestedAt(id)).toBeNull();
-      await until(() => ids.every((id) => ran.includes(id)), 'every request run');
+      await until('every request run', () => ids.every((id) => ran.includes(id)), 60_000);
       expect(ran.filter((id) => ids.includes(id)).sort()).toEqual([...ids].sort());
     }, 90_000);
 
@@ -521,13 +510,13 @@ describe('worker scheduling', () => {
       try {
         // Every recurring job falls due within a second (a new one at its phase in its interval).
         await scheduler.start();
-        await until(() => started.size === 2, 'two runs started');
+        await until('two runs started', () => started.size === 2, 60_000);
         await sleep(1_000); // ten polls: each would lock every due job it may
         expect(await jobs().countDocuments({ name: SYNC_JOB, 'data.integrationId': { $in: ids }, lockedAt: { $ne: null } })).toBe(4);
       } finally {
         released = true;
       }
-      await until(() => started.size === ids.length, 'every run started');
+      await until('every run started', () => started.size === ids.length, 60_000);
       await forget(scheduler, ids);
     }, 90_000);
 
@@ -547,7 +536,7 @@ describe('worker scheduling', () => {
           // The first run holds the only slot until the other integration's job has waited, locked, in this worker's queue for 1.5 s.
           if (runs.length === 1) {
             const other = ids.find((id) => id !== integrationId);
-            await until(async () => (await jobs().countDocuments({ name: SYNC_JOB, 'data.integrationId': other, lockedAt: { $ne: null } })) === 1, 'the other job locked');
+            await until('the other job locked', async () => (await jobs().countDocuments({ name: SYNC_JOB, 'data.integrationId': other, lockedAt: { $ne: null } })) === 1, 60_000);
             await sleep(1_500);
           }
         },
@@ -555,7 +544,7 @@ describe('worker scheduling', () => {
       );
       lockLifetime = scheduler.agenda.definitions[SYNC_JOB]!.lockLifetime;
       await scheduler.start();
-      await until(() => new Set(runs.map((run) => run.integrationId)).size === 2, 'both integrations run');
+      await until('both integrations run', () => new Set(runs.map((run) => run.integrationId)).size === 2, 60_000);
       await forget(scheduler, ids);
       for (const run of runs.slice(0, 2)) expect(run.margin, `${run.integrationId}: the lock ends before the lease`).toBeGreaterThan(0);
     }, 90_000);
@@ -586,16 +575,16 @@ describe('worker scheduling', () => {
         );
         await scheduler.start();
         for (const id of ids) await store.state.requestSync(id, new Date(), 'activation');
-        await until(() => loadRuns.length === 1, 'one load running');
+        await until('one load running', () => loadRuns.length === 1, 60_000);
         // (A scheduled run that came first may have handed one over before its activation was taken: then two jobs for one.)
-        await until(async () => (await jobs().distinct('data.integrationId', { name: LOAD_JOB, 'data.integrationId': { $in: ids } })).length === 2, 'both loads queued');
+        await until('both loads queued', async () => (await jobs().distinct('data.integrationId', { name: LOAD_JOB, 'data.integrationId': { $in: ids } })).length === 2, 60_000);
         await sleep(1_500); // a scheduled run that started before the loads were queued ends
         const before = leasesTaken();
         await sleep(3_000); // three intervals of each integration's recurring job
         expect(leasesTaken() - before).toBe(0);
 
         loadsReleased = true;
-        await until(() => ids.every((id) => scheduledAfterLoad.includes(id)), 'a scheduled run of each after its load', 15_000);
+        await until('a scheduled run of each after its load', () => ids.every((id) => scheduledAfterLoad.includes(id)), 15_000);
         expect(loadRuns.sort()).toEqual([...ids].sort());
         await forget(scheduler, ids);
       } finally {
@@ -626,7 +615,7 @@ describe('worker scheduling', () => {
         return loadPending(id);
       };
       await scheduler.start();
-      await until(() => log.filter((entry) => entry === 'short').length >= 3, 'three scheduled runs', 15_000);
+      await until('three scheduled runs', () => log.filter((entry) => entry === 'short').length >= 3, 15_000);
       // The first scheduled run looked (nothing known of the integration here); those after its short run did not.
       expect(log.filter((entry) => entry === 'look')).toEqual(['look']);
       expect(log[0]).toBe('look');
@@ -634,7 +623,7 @@ describe('worker scheduling', () => {
       // Its record filter changed: its next run is a load, handed over and run in a load slot; the scheduled runs after
       // the load look again until one of them has run short.
       isLoadNow = true;
-      await until(() => log.includes('load') && log.slice(log.indexOf('load')).filter((entry) => entry === 'short').length >= 2, 'two scheduled runs after the load', 15_000);
+      await until('two scheduled runs after the load', () => log.includes('load') && log.slice(log.indexOf('load')).filter((entry) => entry === 'short').length >= 2, 15_000);
       const afterLoad = log.slice(log.indexOf('load') + 1);
       const firstShort = afterLoad.indexOf('short');
       expect(afterLoad.slice(0, firstShort)).toContain('look');
@@ -653,7 +642,7 @@ describe('worker scheduling', () => {
         }, { isLoad: async () => true });
         await scheduler.start();
         await store.state.requestSync(integrationId, new Date(), 'activation');
-        await until(() => loadRuns.includes(integrationId), 'the load ran');
+        await until('the load ran', () => loadRuns.includes(integrationId), 60_000);
         // Before the load job is made: the look-ups of this integration's load jobs (the run's own, later, are by the job's id).
         const lookUps = spies.flatMap((spy) =>
           spy.mock.calls.filter(([filter], i) => (spy.mock.contexts[i] as Collection).collectionName === JOBS_COLLECTION && (filter as Record<string, unknown> | undefined)?.['data.integrationId'] === integrationId),
@@ -763,7 +752,7 @@ describe('worker scheduling', () => {
       await jobs.insertOne({ name: LOAD_JOB, data: { integrationId, kind: 'now', trigger: 'activation' }, type: 'normal', priority: 0, lastRunAt: now, lastModifiedBy: 'worker-gone', ...leftJobs[left](now) });
       await scheduler.start();
       await store.state.requestSync(integrationId, new Date(), 'sync_now');
-      await until(() => loadRuns.includes(integrationId), 'the load ran', 15_000);
+      await until('the load ran', () => loadRuns.includes(integrationId), 15_000);
       // A failed job is cleared, not kept beside the new one.
       if (left === 'failed') expect(await jobs.countDocuments({ name: LOAD_JOB, 'data.integrationId': integrationId, failedAt: { $ne: null } })).toBe(0);
     }, 90_000);
@@ -785,7 +774,7 @@ describe('worker scheduling', () => {
       scheduler.agenda.on('error', (error: Error) => errors.push(error.message));
       await scheduler.start();
       await store.state.requestSync('int-long', new Date(), 'sync_now');
-      await until(() => finished, 'finished', 120_000);
+      await until('finished', () => finished, 120_000);
       await sleep(500); // Agenda's own end of the job.
       expect(errors).toEqual([]);
     }, 180_000);
