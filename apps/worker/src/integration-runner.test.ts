@@ -71,6 +71,52 @@ describe('worker runner on the BFF documents', () => {
     expect((await integrations.findByIdForWorker(id))!.statusReason?.code).toBe('record_errors');
   }, 180_000);
 
+  // Issue 17 ("calls at the floor"): a describe per run was half an incremental run's Salesforce calls.
+  it('keeps an org’s describe between runs (SALESFORCE_DESCRIBE_TTL_SECONDS): a run then makes its queryAll only; a failed run makes the next one describe again; 0 describes at every run', async () => {
+    const { id } = await createActiveIntegration(database.connection, secrets, harness, 'Kept describe');
+    const runnerWith = (settings: Record<string, string> = {}) =>
+      createIntegrationRunner({
+        connection: database.connection,
+        secrets,
+        store: harness.store,
+        config: loadWorkerConfig({ MONGODB_URI: database.uri, BREVO_API_URL: harness.brevo.baseUrl, SALESFORCE_LOGIN_URL: harness.salesforce.url, BFF_PUBLIC_URL: receiver.url, ...settings }),
+        logger: pino({ level: 'silent' }),
+      });
+    /** The Salesforce calls of one run, by kind. */
+    const callsOf = async (runner: ReturnType<typeof runnerWith>, trigger: RunTrigger) => {
+      harness.salesforce.calls.reset();
+      await runner.runOne(id, { stillOwner: async () => true, othersWaiting: async () => false, inLoadSlot: true, trigger });
+      const byRoute = Object.entries(harness.salesforce.calls.snapshot().byRoute);
+      const count = (kind: string) => byRoute.filter(([route]) => route.endsWith(kind)).reduce((sum, [, calls]) => sum + calls, 0);
+      return { describe: count('/describe'), queryAll: count('/queryAll'), total: harness.salesforce.calls.snapshot().total };
+    };
+
+    const runner = runnerWith();
+    // The initial load; its org's seeded records that Brevo refuses make the next run describe again.
+    expect((await callsOf(runner, 'activation')).describe).toBe(1);
+    await callsOf(runner, 'schedule');
+    // Nothing changed, nothing refused: the describe is the one kept.
+    expect(await callsOf(runner, 'schedule')).toEqual({ describe: 0, queryAll: 1, total: 1 });
+    expect(await callsOf(runner, 'sync_now')).toEqual({ describe: 0, queryAll: 1, total: 1 });
+
+    // A failed run (Salesforce answering 503): metadata can be why, so the next run describes again.
+    const faults = `${harness.salesforce.url}/__sandbox/faults`;
+    await fetch(faults, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ pathPrefix: '/services/data', status: 503, times: 100_000 }) });
+    try {
+      await callsOf(runner, 'sync_now');
+      expect((await harness.store.state.get(id)).failuresInARow).toBe(1);
+    } finally {
+      await fetch(faults, { method: 'DELETE' });
+    }
+    expect(await callsOf(runner, 'sync_now')).toEqual({ describe: 1, queryAll: 1, total: 2 });
+    expect(await callsOf(runner, 'sync_now')).toEqual({ describe: 0, queryAll: 1, total: 1 });
+
+    // Kept by nobody: every run describes.
+    const describing = runnerWith({ SALESFORCE_DESCRIBE_TTL_SECONDS: '0' });
+    expect(await callsOf(describing, 'sync_now')).toEqual({ describe: 1, queryAll: 1, total: 2 });
+    expect(await callsOf(describing, 'sync_now')).toEqual({ describe: 1, queryAll: 1, total: 2 });
+  }, 60_000);
+
   // Issue 17: loads run in a worker's load slots (WORKER_LOAD_SLOTS), whichever job they start from.
   it('a load (initial load, continuation, re-read after a filter change) outside a load slot reads nothing and asks for one; a short run runs in any slot', async () => {
     const { id } = await createActiveIntegration(database.connection, secrets, harness, 'Load slots');

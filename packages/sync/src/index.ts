@@ -1,4 +1,5 @@
 export * from './classify.ts';
+export { DescribeCache } from './describe-fields.ts';
 export * from './integration.ts';
 export * from './notices.ts';
 export * from './plan.ts';

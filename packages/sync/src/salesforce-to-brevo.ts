@@ -85,6 +85,8 @@ export interface EngineDeps {
   now?: () => Date;
   sleep?: (ms: number) => Promise<void>;
   loadFields?: FieldsLoader;
+  /** Where a run's describes are kept between runs (the worker's `DescribeCache`): wraps the run's own loader. */
+  keptFields?: (fetch: FieldsLoader) => FieldsLoader;
   options?: Partial<EngineOptions>;
   checkpoint?: (point: Checkpoint, chunk: number) => void | Promise<void>;
   /** False once the run's lease is lost: the run stops before its next commit. */
@@ -167,11 +169,14 @@ export function chunkKeyOf(integrationId: string, from: Watermark | null): strin
 
 /**
  * The object's describe, fetched at most once for everything one integration
- * run does (Brevo → Salesforce, Salesforce → Brevo, retries): a run with
- * nothing to write then costs its `queryAll` and at most one describe.
+ * run does (Brevo → Salesforce, Salesforce → Brevo, retries), and not at all
+ * while `keptFields` holds it from an earlier run: a run with nothing to write
+ * then costs its `queryAll` and at most one describe.
  */
 export function withRunFieldsLoader(deps: EngineDeps): EngineDeps {
-  return deps.loadFields ? deps : { ...deps, loadFields: describeFieldsLoader(deps.salesforce, engineSetup(deps).callSalesforce) };
+  if (deps.loadFields) return deps;
+  const fetch = describeFieldsLoader(deps.salesforce, engineSetup(deps).callSalesforce);
+  return { ...deps, loadFields: deps.keptFields ? deps.keptFields(fetch) : fetch };
 }
 
 /** The retry policy, call counting and the account's Brevo rate limits every caller of a run shares. */
