@@ -1,4 +1,4 @@
-import { createSyncStore, type SyncStore } from '@contact-sync/store';
+import { connectStore, createSyncStore, type SyncStore } from '@contact-sync/store';
 import { receiveBrevoWebhook } from '@contact-sync/sync';
 import mongoose from 'mongoose';
 import pino from 'pino';
@@ -159,6 +159,31 @@ describe('POST /api/v1/webhooks/brevo/:integrationId', () => {
     // A wrong secret is refused; another integration (here one without an account) stores the same change.
     expect((await post(JSON.stringify(later[0]), `Bearer ${OTHER_SECRET}`, id)).status).toBe(401);
     expect((await post(JSON.stringify({ ...later[0], ts: 1_790_001_200 }), `Bearer ${SECRET}`)).body).toEqual({ stored: 1, duplicates: 0, ownWrites: 0 });
+  });
+
+  it("reads the integration's account once per BFF: a delivery of echoes then costs the sync state's read and the account's", async () => {
+    const monitored = await connectStore(db.uri, { monitorCommands: true });
+    const reads: string[] = [];
+    monitored.getClient().on('commandStarted', (started) => {
+      if (started.commandName === 'find') reads.push(String((started.command as Record<string, unknown>).find));
+    });
+    try {
+      const app = createApp({ config: bff.config, connection: monitored, secrets: bff.secrets, logger: pino({ level: 'silent' }), metrics: createMetrics({ defaultMetrics: false }) });
+      const token = await bff.token({ accountId: 'acc_echoes' });
+      const id = (await request(bff.app).post('/api/v1/integrations').set(bearer(token)).send({ kind: 'salesforce-contacts', name: 'Echoes' })).body.id as string;
+      await store.state.setWebhook(id, 10, { v: 1 }, sha256(SECRET));
+      await request(bff.app).put('/admin/v1/accounts/acc_echoes/brevo').set(bearer(bff.config.ADMIN_SECRET)).send({ apiKey: 'xkeysib-sandbox-demo', apiKeyName: 'Contact sync' });
+      const deliver = async (ts: number) => {
+        reads.length = 0;
+        const answer = await request(app).post(path(id)).set('content-type', 'application/json').set('authorization', `Bearer ${SECRET}`).send(JSON.stringify({ ...event, ts, api_key_name: 'Contact sync' }));
+        expect(answer.body).toEqual({ stored: 0, duplicates: 0, ownWrites: 1 });
+        return [...reads].sort();
+      };
+      expect(await deliver(1_790_002_000)).toEqual(['accounts', 'integrations', 'sync_states']);
+      expect(await deliver(1_790_002_001)).toEqual(['accounts', 'sync_states']);
+    } finally {
+      await monitored.close();
+    }
   });
 
   it('asks Brevo to deliver again (429, never a 5xx, which Brevo drops) when the event cannot be stored', async () => {

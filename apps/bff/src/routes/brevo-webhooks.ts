@@ -14,6 +14,9 @@ const WEBHOOK_BODY_LIMIT = '1mb';
 /** Brevo posts JSON. */
 const JSON_TYPES = ['application/json', 'application/*+json'];
 
+/** How many integrations' accounts a BFF keeps (the oldest kept goes first): every integration of a large fleet. */
+const ACCOUNTS_KEPT = 100_000;
+
 /** What the route's first steps learnt, for the later ones. */
 const authenticatedOf = (res: Response): AuthenticatedWebhook => res.locals.webhook as AuthenticatedWebhook;
 
@@ -41,6 +44,20 @@ export function brevoWebhookRoutes(router: Router, ctx: BffContext, _guards: Rou
   let store: SyncStore | undefined;
   const syncStore = () => (store ??= createSyncStore(ctx.connection.db!));
   const limits = createWebhookRateLimits(ctx.config);
+  // An integration's account never changes: kept after its first authenticated delivery, so each of the deliveries
+  // that echo the integration's own imports reads the sync state and the account, not the integration too. Only a
+  // holder of an integration's secret adds an entry.
+  const accountIds = new Map<string, string>();
+  const accountIdOf = async (integrationId: string): Promise<string | null> => {
+    const kept = accountIds.get(integrationId);
+    if (kept) return kept;
+    const accountId = await ctx.integrations.accountIdOf(integrationId);
+    if (accountId) {
+      accountIds.set(integrationId, accountId);
+      if (accountIds.size > ACCOUNTS_KEPT) accountIds.delete(accountIds.keys().next().value!);
+    }
+    return accountId;
+  };
 
   /** Any failure of the steps below: an ApiError as is; anything else means the event was not stored. */
   const fail = (req: Request, next: NextFunction, error: unknown) => {
@@ -70,7 +87,7 @@ export function brevoWebhookRoutes(router: Router, ctx: BffContext, _guards: Rou
       const answer = await storeBrevoWebhook(webhook, req.body as unknown, {
         store: syncStore(),
         ownApiKeyName: async () => {
-          const accountId = await ctx.integrations.accountIdOf(webhook.integrationId);
+          const accountId = await accountIdOf(webhook.integrationId);
           return accountId ? ((await ctx.accounts.find(accountId))?.brevoApiKeyName ?? null) : null;
         },
         now: ctx.now,
