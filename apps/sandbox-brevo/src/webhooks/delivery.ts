@@ -91,7 +91,10 @@ export class WebhookDelivery {
     });
   }
 
+  /** The last `historySize` deliveries, oldest first. */
   deliveries(): Delivery[] {
+    const excess = this.history.length - this.options.historySize;
+    if (excess > 0) this.history.splice(0, excess);
     return this.history;
   }
 
@@ -141,7 +144,8 @@ export class WebhookDelivery {
     const events = (Array.isArray(body) ? body : [body]).map((payload) => String(payload.event));
     const delivery: Delivery = { id: this.nextId++, accountId: account.accountId, webhookId: webhook.id, url: webhook.url, events, body, state: 'pending', attempts: [] };
     this.history.push(delivery);
-    if (this.history.length > this.options.historySize) this.history.splice(0, this.history.length - this.options.historySize);
+    // Trimmed in steps of historySize, not one shift per delivery (a copy of the whole array each time).
+    if (this.history.length >= 2 * this.options.historySize) this.history.splice(0, this.history.length - this.options.historySize);
     this.queue.push({ delivery, registry: account.webhooks });
     // Never inside the request that caused the change: start on a later tick.
     setImmediate(() => this.pump());

@@ -235,6 +235,20 @@ describe('webhook delivery', () => {
     expect([request!.headers['content-type'], request!.headers['user-agent']]).toEqual(['application/json; charset=utf-8', 'custom']);
   });
 
+  it('keeps the last historySize deliveries, oldest first', async () => {
+    await registerMarketingWebhook();
+    sandbox.deliveries.options.historySize = 3;
+    try {
+      for (let i = 0; i < 7; i++) await sandbox.client.contacts.updateContact({ identifier: 1, attributes: { SCORE: i } });
+      await waitFor(() => receiver.received.length >= 7 || undefined);
+      const listed = (await (await fetch(`${sandbox.url}/__sandbox/webhooks/deliveries`)).json()) as { deliveries: { body: { content: { SCORE: number }[] } }[] };
+      expect(listed.deliveries.map((d) => d.body.content[0]!.SCORE)).toEqual([4, 5, 6]);
+      expect(sandbox.deliveries.deliveries()).toHaveLength(3);
+    } finally {
+      sandbox.deliveries.options.historySize = 2_000;
+    }
+  });
+
   it('posts list_addition when a contact joins a list, for webhooks that asked for it', async () => {
     const webhookId = await registerMarketingWebhook({ events: ['listAddition'] });
     const email = (await sandbox.client.contacts.getContactInfo({ identifier: 2 })).email!;
