@@ -59,8 +59,7 @@ export function createSalesforceSandbox(options: Partial<SandboxOptions> & { lat
   const reset = () => {
     cometd.dropConnections();
     const { orgs, users } = createOrgs(state.options.dailyApiLimit);
-    state.orgs = new Map(orgs.map((o) => [o.id, o]));
-    state.users = users;
+    state.replaceOrgs(orgs, users);
     state.tokens.clear();
     state.cursors.clear();
     state.bulkQueryJobs.clear();

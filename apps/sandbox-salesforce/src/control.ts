@@ -95,8 +95,7 @@ export function salesforceControlRouter(state: SandboxState, cometd: CometdEndpo
       locale: 'en_US',
       language: 'en_US',
     };
-    state.orgs.set(org.id, org);
-    state.users.push(user);
+    state.addOrg(org, user);
     const emailDomain = username.slice(username.indexOf('@') + 1);
     if (contacts > 0) generateRecords(org, user.id, { object: 'Contact', count: contacts, stamps: 'past', emailDomain, ...(seed === undefined ? {} : { seed }) });
     res.status(201).json({ orgId: org.id, userId: user.id, username, contacts: org.tables.Contact.size });

@@ -27,8 +27,14 @@ export const LATEST_VERSION = '62.0';
 
 /** Everything the sandbox holds in memory. */
 export class SandboxState {
-  orgs = new Map<string, Org>();
-  users: SandboxUser[] = [];
+  private orgsById = new Map<string, Org>();
+  /**
+   * Every org's users, by id and by username (stored lower-case): each REST,
+   * SOAP and streaming call resolves its token's user, so the lookups must not
+   * grow with the fleet. Change them only through `replaceOrgs`/`addOrg`.
+   */
+  private readonly usersById = new Map<string, SandboxUser>();
+  private readonly usersByUsername = new Map<string, SandboxUser>();
   readonly tokens: TokenStore;
   readonly cursors = new CursorStore();
   readonly bulkQueryJobs = new Map<string, BulkQueryJob>();
@@ -37,17 +43,48 @@ export class SandboxState {
     this.tokens = new TokenStore(options.accessTokenTtlSeconds * 1000);
   }
 
+  get orgs(): ReadonlyMap<string, Org> {
+    return this.orgsById;
+  }
+
   get publicUrl(): string {
     return this.options.publicUrl.replace(/\/+$/, '');
   }
 
+  /** Every user, in the order they were added. */
+  users(): SandboxUser[] {
+    return [...this.usersById.values()];
+  }
+
   userById(id: string): SandboxUser | undefined {
-    return this.users.find((u) => u.id === id);
+    return this.usersById.get(id);
   }
 
   userByUsername(username: string): SandboxUser | undefined {
-    const lower = username.trim().toLowerCase();
-    return this.users.find((u) => u.username === lower);
+    return this.usersByUsername.get(username.trim().toLowerCase());
+  }
+
+  /** Drops every org and user for these (a reset). */
+  replaceOrgs(orgs: Org[], users: SandboxUser[]): void {
+    this.orgsById = new Map(orgs.map((org) => [org.id, org]));
+    this.usersById.clear();
+    this.usersByUsername.clear();
+    for (const user of users) this.addUser(user);
+  }
+
+  /** Adds an org with its user; the caller has checked the username is free. */
+  addOrg(org: Org, user: SandboxUser): void {
+    if (this.orgs.has(org.id)) throw new Error(`org ${org.id} exists`);
+    this.orgsById.set(org.id, org);
+    this.addUser(user);
+  }
+
+  private addUser(user: SandboxUser): void {
+    if (user.username !== user.username.trim().toLowerCase()) throw new Error(`username ${user.username} is not lower-case`);
+    if (this.usersById.has(user.id) || this.usersByUsername.has(user.username)) throw new Error(`user ${user.id} (${user.username}) exists`);
+    if (!this.orgs.has(user.orgId)) throw new Error(`user ${user.id} names an unknown org ${user.orgId}`);
+    this.usersById.set(user.id, user);
+    this.usersByUsername.set(user.username, user);
   }
 
   orgOf(user: SandboxUser): Org {

@@ -1,3 +1,4 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { brevoError, createContactId, startReceiver, startSandbox, waitFor, type StartedSandbox } from '../test-support.ts';
 
@@ -174,6 +175,80 @@ describe('webhook delivery', () => {
     expect(delivery.attempts.every((a) => a.error !== undefined)).toBe(true);
   });
 
+  it('times an attempt out when no answer comes, and keeps the status when only the body is late', async () => {
+    const stalled = await startServer((req, res) => {
+      if (req.url === '/silent') return; // never answers
+      res.writeHead(200, { 'content-length': '10' });
+      res.write('partial'); // the rest of the body never comes
+    });
+    sandbox.deliveries.options.timeoutMs = 150;
+    try {
+      for (const path of ['/silent', '/head-only']) {
+        await sandbox.client.webhooks.createWebhook({ url: `${stalled.url}${path}`, type: 'marketing', events: ['contactUpdated'] });
+      }
+      await sandbox.client.contacts.updateContact({ identifier: 1, attributes: { FIRSTNAME: 'Slow' } });
+      const settled = (path: string) => sandbox.deliveries.deliveries().find((d) => d.url.endsWith(path) && d.state !== 'pending');
+      const silent = await waitFor(() => settled('/silent'));
+      expect(silent.state).toBe('failed');
+      expect(silent.attempts.map((a) => a.error)).toEqual(Array(3).fill('The operation was aborted due to timeout'));
+      expect(silent.attempts.every((a) => a.status === undefined && a.durationMs >= 140)).toBe(true);
+      expect(await waitFor(() => settled('/head-only'))).toMatchObject({ state: 'delivered', attempts: [{ status: 200 }] });
+    } finally {
+      sandbox.deliveries.options.timeoutMs = 10_000;
+      await stalled.close();
+    }
+  });
+
+  it('posts deliveries in a row on one kept-alive connection', async () => {
+    const connections: string[] = [];
+    const quick = await startServer((req, res) => req.resume().on('end', () => res.writeHead(204).end()), connections);
+    try {
+      await sandbox.client.webhooks.createWebhook({ url: `${quick.url}/hook`, type: 'marketing', events: ['contactUpdated'] });
+      for (let i = 1; i <= 5; i++) {
+        await sandbox.client.contacts.updateContact({ identifier: 1, attributes: { SCORE: i } });
+        await waitFor(() => quick.paths.length === i || undefined);
+        await sandbox.deliveries.idle();
+      }
+      expect(connections).toEqual(['/hook']);
+    } finally {
+      await quick.close();
+    }
+  });
+
+  it('follows no redirect: a 3xx discards the delivery, as any answer that is neither 2xx nor 429', async () => {
+    const moved = await startServer((req, res) => req.resume().on('end', () => res.writeHead(req.url === '/moved' ? 307 : 200, { location: '/new-home' }).end()));
+    try {
+      await sandbox.client.webhooks.createWebhook({ url: `${moved.url}/moved`, type: 'marketing', events: ['contactUpdated'] });
+      await sandbox.client.contacts.updateContact({ identifier: 1, attributes: { FIRSTNAME: 'Moved' } });
+      const delivery = await waitFor(() => sandbox.deliveries.deliveries().find((d) => d.url.endsWith('/moved') && d.state !== 'pending'));
+      expect(delivery).toMatchObject({ state: 'discarded', attempts: [{ status: 307 }] });
+      expect(moved.paths).toEqual(['/moved']);
+    } finally {
+      await moved.close();
+    }
+  });
+
+  it('lets a custom header replace a header of the sandbox of the same name, whatever its case', async () => {
+    await registerMarketingWebhook({ headers: [{ key: 'Content-Type', value: 'application/json; charset=utf-8' }, { key: 'User-Agent', value: 'custom' }] });
+    await sandbox.client.contacts.updateContact({ identifier: 1, attributes: { FIRSTNAME: 'Typed' } });
+    const [request] = await waitFor(() => (receiver.received.length >= 1 ? receiver.received : undefined));
+    expect([request!.headers['content-type'], request!.headers['user-agent']]).toEqual(['application/json; charset=utf-8', 'custom']);
+  });
+
+  it('keeps the last historySize deliveries, oldest first', async () => {
+    await registerMarketingWebhook();
+    sandbox.deliveries.options.historySize = 3;
+    try {
+      for (let i = 0; i < 7; i++) await sandbox.client.contacts.updateContact({ identifier: 1, attributes: { SCORE: i } });
+      await waitFor(() => receiver.received.length >= 7 || undefined);
+      const listed = (await (await fetch(`${sandbox.url}/__sandbox/webhooks/deliveries`)).json()) as { deliveries: { body: { content: { SCORE: number }[] } }[] };
+      expect(listed.deliveries.map((d) => d.body.content[0]!.SCORE)).toEqual([4, 5, 6]);
+      expect(sandbox.deliveries.deliveries()).toHaveLength(3);
+    } finally {
+      sandbox.deliveries.options.historySize = 2_000;
+    }
+  });
+
   it('posts list_addition when a contact joins a list, for webhooks that asked for it', async () => {
     const webhookId = await registerMarketingWebhook({ events: ['listAddition'] });
     const email = (await sandbox.client.contacts.getContactInfo({ identifier: 2 })).email!;
@@ -210,3 +285,23 @@ describe('webhook delivery', () => {
     await waitFor(() => receiver.received.some((r) => (r.body as { event: string }).event === 'contact_deleted') || undefined);
   });
 });
+
+/** An HTTP server of the test's own handling; `connections` gets the first request's path of each new connection. */
+async function startServer(handle: (req: IncomingMessage, res: ServerResponse) => void, connections: string[] = []) {
+  const paths: string[] = [];
+  const server = createServer((req, res) => {
+    paths.push(req.url ?? '');
+    handle(req, res);
+  });
+  server.on('connection', (socket) => socket.once('data', (chunk: Buffer) => connections.push(chunk.toString('latin1').split(' ')[1] ?? '')));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+    paths,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,4 +1,5 @@
 import express, { type Request, type Response, type Router } from 'express';
+import { normaliseId } from '../org/ids.ts';
 import type { SandboxUser } from '../org/org.ts';
 import { formatDateTime } from '../org/values.ts';
 import type { SandboxState } from '../state.ts';
@@ -96,9 +97,10 @@ export function identityRouter(state: SandboxState): Router {
     const access = token ? state.tokens.findAccess(token) : undefined;
     if (!access) return forbidden(res, 'Bad_OAuth_Token');
     const user = state.userById(access.userId)!;
-    const target = state.users.find((u) => u.id.startsWith(String(req.params.userId)) && u.orgId.startsWith(String(req.params.orgId)));
-    // Tokens only read identities of their own org.
-    if (!target || target.orgId !== user.orgId) return forbidden(res, 'Bad_Id');
+    // Either id in its 15- or 18-character form; tokens only read identities of their own org.
+    const userId = normaliseId(String(req.params.userId));
+    const target = userId === undefined ? undefined : state.userById(userId);
+    if (!target || target.orgId !== normaliseId(String(req.params.orgId)) || target.orgId !== user.orgId) return forbidden(res, 'Bad_Id');
     res.json(identityBody(state, target));
   });
 

@@ -1,7 +1,7 @@
 import jsforce from 'jsforce';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tokenSignature } from './token.ts';
-import { DEMO_ORG_ID, DEMO_USER_ID } from '../seed/users.ts';
+import { DEMO_ORG_ID, DEMO_USER_ID, NOAPI_ORG_ID, NOAPI_USER_ID } from '../seed/users.ts';
 import { login, oauth2, startSandbox, submitLogin, type StartedSandbox } from '../test-support.ts';
 
 let sandbox: StartedSandbox;
@@ -176,6 +176,28 @@ describe('OAuth web-server flow (jsforce 3.10.16)', () => {
     await expect(conn.identity()).rejects.toMatchObject({ errorCode: 'ERROR_HTTP_403', message: 'Bad_OAuth_Token' });
     await conn.limits();
     expect((await conn.identity()).user_id).toBe(DEMO_USER_ID);
+  });
+
+  it('reads the identity URL by 15- or 18-character ids, and refuses an id that is only a prefix of one or of another org', async () => {
+    const conn = await login(sandbox.url);
+    const read = (orgId: string, userId: string) => fetch(`${sandbox.url}/id/${orgId}/${userId}`, { headers: { authorization: `Bearer ${conn.accessToken}` } });
+    for (const [orgId, userId] of [
+      [DEMO_ORG_ID, DEMO_USER_ID],
+      [DEMO_ORG_ID.slice(0, 15), DEMO_USER_ID.slice(0, 15)],
+    ] as const) {
+      const response = await read(orgId, userId);
+      expect(response.status).toBe(200);
+      expect(((await response.json()) as { user_id: string }).user_id).toBe(DEMO_USER_ID);
+    }
+    for (const [orgId, userId] of [
+      [DEMO_ORG_ID.slice(0, 5), DEMO_USER_ID.slice(0, 5)],
+      ['00D', '005'],
+      [NOAPI_ORG_ID, NOAPI_USER_ID],
+    ] as const) {
+      const response = await read(orgId, userId);
+      expect(response.status, `${orgId}/${userId}`).toBe(403);
+      expect(await response.text()).toBe('Bad_Id');
+    }
   });
 
   it('refuses the identity URL without a valid token', async () => {

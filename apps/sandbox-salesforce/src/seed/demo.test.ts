@@ -30,6 +30,6 @@ describe('demo seed', () => {
   it('leaves the no-API org empty and an empty seed with no records', () => {
     const sandbox = createSalesforceSandbox({ seed: 'empty' });
     expect(sandbox.org.tables.Contact.size).toBe(0);
-    expect(sandbox.state.users.map((u) => u.username)).toEqual(['demo@acme.test', 'noapi@acme.test']);
+    expect(sandbox.state.users().map((u) => u.username)).toEqual(['demo@acme.test', 'noapi@acme.test']);
   });
 });
