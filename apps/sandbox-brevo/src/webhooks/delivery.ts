@@ -34,6 +34,9 @@ export const DEFAULT_DELIVERY_OPTIONS: DeliveryOptions = {
   historySize: 2_000,
 };
 
+/** How long a kept-alive connection to a receiver stays open unused. */
+export const IDLE_CONNECTION_MS = 4_000;
+
 /** What a timed-out attempt records (the words fetch used, which deliveries recorded before). */
 const TIMEOUT_MESSAGE = 'The operation was aborted due to timeout';
 
@@ -69,8 +72,12 @@ export class WebhookDelivery {
   private timers = new Set<NodeJS.Timeout>();
   private batches = new Map<string, { webhook: Webhook; account: AccountState; payloads: MarketingPayload[]; timer: NodeJS.Timeout }>();
   private closed = false;
-  /** Connections kept open between deliveries; idle ones close before the receiver's keep-alive timeout and do not hold the process. */
-  private readonly agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
+  /**
+   * Connections kept open between deliveries; they do not hold the process. An idle one is closed after
+   * IDLE_CONNECTION_MS, before the receiver's own keep-alive timeout (Node's servers: 5 s) can close it under a
+   * request just sent on it, which would fail as a connection error.
+   */
+  private readonly agents = { http: new HttpAgent({ keepAlive: true, timeout: IDLE_CONNECTION_MS }), https: new HttpsAgent({ keepAlive: true, timeout: IDLE_CONNECTION_MS }) };
 
   constructor(
     public options: DeliveryOptions,

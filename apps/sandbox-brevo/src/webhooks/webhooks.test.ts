@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { brevoError, createContactId, startReceiver, startSandbox, waitFor, type StartedSandbox } from '../test-support.ts';
+import { IDLE_CONNECTION_MS } from './delivery.ts';
 
 let sandbox: StartedSandbox;
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
@@ -215,6 +216,24 @@ describe('webhook delivery', () => {
     }
   });
 
+  it('closes a kept-alive connection left idle for IDLE_CONNECTION_MS, before a receiver’s own keep-alive timeout could close it under a request', async () => {
+    const closed: number[] = [];
+    const quick = await startServer((req, res) => req.resume().on('end', () => res.writeHead(204).end()));
+    quick.server.keepAliveTimeout = 60_000;
+    quick.server.on('connection', (socket) => socket.on('close', () => closed.push(Date.now())));
+    try {
+      await sandbox.client.webhooks.createWebhook({ url: `${quick.url}/hook`, type: 'marketing', events: ['contactUpdated'] });
+      await sandbox.client.contacts.updateContact({ identifier: 1, attributes: { SCORE: 1 } });
+      await waitFor(() => quick.paths.length === 1 || undefined);
+      await sandbox.deliveries.idle();
+      const answered = Date.now();
+      await waitFor(() => closed.length === 1 || undefined, IDLE_CONNECTION_MS + 3_000);
+      expect(closed[0]! - answered).toBeGreaterThanOrEqual(IDLE_CONNECTION_MS - 500);
+    } finally {
+      await quick.close();
+    }
+  }, 15_000);
+
   it('follows no redirect: a 3xx discards the delivery, as any answer that is neither 2xx nor 429', async () => {
     const moved = await startServer((req, res) => req.resume().on('end', () => res.writeHead(req.url === '/moved' ? 307 : 200, { location: '/new-home' }).end()));
     try {
@@ -296,6 +315,7 @@ async function startServer(handle: (req: IncomingMessage, res: ServerResponse) =
   server.on('connection', (socket) => socket.once('data', (chunk: Buffer) => connections.push(chunk.toString('latin1').split(' ')[1] ?? '')));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
+    server,
     url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
     paths,
     close: () =>
