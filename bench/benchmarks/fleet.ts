@@ -202,8 +202,21 @@ async function measure(
       `${label}: documents read per run by collection: ${documentsRead.map(([collection, documents]) => `${collection} ${perRun(documents)}`).join(', ') || 'none'}`,
       // Per run, the workers' own timers (reconcile, stream supervisor, Agenda's polling) included: what a run's commands are.
       `${label}: database commands per run by command: ${commandsSent.map(([command, count]) => `${command} ${perRun(count)}`).join(', ') || 'none'}`,
+      // Which calls a run makes (the benchmark's own edits left out): where a run's calls could be fewer.
+      `${label}: API calls per run by route: ${[
+        ...routesPerRun('Salesforce', salesforceCalls.byRoute, perRun, EDIT_ROUTE),
+        ...routesPerRun('Brevo', brevoCalls.byRoute, perRun),
+      ].join(', ') || 'none'}`,
     ],
   };
+}
+
+/** "<api> <route> <calls a run>" for each route called, most called first (`left` excluded). */
+function routesPerRun(api: string, byRoute: Record<string, number>, perRun: (value: number) => number, left?: string): string[] {
+  return Object.entries(byRoute)
+    .filter(([route]) => route !== left)
+    .sort(([, a], [, b]) => b - a)
+    .map(([route, calls]) => `${api} ${route} ${perRun(calls)}`);
 }
 
 /** The other integrations' lag while one big initial load runs beside them (from its activation until it is done). */
