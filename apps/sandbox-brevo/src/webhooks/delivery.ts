@@ -1,4 +1,4 @@
-import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { Agent as HttpAgent, request as httpRequest, type ClientRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { AccountState } from '../account-state.ts';
 import type { ContactEvent } from '../contacts/store.ts';
@@ -185,6 +185,8 @@ export class WebhookDelivery {
     for (const { key, value } of webhook.headers) headers[key.toLowerCase()] = value;
     if (webhook.auth) headers.authorization = `Bearer ${webhook.auth.token}`;
     const { status, error } = await this.post(delivery.url, headers, JSON.stringify(delivery.body));
+    // Closed meanwhile (its connections destroyed under this attempt): nothing recorded, no retry scheduled.
+    if (this.closed) return;
     delivery.attempts.push({ at: new Date(started).toISOString(), ...(status !== undefined ? { status } : {}), ...(error ? { error } : {}), durationMs: this.now() - started });
     if (status !== undefined && status >= 200 && status < 300) {
       delivery.state = 'delivered';
@@ -226,21 +228,30 @@ export class WebhookDelivery {
       try {
         const target = new URL(url);
         const https = target.protocol === 'https:';
-        const request = (https ? httpsRequest : httpRequest)(target, {
-          method: 'POST',
-          headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
-          agent: https ? this.agents.https : this.agents.http,
-        });
-        request.on('response', (response) => {
-          status = response.statusCode;
-          const done = () => settle({ status });
-          response.on('end', done).on('close', done).on('error', done);
-          response.resume();
-        });
-        // After the head, a failure (or the timeout) while the body is read leaves the status standing.
-        request.on('error', (e) => settle(status === undefined ? { error: errorText(e) } : { status }));
+        let request: ClientRequest;
+        const send = (firstTry: boolean) => {
+          request = (https ? httpsRequest : httpRequest)(target, {
+            method: 'POST',
+            headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+            agent: https ? this.agents.https : this.agents.http,
+          });
+          request.on('response', (response) => {
+            status = response.statusCode;
+            const done = () => settle({ status });
+            response.on('end', done).on('close', done).on('error', done);
+            response.resume();
+          });
+          request.on('error', (e: NodeJS.ErrnoException) => {
+            // A kept-alive connection the receiver closed as it was reused: sent again at once on a new one, as a
+            // client that opens a connection per delivery would have done (Node's documented pattern).
+            if (firstTry && request.reusedSocket && status === undefined && (e.code === 'ECONNRESET' || e.code === 'EPIPE')) return send(false);
+            // After the head, a failure (or the timeout) while the body is read leaves the status standing.
+            settle(status === undefined ? { error: errorText(e) } : { status });
+          });
+          request.end(body);
+        };
+        send(true);
         timer = setTimeout(() => request.destroy(new Error(TIMEOUT_MESSAGE)), this.options.timeoutMs);
-        request.end(body);
       } catch (e) {
         // An invalid header value or URL: retried as an unreachable endpoint would be.
         settle({ error: errorText(e) });

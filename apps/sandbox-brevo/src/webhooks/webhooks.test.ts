@@ -234,6 +234,48 @@ describe('webhook delivery', () => {
     }
   }, 15_000);
 
+  it('sends a delivery again at once on a new connection when the receiver closed the kept-alive one as it was reused', async () => {
+    const connections: string[] = [];
+    const served = new WeakMap<object, number>();
+    const closing = await startServer((req, res) => {
+      const before = served.get(req.socket) ?? 0;
+      served.set(req.socket, before + 1);
+      // The second request on a connection finds it closed: as a receiver's keep-alive timeout firing just then.
+      if (before === 1) return req.socket.destroy();
+      req.resume().on('end', () => res.writeHead(204).end());
+    }, connections);
+    try {
+      await sandbox.client.webhooks.createWebhook({ url: `${closing.url}/hook`, type: 'marketing', events: ['contactUpdated'] });
+      for (const score of [1, 2]) {
+        await sandbox.client.contacts.updateContact({ identifier: 1, attributes: { SCORE: score } });
+        await waitFor(() => sandbox.deliveries.deliveries().filter((d) => d.url.startsWith(closing.url) && d.state === 'delivered').length === score || undefined);
+      }
+      const mine = sandbox.deliveries.deliveries().filter((d) => d.url.startsWith(closing.url));
+      expect(mine.map((d) => d.attempts.map((a) => a.status ?? a.error))).toEqual([[204], [204]]);
+      expect(closing.paths).toEqual(['/hook', '/hook', '/hook']);
+      expect(connections).toEqual(['/hook', '/hook']);
+    } finally {
+      await closing.close();
+    }
+  });
+
+  it('records nothing of an attempt cut short by its close, and schedules no retry', async () => {
+    const own = await startSandbox({ rateLimits: { enabled: false }, seed: { contacts: 1 }, webhookRetryDelaysMs: [50, 50] });
+    const silent = await startServer(() => undefined);
+    try {
+      await own.client.webhooks.createWebhook({ url: `${silent.url}/hook`, type: 'marketing', events: ['contactUpdated'] });
+      await own.client.contacts.updateContact({ identifier: 1, attributes: { FIRSTNAME: 'Closing' } });
+      await waitFor(() => silent.paths.length === 1 || undefined);
+      const [delivery] = own.deliveries.deliveries();
+      await own.stop();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(delivery!.attempts).toEqual([]);
+      expect(silent.paths).toEqual(['/hook']);
+    } finally {
+      await silent.close();
+    }
+  });
+
   it('follows no redirect: a 3xx discards the delivery, as any answer that is neither 2xx nor 429', async () => {
     const moved = await startServer((req, res) => req.resume().on('end', () => res.writeHead(req.url === '/moved' ? 307 : 200, { location: '/new-home' }).end()));
     try {
