@@ -76,7 +76,13 @@ export class SandboxState {
   addOrg(org: Org, user: SandboxUser): void {
     if (this.orgs.has(org.id)) throw new Error(`org ${org.id} exists`);
     this.orgsById.set(org.id, org);
-    this.addUser(user);
+    try {
+      this.addUser(user);
+    } catch (error) {
+      // No org without its user.
+      this.orgsById.delete(org.id);
+      throw error;
+    }
   }
 
   private addUser(user: SandboxUser): void {
