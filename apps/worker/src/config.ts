@@ -38,7 +38,7 @@ export const workerConfigSchema = z
     /** Brevo's `/contacts/*` limit per account: 10 calls a second on every plan, 20 on Professional and Enterprise (the sync takes four fifths). */
     BREVO_CONTACTS_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(10),
     /**
-     * How long a worker keeps an org's describe of the synced object between runs (0: every run describes). A describe
+     * How long a worker keeps a Salesforce user's describe of the synced object between runs (0: every run describes). A describe
      * is an API call of the org's daily allowance; a field changed in Salesforce reaches the sync within this time.
      */
     SALESFORCE_DESCRIBE_TTL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(600),

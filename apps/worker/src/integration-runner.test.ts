@@ -1,6 +1,6 @@
 import type { RecordFilter } from '@contact-sync/rules';
 import { createSecretBox, DEV_ENCRYPTION_KEY_ID, DEV_ENCRYPTION_KEYS, parseEncryptionKeys } from '@contact-sync/secrets';
-import { createSyncStore, integrationRepository, SYNC_STREAMS, streamKeyOf, watermarkOf, type RunTrigger } from '@contact-sync/store';
+import { createSyncStore, integrationModel, integrationRepository, SYNC_STREAMS, streamKeyOf, watermarkOf, type RunTrigger } from '@contact-sync/store';
 import { useTestDatabase } from '@contact-sync/testing';
 import mongoose, { Types } from 'mongoose';
 import pino from 'pino';
@@ -72,7 +72,7 @@ describe('worker runner on the BFF documents', () => {
   }, 180_000);
 
   // Issue 17 ("calls at the floor"): a describe per run was half an incremental run's Salesforce calls.
-  it('keeps an org’s describe between runs (SALESFORCE_DESCRIBE_TTL_SECONDS): a run then makes its queryAll only; a failed run makes the next one describe again; 0 describes at every run', async () => {
+  it('keeps the describe of what the integration’s Salesforce user sees between runs (SALESFORCE_DESCRIBE_TTL_SECONDS): a run then makes its queryAll only; describes again once the integration is written, for "Sync now", after a failed run; 0 describes at every run', async () => {
     const { id } = await createActiveIntegration(database.connection, secrets, harness, 'Kept describe');
     const runnerWith = (settings: Record<string, string> = {}) =>
       createIntegrationRunner({
@@ -90,16 +90,29 @@ describe('worker runner on the BFF documents', () => {
       const count = (kind: string) => byRoute.filter(([route]) => route.endsWith(kind)).reduce((sum, [, calls]) => sum + calls, 0);
       return { describe: count('/describe'), queryAll: count('/queryAll'), total: harness.salesforce.calls.snapshot().total };
     };
+    const kept = { describe: 0, queryAll: 1, total: 1 };
+    const described = { describe: 1, queryAll: 1, total: 2 };
 
     const runner = runnerWith();
-    // The initial load; its org's seeded records that Brevo refuses make the next run describe again.
     expect((await callsOf(runner, 'activation')).describe).toBe(1);
-    await callsOf(runner, 'schedule');
-    // Nothing changed, nothing refused: the describe is the one kept.
-    expect(await callsOf(runner, 'schedule')).toEqual({ describe: 0, queryAll: 1, total: 1 });
-    expect(await callsOf(runner, 'sync_now')).toEqual({ describe: 0, queryAll: 1, total: 1 });
+    // The integration written since: the initial load's refused records set its status to error, the next run (none
+    // refused) back to active. Each of those two runs describes again; then the describe is the one kept.
+    expect(await callsOf(runner, 'schedule')).toEqual(described);
+    expect(await callsOf(runner, 'schedule')).toEqual(described);
+    expect(await callsOf(runner, 'schedule')).toEqual(kept);
+    expect(await callsOf(runner, 'schedule')).toEqual(kept);
 
-    // A failed run (Salesforce answering 503): metadata can be why, so the next run describes again.
+    // "Sync now": the user may have just changed something in Salesforce.
+    expect(await callsOf(runner, 'sync_now')).toEqual(described);
+    expect(await callsOf(runner, 'schedule')).toEqual(kept);
+
+    // The integration written since (here renamed; a mapping saved after a field was added in Salesforce alike).
+    await integrationModel(database.connection).updateOne({ _id: id }, { $set: { name: 'Kept describe, renamed' } });
+    expect(await callsOf(runner, 'schedule')).toEqual(described);
+    expect(await callsOf(runner, 'schedule')).toEqual(kept);
+
+    // A failed run (Salesforce answering 503): a changed field can be why. The status it sets is a write of the
+    // integration, which every worker reads: the next run describes again.
     const faults = `${harness.salesforce.url}/__sandbox/faults`;
     await fetch(faults, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ pathPrefix: '/services/data', status: 503, times: 100_000 }) });
     try {
@@ -108,13 +121,16 @@ describe('worker runner on the BFF documents', () => {
     } finally {
       await fetch(faults, { method: 'DELETE' });
     }
-    expect(await callsOf(runner, 'sync_now')).toEqual({ describe: 1, queryAll: 1, total: 2 });
-    expect(await callsOf(runner, 'sync_now')).toEqual({ describe: 0, queryAll: 1, total: 1 });
+    await database.connection.db!.collection('sync_states').updateOne({ _id: id as never }, { $set: { backoffUntil: null } });
+    expect(await callsOf(runner, 'schedule')).toEqual(described);
+    // That run set the status back to active (a write of the integration): the next describes once more.
+    expect(await callsOf(runner, 'schedule')).toEqual(described);
+    expect(await callsOf(runner, 'schedule')).toEqual(kept);
 
     // Kept by nobody: every run describes.
     const describing = runnerWith({ SALESFORCE_DESCRIBE_TTL_SECONDS: '0' });
-    expect(await callsOf(describing, 'sync_now')).toEqual({ describe: 1, queryAll: 1, total: 2 });
-    expect(await callsOf(describing, 'sync_now')).toEqual({ describe: 1, queryAll: 1, total: 2 });
+    expect(await callsOf(describing, 'schedule')).toEqual(described);
+    expect(await callsOf(describing, 'schedule')).toEqual(described);
   }, 60_000);
 
   // Issue 17: loads run in a worker's load slots (WORKER_LOAD_SLOTS), whichever job they start from.

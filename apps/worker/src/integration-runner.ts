@@ -3,7 +3,7 @@ import { IntegrationStatus, isSyncing, type IntegrationStatus as Status } from '
 import { createSalesforceConnection, type SalesforceConnectionHandle } from '@contact-sync/salesforce';
 import type { SecretBox } from '@contact-sync/secrets';
 import { accountModel, accountRepository, integrationRepository, type AccountDoc, mappingOf, mappingSettingsOf, streamKeyOfIntegration, type IntegrationDoc, type RunTrigger, type SyncStateDoc, type SyncStore } from '@contact-sync/store';
-import { DescribeCache, registerIntegrationWebhook, runIntegration, runStartOf, sharedBrevoLimits, sharedSalesforceLimits, type EngineDeps, type IntegrationSnapshot, type IntegrationStatusPort, type StreamTarget } from '@contact-sync/sync';
+import { DescribeCache, registerIntegrationWebhook, runIntegration, runStartOf, sharedBrevoLimits, sharedSalesforceLimits, type EngineDeps, type FieldsLoader, type IntegrationSnapshot, type IntegrationStatusPort, type StreamTarget } from '@contact-sync/sync';
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
 import type { WorkerConfig } from './config.ts';
@@ -38,7 +38,7 @@ export function createIntegrationRunner(deps: { connection: Connection; secrets:
   const integrations = integrationRepository(deps.connection, deps.secrets);
   const accounts = accountRepository(deps.connection, deps.secrets);
   const { config, logger, metrics } = deps;
-  // The orgs' describes, kept between this worker's runs (a describe per run was half an incremental run's Salesforce calls).
+  // The Salesforce users' describes, kept between this worker's runs (a describe per run was half an incremental run's Salesforce calls).
   const describes = new DescribeCache({ ttlMs: config.SALESFORCE_DESCRIBE_TTL_SECONDS * 1000 });
   // Every call of the engine (runs and streamed batches) counted by API: no label names the integration.
   const callCounting = metrics
@@ -113,7 +113,7 @@ export function createIntegrationRunner(deps: { connection: Connection; secrets:
         ...(doc.salesforce ? { salesforceOrg: sharedSalesforceLimits(deps.store.rateBudgets, doc.salesforce.orgId) } : {}),
         // Converted leads follow their Contact into a Contacts integration of the same account and org.
         ...(salesforce
-          ? { keptFields: (fetch) => describes.loaderFor(salesforce.orgId, fetch), siblings: siblingsOf(doc.accountId, salesforce.orgId, doc._id.toHexString()), otherOrgIntegrations: () => integrations.idsOnOtherSalesforceOrgs(doc.accountId, salesforce.orgId) }
+          ? { siblings: siblingsOf(doc.accountId, salesforce.orgId, doc._id.toHexString()), otherOrgIntegrations: () => integrations.idsOnOtherSalesforceOrgs(doc.accountId, salesforce.orgId) }
           : {}),
         options: { sender: { email: config.NOTICE_SENDER_EMAIL, name: 'Salesforce contacts integration' }, ...callCounting },
       },
@@ -196,15 +196,21 @@ export function createIntegrationRunner(deps: { connection: Connection; secrets:
       const started = Date.now();
       // A long run (an initial load) gives way between chunks once it has had its slice and others wait.
       const shouldYield = async () => Date.now() - started > RUN_SLICE_MS && (await context.othersWaiting());
+      // The describe this worker keeps of what the integration's Salesforce user sees, unless the integration was written
+      // since (a mapping saved after a field was added; the status a failed run sets, which every worker reads) or the
+      // user asked for this run.
+      const describer = doc.salesforce ? `${doc.salesforce.orgId}/${doc.salesforce.userId}` : null;
+      const describedSince = context.trigger === 'sync_now' ? new Date() : doc.updatedAt;
+      const keptFields = describer ? { keptFields: (fetch: FieldsLoader) => describes.loaderFor(describer, fetch, describedSince) } : {};
       let result: Awaited<ReturnType<typeof runIntegration>> | undefined;
       try {
-        result = await runIntegration(engine.snapshot, { ...engine.deps, salesforce: salesforce.connection, stillOwner: context.stillOwner, trigger: context.trigger, shouldYield, ...(state ? { state } : {}) });
+        result = await runIntegration(engine.snapshot, { ...engine.deps, ...keptFields, salesforce: salesforce.connection, stillOwner: context.stillOwner, trigger: context.trigger, shouldYield, ...(state ? { state } : {}) });
       } finally {
         if (metrics) countRun(metrics, context.trigger, result ? runEndOf(result) : null, (Date.now() - started) / 1000);
+        // A run that threw wrote no status: a field changed in Salesforce can be why, so this worker describes again.
+        if (describer && !result) describes.forget(describer);
       }
       const failed = [result.brevoToSalesforce, result.salesforceToBrevo].find((direction) => direction?.end === 'failed');
-      // A field changed in Salesforce can be why a run failed or records were refused: the org's next run describes again.
-      if (doc.salesforce && (failed || result.brevoToSalesforce.errors > 0 || (result.salesforceToBrevo?.errors ?? 0) > 0)) describes.forget(doc.salesforce.orgId);
       if (failed) {
         const failures = await deps.store.state.recordFailure(integrationId, new Date(), (n) => failureBackoffMs(n, config.SYNC_INTERVAL_SECONDS));
         await engine.deps.statuses.setStatus(integrationId, { status: IntegrationStatus.Error, code: 'sync_failed' });

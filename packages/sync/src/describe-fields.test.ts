@@ -17,61 +17,114 @@ function countingFetch(answer: () => SalesforceField[] | Error = () => [{ ...ema
 }
 
 describe('DescribeCache', () => {
-  it('keeps an org object’s fields for the TTL, then describes again', async () => {
+  it('keeps a user’s object for the TTL, then describes again; a run keeps what it got for all its passes', async () => {
     let now = 0;
     const cache = new DescribeCache({ ttlMs: 600_000, now: () => now });
     const { calls, fetch } = countingFetch();
-    const load = () => cache.loaderFor('00D000000000001', fetch);
-    await load()('Contact');
+    const run = () => cache.loaderFor('00D000000000001/005000000000001', fetch);
+    await run()('Contact');
     now = 599_999;
-    await load()('Contact');
+    const late = run();
+    await late('Contact');
     expect(calls).toEqual(['Contact']);
-    await load()('Lead');
+    await run()('Lead');
     expect(calls).toEqual(['Contact', 'Lead']);
     now = 600_000;
-    await load()('Contact');
+    await late('Contact'); // the same run: what it got at its start
+    expect(calls).toEqual(['Contact', 'Lead']);
+    await run()('Contact');
     expect(calls).toEqual(['Contact', 'Lead', 'Contact']);
-  });
-
-  it('forgets an org at once (its next run describes again), and keeps nothing of a failed describe', async () => {
-    const cache = new DescribeCache({ ttlMs: 600_000 });
-    let fail = true;
-    const { calls, fetch } = countingFetch(() => (fail ? new Error('503') : [{ ...email }]));
-    await expect(cache.loaderFor('org-a', fetch)('Contact')).rejects.toThrow('503');
-    fail = false;
-    await cache.loaderFor('org-a', fetch)('Contact');
-    await cache.loaderFor('org-a', fetch)('Contact');
-    expect(calls).toHaveLength(2);
-    cache.forget('org-a');
-    await cache.loaderFor('org-a', fetch)('Contact');
+    // Kept from the describe's own time: the run above renewed it.
+    now = 1_199_999;
+    await run()('Contact');
     expect(calls).toHaveLength(3);
   });
 
-  it('keeps one object for fields equal in every respect across orgs, and apart the ones that differ', async () => {
+  it('gives a run a kept describe only if it is younger than the run’s describedSince', async () => {
+    let now = 1_000;
+    const cache = new DescribeCache({ ttlMs: 600_000, now: () => now });
+    const { calls, fetch } = countingFetch();
+    await cache.loaderFor('user', fetch, new Date(0))('Contact');
+    now = 2_000;
+    await cache.loaderFor('user', fetch, new Date(1_000))('Contact');
+    expect(calls).toHaveLength(1);
+    await cache.loaderFor('user', fetch, new Date(1_001))('Contact');
+    expect(calls).toHaveLength(2);
+    await cache.loaderFor('user', fetch, new Date(1_001))('Contact');
+    expect(calls).toHaveLength(2);
+  });
+
+  it('keeps nothing of a failed describe, and a run never waits on another run’s describe (one’s failure is not the other’s)', async () => {
     const cache = new DescribeCache({ ttlMs: 600_000 });
-    const [a] = await cache.loaderFor('org-a', countingFetch().fetch)('Contact');
-    const [b] = await cache.loaderFor('org-b', countingFetch().fetch)('Contact');
-    const [c] = await cache.loaderFor('org-c', countingFetch(() => [{ ...email, length: 120 }]).fetch)('Contact');
+    let release!: () => void;
+    const pending = countingFetch();
+    const slow = async (object: SalesforceObjectName) => {
+      await new Promise<void>((resolve) => (release = resolve));
+      throw new Error(`revoked while describing ${object}`);
+    };
+    const first = cache.loaderFor('user', slow)('Contact');
+    const second = cache.loaderFor('user', pending.fetch)('Contact');
+    await expect(second).resolves.toHaveLength(1);
+    release();
+    await expect(first).rejects.toThrow('revoked');
+    expect(pending.calls).toHaveLength(1);
+    // The second run's describe is the one kept.
+    await cache.loaderFor('user', pending.fetch)('Contact');
+    expect(pending.calls).toHaveLength(1);
+
+    const failing = countingFetch(() => new Error('503'));
+    const fresh = new DescribeCache({ ttlMs: 600_000 });
+    await expect(fresh.loaderFor('user', failing.fetch)('Contact')).rejects.toThrow('503');
+    await expect(fresh.loaderFor('user', failing.fetch)('Contact')).rejects.toThrow('503');
+    expect(failing.calls).toHaveLength(2);
+    expect(fresh.users).toBe(0);
+  });
+
+  it('forgets a user at once', async () => {
+    const cache = new DescribeCache({ ttlMs: 600_000 });
+    const { calls, fetch } = countingFetch();
+    await cache.loaderFor('user', fetch)('Contact');
+    cache.forget('user');
+    await cache.loaderFor('user', fetch)('Contact');
+    expect(calls).toHaveLength(2);
+  });
+
+  it('keeps one object for fields equal in every respect across users, and apart the ones that differ', async () => {
+    const cache = new DescribeCache({ ttlMs: 600_000 });
+    const [a] = await cache.loaderFor('org-a/user', countingFetch().fetch)('Contact');
+    const [b] = await cache.loaderFor('org-b/user', countingFetch().fetch)('Contact');
+    const [c] = await cache.loaderFor('org-c/user', countingFetch(() => [{ ...email, length: 120 }]).fetch)('Contact');
     expect(b).toBe(a);
     expect(c).not.toBe(a);
     expect(c).toMatchObject({ name: 'Email', length: 120 });
   });
 
-  it('keeps at most maxOrgs orgs, the oldest going first; a TTL of 0 keeps nothing', async () => {
-    const cache = new DescribeCache({ ttlMs: 600_000, maxOrgs: 2 });
+  it('keeps at most maxUsers users, the least recently used going first, and lets go of users whose describes all expired', async () => {
+    let now = 0;
+    const cache = new DescribeCache({ ttlMs: 600_000, maxUsers: 2, now: () => now });
     const { calls, fetch } = countingFetch();
-    for (const org of ['org-a', 'org-b', 'org-c']) await cache.loaderFor(org, fetch)('Contact');
-    expect(cache.orgs).toBe(2);
-    await cache.loaderFor('org-c', fetch)('Contact');
+    await cache.loaderFor('user-a', fetch)('Contact');
+    await cache.loaderFor('user-b', fetch)('Contact');
+    await cache.loaderFor('user-a', fetch)('Contact'); // kept: user-a is now the most recently used
+    await cache.loaderFor('user-c', fetch)('Contact'); // user-b goes
+    expect(cache.users).toBe(2);
     expect(calls).toHaveLength(3);
-    await cache.loaderFor('org-a', fetch)('Contact');
+    await cache.loaderFor('user-a', fetch)('Contact');
+    expect(calls).toHaveLength(3);
+    await cache.loaderFor('user-b', fetch)('Contact');
     expect(calls).toHaveLength(4);
 
+    now = 600_000; // every describe expired: the next user kept is the only one left
+    await cache.loaderFor('user-d', fetch)('Contact');
+    expect(cache.users).toBe(1);
+  });
+
+  it('keeps nothing with a TTL of 0', async () => {
     const off = new DescribeCache({ ttlMs: 0 });
-    const counted = countingFetch();
-    await off.loaderFor('org-a', counted.fetch)('Contact');
-    await off.loaderFor('org-a', counted.fetch)('Contact');
-    expect(counted.calls).toHaveLength(2);
-    expect(off.orgs).toBe(0);
+    const { calls, fetch } = countingFetch();
+    await off.loaderFor('user', fetch)('Contact');
+    await off.loaderFor('user', fetch)('Contact');
+    expect(calls).toHaveLength(2);
+    expect(off.users).toBe(0);
   });
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { DATA_PATH, toSalesforceField, type SalesforceRequester } from '@contact-sync/salesforce';
 import type { SalesforceField, SalesforceObjectName } from '@contact-sync/rules';
 import type { Caller } from './classify.ts';
@@ -23,76 +24,109 @@ export function describeFieldsLoader(conn: SalesforceRequester, call: Caller): F
   };
 }
 
-/** How many orgs a worker keeps objects of (the oldest kept goes first); with the fields shared, an org like the others costs little. */
-export const DESCRIBE_CACHE_ORGS = 20_000;
-/** How many distinct fields are shared at most before the pool starts again (kept objects keep the fields they hold). */
+/** How many Salesforce users' describes a worker keeps (the least recently used goes first). */
+export const DESCRIBE_CACHE_USERS = 20_000;
+/** How many distinct fields are shared at most before the pool starts again (kept describes keep the fields they hold). */
 const SHARED_FIELDS_LIMIT = 50_000;
 
 interface KeptFields {
-  fields: Promise<readonly SalesforceField[]>;
-  until: number;
+  fields: readonly SalesforceField[];
+  /** When the describe that gave them was asked for. */
+  fetchedAt: number;
 }
 
 /**
- * The objects' fields of every org a worker runs, kept between runs for `ttlMs`. A describe is one Salesforce API
- * call out of the org's daily allowance, and without this every run made one: half the calls of an incremental
- * run. A field changed in Salesforce (a picklist value, a length) reaches the rules within `ttlMs`, or at the
- * org's next run after one that failed or had records refused (`forget`): the runs where metadata can be the cause.
- * Fields equal in every respect are one object (most orgs' standard fields are the same), so an org like the
- * others costs its arrays of pointers. `ttlMs` 0 keeps nothing: every run describes.
+ * The objects' fields, as each Salesforce user of the orgs a worker runs sees them (field-level security makes a
+ * describe per user), kept between runs for `ttlMs`. A describe is one Salesforce API call out of the org's daily
+ * allowance, and without this every run made one: half the calls of an incremental run.
+ * - A run is given a kept describe only if it is younger than the TTL and than the run's `describedSince` (the
+ *   worker passes when the integration was last written, so a mapping saved after a field was added in Salesforce,
+ *   or the status a failed run set, makes the next run describe; and the run's start for "Sync now").
+ * - Only describes that succeeded are kept, and each run waits on its own call: one run's failing describe (a
+ *   revoked token) is never another's.
+ * - Fields equal in every respect are one object across users and orgs (most orgs' standard fields are the same),
+ *   so a user whose fields are like another's costs arrays of pointers. `ttlMs` 0 keeps nothing.
  */
 export class DescribeCache {
-  readonly #orgs = new Map<string, Map<SalesforceObjectName, KeptFields>>();
+  /** By user, least recently used first; each user's objects. */
+  readonly #users = new Map<string, Map<SalesforceObjectName, KeptFields>>();
+  /** A field by a digest of its JSON. */
   readonly #shared = new Map<string, SalesforceField>();
   readonly #ttlMs: number;
-  readonly #maxOrgs: number;
+  readonly #maxUsers: number;
   readonly #now: () => number;
 
-  constructor(options: { ttlMs: number; maxOrgs?: number; now?: () => number }) {
+  constructor(options: { ttlMs: number; maxUsers?: number; now?: () => number }) {
     this.#ttlMs = options.ttlMs;
-    this.#maxOrgs = options.maxOrgs ?? DESCRIBE_CACHE_ORGS;
+    this.#maxUsers = options.maxUsers ?? DESCRIBE_CACHE_USERS;
     this.#now = options.now ?? Date.now;
   }
 
-  /** `fetch` (a run's own loader) behind the org's kept fields: it is called only for an object not kept, or kept too long. */
-  loaderFor(orgId: string, fetch: FieldsLoader): FieldsLoader {
+  /**
+   * One run's loader for a user's objects (`userKey`: its org and user): each object's kept fields, else `fetch`'s
+   * (the run's own describe), kept for the next runs. The run keeps what it got for all its passes.
+   */
+  loaderFor(userKey: string, fetch: FieldsLoader, describedSince: Date = new Date(0)): FieldsLoader {
     if (this.#ttlMs <= 0) return fetch;
+    const run = new Map<SalesforceObjectName, Promise<readonly SalesforceField[]>>();
     return (object) => {
-      const objects = this.#objectsOf(orgId);
-      const kept = objects.get(object);
-      if (kept && kept.until > this.#now()) return kept.fields;
-      const entry: KeptFields = { fields: fetch(object).then((loaded) => loaded.map((field) => this.#share(field))), until: this.#now() + this.#ttlMs };
-      // A failed describe is not kept: the next run asks again (unless a newer entry replaced this one meanwhile).
-      entry.fields.catch(() => {
-        if (objects.get(object) === entry) objects.delete(object);
-      });
-      objects.set(object, entry);
-      return entry.fields;
+      let fields = run.get(object);
+      if (!fields) {
+        fields = this.#keptOrFetched(userKey, object, fetch, describedSince.getTime());
+        run.set(object, fields);
+        fields.catch(() => run.delete(object));
+      }
+      return fields;
     };
   }
 
-  /** The org's next run describes its objects again. */
-  forget(orgId: string): void {
-    this.#orgs.delete(orgId);
+  /** The user's next runs on this worker describe again (after a run that threw: a field changed in Salesforce can be why). */
+  forget(userKey: string): void {
+    this.#users.delete(userKey);
   }
 
-  /** How many orgs have objects kept. */
-  get orgs(): number {
-    return this.#orgs.size;
+  /** How many users have objects kept. */
+  get users(): number {
+    return this.#users.size;
   }
 
-  #objectsOf(orgId: string): Map<SalesforceObjectName, KeptFields> {
-    let objects = this.#orgs.get(orgId);
-    if (!objects) {
-      objects = new Map();
-      this.#orgs.set(orgId, objects);
-      if (this.#orgs.size > this.#maxOrgs) this.#orgs.delete(this.#orgs.keys().next().value!);
+  async #keptOrFetched(userKey: string, object: SalesforceObjectName, fetch: FieldsLoader, describedSince: number): Promise<readonly SalesforceField[]> {
+    const now = this.#now();
+    const kept = this.#users.get(userKey)?.get(object);
+    if (kept && now - kept.fetchedAt < this.#ttlMs && kept.fetchedAt >= describedSince) {
+      this.#touch(userKey);
+      return kept.fields;
+    }
+    const fields = (await fetch(object)).map((field) => this.#share(field));
+    this.#objectsOf(userKey).set(object, { fields, fetchedAt: now });
+    return fields;
+  }
+
+  /** The user's objects, made the most recently used; users past the bound, or whose describes all expired, go. */
+  #objectsOf(userKey: string): Map<SalesforceObjectName, KeptFields> {
+    const objects = this.#touch(userKey) ?? new Map<SalesforceObjectName, KeptFields>();
+    this.#users.set(userKey, objects);
+    const now = this.#now();
+    for (const [oldest, theirs] of this.#users) {
+      const expired = [...theirs.values()].every((kept) => now - kept.fetchedAt >= this.#ttlMs);
+      if (oldest === userKey || (this.#users.size <= this.#maxUsers && !expired)) break;
+      this.#users.delete(oldest);
+    }
+    return objects;
+  }
+
+  /** Moves the user to the most recently used end; its objects, if any. */
+  #touch(userKey: string): Map<SalesforceObjectName, KeptFields> | undefined {
+    const objects = this.#users.get(userKey);
+    if (objects) {
+      this.#users.delete(userKey);
+      this.#users.set(userKey, objects);
     }
     return objects;
   }
 
   #share(field: SalesforceField): SalesforceField {
-    const key = JSON.stringify(field);
+    const key = createHash('sha256').update(JSON.stringify(field)).digest('base64');
     const shared = this.#shared.get(key);
     if (shared) return shared;
     if (this.#shared.size >= SHARED_FIELDS_LIMIT) this.#shared.clear();
