@@ -202,7 +202,7 @@ async function measure(
       `${label}: documents read per run by collection: ${documentsRead.map(([collection, documents]) => `${collection} ${perRun(documents)}`).join(', ') || 'none'}`,
       // Per run, the workers' own timers (reconcile, stream supervisor, Agenda's polling) included: what a run's commands are.
       `${label}: database commands per run by command: ${commandsSent.map(([command, count]) => `${command} ${perRun(count)}`).join(', ') || 'none'}`,
-      // Which calls a run makes (the benchmark's own edits left out): where a run's calls could be fewer.
+      // The calls the stack made over the window per run, by route (the benchmark's own edits left out): a run's own, and the streams' and token refreshes' beside them.
       `${label}: API calls per run by route: ${[
         ...routesPerRun('Salesforce', salesforceCalls.byRoute, perRun, EDIT_ROUTE),
         ...routesPerRun('Brevo', brevoCalls.byRoute, perRun),
