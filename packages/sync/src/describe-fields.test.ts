@@ -119,6 +119,28 @@ describe('DescribeCache', () => {
     expect(cache.users).toBe(1);
   });
 
+  it('keeps within maxBytes: a user whose fields are like another’s costs a pointer a field, one unlike the others its fields’ JSON, and the least recently used go first', async () => {
+    const fieldBytes = JSON.stringify(email).length;
+    const maxBytes = fieldBytes + 8 + 10 * 8 + 50;
+    const cache = new DescribeCache({ ttlMs: 600_000, maxBytes });
+    await cache.loaderFor('org-a/user', countingFetch().fetch)('Contact');
+    expect(cache.bytes).toBe(fieldBytes + 8);
+    for (let n = 0; n < 10; n++) await cache.loaderFor(`org-like-a-${n}/user`, countingFetch().fetch)('Contact');
+    expect([cache.users, cache.bytes]).toEqual([11, fieldBytes + 8 + 10 * 8]);
+    // Unlike the others: its field's JSON counts, and the least recently used go until the bytes fit again.
+    const french = { ...email, label: 'Courriel' };
+    const unlike = countingFetch(() => [{ ...french }]);
+    await cache.loaderFor('org-b/user', unlike.fetch)('Contact');
+    // org-a, the least recently used, goes (the others still hold its field: they cost their pointers only).
+    expect([cache.users, cache.bytes]).toEqual([11, 10 * 8 + JSON.stringify(french).length + 8]);
+    expect(cache.bytes).toBeLessThanOrEqual(maxBytes);
+    const kept = countingFetch();
+    await cache.loaderFor('org-b/user', kept.fetch)('Contact');
+    expect(kept.calls).toHaveLength(0);
+    cache.forget('org-b/user');
+    expect(cache.bytes).toBe(10 * 8);
+  });
+
   it('keeps nothing with a TTL of 0', async () => {
     const off = new DescribeCache({ ttlMs: 0 });
     const { calls, fetch } = countingFetch();

@@ -26,13 +26,23 @@ export function describeFieldsLoader(conn: SalesforceRequester, call: Caller): F
 
 /** How many Salesforce users' describes a worker keeps (the least recently used goes first). */
 export const DESCRIBE_CACHE_USERS = 20_000;
-/** How many distinct fields are shared at most before the pool starts again (kept describes keep the fields they hold). */
+/**
+ * About how much of the worker's heap the kept describes may hold: the JSON size of the fields no other user shared
+ * when they were kept, and a pointer per field. Users of orgs unlike each other (other languages, custom fields) fill
+ * it before DESCRIBE_CACHE_USERS; the least recently used go first. The worker's heap is capped at 192 MB.
+ */
+export const DESCRIBE_CACHE_BYTES = 24 * 1024 * 1024;
+/** How many fields' digests the pool of shared fields remembers before it starts again. */
 const SHARED_FIELDS_LIMIT = 50_000;
+/** What a kept field costs beside the field itself: its slot in a describe's array. */
+const POINTER_BYTES = 8;
 
 interface KeptFields {
   fields: readonly SalesforceField[];
   /** When the describe that gave them was asked for. */
   fetchedAt: number;
+  /** What keeping it added to the heap (DESCRIBE_CACHE_BYTES). */
+  bytes: number;
 }
 
 /**
@@ -45,20 +55,25 @@ interface KeptFields {
  * - Only describes that succeeded are kept, and each run waits on its own call: one run's failing describe (a
  *   revoked token) is never another's.
  * - Fields equal in every respect are one object across users and orgs (most orgs' standard fields are the same),
- *   so a user whose fields are like another's costs arrays of pointers. `ttlMs` 0 keeps nothing.
+ *   so a user whose fields are like another's costs arrays of pointers. What is kept stays within DESCRIBE_CACHE_BYTES
+ *   and DESCRIBE_CACHE_USERS. `ttlMs` 0 keeps nothing.
  */
 export class DescribeCache {
   /** By user, least recently used first; each user's objects. */
   readonly #users = new Map<string, Map<SalesforceObjectName, KeptFields>>();
-  /** A field by a digest of its JSON. */
-  readonly #shared = new Map<string, SalesforceField>();
+  /** A field by a digest of its JSON, while a kept describe holds it (a field no user holds any more is let go). */
+  readonly #shared = new Map<string, WeakRef<SalesforceField>>();
   readonly #ttlMs: number;
   readonly #maxUsers: number;
+  readonly #maxBytes: number;
   readonly #now: () => number;
+  /** The sum of the kept describes' `bytes`. */
+  #bytes = 0;
 
-  constructor(options: { ttlMs: number; maxUsers?: number; now?: () => number }) {
+  constructor(options: { ttlMs: number; maxUsers?: number; maxBytes?: number; now?: () => number }) {
     this.#ttlMs = options.ttlMs;
     this.#maxUsers = options.maxUsers ?? DESCRIBE_CACHE_USERS;
+    this.#maxBytes = options.maxBytes ?? DESCRIBE_CACHE_BYTES;
     this.#now = options.now ?? Date.now;
   }
 
@@ -82,12 +97,18 @@ export class DescribeCache {
 
   /** The user's next runs on this worker describe again (after a run that threw: a field changed in Salesforce can be why). */
   forget(userKey: string): void {
+    for (const kept of this.#users.get(userKey)?.values() ?? []) this.#bytes -= kept.bytes;
     this.#users.delete(userKey);
   }
 
   /** How many users have objects kept. */
   get users(): number {
     return this.#users.size;
+  }
+
+  /** What the kept describes hold, as DESCRIBE_CACHE_BYTES counts it. */
+  get bytes(): number {
+    return this.#bytes;
   }
 
   async #keptOrFetched(userKey: string, object: SalesforceObjectName, fetch: FieldsLoader, describedSince: number): Promise<readonly SalesforceField[]> {
@@ -97,22 +118,34 @@ export class DescribeCache {
       this.#touch(userKey);
       return kept.fields;
     }
-    const fields = (await fetch(object)).map((field) => this.#share(field));
-    this.#objectsOf(userKey).set(object, { fields, fetchedAt: now });
+    let bytes = 0;
+    const fields = (await fetch(object)).map((field) => {
+      const shared = this.#share(field);
+      bytes += shared.newBytes + POINTER_BYTES;
+      return shared.field;
+    });
+    const objects = this.#objectsOf(userKey);
+    this.#bytes += bytes - (objects.get(object)?.bytes ?? 0);
+    objects.set(object, { fields, fetchedAt: now, bytes });
+    this.#letGo(userKey);
     return fields;
   }
 
-  /** The user's objects, made the most recently used; users past the bound, or whose describes all expired, go. */
+  /** The user's objects, made the most recently used. */
   #objectsOf(userKey: string): Map<SalesforceObjectName, KeptFields> {
     const objects = this.#touch(userKey) ?? new Map<SalesforceObjectName, KeptFields>();
     this.#users.set(userKey, objects);
+    return objects;
+  }
+
+  /** From the least recently used: users past the bounds, or whose describes all expired, go (never `keep`). */
+  #letGo(keep: string): void {
     const now = this.#now();
     for (const [oldest, theirs] of this.#users) {
       const expired = [...theirs.values()].every((kept) => now - kept.fetchedAt >= this.#ttlMs);
-      if (oldest === userKey || (this.#users.size <= this.#maxUsers && !expired)) break;
-      this.#users.delete(oldest);
+      if (oldest === keep || (this.#users.size <= this.#maxUsers && this.#bytes <= this.#maxBytes && !expired)) break;
+      this.forget(oldest);
     }
-    return objects;
   }
 
   /** Moves the user to the most recently used end; its objects, if any. */
@@ -125,12 +158,14 @@ export class DescribeCache {
     return objects;
   }
 
-  #share(field: SalesforceField): SalesforceField {
-    const key = createHash('sha256').update(JSON.stringify(field)).digest('base64');
-    const shared = this.#shared.get(key);
-    if (shared) return shared;
+  /** The one object for fields equal to this one, and what this one adds to the heap (0 when one was held already). */
+  #share(field: SalesforceField): { field: SalesforceField; newBytes: number } {
+    const json = JSON.stringify(field);
+    const key = createHash('sha256').update(json).digest('base64');
+    const shared = this.#shared.get(key)?.deref();
+    if (shared) return { field: shared, newBytes: 0 };
     if (this.#shared.size >= SHARED_FIELDS_LIMIT) this.#shared.clear();
-    this.#shared.set(key, field);
-    return field;
+    this.#shared.set(key, new WeakRef(field));
+    return { field, newBytes: json.length };
   }
 }
